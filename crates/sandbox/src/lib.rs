@@ -1,0 +1,44 @@
+//! Protocol-faithful local servers for the platforms switchboard talks to.
+//!
+//! Every platform gets a real server on `127.0.0.1` (port 0 in tests) speaking its wire
+//! protocol, so a client written against the real service works against the sandbox
+//! unchanged. Tests and demos steer a server through its control handle (inject events, force
+//! disconnects, switch on maintenance) and read what clients sent from its [`RequestLog`].
+//! The `sandbox` binary serves all of them for developing offline.
+//!
+//! The crate shares no code with the clients it tests (it depends on no `svc-*` crate), so a
+//! client bug is not mirrored in its server.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), sandbox::Error> {
+//! let server = sandbox::Server::builder().serve(sandbox::echo::Echo::new()).await?;
+//! println!("echo platform at {}", server.base_url());
+//! assert_eq!(server.log().len(), 0);
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Modules, from the scaffolding up:
+//! - [`server`]: the HTTP/WebSocket listener and its handle;
+//! - [`platform`]: the trait a platform module implements, and the request it receives;
+//! - [`request_log`]: what clients sent, with secrets redacted;
+//! - [`response`]: response helpers that copy platform conventions (exact content types);
+//! - [`ws`]: WebSocket upgrades on the same listener;
+//! - [`echo`]: a diagnostic platform (HTTP echo, status codes, a WebSocket echo with control).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod echo;
+mod error;
+pub mod platform;
+pub mod request_log;
+pub mod response;
+pub mod server;
+pub mod ws;
+
+pub use error::{Error, ErrorKind};
+pub use platform::{Platform, SandboxRequest};
+pub use request_log::{RecordedRequest, RequestLog};
+pub use server::{Server, ServerBuilder};

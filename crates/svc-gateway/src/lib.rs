@@ -1,0 +1,8 @@
+//! Discord client: gateway shards, REST with per-route buckets, cache, typed events.
+//!
+//! This crate is part of switchboard; see `docs/ARCHITECTURE.md` for where it sits.
+//!
+//! **Status:** the crate exists so the `switchboard` facade features resolve; its
+//! service issue fills it in. It exports nothing yet.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]

@@ -1,0 +1,247 @@
+//! zlib-stream: one inflate context for the whole connection.
+
+use flate2::{Decompress, FlushDecompress, Status};
+
+use crate::compression::{grow_output, output_buffer};
+use crate::error::{Error, ErrorKind};
+
+/// The zlib `Z_SYNC_FLUSH` marker that ends every message of a zlib stream.
+const SYNC_FLUSH_SUFFIX: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
+
+/// Inflater for a zlib stream shared by all messages of one connection (Discord's
+/// `compress=zlib-stream`).
+///
+/// The server keeps a single deflate context for the whole connection and sync-flushes after
+/// every message, so a message is complete when the bytes received so far end with
+/// `00 00 ff ff`. A message may arrive split over several WebSocket messages: partial data is
+/// buffered until the suffix arrives. Because later messages refer back to earlier ones, one
+/// `ZlibStream` must see every message of its connection, in order, and a new connection
+/// needs a new `ZlibStream`.
+///
+/// Both the buffered compressed bytes and the inflated output are bounded by the maximum
+/// message size given to [`ZlibStream::new`].
+///
+/// ```
+/// use std::io::Write;
+/// use transport_ws::ZlibStream;
+///
+/// // What a server does: one compressor, a sync flush after each message.
+/// let mut deflate = flate2::Compress::new(flate2::Compression::default(), true);
+/// let mut wire = Vec::with_capacity(128);
+/// deflate.compress_vec(b"{\"op\":10}", &mut wire, flate2::FlushCompress::Sync).unwrap();
+///
+/// let mut inflater = ZlibStream::new(4096);
+/// let (first, rest) = wire.split_at(3);
+/// assert_eq!(inflater.push(first).unwrap(), None); // partial: buffered
+/// assert_eq!(inflater.push(rest).unwrap().as_deref(), Some(&b"{\"op\":10}"[..]));
+/// ```
+#[derive(Debug)]
+pub struct ZlibStream {
+    inflater: Decompress,
+    /// Compressed bytes of a message whose suffix has not arrived yet.
+    pending: Vec<u8>,
+    max_message_size: usize,
+}
+
+impl ZlibStream {
+    /// A fresh inflater; messages larger than `max_message_size` (compressed or inflated) are
+    /// rejected with [`ErrorKind::MessageTooLarge`].
+    pub fn new(max_message_size: usize) -> Self {
+        Self {
+            inflater: Decompress::new(true),
+            pending: Vec::new(),
+            max_message_size,
+        }
+    }
+
+    /// Feeds the next chunk of the stream (one binary WebSocket message).
+    ///
+    /// Returns `Ok(Some(message))` when the chunk completes a message, `Ok(None)` when more
+    /// data is needed. After an error the stream is unusable: the connection must be dropped.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+        if self.pending.is_empty() && chunk.ends_with(&SYNC_FLUSH_SUFFIX) {
+            return self.inflate(chunk).map(Some);
+        }
+        if self.pending.len() + chunk.len() > self.max_message_size {
+            self.pending = Vec::new();
+            tracing::warn!(
+                max = self.max_message_size,
+                "zlib-stream message exceeds the maximum size before inflating"
+            );
+            return Err(Error::new(ErrorKind::MessageTooLarge {
+                max: self.max_message_size,
+            }));
+        }
+        self.pending.extend_from_slice(chunk);
+        if !self.pending.ends_with(&SYNC_FLUSH_SUFFIX) {
+            return Ok(None);
+        }
+        let input = std::mem::take(&mut self.pending);
+        self.inflate(&input).map(Some)
+    }
+
+    /// Inflates one complete message with the connection's context.
+    fn inflate(&mut self, input: &[u8]) -> Result<Vec<u8>, Error> {
+        let max = self.max_message_size;
+        let mut out = output_buffer(input.len(), max);
+        let mut consumed = 0;
+        loop {
+            grow_output(&mut out, max)?;
+            let before_in = self.inflater.total_in();
+            let before_out = out.len();
+            let status = self
+                .inflater
+                .decompress_vec(&input[consumed..], &mut out, FlushDecompress::Sync)
+                .map_err(|source| {
+                    tracing::warn!(error = %source, "zlib-stream data does not inflate");
+                    Error::with_source(ErrorKind::Decompress, source)
+                })?;
+            // Bounded by `input.len()`, so the cast cannot truncate.
+            consumed += (self.inflater.total_in() - before_in) as usize;
+            if out.len() > max {
+                tracing::warn!(max, "zlib-stream message exceeds the maximum size");
+                return Err(Error::new(ErrorKind::MessageTooLarge { max }));
+            }
+            // Done when all input is consumed and the inflater had room to spare: it has
+            // nothing more buffered.
+            let drained = consumed == input.len() && out.len() < out.capacity();
+            let stuck = out.len() == before_out && self.inflater.total_in() == before_in;
+            match status {
+                Status::StreamEnd => return Ok(out),
+                _ if drained => return Ok(out),
+                Status::BufError if stuck && out.len() < out.capacity() => {
+                    // No progress with input left and room to write: the data is not a
+                    // continuation of this stream.
+                    return Err(Error::new(ErrorKind::Decompress));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ZlibStream;
+    use crate::error::ErrorKind;
+    use flate2::{Compress, Compression, FlushCompress};
+
+    /// What a zlib-stream server does per message: compress, then sync-flush.
+    fn compress(deflate: &mut Compress, message: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(message.len() + 64);
+        let start = deflate.total_in();
+        loop {
+            let consumed = (deflate.total_in() - start) as usize;
+            deflate
+                .compress_vec(&message[consumed..], &mut out, FlushCompress::Sync)
+                .unwrap();
+            let consumed = (deflate.total_in() - start) as usize;
+            if consumed == message.len() && out.len() < out.capacity() {
+                return out;
+            }
+            out.reserve(out.capacity());
+        }
+    }
+
+    fn message(i: usize) -> Vec<u8> {
+        format!(r#"{{"op":0,"s":{i},"t":"MESSAGE_CREATE","d":{{"content":"hello number {i}"}}}}"#)
+            .into_bytes()
+    }
+
+    #[test]
+    fn many_messages_share_one_context() {
+        let mut deflate = Compress::new(Compression::default(), true);
+        let mut inflater = ZlibStream::new(1 << 20);
+        let mut total_wire = 0;
+        for i in 0..200 {
+            let wire = compress(&mut deflate, &message(i));
+            assert!(wire.ends_with(&[0, 0, 0xff, 0xff]));
+            total_wire += wire.len();
+            assert_eq!(inflater.push(&wire).unwrap(), Some(message(i)));
+        }
+        // The shared dictionary makes later messages tiny: proof the context is reused.
+        assert!(total_wire < 200 * message(100).len() / 2, "{total_wire}");
+    }
+
+    #[test]
+    fn partial_chunks_are_buffered_until_the_suffix() {
+        let mut deflate = Compress::new(Compression::default(), true);
+        let mut inflater = ZlibStream::new(1 << 20);
+        for i in 0..20 {
+            let wire = compress(&mut deflate, &message(i));
+            let mut result = None;
+            for (n, piece) in wire.chunks(3).enumerate() {
+                let out = inflater.push(piece).unwrap();
+                if n + 1 < wire.len().div_ceil(3) {
+                    assert_eq!(out, None);
+                } else {
+                    result = out;
+                }
+            }
+            assert_eq!(result, Some(message(i)));
+        }
+    }
+
+    #[test]
+    fn large_message_grows_the_output() {
+        let big: Vec<u8> = (0..300_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+        let mut deflate = Compress::new(Compression::fast(), true);
+        let wire = compress(&mut deflate, &big);
+        let mut inflater = ZlibStream::new(big.len());
+        assert_eq!(inflater.push(&wire).unwrap(), Some(big));
+    }
+
+    #[test]
+    fn inflated_size_is_bounded() {
+        let zeros = vec![0u8; 10_000];
+        let mut deflate = Compress::new(Compression::default(), true);
+        let wire = compress(&mut deflate, &zeros);
+        assert!(wire.len() < 100);
+        let mut inflater = ZlibStream::new(9_999);
+        let error = inflater.push(&wire).unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::MessageTooLarge { max: 9_999 });
+        // Exactly the limit is fine.
+        let mut inflater = ZlibStream::new(10_000);
+        assert_eq!(inflater.push(&wire).unwrap(), Some(zeros));
+    }
+
+    #[test]
+    fn buffered_partials_are_bounded() {
+        let mut inflater = ZlibStream::new(100);
+        assert_eq!(inflater.push(&[1; 60]).unwrap(), None);
+        let error = inflater.push(&[1; 60]).unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::MessageTooLarge { max: 100 });
+    }
+
+    #[test]
+    fn corrupt_data_is_an_error() {
+        let mut inflater = ZlibStream::new(1 << 20);
+        let error = inflater
+            .push(&[0x12, 0x34, 0x56, 0x78, 0x9a, 0, 0, 0xff, 0xff])
+            .unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::Decompress);
+
+        // Valid header, garbage body.
+        let mut deflate = Compress::new(Compression::default(), true);
+        let mut wire = compress(&mut deflate, &message(1));
+        for byte in &mut wire[2..wire.len() - 4] {
+            *byte ^= 0x5a;
+        }
+        let mut inflater = ZlibStream::new(1 << 20);
+        assert_eq!(inflater.push(&wire).unwrap_err().kind(), &ErrorKind::Decompress);
+    }
+
+    #[test]
+    fn a_message_from_another_stream_is_an_error() {
+        let mut first = Compress::new(Compression::default(), true);
+        let mut second = Compress::new(Compression::default(), true);
+        let mut inflater = ZlibStream::new(1 << 20);
+        assert_eq!(
+            inflater.push(&compress(&mut first, &message(1))).unwrap(),
+            Some(message(1))
+        );
+        // A second zlib header in the middle of a stream is invalid data.
+        let result = inflater.push(&compress(&mut second, &message(2)));
+        assert_eq!(result.unwrap_err().kind(), &ErrorKind::Decompress);
+    }
+}

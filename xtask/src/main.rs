@@ -1,0 +1,40 @@
+//! Development chores for switchboard.
+//!
+//! ```text
+//! cargo xtask fixtures          # regenerate fixtures/ from the seeded generators
+//! cargo xtask fixtures --check  # regenerate in memory and fail on any difference
+//! ```
+#![forbid(unsafe_code)]
+
+mod fixtures;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["fixtures"] => fixtures::write(&workspace_root()),
+        ["fixtures", "--check"] => fixtures::check(&workspace_root()),
+        _ => {
+            eprintln!("usage: cargo xtask fixtures [--check]");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map_or_else(|| manifest.clone(), PathBuf::from)
+}
