@@ -16,7 +16,11 @@ pub struct Lagged {
 
 impl fmt::Display for Lagged {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "receiver lagged behind and missed {} events", self.missed)
+        write!(
+            f,
+            "receiver lagged behind and missed {} events",
+            self.missed
+        )
     }
 }
 

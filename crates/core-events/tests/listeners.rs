@@ -72,7 +72,7 @@ async fn on_async_awaits_each_handler_before_the_next_event() {
     for n in 0..3 {
         hub.publish(n);
     }
-    tokio::time::sleep(Duration::from_secs(60)).await;
+    tokio::time::sleep(Duration::from_mins(1)).await;
 
     assert_eq!(
         *log.lock().unwrap(),
@@ -124,11 +124,7 @@ async fn publish_never_blocks_on_a_stalled_listener_and_lag_is_counted_exactly()
     let (seen_tx, mut seen_rx) = mpsc::unbounded_channel();
     let wait_gate = Arc::clone(&gate);
     let listener = hub.on_async(move |n: u32| {
-        let (gate, started, seen) = (
-            Arc::clone(&wait_gate),
-            started_tx.clone(),
-            seen_tx.clone(),
-        );
+        let (gate, started, seen) = (Arc::clone(&wait_gate), started_tx.clone(), seen_tx.clone());
         async move {
             if n == 0 {
                 started.send(()).unwrap();

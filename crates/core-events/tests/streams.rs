@@ -1,7 +1,5 @@
 //! `stream()`: in-order delivery and exact lag reports.
 
-mod common;
-
 use core_events::{Error, ErrorKind, EventHub, Lagged, Listener, MAX_CAPACITY};
 use tokio_stream::StreamExt;
 
@@ -50,7 +48,10 @@ async fn streams_are_independent() {
 fn capacity_is_validated_and_rounded_to_a_power_of_two() {
     assert_eq!(EventHub::<u8>::with_capacity(1).unwrap().capacity(), 1);
     assert_eq!(EventHub::<u8>::with_capacity(5).unwrap().capacity(), 8);
-    assert_eq!(EventHub::<u8>::new().capacity(), core_events::DEFAULT_CAPACITY);
+    assert_eq!(
+        EventHub::<u8>::new().capacity(),
+        core_events::DEFAULT_CAPACITY
+    );
     for bad in [0, MAX_CAPACITY + 1, usize::MAX] {
         let err = EventHub::<u8>::with_capacity(bad).unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::InvalidCapacity { requested: bad });

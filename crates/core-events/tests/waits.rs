@@ -33,10 +33,7 @@ async fn typed_once_picks_the_payload_out_of_the_enum() {
     hub.publish(Event::Ready { session: 1 });
     hub.publish(message(8, 1));
     hub.publish(message(9, 2));
-    assert_eq!(
-        in_channel_9.await.unwrap(),
-        Message { channel: 9, seq: 2 }
-    );
+    assert_eq!(in_channel_9.await.unwrap(), Message { channel: 9, seq: 2 });
 }
 
 #[tokio::test]

@@ -26,16 +26,21 @@
 //! - [`request_log`]: what clients sent, with secrets redacted;
 //! - [`response`]: response helpers that copy platform conventions (exact content types);
 //! - [`ws`]: WebSocket upgrades on the same listener;
-//! - [`echo`]: a diagnostic platform (HTTP echo, status codes, a WebSocket echo with control).
+//! - [`echo`]: a diagnostic platform (HTTP echo, status codes, a WebSocket echo with control);
+//! - [`discord`], [`twitch`], [`clash`], [`singyeong`]: one module per platform.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod clash;
+pub mod discord;
 pub mod echo;
 mod error;
 pub mod platform;
 pub mod request_log;
 pub mod response;
 pub mod server;
+pub mod singyeong;
+pub mod twitch;
 pub mod ws;
 
 pub use error::{Error, ErrorKind};

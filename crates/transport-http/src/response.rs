@@ -69,6 +69,11 @@ impl Response {
         simd_json::serde::from_slice(&mut buffer).map_err(|e| self.decode_error(e))
     }
 
+    /// The start of the body for error messages, scrubbed of secrets.
+    pub(crate) fn body_snippet(&self) -> String {
+        self.redactions.snippet(&self.body)
+    }
+
     fn decode_error(&self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
         let kind = ErrorKind::Decode {
             status: self.status,

@@ -1,3 +1,81 @@
-//! tokio-tungstenite WebSocket client: TLS, reconnect policy, zlib/zstd inflate, rate-limited outbound queue.
+//! A WebSocket client for long-lived service connections (Discord gateway, Twitch chat and
+//! EventSub, singyeong): tokio-tungstenite with rustls (ring provider, verification always
+//! on), reconnects with exponential backoff and jitter, a close-code hook through which the
+//! service decides whether to come back, inbound zlib-stream / zstd-stream inflating with one
+//! context per connection, bounded message sizes, and an outbound queue whose rate limit keeps
+//! slots for heartbeats.
 //!
-//! This crate is part of switchboard; see `docs/ARCHITECTURE.md` for where it sits.
+//! A service builds a [`WsConfig`], starts a [`WsClient`], reads [`WsEvent`]s and sends
+//! through a [`Sender`]:
+//!
+//! ```
+//! use transport_ws::{Priority, WsClient, WsConfig, WsEvent, WsMessage};
+//! # use futures_util::{SinkExt, StreamExt};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), transport_ws::Error> {
+//! # // An echo server on a free local port.
+//! # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+//! # let url = format!("ws://{}", listener.local_addr().unwrap());
+//! # tokio::spawn(async move {
+//! #     let (tcp, _) = listener.accept().await.unwrap();
+//! #     let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+//! #     while let Some(Ok(message)) = ws.next().await {
+//! #         if message.is_text() { ws.send(message).await.unwrap(); }
+//! #     }
+//! # });
+//! let config = WsConfig::builder(&url).build()?;
+//! let mut client = WsClient::start(config);
+//!
+//! let Some(WsEvent::Connected { .. }) = client.next_event().await else { panic!() };
+//! client.sender().send_text("hello", Priority::Normal).await?;
+//! let Some(WsEvent::Message(WsMessage::Text(echo))) = client.next_event().await else { panic!() };
+//! assert_eq!(echo, "hello");
+//!
+//! client.sender().close(1000, "bye")?;
+//! while let Some(event) = client.next_event().await {
+//!     println!("{event:?}"); // Closed { code: Some(1000), .. }, then the stream ends
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Contents:
+//! - [`WsConfig`], [`WsConfigBuilder`], [`SendLimit`]: URL, headers, sizes, compression, rate
+//!   limit, TLS, reconnect policy, close hook.
+//! - [`WsClient`], [`Events`], [`Sender`]: the running connection.
+//! - [`WsEvent`], [`WsMessage`]: what the connection reports.
+//! - [`ReconnectPolicy`]: backoff, jitter, cap, reset when healthy.
+//! - [`CloseClassifier`], [`CloseAction`], [`CloseFrame`], [`CloseInitiator`]: what a close means.
+//! - [`Compression`], [`ZlibStream`], [`ZstdStream`]: inbound inflating.
+//! - [`TlsConfig`]: trusted roots for `wss://`.
+//! - [`Error`], [`ErrorKind`].
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod client;
+mod close;
+mod compression;
+mod config;
+mod connection;
+mod driver;
+mod error;
+mod event;
+mod reconnect;
+mod sender;
+mod tls;
+mod zlib_stream;
+mod zstd_stream;
+
+pub use client::{Events, WsClient};
+pub use close::{AlwaysReconnect, CloseAction, CloseClassifier, CloseFrame, CloseInitiator};
+pub use compression::Compression;
+pub use config::{DEFAULT_MAX_MESSAGE_SIZE, SendLimit, WsConfig, WsConfigBuilder};
+pub use core_ratelimit::Priority;
+pub use error::{Error, ErrorKind};
+pub use event::{WsEvent, WsMessage};
+pub use reconnect::ReconnectPolicy;
+pub use sender::Sender;
+pub use tls::TlsConfig;
+pub use zlib_stream::ZlibStream;
+pub use zstd_stream::ZstdStream;

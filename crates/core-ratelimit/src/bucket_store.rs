@@ -1,0 +1,89 @@
+//! [`BucketStore`]: where a [`BucketLimiter`](crate::BucketLimiter) keeps what it learned.
+
+use std::fmt;
+use std::sync::Arc;
+
+use dashmap::DashMap;
+
+use crate::{BucketId, BucketState};
+
+/// The state behind a [`BucketLimiter`](crate::BucketLimiter): per-bucket
+/// [`BucketState`]s and the route → bucket-hash map learned from `X-RateLimit-Bucket`.
+///
+/// This is the seam for sharing limits between processes (a bot split over several
+/// processes behind one token and IP). [`MemoryBucketStore`] is the in-process
+/// implementation; a shared one (for example Redis: one hash per bucket, updated with
+/// `WATCH`/`MULTI` or a script) implements the same three methods. What stays local to each
+/// process are the waiting callers and their timers: those are futures and cannot be shared.
+///
+/// # Contract
+///
+/// [`update`](Self::update) must run `f` atomically with respect to every other `update` of
+/// the same bucket (the admission rules read and write several fields at once), and `f` must
+/// see the latest state. It is called on every request, so keep it fast; `f` itself never
+/// calls back into the store.
+pub trait BucketStore: Send + Sync + fmt::Debug {
+    /// Atomically applies `f` to the state of `bucket` (the default state if the bucket is
+    /// new).
+    fn update(&self, bucket: &BucketId, f: &mut dyn FnMut(&mut BucketState));
+
+    /// The bucket hash the server reported for a route template, if one was learned.
+    fn route_bucket(&self, route: &str) -> Option<Arc<str>>;
+
+    /// Records the bucket hash the server reported for a route template.
+    fn set_route_bucket(&self, route: &str, hash: &str);
+}
+
+/// The in-memory [`BucketStore`]: concurrent maps, one lock per shard.
+///
+/// Entries are never evicted: Discord has a few hundred route templates, and buckets grow
+/// with the number of distinct major parameters (channels, guilds) a process talks to.
+#[derive(Debug, Default)]
+pub struct MemoryBucketStore {
+    states: DashMap<BucketId, BucketState>,
+    routes: DashMap<Arc<str>, Arc<str>>,
+}
+
+impl MemoryBucketStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A copy of the state of `bucket`, if it has one.
+    pub fn get(&self, bucket: &BucketId) -> Option<BucketState> {
+        self.states.get(bucket).map(|state| state.clone())
+    }
+
+    /// How many buckets have state.
+    pub fn len(&self) -> usize {
+        self.states.len()
+    }
+
+    /// Whether no bucket has state yet.
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
+    }
+}
+
+impl BucketStore for MemoryBucketStore {
+    fn update(&self, bucket: &BucketId, f: &mut dyn FnMut(&mut BucketState)) {
+        // The shard's write lock is held while `f` runs: that is the atomicity.
+        if let Some(mut state) = self.states.get_mut(bucket) {
+            f(&mut state);
+            return;
+        }
+        f(&mut self.states.entry(bucket.clone()).or_default());
+    }
+
+    fn route_bucket(&self, route: &str) -> Option<Arc<str>> {
+        self.routes.get(route).map(|hash| Arc::clone(&hash))
+    }
+
+    fn set_route_bucket(&self, route: &str, hash: &str) {
+        if self.routes.get(route).is_some_and(|known| &**known == hash) {
+            return;
+        }
+        self.routes.insert(Arc::from(route), Arc::from(hash));
+    }
+}

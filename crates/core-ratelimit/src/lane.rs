@@ -1,0 +1,42 @@
+//! A FIFO of async waiters in front of a synchronous admission check.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// Callers that could not be admitted at once wait here in arrival order (tokio's mutex is
+/// fair); only the caller at the head sleeps on the limiter, so a burst of waiters costs one
+/// timer, not one per waiter. While anyone waits, newcomers queue instead of overtaking.
+#[derive(Debug, Default)]
+pub(crate) struct Lane {
+    waiting: AtomicUsize,
+    head: tokio::sync::Mutex<()>,
+}
+
+/// Decrements the waiter count however the wait ends (admitted or cancelled).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl Lane {
+    /// Waits until `attempt` succeeds. `attempt` returns how long to sleep before retrying.
+    ///
+    /// Cancel-safe: dropping the future before it completes consumes nothing.
+    pub(crate) async fn acquire(&self, attempt: impl Fn() -> Result<(), Duration>) {
+        if self.waiting.load(Ordering::Acquire) == 0 && attempt().is_ok() {
+            return;
+        }
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        let _waiting = Waiting(&self.waiting);
+        let _head = self.head.lock().await;
+        loop {
+            match attempt() {
+                Ok(()) => return,
+                Err(wait) => tokio::time::sleep(wait).await,
+            }
+        }
+    }
+}

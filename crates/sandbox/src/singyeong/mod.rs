@@ -1,0 +1,3 @@
+//! singyeong: a small compatible mesh server (gateway, metadata, queries, queues, HTTP proxy).
+//!
+//! Filled in by its service issue.

@@ -1,0 +1,3 @@
+//! Twitch: chat (IRC over WebSocket and TCP), Helix REST, OAuth and EventSub.
+//!
+//! Filled in by its service issue.

@@ -1,0 +1,339 @@
+//! Everything a [`WsClient`](crate::WsClient) needs to know, built with [`WsConfigBuilder`].
+
+use std::fmt;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::ClientConfig;
+use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
+use url::Url;
+
+use crate::close::{AlwaysReconnect, CloseClassifier};
+use crate::compression::Compression;
+use crate::error::{Error, ErrorKind};
+use crate::reconnect::ReconnectPolicy;
+use crate::tls::TlsConfig;
+
+/// Default maximum inbound message size (after inflating): 16 MiB.
+pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 16 << 20;
+
+/// Outbound rate limit: at most `limit` messages per `window`, of which `reserved` only
+/// [`Priority::High`](crate::Priority::High) traffic may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendLimit {
+    /// Messages per window, priority traffic included.
+    pub limit: NonZeroU32,
+    /// The sliding window.
+    pub window: Duration,
+    /// Slots only priority traffic (heartbeats) may use.
+    pub reserved: u32,
+}
+
+/// A validated client configuration. Cheap to clone.
+#[derive(Clone)]
+pub struct WsConfig {
+    pub(crate) url: Url,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) max_message_size: usize,
+    pub(crate) max_frame_size: usize,
+    pub(crate) compression: Compression,
+    pub(crate) send_limit: Option<SendLimit>,
+    pub(crate) tls: Arc<ClientConfig>,
+    pub(crate) reconnect: ReconnectPolicy,
+    pub(crate) classifier: Arc<dyn CloseClassifier>,
+    pub(crate) event_buffer: usize,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) close_timeout: Duration,
+}
+
+impl fmt::Debug for WsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values may be credentials: only names are shown.
+        let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("WsConfig")
+            .field("url", &self.url.as_str())
+            .field("headers", &header_names)
+            .field("max_message_size", &self.max_message_size)
+            .field("max_frame_size", &self.max_frame_size)
+            .field("compression", &self.compression)
+            .field("send_limit", &self.send_limit)
+            .field("reconnect", &self.reconnect)
+            .field("event_buffer", &self.event_buffer)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("close_timeout", &self.close_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WsConfig {
+    /// Starts a configuration for `url` (`ws://` or `wss://`).
+    pub fn builder(url: impl AsRef<str>) -> WsConfigBuilder {
+        WsConfigBuilder::new(url.as_ref())
+    }
+
+    /// The URL the first connection goes to.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The maximum inbound message size (after inflating).
+    pub fn max_message_size(&self) -> usize {
+        self.max_message_size
+    }
+
+    /// The transport compression.
+    pub fn compression(&self) -> Compression {
+        self.compression
+    }
+
+    /// The outbound rate limit, if any.
+    pub fn send_limit(&self) -> Option<SendLimit> {
+        self.send_limit
+    }
+}
+
+/// Builds a [`WsConfig`]. Problems (bad URL, header, certificate) are reported by
+/// [`build`](Self::build), not by the setters.
+///
+/// ```
+/// use std::num::NonZeroU32;
+/// use std::time::Duration;
+/// use transport_ws::{Compression, ReconnectPolicy, WsConfig};
+///
+/// let config = WsConfig::builder("wss://gateway.discord.gg/?v=10&encoding=json&compress=zlib-stream")
+///     .compression(Compression::ZlibStream)
+///     .max_message_size(8 << 20)
+///     // Discord: 120 sends per 60 s per connection; keep 3 for heartbeats.
+///     .send_limit(NonZeroU32::new(120).unwrap(), Duration::from_secs(60), 3)
+///     .reconnect_policy(ReconnectPolicy::new().max_delay(Duration::from_secs(30)))
+///     .build()
+///     .unwrap();
+/// assert_eq!(config.compression(), Compression::ZlibStream);
+///
+/// assert!(WsConfig::builder("https://example.com").build().is_err());
+/// ```
+#[must_use]
+pub struct WsConfigBuilder {
+    url: String,
+    headers: Vec<(String, String)>,
+    max_message_size: usize,
+    max_frame_size: Option<usize>,
+    compression: Compression,
+    send_limit: Option<SendLimit>,
+    tls: TlsConfig,
+    reconnect: ReconnectPolicy,
+    classifier: Arc<dyn CloseClassifier>,
+    event_buffer: usize,
+    connect_timeout: Duration,
+    close_timeout: Duration,
+}
+
+impl fmt::Debug for WsConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("WsConfigBuilder")
+            .field("url", &self.url)
+            .field("headers", &header_names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WsConfigBuilder {
+    fn new(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            headers: Vec::new(),
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            max_frame_size: None,
+            compression: Compression::None,
+            send_limit: None,
+            tls: TlsConfig::new(),
+            reconnect: ReconnectPolicy::new(),
+            classifier: Arc::new(AlwaysReconnect),
+            event_buffer: 256,
+            connect_timeout: Duration::from_secs(15),
+            close_timeout: Duration::from_secs(5),
+        }
+    }
+
+    /// Adds a header to the upgrade request. Values are treated as secrets: never logged
+    /// or shown by `Debug`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Largest inbound message, after inflating (default 16 MiB). Larger messages end the
+    /// connection with close code 1009 and an [`ErrorKind::MessageTooLarge`] error.
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.max_message_size = bytes;
+        self
+    }
+
+    /// Largest inbound WebSocket frame (default: the maximum message size).
+    pub fn max_frame_size(mut self, bytes: usize) -> Self {
+        self.max_frame_size = Some(bytes);
+        self
+    }
+
+    /// Transport compression of inbound binary messages.
+    pub fn compression(mut self, compression: Compression) -> Self {
+        self.compression = compression;
+        self
+    }
+
+    /// Rate-limits outbound messages: `limit` per `window` (priority traffic included), with
+    /// `reserved` of those slots kept for [`Priority::High`](crate::Priority::High).
+    ///
+    /// The limit spans the client's lifetime, not each connection: sends before a reconnect
+    /// still count afterwards, which can only make the client more conservative.
+    pub fn send_limit(mut self, limit: NonZeroU32, window: Duration, reserved: u32) -> Self {
+        self.send_limit = Some(SendLimit {
+            limit,
+            window,
+            reserved,
+        });
+        self
+    }
+
+    /// TLS settings for `wss://` (default: webpki roots).
+    pub fn tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = tls;
+        self
+    }
+
+    /// The reconnect policy (default: [`ReconnectPolicy::new`]).
+    pub fn reconnect_policy(mut self, policy: ReconnectPolicy) -> Self {
+        self.reconnect = policy;
+        self
+    }
+
+    /// The hook deciding what a server close means (default: always reconnect).
+    pub fn close_classifier(mut self, classifier: impl CloseClassifier) -> Self {
+        self.classifier = Arc::new(classifier);
+        self
+    }
+
+    /// Capacity of the event channel (default 256, minimum 1). When it is full the client
+    /// stops reading the socket until the service catches up; sends keep working.
+    pub fn event_buffer(mut self, capacity: usize) -> Self {
+        self.event_buffer = capacity.max(1);
+        self
+    }
+
+    /// Limit for TCP connect + TLS + WebSocket handshake (default 15 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long to wait for the server to answer a close frame (default 5 s).
+    pub fn close_timeout(mut self, timeout: Duration) -> Self {
+        self.close_timeout = timeout;
+        self
+    }
+
+    /// Validates everything and builds the configuration.
+    pub fn build(self) -> Result<WsConfig, Error> {
+        let url = parse_ws_url(&self.url)?;
+        let headers = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let invalid = || ErrorKind::InvalidHeader { name: name.clone() };
+                let header_name = HeaderName::try_from(name.as_str())
+                    .map_err(|source| Error::with_source(invalid(), source))?;
+                let mut header_value = HeaderValue::try_from(value.as_str())
+                    .map_err(|source| Error::with_source(invalid(), source))?;
+                header_value.set_sensitive(true);
+                Ok((header_name, header_value))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(WsConfig {
+            url,
+            headers,
+            max_message_size: self.max_message_size,
+            max_frame_size: self.max_frame_size.unwrap_or(self.max_message_size),
+            compression: self.compression,
+            send_limit: self.send_limit,
+            tls: self.tls.build()?,
+            reconnect: self.reconnect,
+            classifier: self.classifier,
+            event_buffer: self.event_buffer,
+            connect_timeout: self.connect_timeout,
+            close_timeout: self.close_timeout,
+        })
+    }
+}
+
+/// Parses a `ws://` or `wss://` URL.
+pub(crate) fn parse_ws_url(url: &str) -> Result<Url, Error> {
+    let parsed = Url::parse(url).map_err(|source| {
+        tracing::warn!(error = %source, "WebSocket URL does not parse");
+        Error::with_source(ErrorKind::InvalidUrl, source)
+    })?;
+    if !matches!(parsed.scheme(), "ws" | "wss") || parsed.host_str().is_none() {
+        tracing::warn!(scheme = parsed.scheme(), "not a WebSocket URL");
+        return Err(Error::with_source(
+            ErrorKind::InvalidUrl,
+            format!("scheme {:?} is not ws or wss", parsed.scheme()),
+        ));
+    }
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WsConfig;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn urls_are_validated() {
+        assert!(WsConfig::builder("ws://127.0.0.1:1/x").build().is_ok());
+        assert!(WsConfig::builder("wss://example.com").build().is_ok());
+        for bad in ["http://example.com", "not a url", "ws://", "file:///tmp"] {
+            let error = WsConfig::builder(bad).build().unwrap_err();
+            assert_eq!(error.kind(), &ErrorKind::InvalidUrl, "{bad}");
+        }
+    }
+
+    #[test]
+    fn headers_are_validated_and_redacted() {
+        let config = WsConfig::builder("ws://127.0.0.1:1")
+            .header("Authorization", "Bot very-secret-token")
+            .build()
+            .unwrap();
+        let debug = format!("{config:?}");
+        assert!(debug.contains("authorization"), "{debug}");
+        assert!(!debug.contains("very-secret-token"), "{debug}");
+
+        let error = WsConfig::builder("ws://127.0.0.1:1")
+            .header("Bad Name", "x")
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.kind(),
+            &ErrorKind::InvalidHeader {
+                name: "Bad Name".into()
+            }
+        );
+        let error = WsConfig::builder("ws://127.0.0.1:1")
+            .header("Authorization", "line\nbreak")
+            .build()
+            .unwrap_err();
+        assert!(!error.to_string().contains("line"));
+        let builder = WsConfig::builder("ws://127.0.0.1:1").header("Authorization", "hidden");
+        assert!(!format!("{builder:?}").contains("hidden"));
+    }
+
+    #[test]
+    fn frame_size_defaults_to_message_size() {
+        let config = WsConfig::builder("ws://127.0.0.1:1")
+            .max_message_size(1234)
+            .build()
+            .unwrap();
+        assert_eq!(config.max_frame_size, 1234);
+        assert_eq!(config.max_message_size(), 1234);
+    }
+}

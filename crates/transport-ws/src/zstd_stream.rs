@@ -1,0 +1,168 @@
+//! zstd-stream: one streaming decoder for the whole connection.
+
+use zstd::stream::raw::{Decoder, InBuffer, Operation, OutBuffer};
+
+use crate::compression::{grow_output, output_buffer};
+use crate::error::{Error, ErrorKind};
+
+/// Inflater for a zstd stream shared by all messages of one connection (Discord's
+/// `compress=zstd-stream`).
+///
+/// The server keeps one compression context for the connection and flushes after every
+/// message, so each binary WebSocket message is a flushed segment of a single, never-ending
+/// zstd frame. One streaming decoder must see every message of its connection, in order; a
+/// new connection needs a new `ZstdStream`. Inflated output is bounded by the maximum message
+/// size given to [`ZstdStream::new`].
+///
+/// ```
+/// use zstd::stream::raw::{Encoder, InBuffer, Operation, OutBuffer};
+/// use transport_ws::ZstdStream;
+///
+/// // What a server does: one encoder, a flush after each message.
+/// let mut encoder = Encoder::new(3).unwrap();
+/// let mut wire = vec![0; 256];
+/// let mut output = OutBuffer::around(&mut wire[..]);
+/// encoder.run(&mut InBuffer::around(b"{\"op\":10}"), &mut output).unwrap();
+/// encoder.flush(&mut output).unwrap();
+/// let written = output.pos();
+///
+/// let mut inflater = ZstdStream::new(4096).unwrap();
+/// assert_eq!(inflater.push(&wire[..written]).unwrap().as_deref(), Some(&b"{\"op\":10}"[..]));
+/// ```
+pub struct ZstdStream {
+    decoder: Decoder<'static>,
+    max_message_size: usize,
+}
+
+impl std::fmt::Debug for ZstdStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZstdStream")
+            .field("max_message_size", &self.max_message_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ZstdStream {
+    /// A fresh decoder; messages inflating to more than `max_message_size` bytes are rejected
+    /// with [`ErrorKind::MessageTooLarge`].
+    pub fn new(max_message_size: usize) -> Result<Self, Error> {
+        let decoder =
+            Decoder::new().map_err(|source| Error::with_source(ErrorKind::Decompress, source))?;
+        Ok(Self {
+            decoder,
+            max_message_size,
+        })
+    }
+
+    /// Inflates one binary WebSocket message.
+    ///
+    /// Returns `Ok(None)` when the message carried no payload bytes (e.g. only a frame
+    /// header). After an error the stream is unusable: the connection must be dropped.
+    pub fn push(&mut self, message: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+        let max = self.max_message_size;
+        let mut input = InBuffer::around(message);
+        let mut out = output_buffer(message.len(), max);
+        loop {
+            grow_output(&mut out, max)?;
+            let before = (input.pos(), out.len());
+            {
+                let position = out.len();
+                let mut output = OutBuffer::around_pos(&mut out, position);
+                self.decoder.run(&mut input, &mut output).map_err(|source| {
+                    tracing::warn!(error = %source, "zstd-stream data does not decode");
+                    Error::with_source(ErrorKind::Decompress, source)
+                })?;
+            }
+            if out.len() > max {
+                tracing::warn!(max, "zstd-stream message exceeds the maximum size");
+                return Err(Error::new(ErrorKind::MessageTooLarge { max }));
+            }
+            // zstd promises: output not full after a call means everything decodable from the
+            // input given so far has been written.
+            if input.pos() == message.len() && out.len() < out.capacity() {
+                break;
+            }
+            if before == (input.pos(), out.len()) && out.len() < out.capacity() {
+                return Err(Error::new(ErrorKind::Decompress));
+            }
+        }
+        Ok((!out.is_empty()).then_some(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ZstdStream;
+    use crate::error::ErrorKind;
+    use zstd::stream::raw::{Encoder, InBuffer, Operation, OutBuffer};
+
+    /// What a zstd-stream server does per message: compress, then flush.
+    fn compress(encoder: &mut Encoder<'static>, message: &[u8]) -> Vec<u8> {
+        let mut out = vec![0; message.len() + 1024];
+        let mut output = OutBuffer::around(&mut out[..]);
+        let mut input = InBuffer::around(message);
+        while input.pos() < message.len() {
+            encoder.run(&mut input, &mut output).unwrap();
+        }
+        while encoder.flush(&mut output).unwrap() > 0 {}
+        let written = output.pos();
+        out.truncate(written);
+        out
+    }
+
+    fn message(i: usize) -> Vec<u8> {
+        format!(r#"{{"op":0,"s":{i},"t":"MESSAGE_CREATE","d":{{"content":"hello number {i}"}}}}"#)
+            .into_bytes()
+    }
+
+    #[test]
+    fn many_messages_share_one_context() {
+        let mut encoder = Encoder::new(3).unwrap();
+        let mut inflater = ZstdStream::new(1 << 20).unwrap();
+        let mut total_wire = 0;
+        for i in 0..200 {
+            let wire = compress(&mut encoder, &message(i));
+            total_wire += wire.len();
+            assert_eq!(inflater.push(&wire).unwrap(), Some(message(i)));
+        }
+        assert!(total_wire < 200 * message(100).len() / 2, "{total_wire}");
+    }
+
+    #[test]
+    fn large_message_grows_the_output() {
+        let big: Vec<u8> = (0..300_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+        let mut encoder = Encoder::new(1).unwrap();
+        let wire = compress(&mut encoder, &big);
+        let mut inflater = ZstdStream::new(big.len()).unwrap();
+        assert_eq!(inflater.push(&wire).unwrap(), Some(big));
+    }
+
+    #[test]
+    fn inflated_size_is_bounded() {
+        let zeros = vec![0u8; 10_000];
+        let mut encoder = Encoder::new(3).unwrap();
+        let wire = compress(&mut encoder, &zeros);
+        let mut inflater = ZstdStream::new(9_999).unwrap();
+        let error = inflater.push(&wire).unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::MessageTooLarge { max: 9_999 });
+        let mut inflater = ZstdStream::new(10_000).unwrap();
+        assert_eq!(inflater.push(&wire).unwrap(), Some(zeros));
+    }
+
+    #[test]
+    fn corrupt_data_is_an_error() {
+        let mut inflater = ZstdStream::new(1 << 20).unwrap();
+        let error = inflater.push(b"definitely not zstd data").unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::Decompress);
+
+        let mut encoder = Encoder::new(3).unwrap();
+        let mut inflater = ZstdStream::new(1 << 20).unwrap();
+        let first = compress(&mut encoder, &message(1));
+        assert_eq!(inflater.push(&first).unwrap(), Some(message(1)));
+        // A block header with the reserved block type (3) is corrupt by definition.
+        let mut second = compress(&mut encoder, &message(2));
+        second[..3].copy_from_slice(&[0xff, 0xff, 0xff]);
+        let error = inflater.push(&second).unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::Decompress);
+    }
+}
