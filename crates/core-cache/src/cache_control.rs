@@ -15,8 +15,8 @@ const MAX_DELTA_SECONDS: u64 = 1 << 31;
 /// case-insensitive, values may be quoted, and anything unrecognisable is
 /// skipped (logged at `debug`). It never fails and never panics.
 ///
-/// * `max-age`: digits only (quoted or not); a malformed or negative value
-///   means "no max-age". When it appears more than once the first occurrence
+/// * `max-age`: digits only, bare or in a properly closed quoted-string; a
+///   malformed, negative or unterminated value means "no max-age". When it appears more than once the first occurrence
 ///   counts (RFC 9111 §4.2.1). Values above 2^31 s are clamped to 2^31 s.
 /// * `no-cache` / `private` with a field-name list (`no-cache="Set-Cookie"`)
 ///   are treated like the bare directive: stricter, never staler.
@@ -197,6 +197,7 @@ fn split_value(raw: &str) -> (Cow<'_, str>, &str) {
             }
         }
     }
-    // Unterminated quote: take the rest as the value rather than guess.
-    (unescaped.map_or(Cow::Borrowed(quoted), Cow::Owned), "")
+    // Unterminated quote: malformed. Hand back the raw text, opening quote and
+    // all, so no value check (such as max-age's digits) can accept it.
+    (Cow::Borrowed(raw), "")
 }

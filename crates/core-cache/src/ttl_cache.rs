@@ -110,6 +110,10 @@ where
 
     /// A clone of the value for `key`, if present and not past its TTL.
     /// Wrap large values in `Arc` to make this cheap.
+    ///
+    /// `Q: ToOwned<Owned = K>` (moka's entry API needs it to drop an expired
+    /// entry race-free) holds for the usual keys: `String` looked up by `&str`,
+    /// ids by `&Id`. With `&'static str` keys, look up by `&"key"`.
     pub async fn get<Q>(&self, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,
@@ -252,11 +256,11 @@ mod tests {
     #[tokio::test]
     async fn moka_expires_entries_by_their_own_ttl_on_its_own_clock() {
         let cache: TtlCache<u8, u8> = TtlCache::builder(100)
-            .default_ttl(Duration::from_secs(3600))
+            .default_ttl(Duration::from_hours(1))
             .build();
         cache.insert_with_ttl(1, 1, Duration::from_millis(20)).await;
         cache.insert(2, 2).await; // default TTL, an hour
-        cache.insert_with_ttl(3, 3, Duration::from_secs(3600)).await;
+        cache.insert_with_ttl(3, 3, Duration::from_hours(1)).await;
         // Replacing brings the new, shorter TTL to moka as well.
         cache.insert_with_ttl(3, 3, Duration::from_millis(20)).await;
 

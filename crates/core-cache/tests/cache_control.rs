@@ -37,7 +37,11 @@ const CASES: &[(&str, Option<u64>, Option<u64>)] = &[
     ("max-age=+5", None, None),
     ("max-age=1.5", None, None),
     ("max-age=600s", None, None),
-    ("max-age=\"600", Some(600), Some(600)),
+    ("max-age=\"600", None, None),
+    ("public, max-age=\"12", None, None),
+    ("no-cache=\"Set-Cookie", None, None),
+    ("max-age=600=600", None, None),
+    ("s-maxage=30, max-age=90", Some(90), Some(90)),
     ("max-age=\"6\\00\"", Some(600), Some(600)),
     (
         "max-age=99999999999999999999999",

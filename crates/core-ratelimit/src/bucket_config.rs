@@ -66,7 +66,7 @@ impl Default for BucketConfig {
             global: None,
             bucketing: Bucketing::PerRoute,
             default_retry_after: Duration::from_secs(1),
-            max_wait: Duration::from_secs(3600),
+            max_wait: Duration::from_hours(1),
         }
     }
 }

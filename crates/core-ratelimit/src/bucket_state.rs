@@ -228,7 +228,7 @@ impl BucketState {
 /// `now + wait`, saturating instead of panicking on absurd waits.
 pub(crate) fn later(now: Instant, wait: Duration) -> Instant {
     now.checked_add(wait)
-        .unwrap_or_else(|| now + Duration::from_secs(86_400 * 365))
+        .unwrap_or_else(|| now + Duration::from_hours(24 * 365))
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::{BucketId, BucketState};
 /// This is the seam for sharing limits between processes (a bot split over several
 /// processes behind one token and IP). [`MemoryBucketStore`] is the in-process
 /// implementation; a shared one (for example Redis: one hash per bucket, updated with
-/// `WATCH`/`MULTI` or a script) implements the same three methods. What stays local to each
+/// `WATCH`/`MULTI` or a script) implements the same four methods. What stays local to each
 /// process are the waiting callers and their timers: those are futures and cannot be shared.
 ///
 /// # Contract
@@ -26,6 +26,10 @@ pub trait BucketStore: Send + Sync + fmt::Debug {
     /// Atomically applies `f` to the state of `bucket` (the default state if the bucket is
     /// new).
     fn update(&self, bucket: &BucketId, f: &mut dyn FnMut(&mut BucketState));
+
+    /// Forgets the state of `bucket` (a provisional bucket whose route turned out to share a
+    /// server bucket).
+    fn remove(&self, bucket: &BucketId);
 
     /// The bucket hash the server reported for a route template, if one was learned.
     fn route_bucket(&self, route: &str) -> Option<Arc<str>>;
@@ -74,6 +78,10 @@ impl BucketStore for MemoryBucketStore {
             return;
         }
         f(&mut self.states.entry(bucket.clone()).or_default());
+    }
+
+    fn remove(&self, bucket: &BucketId) {
+        self.states.remove(bucket);
     }
 
     fn route_bucket(&self, route: &str) -> Option<Arc<str>> {

@@ -1,3 +1,50 @@
-//! Rate limiting for real-time platform APIs: window limiters, send queues with reserved capacity, header-driven buckets, identify queues.
-//!
-//! This crate is part of switchboard; see `docs/ARCHITECTURE.md` for where it sits.
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+// Window limits: one backend trait, two in-memory backends, the limiters over them.
+mod gcra_window;
+mod lane;
+mod retry_after;
+mod sliding_log;
+mod tokio_clock;
+mod window_backend;
+mod window_limiter;
+
+pub use gcra_window::GcraWindow;
+pub use retry_after::RetryAfter;
+pub use sliding_log::SlidingLog;
+pub use tokio_clock::TokioClock;
+pub use window_backend::WindowBackend;
+pub use window_limiter::WindowLimiter;
+
+// Per-connection sends and session starts.
+mod identify_queue;
+mod send_queue;
+
+pub use identify_queue::IdentifyQueue;
+pub use send_queue::{Priority, SendQueue};
+
+// Header-driven buckets.
+mod bucket_config;
+mod bucket_limiter;
+mod bucket_state;
+mod bucket_store;
+mod headers;
+mod outcome;
+mod route;
+mod ticket;
+
+pub use bucket_config::{BucketConfig, Bucketing};
+pub use bucket_limiter::BucketLimiter;
+pub use bucket_state::BucketState;
+pub use bucket_store::{BucketStore, MemoryBucketStore};
+pub use headers::RateLimitHeaders;
+pub use outcome::Outcome;
+pub use route::{BucketId, RouteKey};
+pub use ticket::Ticket;
+
+// Errors.
+mod error;
+
+pub use error::{Error, ErrorKind};

@@ -1,8 +1,60 @@
 //! Clash of Clans API client: typed REST, key manager, polling events.
 //!
-//! This crate is part of switchboard; see `docs/ARCHITECTURE.md` for where it sits.
+//! The API is plain REST with keys bound to IP addresses, and nothing is pushed: events
+//! are differences between successive snapshots, polled no sooner than each response's
+//! `Cache-Control: max-age` allows. This crate gives you
 //!
-//! **Status:** the crate exists so the `switchboard` facade features resolve; its
-//! service issue fills it in. It exports nothing yet.
+//! - [`Client`]: every public endpoint, typed ([`model`]); tags normalised ([`Tag`]); lists
+//!   paged with `limit`/`after`/`before` and streamable ([`ListRequest`]); responses cached
+//!   for their max-age; each key throttled (30 req/s by default) and keys used
+//!   round-robin; 5xx retried with backoff; API errors typed ([`Reason`]);
+//! - [`KeyManager`]: logs in to the developer site and keeps keys for the caller's IP,
+//!   re-run automatically when the API answers `accessDenied.invalidIp`;
+//! - [`EventsClient`]: watches clans, players and wars and publishes [`Event`]s on a
+//!   `core_events::EventHub`.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), svc_gameapi::Error> {
+//! use svc_gameapi::{Client, Event, EventsClient};
+//!
+//! let client = Client::builder().login("me@example.com", "password").key_count(2).build().await?;
+//! let player = client.player("#2pp0jq8y").await?; // corrected to #2PP0JQ8Y
+//! println!("{} has {} trophies", player.name, player.trophies);
+//!
+//! let events = EventsClient::new(client);
+//! events.add_clans(["#2PP"]);
+//! events.hub().on(|event: Event| println!("{event:?}")).detach();
+//! events.start();
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+mod builder;
+mod client;
+mod endpoints;
+mod error;
+pub mod events;
+mod key_manager;
+mod keys;
+mod list;
+pub mod model;
+mod search;
+mod tag;
+mod throttle;
+mod timestamp;
+
+pub use builder::{
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CACHE_MAX_SIZE, DEFAULT_DEVELOPER_SITE, DEFAULT_KEY_NAME,
+    DEFAULT_THROTTLE_LIMIT, DEFAULT_TIMEOUT,
+};
+pub use client::Client;
+pub use error::{BoxError, Error, ErrorKind, Reason};
+pub use events::{Event, EventsClient};
+pub use key_manager::{KeyManager, KeySync, MAX_KEYS_PER_ACCOUNT};
+pub use list::ListRequest;
+pub use search::ClanSearch;
+pub use tag::Tag;
+pub use timestamp::Timestamp;
+pub use transport_http::{RetryPolicy, Secret};

@@ -1,8 +1,25 @@
-//! Discord client: gateway shards, REST with per-route buckets, cache, typed events.
+//! Discord for switchboard: typed gateway events decoded with simd-json, shards that
+//! identify, heartbeat and resume, a sharding manager, a REST client with per-route
+//! buckets, a cache, and a bot API on the shared event hub.
 //!
-//! This crate is part of switchboard; see `docs/ARCHITECTURE.md` for where it sits.
+//! ```
+//! use svc_gateway::{Envelope, Event};
 //!
-//! **Status:** the crate exists so the `switchboard` facade features resolve; its
-//! service issue fills it in. It exports nothing yet.
+//! let mut payload = br#"{"t":null,"s":null,"op":10,"d":{"heartbeat_interval":41250}}"#.to_vec();
+//! assert_eq!(Envelope::from_slice(&payload).unwrap().op, 10);
+//! let Event::Hello(hello) = Event::from_slice(&mut payload).unwrap() else { panic!("not hello") };
+//! assert_eq!(hello.heartbeat_interval, 41_250);
+//! ```
+//!
+//! Contents:
+//! - [`model`]: typed ids, timestamps, permissions and intents, the entities.
+//! - [`Event`], [`Envelope`], [`DecodeError`] and one payload type per event.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+mod decode_error;
+mod event;
+pub mod model;
+
+pub use decode_error::{DecodeError, DecodeErrorKind};
+pub use event::*;

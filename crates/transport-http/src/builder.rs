@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::shim::BucketLimiter;
+use core_ratelimit::BucketLimiter;
 use http::HeaderMap;
 use http::header::USER_AGENT;
 use hyper_util::client::legacy::Client as HyperClient;
@@ -176,7 +176,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends requests that carry a [`RouteKey`](crate::shim::RouteKey) through
+    /// Sends requests that carry a [`RouteKey`](core_ratelimit::RouteKey) through
     /// `limiter`, and feeds it every response's rate-limit headers.
     pub fn ratelimiter(mut self, limiter: BucketLimiter) -> Self {
         self.limiter = Some(limiter);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use crate::shim::{BucketLimiter, Outcome, RouteKey};
+use core_ratelimit::{BucketLimiter, Outcome, RouteKey, Ticket};
 use http::{HeaderMap, Method, StatusCode, Uri};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_rustls::HttpsConnector;
@@ -156,14 +156,12 @@ impl Client {
         self.run(request).instrument(span).await
     }
 
-    /// The retry loop. Three budgets: `failures` (connect errors and 5xx, idempotent
-    /// methods only), `rate_limited` (429s, any method: the server did not act), and the
-    /// per-attempt timeout.
+    /// The retry loop: acquire from the limiter, attempt, then let [`Client::judge`]
+    /// decide whether to return or go again (after an optional wait).
     async fn run(&self, request: Prepared) -> Result<Response, Error> {
         let span = tracing::Span::current();
         let started = Instant::now();
         let config = &self.inner.config;
-        let retry = &config.retry;
         let limited = config.limiter.as_ref().zip(request.route.as_ref());
         let uri: Uri = request.url.as_str().parse().map_err(|e| {
             Error::with_source(
@@ -173,102 +171,125 @@ impl Client {
                 e,
             )
         })?;
-        let idempotent = is_idempotent(&request.method);
-        let (mut attempt, mut failures, mut rate_limited) = (0_u32, 0_u32, 0_u32);
+        let mut budget = Budget::default();
         let result = loop {
-            attempt += 1;
-            span.record("attempts", attempt);
+            budget.attempt += 1;
+            span.record("attempts", budget.attempt);
             let ticket = match limited {
                 Some((limiter, route)) => Some(limiter.acquire(route).await),
                 None => None,
             };
             let attempt_started = Instant::now();
-            let response = match self.attempt(&request, &uri).await {
-                Ok(response) => response,
-                Err(error) => {
-                    // Dropping the ticket tells the limiter no response came back.
-                    drop(ticket);
-                    let retryable = *error.kind() == ErrorKind::Connect
-                        && idempotent
-                        && failures + 1 < retry.attempts();
-                    if retryable {
-                        failures += 1;
-                        let delay = retry.backoff(failures);
-                        tracing::warn!(attempt, error = %error, ?delay, "connect failed; retrying");
-                        tokio::time::sleep(delay).await;
-                        continue;
-                    }
-                    tracing::debug!(attempt, error = %error, "request failed");
-                    break Err(error);
-                }
-            };
-            let status = response.status();
-            span.record("status", status.as_u16());
-            tracing::debug!(
-                attempt,
-                status = status.as_u16(),
-                elapsed_ms = attempt_started.elapsed().as_millis() as u64,
-                "response received"
-            );
-            let headers = parse_headers(response.headers());
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                let body = TooManyRequests::parse(response.body());
-                let retry_after = body
-                    .retry_after
-                    .or(headers.retry_after)
-                    .or(headers.reset_after);
-                let global = body.global || headers.global;
-                if let Some(ticket) = ticket {
-                    ticket.complete(Outcome {
-                        status: status.as_u16(),
-                        headers,
-                        retry_after: body.retry_after,
-                        global,
-                    });
-                }
-                let wait_ok = retry_after.is_none_or(|wait| wait <= retry.rate_limit_wait_cap());
-                if rate_limited < retry.rate_limit_budget() && wait_ok {
-                    rate_limited += 1;
-                    tracing::warn!(attempt, ?retry_after, global, "rate limited; retrying");
-                    // With a limiter that knows how long to wait, its next acquire waits.
-                    // Otherwise wait here, so a 429 is never answered by hammering.
-                    if limited.is_none() || retry_after.is_none() {
-                        let wait = retry_after.unwrap_or_else(|| retry.backoff(rate_limited));
+            let result = self.attempt(&request, &uri).await;
+            if let Ok(response) = &result {
+                span.record("status", response.status().as_u16());
+                tracing::debug!(
+                    attempt = budget.attempt,
+                    status = response.status().as_u16(),
+                    elapsed_ms = attempt_started.elapsed().as_millis() as u64,
+                    "response received"
+                );
+            }
+            match self.judge(&request, result, ticket, &mut budget) {
+                Step::Done(result) => break result,
+                Step::Retry(wait) => {
+                    if let Some(wait) = wait {
                         tokio::time::sleep(wait).await;
                     }
-                    continue;
                 }
-                tracing::warn!(attempt, ?retry_after, global, "rate limited; giving up");
-                break Err(Error::new(ErrorKind::RateLimited {
-                    retry_after,
-                    global,
-                }));
             }
+        };
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        result
+    }
+
+    /// Decides what an attempt's result means. Two retry budgets: `failures` (connect
+    /// errors and 5xx, idempotent methods only) and `rate_limited` (429s, any method:
+    /// the server did not act on the request).
+    fn judge(
+        &self,
+        request: &Prepared,
+        result: Result<Response, Error>,
+        ticket: Option<Ticket>,
+        budget: &mut Budget,
+    ) -> Step {
+        let retry = &self.inner.config.retry;
+        let attempt = budget.attempt;
+        let may_retry_failure =
+            is_idempotent(&request.method) && budget.failures + 1 < retry.attempts();
+        let response = match result {
+            Ok(response) => response,
+            Err(error) => {
+                // Dropping the ticket tells the limiter no response came back.
+                drop(ticket);
+                if *error.kind() == ErrorKind::Connect && may_retry_failure {
+                    budget.failures += 1;
+                    let delay = retry.backoff(budget.failures);
+                    tracing::warn!(attempt, error = %error, ?delay, "connect failed; retrying");
+                    return Step::Retry(Some(delay));
+                }
+                tracing::debug!(attempt, error = %error, "request failed");
+                return Step::Done(Err(error));
+            }
+        };
+        let status = response.status();
+        let headers = parse_headers(response.headers());
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let body = TooManyRequests::parse(response.body());
+            let retry_after = body
+                .retry_after
+                .or(headers.retry_after)
+                .or(headers.reset_after);
+            let global = body.global || headers.global;
+            let limiter_waits = ticket.is_some() && retry_after.is_some();
             if let Some(ticket) = ticket {
                 ticket.complete(Outcome {
                     status: status.as_u16(),
                     headers,
-                    retry_after: None,
-                    global: false,
+                    retry_after: body.retry_after,
+                    global,
                 });
             }
-            if status.is_server_error() && idempotent && failures + 1 < retry.attempts() {
-                failures += 1;
-                let delay = retry.backoff(failures);
-                tracing::warn!(attempt, status = status.as_u16(), ?delay, "server error; retrying");
-                tokio::time::sleep(delay).await;
-                continue;
+            let wait_ok = retry_after.is_none_or(|wait| wait <= retry.rate_limit_wait_cap());
+            if budget.rate_limited < retry.rate_limit_budget() && wait_ok {
+                budget.rate_limited += 1;
+                tracing::warn!(attempt, ?retry_after, global, "rate limited; retrying");
+                // A limiter told how long to wait makes the next acquire wait. Otherwise
+                // wait here, so a 429 is never answered by hammering.
+                let wait = if limiter_waits {
+                    None
+                } else {
+                    Some(retry_after.unwrap_or_else(|| retry.backoff(budget.rate_limited)))
+                };
+                return Step::Retry(wait);
             }
-            if status.is_success() || request.accept_any_status {
-                break Ok(response);
-            }
-            break Err(Error::new(ErrorKind::Status {
-                status,
-                body: response.body_snippet(),
-            }));
-        };
-        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-        result
+            tracing::warn!(attempt, ?retry_after, global, "rate limited; giving up");
+            return Step::Done(Err(Error::new(ErrorKind::RateLimited {
+                retry_after,
+                global,
+            })));
+        }
+        if let Some(ticket) = ticket {
+            ticket.complete(Outcome {
+                status: status.as_u16(),
+                headers,
+                retry_after: None,
+                global: false,
+            });
+        }
+        if status.is_server_error() && may_retry_failure {
+            budget.failures += 1;
+            let delay = retry.backoff(budget.failures);
+            tracing::warn!(attempt, status = status.as_u16(), ?delay, "server error; retrying");
+            return Step::Retry(Some(delay));
+        }
+        if status.is_success() || request.accept_any_status {
+            return Step::Done(Ok(response));
+        }
+        Step::Done(Err(Error::new(ErrorKind::Status {
+            status,
+            body: response.body_snippet(),
+        })))
     }
 
     /// One exchange: send, then read the whole body within the size bound, all under the
@@ -338,6 +359,21 @@ impl fmt::Debug for Client {
     }
 }
 
+/// Attempts made so far, and how many of each retry budget is spent.
+#[derive(Default)]
+struct Budget {
+    attempt: u32,
+    failures: u32,
+    rate_limited: u32,
+}
+
+/// What to do after an attempt.
+enum Step {
+    Done(Result<Response, Error>),
+    /// Go again, after sleeping this long if set.
+    Retry(Option<Duration>),
+}
+
 fn content_length(headers: &HeaderMap) -> Option<u64> {
     headers
         .get(http::header::CONTENT_LENGTH)?
@@ -371,10 +407,9 @@ fn caused_by_rustls(error: &(dyn StdError + 'static)) -> bool {
         if let Some(inner) = error
             .downcast_ref::<std::io::Error>()
             .and_then(std::io::Error::get_ref)
+            && caused_by_rustls(inner)
         {
-            if caused_by_rustls(inner) {
-                return true;
-            }
+            return true;
         }
         current = error.source();
     }

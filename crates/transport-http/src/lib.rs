@@ -57,7 +57,6 @@ mod request;
 mod response;
 mod retry;
 mod secret;
-mod shim;
 mod tls;
 
 pub use builder::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::shim::RateLimitHeaders;
+use core_ratelimit::RateLimitHeaders;
 use http::HeaderMap;
 use serde::Deserialize;
 

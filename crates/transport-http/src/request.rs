@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use crate::shim::RouteKey;
+use core_ratelimit::RouteKey;
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde::Serialize;
@@ -130,7 +130,7 @@ impl RequestBuilder {
         self
     }
 
-    /// Goes through the client's [`BucketLimiter`](crate::shim::BucketLimiter) under
+    /// Goes through the client's [`BucketLimiter`](core_ratelimit::BucketLimiter) under
     /// `route`. Without a route (or without a limiter) the request is not limited.
     pub fn route(mut self, route: RouteKey) -> Self {
         self.route = Some(route);

@@ -92,7 +92,7 @@ impl fmt::Debug for Response {
             .field("version", &self.version)
             .field("headers", &HeadersDebug(&self.headers))
             .field("body_len", &self.body.len())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

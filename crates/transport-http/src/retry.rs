@@ -43,7 +43,7 @@ impl RetryPolicy {
             max_delay: Duration::from_secs(5),
             jitter: true,
             rate_limit_retries: 3,
-            max_rate_limit_wait: Duration::from_secs(60),
+            max_rate_limit_wait: Duration::from_mins(1),
         }
     }
 
@@ -114,7 +114,7 @@ impl RetryPolicy {
         }
         // "Equal jitter": at least half the exponential delay, so retries never bunch at zero.
         let half = ceiling / 2;
-        let spread = (ceiling - half).as_nanos() as u64;
+        let spread = ceiling.saturating_sub(half).as_nanos() as u64;
         half + Duration::from_nanos(rand::rng().random_range(0..=spread))
     }
 }

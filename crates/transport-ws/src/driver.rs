@@ -153,7 +153,7 @@ impl Driver {
             tokio::select! {
                 result = &mut connect => {
                     return match result {
-                        Ok(socket) => Attempt::Connected(Box::new(socket), inflater, url),
+                        Ok(socket) => Attempt::Connected(Box::new(socket), inflater, url.clone()),
                         Err(error) => Attempt::Failed(error),
                     };
                 }
@@ -261,10 +261,12 @@ impl Driver {
         url: Url,
     ) -> Ending {
         let mut pending = Some(WsEvent::Connected { url });
+        // A second handle, so that a reserved permit does not borrow `self`.
+        let events = self.events.clone();
         loop {
             tokio::select! {
                 biased;
-                () = self.events.closed() => {
+                () = events.closed() => {
                     let frame = CloseFrame { code: CLOSE_NORMAL, reason: String::new() };
                     close_politely(socket, &frame, self.config.close_timeout).await;
                     return Ending {
@@ -274,7 +276,7 @@ impl Driver {
                         next: Next::Stop,
                     };
                 }
-                permit = self.events.reserve(), if pending.is_some() => {
+                permit = events.reserve(), if pending.is_some() => {
                     // A closed channel is handled by the branch above on the next turn.
                     if let (Ok(permit), Some(event)) = (permit, pending.take()) {
                         permit.send(event);

@@ -1,3 +1,192 @@
-//! Discord: the gateway (WebSocket) and REST API.
+//! Discord: the gateway (WebSocket, API v10) and the REST API on one listener.
 //!
-//! Filled in by its service issue.
+//! - Any path upgraded to a WebSocket is a gateway connection: `?v=10&encoding=json`, with
+//!   `compress=zlib-stream` or `compress=zstd-stream` (binary frames, one compression stream
+//!   per connection, each message flushed). The server sends HELLO, accepts heartbeats at
+//!   any time, checks IDENTIFY (bad token → 4004, invalid intents → 4013, disallowed
+//!   privileged intents → 4014, bad shard → 4010) and RESUME (replays what the session
+//!   missed, then RESUMED; an unknown session gets op 9 `false`), numbers dispatches, and
+//!   closes with 4008 past 120 sends per 60 s and 4002 for payloads over 4096 bytes.
+//! - REST under `/api/v10` (or `/api`): `GET /gateway/bot` with `session_start_limit`,
+//!   users, applications, channels, messages, reactions, guilds, members, roles, bans, DMs,
+//!   interaction responses and follow-ups, application commands, stage instances, webhooks.
+//!   Answers carry `Content-Type: application/json` exactly and real `X-RateLimit-*`
+//!   headers; buckets are per route and major parameter, and a client that ignores them
+//!   gets 429s. A bot's own `POST /channels/{id}/messages` comes back as MESSAGE_CREATE.
+//!
+//! [`DiscordControl`] injects dispatches and forces disconnects, zombies (no more ACKs),
+//! op 7 reconnects and op 9 invalid sessions.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), sandbox::Error> {
+//! use sandbox::discord::{Discord, DiscordConfig};
+//!
+//! let discord = Discord::new(DiscordConfig::default());
+//! let control = discord.control();
+//! let server = sandbox::Server::builder().serve(discord).await?;
+//! println!("REST at {}/api/v10, token {}", server.base_url(), control.token());
+//! assert_eq!(control.identifies(), 0);
+//! # Ok(())
+//! # }
+//! ```
+
+mod compress;
+mod gateway;
+mod ratelimit;
+mod rest;
+mod state;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::platform::{Platform, ResponseFuture, SandboxRequest};
+use crate::ws;
+
+pub use state::DiscordConfig;
+use state::{Command, State};
+
+/// The Discord platform. Keep a [`DiscordControl`] from [`Discord::control`] before serving.
+#[derive(Debug, Clone)]
+pub struct Discord {
+    state: Arc<State>,
+}
+
+/// Steers the Discord sandbox from a test or demo.
+#[derive(Debug, Clone)]
+pub struct DiscordControl {
+    state: Arc<State>,
+}
+
+impl Discord {
+    /// A Discord sandbox with the guilds from `fixtures/discord/sandbox-state.json`.
+    pub fn new(config: DiscordConfig) -> Self {
+        Self { state: Arc::new(State::new(config)) }
+    }
+
+    /// The control handle.
+    pub fn control(&self) -> DiscordControl {
+        DiscordControl { state: Arc::clone(&self.state) }
+    }
+}
+
+impl Default for Discord {
+    fn default() -> Self {
+        Self::new(DiscordConfig::default())
+    }
+}
+
+impl DiscordControl {
+    /// The bot token the sandbox accepts (without the `Bot ` prefix).
+    pub fn token(&self) -> &str {
+        &self.state.config.token
+    }
+
+    /// Sends a dispatch to the current session of `shard` (every shard when `None`). A
+    /// session that is disconnected but resumable keeps it for the replay.
+    pub fn dispatch(&self, shard: Option<u32>, event: &str, data: Value) {
+        self.state.dispatch(shard, event, &data);
+    }
+
+    /// Sends a dispatch to the shard owning `guild_id`.
+    pub fn dispatch_guild(&self, guild_id: u64, event: &str, data: Value) {
+        let shard = self.state.shard_of(guild_id);
+        self.state.dispatch(Some(shard), event, &data);
+    }
+
+    /// Closes the connections of `shard` (all when `None`) with `code`; the sessions stay
+    /// resumable unless the code says otherwise.
+    pub fn close(&self, shard: Option<u32>, code: u16) {
+        self.state.command(shard, Command::Close(code));
+    }
+
+    /// Drops the connections of `shard` (all when `None`) without a close frame.
+    pub fn drop_connections(&self, shard: Option<u32>) {
+        self.state.command(shard, Command::Drop);
+    }
+
+    /// Stops (or resumes) answering heartbeats on the connections of `shard`, so the client
+    /// sees a zombied connection.
+    pub fn zombie(&self, shard: Option<u32>, zombie: bool) {
+        self.state.command(shard, Command::Zombie(zombie));
+    }
+
+    /// Sends op 7 Reconnect.
+    pub fn request_reconnect(&self, shard: Option<u32>) {
+        self.state.command(shard, Command::Reconnect);
+    }
+
+    /// Sends op 9 Invalid Session; a non-resumable one also forgets the session.
+    pub fn invalidate_session(&self, shard: Option<u32>, resumable: bool) {
+        self.state.command(shard, Command::InvalidSession(resumable));
+    }
+
+    /// Gateway connections open right now.
+    pub fn connected(&self) -> usize {
+        self.state.counters.connected()
+    }
+
+    /// IDENTIFYs accepted so far.
+    pub fn identifies(&self) -> usize {
+        self.state.counters.identifies()
+    }
+
+    /// RESUMEs accepted so far.
+    pub fn resumes(&self) -> usize {
+        self.state.counters.resumes()
+    }
+
+    /// Connections that came in on the `resume_gateway_url` path.
+    pub fn resume_url_connections(&self) -> usize {
+        self.state.counters.resume_url_connections()
+    }
+
+    /// Identifies that broke `max_concurrency` (two in one bucket within 5 s).
+    pub fn identify_violations(&self) -> usize {
+        self.state.counters.identify_violations()
+    }
+
+    /// Heartbeats received.
+    pub fn heartbeats(&self) -> usize {
+        self.state.counters.heartbeats()
+    }
+
+    /// 429 answers served by the REST API.
+    pub fn rate_limited(&self) -> usize {
+        self.state.counters.rate_limited()
+    }
+
+    /// Every gateway payload clients sent (op and data), oldest first, tokens redacted.
+    pub fn gateway_log(&self) -> Vec<Value> {
+        self.state.gateway_log()
+    }
+
+    /// `[shard_id, shard_count]` of each accepted identify, in order.
+    pub fn identified_shards(&self) -> Vec<[u32; 2]> {
+        self.state.identified_shards()
+    }
+
+    /// Sets the heartbeat interval announced in later HELLOs.
+    pub fn set_heartbeat_interval(&self, interval: Duration) {
+        self.state.set_heartbeat_interval(interval);
+    }
+}
+
+impl Platform for Discord {
+    fn name(&self) -> &'static str {
+        "discord"
+    }
+
+    fn handle(&self, mut request: SandboxRequest) -> ResponseFuture<'_> {
+        Box::pin(async move {
+            if ws::is_upgrade(&request.headers) {
+                let state = Arc::clone(&self.state);
+                let params = gateway::Params::from_request(&request);
+                return ws::accept(&mut request, None, move |socket| gateway::run(state, params, socket));
+            }
+            rest::handle(&self.state, &request).await
+        })
+    }
+}

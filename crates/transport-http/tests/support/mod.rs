@@ -88,7 +88,7 @@ impl TestServer {
                         async move {
                             hits.fetch_add(1, Ordering::SeqCst);
                             let (parts, body) = request.into_parts();
-                            let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                            let body = body.collect().await.map(http_body_util::Collected::to_bytes).unwrap_or_default();
                             let request = Seen {
                                 peer,
                                 method: parts.method,

@@ -1,0 +1,461 @@
+//! [`BucketLimiter`]: header-driven limits with per-bucket FIFO queues and a global cap.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+
+use dashmap::DashMap;
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+use crate::bucket_state::{Admission, later};
+use crate::{
+    BucketConfig, BucketId, BucketState, BucketStore, Bucketing, MemoryBucketStore, Outcome,
+    RouteKey, Ticket, WindowLimiter,
+};
+
+/// A rate limiter that learns its limits from responses (Discord `X-RateLimit-*`, Helix
+/// `Ratelimit-*`), so requests wait *before* a 429 instead of after.
+///
+/// * Each route maps to a bucket. Discord: the route template plus major parameter until the
+///   first response names the bucket (`X-RateLimit-Bucket`); routes that report the same hash
+///   for the same major parameter then share one state. Helix
+///   ([`Bucketing::Single`]): every route shares one point budget.
+/// * While a bucket's limit is unknown, one request at a time goes out as a probe; once a
+///   response has told `limit` / `remaining` / `reset`, up to `remaining` go out concurrently,
+///   and the rest wait in FIFO order for the reset. Responses that arrive out of order can
+///   only lower the estimate within a window (the reset epoch identifies the window).
+/// * A global cap (Discord: 50 requests per second) applies to every request on top.
+/// * A 429 blocks its bucket for `retry_after`, or every bucket when it was global.
+///
+/// Every admitted request holds a [`Ticket`]; completing it with the response's
+/// [`Outcome`] teaches the limiter, dropping it (no response) releases the slot.
+///
+/// ```
+/// /// use core_ratelimit::{BucketConfig, BucketLimiter, Outcome, RateLimitHeaders, RouteKey};
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)] async fn main() {
+/// let limiter = BucketLimiter::new(BucketConfig::discord());
+/// let route = RouteKey::new("POST /channels/{channel_id}/messages", Some("1234"));
+///
+/// let ticket = limiter.acquire(&route).await;
+/// // ... send the request, then report what came back:
+/// let headers = RateLimitHeaders::parse([
+///     ("X-RateLimit-Limit", &b"5"[..]),
+///     ("X-RateLimit-Remaining", b"4"),
+///     ("X-RateLimit-Reset-After", b"5"),
+///     ("X-RateLimit-Bucket", b"80c17d2f203122d936070c88c8d10f33"),
+/// ])
+/// .unwrap();
+/// ticket.complete(Outcome::new(200, headers));
+///
+/// // Four more may go at once; a fifth waits for the reset.
+/// let start = tokio::time::Instant::now();
+/// for _ in 0..5 {
+///     drop(limiter.acquire(&route).await);
+/// }
+/// assert!(start.elapsed() >= Duration::from_secs(5));
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct BucketLimiter {
+    shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    config: BucketConfig,
+    store: Arc<dyn BucketStore>,
+    global: Option<WindowLimiter>,
+    /// Local cache: route → the queue of its bucket.
+    routes: DashMap<RouteKey, Arc<Queue>>,
+    /// Bucket → its queue of waiting callers.
+    queues: DashMap<BucketId, Arc<Queue>>,
+    /// Where reset timers run when a ticket completes outside the runtime.
+    runtime: OnceLock<Handle>,
+}
+
+/// The callers waiting for one bucket, in arrival order. Every change to the bucket's state
+/// happens while this queue's lock is held, so moving a provisional bucket into a learned one
+/// is atomic with respect to admissions and completions.
+pub(crate) struct Queue {
+    id: BucketId,
+    inner: Mutex<QueueInner>,
+}
+
+#[derive(Default)]
+pub(crate) struct QueueInner {
+    waiters: VecDeque<oneshot::Sender<Grant>>,
+    /// The earliest reset timer already scheduled for this queue.
+    timer_at: Option<Instant>,
+    /// Set when this provisional bucket turned out to be part of a learned one.
+    moved_to: Option<Arc<Queue>>,
+}
+
+/// What a waiting caller is told.
+enum Grant {
+    Admitted(Permit),
+    /// The bucket was merged into another: look the route up again.
+    Moved,
+}
+
+/// One admitted request's hold on its bucket; dropping it armed releases the slot.
+pub(crate) struct Permit {
+    shared: Arc<Shared>,
+    queue: Arc<Queue>,
+    generation: u64,
+    armed: bool,
+}
+
+impl BucketLimiter {
+    /// A limiter keeping its state in memory.
+    pub fn new(config: BucketConfig) -> Self {
+        Self::with_store(config, Arc::new(MemoryBucketStore::new()))
+    }
+
+    /// A limiter keeping its state in `store` (for example one shared between processes).
+    pub fn with_store(config: BucketConfig, store: Arc<dyn BucketStore>) -> Self {
+        let global = config.global.and_then(|(count, window)| {
+            let limiter = std::num::NonZeroU32::new(count).map(|n| WindowLimiter::new(n, window));
+            if limiter.is_none() {
+                tracing::warn!("global limit of 0 requests ignored");
+            }
+            limiter
+        });
+        Self {
+            shared: Arc::new(Shared {
+                config,
+                store,
+                global,
+                routes: DashMap::new(),
+                queues: DashMap::new(),
+                runtime: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// Waits for the route's bucket (and the global limit) to allow one request.
+    ///
+    /// Callers of one bucket are admitted in arrival order. Cancel-safe: dropping the future
+    /// before it completes takes no slot.
+    pub async fn acquire(&self, route: &RouteKey) -> Ticket {
+        if self.shared.runtime.get().is_none()
+            && let Ok(handle) = Handle::try_current()
+        {
+            let _ = self.shared.runtime.set(handle);
+        }
+        let permit = self.shared.acquire_bucket(route).await;
+        self.shared.wait_global().await;
+        Ticket::new(permit)
+    }
+
+    /// The bucket `route` currently maps to, if the route was used before.
+    pub fn bucket_of(&self, route: &RouteKey) -> Option<BucketId> {
+        let queue = self.shared.routes.get(route).map(|queue| Arc::clone(&queue))?;
+        Some(Queue::with_live(&queue, |queue, _| queue.id.clone()))
+    }
+
+    /// The configuration this limiter was built with.
+    pub fn config(&self) -> &BucketConfig {
+        &self.shared.config
+    }
+}
+
+impl Shared {
+    fn queue_for(&self, route: &RouteKey) -> Arc<Queue> {
+        if let Some(queue) = self.routes.get(route) {
+            return Arc::clone(&queue);
+        }
+        let id = match self.config.bucketing {
+            Bucketing::Single => BucketId::Shared,
+            Bucketing::PerRoute => match self.store.route_bucket(route.route()) {
+                Some(hash) => BucketId::Hash {
+                    hash,
+                    major: route.major_arc(),
+                },
+                None => BucketId::Route(route.clone()),
+            },
+        };
+        let queue = self.queue_of(id);
+        self.routes.insert(route.clone(), Arc::clone(&queue));
+        queue
+    }
+
+    fn queue_of(&self, id: BucketId) -> Arc<Queue> {
+        let queue = self
+            .queues
+            .entry(id.clone())
+            .or_insert_with(|| Arc::new(Queue::new(id)));
+        Arc::clone(&queue)
+    }
+
+    fn admit(&self, queue: &Queue, now: Instant) -> Admission {
+        let mut admission = Admission::Wait { until: None };
+        self.store
+            .update(&queue.id, &mut |state| admission = state.try_admit(now));
+        admission
+    }
+
+    async fn acquire_bucket(self: &Arc<Self>, route: &RouteKey) -> Permit {
+        loop {
+            let queue = self.queue_for(route);
+            let receiver = {
+                let mut inner = queue.lock();
+                if let Some(next) = inner.moved_to.clone() {
+                    drop(inner);
+                    self.routes.insert(route.clone(), next);
+                    continue;
+                }
+                if inner.waiters.is_empty() {
+                    match self.admit(&queue, Instant::now()) {
+                        Admission::Granted { generation } => {
+                            return Permit::new(self, &queue, generation);
+                        }
+                        Admission::Wait { until: Some(at) } => self.schedule(&queue, &mut inner, at),
+                        Admission::Wait { until: None } => {}
+                    }
+                }
+                let (sender, receiver) = oneshot::channel();
+                inner.waiters.push_back(sender);
+                receiver
+            };
+            if let Ok(Grant::Admitted(permit)) = receiver.await {
+                return permit;
+            }
+            // Moved (or the queue was torn down): look the route up again.
+        }
+    }
+
+    /// Admits waiting callers in order while the bucket allows. Called with the queue locked
+    /// after anything that may let a request through: a completion, a release, a timer.
+    fn drain(self: &Arc<Self>, queue: &Arc<Queue>, inner: &mut QueueInner) {
+        let now = Instant::now();
+        while let Some(front) = inner.waiters.front() {
+            if front.is_closed() {
+                inner.waiters.pop_front();
+                continue;
+            }
+            match self.admit(queue, now) {
+                Admission::Granted { generation } => {
+                    let Some(waiter) = inner.waiters.pop_front() else {
+                        break;
+                    };
+                    let permit = Permit::new(self, queue, generation);
+                    if let Err(Grant::Admitted(mut permit)) = waiter.send(Grant::Admitted(permit)) {
+                        // The caller gave up between the check and the send: give the slot
+                        // back here (dropping the permit armed would re-lock this queue).
+                        permit.armed = false;
+                        self.store
+                            .update(&queue.id, &mut |state| state.release(generation));
+                    }
+                }
+                Admission::Wait { until } => {
+                    if let Some(at) = until {
+                        self.schedule(queue, inner, at);
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Makes sure the queue is drained again at `at` (a reset or the end of a lockout).
+    fn schedule(self: &Arc<Self>, queue: &Arc<Queue>, inner: &mut QueueInner, at: Instant) {
+        if inner.timer_at.is_some_and(|scheduled| scheduled <= at) {
+            return;
+        }
+        let Some(runtime) = Handle::try_current().ok().or_else(|| self.runtime.get().cloned())
+        else {
+            tracing::warn!(bucket = %queue.id, "no tokio runtime to schedule a reset timer on");
+            return;
+        };
+        inner.timer_at = Some(at);
+        let shared: Weak<Self> = Arc::downgrade(self);
+        let queue = Arc::clone(queue);
+        runtime.spawn(async move {
+            tokio::time::sleep_until(at).await;
+            if let Some(shared) = shared.upgrade() {
+                Queue::with_live(&queue, |queue, inner| {
+                    if inner.timer_at == Some(at) {
+                        inner.timer_at = None;
+                    }
+                    shared.drain(queue, inner);
+                });
+            }
+        });
+    }
+
+    /// Waits out a global lockout, then takes a slot of the global window.
+    async fn wait_global(&self) {
+        loop {
+            if let Some(until) = self.global_lockout(Instant::now()) {
+                tokio::time::sleep_until(until).await;
+                continue;
+            }
+            if let Some(global) = &self.global {
+                global.acquire().await;
+                // A global 429 may have arrived while this caller waited for the window.
+                if self.global_lockout(Instant::now()).is_some() {
+                    continue;
+                }
+            }
+            return;
+        }
+    }
+
+    fn global_lockout(&self, now: Instant) -> Option<Instant> {
+        let mut lockout = None;
+        self.store.update(&BucketId::Global, &mut |state| {
+            lockout = state.blocked_until.filter(|&until| until > now);
+        });
+        lockout
+    }
+
+    pub(crate) fn complete(self: &Arc<Self>, permit: &mut Permit, outcome: &Outcome) {
+        permit.armed = false;
+        let now = Instant::now();
+        Queue::with_live(&permit.queue, |queue, inner| {
+            let mut global_wait = None;
+            self.store.update(&queue.id, &mut |state| {
+                global_wait = state.complete(
+                    now,
+                    outcome,
+                    self.config.default_retry_after,
+                    self.config.max_wait,
+                );
+            });
+            if outcome.status == 429 {
+                tracing::warn!(bucket = %queue.id, global = global_wait.is_some(), "429 Too Many Requests");
+            }
+            if let Some(wait) = global_wait {
+                let until = later(now, wait);
+                self.store.update(&BucketId::Global, &mut |state| {
+                    state.blocked_until = Some(state.blocked_until.map_or(until, |b| b.max(until)));
+                });
+            }
+            if self.config.bucketing == Bucketing::PerRoute
+                && let BucketId::Route(route) = &queue.id
+                && let Some(hash) = outcome.headers.bucket.as_deref()
+            {
+                self.learn_bucket(queue, inner, route, hash);
+            } else {
+                self.drain(queue, inner);
+            }
+        });
+    }
+
+    /// The server named the provisional bucket of `route`: fold it into the bucket of that
+    /// hash and major parameter (shared with every route reporting the same hash).
+    fn learn_bucket(self: &Arc<Self>, queue: &Arc<Queue>, inner: &mut QueueInner, route: &RouteKey, hash: &str) {
+        self.store.set_route_bucket(route.route(), hash);
+        let target = self.queue_of(BucketId::Hash {
+            hash: Arc::from(hash),
+            major: route.major_arc(),
+        });
+        // Lock order: provisional queue, then learned queue (learned queues never move).
+        let mut target_inner = target.lock();
+        let mut moved = BucketState::default();
+        self.store
+            .update(&queue.id, &mut |state| moved = std::mem::take(state));
+        let mut moved = Some(moved);
+        self.store.update(&target.id, &mut |state| {
+            if let Some(moved) = moved.take() {
+                state.merge(moved);
+            }
+        });
+        self.store.remove(&queue.id);
+        inner.moved_to = Some(Arc::clone(&target));
+        for waiter in inner.waiters.drain(..) {
+            let _ = waiter.send(Grant::Moved);
+        }
+        self.routes.insert(route.clone(), Arc::clone(&target));
+        self.queues.remove(&queue.id);
+        tracing::debug!(%route, bucket = hash, "learned the route's bucket");
+        self.drain(&target, &mut target_inner);
+    }
+
+    fn release(self: &Arc<Self>, queue: &Arc<Queue>, generation: u64) {
+        Queue::with_live(queue, |queue, inner| {
+            self.store
+                .update(&queue.id, &mut |state| state.release(generation));
+            self.drain(queue, inner);
+        });
+    }
+}
+
+impl Queue {
+    fn new(id: BucketId) -> Self {
+        Self {
+            id,
+            inner: Mutex::new(QueueInner::default()),
+        }
+    }
+
+    /// Runs `f` with the queue's lock held, following merges to the live queue.
+    fn with_live<R>(queue: &Arc<Self>, f: impl FnOnce(&Arc<Self>, &mut QueueInner) -> R) -> R {
+        let mut current = Arc::clone(queue);
+        loop {
+            let mut inner = current.lock();
+            if let Some(next) = inner.moved_to.clone() {
+                drop(inner);
+                current = next;
+                continue;
+            }
+            return f(&current, &mut inner);
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, QueueInner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Permit {
+    fn new(shared: &Arc<Shared>, queue: &Arc<Queue>, generation: u64) -> Self {
+        Self {
+            shared: Arc::clone(shared),
+            queue: Arc::clone(queue),
+            generation,
+            armed: true,
+        }
+    }
+
+    pub(crate) fn bucket(&self) -> &BucketId {
+        &self.queue.id
+    }
+
+    pub(crate) fn complete(mut self, outcome: &Outcome) {
+        let shared = Arc::clone(&self.shared);
+        shared.complete(&mut self, outcome);
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        if self.armed {
+            self.armed = false;
+            let shared = Arc::clone(&self.shared);
+            shared.release(&self.queue, self.generation);
+        }
+    }
+}
+
+impl fmt::Debug for BucketLimiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BucketLimiter")
+            .field("config", &self.shared.config)
+            .field("store", &self.shared.store)
+            .field("global", &self.shared.global)
+            .field("routes", &self.shared.routes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Permit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Permit")
+            .field("bucket", &self.queue.id)
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
+}

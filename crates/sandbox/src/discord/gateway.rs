@@ -1,0 +1,346 @@
+//! One gateway connection: HELLO, heartbeats, IDENTIFY/RESUME checks, sequenced dispatches,
+//! the 120-per-60-s send limit, and control commands.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::sync::{broadcast, mpsc};
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+use super::compress::Encoder;
+use super::state::{Command, State, id_of};
+use crate::platform::SandboxRequest;
+use crate::ws::ServerSocket;
+
+/// The largest payload a client may send.
+const MAX_PAYLOAD: usize = 4096;
+/// Sends per window per connection.
+const SEND_LIMIT: usize = 120;
+const SEND_WINDOW: Duration = Duration::from_secs(60);
+/// Intent bits Discord defines.
+const KNOWN_INTENTS: u64 = 0x0331_ffff;
+const PRIVILEGED_INTENTS: u64 = (1 << 1) | (1 << 8) | (1 << 15);
+/// The path of `resume_gateway_url`.
+pub(crate) const RESUME_PATH: &str = "/resume";
+
+/// What the connection URL asked for.
+pub(crate) struct Params {
+    compress: Option<String>,
+    encoding: Option<String>,
+    host: String,
+    on_resume_url: bool,
+}
+
+impl Params {
+    pub(crate) fn from_request(request: &SandboxRequest) -> Self {
+        Self {
+            compress: request.query_param("compress").map(str::to_owned),
+            encoding: request.query_param("encoding").map(str::to_owned),
+            host: request.header("host").unwrap_or("127.0.0.1").to_owned(),
+            on_resume_url: request.path() == RESUME_PATH,
+        }
+    }
+}
+
+struct Connection {
+    state: Arc<State>,
+    socket: ServerSocket,
+    encoder: Encoder,
+    id: u64,
+    host: String,
+    session: Option<String>,
+    shard: Option<u32>,
+    zombie: bool,
+    sends: VecDeque<Instant>,
+    live_tx: mpsc::UnboundedSender<Arc<str>>,
+}
+
+enum Input {
+    Frame(Option<Result<Message, tokio_tungstenite::tungstenite::Error>>),
+    Live(Arc<str>),
+    Command(Result<(Option<u32>, Command), broadcast::error::RecvError>),
+}
+
+enum Flow {
+    Continue,
+    Close(u16, &'static str),
+    Stop,
+}
+
+pub(crate) async fn run(state: Arc<State>, params: Params, socket: ServerSocket) {
+    state.counters.connect();
+    if params.on_resume_url {
+        state.counters.resume_url_connection();
+    }
+    let (live_tx, live_rx) = mpsc::unbounded_channel();
+    let encoder = match (params.encoding.as_deref(), Encoder::new(params.compress.as_deref())) {
+        (None | Some("json"), Ok(encoder)) => Some(encoder),
+        _ => None,
+    };
+    let mut connection = Connection {
+        id: state.next_connection_id(),
+        state: Arc::clone(&state),
+        socket,
+        encoder: encoder.unwrap_or(Encoder::None),
+        host: params.host,
+        session: None,
+        shard: None,
+        zombie: false,
+        sends: VecDeque::new(),
+        live_tx,
+    };
+    if matches!(params.encoding.as_deref(), Some(e) if e != "json") || Encoder::new(params.compress.as_deref()).is_err() {
+        // ETF and unknown compressions are not served: Discord closes with 4002 likewise
+        // when it cannot decode what the client asked for.
+        connection.close(4002, "Unsupported encoding or compression").await;
+    } else {
+        connection.serve(live_rx).await;
+    }
+    if let Some(session) = &connection.session {
+        state.detach(session, connection.id);
+    }
+    state.counters.disconnected();
+}
+
+impl Connection {
+    async fn serve(&mut self, mut live_rx: mpsc::UnboundedReceiver<Arc<str>>) {
+        let mut commands = self.state.subscribe();
+        let hello = json!({"t": null, "s": null, "op": 10, "d": {"heartbeat_interval": self.state.heartbeat_interval()}});
+        if self.send(&hello.to_string()).await.is_err() {
+            return;
+        }
+        loop {
+            let input = tokio::select! {
+                incoming = self.socket.next() => Input::Frame(incoming),
+                Some(payload) = live_rx.recv() => Input::Live(payload),
+                command = commands.recv() => Input::Command(command),
+            };
+            let flow = match input {
+                Input::Frame(Some(Ok(Message::Text(text)))) => self.on_payload(text.as_bytes()).await,
+                Input::Frame(Some(Ok(Message::Binary(bytes)))) => self.on_payload(&bytes).await,
+                Input::Frame(Some(Ok(Message::Close(_)) | Err(_)) | None) => Flow::Stop,
+                Input::Frame(Some(Ok(_))) => Flow::Continue,
+                Input::Live(payload) => self.send_or_stop(&payload).await,
+                Input::Command(Ok((target, command))) if target.is_none() || target == self.shard => self.on_command(command).await,
+                Input::Command(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => Flow::Continue,
+                Input::Command(Err(broadcast::error::RecvError::Closed)) => Flow::Stop,
+            };
+            match flow {
+                Flow::Continue => {}
+                Flow::Stop => return,
+                Flow::Close(code, reason) => {
+                    self.close(code, reason).await;
+                    return;
+                }
+            }
+        }
+    }
+
+    async fn send(&mut self, text: &str) -> Result<(), ()> {
+        let frame = self.encoder.frame(text).map_err(|_| ())?;
+        self.socket.send(frame).await.map_err(|_| ())
+    }
+
+    async fn close(&mut self, code: u16, reason: &'static str) {
+        let frame = CloseFrame { code: CloseCode::from(code), reason: reason.into() };
+        let _ = self.socket.close(Some(frame)).await;
+    }
+
+    async fn on_command(&mut self, command: Command) -> Flow {
+        match command {
+            Command::Close(code) => Flow::Close(code, "closed by sandbox control"),
+            Command::Drop => Flow::Stop,
+            Command::Zombie(zombie) => {
+                self.zombie = zombie;
+                Flow::Continue
+            }
+            Command::Reconnect => self.send_or_stop(r#"{"t":null,"s":null,"op":7,"d":null}"#).await,
+            Command::InvalidSession(resumable) => {
+                if let Some(session) = self.session.take() {
+                    if resumable {
+                        self.state.detach(&session, self.id);
+                    } else {
+                        self.state.forget_session(&session);
+                    }
+                }
+                let payload = format!(r#"{{"t":null,"s":null,"op":9,"d":{resumable}}}"#);
+                self.send_or_stop(&payload).await
+            }
+        }
+    }
+
+    async fn send_or_stop(&mut self, text: &str) -> Flow {
+        if self.send(text).await.is_err() { Flow::Stop } else { Flow::Continue }
+    }
+
+    async fn on_payload(&mut self, bytes: &[u8]) -> Flow {
+        let now = Instant::now();
+        while self.sends.front().is_some_and(|t| now.duration_since(*t) >= SEND_WINDOW) {
+            self.sends.pop_front();
+        }
+        if self.sends.len() >= SEND_LIMIT {
+            return Flow::Close(4008, "Rate limited.");
+        }
+        self.sends.push_back(now);
+        if bytes.len() > MAX_PAYLOAD {
+            return Flow::Close(4002, "Error while decoding payload.");
+        }
+        let Ok(payload) = serde_json::from_slice::<Value>(bytes) else {
+            return Flow::Close(4002, "Error while decoding payload.");
+        };
+        let mut logged = payload.clone();
+        if logged["d"].get("token").is_some() {
+            logged["d"]["token"] = Value::from("[redacted]");
+        }
+        self.state.record(logged);
+        let op = payload["op"].as_u64();
+        let data = &payload["d"];
+        match op {
+            Some(1) => {
+                self.state.counters.heartbeat();
+                if self.zombie {
+                    Flow::Continue
+                } else {
+                    self.send_or_stop(r#"{"t":null,"s":null,"op":11,"d":null}"#).await
+                }
+            }
+            Some(2) => self.identify(data).await,
+            Some(6) => self.resume(data).await,
+            Some(3 | 4 | 8) if self.session.is_none() => Flow::Close(4003, "Not authenticated."),
+            Some(3 | 4) => Flow::Continue,
+            Some(8) => {
+                self.request_members(data);
+                Flow::Continue
+            }
+            _ => Flow::Close(4001, "Unknown opcode."),
+        }
+    }
+
+    fn token_ok(&self, data: &Value) -> bool {
+        let token = data["token"].as_str().unwrap_or_default();
+        let token = token.strip_prefix("Bot ").unwrap_or(token);
+        token == self.state.config.token
+    }
+
+    async fn identify(&mut self, data: &Value) -> Flow {
+        if self.session.is_some() {
+            return Flow::Close(4005, "Already authenticated.");
+        }
+        if !self.token_ok(data) {
+            return Flow::Close(4004, "Authentication failed.");
+        }
+        let Some(intents) = data["intents"].as_u64() else {
+            return Flow::Close(4013, "Invalid intent(s).");
+        };
+        if intents & !KNOWN_INTENTS != 0 {
+            return Flow::Close(4013, "Invalid intent(s).");
+        }
+        if intents & PRIVILEGED_INTENTS & !self.state.config.allowed_privileged_intents != 0 {
+            return Flow::Close(4014, "Disallowed intent(s).");
+        }
+        let shards = self.state.config.shards;
+        let shard = match data["shard"].as_array().map(|a| (a.first().and_then(Value::as_u64), a.get(1).and_then(Value::as_u64))) {
+            None if shards > 1 => return Flow::Close(4011, "Sharding required."),
+            None => [0, 1],
+            Some((Some(id), Some(count))) if count == u64::from(shards) && id < count => [id as u32, count as u32],
+            Some(_) => return Flow::Close(4010, "Invalid shard."),
+        };
+        {
+            let mut data = self.state.data();
+            if data.session_start_remaining == 0 {
+                return Flow::Close(4008, "Rate limited.");
+            }
+            data.session_start_remaining -= 1;
+        }
+        self.state.note_identify(shard[0]);
+        self.state.counters.identify();
+        let session_id = self.state.new_session(shard, self.id, self.live_tx.clone());
+        self.session = Some(session_id.clone());
+        self.shard = Some(shard[0]);
+        let (user, application, guilds) = {
+            let data = self.state.data();
+            let guilds: Vec<Value> =
+                data.guilds.values().filter(|g| self.state.shard_of(id_of(g)) == shard[0]).cloned().collect();
+            (data.user.clone(), data.application.clone(), guilds)
+        };
+        let stubs: Vec<Value> = guilds.iter().map(|g| json!({"id": g["id"], "unavailable": true})).collect();
+        let ready = json!({
+            "v": 10,
+            "user": user,
+            "guilds": stubs,
+            "session_id": session_id,
+            "resume_gateway_url": format!("ws://{}{RESUME_PATH}", self.host),
+            "shard": shard,
+            "application": {"id": application["id"], "flags": application["flags"]},
+            "private_channels": [],
+            "presences": [],
+        });
+        self.state.dispatch_to(&session_id, "READY", &ready);
+        for guild in &guilds {
+            self.state.dispatch_to(&session_id, "GUILD_CREATE", guild);
+        }
+        Flow::Continue
+    }
+
+    async fn resume(&mut self, data: &Value) -> Flow {
+        if self.session.is_some() {
+            return Flow::Close(4005, "Already authenticated.");
+        }
+        if !self.token_ok(data) {
+            return Flow::Close(4004, "Authentication failed.");
+        }
+        let session_id = data["session_id"].as_str().unwrap_or_default().to_owned();
+        let seq = data["seq"].as_u64().unwrap_or_default();
+        let Some((shard, missed)) = self.state.resume_session(&session_id, seq, self.id, self.live_tx.clone()) else {
+            return self.send_or_stop(r#"{"t":null,"s":null,"op":9,"d":false}"#).await;
+        };
+        self.state.counters.resume();
+        self.session = Some(session_id.clone());
+        self.shard = Some(shard[0]);
+        for payload in missed {
+            if self.send(&payload).await.is_err() {
+                return Flow::Stop;
+            }
+        }
+        self.state.dispatch_to(&session_id, "RESUMED", &Value::Null);
+        Flow::Continue
+    }
+
+    fn request_members(&self, data: &Value) {
+        let guild_id = data["guild_id"].as_str().and_then(|s| s.parse::<u64>().ok()).unwrap_or_default();
+        let query = data["query"].as_str().unwrap_or_default().to_lowercase();
+        let limit = data["limit"].as_u64().filter(|l| *l > 0).unwrap_or(u64::MAX) as usize;
+        let members: Vec<Value> = {
+            let state = self.state.data();
+            state.guilds.get(&guild_id).and_then(|g| g["members"].as_array().cloned()).unwrap_or_default()
+        };
+        let matching: Vec<Value> = members
+            .into_iter()
+            .filter(|m| m["user"]["username"].as_str().unwrap_or_default().to_lowercase().starts_with(&query))
+            .take(limit)
+            .collect();
+        let chunks: Vec<&[Value]> = if matching.is_empty() { vec![&[]] } else { matching.chunks(1000).collect() };
+        let count = chunks.len();
+        for (index, chunk) in chunks.into_iter().enumerate() {
+            let mut chunk_data = json!({
+                "guild_id": guild_id.to_string(),
+                "members": chunk,
+                "chunk_index": index,
+                "chunk_count": count,
+                "not_found": [],
+            });
+            if let Some(nonce) = data.get("nonce") {
+                chunk_data["nonce"] = nonce.clone();
+            }
+            if let Some(session) = &self.session {
+                self.state.dispatch_to(session, "GUILD_MEMBERS_CHUNK", &chunk_data);
+            }
+        }
+    }
+}

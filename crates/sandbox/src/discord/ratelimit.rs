@@ -1,0 +1,88 @@
+//! REST rate limits as Discord applies them: fixed windows per route bucket (route and
+//! major parameter) and a global per-second limit, reported in `X-RateLimit-*` headers.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::time::Instant;
+
+use super::state::DiscordConfig;
+
+struct Window {
+    started: Instant,
+    used: u32,
+}
+
+pub(crate) struct RateLimits {
+    bucket_limit: u32,
+    bucket_window: Duration,
+    global_limit: u32,
+    buckets: Mutex<HashMap<String, Window>>,
+    global: Mutex<Option<Window>>,
+}
+
+/// What a request was allowed and the headers that say so.
+pub(crate) enum Verdict {
+    Allowed(Vec<(&'static str, String)>),
+    Limited { headers: Vec<(&'static str, String)>, retry_after: f64, global: bool },
+}
+
+impl RateLimits {
+    pub(crate) fn new(config: &DiscordConfig) -> Self {
+        Self {
+            bucket_limit: config.bucket_limit.max(1),
+            bucket_window: config.bucket_window,
+            global_limit: config.global_limit.max(1),
+            buckets: Mutex::new(HashMap::new()),
+            global: Mutex::new(None),
+        }
+    }
+
+    /// Takes one request from `bucket` (route template + major parameter) and the global
+    /// limit. `hash` names the bucket in `X-RateLimit-Bucket` (shared across majors).
+    pub(crate) fn check(&self, bucket: &str, hash: &str) -> Verdict {
+        let now = Instant::now();
+        {
+            let mut global = self.global.lock().unwrap_or_else(PoisonError::into_inner);
+            let window = global.get_or_insert(Window { started: now, used: 0 });
+            if now.duration_since(window.started) >= Duration::from_secs(1) {
+                *window = Window { started: now, used: 0 };
+            }
+            if window.used >= self.global_limit {
+                let retry = (Duration::from_secs(1) - now.duration_since(window.started)).as_secs_f64();
+                return Verdict::Limited {
+                    headers: vec![("x-ratelimit-global", "true".into()), ("x-ratelimit-scope", "global".into())],
+                    retry_after: retry,
+                    global: true,
+                };
+            }
+            window.used += 1;
+        }
+        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        let window = buckets.entry(bucket.to_owned()).or_insert(Window { started: now, used: 0 });
+        if now.duration_since(window.started) >= self.bucket_window {
+            *window = Window { started: now, used: 0 };
+        }
+        let reset_after = (self.bucket_window - now.duration_since(window.started)).as_secs_f64();
+        let reset_at = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64() + reset_after;
+        let limited = window.used >= self.bucket_limit;
+        if !limited {
+            window.used += 1;
+        }
+        let headers = vec![
+            ("x-ratelimit-limit", self.bucket_limit.to_string()),
+            ("x-ratelimit-remaining", (self.bucket_limit - window.used).to_string()),
+            ("x-ratelimit-reset", format!("{reset_at:.3}")),
+            ("x-ratelimit-reset-after", format!("{reset_after:.3}")),
+            ("x-ratelimit-bucket", hash.to_owned()),
+        ];
+        if limited {
+            let mut headers = headers;
+            headers.push(("x-ratelimit-scope", "user".into()));
+            Verdict::Limited { headers, retry_after: reset_after, global: false }
+        } else {
+            Verdict::Allowed(headers)
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! The REST API over the in-memory guild state.
+
+use http::{HeaderName, HeaderValue, Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::ratelimit::Verdict;
+use super::state::{Data, State, id_of};
+use crate::platform::SandboxRequest;
+use crate::response::{self, HttpResponse};
+
+type Answer = (StatusCode, Option<Value>);
+
+fn error(status: StatusCode, code: u64, message: &str) -> Answer {
+    (status, Some(json!({"message": message, "code": code})))
+}
+
+fn unknown(what: &str, code: u64) -> Answer {
+    error(StatusCode::NOT_FOUND, code, &format!("Unknown {what}"))
+}
+
+fn ok(value: Value) -> Answer {
+    (StatusCode::OK, Some(value))
+}
+
+fn no_content() -> Answer {
+    (StatusCode::NO_CONTENT, None)
+}
+
+fn parse_id(segment: &str) -> Option<u64> {
+    segment.parse().ok()
+}
+
+/// The rate-limit bucket of a route: method, template, major parameter; and the bucket's
+/// hash (the same for every major parameter).
+fn bucket(method: &Method, segments: &[&str]) -> (String, String) {
+    let major_kinds = ["channels", "guilds", "webhooks"];
+    let mut template = Vec::with_capacity(segments.len());
+    let mut major = String::new();
+    for (index, segment) in segments.iter().enumerate() {
+        let previous = index.checked_sub(1).map(|i| segments[i]);
+        if index == 1 && major_kinds.contains(&segments[0]) {
+            major = (*segment).to_owned();
+            template.push("{major}");
+        } else if previous == Some("reactions") {
+            template.push("{emoji}");
+        } else if segment.bytes().all(|b| b.is_ascii_digit()) || (segments[0] == "webhooks" && index == 2) || (segments[0] == "interactions" && index == 2) {
+            template.push("{id}");
+        } else {
+            template.push(segment);
+        }
+    }
+    let template = format!("{method} /{}", template.join("/"));
+    let hash = format!("{:016x}", fnv(&template));
+    (format!("{template}:{major}"), hash)
+}
+
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+pub(crate) async fn handle(state: &State, request: &SandboxRequest) -> HttpResponse {
+    let all = request.segments();
+    let mut segments: &[&str] = &all;
+    if segments.first() == Some(&"api") {
+        segments = &segments[1..];
+        if segments.first().is_some_and(|v| v.starts_with('v') && v[1..].bytes().all(|b| b.is_ascii_digit())) {
+            segments = &segments[1..];
+        }
+    }
+    let public = matches!(segments.first(), Some(&"webhooks" | &"interactions"));
+    if !public {
+        let expected = format!("Bot {}", state.config.token);
+        if request.header("authorization") != Some(expected.as_str()) {
+            return finish(error(StatusCode::UNAUTHORIZED, 0, "401: Unauthorized"), Vec::new());
+        }
+    }
+    let (key, hash) = bucket(&request.method, segments);
+    let headers = match state.limits.check(&key, &hash) {
+        Verdict::Allowed(headers) => headers,
+        Verdict::Limited { mut headers, retry_after, global } => {
+            state.counters.rate_limit();
+            headers.push(("retry-after", format!("{}", retry_after.ceil().max(1.0) as u64)));
+            let body = json!({"message": "You are being rate limited.", "retry_after": (retry_after * 1000.0).round() / 1000.0, "global": global});
+            return finish((StatusCode::TOO_MANY_REQUESTS, Some(body)), headers);
+        }
+    };
+    let body: Value = if request.body.is_empty() { Value::Null } else {
+        match serde_json::from_slice(&request.body) {
+            Ok(body) => body,
+            Err(_) => return finish(error(StatusCode::BAD_REQUEST, 50109, "The request body contains invalid JSON."), headers),
+        }
+    };
+    let answer = route(state, request, segments, &body);
+    finish(answer, headers)
+}
+
+fn finish((status, body): Answer, headers: Vec<(&'static str, String)>) -> HttpResponse {
+    let mut response = match body {
+        Some(body) => response::json(status, &body),
+        None => response::empty(status),
+    };
+    for (name, value) in headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(HeaderName::from_static(name), value);
+        }
+    }
+    response
+}
+
+#[allow(clippy::too_many_lines)] // one match arm per endpoint reads like the API reference
+fn route(state: &State, request: &SandboxRequest, segments: &[&str], body: &Value) -> Answer {
+    let method = &request.method;
+    let host = request.header("host").unwrap_or("127.0.0.1");
+    match (method.clone(), segments) {
+        (Method::GET, ["gateway"]) => ok(json!({"url": format!("ws://{host}")})),
+        (Method::GET, ["gateway", "bot"]) => {
+            let data = state.data();
+            ok(json!({
+                "url": format!("ws://{host}"),
+                "shards": state.config.shards,
+                "session_start_limit": {
+                    "total": state.config.session_start_total,
+                    "remaining": data.session_start_remaining,
+                    "reset_after": 86_400_000,
+                    "max_concurrency": state.config.max_concurrency,
+                },
+            }))
+        }
+        (Method::GET, ["users", "@me"]) => ok(state.data().user.clone()),
+        (Method::GET, ["users", id]) => {
+            let data = state.data();
+            let id = parse_id(id).unwrap_or_default();
+            data.guilds
+                .values()
+                .flat_map(|g| g["members"].as_array().into_iter().flatten())
+                .map(|m| &m["user"])
+                .find(|u| id_of(u) == id)
+                .cloned()
+                .map_or_else(|| unknown("User", 10013), ok)
+        }
+        (Method::GET, ["oauth2", "applications", "@me"] | ["applications", "@me"]) => ok(state.data().application.clone()),
+        (Method::POST, ["users", "@me", "channels"]) => {
+            let mut data = state.data();
+            let id = data.next_id();
+            let recipient = body["recipient_id"].clone();
+            let channel = json!({"id": id.to_string(), "type": 1, "last_message_id": null, "recipients": [{"id": recipient, "username": "someone", "discriminator": "0"}]});
+            data.channels.insert(id, channel.clone());
+            ok(channel)
+        }
+        (_, ["channels", channel, rest @ ..]) => channels(state, method, parse_id(channel).unwrap_or_default(), rest, body),
+        (_, ["guilds", guild, rest @ ..]) => guilds(state, method, parse_id(guild).unwrap_or_default(), rest, body),
+        (Method::POST, ["interactions", _id, _token, "callback"]) => no_content(),
+        (Method::POST, ["webhooks", webhook, _token]) => {
+            let mut data = state.data();
+            let channel = data.channels.keys().next().copied().unwrap_or_default();
+            let message = new_message(&mut data, channel, body, Some(webhook));
+            if request.query_param("wait") == Some("true") { ok(message) } else { no_content() }
+        }
+        (Method::PATCH | Method::DELETE, ["webhooks", _app, _token, "messages", _id]) => {
+            if *method == Method::DELETE { no_content() } else { ok(body.clone()) }
+        }
+        (_, ["applications", _app, rest @ ..]) => commands(state, method, rest, body),
+        (Method::POST, ["stage-instances"]) => {
+            let mut data = state.data();
+            let channel_id = body["channel_id"].as_str().and_then(parse_id).unwrap_or_default();
+            let Some(guild_id) = data.channels.get(&channel_id).map(|c| c["guild_id"].clone()) else {
+                return unknown("Channel", 10003);
+            };
+            let id = data.next_id();
+            let stage = json!({"id": id.to_string(), "guild_id": guild_id, "channel_id": channel_id.to_string(), "topic": body["topic"], "privacy_level": body["privacy_level"].as_u64().unwrap_or(2), "discoverable_disabled": false});
+            data.stage_instances.insert(channel_id, stage.clone());
+            ok(stage)
+        }
+        (Method::GET, ["stage-instances", channel]) => {
+            state.data().stage_instances.get(&parse_id(channel).unwrap_or_default()).cloned().map_or_else(|| unknown("Stage Instance", 10067), ok)
+        }
+        (Method::DELETE, ["stage-instances", channel]) => {
+            state.data().stage_instances.remove(&parse_id(channel).unwrap_or_default()).map_or_else(|| unknown("Stage Instance", 10067), |_| no_content())
+        }
+        _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
+    }
+}
+
+fn new_message(data: &mut Data, channel: u64, body: &Value, webhook: Option<&str>) -> Value {
+    let id = data.next_id();
+    let guild_id = data.channels.get(&channel).map_or(Value::Null, |c| c["guild_id"].clone());
+    let mut message = json!({
+        "id": id.to_string(),
+        "channel_id": channel.to_string(),
+        "author": data.user.clone(),
+        "content": body["content"].as_str().unwrap_or_default(),
+        "timestamp": "2024-03-01T12:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": body["tts"].as_bool().unwrap_or(false),
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": body["embeds"].as_array().cloned().unwrap_or_default(),
+        "reactions": [],
+        "pinned": false,
+        "type": if body.get("message_reference").is_some() { 19 } else { 0 },
+        "flags": 0,
+    });
+    if let Some(webhook) = webhook {
+        message["webhook_id"] = Value::from(webhook);
+    }
+    if let Some(reference) = body.get("message_reference") {
+        message["message_reference"] = reference.clone();
+    }
+    if let Some(nonce) = body.get("nonce") {
+        message["nonce"] = nonce.clone();
+    }
+    data.messages.entry(channel).or_default().insert(id, message.clone());
+    if !guild_id.is_null() {
+        message["guild_id"] = guild_id;
+    }
+    message
+}
+
+fn channels(state: &State, method: &Method, channel: u64, rest: &[&str], body: &Value) -> Answer {
+    let mut data = state.data();
+    if !data.channels.contains_key(&channel) {
+        return unknown("Channel", 10003);
+    }
+    match (method.clone(), rest) {
+        (Method::GET, []) => ok(data.channels[&channel].clone()),
+        (Method::PATCH, []) => {
+            let Some(current) = data.channels.get_mut(&channel) else { return unknown("Channel", 10003) };
+            if let (Some(fields), Some(target)) = (body.as_object(), current.as_object_mut()) {
+                for (key, value) in fields {
+                    target.insert(key.clone(), value.clone());
+                }
+            }
+            let updated = current.clone();
+            let guild = updated["guild_id"].as_str().and_then(parse_id);
+            drop(data);
+            if let Some(guild) = guild {
+                state.dispatch(Some(state.shard_of(guild)), "CHANNEL_UPDATE", &updated);
+            }
+            ok(updated)
+        }
+        (Method::DELETE, []) => {
+            let removed = data.channels.remove(&channel).unwrap_or_default();
+            data.messages.remove(&channel);
+            let guild = removed["guild_id"].as_str().and_then(parse_id);
+            drop(data);
+            if let Some(guild) = guild {
+                state.dispatch(Some(state.shard_of(guild)), "CHANNEL_DELETE", &removed);
+            }
+            ok(removed)
+        }
+        (Method::GET, ["messages"]) => {
+            let messages: Vec<Value> = data.messages.get(&channel).map(|m| m.values().rev().take(50).cloned().collect()).unwrap_or_default();
+            ok(Value::from(messages))
+        }
+        (Method::POST, ["messages"]) => {
+            let content_len = body["content"].as_str().map_or(0, |c| c.chars().count());
+            if content_len > 2000 {
+                return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body");
+            }
+            if content_len == 0 && body["embeds"].as_array().is_none_or(Vec::is_empty) {
+                return error(StatusCode::BAD_REQUEST, 50006, "Cannot send an empty message");
+            }
+            let message = new_message(&mut data, channel, body, None);
+            let guild = message["guild_id"].as_str().and_then(parse_id);
+            drop(data);
+            // Discord echoes a bot's own message over the gateway.
+            let shard = guild.map_or(0, |g| state.shard_of(g));
+            state.dispatch(Some(shard), "MESSAGE_CREATE", &message);
+            ok(message)
+        }
+        (Method::POST, ["messages", "bulk-delete"]) => {
+            let ids: Vec<u64> = body["messages"].as_array().into_iter().flatten().filter_map(|v| v.as_str().and_then(parse_id)).collect();
+            if !(2..=100).contains(&ids.len()) {
+                return error(StatusCode::BAD_REQUEST, 50016, "You must provide between 2 and 100 messages");
+            }
+            if let Some(messages) = data.messages.get_mut(&channel) {
+                for id in &ids {
+                    messages.remove(id);
+                }
+            }
+            let guild = data.channels[&channel]["guild_id"].clone();
+            drop(data);
+            if let Some(g) = guild.as_str().and_then(parse_id) {
+                let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
+                state.dispatch(Some(state.shard_of(g)), "MESSAGE_DELETE_BULK", &json!({"ids": ids, "channel_id": channel.to_string(), "guild_id": guild}));
+            }
+            no_content()
+        }
+        (_, ["messages", message, more @ ..]) => {
+            let message = parse_id(message).unwrap_or_default();
+            let Some(stored) = data.messages.get_mut(&channel).and_then(|m| m.get_mut(&message)) else {
+                return unknown("Message", 10008);
+            };
+            match (method.clone(), more) {
+                (Method::GET, []) => ok(stored.clone()),
+                (Method::PATCH, []) => {
+                    if let Some(content) = body.get("content") {
+                        stored["content"] = content.clone();
+                    }
+                    if let Some(embeds) = body.get("embeds") {
+                        stored["embeds"] = embeds.clone();
+                    }
+                    stored["edited_timestamp"] = Value::from("2024-03-01T12:00:01.000000+00:00");
+                    ok(stored.clone())
+                }
+                (Method::DELETE, []) => {
+                    data.messages.get_mut(&channel).map(|m| m.remove(&message));
+                    no_content()
+                }
+                (Method::PUT, ["reactions", _emoji, "@me"]) | (Method::DELETE, ["reactions", _emoji, "@me" | _]) => no_content(),
+                (Method::DELETE, ["reactions"]) => no_content(),
+                (Method::GET, ["reactions", _emoji]) => ok(json!([])),
+                _ => error(StatusCode::METHOD_NOT_ALLOWED, 0, "405: Method Not Allowed"),
+            }
+        }
+        (Method::POST, ["typing"]) => no_content(),
+        _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
+    }
+}
+
+fn guilds(state: &State, method: &Method, guild: u64, rest: &[&str], body: &Value) -> Answer {
+    let mut data = state.data();
+    let Some(stored) = data.guilds.get(&guild) else {
+        return unknown("Guild", 10004);
+    };
+    let members = stored["members"].as_array().cloned().unwrap_or_default();
+    match (method.clone(), rest) {
+        (Method::GET, []) => {
+            let mut guild = stored.clone();
+            if let Some(object) = guild.as_object_mut() {
+                for key in ["members", "channels", "threads", "presences", "voice_states", "joined_at", "large", "member_count", "unavailable", "stage_instances", "guild_scheduled_events"] {
+                    object.remove(key);
+                }
+                object.insert("approximate_member_count".into(), Value::from(members.len()));
+            }
+            ok(guild)
+        }
+        (Method::GET, ["channels"]) => {
+            let channels: Vec<Value> = data.channels.values().filter(|c| c["guild_id"].as_str().and_then(parse_id) == Some(guild)).cloned().collect();
+            ok(Value::from(channels))
+        }
+        (Method::GET, ["members"]) => {
+            let after = 0u64;
+            let limit = 1000usize;
+            let page: Vec<Value> = members.into_iter().filter(|m| id_of(&m["user"]) > after).take(limit).collect();
+            ok(Value::from(page))
+        }
+        (Method::GET, ["members", user]) => {
+            let user = parse_id(user).unwrap_or_default();
+            members.into_iter().find(|m| id_of(&m["user"]) == user).map_or_else(|| unknown("Member", 10007), ok)
+        }
+        (Method::GET, ["roles"]) => ok(stored["roles"].clone()),
+        (Method::POST, ["roles"]) => {
+            let id = data.next_id();
+            let role = json!({
+                "id": id.to_string(), "name": body["name"].as_str().unwrap_or("new role"), "color": body["color"].as_u64().unwrap_or(0),
+                "hoist": body["hoist"].as_bool().unwrap_or(false), "position": 1, "permissions": body["permissions"].as_str().unwrap_or("0"),
+                "managed": false, "mentionable": body["mentionable"].as_bool().unwrap_or(false), "flags": 0,
+            });
+            if let Some(roles) = data.guilds.get_mut(&guild).and_then(|g| g["roles"].as_array_mut()) {
+                roles.push(role.clone());
+            }
+            drop(data);
+            state.dispatch(Some(state.shard_of(guild)), "GUILD_ROLE_CREATE", &json!({"guild_id": guild.to_string(), "role": role}));
+            ok(role)
+        }
+        (Method::GET, ["bans"]) => ok(Value::from(data.bans.get(&guild).cloned().unwrap_or_default())),
+        (Method::PUT, ["bans", user]) => {
+            let user_id = parse_id(user).unwrap_or_default();
+            let user = members.iter().map(|m| m["user"].clone()).find(|u| id_of(u) == user_id).unwrap_or_else(|| json!({"id": user_id.to_string(), "username": "unknown", "discriminator": "0"}));
+            data.bans.entry(guild).or_default().push(json!({"reason": body["reason"], "user": user}));
+            no_content()
+        }
+        (Method::DELETE, ["bans", user]) => {
+            let user_id = parse_id(user).unwrap_or_default();
+            let bans = data.bans.entry(guild).or_default();
+            let before = bans.len();
+            bans.retain(|b| id_of(&b["user"]) != user_id);
+            if bans.len() == before { unknown("Ban", 10026) } else { no_content() }
+        }
+        _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
+    }
+}
+
+fn commands(state: &State, method: &Method, rest: &[&str], body: &Value) -> Answer {
+    let mut data = state.data();
+    let (guild, rest) = match rest {
+        ["guilds", guild, "commands", more @ ..] => (parse_id(guild), more),
+        ["commands", more @ ..] => (None, more),
+        _ => return error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
+    };
+    let application = data.application["id"].clone();
+    let mut make = |data: &mut Data, command: &Value| {
+        let id = data.next_id();
+        let mut command = command.clone();
+        command["id"] = Value::from(id.to_string());
+        command["application_id"] = application.clone();
+        command["version"] = Value::from(id.to_string());
+        if command.get("type").is_none() {
+            command["type"] = Value::from(1);
+        }
+        if let Some(guild) = guild {
+            command["guild_id"] = Value::from(guild.to_string());
+        }
+        command
+    };
+    match (method.clone(), rest) {
+        (Method::GET, []) => ok(Value::from(data.commands.get(&guild).cloned().unwrap_or_default())),
+        (Method::POST, []) => {
+            if body["name"].as_str().is_none_or(|n| n.is_empty() || n.chars().count() > 32) {
+                return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body");
+            }
+            let created = make(&mut data, body);
+            data.commands.entry(guild).or_default().push(created.clone());
+            (StatusCode::CREATED, Some(created))
+        }
+        (Method::PUT, []) => {
+            let Some(list) = body.as_array() else {
+                return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body");
+            };
+            let created: Vec<Value> = list.iter().map(|c| make(&mut data, c)).collect();
+            data.commands.insert(guild, created.clone());
+            ok(Value::from(created))
+        }
+        (Method::GET, [id]) => {
+            let id = parse_id(id).unwrap_or_default();
+            data.commands.get(&guild).and_then(|list| list.iter().find(|c| id_of(c) == id).cloned()).map_or_else(|| unknown("application command", 10063), ok)
+        }
+        (Method::DELETE, [id]) => {
+            let id = parse_id(id).unwrap_or_default();
+            if let Some(list) = data.commands.get_mut(&guild) {
+                list.retain(|c| id_of(c) != id);
+            }
+            no_content()
+        }
+        _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
+    }
+}

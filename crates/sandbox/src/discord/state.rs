@@ -1,0 +1,386 @@
+//! Shared state of the Discord sandbox: configuration, the guild data REST serves, gateway
+//! sessions with their replay buffers, control commands and counters.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::sync::{broadcast, mpsc};
+use tokio::time::Instant;
+
+use super::ratelimit::RateLimits;
+
+/// The sandbox's guilds, bot user and application.
+const STATE_FIXTURE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/discord/sandbox-state.json"));
+
+/// Dispatches kept per session for replay on resume.
+const HISTORY: usize = 50_000;
+
+/// How the Discord sandbox behaves.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DiscordConfig {
+    /// The bot token clients must present (without `Bot `).
+    pub token: String,
+    /// The shard count `GET /gateway/bot` recommends and IDENTIFY must use.
+    pub shards: u32,
+    /// `session_start_limit.max_concurrency`.
+    pub max_concurrency: u32,
+    /// `session_start_limit.total` (and the starting `remaining`).
+    pub session_start_total: u32,
+    /// The heartbeat interval HELLO announces.
+    pub heartbeat_interval: Duration,
+    /// Privileged intents the application has enabled (bits of 1<<1, 1<<8, 1<<15).
+    pub allowed_privileged_intents: u64,
+    /// Requests per route bucket per window.
+    pub bucket_limit: u32,
+    /// A route bucket's window.
+    pub bucket_window: Duration,
+    /// Requests per second across all routes.
+    pub global_limit: u32,
+}
+
+impl Default for DiscordConfig {
+    fn default() -> Self {
+        Self {
+            token: "MTEwMDAwMDAwMDAwMDAwMDAwMQ.sandbox.discord-bot-token".to_owned(),
+            shards: 1,
+            max_concurrency: 1,
+            session_start_total: 1000,
+            heartbeat_interval: Duration::from_millis(41_250),
+            allowed_privileged_intents: (1 << 1) | (1 << 8) | (1 << 15),
+            bucket_limit: 5,
+            bucket_window: Duration::from_secs(1),
+            global_limit: 50,
+        }
+    }
+}
+
+impl DiscordConfig {
+    /// The default configuration with another shard count.
+    #[must_use]
+    pub fn with_shards(mut self, shards: u32, max_concurrency: u32) -> Self {
+        self.shards = shards.max(1);
+        self.max_concurrency = max_concurrency.max(1);
+        self
+    }
+
+    /// The default configuration with another token.
+    #[must_use]
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = token.into();
+        self
+    }
+}
+
+/// A control command for gateway connections.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Command {
+    Close(u16),
+    Drop,
+    Zombie(bool),
+    Reconnect,
+    InvalidSession(bool),
+}
+
+pub(crate) struct Session {
+    pub(crate) shard: [u32; 2],
+    pub(crate) seq: u64,
+    history: VecDeque<(u64, Arc<str>)>,
+    live: Option<(u64, mpsc::UnboundedSender<Arc<str>>)>,
+}
+
+#[derive(Default)]
+pub(crate) struct Sessions {
+    by_id: HashMap<String, Session>,
+    current: BTreeMap<u32, String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    connected: AtomicUsize,
+    identifies: AtomicUsize,
+    resumes: AtomicUsize,
+    resume_url: AtomicUsize,
+    identify_violations: AtomicUsize,
+    heartbeats: AtomicUsize,
+    rate_limited: AtomicUsize,
+}
+
+macro_rules! counter {
+    ($($get:ident / $bump:ident => $field:ident),*) => {
+        impl Counters {
+            $(
+                pub(crate) fn $get(&self) -> usize {
+                    self.$field.load(Ordering::SeqCst)
+                }
+                pub(crate) fn $bump(&self) {
+                    self.$field.fetch_add(1, Ordering::SeqCst);
+                }
+            )*
+            pub(crate) fn disconnected(&self) {
+                self.connected.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+    };
+}
+
+counter!(
+    connected / connect => connected,
+    identifies / identify => identifies,
+    resumes / resume => resumes,
+    resume_url_connections / resume_url_connection => resume_url,
+    identify_violations / identify_violation => identify_violations,
+    heartbeats / heartbeat => heartbeats,
+    rate_limited / rate_limit => rate_limited
+);
+
+/// The REST-visible data.
+pub(crate) struct Data {
+    pub(crate) user: Value,
+    pub(crate) application: Value,
+    pub(crate) guilds: BTreeMap<u64, Value>,
+    pub(crate) channels: BTreeMap<u64, Value>,
+    pub(crate) messages: HashMap<u64, BTreeMap<u64, Value>>,
+    pub(crate) bans: HashMap<u64, Vec<Value>>,
+    pub(crate) commands: HashMap<Option<u64>, Vec<Value>>,
+    pub(crate) stage_instances: HashMap<u64, Value>,
+    pub(crate) session_start_remaining: u32,
+    next_id: u64,
+}
+
+impl Data {
+    /// A fresh snowflake, increasing.
+    pub(crate) fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    pub(crate) fn bot_id(&self) -> u64 {
+        id_of(&self.user)
+    }
+}
+
+/// The numeric id of an object's `id` field (0 when absent).
+pub(crate) fn id_of(value: &Value) -> u64 {
+    value["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default()
+}
+
+pub(crate) struct State {
+    pub(crate) config: DiscordConfig,
+    heartbeat_ms: AtomicU64,
+    pub(crate) data: Mutex<Data>,
+    sessions: Mutex<Sessions>,
+    commands: broadcast::Sender<(Option<u32>, Command)>,
+    pub(crate) counters: Counters,
+    pub(crate) limits: RateLimits,
+    log: Mutex<Vec<Value>>,
+    identify_times: Mutex<HashMap<u32, Instant>>,
+    connection_ids: AtomicU64,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State").field("shards", &self.config.shards).field("counters", &self.counters).finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl State {
+    pub(crate) fn new(config: DiscordConfig) -> Self {
+        let fixture: Value = serde_json::from_str(STATE_FIXTURE).unwrap_or_else(|_| json!({}));
+        let mut guilds = BTreeMap::new();
+        let mut channels = BTreeMap::new();
+        for guild in fixture["guilds"].as_array().cloned().unwrap_or_default() {
+            for channel in guild["channels"].as_array().into_iter().flatten() {
+                channels.insert(id_of(channel), channel.clone());
+            }
+            guilds.insert(id_of(&guild), guild);
+        }
+        let data = Data {
+            user: fixture["user"].clone(),
+            application: fixture["application"].clone(),
+            guilds,
+            channels,
+            messages: HashMap::new(),
+            bans: HashMap::new(),
+            commands: HashMap::new(),
+            stage_instances: HashMap::new(),
+            session_start_remaining: config.session_start_total,
+            // Snowflakes for new objects: "now" in Discord time, counting up.
+            next_id: (300_000_000_000u64) << 22,
+        };
+        let (commands, _) = broadcast::channel(1024);
+        Self {
+            heartbeat_ms: AtomicU64::new(config.heartbeat_interval.as_millis() as u64),
+            limits: RateLimits::new(&config),
+            config,
+            data: Mutex::new(data),
+            sessions: Mutex::new(Sessions::default()),
+            commands,
+            counters: Counters::default(),
+            log: Mutex::new(Vec::new()),
+            identify_times: Mutex::new(HashMap::new()),
+            connection_ids: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn data(&self) -> MutexGuard<'_, Data> {
+        lock(&self.data)
+    }
+
+    pub(crate) fn heartbeat_interval(&self) -> u64 {
+        self.heartbeat_ms.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn set_heartbeat_interval(&self, interval: Duration) {
+        self.heartbeat_ms.store(interval.as_millis() as u64, Ordering::SeqCst);
+    }
+
+    pub(crate) fn next_connection_id(&self) -> u64 {
+        self.connection_ids.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Which shard receives a guild's events: `(guild_id >> 22) % shards`.
+    pub(crate) fn shard_of(&self, guild_id: u64) -> u32 {
+        ((guild_id >> 22) % u64::from(self.config.shards)) as u32
+    }
+
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<(Option<u32>, Command)> {
+        self.commands.subscribe()
+    }
+
+    pub(crate) fn command(&self, shard: Option<u32>, command: Command) {
+        let _ = self.commands.send((shard, command));
+    }
+
+    pub(crate) fn record(&self, payload: Value) {
+        let mut log = lock(&self.log);
+        if log.len() >= 100_000 {
+            log.remove(0);
+        }
+        log.push(payload);
+    }
+
+    pub(crate) fn gateway_log(&self) -> Vec<Value> {
+        lock(&self.log).clone()
+    }
+
+    pub(crate) fn identified_shards(&self) -> Vec<[u32; 2]> {
+        lock(&self.log)
+            .iter()
+            .filter(|p| p["op"] == 2)
+            .filter_map(|p| {
+                let shard = p["d"]["shard"].as_array()?;
+                Some([shard.first()?.as_u64()? as u32, shard.get(1)?.as_u64()? as u32])
+            })
+            .collect()
+    }
+
+    /// Notes an identify for `shard` at `now`; counts a violation when its concurrency
+    /// bucket identified less than 5 s ago.
+    pub(crate) fn note_identify(&self, shard: u32) {
+        let bucket = shard % self.config.max_concurrency;
+        let now = Instant::now();
+        let mut times = lock(&self.identify_times);
+        if let Some(last) = times.get(&bucket)
+            && now.duration_since(*last) < Duration::from_secs(5)
+        {
+            self.counters.identify_violation();
+        }
+        times.insert(bucket, now);
+    }
+
+    /// Starts a session for a shard and attaches the connection; returns the id.
+    pub(crate) fn new_session(&self, shard: [u32; 2], connection: u64, live: mpsc::UnboundedSender<Arc<str>>) -> String {
+        let session_id = format!("{:032x}", rand::random::<u128>());
+        let mut sessions = lock(&self.sessions);
+        if let Some(old) = sessions.current.insert(shard[0], session_id.clone()) {
+            sessions.by_id.remove(&old);
+        }
+        sessions.by_id.insert(
+            session_id.clone(),
+            Session { shard, seq: 0, history: VecDeque::new(), live: Some((connection, live)) },
+        );
+        session_id
+    }
+
+    /// Re-attaches a connection to a session: the dispatches after `seq`, to send before
+    /// anything live. `None` when the session is unknown.
+    pub(crate) fn resume_session(
+        &self,
+        session_id: &str,
+        seq: u64,
+        connection: u64,
+        live: mpsc::UnboundedSender<Arc<str>>,
+    ) -> Option<([u32; 2], Vec<Arc<str>>)> {
+        let mut sessions = lock(&self.sessions);
+        let session = sessions.by_id.get_mut(session_id)?;
+        let missed = session.history.iter().filter(|(s, _)| *s > seq).map(|(_, p)| Arc::clone(p)).collect();
+        session.live = Some((connection, live));
+        Some((session.shard, missed))
+    }
+
+    /// Detaches a connection from its session (the session stays resumable).
+    pub(crate) fn detach(&self, session_id: &str, connection: u64) {
+        let mut sessions = lock(&self.sessions);
+        if let Some(session) = sessions.by_id.get_mut(session_id)
+            && session.live.as_ref().is_some_and(|(id, _)| *id == connection)
+        {
+            session.live = None;
+        }
+    }
+
+    /// Forgets a session (op 9 with `false`, or a close that ends the session).
+    pub(crate) fn forget_session(&self, session_id: &str) {
+        let mut sessions = lock(&self.sessions);
+        if let Some(session) = sessions.by_id.remove(session_id)
+            && sessions.current.get(&session.shard[0]).is_some_and(|id| id == session_id)
+        {
+            sessions.current.remove(&session.shard[0]);
+        }
+    }
+
+    /// Numbers and sends (or keeps for replay) a dispatch to the current session of
+    /// `shard`, or of every shard.
+    pub(crate) fn dispatch(&self, shard: Option<u32>, event: &str, data: &Value) {
+        let mut sessions = lock(&self.sessions);
+        let targets: Vec<String> = match shard {
+            Some(shard) => sessions.current.get(&shard).cloned().into_iter().collect(),
+            None => sessions.current.values().cloned().collect(),
+        };
+        for session_id in targets {
+            if let Some(session) = sessions.by_id.get_mut(&session_id) {
+                push(session, event, data);
+            }
+        }
+    }
+
+    /// Sends a dispatch into one session (READY, GUILD_CREATE after identify).
+    pub(crate) fn dispatch_to(&self, session_id: &str, event: &str, data: &Value) {
+        let mut sessions = lock(&self.sessions);
+        if let Some(session) = sessions.by_id.get_mut(session_id) {
+            push(session, event, data);
+        }
+    }
+}
+
+fn push(session: &mut Session, event: &str, data: &Value) {
+    session.seq += 1;
+    // Discord's key order: t, s, op, d.
+    let payload: Arc<str> = Arc::from(format!("{{\"t\":{},\"s\":{},\"op\":0,\"d\":{data}}}", Value::from(event), session.seq));
+    if session.history.len() >= HISTORY {
+        session.history.pop_front();
+    }
+    session.history.push_back((session.seq, Arc::clone(&payload)));
+    if let Some((_, live)) = &session.live
+        && live.send(payload).is_err()
+    {
+        session.live = None;
+    }
+}

@@ -1,0 +1,202 @@
+//! [`ClientBuilder`]: keys or developer-site credentials, limits, cache, URLs.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use transport_http::{RetryPolicy, Secret};
+
+use crate::client::{Client, Inner};
+use crate::key_manager::{KeyManager, KeyManagerConfig};
+use crate::keys::KeyRing;
+use crate::{Error, ErrorKind};
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.clashofclans.com/v1";
+/// The production developer site (key management).
+pub const DEFAULT_DEVELOPER_SITE: &str = "https://developer.clashofclans.com";
+/// Requests per second per key unless configured.
+pub const DEFAULT_THROTTLE_LIMIT: u32 = 30;
+/// Cached responses kept at most unless configured.
+pub const DEFAULT_CACHE_MAX_SIZE: u64 = 10_000;
+/// Per-request timeout unless configured.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Key name the key manager uses unless configured.
+pub const DEFAULT_KEY_NAME: &str = "Created with switchboard";
+
+/// Configures a [`Client`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), svc_gameapi::Error> {
+/// let client = svc_gameapi::Client::builder()
+///     .key("my-api-key")
+///     .throttle_limit(10)
+///     .cache_max_size(Some(1_000))
+///     .build()
+///     .await?;
+/// assert!(!format!("{client:?}").contains("my-api-key"));
+/// # Ok(())
+/// # }
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    keys: Vec<Secret>,
+    login: Option<(String, Secret)>,
+    key_count: u8,
+    key_names: String,
+    throttle_limit: u32,
+    correct_tags: bool,
+    timeout: Duration,
+    cache_max_size: Option<u64>,
+    base_url: String,
+    developer_site: String,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("keys", &self.keys.len())
+            .field("login", &self.login.is_some())
+            .field("key_count", &self.key_count)
+            .field("key_names", &self.key_names)
+            .field("throttle_limit", &self.throttle_limit)
+            .field("correct_tags", &self.correct_tags)
+            .field("timeout", &self.timeout)
+            .field("cache_max_size", &self.cache_max_size)
+            .field("base_url", &self.base_url)
+            .field("developer_site", &self.developer_site)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            keys: Vec::new(),
+            login: None,
+            key_count: 1,
+            key_names: DEFAULT_KEY_NAME.to_owned(),
+            throttle_limit: DEFAULT_THROTTLE_LIMIT,
+            correct_tags: true,
+            timeout: DEFAULT_TIMEOUT,
+            cache_max_size: Some(DEFAULT_CACHE_MAX_SIZE),
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            developer_site: DEFAULT_DEVELOPER_SITE.to_owned(),
+            retry: RetryPolicy::new().max_attempts(3).base_delay(Duration::from_millis(250)),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Adds an API key (may be called several times; keys are used round-robin).
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.keys.push(Secret::new(key.into()));
+        self
+    }
+
+    /// Logs in to the developer site with these credentials when built, and gets keys
+    /// for the caller's IP from there (see [`KeyManager`]). Keys given with
+    /// [`key`](Self::key) are used as well.
+    pub fn login(mut self, email: impl Into<String>, password: impl Into<String>) -> Self {
+        self.login = Some((email.into(), Secret::new(password.into())));
+        self
+    }
+
+    /// How many keys the key manager keeps (1–10, default 1).
+    pub fn key_count(mut self, count: u8) -> Self {
+        self.key_count = count.clamp(1, 10);
+        self
+    }
+
+    /// The name of keys the key manager creates and reuses.
+    pub fn key_names(mut self, name: impl Into<String>) -> Self {
+        self.key_names = name.into();
+        self
+    }
+
+    /// Requests per second per key (default 30; at least 1).
+    pub fn throttle_limit(mut self, per_second: u32) -> Self {
+        self.throttle_limit = per_second.max(1);
+        self
+    }
+
+    /// Whether tags are normalised before use (default on; see [`crate::Tag::normalize`]).
+    pub fn correct_tags(mut self, correct: bool) -> Self {
+        self.correct_tags = correct;
+        self
+    }
+
+    /// Per-request timeout (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Maximum cached responses (default 10,000); `None` disables the cache.
+    pub fn cache_max_size(mut self, size: Option<u64>) -> Self {
+        self.cache_max_size = size.filter(|size| *size > 0);
+        self
+    }
+
+    /// The API base URL (default [`DEFAULT_BASE_URL`]).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The developer site URL (default [`DEFAULT_DEVELOPER_SITE`]).
+    pub fn developer_site(mut self, url: impl Into<String>) -> Self {
+        self.developer_site = url.into();
+        self
+    }
+
+    /// Retry policy for 5xx and connection errors (default: 3 attempts, 250 ms doubling).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Builds the client; with [`login`](Self::login), runs the key manager first.
+    pub async fn build(self) -> Result<Client, Error> {
+        let http = transport_http::Client::builder()
+            .base_url(&self.base_url)
+            .timeout(self.timeout)
+            .retry(self.retry.clone())
+            .user_agent(concat!("switchboard-gameapi/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        let per_second = NonZeroU32::new(self.throttle_limit).unwrap_or(NonZeroU32::MIN);
+        let key_manager = match self.login {
+            Some((email, password)) => Some(KeyManager::new(KeyManagerConfig {
+                developer_site: self.developer_site,
+                email,
+                password,
+                key_names: self.key_names,
+                key_count: self.key_count,
+                timeout: self.timeout,
+            })?),
+            None => None,
+        };
+        let static_keys = self.keys.clone();
+        let mut keys = self.keys;
+        if let Some(manager) = &key_manager {
+            keys.extend(manager.sync().await?.keys);
+        }
+        if keys.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidInput { what: "no API key and no login given".to_owned() }));
+        }
+        let cache = self.cache_max_size.map(core_cache::TtlCache::new);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                keys: KeyRing::new(&keys, per_second),
+                static_keys,
+                cache,
+                correct_tags: self.correct_tags,
+                key_manager,
+                refresh: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+}

@@ -1,0 +1,206 @@
+//! [`Client`]: the REST client. Every GET goes through the response cache, then the next
+//! key's throttle; API errors become typed [`Error`]s.
+
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use core_cache::{CacheControl, TtlCache};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use transport_http::{Method, Secret};
+
+use crate::key_manager::KeyManager;
+use crate::keys::KeyRing;
+use crate::{ClientBuilder, Error, ErrorKind, Reason, Tag};
+
+/// A Clash of Clans API client. Cheap to clone; clones share keys, throttles and cache.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), svc_gameapi::Error> {
+/// let client = svc_gameapi::Client::builder().key("api-key").build().await?;
+/// let clan = client.clan("#2PP").await?;
+/// println!("{} has {} members", clan.name, clan.members);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: transport_http::Client,
+    pub(crate) keys: KeyRing,
+    /// Keys given directly by the user, kept across key-manager refreshes.
+    pub(crate) static_keys: Vec<Secret>,
+    pub(crate) cache: Option<TtlCache<String, Bytes>>,
+    pub(crate) correct_tags: bool,
+    pub(crate) key_manager: Option<KeyManager>,
+    /// Serialises key-manager refreshes after `accessDenied.invalidIp`.
+    pub(crate) refresh: tokio::sync::Mutex<()>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.http.base_url().map(url::Url::as_str))
+            .field("keys", &self.inner.keys.len())
+            .field("cache_entries", &self.inner.cache.as_ref().map(TtlCache::entry_count))
+            .field("correct_tags", &self.inner.correct_tags)
+            .field("key_manager", &self.inner.key_manager.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A decoded answer and when it may be fetched again (from `Cache-Control: max-age`, on
+/// tokio's clock).
+#[derive(Debug, Clone)]
+pub(crate) struct Fetched<T> {
+    pub(crate) value: T,
+    pub(crate) expires: Option<Instant>,
+}
+
+/// The API's error body.
+#[derive(Deserialize)]
+struct ErrorBody {
+    reason: Option<String>,
+    message: Option<String>,
+}
+
+impl Client {
+    /// A builder with the defaults (production URLs, 30 req/s per key, 10,000 cached
+    /// responses, 30 s timeout, tag correction on).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The tag as the client will send it: normalised unless correction is off.
+    pub fn tag(&self, tag: &str) -> Tag {
+        if self.inner.correct_tags { Tag::normalize(tag) } else { Tag::new(tag) }
+    }
+
+    /// Number of keys in rotation.
+    pub fn key_count(&self) -> usize {
+        self.inner.keys.len()
+    }
+
+    /// Cached responses right now (0 without a cache).
+    pub fn cached_responses(&self) -> u64 {
+        self.inner.cache.as_ref().map_or(0, TtlCache::entry_count)
+    }
+
+    /// Runs the key manager again (new IP, revoked keys) and swaps in the keys it returns.
+    /// Without login credentials this does nothing.
+    pub async fn refresh_keys(&self) -> Result<(), Error> {
+        let Some(manager) = &self.inner.key_manager else { return Ok(()) };
+        let _guard = self.inner.refresh.lock().await;
+        let sync = manager.sync().await?;
+        let mut keys = self.inner.static_keys.clone();
+        keys.extend(sync.keys);
+        self.inner.keys.replace(&keys);
+        Ok(())
+    }
+
+    /// GET `path` (already encoded, query included) and decode it, through the cache.
+    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
+        Ok(self.get_fetched(path).await?.value)
+    }
+
+    pub(crate) async fn get_fetched<T: DeserializeOwned>(&self, path: &str) -> Result<Fetched<T>, Error> {
+        let raw = self.get_raw(path).await?;
+        Ok(Fetched { value: decode(&raw.value)?, expires: raw.expires })
+    }
+
+    /// GET `path` from the API even if cached (the answer refreshes the cache): for pollers
+    /// that already wait out each max-age themselves.
+    pub(crate) async fn get_fresh<T: DeserializeOwned>(&self, path: &str) -> Result<Fetched<T>, Error> {
+        let raw = self.fetch_raw(path).await?;
+        Ok(Fetched { value: decode(&raw.value)?, expires: raw.expires })
+    }
+
+    /// GET `path`, served from the cache while its max-age lasts.
+    pub(crate) async fn get_raw(&self, path: &str) -> Result<Fetched<Bytes>, Error> {
+        if let Some(cache) = &self.inner.cache
+            && let Some((body, expires)) = cache.get_with_deadline(path).await
+        {
+            tracing::trace!(path, "served from cache");
+            return Ok(Fetched { value: body, expires });
+        }
+        self.fetch_raw(path).await
+    }
+
+    async fn fetch_raw(&self, path: &str) -> Result<Fetched<Bytes>, Error> {
+        let response = self.send(Method::GET, path, None).await?;
+        let ttl = response.headers().get(http_header::CACHE_CONTROL).and_then(|value| value.to_str().ok()).and_then(|value| CacheControl::parse(value).ttl());
+        let body = response.into_body();
+        let expires = ttl.map(|ttl| Instant::now() + ttl);
+        if let (Some(cache), Some(ttl)) = (&self.inner.cache, ttl) {
+            cache.insert_with_ttl(path.to_owned(), body.clone(), ttl).await;
+        }
+        Ok(Fetched { value: body, expires })
+    }
+
+    /// POST a JSON body to `path` (never cached).
+    pub(crate) async fn post<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
+        let response = self.send(Method::POST, path, Some(body)).await?;
+        decode(response.body())
+    }
+
+    /// Sends with the next key; on `accessDenied.invalidIp` re-runs the key manager once
+    /// and tries again.
+    async fn send(&self, method: Method, path: &str, body: Option<&serde_json::Value>) -> Result<transport_http::Response, Error> {
+        match self.send_once(method.clone(), path, body).await {
+            Err(error) if error.reason() == Some(&Reason::InvalidIp) && self.inner.key_manager.is_some() => {
+                tracing::info!("API answered accessDenied.invalidIp; re-running the key manager");
+                self.refresh_keys().await?;
+                self.send_once(method, path, body).await
+            }
+            other => other,
+        }
+    }
+
+    async fn send_once(&self, method: Method, path: &str, body: Option<&serde_json::Value>) -> Result<transport_http::Response, Error> {
+        let key = self.inner.keys.next().ok_or_else(|| Error::invalid("no API keys"))?;
+        key.throttle.ready().await;
+        let mut request = self
+            .inner
+            .http
+            .request(method, path)
+            .secret_header("authorization", &key.authorization)
+            .header("accept", "application/json")
+            .accept_any_status();
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        Err(api_error(status.as_u16(), response.body()))
+    }
+}
+
+use http::header as http_header;
+
+/// Reads `{reason, message}`; a body that is not that still yields a typed error.
+fn api_error(status: u16, body: &[u8]) -> Error {
+    let mut buffer = body.to_vec();
+    let parsed = simd_json::serde::from_slice::<ErrorBody>(&mut buffer).ok();
+    let reason = parsed.as_ref().and_then(|b| b.reason.as_deref()).map_or_else(|| Reason::for_status(status), Reason::parse);
+    let message = parsed.and_then(|b| b.message).unwrap_or_default();
+    tracing::debug!(status, reason = reason.as_str(), "API error");
+    Error::api(status, reason, message)
+}
+
+/// Decodes a JSON body with simd-json; failures become [`ErrorKind::Decode`].
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    let mut buffer = body.to_vec();
+    simd_json::serde::from_slice(&mut buffer).map_err(|error| {
+        let snippet = String::from_utf8_lossy(&body[..body.len().min(120)]).into_owned();
+        tracing::warn!(%error, "undecodable API response");
+        Error::with_source(ErrorKind::Decode { snippet }, error)
+    })
+}

@@ -1,0 +1,204 @@
+//! Gateway events: the [`Event`] enum, one payload type per event, and the decode entry
+//! points ([`Event::from_slice`], [`Envelope::from_slice`]).
+
+mod decode;
+mod envelope;
+mod payloads;
+
+pub use envelope::Envelope;
+pub use payloads::*;
+
+use core_events::Extract;
+
+/// Gateway opcodes.
+pub mod opcode {
+    /// An event was dispatched (server → client).
+    pub const DISPATCH: u8 = 0;
+    /// Heartbeat (both ways).
+    pub const HEARTBEAT: u8 = 1;
+    /// Identify (client → server).
+    pub const IDENTIFY: u8 = 2;
+    /// Presence update (client → server).
+    pub const PRESENCE_UPDATE: u8 = 3;
+    /// Voice state update (client → server).
+    pub const VOICE_STATE_UPDATE: u8 = 4;
+    /// Resume (client → server).
+    pub const RESUME: u8 = 6;
+    /// Reconnect (server → client).
+    pub const RECONNECT: u8 = 7;
+    /// Request guild members (client → server).
+    pub const REQUEST_GUILD_MEMBERS: u8 = 8;
+    /// Invalid session (server → client).
+    pub const INVALID_SESSION: u8 = 9;
+    /// Hello (server → client).
+    pub const HELLO: u8 = 10;
+    /// Heartbeat ACK (server → client).
+    pub const HEARTBEAT_ACK: u8 = 11;
+}
+
+/// One event from a gateway shard, with the shard it came from: what the bot's event hub
+/// carries. Every payload type extracts from it, so `client.on::<MessageCreate>(…)` works.
+#[derive(Debug, Clone)]
+pub struct ShardEvent {
+    /// The shard that received it.
+    pub shard_id: u32,
+    /// The event.
+    pub event: Event,
+}
+
+impl Extract<ShardEvent> for Event {
+    fn extract(event: ShardEvent) -> Option<Self> {
+        Some(event.event)
+    }
+}
+
+macro_rules! events {
+    ($($variant:ident = $name:literal,)*) => {
+        /// A decoded gateway payload: control opcodes, then one variant per dispatch event.
+        /// Dispatch names this crate does not know decode to [`Event::Unknown`], never an error.
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum Event {
+            /// Op 10.
+            Hello(Hello),
+            /// `READY`.
+            Ready(Box<Ready>),
+            /// `RESUMED`.
+            Resumed(Resumed),
+            /// Op 7.
+            Reconnect(Reconnect),
+            /// Op 9.
+            InvalidSession(InvalidSession),
+            /// Op 11.
+            HeartbeatAck(HeartbeatAck),
+            /// Op 1 sent by the server.
+            HeartbeatRequest(HeartbeatRequest),
+            $(
+                #[doc = concat!("`", $name, "`.")]
+                $variant(Box<$variant>),
+            )*
+            /// A dispatch this crate has no type for, kept as JSON.
+            Unknown {
+                /// The event name (`t`).
+                name: String,
+                /// The `d` payload.
+                raw: serde_json::Value,
+            },
+        }
+
+        impl Event {
+            /// The dispatch name (`t`), or `None` for control opcodes.
+            pub fn name(&self) -> Option<&str> {
+                match self {
+                    Self::Hello(_) | Self::Reconnect(_) | Self::InvalidSession(_) | Self::HeartbeatAck(_) | Self::HeartbeatRequest(_) => None,
+                    Self::Ready(_) => Some("READY"),
+                    Self::Resumed(_) => Some("RESUMED"),
+                    $(Self::$variant(_) => Some($name),)*
+                    Self::Unknown { name, .. } => Some(name),
+                }
+            }
+        }
+
+        pub(crate) fn decode_dispatch<'de, D: serde::Deserializer<'de>>(name: &str, deserializer: D) -> Result<Event, D::Error> {
+            use serde::Deserialize;
+            match name {
+                "READY" => Ready::deserialize(deserializer).map(|v| Event::Ready(Box::new(v))),
+                "RESUMED" => serde::de::IgnoredAny::deserialize(deserializer).map(|_| Event::Resumed(Resumed)),
+                $($name => <$variant>::deserialize(deserializer).map(|v| Event::$variant(Box::new(v))),)*
+                other => serde_json::Value::deserialize(deserializer).map(|raw| Event::Unknown { name: other.to_owned(), raw }),
+            }
+        }
+
+        $(
+            impl Extract<Event> for $variant {
+                fn extract(event: Event) -> Option<Self> {
+                    match event {
+                        Event::$variant(payload) => Some(*payload),
+                        _ => None,
+                    }
+                }
+            }
+
+            impl Extract<ShardEvent> for $variant {
+                fn extract(event: ShardEvent) -> Option<Self> {
+                    <$variant as Extract<Event>>::extract(event.event)
+                }
+            }
+        )*
+    };
+}
+
+events! {
+    GuildCreate = "GUILD_CREATE",
+    GuildUpdate = "GUILD_UPDATE",
+    GuildDelete = "GUILD_DELETE",
+    ChannelCreate = "CHANNEL_CREATE",
+    ChannelUpdate = "CHANNEL_UPDATE",
+    ChannelDelete = "CHANNEL_DELETE",
+    ChannelPinsUpdate = "CHANNEL_PINS_UPDATE",
+    ThreadCreate = "THREAD_CREATE",
+    ThreadUpdate = "THREAD_UPDATE",
+    ThreadDelete = "THREAD_DELETE",
+    ThreadListSync = "THREAD_LIST_SYNC",
+    ThreadMemberUpdate = "THREAD_MEMBER_UPDATE",
+    ThreadMembersUpdate = "THREAD_MEMBERS_UPDATE",
+    GuildMemberAdd = "GUILD_MEMBER_ADD",
+    GuildMemberUpdate = "GUILD_MEMBER_UPDATE",
+    GuildMemberRemove = "GUILD_MEMBER_REMOVE",
+    GuildMembersChunk = "GUILD_MEMBERS_CHUNK",
+    GuildRoleCreate = "GUILD_ROLE_CREATE",
+    GuildRoleUpdate = "GUILD_ROLE_UPDATE",
+    GuildRoleDelete = "GUILD_ROLE_DELETE",
+    MessageCreate = "MESSAGE_CREATE",
+    MessageUpdate = "MESSAGE_UPDATE",
+    MessageDelete = "MESSAGE_DELETE",
+    MessageDeleteBulk = "MESSAGE_DELETE_BULK",
+    MessageReactionAdd = "MESSAGE_REACTION_ADD",
+    MessageReactionRemove = "MESSAGE_REACTION_REMOVE",
+    MessageReactionRemoveAll = "MESSAGE_REACTION_REMOVE_ALL",
+    MessageReactionRemoveEmoji = "MESSAGE_REACTION_REMOVE_EMOJI",
+    PresenceUpdate = "PRESENCE_UPDATE",
+    TypingStart = "TYPING_START",
+    VoiceStateUpdate = "VOICE_STATE_UPDATE",
+    VoiceServerUpdate = "VOICE_SERVER_UPDATE",
+    InteractionCreate = "INTERACTION_CREATE",
+    UserUpdate = "USER_UPDATE",
+}
+
+macro_rules! control_extract {
+    ($($variant:ident),*) => {
+        $(
+            impl Extract<Event> for $variant {
+                fn extract(event: Event) -> Option<Self> {
+                    match event {
+                        Event::$variant(payload) => Some(payload),
+                        _ => None,
+                    }
+                }
+            }
+
+            impl Extract<ShardEvent> for $variant {
+                fn extract(event: ShardEvent) -> Option<Self> {
+                    <$variant as Extract<Event>>::extract(event.event)
+                }
+            }
+        )*
+    };
+}
+
+control_extract!(Hello, Resumed, Reconnect, InvalidSession, HeartbeatAck, HeartbeatRequest);
+
+impl Extract<Event> for Ready {
+    fn extract(event: Event) -> Option<Self> {
+        match event {
+            Event::Ready(ready) => Some(*ready),
+            _ => None,
+        }
+    }
+}
+
+impl Extract<ShardEvent> for Ready {
+    fn extract(event: ShardEvent) -> Option<Self> {
+        <Ready as Extract<Event>>::extract(event.event)
+    }
+}
