@@ -131,3 +131,22 @@ proptest! {
         prop_assert_eq!(CacheControl::parse(&header).ttl(), Some(Duration::from_secs(seconds)));
     }
 }
+
+/// Every case generated into `fixtures/common/cache-control.json` by `cargo xtask fixtures`.
+#[test]
+fn generated_fixture_cases() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/common/cache-control.json"
+    ))
+    .expect("fixture file (run `cargo xtask fixtures`)");
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&text).expect("fixture JSON");
+    assert!(cases.len() > 40, "fixture has too few cases");
+    for case in cases {
+        let header = case["header"].as_str().expect("header");
+        let parsed = core_cache::CacheControl::parse(header);
+        let secs = |field: &str| case[field].as_u64().map(std::time::Duration::from_secs);
+        assert_eq!(parsed.max_age, secs("max_age_secs"), "max-age of {header:?}");
+        assert_eq!(parsed.ttl(), secs("ttl_secs"), "ttl of {header:?}");
+    }
+}

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use governor::clock::Clock;
 use governor::nanos::Nanos;
+use governor::middleware::NoOpMiddleware;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
 use tokio::time::Instant;
@@ -36,10 +37,15 @@ impl Clock for TokioClock {
 /// A burst allowance would let ~2× the rate through in the first second (governor's burst
 /// semantics), and the API counts per rolling second, so the limiter only spaces. The
 /// period is rounded *up* to the nanosecond so `per_second` requests never fit in one second.
-#[derive(Debug)]
 pub(crate) struct KeyThrottle {
-    limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock>,
+    limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Nanos>>,
     clock: TokioClock,
+}
+
+impl std::fmt::Debug for KeyThrottle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyThrottle").finish_non_exhaustive()
+    }
 }
 
 impl KeyThrottle {

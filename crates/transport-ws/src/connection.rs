@@ -68,7 +68,7 @@ fn connect_error(error: WsError) -> Error {
 fn is_tls_error(error: &std::io::Error) -> bool {
     error
         .get_ref()
-        .is_some_and(|inner| inner.is::<rustls::Error>())
+        .is_some_and(<dyn std::error::Error + Send + Sync>::is::<rustls::Error>)
 }
 
 /// Sends a close frame and waits (bounded) for the server's answer, discarding any data that
@@ -96,7 +96,7 @@ pub(crate) async fn close_politely(socket: &mut Socket, frame: &CloseFrame, time
 }
 
 /// Converts tungstenite's close frame.
-pub(crate) fn from_wire(frame: WireCloseFrame) -> CloseFrame {
+pub(crate) fn from_wire(frame: &WireCloseFrame) -> CloseFrame {
     CloseFrame {
         code: u16::from(frame.code),
         reason: frame.reason.as_str().to_owned(),
@@ -106,9 +106,7 @@ pub(crate) fn from_wire(frame: WireCloseFrame) -> CloseFrame {
 /// Error of a connection that failed while established.
 pub(crate) fn connection_error(error: tungstenite::Error) -> Error {
     let kind = match &error {
-        WsError::Protocol(
-            tungstenite::error::ProtocolError::ResetWithoutClosingHandshake,
-        )
+        WsError::Protocol(tungstenite::error::ProtocolError::ResetWithoutClosingHandshake)
         | WsError::Io(_)
         | WsError::ConnectionClosed
         | WsError::AlreadyClosed => ErrorKind::ConnectionLost,

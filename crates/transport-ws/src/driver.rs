@@ -12,6 +12,7 @@ use std::time::Duration;
 use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::error::CapacityError;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use url::Url;
 
@@ -140,8 +141,7 @@ impl Driver {
 
     /// One connect attempt, serving commands meanwhile.
     async fn attempt(&mut self) -> Attempt {
-        let inflater = match Inflater::new(self.config.compression, self.config.max_message_size)
-        {
+        let inflater = match Inflater::new(self.config.compression, self.config.max_message_size) {
             Ok(inflater) => inflater,
             Err(error) => return Attempt::Failed(error),
         };
@@ -231,14 +231,14 @@ impl Driver {
         if started.elapsed() >= self.policy.healthy_duration() {
             self.policy.reset();
         }
-        let (code, reason) = ending
-            .close
-            .map_or((None, String::new()), |frame| (Some(frame.code), frame.reason));
+        let (code, reason) = ending.close.map_or((None, String::new()), |frame| {
+            (Some(frame.code), frame.reason)
+        });
         tracing::info!(?code, %reason, initiator = ?ending.initiator, "connection closed");
-        if let Some(error) = ending.error {
-            if !self.emit(WsEvent::Error(error)).await {
-                return Next::Stop;
-            }
+        if let Some(error) = ending.error
+            && !self.emit(WsEvent::Error(error)).await
+        {
+            return Next::Stop;
         }
         let closed = WsEvent::Closed {
             code,
@@ -389,7 +389,7 @@ impl Driver {
             }
             Some(Ok(Message::Pong(_) | Message::Frame(_))) => Inbound::Nothing,
             Some(Ok(Message::Close(frame))) => {
-                let frame = frame.map(from_wire);
+                let frame = frame.as_ref().map(from_wire);
                 // Keep reading (bounded): tungstenite sends our answer on the next read, and
                 // the server then ends the TCP connection.
                 let drain = async { while let Some(Ok(_)) = socket.next().await {} };
@@ -403,12 +403,10 @@ impl Driver {
                 })
             }
             Some(Err(WsError::Capacity(capacity))) => {
-                let max = match capacity {
-                    tokio_tungstenite::tungstenite::error::CapacityError::MessageTooLong {
-                        max_size,
-                        ..
-                    } => max_size,
-                    _ => self.config.max_message_size,
+                let max = if let CapacityError::MessageTooLong { max_size, .. } = capacity {
+                    max_size
+                } else {
+                    self.config.max_message_size
                 };
                 tracing::warn!(%capacity, "inbound message too large");
                 let error = Error::with_source(ErrorKind::MessageTooLarge { max }, capacity);

@@ -123,8 +123,14 @@ mod tests {
     #[test]
     fn parts_and_display() {
         let error = Error::with_source(ErrorKind::Handshake { status: Some(401) }, "denied");
-        assert_eq!(error.to_string(), "WebSocket handshake refused with HTTP 401");
-        assert_eq!(error.source().map(ToString::to_string).as_deref(), Some("denied"));
+        assert_eq!(
+            error.to_string(),
+            "WebSocket handshake refused with HTTP 401"
+        );
+        assert_eq!(
+            error.source().map(ToString::to_string).as_deref(),
+            Some("denied")
+        );
         let (kind, source) = error.into_parts();
         assert_eq!(kind, ErrorKind::Handshake { status: Some(401) });
         assert!(source.is_some());

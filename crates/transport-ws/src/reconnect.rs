@@ -48,10 +48,10 @@ impl ReconnectPolicy {
     pub fn new() -> Self {
         Self {
             initial: Duration::from_secs(1),
-            max: Duration::from_secs(60),
+            max: Duration::from_mins(1),
             multiplier: 2.0,
             jitter: 0.5,
-            healthy_after: Duration::from_secs(60),
+            healthy_after: Duration::from_mins(1),
             max_attempts: None,
             attempt: 0,
         }
@@ -157,7 +157,10 @@ mod tests {
             policy.reset();
             for base in expected {
                 let delay = policy.next_delay().unwrap().as_secs_f64();
-                assert!(delay >= base * 0.5 - 1e-9 && delay <= base + 1e-9, "{delay} vs {base}");
+                assert!(
+                    delay >= base * 0.5 - 1e-9 && delay <= base + 1e-9,
+                    "{delay} vs {base}"
+                );
             }
         }
         assert_eq!(policy.attempt(), 6);

@@ -74,7 +74,11 @@ impl Sender {
     /// Fails with [`ErrorKind::NotConnected`] when no connection is up (or it changed while
     /// waiting for the rate limit), [`ErrorKind::Stopped`] when the client has stopped, or
     /// [`ErrorKind::ConnectionLost`] when the write fails.
-    pub async fn send_text(&self, text: impl Into<String>, priority: Priority) -> Result<(), Error> {
+    pub async fn send_text(
+        &self,
+        text: impl Into<String>,
+        priority: Priority,
+    ) -> Result<(), Error> {
         self.send(Message::text(text.into()), priority).await
     }
 

@@ -34,7 +34,10 @@ impl fmt::Debug for TlsConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TlsConfig")
             .field("webpki_roots", &self.webpki_roots)
-            .field("extra_roots", &(self.extra_roots.len() + self.pem_roots.len()))
+            .field(
+                "extra_roots",
+                &(self.extra_roots.len() + self.pem_roots.len()),
+            )
             .field("custom_client_config", &self.client_config.is_some())
             .finish()
     }

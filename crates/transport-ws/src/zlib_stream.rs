@@ -184,7 +184,9 @@ mod tests {
 
     #[test]
     fn large_message_grows_the_output() {
-        let big: Vec<u8> = (0..300_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+        let big: Vec<u8> = (0..300_000u32)
+            .flat_map(|i| (i % 251).to_le_bytes())
+            .collect();
         let mut deflate = Compress::new(Compression::fast(), true);
         let wire = compress(&mut deflate, &big);
         let mut inflater = ZlibStream::new(big.len());
@@ -229,7 +231,10 @@ mod tests {
             *byte ^= 0x5a;
         }
         let mut inflater = ZlibStream::new(1 << 20);
-        assert_eq!(inflater.push(&wire).unwrap_err().kind(), &ErrorKind::Decompress);
+        assert_eq!(
+            inflater.push(&wire).unwrap_err().kind(),
+            &ErrorKind::Decompress
+        );
     }
 
     #[test]

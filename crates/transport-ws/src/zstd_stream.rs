@@ -68,10 +68,12 @@ impl ZstdStream {
             {
                 let position = out.len();
                 let mut output = OutBuffer::around_pos(&mut out, position);
-                self.decoder.run(&mut input, &mut output).map_err(|source| {
-                    tracing::warn!(error = %source, "zstd-stream data does not decode");
-                    Error::with_source(ErrorKind::Decompress, source)
-                })?;
+                self.decoder
+                    .run(&mut input, &mut output)
+                    .map_err(|source| {
+                        tracing::warn!(error = %source, "zstd-stream data does not decode");
+                        Error::with_source(ErrorKind::Decompress, source)
+                    })?;
             }
             if out.len() > max {
                 tracing::warn!(max, "zstd-stream message exceeds the maximum size");
@@ -130,7 +132,9 @@ mod tests {
 
     #[test]
     fn large_message_grows_the_output() {
-        let big: Vec<u8> = (0..300_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+        let big: Vec<u8> = (0..300_000u32)
+            .flat_map(|i| (i % 251).to_le_bytes())
+            .collect();
         let mut encoder = Encoder::new(1).unwrap();
         let wire = compress(&mut encoder, &big);
         let mut inflater = ZstdStream::new(big.len()).unwrap();

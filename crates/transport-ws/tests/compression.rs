@@ -60,8 +60,11 @@ impl ZstdServer {
 
 fn payload(i: usize) -> Vec<u8> {
     let filler = "lorem ipsum ".repeat(i % 17);
-    format!(r#"{{"op":0,"s":{i},"t":"MESSAGE_CREATE","d":{{"id":"{}","content":"{filler}"}}}}"#, 1000 + i)
-        .into_bytes()
+    format!(
+        r#"{{"op":0,"s":{i},"t":"MESSAGE_CREATE","d":{{"id":"{}","content":"{filler}"}}}}"#,
+        1000 + i
+    )
+    .into_bytes()
 }
 
 async fn expect_binary(client: &mut WsClient) -> Vec<u8> {
@@ -82,7 +85,9 @@ async fn zlib_stream_round_trip_over_many_frames() {
     let mut ws = server.accept().await;
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
 
-    let big: Vec<u8> = (0..400_000u32).flat_map(|i| (i % 253).to_le_bytes()).collect();
+    let big: Vec<u8> = (0..400_000u32)
+        .flat_map(|i| (i % 253).to_le_bytes())
+        .collect();
     let mut expected = Vec::new();
     let mut zlib = ZlibServer::new();
     for i in 0..120 {
@@ -125,7 +130,9 @@ async fn zstd_stream_round_trip_over_many_messages() {
     let mut ws = server.accept().await;
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
 
-    let big: Vec<u8> = (0..400_000u32).flat_map(|i| (i % 253).to_le_bytes()).collect();
+    let big: Vec<u8> = (0..400_000u32)
+        .flat_map(|i| (i % 253).to_le_bytes())
+        .collect();
     let mut zstd = ZstdServer::new();
     let mut expected = Vec::new();
     let mut wire_total = 0;
@@ -138,9 +145,15 @@ async fn zstd_stream_round_trip_over_many_messages() {
         ws.send(Message::binary(wire)).await.unwrap();
         expected.push(message);
     }
-    let plain_total: usize = (0..150).filter(|&i| i != 75).map(|i| payload(i).len()).sum();
+    let plain_total: usize = (0..150)
+        .filter(|&i| i != 75)
+        .map(|i| payload(i).len())
+        .sum();
     // One context for the connection: later messages reuse earlier ones.
-    assert!(wire_total < plain_total / 2, "{wire_total} vs {plain_total}");
+    assert!(
+        wire_total < plain_total / 2,
+        "{wire_total} vs {plain_total}"
+    );
     for message in expected {
         assert_eq!(expect_binary(&mut client).await, message);
     }
@@ -150,7 +163,10 @@ async fn zstd_stream_round_trip_over_many_messages() {
 /// inflater (its server starts a new stream, which the old context would reject).
 async fn corrupt_data_reconnects_with_a_fresh_context(compression: Compression) {
     let server = Server::bind().await;
-    let config = config(&server.url).compression(compression).build().unwrap();
+    let config = config(&server.url)
+        .compression(compression)
+        .build()
+        .unwrap();
     let mut client = WsClient::start(config);
 
     for round in 0..2 {
@@ -163,7 +179,9 @@ async fn corrupt_data_reconnects_with_a_fresh_context(compression: Compression) 
             _ => zstd.compress(message),
         };
         for i in 0..3 {
-            ws.send(Message::binary(compress(&payload(i)))).await.unwrap();
+            ws.send(Message::binary(compress(&payload(i))))
+                .await
+                .unwrap();
             assert_eq!(expect_binary(&mut client).await, payload(i));
         }
         if round == 1 {
@@ -181,7 +199,11 @@ async fn corrupt_data_reconnects_with_a_fresh_context(compression: Compression) 
         }
         assert!(matches!(
             next(&mut client).await,
-            WsEvent::Closed { code: Some(1007), initiator: CloseInitiator::Client, .. }
+            WsEvent::Closed {
+                code: Some(1007),
+                initiator: CloseInitiator::Client,
+                ..
+            }
         ));
         server_expects_close(&mut ws, 1007).await;
         assert!(matches!(
@@ -230,7 +252,11 @@ async fn inflated_size_is_bounded() {
         }
         assert!(matches!(
             next(&mut client).await,
-            WsEvent::Closed { code: Some(1009), initiator: CloseInitiator::Client, .. }
+            WsEvent::Closed {
+                code: Some(1009),
+                initiator: CloseInitiator::Client,
+                ..
+            }
         ));
         server_expects_close(&mut ws, 1009).await;
         // The server's side of the handshake is answered; the client then drops the socket.

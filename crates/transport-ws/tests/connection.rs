@@ -7,13 +7,13 @@ use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{
-    Server, assert_ends, config, next, refused_url, server_expects_close, server_next,
-};
+use common::{Server, assert_ends, config, next, refused_url, server_expects_close, server_next};
 use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
 use transport_ws::{
     CloseInitiator, ErrorKind, Priority, ReconnectPolicy, WsClient, WsEvent, WsMessage,
 };
@@ -38,7 +38,10 @@ async fn text_and_binary_echo() {
     let sender = client.sender().clone();
     assert!(sender.is_connected());
     sender.send_text("hello", Priority::Normal).await.unwrap();
-    sender.send_binary(vec![1, 2, 3], Priority::High).await.unwrap();
+    sender
+        .send_binary(vec![1, 2, 3], Priority::High)
+        .await
+        .unwrap();
     match next(&mut client).await {
         WsEvent::Message(WsMessage::Text(text)) => assert_eq!(text, "hello"),
         other => panic!("{other:?}"),
@@ -50,6 +53,7 @@ async fn text_and_binary_echo() {
 }
 
 #[tokio::test(start_paused = true)]
+#[allow(clippy::result_large_err)] // the handshake callback's error type is tungstenite's
 async fn headers_reach_the_server() {
     let server = Server::bind().await;
     let config = config(&server.url)
@@ -61,20 +65,27 @@ async fn headers_reach_the_server() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let tcp = server.accept_tcp().await;
     let record = Arc::clone(&seen);
-    let _ws = tokio_tungstenite::accept_hdr_async(tcp, move |request: &Request, response: Response| {
-        let mut seen = record.lock().unwrap();
-        for name in ["authorization", "x-custom"] {
-            let value = request.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
-            seen.push(value);
-        }
-        Ok(response)
-    })
-    .await
-    .unwrap();
+    let _ws =
+        tokio_tungstenite::accept_hdr_async(tcp, move |request: &Request, response: Response| {
+            let mut seen = record.lock().unwrap();
+            for name in ["authorization", "x-custom"] {
+                let value = request
+                    .headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned());
+                seen.push(value);
+            }
+            Ok(response)
+        })
+        .await
+        .unwrap();
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
     assert_eq!(
         *seen.lock().unwrap(),
-        [Some("Bot secret-token".to_owned()), Some("value".to_owned())]
+        [
+            Some("Bot secret-token".to_owned()),
+            Some("value".to_owned())
+        ]
     );
 }
 
@@ -145,7 +156,6 @@ async fn oversize_fragmented_message_is_rejected() {
     let mut ws = server.accept().await;
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
     // Three 400-byte fragments: each frame fits, the message does not.
-    use tokio_tungstenite::tungstenite::protocol::frame::{Frame, coding::{Data, OpCode}};
     let fragment = |opcode, last| {
         let mut frame = Frame::message(vec![b'z'; 400], OpCode::Data(opcode), last);
         frame.header_mut().is_final = last;
@@ -156,13 +166,19 @@ async fn oversize_fragmented_message_is_rejected() {
     ws.send(fragment(Data::Continue, true)).await.unwrap();
     match next(&mut client).await {
         WsEvent::Error(error) => {
-            assert!(matches!(error.kind(), ErrorKind::MessageTooLarge { .. }), "{error:?}");
+            assert!(
+                matches!(error.kind(), ErrorKind::MessageTooLarge { .. }),
+                "{error:?}"
+            );
         }
         other => panic!("{other:?}"),
     }
     assert!(matches!(
         next(&mut client).await,
-        WsEvent::Closed { code: Some(1009), .. }
+        WsEvent::Closed {
+            code: Some(1009),
+            ..
+        }
     ));
     server_expects_close(&mut ws, 1009).await;
 }
@@ -194,9 +210,15 @@ async fn service_close_stops_the_client() {
         other => panic!("{other:?}"),
     }
     assert_ends(&mut client).await;
-    let error = sender.send_text("late", Priority::Normal).await.unwrap_err();
+    let error = sender
+        .send_text("late", Priority::Normal)
+        .await
+        .unwrap_err();
     assert_eq!(error.kind(), &ErrorKind::Stopped);
-    assert_eq!(sender.reconnect(4000).unwrap_err().kind(), &ErrorKind::Stopped);
+    assert_eq!(
+        sender.reconnect(4000).unwrap_err().kind(),
+        &ErrorKind::Stopped
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -214,7 +236,11 @@ async fn service_reconnect_closes_with_its_code_and_skips_the_backoff() {
     server_expects_close(&mut first, 4000).await;
     assert!(matches!(
         next(&mut client).await,
-        WsEvent::Closed { code: Some(4000), initiator: CloseInitiator::Client, .. }
+        WsEvent::Closed {
+            code: Some(4000),
+            initiator: CloseInitiator::Client,
+            ..
+        }
     ));
     let before = Instant::now();
     match next(&mut client).await {
@@ -237,10 +263,17 @@ async fn service_reconnect_to_another_url() {
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
 
     assert_eq!(
-        client.sender().reconnect_to("https://nope", 4000).unwrap_err().kind(),
+        client
+            .sender()
+            .reconnect_to("https://nope", 4000)
+            .unwrap_err()
+            .kind(),
         &ErrorKind::InvalidUrl
     );
-    client.sender().reconnect_to(&second_server.url, 4000).unwrap();
+    client
+        .sender()
+        .reconnect_to(&second_server.url, 4000)
+        .unwrap();
     server_expects_close(&mut first, 4000).await;
     let mut second = second_server.accept().await;
     loop {
@@ -293,7 +326,10 @@ async fn sends_fail_fast_while_disconnected() {
     // Closing while disconnected stops the client.
     sender.close(1000, "").unwrap();
     loop {
-        match tokio::time::timeout(common::PATIENCE, client.next_event()).await.unwrap() {
+        match tokio::time::timeout(common::PATIENCE, client.next_event())
+            .await
+            .unwrap()
+        {
             None => break,
             Some(WsEvent::Connected { .. }) => panic!("connected to a refused port"),
             Some(_) => {}
@@ -307,7 +343,7 @@ async fn sends_fail_fast_while_disconnected() {
 async fn send_queue_keeps_reserved_slots_for_priority_traffic() {
     let server = Server::bind().await;
     let config = config(&server.url)
-        .send_limit(NonZeroU32::new(3).unwrap(), Duration::from_secs(60), 1)
+        .send_limit(NonZeroU32::new(3).unwrap(), Duration::from_mins(1), 1)
         .build()
         .unwrap();
     let mut client = WsClient::start(config);
@@ -343,7 +379,7 @@ async fn send_queue_keeps_reserved_slots_for_priority_traffic() {
     let order: Vec<&str> = received.iter().map(|(text, _)| text.as_str()).collect();
     assert_eq!(order, ["n1", "n2", "hb", "n3"]);
     assert!(received[2].1 < Duration::from_secs(1), "{received:?}");
-    assert!(received[3].1 >= Duration::from_secs(60), "{received:?}");
+    assert!(received[3].1 >= Duration::from_mins(1), "{received:?}");
 }
 
 /// A consumer that does not read events stalls reading (bounded), not sending.
@@ -364,10 +400,13 @@ async fn slow_consumer_backpressures_reads_but_not_sends() {
     // Give the server time to fill the pipe while nobody reads events.
     tokio::time::sleep(Duration::from_millis(50)).await;
     let sender = client.sender().clone();
-    tokio::time::timeout(Duration::from_secs(5), sender.send_text("hb", Priority::High))
-        .await
-        .expect("send blocked behind unread events")
-        .unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(5),
+        sender.send_text("hb", Priority::High),
+    )
+    .await
+    .expect("send blocked behind unread events")
+    .unwrap();
     let (heard, _ws) = server_task.await.unwrap();
     assert_eq!(heard, Some(Message::text("hb")));
 

@@ -11,7 +11,8 @@ use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame as WireCloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use transport_ws::{
-    CloseAction, CloseFrame, CloseInitiator, ErrorKind, ReconnectPolicy, WsClient, WsEvent,
+    CloseAction, CloseClassifier, CloseFrame, CloseInitiator, ErrorKind, ReconnectPolicy, WsClient,
+    WsEvent,
 };
 use url::Url;
 
@@ -51,7 +52,10 @@ async fn expect_drop_then_reconnecting(client: &mut WsClient, attempt: u32, dela
 #[tokio::test(start_paused = true)]
 async fn server_drop_reconnects_with_backoff_and_resets_when_healthy() {
     let server = Server::bind().await;
-    let config = config(&server.url).reconnect_policy(policy()).build().unwrap();
+    let config = config(&server.url)
+        .reconnect_policy(policy())
+        .build()
+        .unwrap();
     let mut client = WsClient::start(config);
 
     // Short-lived connections and failed attempts: the delay doubles up to the cap.
@@ -66,12 +70,19 @@ async fn server_drop_reconnects_with_backoff_and_resets_when_healthy() {
         // ... and that one is dropped before the handshake: a failed attempt.
         match next(&mut client).await {
             WsEvent::Error(error) => assert!(
-                matches!(error.kind(), ErrorKind::Connect | ErrorKind::Handshake { .. }),
+                matches!(
+                    error.kind(),
+                    ErrorKind::Connect | ErrorKind::Handshake { .. }
+                ),
                 "{error:?}"
             ),
             other => panic!("{other:?}"),
         }
-        let WsEvent::Reconnecting { attempt: next_attempt, .. } = next(&mut client).await else {
+        let WsEvent::Reconnecting {
+            attempt: next_attempt,
+            ..
+        } = next(&mut client).await
+        else {
             panic!("expected Reconnecting")
         };
         assert_eq!(next_attempt, attempt + 1);
@@ -105,7 +116,10 @@ async fn connect_failures_back_off_until_the_attempt_limit() {
             WsEvent::Reconnecting {
                 attempt: got_attempt,
                 delay: got_delay,
-            } => assert_eq!((got_attempt, got_delay), (attempt, Duration::from_secs(delay))),
+            } => assert_eq!(
+                (got_attempt, got_delay),
+                (attempt, Duration::from_secs(delay))
+            ),
             other => panic!("{other:?}"),
         }
     }
@@ -129,14 +143,12 @@ async fn server_closes_with(server: &Server, code: u16, reason: &str) {
     ));
 }
 
+/// The close codes a hook was asked about.
+type Seen = Arc<Mutex<Vec<Option<u16>>>>;
+
 /// A Discord-like hook: 4004 is fatal, 4900 moves to another URL, the rest reconnects. Every
 /// call is recorded.
-fn hook(
-    other_url: &str,
-) -> (
-    impl Fn(Option<&CloseFrame>) -> CloseAction + Send + Sync + 'static,
-    Arc<Mutex<Vec<Option<u16>>>>,
-) {
+fn hook(other_url: &str) -> (impl CloseClassifier, Seen) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let record = Arc::clone(&seen);
     let other = Url::parse(other_url).unwrap();
@@ -155,7 +167,10 @@ fn hook(
 async fn close_hook_stop() {
     let server = Server::bind().await;
     let (classify, seen) = hook(&server.url);
-    let config = config(&server.url).close_classifier(classify).build().unwrap();
+    let config = config(&server.url)
+        .close_classifier(classify)
+        .build()
+        .unwrap();
     let mut client = WsClient::start(config);
     let closing = tokio::spawn(async move {
         server_closes_with(&server, 4004, "Authentication failed.").await;
@@ -168,7 +183,10 @@ async fn close_hook_stop() {
             reason,
             initiator,
         } => {
-            assert_eq!((code, reason.as_str()), (Some(4004), "Authentication failed."));
+            assert_eq!(
+                (code, reason.as_str()),
+                (Some(4004), "Authentication failed.")
+            );
             assert_eq!(initiator, CloseInitiator::Server);
         }
         other => panic!("{other:?}"),
@@ -183,7 +201,10 @@ async fn close_hook_reconnect_and_reconnect_to() {
     let server = Server::bind().await;
     let resume_server = Server::bind().await;
     let (classify, seen) = hook(&resume_server.url);
-    let config = config(&server.url).close_classifier(classify).build().unwrap();
+    let config = config(&server.url)
+        .close_classifier(classify)
+        .build()
+        .unwrap();
     let mut client = WsClient::start(config);
 
     // 4000: reconnect to the same URL.
@@ -193,12 +214,30 @@ async fn close_hook_reconnect_and_reconnect_to() {
         server
     });
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
-    assert!(matches!(next(&mut client).await, WsEvent::Closed { code: Some(4000), .. }));
-    assert!(matches!(next(&mut client).await, WsEvent::Reconnecting { attempt: 1, .. }));
+    assert!(matches!(
+        next(&mut client).await,
+        WsEvent::Closed {
+            code: Some(4000),
+            ..
+        }
+    ));
+    assert!(matches!(
+        next(&mut client).await,
+        WsEvent::Reconnecting { attempt: 1, .. }
+    ));
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
     // 4900: reconnect to the other URL.
-    assert!(matches!(next(&mut client).await, WsEvent::Closed { code: Some(4900), .. }));
-    assert!(matches!(next(&mut client).await, WsEvent::Reconnecting { attempt: 2, .. }));
+    assert!(matches!(
+        next(&mut client).await,
+        WsEvent::Closed {
+            code: Some(4900),
+            ..
+        }
+    ));
+    assert!(matches!(
+        next(&mut client).await,
+        WsEvent::Reconnecting { attempt: 2, .. }
+    ));
     let _resumed = resume_server.accept().await;
     match next(&mut client).await {
         WsEvent::Connected { url } => assert_eq!(url.as_str(), resume_server.url),
@@ -212,7 +251,10 @@ async fn close_hook_reconnect_and_reconnect_to() {
 async fn close_hook_sees_drops_without_close_frame() {
     let server = Server::bind().await;
     let (classify, seen) = hook(&server.url);
-    let config = config(&server.url).close_classifier(classify).build().unwrap();
+    let config = config(&server.url)
+        .close_classifier(classify)
+        .build()
+        .unwrap();
     let mut client = WsClient::start(config);
     drop(server.accept().await);
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
@@ -227,6 +269,12 @@ async fn close_hook_sees_drops_without_close_frame() {
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
     client.sender().reconnect(4000).unwrap();
     common::server_expects_close(&mut ws, 4000).await;
-    assert!(matches!(next(&mut client).await, WsEvent::Closed { code: Some(4000), .. }));
+    assert!(matches!(
+        next(&mut client).await,
+        WsEvent::Closed {
+            code: Some(4000),
+            ..
+        }
+    ));
     assert_eq!(seen.lock().unwrap().len(), 1);
 }

@@ -57,15 +57,22 @@ fn pki() -> Pki {
 /// A TLS echo server accepting `connections` connections; returns its `wss://` URL.
 async fn tls_echo_server(acceptor: TlsAcceptor, connections: usize) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("wss://127.0.0.1:{}/ws", listener.local_addr().unwrap().port());
+    let url = format!(
+        "wss://127.0.0.1:{}/ws",
+        listener.local_addr().unwrap().port()
+    );
     tokio::spawn(async move {
         for _ in 0..connections {
             let (tcp, _) = listener.accept().await.unwrap();
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
                 // A client that rejects the certificate makes this fail: fine.
-                let Ok(tls) = acceptor.accept(tcp).await else { return };
-                let Ok(mut ws) = tokio_tungstenite::accept_async(tls).await else { return };
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let Ok(mut ws) = tokio_tungstenite::accept_async(tls).await else {
+                    return;
+                };
                 while let Some(Ok(message)) = ws.next().await {
                     if message.is_text() && ws.send(message).await.is_err() {
                         return;
@@ -100,7 +107,11 @@ async fn assert_echo(tls: TlsConfig, url: &str) {
 async fn wss_succeeds_with_the_custom_root() {
     let pki = pki();
     let url = tls_echo_server(pki.acceptor.clone(), 2).await;
-    assert_echo(TlsConfig::new().add_root_certificate_der(pki.ca_der.clone()), &url).await;
+    assert_echo(
+        TlsConfig::new().add_root_certificate_der(pki.ca_der.clone()),
+        &url,
+    )
+    .await;
     assert_echo(
         TlsConfig::new()
             .without_webpki_roots()

@@ -49,7 +49,7 @@ impl<'a> Tags<'a> {
 
 impl fmt::Debug for Tags<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter().map(|(k, v)| (k, v.raw_str()))).finish()
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 

@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::Message;
 use transport_ws::{ReconnectPolicy, WsClient, WsConfig, WsConfigBuilder, WsEvent};
 
 /// Upper bound for anything a test waits for (virtual time under `start_paused`).
-pub const PATIENCE: Duration = Duration::from_secs(600);
+pub const PATIENCE: Duration = Duration::from_mins(10);
 
 /// A listening WebSocket server.
 pub struct Server {

@@ -1,0 +1,176 @@
+//! Secrets stay out of `Debug`, errors and tracing output, whatever path a request takes
+//! (success, retry, 429, error status, decode failure, bad URL).
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use support::{Captured, TestServer, reply};
+use tracing_subscriber::fmt::format::FmtSpan;
+use transport_http::{Client, ErrorKind, RetryPolicy, Secret};
+
+const TOKEN: &str = "MTk4NjIyNDgzNDcxOTI1MjQ4.Gx7yQe.bot-token-value";
+const CLIENT_SECRET: &str = "client-secret-value-9f8e7d";
+const QUERY_KEY: &str = "query-key-value-1234";
+const COOKIE: &str = "session-cookie-value-5678";
+const PATH_TOKEN: &str = "webhook-path-token-abcdef";
+
+fn all_secrets() -> [&'static str; 5] {
+    [TOKEN, CLIENT_SECRET, QUERY_KEY, COOKIE, PATH_TOKEN]
+}
+
+fn assert_clean(label: &str, text: &str) {
+    for secret in all_secrets() {
+        assert!(!text.contains(secret), "{label} leaks {secret}:\n{text}");
+    }
+}
+
+/// A server that echoes every request header (values included) in its body: the worst
+/// case for error snippets.
+async fn echo_server(status: u16) -> TestServer {
+    TestServer::start(move |seen| async move {
+        let echoed: Vec<String> = seen
+            .headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {}", value.to_str().unwrap_or("?")))
+            .collect();
+        reply(status, format!("{} {}", seen.uri, echoed.join("; ")))
+    })
+    .await
+}
+
+fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .base_url(server.url())
+        .no_timeout()
+        .default_secret_header("authorization", &Secret::new(format!("Bot {TOKEN}")))
+        .retry(
+            RetryPolicy::new()
+                .max_attempts(2)
+                .base_delay(Duration::from_millis(1))
+                .jitter(false),
+        )
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn request_builder_debug_hides_secrets() {
+    let server = echo_server(200).await;
+    let request = client(&server)
+        .post(format!("/webhooks/1/{PATH_TOKEN}"))
+        .redact(&Secret::new(PATH_TOKEN))
+        .secret_header("client-secret", &Secret::new(CLIENT_SECRET))
+        .header("cookie", COOKIE)
+        .query("api_key", QUERY_KEY)
+        .secret_query("anything", &Secret::new(CLIENT_SECRET))
+        .query("limit", 5);
+    let shown = format!("{request:?}");
+    assert_clean("RequestBuilder Debug", &shown);
+    assert!(shown.contains("limit"), "non-secret parts still show: {shown}");
+    assert_eq!(format!("{:?}", Secret::new(TOKEN)), "[redacted]");
+    // And the secrets do reach the server.
+    let response = request.send().await.unwrap();
+    let body = response.text().unwrap();
+    assert!(body.contains(TOKEN) && body.contains(CLIENT_SECRET) && body.contains(COOKIE));
+    assert_clean("Response Debug", &format!("{response:?}"));
+}
+
+#[tokio::test]
+async fn error_snippets_are_scrubbed() {
+    let server = echo_server(400).await;
+    let error = client(&server)
+        .get(format!("/webhooks/1/{PATH_TOKEN}"))
+        .redact(&Secret::new(PATH_TOKEN))
+        .header("cookie", COOKIE)
+        .secret_query("token", &Secret::new(QUERY_KEY))
+        .send()
+        .await
+        .unwrap_err();
+    let ErrorKind::Status { body, .. } = error.kind() else {
+        panic!("unexpected {error:?}");
+    };
+    assert!(body.contains("[redacted]"), "{body}");
+    assert_clean("Status error", &format!("{error:?} {error}"));
+
+    let server = echo_server(200).await;
+    let response = client(&server)
+        .get("/x")
+        .secret_query("client_secret", &Secret::new(CLIENT_SECRET))
+        .send()
+        .await
+        .unwrap();
+    let error = response.json::<Vec<u8>>().unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Decode { .. }));
+    assert_clean("Decode error", &format!("{error:?} {error}"));
+}
+
+#[tokio::test]
+async fn invalid_url_errors_are_scrubbed() {
+    let client = Client::builder().build().unwrap();
+    let error = client
+        .get(format!("http://[::1/{PATH_TOKEN}?token={QUERY_KEY}"))
+        .redact(&Secret::new(PATH_TOKEN))
+        .redact(&Secret::new(QUERY_KEY))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::InvalidUrl { .. }));
+    assert_clean("InvalidUrl error", &format!("{error:?} {error}"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn tracing_output_never_contains_secrets() {
+    // 500, then 429, then 200: the retry and rate-limit paths log too.
+    let count = Arc::new(AtomicUsize::new(0));
+    let server = TestServer::start(move |_| {
+        let count = count.clone();
+        async move {
+            match count.fetch_add(1, Ordering::SeqCst) {
+                0 => reply(500, "{}"),
+                1 => reply(429, r#"{"retry_after":1.0,"global":false}"#),
+                _ => reply(200, "{}"),
+            }
+        }
+    })
+    .await;
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::FULL)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let client = client(&server);
+    client
+        .get(format!("/webhooks/1/{PATH_TOKEN}"))
+        .redact(&Secret::new(PATH_TOKEN))
+        .secret_header("client-secret", &Secret::new(CLIENT_SECRET))
+        .header("cookie", COOKIE)
+        .query("key", QUERY_KEY)
+        .query("password", QUERY_KEY)
+        .send()
+        .await
+        .unwrap();
+    // A failing request logs its error too.
+    let error = client
+        .get(format!("http://{}/x", support::closed_port()))
+        .query("client_secret", CLIENT_SECRET)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(*error.kind(), ErrorKind::Connect);
+
+    let text = captured.text();
+    assert!(text.contains("http_request"), "the span was captured:\n{text}");
+    assert!(text.contains("server error; retrying"), "{text}");
+    assert!(text.contains("rate limited; retrying"), "{text}");
+    assert!(text.contains("status=200"), "{text}");
+    assert!(text.contains("connect failed; retrying"), "{text}");
+    assert!(text.contains("key=[redacted]"), "{text}");
+    assert_clean("tracing output", &text);
+}
