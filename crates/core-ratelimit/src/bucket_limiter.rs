@@ -52,9 +52,12 @@ use crate::{
 ///
 /// // Four more may go at once; a fifth waits for the reset.
 /// let start = tokio::time::Instant::now();
-/// for _ in 0..5 {
-///     drop(limiter.acquire(&route).await);
+/// let mut in_flight = Vec::new();
+/// for _ in 0..4 {
+///     in_flight.push(limiter.acquire(&route).await);
 /// }
+/// assert_eq!(start.elapsed(), Duration::ZERO);
+/// let fifth = limiter.acquire(&route).await;
 /// assert!(start.elapsed() >= Duration::from_secs(5));
 /// # }
 /// ```

@@ -14,12 +14,17 @@
 //! Contents:
 //! - [`model`]: typed ids, timestamps, permissions and intents, the entities.
 //! - [`Event`], [`Envelope`], [`DecodeError`] and one payload type per event.
+//! - [`gateway`]: [`gateway::Shard`] and its configuration.
+//! - [`Error`], [`ErrorKind`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod decode_error;
+mod error;
 mod event;
+pub mod gateway;
 pub mod model;
 
 pub use decode_error::{DecodeError, DecodeErrorKind};
+pub use error::{Error, ErrorKind};
 pub use event::*;

@@ -1,8 +1,15 @@
-//! Twitch Helix REST client and OAuth token handling.
+//! Twitch Helix REST client and OAuth token handling, shared by both Twitch crates.
 //!
-//! This crate is part of switchboard; see `docs/ARCHITECTURE.md` for where it sits.
+//! Today it holds the token type both chat and EventSub use, [`AccessToken`], whose value
+//! never appears in `Debug`, `Display` or logs.
 //!
-//! **Status:** the crate exists so the `switchboard` facade features resolve; its
-//! service issue fills it in. It exports nothing yet.
+//! ```
+//! let token = svc_helix::AccessToken::new("abc");
+//! assert_eq!(format!("{token:?}"), "AccessToken([redacted])");
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+mod token;
+
+pub use token::AccessToken;

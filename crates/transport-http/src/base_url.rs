@@ -45,7 +45,10 @@ pub(crate) fn resolve(
         }
     };
     let absolute = target.split_once("://").is_some_and(|(scheme, _)| {
-        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+')
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+')
     });
     let joined;
     let full = if absolute {
@@ -109,7 +112,10 @@ mod tests {
     #[test]
     fn absolute_urls_ignore_the_base() {
         assert_eq!(
-            join("http://127.0.0.1:9/v1", "https://id.twitch.tv/oauth2/validate"),
+            join(
+                "http://127.0.0.1:9/v1",
+                "https://id.twitch.tv/oauth2/validate"
+            ),
             "https://id.twitch.tv/oauth2/validate"
         );
     }

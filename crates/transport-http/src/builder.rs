@@ -200,7 +200,11 @@ impl ClientBuilder {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let base_url = self.base_url.as_deref().map(base_url::parse_base).transpose()?;
+        let base_url = self
+            .base_url
+            .as_deref()
+            .map(base_url::parse_base)
+            .transpose()?;
         let mut default_headers = self.default_headers;
         if !default_headers.contains_key(USER_AGENT) {
             let (name, value) = parse_header(USER_AGENT.as_str(), &self.user_agent, false)?;
@@ -247,7 +251,10 @@ impl Default for ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url.as_deref().map(|u| self.redactions.scrub(u)))
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(|u| self.redactions.scrub(u)),
+            )
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)

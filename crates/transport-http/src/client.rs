@@ -280,7 +280,12 @@ impl Client {
         if status.is_server_error() && may_retry_failure {
             budget.failures += 1;
             let delay = retry.backoff(budget.failures);
-            tracing::warn!(attempt, status = status.as_u16(), ?delay, "server error; retrying");
+            tracing::warn!(
+                attempt,
+                status = status.as_u16(),
+                ?delay,
+                "server error; retrying"
+            );
             return Step::Retry(Some(delay));
         }
         if status.is_success() || request.accept_any_status {
@@ -301,12 +306,7 @@ impl Client {
         *outgoing.uri_mut() = uri.clone();
         *outgoing.headers_mut() = request.headers.clone();
         let exchange = async {
-            let response = self
-                .inner
-                .hyper
-                .request(outgoing)
-                .await
-                .map_err(classify)?;
+            let response = self.inner.hyper.request(outgoing).await.map_err(classify)?;
             let (parts, body) = response.into_parts();
             // HEAD answers announce the length of a body they do not carry.
             if request.method != Method::HEAD
@@ -442,8 +442,14 @@ mod tests {
     }
 
     #[test]
-    fn client_is_send_sync() {
-        fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+    fn public_types_are_send_sync_and_send_is_spawnable() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        fn assert_send<T: Send>(_: &T) {}
         assert_send_sync::<Client>();
+        assert_send_sync::<crate::RequestBuilder>();
+        assert_send_sync::<Response>();
+        let client = Client::builder().build().unwrap();
+        // Services spawn requests onto the runtime: the future must be Send.
+        assert_send(&client.get("http://127.0.0.1:9/").send());
     }
 }

@@ -114,10 +114,8 @@ impl RequestBuilder {
         match simd_json::to_vec(body) {
             Ok(bytes) => {
                 self.body = Bytes::from(bytes);
-                self.headers.insert(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
+                self.headers
+                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             }
             Err(e) => self.fail(Error::with_source(ErrorKind::Encode, e)),
         }

@@ -81,7 +81,10 @@ impl Response {
         };
         tracing::debug!(status = %self.status, error = %source, "response body did not decode");
         // The source's message may quote the input, so it is scrubbed as well.
-        Error::with_source(kind, ScrubbedSource(self.redactions.scrub(&source.to_string())))
+        Error::with_source(
+            kind,
+            ScrubbedSource(self.redactions.scrub(&source.to_string())),
+        )
     }
 }
 

@@ -146,7 +146,9 @@ mod tests {
         let delays: Vec<_> = (1..=5).map(|n| policy.backoff(n)).collect();
         assert_eq!(
             delays,
-            [100, 200, 400, 450, 450].map(Duration::from_millis).to_vec()
+            [100, 200, 400, 450, 450]
+                .map(Duration::from_millis)
+                .to_vec()
         );
     }
 

@@ -76,11 +76,7 @@ async fn post_json_round_trip() {
 async fn paths_join_onto_the_base_url_and_queries_are_encoded() {
     let server = TestServer::start(|_| async { reply(200, "{}") }).await;
     let client = client(&server, "/api/v10/");
-    client
-        .get("/users/@me")
-        .send()
-        .await
-        .unwrap();
+    client.get("/users/@me").send().await.unwrap();
     client
         .get("clans/%232PP")
         .query("limit", 5)
@@ -144,7 +140,11 @@ async fn error_statuses_carry_a_body_snippet() {
         reply(404, r#"{"reason":"notFound","message":"Not found"}"#)
     })
     .await;
-    let error = client(&server, "").get("/clans/x").send().await.unwrap_err();
+    let error = client(&server, "")
+        .get("/clans/x")
+        .send()
+        .await
+        .unwrap_err();
     match error.kind() {
         ErrorKind::Status { status, body } => {
             assert_eq!(*status, StatusCode::NOT_FOUND);
@@ -265,10 +265,7 @@ async fn oversize_chunked_body_is_rejected_while_streaming() {
         // The client may hang up once over the bound; that is the point.
         let _ = stream.write_all(&response).await;
     });
-    let client = Client::builder()
-        .max_response_bytes(1000)
-        .build()
-        .unwrap();
+    let client = Client::builder().max_response_bytes(1000).build().unwrap();
     let error = client
         .get(format!("http://{addr}/stream"))
         .send()
@@ -281,7 +278,11 @@ async fn oversize_chunked_body_is_rejected_while_streaming() {
 #[tokio::test]
 async fn unusable_urls_are_errors_not_panics() {
     let client = Client::builder().build().unwrap();
-    for target in ["/relative-without-base", "ftp://example.com/x", "http://[::1"] {
+    for target in [
+        "/relative-without-base",
+        "ftp://example.com/x",
+        "http://[::1",
+    ] {
         let error = client.get(target).send().await.unwrap_err();
         assert!(
             matches!(error.kind(), ErrorKind::InvalidUrl { .. }),

@@ -120,7 +120,11 @@ async fn fifty_concurrent_callers_never_see_a_429() {
     assert_eq!(server.hits(), 50, "no request was sent twice");
     assert_eq!(enforcer.violations.load(Ordering::SeqCst), 0);
     // 50 requests at 5 per second need at least 9 full windows after the first.
-    assert!(started.elapsed() >= Duration::from_secs(9), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(9),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 fn message_body(n: u32) -> std::collections::BTreeMap<&'static str, String> {
@@ -136,7 +140,10 @@ async fn a_429_is_fed_to_the_limiter_and_retried() {
         let count = count.clone();
         async move {
             if count.fetch_add(1, Ordering::SeqCst) == 0 {
-                reply(429, r#"{"message":"slow down","retry_after":1.5,"global":false}"#)
+                reply(
+                    429,
+                    r#"{"message":"slow down","retry_after":1.5,"global":false}"#,
+                )
             } else {
                 reply(200, "{}")
             }
@@ -159,7 +166,10 @@ async fn a_429_is_fed_to_the_limiter_and_retried() {
 #[tokio::test(start_paused = true)]
 async fn exhausted_429_retries_surface_rate_limited() {
     let server = TestServer::start(|_| async {
-        reply(429, r#"{"message":"slow down","retry_after":0.5,"global":true}"#)
+        reply(
+            429,
+            r#"{"message":"slow down","retry_after":0.5,"global":true}"#,
+        )
     })
     .await;
     let client = Client::builder()

@@ -56,7 +56,11 @@ async fn retries_5xx_then_succeeds() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(server.hits(), 3, "two failures, then success");
     // Backoff 100 ms then 200 ms, no jitter.
-    assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -98,7 +102,11 @@ async fn connect_errors_are_retried_then_reported() {
     let error = client.get("/x").send().await.unwrap_err();
     assert_eq!(*error.kind(), ErrorKind::Connect);
     // Four attempts: backoff 100 + 200 + 400 ms between them.
-    assert!(started.elapsed() >= Duration::from_millis(700), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(700),
+        "{:?}",
+        started.elapsed()
+    );
 
     let started = Instant::now();
     let error = client.post("/x").send().await.unwrap_err();
@@ -123,7 +131,11 @@ async fn waits_out_a_429_then_succeeds() {
     let response = client(&server.url()).post("/x").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(server.hits(), 2);
-    assert!(started.elapsed() >= Duration::from_millis(2500), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(2500),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -146,7 +158,11 @@ async fn retry_after_header_is_honoured_without_a_body() {
     .await;
     let started = Instant::now();
     client(&server.url()).get("/x").send().await.unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -45,6 +45,7 @@ pub struct WsConfig {
     pub(crate) event_buffer: usize,
     pub(crate) connect_timeout: Duration,
     pub(crate) close_timeout: Duration,
+    pub(crate) write_timeout: Duration,
 }
 
 impl fmt::Debug for WsConfig {
@@ -62,6 +63,7 @@ impl fmt::Debug for WsConfig {
             .field("event_buffer", &self.event_buffer)
             .field("connect_timeout", &self.connect_timeout)
             .field("close_timeout", &self.close_timeout)
+            .field("write_timeout", &self.write_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -127,6 +129,7 @@ pub struct WsConfigBuilder {
     event_buffer: usize,
     connect_timeout: Duration,
     close_timeout: Duration,
+    write_timeout: Duration,
 }
 
 impl fmt::Debug for WsConfigBuilder {
@@ -154,6 +157,7 @@ impl WsConfigBuilder {
             event_buffer: 256,
             connect_timeout: Duration::from_secs(15),
             close_timeout: Duration::from_secs(5),
+            write_timeout: Duration::from_secs(10),
         }
     }
 
@@ -234,6 +238,14 @@ impl WsConfigBuilder {
         self
     }
 
+    /// Limit for writing one message (default 10 s). A server that stops reading would
+    /// otherwise stall the client, service-requested reconnects included; past the limit the
+    /// connection counts as lost.
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout;
+        self
+    }
+
     /// Validates everything and builds the configuration.
     pub fn build(self) -> Result<WsConfig, Error> {
         let url = parse_ws_url(&self.url)?;
@@ -263,6 +275,7 @@ impl WsConfigBuilder {
             event_buffer: self.event_buffer,
             connect_timeout: self.connect_timeout,
             close_timeout: self.close_timeout,
+            write_timeout: self.write_timeout,
         })
     }
 }

@@ -319,14 +319,14 @@ impl Driver {
                     let _ = done.send(Err(Error::new(ErrorKind::NotConnected)));
                     return None;
                 }
-                match socket.send(message).await {
+                match self.write(socket.send(message)).await {
                     Ok(()) => {
                         let _ = done.send(Ok(()));
                         None
                     }
                     Err(error) => {
                         let _ = done.send(Err(Error::new(ErrorKind::ConnectionLost)));
-                        Some(self.lost(None, connection_error(error)))
+                        Some(self.lost(None, error))
                     }
                 }
             }
@@ -382,9 +382,9 @@ impl Driver {
             Some(Ok(Message::Ping(_))) => {
                 // tungstenite has queued the pong; it would go out with the next read, which
                 // a slow consumer may delay, so push it out now.
-                match socket.flush().await {
+                match self.write(socket.flush()).await {
                     Ok(()) => Inbound::Nothing,
-                    Err(error) => Inbound::End(self.lost(None, connection_error(error))),
+                    Err(error) => Inbound::End(self.lost(None, error)),
                 }
             }
             Some(Ok(Message::Pong(_) | Message::Frame(_))) => Inbound::Nothing,
@@ -476,6 +476,17 @@ impl Driver {
                 Next::Backoff
             }
             CloseAction::Reconnect => Next::Backoff,
+        }
+    }
+
+    /// Runs a write within the write timeout.
+    async fn write(&self, write: impl Future<Output = Result<(), WsError>>) -> Result<(), Error> {
+        match tokio::time::timeout(self.config.write_timeout, write).await {
+            Ok(result) => result.map_err(connection_error),
+            Err(elapsed) => {
+                tracing::warn!("write timed out: the server is not reading");
+                Err(Error::with_source(ErrorKind::ConnectionLost, elapsed))
+            }
         }
     }
 

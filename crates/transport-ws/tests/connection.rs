@@ -438,3 +438,46 @@ async fn dropping_the_events_closes_the_connection() {
         "{error:?}"
     );
 }
+
+/// A server that stops reading cannot stall the client: writes time out, the connection
+/// counts as lost, and the client reconnects.
+#[tokio::test(start_paused = true)]
+async fn a_server_that_stops_reading_times_out_writes() {
+    let server = Server::bind().await;
+    let config = config(&server.url)
+        .write_timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let mut client = WsClient::start(config);
+    let _deaf = server.accept().await;
+    assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
+    let sender = client.sender().clone();
+    let chunk = vec![7u8; 1 << 20];
+    let mut failure = None;
+    for _ in 0..512 {
+        if let Err(error) = sender.send_binary(chunk.clone(), Priority::Normal).await {
+            failure = Some(error);
+            break;
+        }
+    }
+    let failure = failure.expect("socket buffers never filled up");
+    assert_eq!(failure.kind(), &ErrorKind::ConnectionLost);
+    match next(&mut client).await {
+        WsEvent::Error(error) => assert_eq!(error.kind(), &ErrorKind::ConnectionLost),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        next(&mut client).await,
+        WsEvent::Closed {
+            code: None,
+            initiator: CloseInitiator::Server,
+            ..
+        }
+    ));
+    assert!(matches!(
+        next(&mut client).await,
+        WsEvent::Reconnecting { attempt: 1, .. }
+    ));
+    let _second = server.accept().await;
+    assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
+}

@@ -392,7 +392,7 @@ fn commands(state: &State, method: &Method, rest: &[&str], body: &Value) -> Answ
         _ => return error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
     };
     let application = data.application["id"].clone();
-    let mut make = |data: &mut Data, command: &Value| {
+    let make = |data: &mut Data, command: &Value| {
         let id = data.next_id();
         let mut command = command.clone();
         command["id"] = Value::from(id.to_string());

@@ -157,10 +157,6 @@ impl Data {
         self.next_id += 1;
         self.next_id
     }
-
-    pub(crate) fn bot_id(&self) -> u64 {
-        id_of(&self.user)
-    }
 }
 
 /// The numeric id of an object's `id` field (0 when absent).

@@ -242,7 +242,7 @@ fn dispatch(shared: &Arc<Shared>, me: &Who, t: &str, d: &Value, whole: &Value, s
                     .select(&query)
                     .iter()
                     .filter_map(|key| state.clients.get(key))
-                    .map(super::http::describe)
+                    .map(super::rest::describe)
                     .collect();
                 send(packet(op::DISPATCH, Some("QUERY_NODES"), &json!({ "nodes": nodes })));
             }

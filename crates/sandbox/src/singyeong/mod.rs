@@ -29,7 +29,7 @@
 //! ```
 
 mod gateway;
-mod http;
+mod rest;
 mod metadata;
 pub mod query;
 mod queue;
@@ -317,16 +317,16 @@ impl Platform for Singyeong {
                     let remote = request.remote;
                     crate::ws::accept(&mut request, None, move |socket| gateway::run(shared, socket, remote, encoding))
                 }
-                (http::Method::GET, ["api", "version"]) => http::version(),
-                (http::Method::POST, ["api", "v1", "query"]) => match http::authorized(&self.shared, &request) {
-                    Ok(()) => http::query(&self.shared, &request),
+                (http::Method::GET, ["api", "version"]) => rest::version(),
+                (http::Method::POST, ["api", "v1", "query"]) => match rest::authorized(&self.shared, &request) {
+                    Ok(()) => rest::query(&self.shared, &request),
                     Err(refused) => refused,
                 },
-                (http::Method::POST, ["api", "v1", "proxy"]) => match http::authorized(&self.shared, &request) {
-                    Ok(()) => http::proxy(Arc::clone(&self.shared), request).await,
+                (http::Method::POST, ["api", "v1", "proxy"]) => match rest::authorized(&self.shared, &request) {
+                    Ok(()) => rest::proxy(Arc::clone(&self.shared), request).await,
                     Err(refused) => refused,
                 },
-                _ => http::not_found(),
+                _ => rest::not_found(),
             }
         })
     }

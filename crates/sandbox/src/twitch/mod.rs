@@ -1,3 +1,85 @@
-//! Twitch: chat (IRC over WebSocket and TCP), Helix REST, OAuth and EventSub.
+//! Twitch: chat (IRC over WebSocket and plain TCP), with Helix, OAuth and EventSub to come
+//! from their own submodules.
 //!
-//! Filled in by its service issue.
+//! [`Twitch`] is one [`Platform`](crate::Platform) serving every Twitch surface on one
+//! listener: a WebSocket upgrade on `/` (or `/irc`) speaks chat IRC like
+//! `wss://irc-ws.chat.twitch.tv`; [`serve_tcp`] adds a plain TCP listener speaking the same
+//! IRC like `irc.chat.twitch.tv:6667`. [`ChatControl`] steers chat from tests.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), sandbox::Error> {
+//! use sandbox::twitch::Twitch;
+//!
+//! let twitch = Twitch::new();
+//! let chat = twitch.chat();
+//! chat.add_user("oauth-token-1", "mybot", "100");
+//! let server = sandbox::Server::builder().serve(twitch.clone()).await?;
+//! let tcp = sandbox::twitch::serve_tcp(&twitch).await?;
+//! println!("chat at {} and {}", server.ws_url("/"), tcp.addr());
+//! assert_eq!(chat.connected(), 0);
+//! # Ok(())
+//! # }
+//! ```
+
+mod chat;
+mod tcp;
+mod window;
+
+use std::sync::Arc;
+
+use http::Method;
+
+pub use chat::{ChatControl, ChatLimits, SentMessage};
+pub use tcp::{TcpServer, serve_tcp};
+
+use crate::platform::{Platform, ResponseFuture, SandboxRequest};
+use crate::{response, ws};
+
+/// The Twitch platform. Clone it freely: clones share state.
+#[derive(Debug, Clone)]
+pub struct Twitch {
+    pub(crate) chat: Arc<chat::ChatState>,
+}
+
+impl Default for Twitch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Twitch {
+    /// A Twitch with Twitch's real chat limits and no users (anonymous `justinfan` logins work).
+    pub fn new() -> Self {
+        Self::with_limits(ChatLimits::default())
+    }
+
+    /// A Twitch with the given chat limits.
+    pub fn with_limits(limits: ChatLimits) -> Self {
+        Self { chat: Arc::new(chat::ChatState::new(limits)) }
+    }
+
+    /// The chat control handle.
+    pub fn chat(&self) -> ChatControl {
+        ChatControl::new(Arc::clone(&self.chat))
+    }
+}
+
+impl Platform for Twitch {
+    fn name(&self) -> &'static str {
+        "twitch"
+    }
+
+    fn handle(&self, mut request: SandboxRequest) -> ResponseFuture<'_> {
+        Box::pin(async move {
+            let segments = request.segments();
+            match (request.method.clone(), segments.as_slice()) {
+                (Method::GET, [] | ["irc"]) => {
+                    let state = Arc::clone(&self.chat);
+                    ws::accept(&mut request, None, move |socket| chat::run_ws(state, socket))
+                }
+                _ => response::not_found(),
+            }
+        })
+    }
+}

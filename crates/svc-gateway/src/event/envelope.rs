@@ -43,7 +43,7 @@ fn malformed(what: &'static str) -> DecodeError {
     DecodeError::with_source(DecodeErrorKind::Malformed, what)
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
     fn envelope(&mut self) -> Result<Envelope, DecodeError> {
         self.ws();
         self.expect(b'{')?;
@@ -101,11 +101,12 @@ impl Scanner<'_> {
     }
 
     /// A string's raw bytes between the quotes (escapes left as they are).
-    fn string_raw(&mut self) -> Result<&[u8], DecodeError> {
+    fn string_raw(&mut self) -> Result<&'a [u8], DecodeError> {
         self.expect(b'"')?;
         let start = self.i;
         self.skip_string_body()?;
-        Ok(&self.b[start..self.i - 1])
+        let bytes = self.b;
+        Ok(&bytes[start..self.i - 1])
     }
 
     /// Skips to just past the closing quote.

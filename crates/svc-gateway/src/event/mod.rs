@@ -2,6 +2,7 @@
 //! points ([`Event::from_slice`], [`Envelope::from_slice`]).
 
 mod decode;
+pub(crate) use decode::decode;
 mod envelope;
 mod payloads;
 

@@ -39,6 +39,8 @@ pub type Reply = Response<Full<Bytes>>;
 pub struct TestServer {
     pub addr: SocketAddr,
     pub hits: Arc<AtomicUsize>,
+    /// TCP connections accepted.
+    pub connections: Arc<AtomicUsize>,
     pub seen: Arc<Mutex<Vec<Seen>>>,
     task: JoinHandle<()>,
 }
@@ -68,6 +70,8 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let hits = Arc::new(AtomicUsize::new(0));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let task_connections = connections.clone();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let handler = Arc::new(handler);
         let (task_hits, task_seen) = (hits.clone(), seen.clone());
@@ -76,6 +80,7 @@ impl TestServer {
                 let Ok((stream, peer)) = listener.accept().await else {
                     return;
                 };
+                task_connections.fetch_add(1, Ordering::SeqCst);
                 let (handler, hits, seen, tls) = (
                     handler.clone(),
                     task_hits.clone(),
@@ -88,7 +93,11 @@ impl TestServer {
                         async move {
                             hits.fetch_add(1, Ordering::SeqCst);
                             let (parts, body) = request.into_parts();
-                            let body = body.collect().await.map(http_body_util::Collected::to_bytes).unwrap_or_default();
+                            let body = body
+                                .collect()
+                                .await
+                                .map(http_body_util::Collected::to_bytes)
+                                .unwrap_or_default();
                             let request = Seen {
                                 peer,
                                 method: parts.method,
@@ -108,6 +117,7 @@ impl TestServer {
         Self {
             addr,
             hits,
+            connections,
             seen,
             task,
         }
@@ -143,13 +153,17 @@ where
     // Connection errors (a client giving up mid-request) are part of some tests.
     match tls {
         None => {
-            let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+            let _ = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         }
         Some(acceptor) => {
             let Ok(stream) = acceptor.accept(stream).await else {
                 return;
             };
-            let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+            let _ = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         }
     }
 }
@@ -168,7 +182,7 @@ pub fn closed_port() -> SocketAddr {
     listener.local_addr().unwrap()
 }
 
-/// A CA and a server certificate for 127.0.0.1/localhost signed by it.
+/// A CA and a server certificate signed by it.
 pub struct Pki {
     pub ca: CertificateDer<'static>,
     pub server_chain: Vec<CertificateDer<'static>>,
@@ -176,7 +190,13 @@ pub struct Pki {
 }
 
 impl Pki {
+    /// For 127.0.0.1 and localhost.
     pub fn new() -> Self {
+        Self::for_names(&["127.0.0.1", "localhost"])
+    }
+
+    /// A CA and a server certificate for `names` (IP addresses or DNS names).
+    pub fn for_names(names: &[&str]) -> Self {
         let ca_key = KeyPair::generate().unwrap();
         let mut ca_params = CertificateParams::new(Vec::new()).unwrap();
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -187,8 +207,8 @@ impl Pki {
         let issuer = Issuer::new(ca_params, ca_key);
 
         let server_key = KeyPair::generate().unwrap();
-        let server_params =
-            CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()]).unwrap();
+        let names: Vec<String> = names.iter().map(|name| (*name).to_owned()).collect();
+        let server_params = CertificateParams::new(names).unwrap();
         let server_cert = server_params.signed_by(&server_key, &issuer).unwrap();
         Self {
             ca: ca_cert.der().clone(),
@@ -199,6 +219,11 @@ impl Pki {
 
     /// A TLS acceptor offering h2 and http/1.1, ring provider.
     pub fn acceptor(&self) -> TlsAcceptor {
+        self.acceptor_with_alpn(&[b"h2", b"http/1.1"])
+    }
+
+    /// A TLS acceptor offering exactly `protocols` by ALPN.
+    pub fn acceptor_with_alpn(&self, protocols: &[&[u8]]) -> TlsAcceptor {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.server_key.clone()));
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
@@ -207,7 +232,7 @@ impl Pki {
             .with_no_client_auth()
             .with_single_cert(self.server_chain.clone(), key)
             .unwrap();
-        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        config.alpn_protocols = protocols.iter().map(|p| p.to_vec()).collect();
         TlsAcceptor::from(Arc::new(config))
     }
 }

@@ -1,0 +1,98 @@
+//! The crate's error type.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+/// An error from a shard, the REST client or the bot client.
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The gateway closed with a code that retrying cannot fix (4004 authentication failed,
+    /// 4010 invalid shard, 4011 sharding required, 4012 invalid API version, 4013 invalid
+    /// intents, 4014 disallowed intents). The shard stopped.
+    #[error("gateway closed the session for good with {code}: {reason}")]
+    FatalClose {
+        /// The close code.
+        code: u16,
+        /// The close reason.
+        reason: String,
+    },
+    /// A gateway payload over Discord's 4096-byte limit; it was not sent.
+    #[error("gateway payload of {size} bytes exceeds the 4096-byte limit")]
+    PayloadTooLarge {
+        /// Its size.
+        size: usize,
+    },
+    /// The shard is not connected (or stopped) so the payload could not be sent.
+    #[error("the shard is not connected")]
+    NotConnected,
+    /// The shard or client has stopped.
+    #[error("stopped")]
+    Stopped,
+    /// A REST request failed (the source says how).
+    #[error("REST request failed")]
+    Http,
+    /// A REST answer could not be decoded.
+    #[error("could not decode a REST answer")]
+    Decode,
+    /// A configuration value is invalid.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// Waiting for something timed out.
+    #[error("timed out")]
+    Timeout,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind) -> Self {
+        Self { kind, source: None }
+    }
+
+    pub(crate) fn with_source(kind: ErrorKind, source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        Self { kind, source: Some(source.into()) }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The underlying error, if any.
+    pub fn into_source(self) -> Option<Box<dyn StdError + Send + Sync>> {
+        self.source
+    }
+
+    /// Kind and source.
+    pub fn into_parts(self) -> (ErrorKind, Option<Box<dyn StdError + Send + Sync>>) {
+        (self.kind, self.source)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.kind, f)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+impl From<transport_http::Error> for Error {
+    fn from(error: transport_http::Error) -> Self {
+        Self::with_source(ErrorKind::Http, error)
+    }
+}

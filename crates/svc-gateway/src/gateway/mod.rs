@@ -1,0 +1,12 @@
+//! Gateway shards: configuration, the session state machine, close-code policy, and the
+//! payloads a shard sends.
+
+mod close_code;
+mod commands;
+mod config;
+mod shard;
+
+pub use close_code::{CloseBehaviour, close_behaviour};
+pub use commands::{MAX_PAYLOAD_BYTES, RequestGuildMembers, UpdateVoiceState};
+pub use config::{DEFAULT_GATEWAY_URL, GatewayCompression, ShardConfig, ShardConfigBuilder};
+pub use shard::{SessionInfo, Shard, ShardStats};

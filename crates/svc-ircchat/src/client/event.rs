@@ -1,0 +1,63 @@
+//! [`ChatEvent`]: what the client publishes on its event hub.
+
+use core_events::Extract;
+
+use crate::{
+    ClearChat, ClearMsg, GlobalUserState, Join, Notice, Part, Privmsg, RoomState, ServerMessage, UserNotice, UserState,
+    Whisper,
+};
+
+/// An event from the chat client. Listen for one payload type with
+/// `client.events().on::<Privmsg<'static>>(…)`, or for everything with `ChatEvent`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChatEvent {
+    /// Logged in (after every (re)connect); carries the login used.
+    Ready {
+        /// Our login on this connection.
+        login: String,
+    },
+    /// The connection ended; a reconnect follows unless the client is closing.
+    Disconnected {
+        /// Why.
+        reason: String,
+    },
+    /// A message from the server.
+    Message(ServerMessage<'static>),
+}
+
+macro_rules! extract {
+    ($($variant:ident => $ty:ident),* $(,)?) => {$(
+        impl Extract<ChatEvent> for $ty<'static> {
+            fn extract(event: ChatEvent) -> Option<Self> {
+                match event {
+                    ChatEvent::Message(ServerMessage::$variant(m)) => Some(m),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+
+extract!(
+    Privmsg => Privmsg,
+    UserNotice => UserNotice,
+    ClearChat => ClearChat,
+    ClearMsg => ClearMsg,
+    RoomState => RoomState,
+    UserState => UserState,
+    GlobalUserState => GlobalUserState,
+    Notice => Notice,
+    Whisper => Whisper,
+    Join => Join,
+    Part => Part,
+);
+
+impl Extract<ChatEvent> for ServerMessage<'static> {
+    fn extract(event: ChatEvent) -> Option<Self> {
+        match event {
+            ChatEvent::Message(m) => Some(m),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! [`ChatClient`]: the handle users hold.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use core_events::EventHub;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::client::config::{ChatConfig, Credentials, normalize};
+use crate::client::driver::{self, Command};
+use crate::client::event::ChatEvent;
+use crate::{Error, ErrorKind, Privmsg};
+
+/// Twitch's limit on one message's length, in characters.
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// A chat connection that logs in, keeps joined channels across reconnects and sends within
+/// Twitch's limits. Cheap to clone; the connection ends when [`close`](Self::close) is called
+/// or every clone is dropped.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), svc_ircchat::Error> {
+/// use svc_ircchat::{ChatClient, ChatConfig, Privmsg};
+///
+/// let config = ChatConfig::builder().oauth("mybot", std::env::var("TWITCH_TOKEN").unwrap()).build()?;
+/// let client = ChatClient::connect(config).await?;
+/// client.join("dallas")?;
+/// let replier = client.clone();
+/// client.events().on(move |msg: Privmsg<'static>| {
+///     if msg.text == "!ping" {
+///         let _ = replier.reply(&msg, "pong");
+///     }
+/// });
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct ChatClient {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) hub: EventHub<ChatEvent>,
+    pub(crate) commands: mpsc::UnboundedSender<Command>,
+    pub(crate) channels: Mutex<BTreeSet<String>>,
+    pub(crate) anonymous: bool,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        let _ = self.commands.send(Command::Close);
+    }
+}
+
+impl ChatClient {
+    /// Starts the connection in the background and returns at once; watch
+    /// [`ChatEvent::Ready`] on [`events`](Self::events) to know when it is logged in.
+    pub fn start(config: ChatConfig) -> Self {
+        let (commands, receiver) = mpsc::unbounded_channel();
+        let hub = EventHub::new();
+        let channels: BTreeSet<String> = config.initial_channels.iter().cloned().collect();
+        let shared = Arc::new(Shared {
+            hub: hub.clone(),
+            commands,
+            channels: Mutex::new(channels),
+            anonymous: matches!(config.credentials, Credentials::Anonymous),
+            task: Mutex::new(None),
+        });
+        let task = tokio::spawn(driver::run(config, Arc::downgrade(&shared), hub, receiver));
+        *shared.task.lock().unwrap_or_else(PoisonError::into_inner) = Some(task);
+        Self { shared }
+    }
+
+    /// Starts the connection and waits until it is logged in (or the login is refused).
+    pub async fn connect(config: ChatConfig) -> Result<Self, Error> {
+        let timeout = config.login_timeout;
+        let client = Self::start(config);
+        let ready = client.shared.hub.wait_for(
+            |e: &ChatEvent| matches!(e, ChatEvent::Ready { .. } | ChatEvent::Disconnected { .. }),
+            timeout,
+        );
+        match ready.await {
+            Ok(ChatEvent::Ready { .. }) => Ok(client),
+            Ok(ChatEvent::Disconnected { reason }) if reason.starts_with("login refused") => {
+                Err(Error::new(ErrorKind::LoginRefused(reason)))
+            }
+            Ok(_) => Ok(client),
+            Err(e) => Err(Error::with_source(ErrorKind::Timeout, e)),
+        }
+    }
+
+    /// The event hub: `on`, `once`, `wait_for`, `stream`.
+    pub fn events(&self) -> &EventHub<ChatEvent> {
+        &self.shared.hub
+    }
+
+    fn command(&self, command: Command) -> Result<(), Error> {
+        self.shared.commands.send(command).map_err(|_| Error::new(ErrorKind::Closed))
+    }
+
+    /// Joins `channel` (with or without `#`), now and after every reconnect. JOINs are paced
+    /// to 20 per 10 s.
+    pub fn join(&self, channel: &str) -> Result<(), Error> {
+        let channel = normalize(channel);
+        if channel.is_empty() {
+            return Err(Error::new(ErrorKind::Config("empty channel name".into())));
+        }
+        if self.shared.channels.lock().unwrap_or_else(PoisonError::into_inner).insert(channel.clone()) {
+            self.command(Command::Join(channel))?;
+        }
+        Ok(())
+    }
+
+    /// Leaves `channel`.
+    pub fn part(&self, channel: &str) -> Result<(), Error> {
+        let channel = normalize(channel);
+        if self.shared.channels.lock().unwrap_or_else(PoisonError::into_inner).remove(&channel) {
+            self.command(Command::Part(channel))?;
+        }
+        Ok(())
+    }
+
+    /// The channels joined (or being joined).
+    pub fn channels(&self) -> Vec<String> {
+        self.shared.channels.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect()
+    }
+
+    /// Queues a message for `channel`. It is sent within the limits and, if the connection
+    /// drops before Twitch confirms it (with USERSTATE), sent again after reconnecting.
+    pub fn say(&self, channel: &str, text: &str) -> Result<(), Error> {
+        self.send(channel, text, None)
+    }
+
+    /// Replies to `parent` in its channel (a threaded reply).
+    pub fn reply(&self, parent: &Privmsg<'_>, text: &str) -> Result<(), Error> {
+        self.send(&parent.channel_login, text, Some(parent.message_id.to_string()))
+    }
+
+    fn send(&self, channel: &str, text: &str, reply_to: Option<String>) -> Result<(), Error> {
+        if self.shared.anonymous {
+            return Err(Error::new(ErrorKind::BadMessage("anonymous logins cannot send".into())));
+        }
+        if text.contains(['\r', '\n']) || text.is_empty() || text.chars().count() > MAX_MESSAGE_CHARS {
+            return Err(Error::new(ErrorKind::BadMessage(
+                "a message is 1 to 500 characters on one line".into(),
+            )));
+        }
+        self.command(Command::Say { channel: normalize(channel), text: text.to_owned(), reply_to })
+    }
+
+    /// Sends a raw IRC line (no pacing beyond the connection being up).
+    pub fn send_raw(&self, line: &str) -> Result<(), Error> {
+        if line.contains(['\r', '\n']) {
+            return Err(Error::new(ErrorKind::BadMessage("raw lines hold no line break".into())));
+        }
+        self.command(Command::Raw(line.to_owned()))
+    }
+
+    /// Closes the connection and waits for the background task to end.
+    pub async fn close(self) {
+        let _ = self.shared.commands.send(Command::Close);
+        let task = self.shared.task.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The chat client: configuration, the handle users hold, and the connection driver.
+
+mod config;
+mod driver;
+mod event;
+mod handle;
+mod limits;
+mod transport;
+
+pub use config::{ChatConfig, ChatConfigBuilder, Credentials, Transport};
+pub use event::ChatEvent;
+pub use handle::ChatClient;
