@@ -43,7 +43,8 @@ fn window(c: &mut Criterion) {
     });
     let sends = SendQueue::new(nonzero(SlidingLog::MAX_LIMIT), Duration::from_micros(1), 8);
     group.bench_function("send_queue/normal", |b| {
-        b.to_async(&runtime).iter(|| sends.acquire(Priority::Normal));
+        b.to_async(&runtime)
+            .iter(|| sends.acquire(Priority::Normal));
     });
     group.finish();
 }
@@ -82,10 +83,7 @@ fn buckets(c: &mut Criterion) {
         ..BucketConfig::discord()
     });
     runtime.block_on(async {
-        discord
-            .acquire(&route)
-            .await
-            .complete(outcome.clone());
+        discord.acquire(&route).await.complete(outcome.clone());
     });
     c.bench_function("bucket/acquire_complete_with_global", |b| {
         b.to_async(&runtime).iter(|| async {

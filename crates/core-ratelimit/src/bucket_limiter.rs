@@ -154,7 +154,11 @@ impl BucketLimiter {
 
     /// The bucket `route` currently maps to, if the route was used before.
     pub fn bucket_of(&self, route: &RouteKey) -> Option<BucketId> {
-        let queue = self.shared.routes.get(route).map(|queue| Arc::clone(&queue))?;
+        let queue = self
+            .shared
+            .routes
+            .get(route)
+            .map(|queue| Arc::clone(&queue))?;
         Some(Queue::with_live(&queue, |queue, _| queue.id.clone()))
     }
 
@@ -214,7 +218,9 @@ impl Shared {
                         Admission::Granted { generation } => {
                             return Permit::new(self, &queue, generation);
                         }
-                        Admission::Wait { until: Some(at) } => self.schedule(&queue, &mut inner, at),
+                        Admission::Wait { until: Some(at) } => {
+                            self.schedule(&queue, &mut inner, at)
+                        }
                         Admission::Wait { until: None } => {}
                     }
                 }
@@ -267,7 +273,9 @@ impl Shared {
         if inner.timer_at.is_some_and(|scheduled| scheduled <= at) {
             return;
         }
-        let Some(runtime) = Handle::try_current().ok().or_else(|| self.runtime.get().cloned())
+        let Some(runtime) = Handle::try_current()
+            .ok()
+            .or_else(|| self.runtime.get().cloned())
         else {
             tracing::warn!(bucket = %queue.id, "no tokio runtime to schedule a reset timer on");
             return;
@@ -349,7 +357,13 @@ impl Shared {
 
     /// The server named the provisional bucket of `route`: fold it into the bucket of that
     /// hash and major parameter (shared with every route reporting the same hash).
-    fn learn_bucket(self: &Arc<Self>, queue: &Arc<Queue>, inner: &mut QueueInner, route: &RouteKey, hash: &str) {
+    fn learn_bucket(
+        self: &Arc<Self>,
+        queue: &Arc<Queue>,
+        inner: &mut QueueInner,
+        route: &RouteKey,
+        hash: &str,
+    ) {
         self.store.set_route_bucket(route.route(), hash);
         let target = self.queue_of(BucketId::Hash {
             hash: Arc::from(hash),

@@ -148,7 +148,9 @@ impl BucketState {
             self.blocked_until = Some(self.blocked_until.map_or(until, |b| b.max(until)));
             self.remaining = 0;
             self.unlimited = false;
-        } else if !headers.has_window() && self.limit.is_none() && (200..300).contains(&outcome.status)
+        } else if !headers.has_window()
+            && self.limit.is_none()
+            && (200..300).contains(&outcome.status)
         {
             // A success with no rate-limit headers: Discord does this for routes without a
             // bucket limit. (Errors without headers, e.g. a proxy's 502, teach nothing.)

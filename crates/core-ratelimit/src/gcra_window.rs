@@ -11,7 +11,8 @@ use governor::{Quota, RateLimiter};
 
 use crate::{TokioClock, WindowBackend};
 
-type Gcra = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<governor::nanos::Nanos>>;
+type Gcra =
+    RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<governor::nanos::Nanos>>;
 
 /// A window limiter on [`governor`]'s GCRA (lock-free, 8 bytes of state), with burst and
 /// period chosen so that at most `limit` acquisitions fall in any window.

@@ -21,7 +21,10 @@ impl Ticket {
     }
 
     /// Reports how the request ended.
-    #[allow(clippy::needless_pass_by_value, reason = "the outcome is handed over for good")]
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "the outcome is handed over for good"
+    )]
     pub fn complete(self, outcome: Outcome) {
         self.permit.complete(&outcome);
     }

@@ -81,18 +81,30 @@ impl ServerModel {
             Style::Discord => vec![
                 ("X-RateLimit-Limit".to_owned(), self.limit.to_string()),
                 ("X-RateLimit-Remaining".to_owned(), remaining.to_string()),
-                ("X-RateLimit-Reset".to_owned(), format!("{:.3}", self.epoch(end))),
-                ("X-RateLimit-Reset-After".to_owned(), format!("{}.{:03}", after_ms / 1000, after_ms % 1000)),
+                (
+                    "X-RateLimit-Reset".to_owned(),
+                    format!("{:.3}", self.epoch(end)),
+                ),
+                (
+                    "X-RateLimit-Reset-After".to_owned(),
+                    format!("{}.{:03}", after_ms / 1000, after_ms % 1000),
+                ),
                 ("X-RateLimit-Bucket".to_owned(), bucket_hash.to_owned()),
             ],
             Style::Helix => vec![
                 ("Ratelimit-Limit".to_owned(), self.limit.to_string()),
                 ("Ratelimit-Remaining".to_owned(), remaining.to_string()),
-                ("Ratelimit-Reset".to_owned(), format!("{}", self.epoch(end).ceil())),
+                (
+                    "Ratelimit-Reset".to_owned(),
+                    format!("{}", self.epoch(end).ceil()),
+                ),
             ],
         };
         if over {
-            headers.push(("Retry-After".to_owned(), format!("{}", after_ms.div_ceil(1000))));
+            headers.push((
+                "Retry-After".to_owned(),
+                format!("{}", after_ms.div_ceil(1000)),
+            ));
         }
         Response {
             status: if over { 429 } else { 200 },
@@ -103,22 +115,42 @@ impl ServerModel {
 }
 
 /// One client request: acquire, travel to the server, travel back, report.
-async fn call(limiter: &BucketLimiter, server: &ServerModel, route: &RouteKey, up: Duration, down: Duration) -> u16 {
+async fn call(
+    limiter: &BucketLimiter,
+    server: &ServerModel,
+    route: &RouteKey,
+    up: Duration,
+    down: Duration,
+) -> u16 {
     let ticket = limiter.acquire(route).await;
     sleep(up).await;
     let response = server.handle("abcd1234");
     sleep(down).await;
     let headers = RateLimitHeaders::parse_at(
-        response.headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())),
+        response
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_bytes())),
         response.wall,
     )
     .unwrap();
     let retry_after = (response.status == 429).then(|| headers.retry_after.unwrap());
-    ticket.complete(Outcome { status: response.status, headers, retry_after, global: false });
+    ticket.complete(Outcome {
+        status: response.status,
+        headers,
+        retry_after,
+        global: false,
+    });
     response.status
 }
 
-async fn overload(limiter: BucketLimiter, server: Arc<ServerModel>, routes: Vec<RouteKey>, callers: usize, seed: u64) -> Duration {
+async fn overload(
+    limiter: BucketLimiter,
+    server: Arc<ServerModel>,
+    routes: Vec<RouteKey>,
+    callers: usize,
+    seed: u64,
+) -> Duration {
     let start = Instant::now();
     let mut rng = Rng::new(seed);
     let tasks: Vec<_> = (0..callers)
@@ -143,7 +175,10 @@ fn check_overload(server: &ServerModel, elapsed: Duration, windows: u32, seed: u
     // 50 requests at 5 per window need at least 9 more windows after the first, and the
     // limiter should not waste many more than that.
     let window = server.window;
-    assert!(elapsed >= window * (windows - 1), "seed {seed}: {elapsed:?}");
+    assert!(
+        elapsed >= window * (windows - 1),
+        "seed {seed}: {elapsed:?}"
+    );
     assert!(elapsed < window * (windows + 4), "seed {seed}: {elapsed:?}");
 }
 
@@ -154,10 +189,20 @@ async fn ten_times_the_quota_in_concurrent_callers_gets_zero_429s() {
         let limiter = BucketLimiter::new(BucketConfig::discord());
         let route = RouteKey::new("POST /channels/{channel_id}/messages", Some("1"));
         // Cold start: nothing known, 50 callers at once.
-        let elapsed = overload(limiter.clone(), Arc::clone(&server), vec![route.clone()], 50, seed).await;
+        let elapsed = overload(
+            limiter.clone(),
+            Arc::clone(&server),
+            vec![route.clone()],
+            50,
+            seed,
+        )
+        .await;
         assert_eq!(server.served.lock().unwrap().len(), 50);
         check_overload(&server, elapsed, 10, seed);
-        let learned = BucketId::Hash { hash: "abcd1234".into(), major: Some("1".into()) };
+        let learned = BucketId::Hash {
+            hash: "abcd1234".into(),
+            major: Some("1".into()),
+        };
         assert_eq!(limiter.bucket_of(&route), Some(learned));
     }
 }
@@ -172,16 +217,36 @@ async fn routes_sharing_a_bucket_stay_within_its_quota_together() {
         // first; from then on they draw from one budget.
         let routes = vec![
             RouteKey::new("POST /channels/{channel_id}/messages", Some("1")),
-            RouteKey::new("PATCH /channels/{channel_id}/messages/{message_id}", Some("1")),
+            RouteKey::new(
+                "PATCH /channels/{channel_id}/messages/{message_id}",
+                Some("1"),
+            ),
         ];
         for route in &routes {
-            let status = call(&limiter, &server, route, Duration::from_millis(20), Duration::from_millis(20)).await;
+            let status = call(
+                &limiter,
+                &server,
+                route,
+                Duration::from_millis(20),
+                Duration::from_millis(20),
+            )
+            .await;
             assert_eq!(status, 200);
         }
-        let elapsed = overload(limiter.clone(), Arc::clone(&server), routes.clone(), 48, seed).await;
+        let elapsed = overload(
+            limiter.clone(),
+            Arc::clone(&server),
+            routes.clone(),
+            48,
+            seed,
+        )
+        .await;
         assert_eq!(server.served.lock().unwrap().len(), 50);
         check_overload(&server, elapsed, 10, seed);
-        let shared = BucketId::Hash { hash: "abcd1234".into(), major: Some("1".into()) };
+        let shared = BucketId::Hash {
+            hash: "abcd1234".into(),
+            major: Some("1".into()),
+        };
         assert_eq!(limiter.bucket_of(&routes[0]), Some(shared.clone()));
         assert_eq!(limiter.bucket_of(&routes[1]), Some(shared));
     }
@@ -196,7 +261,14 @@ async fn helix_points_are_one_budget_for_every_route() {
         RouteKey::new("GET /streams", None),
         RouteKey::new("POST /eventsub/subscriptions", None),
     ];
-    let elapsed = overload(limiter.clone(), Arc::clone(&server), routes.clone(), 200, 42).await;
+    let elapsed = overload(
+        limiter.clone(),
+        Arc::clone(&server),
+        routes.clone(),
+        200,
+        42,
+    )
+    .await;
     assert_eq!(server.rejected.load(Ordering::SeqCst), 0);
     assert_eq!(server.served.lock().unwrap().len(), 200);
     assert!(elapsed >= Duration::from_secs(90), "{elapsed:?}");
@@ -206,7 +278,13 @@ async fn helix_points_are_one_budget_for_every_route() {
     }
 }
 
-fn window_headers(limit: u32, remaining: u32, reset_after: Duration, epoch: f64, bucket: &str) -> RateLimitHeaders {
+fn window_headers(
+    limit: u32,
+    remaining: u32,
+    reset_after: Duration,
+    epoch: f64,
+    bucket: &str,
+) -> RateLimitHeaders {
     RateLimitHeaders {
         limit: Some(limit),
         remaining: Some(remaining),
@@ -256,7 +334,10 @@ async fn the_global_limit_caps_every_bucket_together() {
 async fn discord_global_limit_is_50_per_second() {
     let limiter = BucketLimiter::new(BucketConfig::discord());
     let route = RouteKey::new("GET /users/@me", None);
-    limiter.acquire(&route).await.complete(Outcome::new(200, RateLimitHeaders::default()));
+    limiter
+        .acquire(&route)
+        .await
+        .complete(Outcome::new(200, RateLimitHeaders::default()));
     let mut stamps = Vec::new();
     for _ in 0..120 {
         let ticket = limiter.acquire(&route).await;
@@ -274,7 +355,10 @@ async fn a_bucket_429_blocks_that_bucket_for_retry_after() {
     let ticket = limiter.acquire(&limited).await;
     ticket.complete(Outcome {
         status: 429,
-        headers: RateLimitHeaders { scope: Some("user".into()), ..RateLimitHeaders::default() },
+        headers: RateLimitHeaders {
+            scope: Some("user".into()),
+            ..RateLimitHeaders::default()
+        },
         retry_after: Some(Duration::from_millis(2500)),
         global: false,
     });
@@ -282,7 +366,10 @@ async fn a_bucket_429_blocks_that_bucket_for_retry_after() {
     assert_eq!(waited, Duration::ZERO, "other buckets are not affected");
     drop(ticket);
     let (_ticket, waited) = timed(&limiter, &limited).await;
-    assert!(waited >= Duration::from_millis(2500) && waited < Duration::from_millis(2510), "{waited:?}");
+    assert!(
+        waited >= Duration::from_millis(2500) && waited < Duration::from_millis(2510),
+        "{waited:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -291,10 +378,16 @@ async fn a_429_without_a_body_uses_the_retry_after_header() {
     let route = RouteKey::new("PUT /guilds/{guild_id}/bans/{user_id}", Some("9"));
     limiter.acquire(&route).await.complete(Outcome::new(
         429,
-        RateLimitHeaders { retry_after: Some(Duration::from_secs(3)), ..RateLimitHeaders::default() },
+        RateLimitHeaders {
+            retry_after: Some(Duration::from_secs(3)),
+            ..RateLimitHeaders::default()
+        },
     ));
     let (_ticket, waited) = timed(&limiter, &route).await;
-    assert!(waited >= Duration::from_secs(3) && waited < Duration::from_millis(3010), "{waited:?}");
+    assert!(
+        waited >= Duration::from_secs(3) && waited < Duration::from_millis(3010),
+        "{waited:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -304,30 +397,45 @@ async fn a_global_429_blocks_every_bucket() {
     let second = RouteKey::new("GET /guilds/{guild_id}", Some("2"));
     limiter.acquire(&first).await.complete(Outcome {
         status: 429,
-        headers: RateLimitHeaders { global: true, ..RateLimitHeaders::default() },
+        headers: RateLimitHeaders {
+            global: true,
+            ..RateLimitHeaders::default()
+        },
         retry_after: Some(Duration::from_secs(3)),
         global: true,
     });
     let (_ticket, waited) = timed(&limiter, &second).await;
-    assert!(waited >= Duration::from_secs(3) && waited < Duration::from_millis(3010), "{waited:?}");
+    assert!(
+        waited >= Duration::from_secs(3) && waited < Duration::from_millis(3010),
+        "{waited:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn routes_sharing_a_bucket_hash_and_major_share_one_limit() {
     let limiter = BucketLimiter::new(BucketConfig::default());
     let create = RouteKey::new("POST /channels/{channel_id}/messages", Some("1"));
-    let edit = RouteKey::new("PATCH /channels/{channel_id}/messages/{message_id}", Some("1"));
+    let edit = RouteKey::new(
+        "PATCH /channels/{channel_id}/messages/{message_id}",
+        Some("1"),
+    );
     let other_channel = RouteKey::new("POST /channels/{channel_id}/messages", Some("2"));
     let reset = Duration::from_secs(5);
 
-    limiter.acquire(&create).await.complete(Outcome::new(200, window_headers(2, 1, reset, 5.0, "h")));
+    limiter
+        .acquire(&create)
+        .await
+        .complete(Outcome::new(200, window_headers(2, 1, reset, 5.0, "h")));
     // `edit` has not answered yet, so its bucket is unknown: one probe goes out.
     let (ticket, waited) = timed(&limiter, &edit).await;
     assert_eq!(waited, Duration::ZERO);
     assert!(matches!(ticket.bucket(), BucketId::Route(_)));
     ticket.complete(Outcome::new(200, window_headers(2, 0, reset, 5.0, "h")));
 
-    let shared = BucketId::Hash { hash: "h".into(), major: Some("1".into()) };
+    let shared = BucketId::Hash {
+        hash: "h".into(),
+        major: Some("1".into()),
+    };
     assert_eq!(limiter.bucket_of(&create), Some(shared.clone()));
     assert_eq!(limiter.bucket_of(&edit), Some(shared.clone()));
     // The shared bucket is spent: both routes wait for its reset.
@@ -344,7 +452,13 @@ async fn routes_sharing_a_bucket_hash_and_major_share_one_limit() {
     // Another major parameter is another bucket, known by hash from the start.
     let (ticket, waited) = timed(&limiter, &other_channel).await;
     assert_eq!(waited, Duration::ZERO);
-    assert_eq!(ticket.bucket(), &BucketId::Hash { hash: "h".into(), major: Some("2".into()) });
+    assert_eq!(
+        ticket.bucket(),
+        &BucketId::Hash {
+            hash: "h".into(),
+            major: Some("2".into())
+        }
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -353,8 +467,15 @@ async fn an_unknown_bucket_sends_one_probe_then_remaining_concurrently() {
     let route = RouteKey::new("GET /channels/{channel_id}/messages", Some("7"));
     let probe = limiter.acquire(&route).await;
     // While the probe is out, nobody else goes.
-    assert!(tokio::time::timeout(Duration::from_secs(10), limiter.acquire(&route)).await.is_err());
-    probe.complete(Outcome::new(200, window_headers(5, 3, Duration::from_secs(2), 2.0, "m")));
+    assert!(
+        tokio::time::timeout(Duration::from_secs(10), limiter.acquire(&route))
+            .await
+            .is_err()
+    );
+    probe.complete(Outcome::new(
+        200,
+        window_headers(5, 3, Duration::from_secs(2), 2.0, "m"),
+    ));
     // Three may go at once, the fourth waits for the reset.
     let mut tickets = Vec::new();
     for _ in 0..3 {
@@ -385,16 +506,23 @@ async fn a_dropped_probe_lets_the_next_caller_probe() {
 async fn a_dropped_ticket_gives_its_slot_back() {
     let limiter = BucketLimiter::new(BucketConfig::default());
     let route = RouteKey::new("POST /interactions/{id}/{token}/callback", Some("4"));
-    limiter
-        .acquire(&route)
-        .await
-        .complete(Outcome::new(200, window_headers(2, 1, Duration::from_secs(30), 30.0, "i")));
+    limiter.acquire(&route).await.complete(Outcome::new(
+        200,
+        window_headers(2, 1, Duration::from_secs(30), 30.0, "i"),
+    ));
     // One slot left: take it and fail without a response.
     drop(limiter.acquire(&route).await);
     let (ticket, waited) = timed(&limiter, &route).await;
-    assert_eq!(waited, Duration::ZERO, "the dropped request's slot came back");
+    assert_eq!(
+        waited,
+        Duration::ZERO,
+        "the dropped request's slot came back"
+    );
     // That was the last one; a completed request's slot does not come back.
-    ticket.complete(Outcome::new(200, window_headers(2, 0, Duration::from_secs(30), 30.0, "i")));
+    ticket.complete(Outcome::new(
+        200,
+        window_headers(2, 0, Duration::from_secs(30), 30.0, "i"),
+    ));
     let (_ticket, waited) = timed(&limiter, &route).await;
     assert!(waited >= Duration::from_secs(29), "{waited:?}");
 }
@@ -403,14 +531,21 @@ async fn a_dropped_ticket_gives_its_slot_back() {
 async fn a_cancelled_waiter_takes_no_slot() {
     let limiter = BucketLimiter::new(BucketConfig::default());
     let route = RouteKey::new("GET /guilds/{guild_id}/members", Some("5"));
-    limiter
-        .acquire(&route)
-        .await
-        .complete(Outcome::new(200, window_headers(1, 0, Duration::from_secs(2), 2.0, "g")));
+    limiter.acquire(&route).await.complete(Outcome::new(
+        200,
+        window_headers(1, 0, Duration::from_secs(2), 2.0, "g"),
+    ));
     // Gives up before the reset.
-    assert!(tokio::time::timeout(Duration::from_secs(1), limiter.acquire(&route)).await.is_err());
+    assert!(
+        tokio::time::timeout(Duration::from_secs(1), limiter.acquire(&route))
+            .await
+            .is_err()
+    );
     let (ticket, waited) = timed(&limiter, &route).await;
-    assert!(waited >= Duration::from_secs(1) && waited < Duration::from_millis(1010), "{waited:?}");
+    assert!(
+        waited >= Duration::from_secs(1) && waited < Duration::from_millis(1010),
+        "{waited:?}"
+    );
     drop(ticket);
 }
 
@@ -418,7 +553,10 @@ async fn a_cancelled_waiter_takes_no_slot() {
 async fn routes_without_rate_limit_headers_are_not_serialised() {
     let limiter = BucketLimiter::new(BucketConfig::default());
     let route = RouteKey::new("GET /gateway/bot", None);
-    limiter.acquire(&route).await.complete(Outcome::new(200, RateLimitHeaders::default()));
+    limiter
+        .acquire(&route)
+        .await
+        .complete(Outcome::new(200, RateLimitHeaders::default()));
     let mut tickets = Vec::new();
     for _ in 0..20 {
         let (ticket, waited) = timed(&limiter, &route).await;
@@ -431,7 +569,10 @@ async fn routes_without_rate_limit_headers_are_not_serialised() {
 async fn a_server_error_without_headers_does_not_hang_the_bucket() {
     let limiter = BucketLimiter::new(BucketConfig::default());
     let route = RouteKey::new("GET /channels/{channel_id}", Some("8"));
-    limiter.acquire(&route).await.complete(Outcome::new(502, RateLimitHeaders::default()));
+    limiter
+        .acquire(&route)
+        .await
+        .complete(Outcome::new(502, RateLimitHeaders::default()));
     let (ticket, waited) = timed(&limiter, &route).await;
     assert_eq!(waited, Duration::ZERO);
     // Still unknown: the next request is again a single probe.
@@ -452,7 +593,10 @@ async fn absurd_waits_are_capped() {
         global: false,
     });
     let (_ticket, waited) = timed(&limiter, &route).await;
-    assert!(waited >= Duration::from_secs(60) && waited < Duration::from_secs(61), "{waited:?}");
+    assert!(
+        waited >= Duration::from_secs(60) && waited < Duration::from_secs(61),
+        "{waited:?}"
+    );
 }
 
 #[test]

@@ -37,13 +37,19 @@ async fn sixteen_shards_start_four_at_a_time_every_five_seconds() {
     for (round, group) in starts.chunks(4).enumerate() {
         let at = group[0].1;
         // Four shards start together, one from each bucket...
-        assert!(group.iter().all(|&(_, t)| t == at), "round {round}: {group:?}");
+        assert!(
+            group.iter().all(|&(_, t)| t == at),
+            "round {round}: {group:?}"
+        );
         let mut buckets: Vec<u64> = group.iter().map(|&(shard, _)| shard % 4).collect();
         buckets.sort_unstable();
         assert_eq!(buckets, [0, 1, 2, 3]);
         // ...in arrival order within each bucket, every 5 s.
         let shards: Vec<u64> = group.iter().map(|&(shard, _)| shard).collect();
-        assert_eq!(shards, (round as u64 * 4..round as u64 * 4 + 4).collect::<Vec<_>>());
+        assert_eq!(
+            shards,
+            (round as u64 * 4..round as u64 * 4 + 4).collect::<Vec<_>>()
+        );
         let offset = at - start;
         let expected = PERIOD * round as u32;
         assert!(

@@ -13,7 +13,12 @@ const SECOND: Duration = Duration::from_secs(1);
 
 type Log = Arc<Mutex<Vec<(Priority, Instant)>>>;
 
-fn spawn_normal_flood(queue: &SendQueue, log: &Log, tasks: usize, sends: usize) -> Vec<tokio::task::JoinHandle<()>> {
+fn spawn_normal_flood(
+    queue: &SendQueue,
+    log: &Log,
+    tasks: usize,
+    sends: usize,
+) -> Vec<tokio::task::JoinHandle<()>> {
     (0..tasks)
         .map(|_| {
             let queue = queue.clone();
@@ -38,7 +43,10 @@ async fn a_heartbeat_gets_through_while_normal_sends_saturate() {
     // queued the whole time, a heartbeat is admitted without waiting at all.
     for _ in 0..10 {
         sleep(Duration::from_millis(600)).await;
-        assert!(queue.try_acquire(Priority::Normal).is_err(), "normal traffic saturates");
+        assert!(
+            queue.try_acquire(Priority::Normal).is_err(),
+            "normal traffic saturates"
+        );
         let before = Instant::now();
         queue.acquire(Priority::High).await;
         assert_eq!(before.elapsed(), Duration::ZERO, "heartbeat waited");
@@ -74,7 +82,10 @@ async fn heartbeats_beyond_the_reservation_wait_only_for_the_window() {
     // and no longer, even though normal senders are queued for those slots too.
     queue.acquire(Priority::High).await;
     let waited = start.elapsed();
-    assert!(waited > Duration::from_millis(750) && waited <= Duration::from_millis(752), "{waited:?}");
+    assert!(
+        waited > Duration::from_millis(750) && waited <= Duration::from_millis(752),
+        "{waited:?}"
+    );
     log.lock().unwrap().push((Priority::High, Instant::now()));
     for task in flood {
         task.await.unwrap();

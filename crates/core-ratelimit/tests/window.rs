@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{Rng, max_in_any_window, nz};
-use core_ratelimit::{GcraWindow, RetryAfter, SlidingLog, TokioClock, WindowBackend, WindowLimiter};
+use core_ratelimit::{
+    GcraWindow, RetryAfter, SlidingLog, TokioClock, WindowBackend, WindowLimiter,
+};
 use governor::clock::Clock;
 use governor::{Quota, RateLimiter};
 use proptest::prelude::*;
@@ -116,7 +118,10 @@ async fn naive_governor_quota_doubles_the_first_window() {
             Err(not_until) => sleep(not_until.wait_time_from(clock.now())).await,
         }
     }
-    let first_minute = stamps.iter().filter(|t| t.duration_since(start) <= MINUTE).count();
+    let first_minute = stamps
+        .iter()
+        .filter(|t| t.duration_since(start) <= MINUTE)
+        .count();
     assert!(first_minute >= 239, "admitted {first_minute}");
     assert!(max_in_any_window(&stamps, MINUTE) > 120 * 19 / 10);
 }
@@ -166,7 +171,11 @@ async fn a_cancelled_acquire_takes_nothing() {
     let start = Instant::now();
     limiter.acquire().await;
     // Admitted when the first acquisition left the window, not a window later.
-    assert!(start.elapsed() <= Duration::from_millis(4_010), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() <= Duration::from_millis(4_010),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]

@@ -83,7 +83,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Bound on each attempt (connect, send, whole response body). Default 30 s.
+    /// Bound on each attempt (connect, TLS, send, whole response body). Default 30 s.
+    /// Waits for the rate limiter and backoff between attempts are not counted.
     pub const fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

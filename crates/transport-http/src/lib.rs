@@ -39,7 +39,9 @@
 //!   method (the server did not act), waiting as the limiter or `retry_after` says, until
 //!   the [`RetryPolicy`] budget ends in [`ErrorKind::RateLimited`].
 //! - Non-2xx final answers are [`ErrorKind::Status`] unless the request says
-//!   [`RequestBuilder::accept_any_status`].
+//!   [`RequestBuilder::accept_any_status`]. Redirects are not followed.
+//! - The timeout bounds each attempt (connect, TLS, headers and the whole body); bodies
+//!   larger than the bound (16 MiB by default) fail with [`ErrorKind::BodyTooLarge`].
 //!
 //! Modules: [`ClientBuilder`] (configuration, TLS), [`Client`] (pool and send loop),
 //! [`RequestBuilder`], [`Response`], [`RetryPolicy`], [`Secret`], [`Error`].

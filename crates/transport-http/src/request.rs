@@ -213,7 +213,7 @@ impl fmt::Debug for RequestBuilder {
             .iter()
             .map(|(name, value)| match value {
                 QueryValue::Plain(value) if !is_sensitive_query(name) => {
-                    (name.as_str(), self.redactions_scrubbed(value))
+                    (name.as_str(), self.shown_query_value(value))
                 }
                 _ => (name.as_str(), REDACTED),
             })
@@ -232,7 +232,7 @@ impl fmt::Debug for RequestBuilder {
 
 impl RequestBuilder {
     /// A plain query value as shown in `Debug`: itself, unless it contains a known secret.
-    fn redactions_scrubbed<'a>(&self, value: &'a str) -> &'a str {
+    fn shown_query_value<'a>(&self, value: &'a str) -> &'a str {
         if self.redactions.scrub(value) == value {
             value
         } else {

@@ -16,8 +16,13 @@ const DUPLICATE_WINDOW: Duration = Duration::from_secs(30);
 /// which Twitch clients render as nothing).
 const DUPLICATE_SUFFIX: &str = " \u{E0000}";
 
+/// Added to every window: Twitch counts a line when it *arrives*, we count it when we write
+/// it, so a window measured exactly would let the first line of a new window land while the
+/// server still counts the oldest one of the previous window.
+const SKEW_MARGIN: Duration = Duration::from_millis(500);
+
 fn limiter(limit: u32, window: Duration) -> WindowLimiter {
-    WindowLimiter::new(NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN), window)
+    WindowLimiter::new(NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN), window + SKEW_MARGIN)
 }
 
 /// The limiters one login needs; shared over reconnects, since Twitch counts per user.

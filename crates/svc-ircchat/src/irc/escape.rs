@@ -30,6 +30,7 @@ pub(crate) fn unescape(raw: &str) -> Cow<'_, str> {
 }
 
 /// Escapes a tag value (the inverse of [`unescape`] for the characters it maps).
+#[cfg(test)]
 pub(crate) fn escape(value: &str) -> Cow<'_, str> {
     if !value.contains([';', ' ', '\\', '\r', '\n']) {
         return Cow::Borrowed(value);

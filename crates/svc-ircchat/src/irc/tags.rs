@@ -13,10 +13,6 @@ pub struct Tags<'a> {
 }
 
 impl<'a> Tags<'a> {
-    pub(crate) fn new(raw: Cow<'a, str>) -> Self {
-        Self { raw }
-    }
-
     pub(crate) fn borrowed(raw: &'a str) -> Self {
         Self { raw: Cow::Borrowed(raw) }
     }

@@ -1,7 +1,19 @@
 //! The tour: starts the sandbox servers in-process and drives every finished service against
 //! them. No tokens, no internet. `cargo run --example tour`.
 //!
-//! One module per step; each service issue adds its own step (behind its feature) and one
-//! line in `main`.
+//! One module per step; each service adds its own step (behind its feature) and one line in
+//! `main`.
 
-fn main() {}
+mod foundations;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    foundations::run().await?;
+    println!("tour complete");
+    Ok(())
+}
