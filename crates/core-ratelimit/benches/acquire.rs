@@ -59,7 +59,7 @@ fn buckets(c: &mut Criterion) {
     let headers = RateLimitHeaders {
         limit: Some(u32::MAX),
         remaining: Some(u32::MAX - 1),
-        reset_after: Some(Duration::from_secs(3000)),
+        reset_after: Some(Duration::from_mins(50)),
         reset_at_epoch: Some(1_700_000_000.0),
         bucket: Some("80c17d2f203122d936070c88c8d10f33".to_owned()),
         ..RateLimitHeaders::default()

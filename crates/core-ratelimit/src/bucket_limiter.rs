@@ -32,8 +32,15 @@ use crate::{
 /// Every admitted request holds a [`Ticket`]; completing it with the response's
 /// [`Outcome`] teaches the limiter, dropping it (no response) releases the slot.
 ///
+/// Known limit: which route templates share a Discord bucket is only known once each has
+/// answered once. Until then each template sends its own single probe, so in the very first
+/// window a shared bucket can see one request per not-yet-answered template beyond what the
+/// learned state allows (twilight has the same cold start). From the first answer on, shared
+/// routes draw from one state.
+///
 /// ```
-/// /// use core_ratelimit::{BucketConfig, BucketLimiter, Outcome, RateLimitHeaders, RouteKey};
+/// use std::time::Duration;
+/// use core_ratelimit::{BucketConfig, BucketLimiter, Outcome, RateLimitHeaders, RouteKey};
 ///
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)] async fn main() {
 /// let limiter = BucketLimiter::new(BucketConfig::discord());
@@ -57,7 +64,7 @@ use crate::{
 ///     in_flight.push(limiter.acquire(&route).await);
 /// }
 /// assert_eq!(start.elapsed(), Duration::ZERO);
-/// let fifth = limiter.acquire(&route).await;
+/// let _fifth = limiter.acquire(&route).await;
 /// assert!(start.elapsed() >= Duration::from_secs(5));
 /// # }
 /// ```
@@ -219,7 +226,7 @@ impl Shared {
                             return Permit::new(self, &queue, generation);
                         }
                         Admission::Wait { until: Some(at) } => {
-                            self.schedule(&queue, &mut inner, at)
+                            self.schedule(&queue, &mut inner, at);
                         }
                         Admission::Wait { until: None } => {}
                     }
@@ -238,6 +245,9 @@ impl Shared {
     /// Admits waiting callers in order while the bucket allows. Called with the queue locked
     /// after anything that may let a request through: a completion, a release, a timer.
     fn drain(self: &Arc<Self>, queue: &Arc<Queue>, inner: &mut QueueInner) {
+        if inner.waiters.is_empty() {
+            return;
+        }
         let now = Instant::now();
         while let Some(front) = inner.waiters.front() {
             if front.is_closed() {
@@ -299,14 +309,13 @@ impl Shared {
     /// Waits out a global lockout, then takes a slot of the global window.
     async fn wait_global(&self) {
         loop {
-            if let Some(until) = self.global_lockout(Instant::now()) {
+            if let Some(until) = self.global_lockout() {
                 tokio::time::sleep_until(until).await;
                 continue;
             }
             if let Some(global) = &self.global {
-                global.acquire().await;
                 // A global 429 may have arrived while this caller waited for the window.
-                if self.global_lockout(Instant::now()).is_some() {
+                if global.acquire_queued().await && self.global_lockout().is_some() {
                     continue;
                 }
             }
@@ -314,12 +323,14 @@ impl Shared {
         }
     }
 
-    fn global_lockout(&self, now: Instant) -> Option<Instant> {
+    /// The end of a global 429 lockout, if one is in force.
+    fn global_lockout(&self) -> Option<Instant> {
         let mut lockout = None;
         self.store.update(&BucketId::Global, &mut |state| {
-            lockout = state.blocked_until.filter(|&until| until > now);
+            lockout = state.blocked_until
         });
-        lockout
+        // Reading the clock only when there is a lockout keeps the common path cheap.
+        lockout.filter(|&until| until > Instant::now())
     }
 
     pub(crate) fn complete(self: &Arc<Self>, permit: &mut Permit, outcome: &Outcome) {

@@ -252,7 +252,7 @@ mod tests {
     }
 
     const RETRY: Duration = Duration::from_secs(1);
-    const MAX: Duration = Duration::from_secs(3600);
+    const MAX: Duration = Duration::from_hours(1);
 
     #[tokio::test(start_paused = true)]
     async fn probes_one_at_a_time_until_a_response_teaches_the_limit() {

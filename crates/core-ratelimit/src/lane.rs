@@ -23,18 +23,19 @@ impl Drop for Waiting<'_> {
 
 impl Lane {
     /// Waits until `attempt` succeeds. `attempt` returns how long to sleep before retrying.
+    /// Returns whether the caller had to queue.
     ///
     /// Cancel-safe: dropping the future before it completes consumes nothing.
-    pub(crate) async fn acquire(&self, attempt: impl Fn() -> Result<(), Duration>) {
+    pub(crate) async fn acquire(&self, attempt: impl Fn() -> Result<(), Duration>) -> bool {
         if self.waiting.load(Ordering::Acquire) == 0 && attempt().is_ok() {
-            return;
+            return false;
         }
         self.waiting.fetch_add(1, Ordering::AcqRel);
         let _waiting = Waiting(&self.waiting);
         let _head = self.head.lock().await;
         loop {
             match attempt() {
-                Ok(()) => return,
+                Ok(()) => return true,
                 Err(wait) => tokio::time::sleep(wait).await,
             }
         }

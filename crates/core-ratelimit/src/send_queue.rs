@@ -32,7 +32,7 @@ pub enum Priority {
 /// use core_ratelimit::{Priority, SendQueue};
 ///
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)] async fn main() {
-/// let queue = SendQueue::new(NonZeroU32::new(120).unwrap(), Duration::from_secs(60), 3);
+/// let queue = SendQueue::new(NonZeroU32::new(120).unwrap(), Duration::from_mins(1), 3);
 /// for _ in 0..117 {
 ///     queue.acquire(Priority::Normal).await;
 /// }

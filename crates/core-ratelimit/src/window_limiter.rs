@@ -69,8 +69,13 @@ impl WindowLimiter {
     /// Waiters are served in arrival order. Cancel-safe: dropping the future before it
     /// completes takes nothing.
     pub async fn acquire(&self) {
+        self.acquire_queued().await;
+    }
+
+    /// Like [`acquire`](Self::acquire); returns whether the caller had to wait.
+    pub(crate) async fn acquire_queued(&self) -> bool {
         let backend = &*self.inner.backend;
-        self.inner.lane.acquire(|| backend.try_acquire()).await;
+        self.inner.lane.acquire(|| backend.try_acquire()).await
     }
 
     /// Takes one acquisition if the window allows it now, without waiting.

@@ -582,7 +582,7 @@ async fn a_server_error_without_headers_does_not_hang_the_bucket() {
 #[tokio::test(start_paused = true)]
 async fn absurd_waits_are_capped() {
     let limiter = BucketLimiter::new(BucketConfig {
-        max_wait: Duration::from_secs(60),
+        max_wait: Duration::from_mins(1),
         ..BucketConfig::default()
     });
     let route = RouteKey::new("GET /x", None);
@@ -594,9 +594,23 @@ async fn absurd_waits_are_capped() {
     });
     let (_ticket, waited) = timed(&limiter, &route).await;
     assert!(
-        waited >= Duration::from_secs(60) && waited < Duration::from_secs(61),
+        waited >= Duration::from_mins(1) && waited < Duration::from_secs(61),
         "{waited:?}"
     );
+}
+
+#[test]
+fn acquire_futures_are_send() {
+    fn send<T: Send>(_: &T) {}
+    let limiter = BucketLimiter::new(BucketConfig::discord());
+    let route = RouteKey::new("GET /x", None);
+    send(&limiter.acquire(&route));
+    let window = core_ratelimit::WindowLimiter::new(common::nz(1), Duration::from_secs(1));
+    send(&window.acquire());
+    let sends = core_ratelimit::SendQueue::new(common::nz(2), Duration::from_secs(1), 1);
+    send(&sends.acquire(core_ratelimit::Priority::High));
+    let identify = core_ratelimit::IdentifyQueue::new(common::nz(1), Duration::from_secs(5));
+    send(&identify.acquire(0));
 }
 
 #[test]
@@ -607,4 +621,68 @@ fn bucket_types_are_send_sync() {
     check::<RouteKey>();
     let config = BucketConfig::helix();
     assert_eq!(config.bucketing, Bucketing::Single);
+}
+
+/// Random quotas, windows, latencies (some longer than the window) and requests that fail
+/// before reaching the server (their tickets are dropped): never a 429, never a hang.
+#[test]
+fn random_quotas_latencies_and_failures_never_429() {
+    for seed in 0..40_u64 {
+        let mut rng = Rng::new(seed ^ 0x5eed);
+        let limit = rng.range(1, 10) as u32;
+        let window = Duration::from_millis(rng.range(300, 5_000));
+        let callers = rng.range(5, 60) as usize;
+        let max_latency = rng.range(1, 400);
+        let style = if rng.range(0, 1) == 0 {
+            Style::Discord
+        } else {
+            Style::Helix
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let server = ServerModel::new(limit, window, style);
+            let config = match style {
+                Style::Discord => BucketConfig::discord(),
+                Style::Helix => BucketConfig::helix(),
+            };
+            let limiter = BucketLimiter::new(config);
+            let route = RouteKey::new("POST /channels/{channel_id}/messages", Some("1"));
+            let tasks: Vec<_> = (0..callers)
+                .map(|_| {
+                    let limiter = limiter.clone();
+                    let server = Arc::clone(&server);
+                    let route = route.clone();
+                    let arrive = Duration::from_millis(rng.range(0, 3_000));
+                    let up = Duration::from_millis(rng.range(1, max_latency));
+                    let down = Duration::from_millis(rng.range(1, max_latency));
+                    let fails = rng.range(0, 9) == 0;
+                    tokio::spawn(async move {
+                        sleep(arrive).await;
+                        if fails {
+                            let ticket = limiter.acquire(&route).await;
+                            sleep(up).await;
+                            drop(ticket); // connect error: never reached the server
+                            return 0;
+                        }
+                        call(&limiter, &server, &route, up, down).await
+                    })
+                })
+                .collect();
+            let start = Instant::now();
+            let deadline = window * (callers as u32 + 2) + Duration::from_secs(10);
+            for task in tasks {
+                let status = tokio::time::timeout(deadline, task).await;
+                let status = status
+                    .unwrap_or_else(|_| panic!("seed {seed}: hang"))
+                    .unwrap();
+                assert!(status == 0 || status == 200, "seed {seed}: status {status}");
+            }
+            assert_eq!(server.rejected.load(Ordering::SeqCst), 0, "seed {seed}");
+            assert!(start.elapsed() < deadline);
+        });
+    }
 }

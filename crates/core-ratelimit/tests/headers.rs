@@ -89,7 +89,7 @@ fn helix_headers_derive_reset_after_from_the_epoch() {
     assert_eq!(parsed.limit, Some(800));
     assert_eq!(parsed.remaining, Some(799));
     assert_eq!(parsed.reset_at_epoch, Some(1_700_000_060.0));
-    assert_eq!(parsed.reset_after, Some(Duration::from_secs(60)));
+    assert_eq!(parsed.reset_after, Some(Duration::from_mins(1)));
     assert!(parsed.has_window());
 
     // A reset already in the past means the window has reset: zero, not an error.
@@ -142,7 +142,7 @@ fn no_rate_limit_headers_is_empty_not_an_error() {
 fn retry_after_as_an_http_date() {
     let parsed = parse(&[("Retry-After", "Tue, 14 Nov 2023 22:14:20 GMT")]).unwrap();
     // 1_700_000_060 is 2023-11-14T22:14:20Z; now is 1_700_000_000.
-    assert_eq!(parsed.retry_after, Some(Duration::from_secs(60)));
+    assert_eq!(parsed.retry_after, Some(Duration::from_mins(1)));
     let past = parse(&[("Retry-After", "Mon, 13 Nov 2023 22:14:20 GMT")]).unwrap();
     assert_eq!(past.retry_after, Some(Duration::ZERO));
 }

@@ -96,7 +96,7 @@ async fn heartbeats_beyond_the_reservation_wait_only_for_the_window() {
 
 #[tokio::test(start_paused = true)]
 async fn normal_sends_use_only_the_unreserved_share() {
-    let queue = SendQueue::new(nz(120), Duration::from_secs(60), 5);
+    let queue = SendQueue::new(nz(120), Duration::from_mins(1), 5);
     for _ in 0..115 {
         queue.try_acquire(Priority::Normal).unwrap();
     }

@@ -181,8 +181,8 @@ async fn a_cancelled_acquire_takes_nothing() {
 #[test]
 fn limiters_are_send_sync_and_clone() {
     fn check<T: Send + Sync + Clone + std::fmt::Debug>() {}
-    check::<WindowLimiter>();
     fn backend<T: WindowBackend>() {}
+    check::<WindowLimiter>();
     backend::<SlidingLog>();
     backend::<GcraWindow>();
 }

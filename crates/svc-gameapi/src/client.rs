@@ -87,8 +87,15 @@ impl Client {
     }
 
     /// Cached responses right now (0 without a cache).
-    pub fn cached_responses(&self) -> u64 {
-        self.inner.cache.as_ref().map_or(0, TtlCache::entry_count)
+    pub async fn cached_responses(&self) -> u64 {
+        match &self.inner.cache {
+            Some(cache) => {
+                // moka counts lazily; settle its bookkeeping first.
+                cache.run_pending_tasks().await;
+                cache.entry_count()
+            }
+            None => 0,
+        }
     }
 
     /// Runs the key manager again (new IP, revoked keys) and swaps in the keys it returns.

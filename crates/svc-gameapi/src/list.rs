@@ -2,6 +2,7 @@
 //! one page or streamed item by item across pages.
 
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -56,8 +57,8 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         Self { client: client.clone(), path, query: Vec::new(), limit: None, after: None, before: None, _item: PhantomData }
     }
 
-    pub(crate) fn param(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.query.push((name, value.to_string()));
+    pub(crate) fn param(mut self, name: &'static str, value: String) -> Self {
+        self.query.push((name, value));
         self
     }
 
@@ -152,7 +153,7 @@ pub(crate) fn encode_query(value: &str) -> String {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
     }
     out

@@ -1,6 +1,6 @@
 //! Player, clan and war tags: normalising what users type, and encoding tags for URLs.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::{Deserialize, Serialize};
 
@@ -57,7 +57,7 @@ impl Tag {
             if byte.is_ascii_alphanumeric() {
                 out.push(char::from(byte));
             } else {
-                out.push_str(&format!("%{byte:02X}"));
+                let _ = write!(out, "%{byte:02X}");
             }
         }
         out

@@ -86,6 +86,7 @@ mod tests {
         // 30 per second: the 31st request waits a whole second after the first.
         assert!(times[30] >= Duration::from_secs(1), "{:?}", times[30]);
         assert!(times[60] >= Duration::from_secs(2));
-        assert!(times[60] < Duration::from_millis(2010));
+        // tokio timers have millisecond resolution, so each 33.3 ms gap becomes 34 ms.
+        assert!(times[60] <= Duration::from_millis(2060), "{:?}", times[60]);
     }
 }

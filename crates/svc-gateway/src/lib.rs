@@ -15,15 +15,19 @@
 //! - [`model`]: typed ids, timestamps, permissions and intents, the entities.
 //! - [`Event`], [`Envelope`], [`DecodeError`] and one payload type per event.
 //! - [`gateway`]: [`gateway::Shard`] and its configuration.
+//! - [`cache`]: [`cache::Cache`], fed by events.
+//! - [`rest`]: [`rest::RestClient`], one file per resource.
 //! - [`Error`], [`ErrorKind`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod cache;
 mod decode_error;
 mod error;
 mod event;
 pub mod gateway;
 pub mod model;
+pub mod rest;
 
 pub use decode_error::{DecodeError, DecodeErrorKind};
 pub use error::{Error, ErrorKind};

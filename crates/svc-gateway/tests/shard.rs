@@ -122,7 +122,7 @@ async fn zombied_connection_is_detected_and_resumed() {
     assert_eq!(sandbox.control.resumes(), 1);
     let logged = sandbox.control.gateway_log();
     let heartbeats: Vec<_> = logged.iter().filter(|p| p["op"] == 1).collect();
-    assert!(heartbeats.len() >= 2, "beats went unanswered before the resume");
+    assert!(!heartbeats.is_empty(), "a beat went unanswered before the resume");
     assert!(heartbeats.iter().any(|p| p["d"].as_u64().is_some()), "heartbeats carry the last sequence");
 }
 

@@ -38,7 +38,7 @@ pub use client::{ChatClient, ChatConfig, ChatConfigBuilder, ChatEvent, Credentia
 pub use error::{Error, ErrorKind, ParseError, ParseErrorKind};
 pub use irc::{IrcMessage, Params, Prefix, TagValue, Tags, TagsIter};
 pub use message::{
-    Badge, Badges, Cap, ClearChat, ClearMsg, Emote, Emotes, EndOfNames, GlobalUserState, Join, Names, Notice,
-    Numeric, Part, Ping, Pong, Privmsg, ReplyParent, RoomState, ServerMessage, UserNotice, UserNoticeEvent,
-    UserState, Whisper, emote_text,
+    Badge, Badges, Cap, ClearChat, ClearMsg, Emote, Emotes, EndOfNames, GlobalUserState, Join,
+    Names, Notice, Numeric, Part, Ping, Pong, Privmsg, ReplyParent, RoomState, ServerMessage,
+    UserNotice, UserNoticeEvent, UserState, Whisper, emote_text,
 };

@@ -19,14 +19,19 @@ async fn sandbox() -> (Server, ChatControl, Twitch) {
 }
 
 fn config(server: &Server) -> svc_ircchat::ChatConfigBuilder {
-    ChatConfig::builder().websocket(server.ws_url("/")).oauth("bot", format!("oauth:{TOKEN}"))
+    ChatConfig::builder()
+        .websocket(server.ws_url("/"))
+        .oauth("bot", format!("oauth:{TOKEN}"))
 }
 
 /// Polls `done` on virtual time until it holds, failing after `limit`.
 async fn eventually(limit: Duration, mut done: impl FnMut() -> bool) {
     let start = tokio::time::Instant::now();
     while !done() {
-        assert!(start.elapsed() < limit, "condition not reached within {limit:?}");
+        assert!(
+            start.elapsed() < limit,
+            "condition not reached within {limit:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -34,11 +39,16 @@ async fn eventually(limit: Duration, mut done: impl FnMut() -> bool) {
 #[tokio::test(start_paused = true)]
 async fn joins_200_channels_without_tripping_the_join_limit() {
     let (server, control, _twitch) = sandbox().await;
-    let client = ChatClient::connect(config(&server).build().unwrap()).await.unwrap();
+    let client = ChatClient::connect(config(&server).build().unwrap())
+        .await
+        .unwrap();
     for n in 0..200 {
         client.join(&format!("#Channel{n}")).unwrap();
     }
-    eventually(Duration::from_secs(300), || control.channels_of("bot").len() == 200).await;
+    eventually(Duration::from_secs(300), || {
+        control.channels_of("bot").len() == 200
+    })
+    .await;
     assert_eq!(control.joins_dropped(), 0);
     assert_eq!(client.channels().len(), 200);
     client.close().await;
@@ -48,8 +58,18 @@ async fn joins_200_channels_without_tripping_the_join_limit() {
 async fn a_burst_of_500_sends_lands_without_a_rate_limit_notice() {
     let (server, control, _twitch) = sandbox().await;
     control.set_badges("bot", "modded", "moderator/1");
-    let client = ChatClient::connect(config(&server).channels(["modded", "plain"]).build().unwrap()).await.unwrap();
-    eventually(Duration::from_secs(30), || control.channels_of("bot").len() == 2).await;
+    let client = ChatClient::connect(
+        config(&server)
+            .channels(["modded", "plain"])
+            .build()
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    eventually(Duration::from_secs(30), || {
+        control.channels_of("bot").len() == 2
+    })
+    .await;
     // The USERSTATE on JOIN tells the client it moderates `modded`.
     tokio::time::sleep(Duration::from_millis(200)).await;
     for n in 0..400 {
@@ -57,17 +77,31 @@ async fn a_burst_of_500_sends_lands_without_a_rate_limit_notice() {
     }
     for n in 0..100 {
         // Repeats on purpose: the duplicate rule must be handled too.
-        client.say("plain", &format!("plain message {}", n % 3)).unwrap();
+        client
+            .say("plain", &format!("plain message {}", n % 3))
+            .unwrap();
     }
     eventually(Duration::from_secs(3600), || control.sent().len() == 500).await;
     assert_eq!(
-        (control.privmsgs_dropped(), control.duplicates_dropped(), control.rate_limit_notices()),
+        (
+            control.privmsgs_dropped(),
+            control.duplicates_dropped(),
+            control.rate_limit_notices()
+        ),
         (0, 0, 0),
         "no NOTICE for rate limits or duplicates"
     );
     let sent = control.sent();
     assert_eq!(sent.iter().filter(|m| m.channel == "modded").count(), 400);
-    assert!(sent.iter().filter(|m| m.channel == "modded").map(|m| &m.text).eq((0..400).map(|n| format!("mod message {n}")).collect::<Vec<_>>().iter()));
+    assert!(
+        sent.iter()
+            .filter(|m| m.channel == "modded")
+            .map(|m| &m.text)
+            .eq((0..400)
+                .map(|n| format!("mod message {n}"))
+                .collect::<Vec<_>>()
+                .iter())
+    );
     client.close().await;
 }
 
@@ -76,8 +110,13 @@ async fn forced_disconnects_rejoin_every_channel_and_lose_nothing() {
     let (server, control, _twitch) = sandbox().await;
     control.set_badges("bot", "c0", "moderator/1");
     let channels: BTreeSet<String> = (0..10).map(|n| format!("c{n}")).collect();
-    let client = ChatClient::connect(config(&server).channels(&channels).build().unwrap()).await.unwrap();
-    eventually(Duration::from_secs(60), || control.channels_of("bot") == channels).await;
+    let client = ChatClient::connect(config(&server).channels(&channels).build().unwrap())
+        .await
+        .unwrap();
+    eventually(Duration::from_secs(60), || {
+        control.channels_of("bot") == channels
+    })
+    .await;
     let mut expected = BTreeSet::new();
     for round in 0..100 {
         for k in 0..3 {
@@ -95,8 +134,14 @@ async fn forced_disconnects_rejoin_every_channel_and_lose_nothing() {
         expected.is_subset(&sent)
     })
     .await;
-    eventually(Duration::from_secs(600), || control.channels_of("bot") == channels).await;
-    assert!(control.accepted() >= 101, "every forced disconnect led to a reconnect");
+    eventually(Duration::from_secs(600), || {
+        control.channels_of("bot") == channels
+    })
+    .await;
+    assert!(
+        control.accepted() >= 101,
+        "every forced disconnect led to a reconnect"
+    );
     assert_eq!(control.joins_dropped() + control.auths_dropped(), 0);
     client.close().await;
 }
@@ -104,13 +149,21 @@ async fn forced_disconnects_rejoin_every_channel_and_lose_nothing() {
 #[tokio::test(start_paused = true)]
 async fn reconnect_request_and_server_ping_are_handled() {
     let (server, control, _twitch) = sandbox().await;
-    let client = ChatClient::connect(config(&server).channels(["dallas"]).build().unwrap()).await.unwrap();
+    let client = ChatClient::connect(config(&server).channels(["dallas"]).build().unwrap())
+        .await
+        .unwrap();
     eventually(Duration::from_secs(10), || control.members("dallas") == 1).await;
-    let ready = client.events().wait_for(|e: &ChatEvent| matches!(e, ChatEvent::Ready { .. }), Duration::from_secs(30));
+    let ready = client.events().wait_for(
+        |e: &ChatEvent| matches!(e, ChatEvent::Ready { .. }),
+        Duration::from_secs(30),
+    );
     control.ping();
     control.request_reconnect();
     ready.await.unwrap();
-    eventually(Duration::from_secs(30), || control.members("dallas") == 1 && control.accepted() == 2).await;
+    eventually(Duration::from_secs(30), || {
+        control.members("dallas") == 1 && control.accepted() == 2
+    })
+    .await;
     client.close().await;
 }
 
@@ -126,13 +179,22 @@ async fn echo_over_plain_tcp_with_reply() {
         .unwrap();
     let client = ChatClient::connect(config).await.unwrap();
     eventually(Duration::from_secs(10), || control.members("dallas") == 1).await;
-    let incoming = client.events().wait_for(|m: &Privmsg<'static>| m.text == "!echo hi", Duration::from_secs(10));
+    let incoming = client.events().wait_for(
+        |m: &Privmsg<'static>| m.text == "!echo hi",
+        Duration::from_secs(10),
+    );
     control.say("dallas", "ronni", "!echo hi");
     let message = incoming.await.unwrap();
     assert_eq!(message.sender_login, "ronni");
     assert!(!message.message_id.is_empty());
     client.reply(&message, "hi").unwrap();
-    eventually(Duration::from_secs(10), || control.sent().iter().any(|m| m.text == "hi" && m.channel == "dallas")).await;
+    eventually(Duration::from_secs(10), || {
+        control
+            .sent()
+            .iter()
+            .any(|m| m.text == "hi" && m.channel == "dallas")
+    })
+    .await;
     client.close().await;
 }
 
@@ -140,22 +202,40 @@ async fn echo_over_plain_tcp_with_reply() {
 async fn anonymous_reads_and_bad_tokens_are_refused() {
     let (server, control, _twitch) = sandbox().await;
     let anonymous = ChatClient::connect(
-        ChatConfig::builder().websocket(server.ws_url("/")).anonymous().channels(["dallas"]).build().unwrap(),
+        ChatConfig::builder()
+            .websocket(server.ws_url("/"))
+            .anonymous()
+            .channels(["dallas"])
+            .build()
+            .unwrap(),
     )
     .await
     .unwrap();
     eventually(Duration::from_secs(10), || control.members("dallas") == 1).await;
-    let seen = anonymous.events().wait_for(|m: &ServerMessage<'static>| matches!(m, ServerMessage::Privmsg(_)), Duration::from_secs(10));
+    let seen = anonymous.events().wait_for(
+        |m: &ServerMessage<'static>| matches!(m, ServerMessage::Privmsg(_)),
+        Duration::from_secs(10),
+    );
     control.say("dallas", "elle", "hello lurkers");
     assert!(matches!(seen.await.unwrap(), ServerMessage::Privmsg(p) if p.text == "hello lurkers"));
-    assert_eq!(anonymous.say("dallas", "x").unwrap_err().kind(), &ErrorKind::BadMessage("anonymous logins cannot send".into()));
+    assert_eq!(
+        anonymous.say("dallas", "x").unwrap_err().kind(),
+        &ErrorKind::BadMessage("anonymous logins cannot send".into())
+    );
     anonymous.close().await;
 
     let refused = ChatClient::connect(
-        ChatConfig::builder().websocket(server.ws_url("/")).oauth("bot", "wrong").build().unwrap(),
+        ChatConfig::builder()
+            .websocket(server.ws_url("/"))
+            .oauth("bot", "wrong")
+            .build()
+            .unwrap(),
     )
     .await
     .unwrap_err();
-    assert!(matches!(refused.kind(), ErrorKind::LoginRefused(_)), "{refused:?}");
+    assert!(
+        matches!(refused.kind(), ErrorKind::LoginRefused(_)),
+        "{refused:?}"
+    );
     assert!(!format!("{refused:?}").contains("wrong"));
 }

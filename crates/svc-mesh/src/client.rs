@@ -13,7 +13,7 @@ use transport_ws::{Priority, WsClient, WsConfig};
 use crate::config::MeshConfig;
 use crate::driver::Driver;
 use crate::error::{Error, ErrorKind};
-use crate::event::{Message, MeshEvent, QueuedMessage};
+use crate::event::{MeshEvent, Message, QueuedMessage};
 use crate::metadata::{Metadata, MetadataValue};
 use crate::nonce::ReplyAddress;
 use crate::packet::{self, OpCode};
@@ -96,10 +96,14 @@ impl MeshClient {
         if let Some(password) = config.dsn.password() {
             http = http.default_secret_header("authorization", password);
         }
-        let http = http.build().map_err(|e| Error::with_source(ErrorKind::Http, e))?;
+        let http = http
+            .build()
+            .map_err(|e| Error::with_source(ErrorKind::Http, e))?;
         let (ws, events) = WsClient::start(ws_config).into_parts();
-        let mut session = Session::default();
-        session.metadata = config.metadata.clone();
+        let session = Session {
+            metadata: config.metadata.clone(),
+            ..Session::default()
+        };
         let connect_timeout = config.connect_timeout;
         let inner = Arc::new(Inner {
             config,
@@ -124,7 +128,9 @@ impl MeshClient {
             Ok(Err(_)) => Err(Error::new(ErrorKind::Closed)),
             Err(_) => {
                 client.close();
-                Err(Error::new(ErrorKind::Timeout { after: connect_timeout }))
+                Err(Error::new(ErrorKind::Timeout {
+                    after: connect_timeout,
+                }))
             }
         }
     }
@@ -187,29 +193,55 @@ impl MeshClient {
         if !ready || metadata.is_empty() {
             return Ok(());
         }
-        self.write(OpCode::Dispatch, Some("UPDATE_METADATA"), &metadata.to_wire()).await
+        self.write(
+            OpCode::Dispatch,
+            Some("UPDATE_METADATA"),
+            &metadata.to_wire(),
+        )
+        .await
     }
 
     /// Sets one metadata key (see [`update_metadata`](Self::update_metadata)).
-    pub async fn set_metadata(&self, key: &str, value: impl Into<MetadataValue>) -> Result<(), Error> {
+    pub async fn set_metadata(
+        &self,
+        key: &str,
+        value: impl Into<MetadataValue>,
+    ) -> Result<(), Error> {
         let metadata = Metadata::new().with(key, value)?;
         self.update_metadata(&metadata).await
     }
 
     /// Sends `payload` to **one** client matching `target`.
-    pub async fn send(&self, target: &Query, payload: impl Serialize, nonce: Option<&str>) -> Result<(), Error> {
-        self.route("SEND", "send", target, &to_value(payload)?, nonce).await
+    pub async fn send(
+        &self,
+        target: &Query,
+        payload: impl Serialize,
+        nonce: Option<&str>,
+    ) -> Result<(), Error> {
+        self.route("SEND", "send", target, &to_value(payload)?, nonce)
+            .await
     }
 
     /// Sends `payload` to **every** client matching `target`.
-    pub async fn broadcast(&self, target: &Query, payload: impl Serialize, nonce: Option<&str>) -> Result<(), Error> {
-        self.route("BROADCAST", "broadcast", target, &to_value(payload)?, nonce).await
+    pub async fn broadcast(
+        &self,
+        target: &Query,
+        payload: impl Serialize,
+        nonce: Option<&str>,
+    ) -> Result<(), Error> {
+        self.route("BROADCAST", "broadcast", target, &to_value(payload)?, nonce)
+            .await
     }
 
     /// Sends `payload` to one client matching `target` and waits for its
     /// [`reply`](Self::reply), matched by nonce. Fails with [`ErrorKind::Timeout`], or
     /// [`ErrorKind::Invalid`] when the server cannot route the request.
-    pub async fn request(&self, target: &Query, payload: impl Serialize, timeout: Duration) -> Result<Value, Error> {
+    pub async fn request(
+        &self,
+        target: &Query,
+        payload: impl Serialize,
+        timeout: Duration,
+    ) -> Result<Value, Error> {
         let payload = to_value(payload)?;
         let nonce = ReplyAddress {
             application: self.application_id().to_owned(),
@@ -218,7 +250,10 @@ impl MeshClient {
         }
         .encode();
         let reply = self.inner.pending.wait_reply(nonce.clone());
-        if let Err(error) = self.route("SEND", "request", target, &payload, Some(&nonce)).await {
+        if let Err(error) = self
+            .route("SEND", "request", target, &payload, Some(&nonce))
+            .await
+        {
             self.inner.pending.forget_reply(&nonce);
             return Err(error);
         }
@@ -233,7 +268,11 @@ impl MeshClient {
     }
 
     /// [`request`](Self::request) with the configured request timeout.
-    pub async fn request_default(&self, target: &Query, payload: impl Serialize) -> Result<Value, Error> {
+    pub async fn request_default(
+        &self,
+        target: &Query,
+        payload: impl Serialize,
+    ) -> Result<Value, Error> {
         let timeout = self.inner.config.request_timeout;
         self.request(target, payload, timeout).await
     }
@@ -241,16 +280,28 @@ impl MeshClient {
     /// Answers a message sent with [`request`](Self::request): routed back to the requester
     /// with the same nonce. Fails with [`ErrorKind::Payload`] when the message expects no reply.
     pub async fn reply(&self, to: &Message, payload: impl Serialize) -> Result<(), Error> {
-        let Some((nonce, address)) = to.nonce.as_deref().and_then(|n| ReplyAddress::parse(n).map(|a| (n, a))) else {
-            return Err(Error::new(ErrorKind::Payload { reason: "the message carries no reply address".into() }));
+        let Some((nonce, address)) = to
+            .nonce
+            .as_deref()
+            .and_then(|n| ReplyAddress::parse(n).map(|a| (n, a)))
+        else {
+            return Err(Error::new(ErrorKind::Payload {
+                reason: "the message carries no reply address".into(),
+            }));
         };
         let target = Query::client(address.application, address.client_id);
-        self.route("SEND", "reply", &target, &to_value(payload)?, Some(nonce)).await
+        self.route("SEND", "reply", &target, &to_value(payload)?, Some(nonce))
+            .await
     }
 
     /// Pushes `payload` into `queue` for one client matching `target`, and waits until the
     /// server confirms it is queued (`QUEUE_CONFIRM`).
-    pub async fn queue_push(&self, queue: &str, target: &Query, payload: impl Serialize) -> Result<(), Error> {
+    pub async fn queue_push(
+        &self,
+        queue: &str,
+        target: &Query,
+        payload: impl Serialize,
+    ) -> Result<(), Error> {
         self.check_can_route("queue push")?;
         let d = json!({ "queue": queue, "target": target, "nonce": Value::Null, "payload": to_value(payload)? });
         let confirmed = self.inner.pending.wait_confirm(queue);
@@ -267,22 +318,44 @@ impl MeshClient {
     /// [`MeshEvent::Queued`]).
     pub async fn queue_request(&self, queue: &str) -> Result<(), Error> {
         self.check_can_route("queue request")?;
-        self.write(OpCode::Dispatch, Some("QUEUE_REQUEST"), &json!({ "queue": queue })).await
+        self.write(
+            OpCode::Dispatch,
+            Some("QUEUE_REQUEST"),
+            &json!({ "queue": queue }),
+        )
+        .await
     }
 
     /// Withdraws a [`queue_request`](Self::queue_request).
     pub async fn queue_request_cancel(&self, queue: &str) -> Result<(), Error> {
         self.check_can_route("queue request cancel")?;
-        self.write(OpCode::Dispatch, Some("QUEUE_REQUEST_CANCEL"), &json!({ "queue": queue })).await
+        self.write(
+            OpCode::Dispatch,
+            Some("QUEUE_REQUEST_CANCEL"),
+            &json!({ "queue": queue }),
+        )
+        .await
     }
 
     /// Acknowledges a queued message so it is not redelivered.
     pub async fn queue_ack(&self, message: &QueuedMessage) -> Result<(), Error> {
         self.check_can_route("queue ack")?;
-        self.write(OpCode::Dispatch, Some("QUEUE_ACK"), &json!({ "queue": message.queue, "id": message.id })).await
+        self.write(
+            OpCode::Dispatch,
+            Some("QUEUE_ACK"),
+            &json!({ "queue": message.queue, "id": message.id }),
+        )
+        .await
     }
 
-    async fn route(&self, t: &str, action: &'static str, target: &Query, payload: &Value, nonce: Option<&str>) -> Result<(), Error> {
+    async fn route(
+        &self,
+        t: &str,
+        action: &'static str,
+        target: &Query,
+        payload: &Value,
+        nonce: Option<&str>,
+    ) -> Result<(), Error> {
         self.check_can_route(action)?;
         let d = json!({ "target": target, "nonce": nonce, "payload": payload });
         self.write(OpCode::Dispatch, Some(t), &d).await
@@ -290,7 +363,10 @@ impl MeshClient {
 
     fn check_can_route(&self, action: &'static str) -> Result<(), Error> {
         if self.is_restricted() {
-            tracing::warn!(action, "restricted singyeong clients may only update metadata");
+            tracing::warn!(
+                action,
+                "restricted singyeong clients may only update metadata"
+            );
             return Err(Error::new(ErrorKind::Restricted { action }));
         }
         Ok(())
@@ -304,14 +380,18 @@ impl MeshClient {
             return Err(Error::new(ErrorKind::NotConnected));
         }
         let text = packet::encode(op, t, d);
-        self.inner.ws.send_text(text, Priority::Normal).await.map_err(|e| {
-            let kind = match e.kind() {
-                transport_ws::ErrorKind::NotConnected => ErrorKind::NotConnected,
-                transport_ws::ErrorKind::Stopped => ErrorKind::Closed,
-                _ => ErrorKind::Transport,
-            };
-            Error::with_source(kind, e)
-        })
+        self.inner
+            .ws
+            .send_text(text, Priority::Normal)
+            .await
+            .map_err(|e| {
+                let kind = match e.kind() {
+                    transport_ws::ErrorKind::NotConnected => ErrorKind::NotConnected,
+                    transport_ws::ErrorKind::Stopped => ErrorKind::Closed,
+                    _ => ErrorKind::Transport,
+                };
+                Error::with_source(kind, e)
+            })
     }
 
     pub(crate) fn inner(&self) -> &Inner {
@@ -320,6 +400,12 @@ impl MeshClient {
 }
 
 fn to_value(payload: impl Serialize) -> Result<Value, Error> {
-    serde_json::to_value(payload)
-        .map_err(|e| Error::with_source(ErrorKind::Payload { reason: "payload is not JSON-serialisable".into() }, e))
+    serde_json::to_value(payload).map_err(|e| {
+        Error::with_source(
+            ErrorKind::Payload {
+                reason: "payload is not JSON-serialisable".into(),
+            },
+            e,
+        )
+    })
 }

@@ -25,7 +25,10 @@ pub struct MeshConfig {
 impl MeshConfig {
     /// Starts a configuration from a DSN (`singyeong://app:password@host:port`).
     pub fn builder(dsn: &str) -> MeshConfigBuilder {
-        MeshConfigBuilder { dsn: dsn.to_owned(), config: None }
+        MeshConfigBuilder {
+            dsn: dsn.to_owned(),
+            config: None,
+        }
     }
 
     /// The DSN.
@@ -83,7 +86,9 @@ impl MeshConfigBuilder {
             ip: None,
             receive_client_updates: false,
             metadata: Metadata::new(),
-            reconnect: ReconnectPolicy::new().initial_delay(Duration::from_millis(500)).max_delay(Duration::from_secs(30)),
+            reconnect: ReconnectPolicy::new()
+                .initial_delay(Duration::from_millis(500))
+                .max_delay(Duration::from_secs(30)),
             connect_timeout: Duration::from_secs(15),
             request_timeout: Duration::from_secs(10),
         })
@@ -142,7 +147,10 @@ impl MeshConfigBuilder {
     pub fn build(mut self) -> Result<MeshConfig, Error> {
         self.options();
         let dsn = Dsn::parse(&self.dsn)?;
-        let options = self.config.take().unwrap_or_else(|| unreachable!("options were just created"));
+        let options = self
+            .config
+            .take()
+            .unwrap_or_else(|| unreachable!("options were just created"));
         let client_id = options.client_id.unwrap_or_else(random_client_id);
         check_id("client_id", &client_id)?;
         check_id("application_id", dsn.application_id())?;
@@ -184,11 +192,24 @@ mod tests {
 
     #[test]
     fn ids_are_checked_and_generated() {
-        let config = MeshConfig::builder("singyeong://app@localhost").build().unwrap();
+        let config = MeshConfig::builder("singyeong://app@localhost")
+            .build()
+            .unwrap();
         assert_eq!(config.client_id().len(), 32);
-        let other = MeshConfig::builder("singyeong://app@localhost").build().unwrap();
+        let other = MeshConfig::builder("singyeong://app@localhost")
+            .build()
+            .unwrap();
         assert_ne!(config.client_id(), other.client_id());
-        let error = MeshConfig::builder("singyeong://app@localhost").client_id("has space").build().unwrap_err();
-        assert_eq!(error.kind(), &ErrorKind::InvalidId { field: "client_id", reason: "must not contain whitespace" });
+        let error = MeshConfig::builder("singyeong://app@localhost")
+            .client_id("has space")
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.kind(),
+            &ErrorKind::InvalidId {
+                field: "client_id",
+                reason: "must not contain whitespace"
+            }
+        );
     }
 }

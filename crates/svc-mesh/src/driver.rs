@@ -12,7 +12,7 @@ use transport_ws::{Events, Priority, WsEvent, WsMessage};
 
 use crate::client::Inner;
 use crate::error::{Error, ErrorKind};
-use crate::event::{Delivery, Message, MeshEvent, QueuedMessage};
+use crate::event::{Delivery, MeshEvent, Message, QueuedMessage};
 use crate::heartbeat::{Beat, Heartbeat};
 use crate::packet::{self, Inbound, OpCode};
 
@@ -20,12 +20,16 @@ use crate::packet::{self, Inbound, OpCode};
 /// server sees an abnormal end.
 const RECONNECT_CLOSE_CODE: u16 = 4000;
 
+/// How long to wait for the server to close after GOODBYE before closing ourselves.
+const GOODBYE_GRACE: Duration = Duration::from_secs(5);
+
 pub(crate) struct Driver {
     inner: Weak<Inner>,
     ws: transport_ws::Sender,
     events: Events,
     ready: Option<oneshot::Sender<Result<(), Error>>>,
     heartbeat: Heartbeat,
+    goodbye_deadline: Option<Instant>,
 }
 
 impl Driver {
@@ -35,7 +39,14 @@ impl Driver {
         events: Events,
         ready: oneshot::Sender<Result<(), Error>>,
     ) -> Self {
-        Self { inner, ws, events, ready: Some(ready), heartbeat: Heartbeat::default() }
+        Self {
+            inner,
+            ws,
+            events,
+            ready: Some(ready),
+            heartbeat: Heartbeat::default(),
+            goodbye_deadline: None,
+        }
     }
 
     pub(crate) async fn run(mut self) {
@@ -45,6 +56,11 @@ impl Driver {
                 event = self.events.recv() => event,
                 () = sleep_until(due) => {
                     self.beat().await;
+                    continue;
+                }
+                () = sleep_until(self.goodbye_deadline) => {
+                    self.goodbye_deadline = None;
+                    let _ = self.ws.reconnect(RECONNECT_CLOSE_CODE);
                     continue;
                 }
             };
@@ -88,19 +104,26 @@ impl Driver {
 
     async fn handle(&mut self, inner: &Inner, event: WsEvent) {
         match event {
-            WsEvent::Connected { .. } => tracing::debug!("singyeong socket connected; waiting for HELLO"),
+            WsEvent::Connected { .. } => {
+                tracing::debug!("singyeong socket connected; waiting for HELLO")
+            }
             WsEvent::Message(WsMessage::Text(text)) => match Inbound::decode(text) {
                 Ok(packet) => self.packet(inner, packet).await,
                 Err(error) => tracing::warn!(%error, "ignoring undecodable singyeong packet"),
             },
-            WsEvent::Message(WsMessage::Binary(_)) => tracing::warn!("ignoring binary frame: only json encoding is used"),
+            WsEvent::Message(WsMessage::Binary(_)) => {
+                tracing::warn!("ignoring binary frame: only json encoding is used")
+            }
             WsEvent::Closed { code, .. } => {
                 self.heartbeat.stop();
+                self.goodbye_deadline = None;
                 inner.session().ready = false;
                 inner.hub.publish(MeshEvent::Disconnected { code });
             }
             WsEvent::Reconnecting { attempt, delay } => {
-                inner.hub.publish(MeshEvent::Reconnecting { attempt, delay });
+                inner
+                    .hub
+                    .publish(MeshEvent::Reconnecting { attempt, delay });
             }
             WsEvent::Error(error) => tracing::debug!(%error, "singyeong transport error"),
             _ => {}
@@ -114,8 +137,13 @@ impl Driver {
         };
         match op {
             OpCode::Hello => {
-                let interval = packet.d.get("heartbeat_interval").and_then(Value::as_u64).unwrap_or(45_000);
-                self.heartbeat.start(Duration::from_millis(interval), Instant::now());
+                let interval = packet
+                    .d
+                    .get("heartbeat_interval")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(45_000);
+                self.heartbeat
+                    .start(Duration::from_millis(interval), Instant::now());
                 let identify = identify_payload(inner);
                 let text = packet::encode(OpCode::Identify, None, &identify);
                 if let Err(error) = self.ws.send_text(text, Priority::High).await {
@@ -123,14 +151,21 @@ impl Driver {
                 }
             }
             OpCode::Ready => {
-                let restricted = packet.d.get("restricted").and_then(Value::as_bool).unwrap_or(false);
+                let restricted = packet
+                    .d
+                    .get("restricted")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
                 {
                     let mut session = inner.session();
                     session.ready = true;
                     session.restricted = restricted;
                 }
                 tracing::info!(client_id = %inner.config.client_id, restricted, "singyeong ready");
-                inner.hub.publish(MeshEvent::Ready { client_id: inner.config.client_id.clone(), restricted });
+                inner.hub.publish(MeshEvent::Ready {
+                    client_id: inner.config.client_id.clone(),
+                    restricted,
+                });
                 if let Some(ready) = self.ready.take() {
                     let _ = ready.send(Ok(()));
                 }
@@ -139,7 +174,9 @@ impl Driver {
             OpCode::Error => {
                 let error = error_text(&packet.d);
                 tracing::warn!(%error, "singyeong server error");
-                inner.hub.publish(MeshEvent::ServerError { error: error.clone() });
+                inner.hub.publish(MeshEvent::ServerError {
+                    error: error.clone(),
+                });
                 if let Some(ready) = self.ready.take() {
                     // Refused at identify: retrying cannot help.
                     let _ = ready.send(Err(Error::new(ErrorKind::Server { error })));
@@ -154,15 +191,24 @@ impl Driver {
                 }
             }
             OpCode::Goodbye => {
-                let reason = packet.d.get("reason").and_then(Value::as_str).map(str::to_owned);
+                let reason = packet
+                    .d
+                    .get("reason")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
                 tracing::info!(?reason, "singyeong GOODBYE; reconnecting");
                 self.heartbeat.stop();
                 inner.session().ready = false;
                 inner.hub.publish(MeshEvent::Goodbye { reason });
-                let _ = self.ws.reconnect(RECONNECT_CLOSE_CODE);
+                // The server closes right after GOODBYE; the transport then reconnects with
+                // the policy's backoff and jitter, so clients sent away together do not all
+                // come back at once. Should the close not come, leave on our own.
+                self.goodbye_deadline = Some(Instant::now() + GOODBYE_GRACE);
             }
             OpCode::Dispatch => dispatch(inner, packet.t.as_deref().unwrap_or_default(), packet.d),
-            OpCode::Identify | OpCode::Heartbeat => tracing::warn!(?op, "server sent a client-only opcode"),
+            OpCode::Identify | OpCode::Heartbeat => {
+                tracing::warn!(?op, "server sent a client-only opcode")
+            }
         }
     }
 
@@ -171,12 +217,19 @@ impl Driver {
         let extra = d.get("extra_info").cloned().unwrap_or(Value::Null);
         tracing::warn!(%error, "singyeong INVALID");
         if let Some(ready) = self.ready.take() {
-            let _ = ready.send(Err(Error::new(ErrorKind::Invalid { error: error.clone() })));
+            let _ = ready.send(Err(Error::new(ErrorKind::Invalid {
+                error: error.clone(),
+            })));
             inner.closed.store(true, Ordering::Release);
             let _ = self.ws.close(1000, "identify refused");
         } else if let Some(nonce) = extra.pointer("/d/nonce").and_then(Value::as_str) {
             // An unroutable request fails at once instead of timing out.
-            let _ = inner.pending.complete_reply(nonce, Err(Error::new(ErrorKind::Invalid { error: error.clone() })));
+            let _ = inner.pending.complete_reply(
+                nonce,
+                Err(Error::new(ErrorKind::Invalid {
+                    error: error.clone(),
+                })),
+            );
         }
         inner.hub.publish(MeshEvent::Invalid { error, extra });
     }
@@ -202,11 +255,17 @@ fn identify_payload(inner: &Inner) -> Value {
     let mut metadata = inner.session().metadata.to_wire();
     if let Value::Object(map) = &mut metadata {
         // Published so replies can be routed to exactly this client.
-        map.insert("client_id".into(), json!({ "type": "string", "value": config.client_id }));
+        map.insert(
+            "client_id".into(),
+            json!({ "type": "string", "value": config.client_id }),
+        );
     }
     let mut d = Map::new();
     d.insert("client_id".into(), Value::from(config.client_id.as_str()));
-    d.insert("application_id".into(), Value::from(config.dsn.application_id()));
+    d.insert(
+        "application_id".into(),
+        Value::from(config.dsn.application_id()),
+    );
     if let Some(password) = config.dsn.password() {
         d.insert("auth".into(), Value::from(password.expose()));
     }
@@ -216,7 +275,10 @@ fn identify_payload(inner: &Inner) -> Value {
     if let Some(namespace) = &config.namespace {
         d.insert("namespace".into(), Value::from(namespace.as_str()));
     }
-    d.insert("receive_client_updates".into(), Value::Bool(config.receive_client_updates));
+    d.insert(
+        "receive_client_updates".into(),
+        Value::Bool(config.receive_client_updates),
+    );
     d.insert("metadata".into(), metadata);
     Value::Object(d)
 }
@@ -226,13 +288,24 @@ fn dispatch(inner: &Inner, t: &str, d: Value) {
     let payload = d.get("payload").cloned().unwrap_or(Value::Null);
     let event = match t {
         "SEND" | "BROADCAST" => {
-            if let Some(nonce) = &nonce {
-                if inner.pending.complete_reply(nonce, Ok(payload.clone())).is_none() {
-                    return;
-                }
+            if let Some(nonce) = &nonce
+                && inner
+                    .pending
+                    .complete_reply(nonce, Ok(payload.clone()))
+                    .is_none()
+            {
+                return;
             }
-            let delivery = if t == "SEND" { Delivery::Send } else { Delivery::Broadcast };
-            MeshEvent::Message(Message { delivery, nonce, payload })
+            let delivery = if t == "SEND" {
+                Delivery::Send
+            } else {
+                Delivery::Broadcast
+            };
+            MeshEvent::Message(Message {
+                delivery,
+                nonce,
+                payload,
+            })
         }
         "QUEUE" => MeshEvent::Queued(QueuedMessage {
             queue: str_field(&payload, "queue"),
@@ -259,9 +332,17 @@ fn dispatch(inner: &Inner, t: &str, d: Value) {
 }
 
 fn str_field(value: &Value, key: &str) -> String {
-    value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn app_field(d: &Value) -> String {
-    d.pointer("/payload/app").or_else(|| d.get("app")).and_then(Value::as_str).unwrap_or_default().to_owned()
+    d.pointer("/payload/app")
+        .or_else(|| d.get("app"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }

@@ -33,7 +33,9 @@ impl Dsn {
     pub fn parse(dsn: &str) -> Result<Self, Error> {
         let invalid = |reason: &str| {
             tracing::warn!(reason, "invalid singyeong DSN");
-            Error::new(ErrorKind::InvalidDsn { reason: reason.to_owned() })
+            Error::new(ErrorKind::InvalidDsn {
+                reason: reason.to_owned(),
+            })
         };
         let url = Url::parse(dsn).map_err(|_| invalid("not a URL"))?;
         let tls = match url.scheme() {
@@ -45,7 +47,10 @@ impl Dsn {
         if application_id.is_empty() {
             return Err(invalid("missing application id before `@`"));
         }
-        let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| invalid("missing host"))?;
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| invalid("missing host"))?;
         if !matches!(url.path(), "" | "/") {
             return Err(invalid("DSNs have no path"));
         }
@@ -53,7 +58,9 @@ impl Dsn {
             match key.as_ref() {
                 "encoding" if value == "json" => {}
                 "encoding" => {
-                    return Err(Error::new(ErrorKind::UnsupportedEncoding { encoding: value.into_owned() }));
+                    return Err(Error::new(ErrorKind::UnsupportedEncoding {
+                        encoding: value.into_owned(),
+                    }));
                 }
                 _ => return Err(invalid("unknown query parameter (only `encoding`)")),
             }
@@ -95,7 +102,10 @@ impl Dsn {
     /// `ws(s)://host:port/gateway/websocket?encoding=json`.
     pub fn gateway_url(&self) -> String {
         let scheme = if self.tls { "wss" } else { "ws" };
-        format!("{scheme}://{}:{}/gateway/websocket?encoding=json", self.host, self.port)
+        format!(
+            "{scheme}://{}:{}/gateway/websocket?encoding=json",
+            self.host, self.port
+        )
     }
 
     /// `http(s)://host:port`, the REST API's base.
@@ -133,10 +143,28 @@ mod tests {
     fn documented_examples_parse() {
         for (dsn, app, port, tls, password) in [
             ("singyeong://test@localhost", "test", 80, false, None),
-            ("ssingyeong://test:pass-word@localhost", "test", 443, true, Some("pass-word")),
+            (
+                "ssingyeong://test:pass-word@localhost",
+                "test",
+                443,
+                true,
+                Some("pass-word"),
+            ),
             ("singyeong://test@localhost:4567", "test", 4567, false, None),
-            ("ssingyeong://test:pass~-word@localhost:4921/", "test", 4921, true, Some("pass~-word")),
-            ("singyeong://test:pass@localhost:21312?encoding=json", "test", 21312, false, Some("pass")),
+            (
+                "ssingyeong://test:pass~-word@localhost:4921/",
+                "test",
+                4921,
+                true,
+                Some("pass~-word"),
+            ),
+            (
+                "singyeong://test:pass@localhost:21312?encoding=json",
+                "test",
+                21312,
+                false,
+                Some("pass"),
+            ),
         ] {
             let parsed = Dsn::parse(dsn).unwrap();
             assert_eq!(parsed.application_id(), app, "{dsn}");
@@ -150,10 +178,23 @@ mod tests {
     #[test]
     fn bad_dsns_are_typed_errors_without_secrets() {
         let error = Dsn::parse("ssingyeong://test:pass@host:12321/?encoding=etf").unwrap_err();
-        assert_eq!(error.kind(), &ErrorKind::UnsupportedEncoding { encoding: "etf".into() });
-        for bad in ["http://a@b", "singyeong://localhost", "not a dsn", "singyeong://a:secretpw@h/path"] {
+        assert_eq!(
+            error.kind(),
+            &ErrorKind::UnsupportedEncoding {
+                encoding: "etf".into()
+            }
+        );
+        for bad in [
+            "http://a@b",
+            "singyeong://localhost",
+            "not a dsn",
+            "singyeong://a:secretpw@h/path",
+        ] {
             let error = Dsn::parse(bad).unwrap_err();
-            assert!(matches!(error.kind(), ErrorKind::InvalidDsn { .. }), "{bad}");
+            assert!(
+                matches!(error.kind(), ErrorKind::InvalidDsn { .. }),
+                "{bad}"
+            );
             assert!(!error.to_string().contains("secretpw"));
         }
     }

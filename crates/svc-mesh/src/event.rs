@@ -28,7 +28,9 @@ pub struct Message {
 impl Message {
     /// Whether the sender waits for a reply ([`MeshClient::request`](crate::MeshClient::request)).
     pub fn expects_reply(&self) -> bool {
-        self.nonce.as_deref().is_some_and(|n| crate::nonce::ReplyAddress::parse(n).is_some())
+        self.nonce
+            .as_deref()
+            .is_some_and(|n| crate::nonce::ReplyAddress::parse(n).is_some())
     }
 }
 

@@ -55,7 +55,9 @@ impl Heartbeat {
 
     /// An ACK arrived: the round trip, if a beat was outstanding.
     pub(crate) fn on_ack(&mut self, now: Instant) -> Option<Duration> {
-        self.sent_at.take().map(|sent| now.saturating_duration_since(sent))
+        self.sent_at
+            .take()
+            .map(|sent| now.saturating_duration_since(sent))
     }
 }
 
@@ -74,8 +76,15 @@ mod tests {
         tokio::time::advance(Duration::from_secs(45)).await;
         assert_eq!(heartbeat.on_due(Instant::now()), Beat::Send);
         tokio::time::advance(Duration::from_millis(30)).await;
-        assert_eq!(heartbeat.on_ack(Instant::now()), Some(Duration::from_millis(30)));
-        assert_eq!(heartbeat.on_ack(Instant::now()), None, "a stray ACK measures nothing");
+        assert_eq!(
+            heartbeat.on_ack(Instant::now()),
+            Some(Duration::from_millis(30))
+        );
+        assert_eq!(
+            heartbeat.on_ack(Instant::now()),
+            None,
+            "a stray ACK measures nothing"
+        );
         assert_eq!(heartbeat.due(), Some(start + Duration::from_secs(90)));
     }
 
@@ -87,6 +96,10 @@ mod tests {
         assert_eq!(heartbeat.on_due(Instant::now()), Beat::Send);
         tokio::time::advance(Duration::from_secs(10)).await;
         assert_eq!(heartbeat.on_due(Instant::now()), Beat::Zombie);
-        assert_eq!(heartbeat.due(), None, "a zombie stops the schedule until the next HELLO");
+        assert_eq!(
+            heartbeat.due(),
+            None,
+            "a zombie stops the schedule until the next HELLO"
+        );
     }
 }

@@ -34,7 +34,13 @@ pub struct ProxyRequest {
 impl ProxyRequest {
     /// `method route` to a client chosen by `query`.
     pub fn new(method: Method, route: impl Into<String>, query: Query) -> Self {
-        Self { method, route: route.into(), query, body: None, headers: Map::new() }
+        Self {
+            method,
+            route: route.into(),
+            query,
+            body: None,
+            headers: Map::new(),
+        }
     }
 
     /// A text body (sent as is).
@@ -54,7 +60,8 @@ impl ProxyRequest {
     /// Adds a header for the proxied request.
     #[must_use]
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.insert(name.into(), Value::String(value.into()));
+        self.headers
+            .insert(name.into(), Value::String(value.into()));
         self
     }
 
@@ -65,9 +72,14 @@ impl ProxyRequest {
 
     fn to_wire(&self) -> Result<Value, Error> {
         let method = self.method.as_str();
-        if !matches!(method, "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "MOVE") {
+        if !matches!(
+            method,
+            "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "MOVE"
+        ) {
             return Err(Error::new(ErrorKind::Payload {
-                reason: format!("{method} cannot be proxied (GET, HEAD, POST, PUT, PATCH, DELETE, MOVE)"),
+                reason: format!(
+                    "{method} cannot be proxied (GET, HEAD, POST, PUT, PATCH, DELETE, MOVE)"
+                ),
             }));
         }
         // singyeong refuses a body on GET/HEAD and requires one on the others.
@@ -100,15 +112,27 @@ pub struct ProxyResponse {
 impl ProxyResponse {
     /// The body as UTF-8 text.
     pub fn text(&self) -> Result<&str, Error> {
-        std::str::from_utf8(&self.body)
-            .map_err(|e| Error::with_source(ErrorKind::Payload { reason: "response body is not UTF-8".into() }, e))
+        std::str::from_utf8(&self.body).map_err(|e| {
+            Error::with_source(
+                ErrorKind::Payload {
+                    reason: "response body is not UTF-8".into(),
+                },
+                e,
+            )
+        })
     }
 
     /// The body decoded as JSON.
     pub fn json<T: for<'de> Deserialize<'de>>(&self) -> Result<T, Error> {
         let mut buffer = self.body.clone();
-        simd_json::serde::from_slice(&mut buffer)
-            .map_err(|e| Error::with_source(ErrorKind::Payload { reason: "response body is not the expected JSON".into() }, e))
+        simd_json::serde::from_slice(&mut buffer).map_err(|e| {
+            Error::with_source(
+                ErrorKind::Payload {
+                    reason: "response body is not the expected JSON".into(),
+                },
+                e,
+            )
+        })
     }
 }
 
@@ -147,9 +171,15 @@ impl MeshClient {
         let headers = response
             .headers()
             .iter()
-            .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
             .collect();
-        Ok(ProxyResponse { status: response.status().as_u16(), headers, body: response.body().to_vec() })
+        Ok(ProxyResponse {
+            status: response.status().as_u16(),
+            headers,
+            body: response.body().to_vec(),
+        })
     }
 
     /// Every client matching `query` (`POST /api/v1/query`).
@@ -162,7 +192,9 @@ impl MeshClient {
             .send()
             .await
             .map_err(|e| Error::with_source(ErrorKind::Http, e))?;
-        response.json().map_err(|e| Error::with_source(ErrorKind::Http, e))
+        response
+            .json()
+            .map_err(|e| Error::with_source(ErrorKind::Http, e))
     }
 
     /// Application ids with at least one client whose `tags` metadata list holds every tag
@@ -185,13 +217,20 @@ mod tests {
 
     #[test]
     fn bodies_follow_method_rules() {
-        let get = ProxyRequest::new(Method::GET, "/x", Query::application("a")).text_body("ignored");
+        let get =
+            ProxyRequest::new(Method::GET, "/x", Query::application("a")).text_body("ignored");
         assert_eq!(get.to_wire().unwrap()["body"], Value::Null);
         let post = ProxyRequest::new(Method::POST, "/x", Query::application("a"));
         assert_eq!(post.to_wire().unwrap()["body"], "");
         let options = ProxyRequest::new(Method::OPTIONS, "/x", Query::application("a"));
-        assert!(matches!(options.to_wire().unwrap_err().kind(), ErrorKind::Payload { .. }));
-        let wire = ProxyRequest::new(Method::PUT, "/x", Query::application("a")).header("k", "v").to_wire().unwrap();
+        assert!(matches!(
+            options.to_wire().unwrap_err().kind(),
+            ErrorKind::Payload { .. }
+        ));
+        let wire = ProxyRequest::new(Method::PUT, "/x", Query::application("a"))
+            .header("k", "v")
+            .to_wire()
+            .unwrap();
         assert_eq!(wire["headers"]["k"], "v");
         assert_eq!(wire["query"]["application"], "a");
         assert_eq!(wire["route"], "/x");

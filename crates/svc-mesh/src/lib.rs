@@ -26,7 +26,8 @@
 //! - [`Query`], [`QueryBuilder`], [`QueryOp`], [`Comparison`], [`Logical`], [`Target`],
 //!   [`Selector`]: the routing query language, serialised exactly as the server expects.
 //! - [`Metadata`], [`MetadataValue`], [`RESERVED_KEYS`]: typed metadata, checked before sending.
-//! - [`Dsn`], [`MeshConfig`], [`MeshConfigBuilder`]: where and who.
+//! - [`Dsn`], [`MeshConfig`], [`MeshConfigBuilder`], [`ReconnectPolicy`]: where, who, and how
+//!   to come back.
 //! - [`MeshClient`]: the connection (identify, heartbeats and latency, GOODBYE/zombie
 //!   reconnects with metadata restored, restricted mode).
 //! - [`MeshEvent`], [`Message`], [`QueuedMessage`], [`Delivery`]: what arrives, on a
@@ -65,3 +66,4 @@ pub use query::{Query, QueryBuilder};
 pub use query_op::{Comparison, Logical, QueryOp, Target};
 pub use selector::Selector;
 pub use transport_http::Method;
+pub use transport_ws::ReconnectPolicy;

@@ -8,8 +8,14 @@ use crate::error::{Error, ErrorKind};
 
 /// Keys the server owns; setting them is refused client-side with
 /// [`ErrorKind::ReservedMetadataKey`].
-pub const RESERVED_KEYS: [&str; 6] =
-    ["ip", "restricted", "encoding", "last_heartbeat_time", "namespace", "receive_client_updates"];
+pub const RESERVED_KEYS: [&str; 6] = [
+    "ip",
+    "restricted",
+    "encoding",
+    "last_heartbeat_time",
+    "namespace",
+    "receive_client_updates",
+];
 
 /// One metadata value with its singyeong type. Inner values of lists and maps are untyped.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,12 +39,17 @@ pub enum MetadataValue {
 impl MetadataValue {
     /// A `version` value parsed from text (`MAJOR.MINOR.PATCH[-pre][+build]`).
     pub fn version(text: &str) -> Result<Self, Error> {
-        semver::Version::parse(text).map(Self::Version).map_err(|source| {
-            Error::with_source(
-                ErrorKind::InvalidMetadata { key: String::new(), reason: format!("{text:?} is not a semantic version") },
-                source,
-            )
-        })
+        semver::Version::parse(text)
+            .map(Self::Version)
+            .map_err(|source| {
+                Error::with_source(
+                    ErrorKind::InvalidMetadata {
+                        key: String::new(),
+                        reason: format!("{text:?} is not a semantic version"),
+                    },
+                    source,
+                )
+            })
     }
 
     /// The wire type name.
@@ -73,13 +84,13 @@ impl MetadataValue {
     }
 
     fn check(&self, key: &str) -> Result<(), Error> {
-        if let Self::Float(f) = self {
-            if !f.is_finite() {
-                return Err(Error::new(ErrorKind::InvalidMetadata {
-                    key: key.to_owned(),
-                    reason: "floats must be finite".into(),
-                }));
-            }
+        if let Self::Float(f) = self
+            && !f.is_finite()
+        {
+            return Err(Error::new(ErrorKind::InvalidMetadata {
+                key: key.to_owned(),
+                reason: "floats must be finite".into(),
+            }));
         }
         Ok(())
     }
@@ -138,7 +149,11 @@ impl Metadata {
     }
 
     /// Adds or replaces `key`, refusing reserved keys, empty keys and non-finite floats.
-    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<MetadataValue>) -> Result<&mut Self, Error> {
+    pub fn insert(
+        &mut self,
+        key: impl Into<String>,
+        value: impl Into<MetadataValue>,
+    ) -> Result<&mut Self, Error> {
         let key = key.into();
         let value = value.into();
         validate_key(&key)?;
@@ -148,7 +163,11 @@ impl Metadata {
     }
 
     /// Builder-style [`insert`](Self::insert).
-    pub fn with(mut self, key: impl Into<String>, value: impl Into<MetadataValue>) -> Result<Self, Error> {
+    pub fn with(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<MetadataValue>,
+    ) -> Result<Self, Error> {
         self.insert(key, value)?;
         Ok(self)
     }
@@ -182,17 +201,27 @@ impl Metadata {
 
     /// The `UPDATE_METADATA` payload: `{key: {type, value}}`.
     pub fn to_wire(&self) -> Value {
-        Value::Object(self.values.iter().map(|(k, v)| (k.clone(), v.to_wire())).collect())
+        Value::Object(
+            self.values
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_wire()))
+                .collect(),
+        )
     }
 }
 
 fn validate_key(key: &str) -> Result<(), Error> {
     if RESERVED_KEYS.contains(&key) {
         tracing::warn!(key, "refusing to set a reserved singyeong metadata key");
-        return Err(Error::new(ErrorKind::ReservedMetadataKey { key: key.to_owned() }));
+        return Err(Error::new(ErrorKind::ReservedMetadataKey {
+            key: key.to_owned(),
+        }));
     }
     if key.is_empty() {
-        return Err(Error::new(ErrorKind::InvalidMetadata { key: String::new(), reason: "keys must not be empty".into() }));
+        return Err(Error::new(ErrorKind::InvalidMetadata {
+            key: String::new(),
+            reason: "keys must not be empty".into(),
+        }));
     }
     Ok(())
 }
@@ -232,18 +261,30 @@ mod tests {
     fn reserved_and_bad_values_are_refused() {
         for key in RESERVED_KEYS {
             let error = Metadata::new().with(key, 1_i64).unwrap_err();
-            assert_eq!(error.kind(), &ErrorKind::ReservedMetadataKey { key: key.into() });
+            assert_eq!(
+                error.kind(),
+                &ErrorKind::ReservedMetadataKey { key: key.into() }
+            );
             assert!(error.to_string().contains(key));
         }
-        assert!(matches!(Metadata::new().with("f", f64::NAN).unwrap_err().kind(), ErrorKind::InvalidMetadata { .. }));
-        assert!(matches!(Metadata::new().with("", 1_i64).unwrap_err().kind(), ErrorKind::InvalidMetadata { .. }));
+        assert!(matches!(
+            Metadata::new().with("f", f64::NAN).unwrap_err().kind(),
+            ErrorKind::InvalidMetadata { .. }
+        ));
+        assert!(matches!(
+            Metadata::new().with("", 1_i64).unwrap_err().kind(),
+            ErrorKind::InvalidMetadata { .. }
+        ));
         assert!(MetadataValue::version("1.2").is_err());
     }
 
     #[test]
     fn merge_overrides() {
         let mut a = Metadata::new().with("x", 1_i64).unwrap();
-        let b = Metadata::new().with("x", 2_i64).and_then(|m| m.with("y", true)).unwrap();
+        let b = Metadata::new()
+            .with("x", 2_i64)
+            .and_then(|m| m.with("y", true))
+            .unwrap();
         a.merge(&b);
         assert_eq!(a.get("x"), Some(&MetadataValue::Integer(2)));
         assert_eq!(a.len(), 2);

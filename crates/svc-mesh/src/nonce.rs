@@ -26,7 +26,11 @@ impl ReplyAddress {
     pub(crate) fn parse(nonce: &str) -> Option<Self> {
         let inner: Value = serde_json::from_str(nonce.strip_prefix(PREFIX)?).ok()?;
         match inner.as_array()?.as_slice() {
-            [Value::String(application), Value::String(client_id), Value::Number(seq)] => Some(Self {
+            [
+                Value::String(application),
+                Value::String(client_id),
+                Value::Number(seq),
+            ] => Some(Self {
                 application: application.clone(),
                 client_id: client_id.clone(),
                 seq: seq.as_u64()?,
@@ -42,7 +46,11 @@ mod tests {
 
     #[test]
     fn round_trips_awkward_ids() {
-        let address = ReplyAddress { application: "a:b|c".into(), client_id: "x\"y]".into(), seq: 42 };
+        let address = ReplyAddress {
+            application: "a:b|c".into(),
+            client_id: "x\"y]".into(),
+            seq: 42,
+        };
         assert_eq!(ReplyAddress::parse(&address.encode()), Some(address));
         assert_eq!(ReplyAddress::parse("plain-nonce"), None);
         assert_eq!(ReplyAddress::parse("sbreq:[1,2,3]"), None);

@@ -78,7 +78,12 @@ impl Inbound {
         let mut bytes = text.into_bytes();
         simd_json::serde::from_slice(&mut bytes).map_err(|source| {
             tracing::warn!(error = %source, "undecodable singyeong packet");
-            Error::with_source(ErrorKind::Payload { reason: "undecodable gateway packet".into() }, source)
+            Error::with_source(
+                ErrorKind::Payload {
+                    reason: "undecodable gateway packet".into(),
+                },
+                source,
+            )
         })
     }
 }
@@ -97,7 +102,13 @@ pub(crate) fn encode(op: OpCode, t: Option<&str>, d: &Value) -> String {
     let ts = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
-    serde_json::to_string(&Outbound { op: op.code(), d, ts, t }).unwrap_or_default()
+    serde_json::to_string(&Outbound {
+        op: op.code(),
+        d,
+        ts,
+        t,
+    })
+    .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -122,7 +133,8 @@ mod tests {
         let inbound = Inbound::decode(text).unwrap();
         assert_eq!(inbound.op, 4);
         assert_eq!(inbound.d["x"], 1);
-        let hello = Inbound::decode(r#"{"op":0,"d":{"heartbeat_interval":45000},"ts":1}"#.into()).unwrap();
+        let hello =
+            Inbound::decode(r#"{"op":0,"d":{"heartbeat_interval":45000},"ts":1}"#.into()).unwrap();
         assert_eq!(hello.t, None);
         assert!(Inbound::decode("{nope".into()).is_err());
     }

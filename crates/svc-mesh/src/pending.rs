@@ -27,7 +27,11 @@ impl Pending {
     }
 
     /// Completes the request waiting on `nonce`; gives the payload back when nobody waits.
-    pub(crate) fn complete_reply(&self, nonce: &str, result: Result<Value, Error>) -> Option<Result<Value, Error>> {
+    pub(crate) fn complete_reply(
+        &self,
+        nonce: &str,
+        result: Result<Value, Error>,
+    ) -> Option<Result<Value, Error>> {
         match lock(&self.replies).remove(nonce) {
             Some(waiter) => {
                 let _ = waiter.send(result);
@@ -39,7 +43,10 @@ impl Pending {
 
     pub(crate) fn wait_confirm(&self, queue: &str) -> oneshot::Receiver<()> {
         let (tx, rx) = oneshot::channel();
-        lock(&self.confirms).entry(queue.to_owned()).or_default().push_back(tx);
+        lock(&self.confirms)
+            .entry(queue.to_owned())
+            .or_default()
+            .push_back(tx);
         rx
     }
 
@@ -60,5 +67,7 @@ impl Pending {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

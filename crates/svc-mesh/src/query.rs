@@ -207,12 +207,20 @@ impl QueryBuilder {
     }
 
     /// Adds `$in`.
-    pub fn is_in<V: Into<Value>>(self, path: impl Into<String>, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn is_in<V: Into<Value>>(
+        self,
+        path: impl Into<String>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
         self.op(QueryOp::is_in(path, values))
     }
 
     /// Adds `$nin`.
-    pub fn not_in<V: Into<Value>>(self, path: impl Into<String>, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn not_in<V: Into<Value>>(
+        self,
+        path: impl Into<String>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
         self.op(QueryOp::not_in(path, values))
     }
 
@@ -269,15 +277,29 @@ impl QueryBuilder {
             tracing::warn!(%reason, "invalid singyeong query");
             Error::new(ErrorKind::InvalidQuery { reason })
         };
-        if self.query.application.as_deref().is_some_and(|a| a.is_empty() || a.contains(char::is_whitespace)) {
-            return Err(invalid("application must be non-empty without whitespace".into()));
+        if self
+            .query
+            .application
+            .as_deref()
+            .is_some_and(|a| a.is_empty() || a.contains(char::is_whitespace))
+        {
+            return Err(invalid(
+                "application must be non-empty without whitespace".into(),
+            ));
         }
-        if let Some(selector) = &self.query.selector {
-            if selector.key().is_empty() || selector.key().starts_with('/') {
-                return Err(invalid(format!("selector key {:?} must be a plain metadata key", selector.key())));
-            }
+        if let Some(selector) = &self.query.selector
+            && (selector.key().is_empty() || selector.key().starts_with('/'))
+        {
+            return Err(invalid(format!(
+                "selector key {:?} must be a plain metadata key",
+                selector.key()
+            )));
         }
-        self.query.ops.iter().try_for_each(QueryOp::validate).map_err(invalid)?;
+        self.query
+            .ops
+            .iter()
+            .try_for_each(QueryOp::validate)
+            .map_err(invalid)?;
         Ok(self.query)
     }
 
@@ -313,19 +335,44 @@ mod tests {
             .build()
             .unwrap();
         let ops = wire(&query)["ops"].clone();
-        let names: Vec<&str> = ops.as_array().unwrap().iter().map(|op| op["op"].as_str().unwrap()).collect();
+        let names: Vec<&str> = ops
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|op| op["op"].as_str().unwrap())
+            .collect();
         assert_eq!(
             names,
-            ["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$contains", "$ncontains"]
+            [
+                "$eq",
+                "$ne",
+                "$gt",
+                "$gte",
+                "$lt",
+                "$lte",
+                "$in",
+                "$nin",
+                "$contains",
+                "$ncontains"
+            ]
         );
-        assert_eq!(ops[6], json!({"path": "/g", "op": "$in", "to": {"value": ["x", "y"]}}));
-        assert_eq!(ops[9], json!({"path": "/j", "op": "$ncontains", "to": {"value": false}}));
+        assert_eq!(
+            ops[6],
+            json!({"path": "/g", "op": "$in", "to": {"value": ["x", "y"]}})
+        );
+        assert_eq!(
+            ops[9],
+            json!({"path": "/j", "op": "$ncontains", "to": {"value": false}})
+        );
     }
 
     #[test]
     fn nested_logic_and_flags() {
         let query = Query::builder("app")
-            .nor([QueryOp::and([QueryOp::eq("/x", 1), QueryOp::or([QueryOp::eq("/y", 2)])])])
+            .nor([QueryOp::and([
+                QueryOp::eq("/x", 1),
+                QueryOp::or([QueryOp::eq("/y", 2)]),
+            ])])
             .restricted(true)
             .droppable(true)
             .optional(true)
@@ -358,13 +405,19 @@ mod tests {
         assert_eq!(wire(&avg)["selector"], json!({"$avg": "load"}));
         let min = Query::builder("a").min("load").build().unwrap();
         assert_eq!(wire(&min)["selector"], json!({"$min": "load"}));
-        let any = Query::any_application().contains("/tags", "x").build().unwrap();
+        let any = Query::any_application()
+            .contains("/tags", "x")
+            .build()
+            .unwrap();
         assert!(wire(&any).get("application").is_none());
     }
 
     #[test]
     fn path_targets_serialise() {
-        let query = Query::builder("a").compare_path("/used", Comparison::Lt, "/limit", 100).build().unwrap();
+        let query = Query::builder("a")
+            .compare_path("/used", Comparison::Lt, "/limit", 100)
+            .build()
+            .unwrap();
         assert_eq!(
             wire(&query)["ops"][0],
             json!({"path": "/used", "op": "$lt", "to": {"path": "/limit", "default": 100}})
@@ -376,20 +429,29 @@ mod tests {
         for builder in [
             Query::builder("a").eq("key", 1),
             Query::builder("a").eq("/", 1),
-            Query::builder("a").op(QueryOp::Logical { op: Logical::And, with: vec![] }),
+            Query::builder("a").op(QueryOp::Logical {
+                op: Logical::And,
+                with: vec![],
+            }),
             Query::builder("a").op(QueryOp::compare("/x", Comparison::In, 3)),
             Query::builder("has space"),
             Query::builder("a").min("/load"),
             Query::builder("a").and([QueryOp::eq("nested-without-slash", 1)]),
         ] {
             let error = builder.build().unwrap_err();
-            assert!(matches!(error.kind(), ErrorKind::InvalidQuery { .. }), "{error}");
+            assert!(
+                matches!(error.kind(), ErrorKind::InvalidQuery { .. }),
+                "{error}"
+            );
         }
     }
 
     #[test]
     fn ops_round_trip_through_serde() {
-        let op = QueryOp::or([QueryOp::is_in("/x", [1, 2]), QueryOp::compare_path("/a", Comparison::Gte, "/b", 0)]);
+        let op = QueryOp::or([
+            QueryOp::is_in("/x", [1, 2]),
+            QueryOp::compare_path("/a", Comparison::Gte, "/b", 0),
+        ]);
         let text = serde_json::to_string(&op).unwrap();
         let back: QueryOp = serde_json::from_str(&text).unwrap();
         assert_eq!(back, op);

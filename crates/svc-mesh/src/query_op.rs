@@ -141,7 +141,13 @@ comparisons! {
 impl QueryOp {
     /// A comparison with a literal value.
     pub fn compare(path: impl Into<String>, op: Comparison, value: impl Into<Value>) -> Self {
-        Self::Compare { path: path.into(), op, to: Target::Value { value: value.into() } }
+        Self::Compare {
+            path: path.into(),
+            op,
+            to: Target::Value {
+                value: value.into(),
+            },
+        }
     }
 
     /// A comparison with another metadata path of the same client.
@@ -154,33 +160,59 @@ impl QueryOp {
         Self::Compare {
             path: path.into(),
             op,
-            to: Target::Path { path: other.into(), default: default.into() },
+            to: Target::Path {
+                path: other.into(),
+                default: default.into(),
+            },
         }
     }
 
     /// `$in`: metadata at `path` is one of `values`.
-    pub fn is_in<V: Into<Value>>(path: impl Into<String>, values: impl IntoIterator<Item = V>) -> Self {
-        Self::compare(path, Comparison::In, Value::Array(values.into_iter().map(Into::into).collect()))
+    pub fn is_in<V: Into<Value>>(
+        path: impl Into<String>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        Self::compare(
+            path,
+            Comparison::In,
+            Value::Array(values.into_iter().map(Into::into).collect()),
+        )
     }
 
     /// `$nin`: metadata at `path` is none of `values`.
-    pub fn not_in<V: Into<Value>>(path: impl Into<String>, values: impl IntoIterator<Item = V>) -> Self {
-        Self::compare(path, Comparison::Nin, Value::Array(values.into_iter().map(Into::into).collect()))
+    pub fn not_in<V: Into<Value>>(
+        path: impl Into<String>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        Self::compare(
+            path,
+            Comparison::Nin,
+            Value::Array(values.into_iter().map(Into::into).collect()),
+        )
     }
 
     /// `$and` of `ops`.
     pub fn and(ops: impl IntoIterator<Item = QueryOp>) -> Self {
-        Self::Logical { op: Logical::And, with: ops.into_iter().collect() }
+        Self::Logical {
+            op: Logical::And,
+            with: ops.into_iter().collect(),
+        }
     }
 
     /// `$or` of `ops`.
     pub fn or(ops: impl IntoIterator<Item = QueryOp>) -> Self {
-        Self::Logical { op: Logical::Or, with: ops.into_iter().collect() }
+        Self::Logical {
+            op: Logical::Or,
+            with: ops.into_iter().collect(),
+        }
     }
 
     /// `$nor` of `ops`.
     pub fn nor(ops: impl IntoIterator<Item = QueryOp>) -> Self {
-        Self::Logical { op: Logical::Nor, with: ops.into_iter().collect() }
+        Self::Logical {
+            op: Logical::Nor,
+            with: ops.into_iter().collect(),
+        }
     }
 
     /// Checks paths (non-empty, starting with `/`), `$in`/`$nin` lists and non-empty groups.
@@ -198,7 +230,9 @@ impl QueryOp {
                 }
                 Ok(())
             }
-            Self::Logical { with, .. } if with.is_empty() => Err("a logical op needs at least one nested op".into()),
+            Self::Logical { with, .. } if with.is_empty() => {
+                Err("a logical op needs at least one nested op".into())
+            }
             Self::Logical { with, .. } => with.iter().try_for_each(Self::validate),
         }
     }

@@ -6,14 +6,15 @@ use core_ratelimit::RateLimitHeaders;
 use http::HeaderMap;
 use serde::Deserialize;
 
-/// The rate-limit headers of a response. A malformed one is logged and ignored: the
-/// response itself is still good, and the limiter falls back to what it already knew.
+/// The rate-limit headers of a response. A malformed one is ignored (core-ratelimit logs
+/// it as a warning): the response itself is still good, and the limiter falls back to
+/// what it already knew.
 pub(crate) fn parse_headers(headers: &HeaderMap) -> RateLimitHeaders {
     let pairs = headers
         .iter()
         .map(|(name, value)| (name.as_str(), value.as_bytes()));
     RateLimitHeaders::parse(pairs).unwrap_or_else(|error| {
-        tracing::warn!(error = %error, "ignoring malformed rate-limit headers");
+        tracing::debug!(error = %error, "ignoring malformed rate-limit headers");
         RateLimitHeaders::default()
     })
 }

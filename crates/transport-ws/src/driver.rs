@@ -65,6 +65,8 @@ struct Ending {
     initiator: CloseInitiator,
     error: Option<Error>,
     next: Next,
+    /// An event read (or `Connected`) that the service has not received yet.
+    undelivered: Option<WsEvent>,
 }
 
 /// The connection task's state.
@@ -235,6 +237,11 @@ impl Driver {
             (Some(frame.code), frame.reason)
         });
         tracing::info!(?code, %reason, initiator = ?ending.initiator, "connection closed");
+        if let Some(event) = ending.undelivered
+            && !self.emit(event).await
+        {
+            return Next::Stop;
+        }
         if let Some(error) = ending.error
             && !self.emit(WsEvent::Error(error)).await
         {
@@ -263,17 +270,18 @@ impl Driver {
         let mut pending = Some(WsEvent::Connected { url });
         // A second handle, so that a reserved permit does not borrow `self`.
         let events = self.events.clone();
-        loop {
+        let mut ending = loop {
             tokio::select! {
                 biased;
                 () = events.closed() => {
                     let frame = CloseFrame { code: CLOSE_NORMAL, reason: String::new() };
                     close_politely(socket, &frame, self.config.close_timeout).await;
-                    return Ending {
+                    break Ending {
                         close: Some(frame),
                         initiator: CloseInitiator::Client,
                         error: None,
                         next: Next::Stop,
+                        undelivered: None,
                     };
                 }
                 permit = events.reserve(), if pending.is_some() => {
@@ -284,18 +292,21 @@ impl Driver {
                 }
                 command = self.commands.recv(), if self.commands_open => {
                     if let Some(ending) = self.live_command(command, socket, id).await {
-                        return ending;
+                        break ending;
                     }
                 }
                 message = socket.next(), if pending.is_none() => {
                     match self.inbound(message, socket, &mut inflater).await {
                         Inbound::Event(event) => pending = Some(event),
                         Inbound::Nothing => {}
-                        Inbound::End(ending) => return ending,
+                        Inbound::End(ending) => break ending,
                     }
                 }
             }
-        }
+        };
+        // An event read before the end is still delivered, ahead of `Closed`.
+        ending.undelivered = pending;
+        ending
     }
 
     /// Handles a command while connected.
@@ -351,6 +362,7 @@ impl Driver {
                     initiator: CloseInitiator::Client,
                     error: None,
                     next,
+                    undelivered: None,
                 })
             }
         }
@@ -380,8 +392,8 @@ impl Driver {
                 }
             },
             Some(Ok(Message::Ping(_))) => {
-                // tungstenite has queued the pong; it would go out with the next read, which
-                // a slow consumer may delay, so push it out now.
+                // tungstenite has queued the pong and would send it along with the next
+                // read or write; flush now so the answer never waits for another turn.
                 match self.write(socket.flush()).await {
                     Ok(()) => Inbound::Nothing,
                     Err(error) => Inbound::End(self.lost(None, error)),
@@ -400,6 +412,7 @@ impl Driver {
                     initiator: CloseInitiator::Server,
                     error: None,
                     next,
+                    undelivered: None,
                 })
             }
             Some(Err(WsError::Capacity(capacity))) => {
@@ -429,6 +442,7 @@ impl Driver {
                     initiator: CloseInitiator::Server,
                     error: None,
                     next,
+                    undelivered: None,
                 })
             }
         }
@@ -443,6 +457,7 @@ impl Driver {
             initiator: CloseInitiator::Server,
             error: Some(error),
             next,
+            undelivered: None,
         }
     }
 
@@ -464,6 +479,7 @@ impl Driver {
             initiator: CloseInitiator::Client,
             error: Some(error),
             next: Next::Backoff,
+            undelivered: None,
         }
     }
 

@@ -79,3 +79,20 @@ pub use sender::Sender;
 pub use tls::TlsConfig;
 pub use zlib_stream::ZlibStream;
 pub use zstd_stream::ZstdStream;
+
+/// Compile-time check: everything a service moves across tasks is `Send + Sync`.
+#[allow(dead_code)]
+fn _public_types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<WsClient>();
+    send_sync::<Sender>();
+    send_sync::<Events>();
+    send_sync::<WsEvent>();
+    send_sync::<WsConfig>();
+    send_sync::<Error>();
+    send_sync::<TlsConfig>();
+    send_sync::<ReconnectPolicy>();
+    send_sync::<ZlibStream>();
+    send::<ZstdStream>();
+}

@@ -481,3 +481,30 @@ async fn a_server_that_stops_reading_times_out_writes() {
     let _second = server.accept().await;
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
 }
+
+/// A message already read when the connection ends is delivered before `Closed`.
+#[tokio::test(start_paused = true)]
+async fn a_message_read_before_a_close_is_still_delivered() {
+    let server = Server::bind().await;
+    let config = config(&server.url).event_buffer(1).build().unwrap();
+    let mut client = WsClient::start(config);
+    let mut ws = server.accept().await;
+    ws.send(Message::text("first")).await.unwrap();
+    // Let the client read it; with one slot taken by `Connected`, it stays pending.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    client.sender().close(1000, "").unwrap();
+    server_expects_close(&mut ws, 1000).await;
+    assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
+    match next(&mut client).await {
+        WsEvent::Message(WsMessage::Text(text)) => assert_eq!(text, "first"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        next(&mut client).await,
+        WsEvent::Closed {
+            code: Some(1000),
+            ..
+        }
+    ));
+    assert_ends(&mut client).await;
+}

@@ -64,7 +64,9 @@ impl RateLimits {
         if now.duration_since(window.started) >= self.bucket_window {
             *window = Window { started: now, used: 0 };
         }
-        let reset_after = (self.bucket_window - now.duration_since(window.started)).as_secs_f64();
+        // Rounded up to the millisecond, as the header shows it: a client that waits what the
+        // header says must never arrive before the window really resets.
+        let reset_after = ((self.bucket_window - now.duration_since(window.started)).as_secs_f64() * 1000.0).ceil() / 1000.0;
         let reset_at = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64() + reset_after;
         let limited = window.used >= self.bucket_limit;
         if !limited {

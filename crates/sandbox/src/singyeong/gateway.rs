@@ -25,16 +25,31 @@ enum Step {
     Close,
 }
 
-pub(crate) async fn run(shared: Arc<Shared>, mut socket: ServerSocket, remote: SocketAddr, encoding: String) {
-    shared.accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+pub(crate) async fn run(
+    shared: Arc<Shared>,
+    mut socket: ServerSocket,
+    remote: SocketAddr,
+    encoding: String,
+) {
+    shared
+        .accepted
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     if encoding != "json" {
-        let error = packet(op::ERROR, None, &json!({ "error": format!("sandbox speaks only encoding=json, not {encoding}") }));
+        let error = packet(
+            op::ERROR,
+            None,
+            &json!({ "error": format!("sandbox speaks only encoding=json, not {encoding}") }),
+        );
         let _ = socket.send(Message::text(error)).await;
         let _ = socket.close(None).await;
         return;
     }
     let interval = shared.config.heartbeat_interval;
-    let hello = packet(op::HELLO, None, &json!({ "heartbeat_interval": interval.as_millis() as u64 }));
+    let hello = packet(
+        op::HELLO,
+        None,
+        &json!({ "heartbeat_interval": interval.as_millis() as u64 }),
+    );
     if socket.send(Message::text(hello)).await.is_err() {
         return;
     }
@@ -81,7 +96,13 @@ pub(crate) async fn run(shared: Arc<Shared>, mut socket: ServerSocket, remote: S
             }
             Err(error) => {
                 tracing::debug!(%error, "singyeong sandbox closing a socket");
-                let _ = socket.send(Message::text(packet(op::ERROR, None, &json!({ "error": error, "extra_info": null })))).await;
+                let _ = socket
+                    .send(Message::text(packet(
+                        op::ERROR,
+                        None,
+                        &json!({ "error": error, "extra_info": null }),
+                    )))
+                    .await;
                 let _ = socket.close(None).await;
                 break;
             }
@@ -117,9 +138,22 @@ fn handle(
         (Some(5), Some(me)) => {
             *deadline = Instant::now() + shared.config.heartbeat_interval.mul_f64(1.5);
             if let Some(client) = shared.lock().clients.get_mut(me) {
-                client.record.metadata.insert("last_heartbeat_time".into(), Value::from(now_ms()));
+                client
+                    .record
+                    .metadata
+                    .insert("last_heartbeat_time".into(), Value::from(now_ms()));
             }
-            send(packet(op::HEARTBEAT_ACK, None, &json!({ "client_id": me.1 })));
+            if !shared
+                .ack_heartbeats
+                .load(std::sync::atomic::Ordering::SeqCst)
+            {
+                return Ok(Step::Continue);
+            }
+            send(packet(
+                op::HEARTBEAT_ACK,
+                None,
+                &json!({ "client_id": me.1 }),
+            ));
             Ok(Step::Continue)
         }
         (Some(4), Some(me)) => {
@@ -142,7 +176,8 @@ fn identify(
     let (Some(client_id), Some(app_id)) = (text("client_id"), text("application_id")) else {
         return Err("payload has no data".into());
     };
-    if client_id.is_empty() || app_id.is_empty() || client_id.contains(' ') || app_id.contains(' ') {
+    if client_id.is_empty() || app_id.is_empty() || client_id.contains(' ') || app_id.contains(' ')
+    {
         return Err("client_id and application_id must be non-empty without spaces".into());
     }
     let auth = text("auth");
@@ -153,18 +188,31 @@ fn identify(
         (Some(_), Some(_)) => match shared.config.bad_auth {
             BadAuth::Restrict => true,
             BadAuth::Reject => {
-                let invalid = packet(op::INVALID, None, &json!({ "error": "auth: failed: bad password", "extra_info": null }));
+                let invalid = packet(
+                    op::INVALID,
+                    None,
+                    &json!({ "error": "auth: failed: bad password", "extra_info": null }),
+                );
                 let _ = outbox.send(Outgoing::Close(invalid));
                 return Ok(Step::Continue);
             }
         },
     };
-    let (initial, errors) = metadata::validate(d.get("metadata").unwrap_or(&Value::Object(Map::new())));
+    let (initial, errors) =
+        metadata::validate(d.get("metadata").unwrap_or(&Value::Object(Map::new())));
     if !errors.is_empty() {
-        return Err(format!("initial metadata: invalid: {}", Value::Object(errors)));
+        return Err(format!(
+            "initial metadata: invalid: {}",
+            Value::Object(errors)
+        ));
     }
-    let receive_updates = !restricted && d.get("receive_client_updates").and_then(Value::as_bool).unwrap_or(false);
-    let proxy_ip = text("ip").filter(|_| !restricted).unwrap_or_else(|| remote.ip().to_string());
+    let receive_updates = !restricted
+        && d.get("receive_client_updates")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+    let proxy_ip = text("ip")
+        .filter(|_| !restricted)
+        .unwrap_or_else(|| remote.ip().to_string());
     let mut record = ClientRecord {
         app_id: app_id.clone(),
         client_id: client_id.clone(),
@@ -181,9 +229,25 @@ fn identify(
         ("last_heartbeat_time", "integer", Value::from(now_ms())),
         ("restricted", "boolean", Value::Bool(restricted)),
         ("encoding", "string", Value::from("json")),
-        ("ip", "string", if restricted { Value::Null } else { Value::from(proxy_ip.as_str()) }),
-        ("namespace", "string", d.get("namespace").cloned().unwrap_or(Value::Null)),
-        ("receive_client_updates", "boolean", Value::Bool(receive_updates)),
+        (
+            "ip",
+            "string",
+            if restricted {
+                Value::Null
+            } else {
+                Value::from(proxy_ip.as_str())
+            },
+        ),
+        (
+            "namespace",
+            "string",
+            d.get("namespace").cloned().unwrap_or(Value::Null),
+        ),
+        (
+            "receive_client_updates",
+            "boolean",
+            Value::Bool(receive_updates),
+        ),
     ] {
         record.types.insert(key.into(), kind.into());
         record.metadata.insert(key.into(), value);
@@ -194,19 +258,48 @@ fn identify(
         return Err(format!("{client_id}: already registered for app {app_id}"));
     }
     state.identifies += 1;
-    state.clients.insert(key.clone(), Connected { record, receive_updates, proxy_ip, outbox: outbox.clone(), queues: Vec::new() });
-    let _ = outbox.send(Outgoing::Text(packet(op::READY, None, &json!({ "client_id": client_id, "restricted": restricted }))));
+    state.clients.insert(
+        key.clone(),
+        Connected {
+            record,
+            receive_updates,
+            proxy_ip,
+            outbox: outbox.clone(),
+            queues: Vec::new(),
+        },
+    );
+    let _ = outbox.send(Outgoing::Text(packet(
+        op::READY,
+        None,
+        &json!({ "client_id": client_id, "restricted": restricted }),
+    )));
     state.notify(&app_id, "CLIENT_CONNECTED");
     *who = Some(key);
     Ok(Step::Continue)
 }
 
-fn dispatch(shared: &Arc<Shared>, me: &Who, t: &str, d: &Value, whole: &Value, send: &dyn Fn(String)) {
-    let invalid = |error: &str, extra: Value| send(packet(op::INVALID, None, &json!({ "error": error, "extra_info": extra })));
+fn dispatch(
+    shared: &Arc<Shared>,
+    me: &Who,
+    t: &str,
+    d: &Value,
+    whole: &Value,
+    send: &dyn Fn(String),
+) {
+    let invalid = |error: &str, extra: Value| {
+        send(packet(
+            op::INVALID,
+            None,
+            &json!({ "error": error, "extra_info": extra }),
+        ))
+    };
     let mut state = shared.lock();
     let restricted = state.clients.get(me).is_some_and(|c| c.record.restricted);
     if restricted && t != "UPDATE_METADATA" {
-        invalid(&format!("invalid dispatch type {t} (are you restricted?)"), Value::Null);
+        invalid(
+            &format!("invalid dispatch type {t} (are you restricted?)"),
+            Value::Null,
+        );
         return;
     }
     let queue_name = d.get("queue").and_then(Value::as_str).map(str::to_owned);
@@ -244,7 +337,11 @@ fn dispatch(shared: &Arc<Shared>, me: &Who, t: &str, d: &Value, whole: &Value, s
                     .filter_map(|key| state.clients.get(key))
                     .map(super::rest::describe)
                     .collect();
-                send(packet(op::DISPATCH, Some("QUERY_NODES"), &json!({ "nodes": nodes })));
+                send(packet(
+                    op::DISPATCH,
+                    Some("QUERY_NODES"),
+                    &json!({ "nodes": nodes }),
+                ));
             }
             Err(error) => invalid(&error.to_string(), whole.clone()),
         },
@@ -252,7 +349,11 @@ fn dispatch(shared: &Arc<Shared>, me: &Who, t: &str, d: &Value, whole: &Value, s
             (Some(queue), Some(Ok(query))) => {
                 let nonce = d.get("nonce").cloned().unwrap_or(Value::Null);
                 let payload = d.get("payload").cloned().unwrap_or(Value::Null);
-                send(packet(op::DISPATCH, Some("QUEUE_CONFIRM"), &json!({ "queue": queue })));
+                send(packet(
+                    op::DISPATCH,
+                    Some("QUEUE_CONFIRM"),
+                    &json!({ "queue": queue }),
+                ));
                 state.push(&queue, query, nonce, payload);
             }
             (_, Some(Err(error))) => invalid(&error.to_string(), whole.clone()),
@@ -264,7 +365,7 @@ fn dispatch(shared: &Arc<Shared>, me: &Who, t: &str, d: &Value, whole: &Value, s
                 return;
             };
             match t {
-                "QUEUE_REQUEST" => state.request(&queue, me.clone()),
+                "QUEUE_REQUEST" => state.request(&queue, me),
                 "QUEUE_REQUEST_CANCEL" => state.cancel(&queue, me),
                 _ => match d.get("id").and_then(Value::as_str) {
                     Some(id) => state.ack(&queue, id),

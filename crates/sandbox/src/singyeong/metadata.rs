@@ -4,8 +4,14 @@
 use serde_json::{Map, Value};
 
 /// Keys the server sets itself; clients may not.
-pub(crate) const FORBIDDEN_KEYS: [&str; 6] =
-    ["last_heartbeat_time", "ip", "restricted", "encoding", "namespace", "receive_client_updates"];
+pub(crate) const FORBIDDEN_KEYS: [&str; 6] = [
+    "last_heartbeat_time",
+    "ip",
+    "restricted",
+    "encoding",
+    "namespace",
+    "receive_client_updates",
+];
 
 /// Validated values and their types, or `{key: message}` errors.
 pub(crate) type Validated = (Vec<(String, String, Value)>, Map<String, Value>);
@@ -19,29 +25,43 @@ pub(crate) fn validate(update: &Value) -> Validated {
         return (values, errors);
     };
     for (key, entry) in entries {
-        let kind = entry.get("type").and_then(Value::as_str).unwrap_or_default();
+        let kind = entry
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let value = entry.get("value").cloned().unwrap_or(Value::Null);
         if FORBIDDEN_KEYS.contains(&key.as_str()) {
-            errors.insert(key.clone(), Value::from(format!("{key}: forbidden metadata key")));
+            errors.insert(
+                key.clone(),
+                Value::from(format!("{key}: forbidden metadata key")),
+            );
             continue;
         }
         let valid = match kind {
             "string" => value.is_string(),
             "integer" => value.is_i64() || value.is_u64(),
             "float" => value.is_f64(),
-            "version" => value.as_str().is_some_and(|v| semver::Version::parse(v).is_ok()),
+            "version" => value
+                .as_str()
+                .is_some_and(|v| semver::Version::parse(v).is_ok()),
             "list" => value.is_array(),
             "boolean" => value.is_boolean(),
             "map" => value.is_object(),
             _ => {
-                errors.insert(key.clone(), Value::from(format!("{key}: type '{kind}' doesn't exists")));
+                errors.insert(
+                    key.clone(),
+                    Value::from(format!("{key}: type '{kind}' doesn't exists")),
+                );
                 continue;
             }
         };
         if valid {
             values.push((key.clone(), kind.to_owned(), value));
         } else {
-            errors.insert(key.clone(), Value::from(format!("{key}: value fails validation for '{kind}'")));
+            errors.insert(
+                key.clone(),
+                Value::from(format!("{key}: value fails validation for '{kind}'")),
+            );
         }
     }
     (values, errors)

@@ -29,10 +29,10 @@
 //! ```
 
 mod gateway;
-mod rest;
 mod metadata;
 pub mod query;
 mod queue;
+mod rest;
 mod state;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -126,7 +126,10 @@ impl SingyeongConfig {
 
 #[derive(Debug, Clone)]
 enum SocketCommand {
-    Goodbye { target: Option<(String, String)>, reason: String },
+    Goodbye {
+        target: Option<(String, String)>,
+        reason: String,
+    },
     Drop,
 }
 
@@ -137,6 +140,7 @@ struct Shared {
     proxy_client: HyperClient<HttpConnector, Full<Bytes>>,
     accepted: AtomicU64,
     gc_started: AtomicBool,
+    ack_heartbeats: AtomicBool,
 }
 
 impl Shared {
@@ -153,7 +157,9 @@ pub struct Singyeong {
 
 impl std::fmt::Debug for Singyeong {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Singyeong").field("config", &self.shared.config).finish_non_exhaustive()
+        f.debug_struct("Singyeong")
+            .field("config", &self.shared.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -175,13 +181,16 @@ impl Singyeong {
                 proxy_client: HyperClient::builder(TokioExecutor::new()).build_http(),
                 accepted: AtomicU64::new(0),
                 gc_started: AtomicBool::new(false),
+                ack_heartbeats: AtomicBool::new(true),
             }),
         }
     }
 
     /// The control handle.
     pub fn control(&self) -> SingyeongControl {
-        SingyeongControl { shared: Arc::clone(&self.shared) }
+        SingyeongControl {
+            shared: Arc::clone(&self.shared),
+        }
     }
 }
 
@@ -228,23 +237,38 @@ impl SingyeongControl {
 
     /// One client's metadata.
     pub fn metadata(&self, app_id: &str, client_id: &str) -> Option<Map<String, Value>> {
-        self.shared.lock().clients.get(&(app_id.to_owned(), client_id.to_owned())).map(|c| c.record.metadata.clone())
+        self.shared
+            .lock()
+            .clients
+            .get(&(app_id.to_owned(), client_id.to_owned()))
+            .map(|c| c.record.metadata.clone())
     }
 
     /// Sends GOODBYE to every client (they should reconnect) and closes their sockets.
     pub fn goodbye_all(&self, reason: &str) {
-        let _ = self.shared.commands.send(SocketCommand::Goodbye { target: None, reason: reason.to_owned() });
+        let _ = self.shared.commands.send(SocketCommand::Goodbye {
+            target: None,
+            reason: reason.to_owned(),
+        });
     }
 
     /// Sends GOODBYE to one client.
     pub fn goodbye(&self, app_id: &str, client_id: &str, reason: &str) {
         let target = Some((app_id.to_owned(), client_id.to_owned()));
-        let _ = self.shared.commands.send(SocketCommand::Goodbye { target, reason: reason.to_owned() });
+        let _ = self.shared.commands.send(SocketCommand::Goodbye {
+            target,
+            reason: reason.to_owned(),
+        });
     }
 
     /// Drops every socket without a close frame, like a network failure.
     pub fn drop_all(&self) {
         let _ = self.shared.commands.send(SocketCommand::Drop);
+    }
+
+    /// Stops (or resumes) answering heartbeats, so clients see a zombie connection.
+    pub fn ack_heartbeats(&self, ack: bool) {
+        self.shared.ack_heartbeats.store(ack, Ordering::SeqCst);
     }
 
     /// Messages delivered by SEND/BROADCAST so far (one per receiving client).
@@ -264,7 +288,12 @@ impl SingyeongControl {
 
     /// A queue's counts (all zero for an unknown queue).
     pub fn queue_stats(&self, queue: &str) -> QueueStats {
-        self.shared.lock().queues.get(queue).map(queue::Queue::stats).unwrap_or_default()
+        self.shared
+            .lock()
+            .queues
+            .get(queue)
+            .map(queue::Queue::stats)
+            .unwrap_or_default()
     }
 
     /// Treats every unacked message of `queue` as timed out now: they are redelivered to
@@ -273,7 +302,12 @@ impl SingyeongControl {
         let config = &self.shared.config;
         let mut state = self.shared.lock();
         if let Some(entry) = state.queues.get_mut(queue) {
-            entry.expire(tokio::time::Instant::now(), config.queue_ack_timeout, config.dead_letter_retry, true);
+            entry.expire(
+                tokio::time::Instant::now(),
+                config.queue_ack_timeout,
+                config.dead_letter_retry,
+                true,
+            );
         }
         state.deliver(queue);
     }
@@ -285,13 +319,20 @@ async fn queue_gc(shared: Weak<Shared>, period: Duration) {
     let mut ticker = tokio::time::interval(period);
     loop {
         ticker.tick().await;
-        let Some(shared) = shared.upgrade() else { return };
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
         let now = tokio::time::Instant::now();
         let mut state = shared.lock();
         let names: Vec<String> = state.queues.keys().cloned().collect();
         for name in names {
             if let Some(queue) = state.queues.get_mut(&name) {
-                queue.expire(now, shared.config.queue_ack_timeout, shared.config.dead_letter_retry, false);
+                queue.expire(
+                    now,
+                    shared.config.queue_ack_timeout,
+                    shared.config.dead_letter_retry,
+                    false,
+                );
             }
             state.deliver(&name);
         }
@@ -309,23 +350,36 @@ impl Platform for Singyeong {
             match (request.method.clone(), segments.as_slice()) {
                 (http::Method::GET, ["gateway", "websocket"]) => {
                     if !self.shared.gc_started.swap(true, Ordering::SeqCst) {
-                        let period = self.shared.config.queue_ack_timeout.min(self.shared.config.dead_letter_retry) / 2;
+                        let period = self
+                            .shared
+                            .config
+                            .queue_ack_timeout
+                            .min(self.shared.config.dead_letter_retry)
+                            / 2;
                         tokio::spawn(queue_gc(Arc::downgrade(&self.shared), period));
                     }
                     let encoding = request.query_param("encoding").unwrap_or("json").to_owned();
                     let shared = Arc::clone(&self.shared);
                     let remote = request.remote;
-                    crate::ws::accept(&mut request, None, move |socket| gateway::run(shared, socket, remote, encoding))
+                    crate::ws::accept(&mut request, None, move |socket| {
+                        gateway::run(shared, socket, remote, encoding)
+                    })
                 }
                 (http::Method::GET, ["api", "version"]) => rest::version(),
-                (http::Method::POST, ["api", "v1", "query"]) => match rest::authorized(&self.shared, &request) {
-                    Ok(()) => rest::query(&self.shared, &request),
-                    Err(refused) => refused,
-                },
-                (http::Method::POST, ["api", "v1", "proxy"]) => match rest::authorized(&self.shared, &request) {
-                    Ok(()) => rest::proxy(Arc::clone(&self.shared), request).await,
-                    Err(refused) => refused,
-                },
+                (http::Method::POST, ["api", "v1", "query"]) => {
+                    if rest::authorized(&self.shared, &request) {
+                        rest::query(&self.shared, &request)
+                    } else {
+                        rest::unauthorized()
+                    }
+                }
+                (http::Method::POST, ["api", "v1", "proxy"]) => {
+                    if rest::authorized(&self.shared, &request) {
+                        rest::proxy(Arc::clone(&self.shared), request).await
+                    } else {
+                        rest::unauthorized()
+                    }
+                }
                 _ => rest::not_found(),
             }
         })

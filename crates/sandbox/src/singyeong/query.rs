@@ -66,8 +66,15 @@ enum Operand {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Op {
-    Compare { path: Vec<String>, op: CmpOp, to: Operand },
-    Logic { op: LogicOp, with: Vec<Op> },
+    Compare {
+        path: Vec<String>,
+        op: CmpOp,
+        to: Operand,
+    },
+    Logic {
+        op: LogicOp,
+        with: Vec<Op>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +110,9 @@ impl Query {
     /// assert!(Query::parse(&serde_json::json!({"ops": [{"path": "load", "op": "$eq", "to": {"value": 1}}]})).is_err());
     /// ```
     pub fn parse(json: &Value) -> Result<Self, QueryError> {
-        let object = json.as_object().ok_or_else(|| QueryError("a query is a JSON object".into()))?;
+        let object = json
+            .as_object()
+            .ok_or_else(|| QueryError("a query is a JSON object".into()))?;
         let ops = match object.get("ops") {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(ops)) => ops.iter().map(parse_op).collect::<Result<_, _>>()?,
@@ -112,20 +121,28 @@ impl Query {
         let selector = match object.get("selector") {
             None | Some(Value::Null) => None,
             Some(Value::Object(selector)) => {
-                let (name, key) = selector.iter().next().ok_or_else(|| QueryError("empty selector".into()))?;
+                let (name, key) = selector
+                    .iter()
+                    .next()
+                    .ok_or_else(|| QueryError("empty selector".into()))?;
                 let kind = match name.as_str() {
                     "$min" => SelectorKind::Min,
                     "$max" => SelectorKind::Max,
                     "$avg" => SelectorKind::Avg,
                     other => return Err(QueryError(format!("unknown selector {other}"))),
                 };
-                let key = key.as_str().ok_or_else(|| QueryError("selector key must be a string".into()))?;
+                let key = key
+                    .as_str()
+                    .ok_or_else(|| QueryError("selector key must be a string".into()))?;
                 Some((kind, key.trim_start_matches('/').to_owned()))
             }
             Some(_) => return Err(QueryError("selector must be an object".into())),
         };
         Ok(Self {
-            application: object.get("application").and_then(Value::as_str).map(str::to_owned),
+            application: object
+                .get("application")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             restricted: coerce_bool(object.get("restricted")),
             key: object.get("key").and_then(Value::as_str).map(str::to_owned),
             droppable: coerce_bool(object.get("droppable")),
@@ -156,7 +173,10 @@ impl Query {
     }
 
     fn in_scope(&self, client: &ClientRecord) -> bool {
-        self.application.as_deref().is_none_or(|app| app == client.app_id) && (self.restricted || !client.restricted)
+        self.application
+            .as_deref()
+            .is_none_or(|app| app == client.app_id)
+            && (self.restricted || !client.restricted)
     }
 
     /// The clients the query selects, in input order (one client when a selector is set).
@@ -179,11 +199,14 @@ impl Query {
 }
 
 fn coerce_bool(value: Option<&Value>) -> bool {
-    matches!(value, Some(Value::Bool(true))) || matches!(value, Some(Value::String(s)) if s == "true")
+    matches!(value, Some(Value::Bool(true)))
+        || matches!(value, Some(Value::String(s)) if s == "true")
 }
 
 fn parse_path(path: Option<&Value>) -> Result<Vec<String>, QueryError> {
-    let path = path.and_then(Value::as_str).ok_or_else(|| QueryError("path: must be a string".into()))?;
+    let path = path
+        .and_then(Value::as_str)
+        .ok_or_else(|| QueryError("path: must be a string".into()))?;
     let rest = path
         .strip_prefix('/')
         .filter(|rest| !rest.is_empty())
@@ -192,7 +215,10 @@ fn parse_path(path: Option<&Value>) -> Result<Vec<String>, QueryError> {
 }
 
 fn parse_op(json: &Value) -> Result<Op, QueryError> {
-    let name = json.get("op").and_then(Value::as_str).ok_or_else(|| QueryError("op: missing".into()))?;
+    let name = json
+        .get("op")
+        .and_then(Value::as_str)
+        .ok_or_else(|| QueryError("op: missing".into()))?;
     let logic = match name {
         "$and" => Some(LogicOp::And),
         "$or" => Some(LogicOp::Or),
@@ -200,8 +226,14 @@ fn parse_op(json: &Value) -> Result<Op, QueryError> {
         _ => None,
     };
     if let Some(op) = logic {
-        let with = json.get("with").and_then(Value::as_array).ok_or_else(|| QueryError(format!("{name}: `with` must be a list")))?;
-        return Ok(Op::Logic { op, with: with.iter().map(parse_op).collect::<Result<_, _>>()? });
+        let with = json
+            .get("with")
+            .and_then(Value::as_array)
+            .ok_or_else(|| QueryError(format!("{name}: `with` must be a list")))?;
+        return Ok(Op::Logic {
+            op,
+            with: with.iter().map(parse_op).collect::<Result<_, _>>()?,
+        });
     }
     let op = match name {
         "$eq" => CmpOp::Eq,
@@ -217,11 +249,17 @@ fn parse_op(json: &Value) -> Result<Op, QueryError> {
         other => return Err(QueryError(format!("unknown op {other}"))),
     };
     let path = parse_path(json.get("path"))?;
-    let to = json.get("to").and_then(Value::as_object).ok_or_else(|| QueryError("to: must be an object".into()))?;
+    let to = json
+        .get("to")
+        .and_then(Value::as_object)
+        .ok_or_else(|| QueryError("to: must be an object".into()))?;
     let to = if let Some(value) = to.get("value") {
         Operand::Value(value.clone())
     } else if to.contains_key("path") {
-        Operand::Path(parse_path(to.get("path"))?, to.get("default").cloned().unwrap_or(Value::Null))
+        Operand::Path(
+            parse_path(to.get("path"))?,
+            to.get("default").cloned().unwrap_or(Value::Null),
+        )
     } else {
         return Err(QueryError("to: needs `value` or `path`".into()));
     };
@@ -243,16 +281,30 @@ fn resolve<'a>(metadata: &'a Map<String, Value>, path: &[String]) -> Option<&'a 
 
 fn eval(op: &Op, client: &ClientRecord) -> bool {
     match op {
-        Op::Logic { op: LogicOp::And, with } => with.iter().all(|o| eval(o, client)),
-        Op::Logic { op: LogicOp::Or, with } => with.iter().any(|o| eval(o, client)),
-        Op::Logic { op: LogicOp::Nor, with } => !with.iter().any(|o| eval(o, client)),
+        Op::Logic {
+            op: LogicOp::And,
+            with,
+        } => with.iter().all(|o| eval(o, client)),
+        Op::Logic {
+            op: LogicOp::Or,
+            with,
+        } => with.iter().any(|o| eval(o, client)),
+        Op::Logic {
+            op: LogicOp::Nor,
+            with,
+        } => !with.iter().any(|o| eval(o, client)),
         Op::Compare { path, op, to } => {
-            let Some(actual) = resolve(&client.metadata, path) else { return false };
+            let Some(actual) = resolve(&client.metadata, path) else {
+                return false;
+            };
             let expected = match to {
                 Operand::Value(value) => value,
-                Operand::Path(other, default) => resolve(&client.metadata, other).unwrap_or(default),
+                Operand::Path(other, default) => {
+                    resolve(&client.metadata, other).unwrap_or(default)
+                }
             };
-            let version = path.len() == 1 && client.types.get(&path[0]).is_some_and(|t| t == "version");
+            let version =
+                path.len() == 1 && client.types.get(&path[0]).is_some_and(|t| t == "version");
             compare(*op, actual, expected, version)
         }
     }
@@ -263,11 +315,21 @@ fn compare(op: CmpOp, actual: &Value, expected: &Value, version: bool) -> bool {
         CmpOp::Eq => json_eq(actual, expected),
         CmpOp::Ne => !json_eq(actual, expected),
         CmpOp::Gt => order(actual, expected, version) == Some(Ordering::Greater),
-        CmpOp::Gte => matches!(order(actual, expected, version), Some(Ordering::Greater | Ordering::Equal)),
+        CmpOp::Gte => matches!(
+            order(actual, expected, version),
+            Some(Ordering::Greater | Ordering::Equal)
+        ),
         CmpOp::Lt => order(actual, expected, version) == Some(Ordering::Less),
-        CmpOp::Lte => matches!(order(actual, expected, version), Some(Ordering::Less | Ordering::Equal)),
-        CmpOp::In => expected.as_array().is_some_and(|list| list.iter().any(|v| json_eq(actual, v))),
-        CmpOp::Nin => expected.as_array().is_some_and(|list| !list.iter().any(|v| json_eq(actual, v))),
+        CmpOp::Lte => matches!(
+            order(actual, expected, version),
+            Some(Ordering::Less | Ordering::Equal)
+        ),
+        CmpOp::In => expected
+            .as_array()
+            .is_some_and(|list| list.iter().any(|v| json_eq(actual, v))),
+        CmpOp::Nin => expected
+            .as_array()
+            .is_some_and(|list| !list.iter().any(|v| json_eq(actual, v))),
         CmpOp::Contains => contains(actual, expected) == Some(true),
         CmpOp::NotContains => contains(actual, expected) == Some(false),
     }
@@ -298,25 +360,36 @@ fn order(a: &Value, b: &Value, version: bool) -> Option<Ordering> {
             (Some(x), Some(y)) => Some(x.cmp(&y)),
             _ => x.as_f64()?.partial_cmp(&y.as_f64()?),
         },
-        (Value::String(x), Value::String(y)) if version => {
-            Some(semver::Version::parse(x).ok()?.cmp(&semver::Version::parse(y).ok()?))
-        }
+        (Value::String(x), Value::String(y)) if version => Some(
+            semver::Version::parse(x)
+                .ok()?
+                .cmp(&semver::Version::parse(y).ok()?),
+        ),
         (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
         (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
         _ => None,
     }
 }
 
-fn select_one<'a>(kind: SelectorKind, key: &str, clients: &[&'a ClientRecord]) -> Option<&'a ClientRecord> {
-    let scored: Vec<(&ClientRecord, f64)> =
-        clients.iter().filter_map(|c| Some((*c, c.metadata.get(key)?.as_f64()?))).collect();
+fn select_one<'a>(
+    kind: SelectorKind,
+    key: &str,
+    clients: &[&'a ClientRecord],
+) -> Option<&'a ClientRecord> {
+    let scored: Vec<(&ClientRecord, f64)> = clients
+        .iter()
+        .filter_map(|c| Some((*c, c.metadata.get(key)?.as_f64()?)))
+        .collect();
     let by = |a: &(&ClientRecord, f64), b: &(&ClientRecord, f64)| a.1.total_cmp(&b.1);
     match kind {
         SelectorKind::Min => scored.iter().min_by(|a, b| by(a, b)).map(|(c, _)| *c),
         SelectorKind::Max => scored.iter().max_by(|a, b| by(a, b)).map(|(c, _)| *c),
         SelectorKind::Avg => {
             let average = scored.iter().map(|(_, v)| v).sum::<f64>() / scored.len().max(1) as f64;
-            scored.iter().min_by(|a, b| (a.1 - average).abs().total_cmp(&(b.1 - average).abs())).map(|(c, _)| *c)
+            scored
+                .iter()
+                .min_by(|a, b| (a.1 - average).abs().total_cmp(&(b.1 - average).abs()))
+                .map(|(c, _)| *c)
         }
     }
 }
@@ -333,19 +406,42 @@ mod tests {
             client_id: id.into(),
             restricted,
             metadata: metadata.as_object().cloned().unwrap_or_default(),
-            types: types.iter().map(|(k, t)| ((*k).to_owned(), (*t).to_owned())).collect(),
+            types: types
+                .iter()
+                .map(|(k, t)| ((*k).to_owned(), (*t).to_owned()))
+                .collect(),
         }
     }
 
     fn ids(query: &Value, clients: &[ClientRecord]) -> Vec<String> {
-        Query::parse(query).unwrap().select(clients).into_iter().map(|c| c.client_id.clone()).collect()
+        Query::parse(query)
+            .unwrap()
+            .select(clients)
+            .into_iter()
+            .map(|c| c.client_id.clone())
+            .collect()
     }
 
     fn fleet() -> Vec<ClientRecord> {
         vec![
-            client("a", false, json!({"load": 1, "region": "eu", "tags": ["gpu"], "v": "1.2.0", "cfg": {"deep": [5, 6]}}), &[("v", "version")]),
-            client("b", false, json!({"load": 5.5, "region": "us", "tags": [], "v": "1.10.0"}), &[("v", "version")]),
-            client("c", false, json!({"load": 9, "region": "eu", "tags": ["gpu", "ssd"], "v": "0.9.0"}), &[("v", "version")]),
+            client(
+                "a",
+                false,
+                json!({"load": 1, "region": "eu", "tags": ["gpu"], "v": "1.2.0", "cfg": {"deep": [5, 6]}}),
+                &[("v", "version")],
+            ),
+            client(
+                "b",
+                false,
+                json!({"load": 5.5, "region": "us", "tags": [], "v": "1.10.0"}),
+                &[("v", "version")],
+            ),
+            client(
+                "c",
+                false,
+                json!({"load": 9, "region": "eu", "tags": ["gpu", "ssd"], "v": "0.9.0"}),
+                &[("v", "version")],
+            ),
             client("r", true, json!({"load": 0, "region": "eu"}), &[]),
         ]
     }
@@ -363,14 +459,37 @@ mod tests {
         assert_eq!(ids(&op("/load", "$gte", json!(9.0)), &fleet), ["c"]);
         assert_eq!(ids(&op("/load", "$lt", json!(5.5)), &fleet), ["a"]);
         assert_eq!(ids(&op("/load", "$lte", json!(5.5)), &fleet), ["a", "b"]);
-        assert_eq!(ids(&op("/region", "$in", json!(["us", "ap"])), &fleet), ["b"]);
-        assert_eq!(ids(&op("/region", "$nin", json!(["us"])), &fleet), ["a", "c"]);
-        assert_eq!(ids(&op("/tags", "$contains", json!("gpu")), &fleet), ["a", "c"]);
-        assert_eq!(ids(&op("/tags", "$ncontains", json!("ssd")), &fleet), ["a", "b"]);
-        assert_eq!(ids(&op("/v", "$gt", json!("1.3.0")), &fleet), ["b"], "versions order semantically");
+        assert_eq!(
+            ids(&op("/region", "$in", json!(["us", "ap"])), &fleet),
+            ["b"]
+        );
+        assert_eq!(
+            ids(&op("/region", "$nin", json!(["us"])), &fleet),
+            ["a", "c"]
+        );
+        assert_eq!(
+            ids(&op("/tags", "$contains", json!("gpu")), &fleet),
+            ["a", "c"]
+        );
+        assert_eq!(
+            ids(&op("/tags", "$ncontains", json!("ssd")), &fleet),
+            ["a", "b"]
+        );
+        assert_eq!(
+            ids(&op("/v", "$gt", json!("1.3.0")), &fleet),
+            ["b"],
+            "versions order semantically"
+        );
         assert_eq!(ids(&op("/cfg/deep/1", "$eq", json!(6)), &fleet), ["a"]);
-        assert_eq!(ids(&op("/missing", "$ne", json!(1)), &fleet), Vec::<String>::new());
-        assert_eq!(ids(&op("/region", "$gt", json!(3)), &fleet), Vec::<String>::new(), "mixed types never order");
+        assert_eq!(
+            ids(&op("/missing", "$ne", json!(1)), &fleet),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            ids(&op("/region", "$gt", json!(3)), &fleet),
+            Vec::<String>::new(),
+            "mixed types never order"
+        );
     }
 
     #[test]
@@ -386,15 +505,31 @@ mod tests {
             {"path": "/region", "op": "$eq", "to": {"value": "us"}}]}]});
         assert_eq!(ids(&nor, &fleet), ["a", "c"]);
         for (selector, expected) in [("$min", "a"), ("$max", "c"), ("$avg", "b")] {
-            assert_eq!(ids(&json!({"application": "app", "selector": {selector: "load"}}), &fleet), [expected], "{selector}");
+            assert_eq!(
+                ids(
+                    &json!({"application": "app", "selector": {selector: "load"}}),
+                    &fleet
+                ),
+                [expected],
+                "{selector}"
+            );
         }
-        assert_eq!(ids(&json!({"application": "app", "restricted": true, "selector": {"$min": "load"}}), &fleet), ["r"]);
+        assert_eq!(
+            ids(
+                &json!({"application": "app", "restricted": true, "selector": {"$min": "load"}}),
+                &fleet
+            ),
+            ["r"]
+        );
         let impossible = op("/region", "$eq", json!("mars"));
         assert!(ids(&impossible, &fleet).is_empty());
         let mut optional = impossible.clone();
         optional["optional"] = json!(true);
         assert_eq!(ids(&optional, &fleet), ["a", "b", "c"]);
-        assert_eq!(ids(&json!({"application": "other"}), &fleet), Vec::<String>::new());
+        assert_eq!(
+            ids(&json!({"application": "other"}), &fleet),
+            Vec::<String>::new()
+        );
         let path_target = json!({"application": "app", "ops": [{"path": "/load", "op": "$lt", "to": {"path": "/limit", "default": 2}}]});
         assert_eq!(ids(&path_target, &fleet), ["a"]);
     }

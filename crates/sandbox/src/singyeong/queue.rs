@@ -61,7 +61,13 @@ impl Queue {
 
     /// Moves deliveries older than `ack_timeout` back to the front of the queue, and dead
     /// letters older than `dead_retry` to the back. `force` requeues every unacked message.
-    pub(crate) fn expire(&mut self, now: Instant, ack_timeout: std::time::Duration, dead_retry: std::time::Duration, force: bool) {
+    pub(crate) fn expire(
+        &mut self,
+        now: Instant,
+        ack_timeout: std::time::Duration,
+        dead_retry: std::time::Duration,
+        force: bool,
+    ) {
         let expired: Vec<String> = self
             .unacked
             .iter()
@@ -74,9 +80,12 @@ impl Queue {
                 self.messages.push_front(message);
             }
         }
-        let (retry, keep): (Vec<_>, Vec<_>) =
-            self.dead.drain(..).partition(|(_, since)| now.saturating_duration_since(*since) >= dead_retry);
+        let (retry, keep): (Vec<_>, Vec<_>) = self
+            .dead
+            .drain(..)
+            .partition(|(_, since)| now.saturating_duration_since(*since) >= dead_retry);
         self.dead = keep;
-        self.messages.extend(retry.into_iter().map(|(message, _)| message));
+        self.messages
+            .extend(retry.into_iter().map(|(message, _)| message));
     }
 }

@@ -32,7 +32,9 @@ pub(crate) enum Outgoing {
 }
 
 pub(crate) fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// `{op, d, ts, t}` as JSON text.
@@ -77,10 +79,21 @@ impl State {
 
     /// SEND (one client) or BROADCAST (all) of `{nonce, payload}`. `Err("no_route")` when
     /// nothing matches and the query is not droppable.
-    pub(crate) fn route(&mut self, query: &Query, nonce: &Value, payload: &Value, broadcast: bool, t: &str) -> Result<usize, &'static str> {
+    pub(crate) fn route(
+        &mut self,
+        query: &Query,
+        nonce: &Value,
+        payload: &Value,
+        broadcast: bool,
+        t: &str,
+    ) -> Result<usize, &'static str> {
         let matched = self.select(query);
         if matched.is_empty() {
-            return if query.droppable() { Ok(0) } else { Err("no_route") };
+            return if query.droppable() {
+                Ok(0)
+            } else {
+                Err("no_route")
+            };
         }
         let targets: Vec<&(String, String)> = if broadcast {
             matched.iter().collect()
@@ -92,7 +105,11 @@ impl State {
             };
             vec![&matched[index]]
         };
-        let text = packet(op::DISPATCH, Some(t), &json!({ "nonce": nonce, "payload": payload }));
+        let text = packet(
+            op::DISPATCH,
+            Some(t),
+            &json!({ "nonce": nonce, "payload": payload }),
+        );
         for target in &targets {
             if let Some(client) = self.clients.get(*target) {
                 let _ = client.outbox.send(Outgoing::Text(text.clone()));
@@ -104,8 +121,16 @@ impl State {
 
     /// CLIENT_CONNECTED / CLIENT_DISCONNECTED to every client that asked for updates.
     pub(crate) fn notify(&self, app: &str, t: &str) {
-        let text = packet(op::DISPATCH, Some(t), &json!({ "nonce": null, "payload": { "app": app } }));
-        for client in self.clients.values().filter(|c| c.receive_updates && !c.record.restricted) {
+        let text = packet(
+            op::DISPATCH,
+            Some(t),
+            &json!({ "nonce": null, "payload": { "app": app } }),
+        );
+        for client in self
+            .clients
+            .values()
+            .filter(|c| c.receive_updates && !c.record.restricted)
+        {
             let _ = client.outbox.send(Outgoing::Text(text.clone()));
         }
     }
@@ -113,19 +138,28 @@ impl State {
     pub(crate) fn push(&mut self, queue: &str, target: Query, nonce: Value, payload: Value) {
         self.next_message_id += 1;
         let id = format!("sandbox-{:016x}", self.next_message_id);
-        self.queues.entry(queue.to_owned()).or_default().messages.push_back(QueuedMessage { id, target, nonce, payload });
+        self.queues
+            .entry(queue.to_owned())
+            .or_default()
+            .messages
+            .push_back(QueuedMessage {
+                id,
+                target,
+                nonce,
+                payload,
+            });
         self.deliver(queue);
     }
 
-    pub(crate) fn request(&mut self, queue: &str, who: (String, String)) {
+    pub(crate) fn request(&mut self, queue: &str, who: &(String, String)) {
         let entry = self.queues.entry(queue.to_owned()).or_default();
-        if !entry.pending.contains(&who) {
+        if !entry.pending.contains(who) {
             entry.pending.push_back(who.clone());
         }
-        if let Some(client) = self.clients.get_mut(&who) {
-            if !client.queues.iter().any(|q| q == queue) {
-                client.queues.push(queue.to_owned());
-            }
+        if let Some(client) = self.clients.get_mut(who)
+            && !client.queues.iter().any(|q| q == queue)
+        {
+            client.queues.push(queue.to_owned());
         }
         self.deliver(queue);
     }
@@ -148,7 +182,9 @@ impl State {
     /// Hands queued messages to waiting clients that match them; messages no client
     /// matches at all become dead letters.
     pub(crate) fn deliver(&mut self, name: &str) {
-        let Some(mut queue) = self.queues.remove(name) else { return };
+        let Some(mut queue) = self.queues.remove(name) else {
+            return;
+        };
         let now = Instant::now();
         let mut index = 0;
         while index < queue.messages.len() && !queue.pending.is_empty() {
@@ -163,13 +199,19 @@ impl State {
                 index += 1;
                 continue;
             };
-            let (Some(who), Some(message)) = (queue.pending.remove(position), queue.messages.remove(index)) else { break };
+            let (Some(who), Some(message)) =
+                (queue.pending.remove(position), queue.messages.remove(index))
+            else {
+                break;
+            };
             let d = json!({
                 "nonce": message.nonce,
                 "payload": { "queue": name, "id": message.id, "payload": message.payload },
             });
             if let Some(client) = self.clients.get_mut(&who) {
-                let _ = client.outbox.send(Outgoing::Text(packet(op::DISPATCH, Some("QUEUE"), &d)));
+                let _ = client
+                    .outbox
+                    .send(Outgoing::Text(packet(op::DISPATCH, Some("QUEUE"), &d)));
                 client.queues.retain(|q| q != name);
             }
             queue.delivered += 1;
@@ -189,5 +231,7 @@ impl State {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

@@ -83,6 +83,7 @@ struct Conn {
 }
 
 #[derive(Debug, Default)]
+#[allow(clippy::struct_field_names, reason = "each counts one kind of drop")]
 struct Counters {
     joins_dropped: usize,
     privmsgs_dropped: usize,
@@ -168,15 +169,24 @@ impl ChatState {
 
     fn message_id(&self) -> String {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
-        format!("{:08x}-5b0c-4d1e-8f00-{:012x}", n.wrapping_mul(2_654_435_761) & 0xffff_ffff, n)
+        format!(
+            "{:08x}-5b0c-4d1e-8f00-{:012x}",
+            n.wrapping_mul(2_654_435_761) & 0xffff_ffff,
+            n
+        )
     }
 
     /// Handles one line from session `id`.
+    #[allow(clippy::too_many_lines, reason = "one flat match over the IRC commands a client sends")]
     fn handle_line(&self, id: u64, line: &str) {
         let mut inner = self.lock();
         let inner = &mut *inner;
-        let Some(command) = Command::parse(line) else { return };
-        let Some(conn) = inner.conns.get_mut(&id) else { return };
+        let Some(command) = Command::parse(line) else {
+            return;
+        };
+        let Some(conn) = inner.conns.get_mut(&id) else {
+            return;
+        };
         let send = |conn: &Conn, text: String| {
             let _ = conn.tx.send(Out::Line(text));
         };
@@ -279,7 +289,9 @@ impl ChatState {
             .join_windows
             .entry(login.to_owned())
             .or_insert_with(|| Window::new(self.limits.join.0, self.limits.join.1));
-        let Some(conn) = inner.conns.get(&id) else { return };
+        let Some(conn) = inner.conns.get(&id) else {
+            return;
+        };
         if !window.admit() {
             inner.counters.joins_dropped += 1;
             let _ = conn.tx.send(Out::Line(format!(
@@ -295,9 +307,15 @@ impl ChatState {
                 let _ = other.tx.send(Out::Line(echo.clone()));
             }
         }
-        let badges = inner.badges.get(&(login.to_owned(), channel.to_owned())).cloned().unwrap_or_default();
+        let badges = inner
+            .badges
+            .get(&(login.to_owned(), channel.to_owned()))
+            .cloned()
+            .unwrap_or_default();
         let room_id = room_id(channel);
-        let Some(conn) = inner.conns.get_mut(&id) else { return };
+        let Some(conn) = inner.conns.get_mut(&id) else {
+            return;
+        };
         conn.channels.insert(channel.to_owned());
         let mut lines = vec![
             echo,
@@ -316,22 +334,31 @@ impl ChatState {
     }
 
     fn privmsg(&self, inner: &mut Inner, id: u64, channel: &str, text: &str, client_tags: &str) {
-        let Some(conn) = inner.conns.get(&id) else { return };
+        let Some(conn) = inner.conns.get(&id) else {
+            return;
+        };
         if conn.anonymous {
             // Twitch silently ignores messages from anonymous logins.
             return;
         }
         let login = conn.login.clone().unwrap_or_default();
-        let badges = inner.badges.get(&(login.clone(), channel.to_owned())).cloned().unwrap_or_default();
+        let badges = inner
+            .badges
+            .get(&(login.clone(), channel.to_owned()))
+            .cloned()
+            .unwrap_or_default();
         let privileged = login == channel
-            || badges.split(',').any(|b| b.starts_with("moderator/") || b.starts_with("vip/") || b.starts_with("broadcaster/"));
+            || badges.split(',').any(|b| {
+                b.starts_with("moderator/")
+                    || b.starts_with("vip/")
+                    || b.starts_with("broadcaster/")
+            });
         let now = Instant::now();
         let key = (login.clone(), channel.to_owned());
         if !privileged
-            && inner
-                .last_text
-                .get(&key)
-                .is_some_and(|(last, at)| last == text && now.duration_since(*at) < self.limits.duplicate_window)
+            && inner.last_text.get(&key).is_some_and(|(last, at)| {
+                last == text && now.duration_since(*at) < self.limits.duplicate_window
+            })
         {
             inner.counters.duplicates_dropped += 1;
             let _ = conn.tx.send(Out::Line(format!(
@@ -342,7 +369,10 @@ impl ChatState {
         let (normal, all) = inner.msg_windows.entry(login.clone()).or_insert_with(|| {
             (
                 Window::new(self.limits.privmsg.0, self.limits.privmsg.1),
-                Window::new(self.limits.privmsg_privileged.0, self.limits.privmsg_privileged.1),
+                Window::new(
+                    self.limits.privmsg_privileged.0,
+                    self.limits.privmsg_privileged.1,
+                ),
             )
         });
         let admitted = all.has_room() && (privileged || normal.has_room());
@@ -379,12 +409,21 @@ impl ChatState {
         if let Some(members) = inner.channels.get(channel) {
             for member in members.iter().filter(|m| **m != id) {
                 if let Some(other) = inner.conns.get(member) {
-                    let line = if other.tags { full.clone() } else { plain.clone() };
+                    let line = if other.tags {
+                        full.clone()
+                    } else {
+                        plain.clone()
+                    };
                     let _ = other.tx.send(Out::Line(line));
                 }
             }
         }
-        inner.sent.push(SentMessage { channel: channel.to_owned(), login, text: text.to_owned(), id: message_id });
+        inner.sent.push(SentMessage {
+            channel: channel.to_owned(),
+            login,
+            text: text.to_owned(),
+            id: message_id,
+        });
     }
 }
 
@@ -392,7 +431,11 @@ fn part(inner: &mut Inner, id: u64, login: &str, channel: &str) {
     let echo = format!(":{login}!{login}@{login}.tmi.twitch.tv PART #{channel}");
     if let Some(members) = inner.channels.get_mut(channel) {
         for member in members.iter() {
-            if let Some(other) = inner.conns.get(member).filter(|c| *member == id || c.membership) {
+            if let Some(other) = inner
+                .conns
+                .get(member)
+                .filter(|c| *member == id || c.membership)
+            {
                 let _ = other.tx.send(Out::Line(echo.clone()));
             }
         }
@@ -404,20 +447,29 @@ fn part(inner: &mut Inner, id: u64, login: &str, channel: &str) {
 }
 
 fn room_id(channel: &str) -> u64 {
-    channel.bytes().fold(1_469_598_103_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(1_099_511)) % 900_000_000 + 10_000
+    channel.bytes().fold(1_469_598_103_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(1_099_511)
+    }) % 900_000_000
+        + 10_000
 }
 
 fn now_ms() -> u128 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
 }
 
 fn userstate(login: &str, channel: &str, badges: &str, message_id: Option<&str>) -> String {
-    let mut line = format!("@badge-info=;badges={badges};color=;display-name={login};emote-sets=0;");
+    let mut line =
+        format!("@badge-info=;badges={badges};color=;display-name={login};emote-sets=0;");
     if let Some(id) = message_id {
         let _ = write!(line, "id={id};");
     }
     let is_mod = u8::from(badges.contains("moderator/"));
-    let _ = write!(line, "mod={is_mod};subscriber=0;user-type= :tmi.twitch.tv USERSTATE #{channel}");
+    let _ = write!(
+        line,
+        "mod={is_mod};subscriber=0;user-type= :tmi.twitch.tv USERSTATE #{channel}"
+    );
     line
 }
 
@@ -433,9 +485,20 @@ struct PrivmsgLine<'s> {
 
 /// A PRIVMSG with the tag set Twitch sends (alphabetical, as Twitch orders them).
 fn privmsg_line(m: &PrivmsgLine<'_>) -> String {
-    let PrivmsgLine { login, user_id, channel, text, badges, id, client_tags } = *m;
+    let PrivmsgLine {
+        login,
+        user_id,
+        channel,
+        text,
+        badges,
+        id,
+        client_tags,
+    } = *m;
     let client_tag = |name: &str| {
-        client_tags.split(';').find_map(|pair| pair.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
+        client_tags.split(';').find_map(|pair| {
+            pair.strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('='))
+        })
     };
     let mut tags = format!("@badge-info=;badges={badges};");
     if let Some(nonce) = client_tag("client-nonce") {
@@ -568,18 +631,30 @@ impl ChatControl {
 
     /// Registers a user: `PASS oauth:<token>` with `NICK <login>` then logs in as `user_id`.
     pub fn add_user(&self, token: &str, login: &str, user_id: &str) {
-        self.state.lock().users.insert(token.to_owned(), (login.to_lowercase(), user_id.to_owned()));
+        self.state
+            .lock()
+            .users
+            .insert(token.to_owned(), (login.to_lowercase(), user_id.to_owned()));
     }
 
     /// Gives `login` these badges in `channel` (`"moderator/1"`, `"vip/1"`): moderators, VIPs and
     /// broadcasters get the higher send limit and skip the duplicate rule.
     pub fn set_badges(&self, login: &str, channel: &str, badges: &str) {
-        self.state.lock().badges.insert((login.to_lowercase(), channel.to_lowercase()), badges.to_owned());
+        self.state.lock().badges.insert(
+            (login.to_lowercase(), channel.to_lowercase()),
+            badges.to_owned(),
+        );
     }
 
     /// Sends a raw line to every logged-in session.
     pub fn inject(&self, line: &str) {
-        for conn in self.state.lock().conns.values().filter(|c| c.login.is_some()) {
+        for conn in self
+            .state
+            .lock()
+            .conns
+            .values()
+            .filter(|c| c.login.is_some())
+        {
             let _ = conn.tx.send(Out::Line(line.to_owned()));
         }
     }
@@ -639,7 +714,11 @@ impl ChatControl {
 
     /// Sessions currently in `channel`.
     pub fn members(&self, channel: &str) -> usize {
-        self.state.lock().channels.get(channel).map_or(0, BTreeSet::len)
+        self.state
+            .lock()
+            .channels
+            .get(channel)
+            .map_or(0, BTreeSet::len)
     }
 
     /// Channels `login` is in right now (over all its sessions).

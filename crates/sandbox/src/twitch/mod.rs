@@ -56,7 +56,9 @@ impl Twitch {
 
     /// A Twitch with the given chat limits.
     pub fn with_limits(limits: ChatLimits) -> Self {
-        Self { chat: Arc::new(chat::ChatState::new(limits)) }
+        Self {
+            chat: Arc::new(chat::ChatState::new(limits)),
+        }
     }
 
     /// The chat control handle.
@@ -76,7 +78,9 @@ impl Platform for Twitch {
             match (request.method.clone(), segments.as_slice()) {
                 (Method::GET, [] | ["irc"]) => {
                     let state = Arc::clone(&self.chat);
-                    ws::accept(&mut request, None, move |socket| chat::run_ws(state, socket))
+                    ws::accept(&mut request, None, move |socket| {
+                        chat::run_ws(state, socket)
+                    })
                 }
                 _ => response::not_found(),
             }

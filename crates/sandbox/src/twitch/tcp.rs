@@ -43,7 +43,14 @@ impl Drop for TcpServer {
 /// Serves `twitch`'s chat over plain TCP on `127.0.0.1:0`.
 pub async fn serve_tcp(twitch: &Twitch) -> Result<TcpServer, Error> {
     let want = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-    let bind_error = |e| Error::new(ErrorKind::Bind { addr: want.to_string() }, e);
+    let bind_error = |e| {
+        Error::new(
+            ErrorKind::Bind {
+                addr: want.to_string(),
+            },
+            e,
+        )
+    };
     let listener = TcpListener::bind(want).await.map_err(bind_error)?;
     let addr = listener.local_addr().map_err(bind_error)?;
     let (shutdown, mut stop) = watch::channel(false);
@@ -66,5 +73,9 @@ pub async fn serve_tcp(twitch: &Twitch) -> Result<TcpServer, Error> {
         connections.abort_all();
         while connections.join_next().await.is_some() {}
     });
-    Ok(TcpServer { addr, shutdown, task: Some(task) })
+    Ok(TcpServer {
+        addr,
+        shutdown,
+        task: Some(task),
+    })
 }

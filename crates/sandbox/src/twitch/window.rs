@@ -9,19 +9,27 @@ use tokio::time::Instant;
 #[derive(Debug)]
 pub(crate) struct Window {
     limit: usize,
-    window: Duration,
+    span: Duration,
     stamps: VecDeque<Instant>,
 }
 
 impl Window {
     pub(crate) fn new(limit: usize, window: Duration) -> Self {
-        Self { limit, window, stamps: VecDeque::with_capacity(limit) }
+        Self {
+            limit,
+            span: window,
+            stamps: VecDeque::with_capacity(limit),
+        }
     }
 
     /// Counts one event if the window has room; `false` means over the limit.
     pub(crate) fn admit(&mut self) -> bool {
         let now = Instant::now();
-        while self.stamps.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+        while self
+            .stamps
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.span)
+        {
             self.stamps.pop_front();
         }
         if self.stamps.len() >= self.limit {
@@ -34,7 +42,11 @@ impl Window {
     /// Whether one more event would be admitted now (without counting it).
     pub(crate) fn has_room(&mut self) -> bool {
         let now = Instant::now();
-        while self.stamps.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+        while self
+            .stamps
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.span)
+        {
             self.stamps.pop_front();
         }
         self.stamps.len() < self.limit

@@ -167,7 +167,7 @@ impl EventsClient {
         EventsClientBuilder {
             client,
             store: Arc::new(MemoryStore::new()),
-            fallback_interval: Duration::from_secs(60),
+            fallback_interval: Duration::from_mins(1),
             maintenance_interval: Duration::from_secs(30),
             min_interval: Duration::from_secs(1),
             hub_capacity: None,

@@ -148,11 +148,10 @@ pub(crate) fn war(clan: &Tag, old: Option<&ClanWar>, new: &Arc<ClanWar>, store: 
         store.insert(&key);
     }
     match old {
-        Some(old) if old.state != WarState::NotInWar && war_key(old) == key => {
-            if old.state != new.state {
-                events.push(WarEvent::StateChanged { clan: clan.clone(), old: old.state, war: Arc::clone(new) });
-            }
+        Some(old) if old.state != WarState::NotInWar && war_key(old) == key && old.state != new.state => {
+            events.push(WarEvent::StateChanged { clan: clan.clone(), old: old.state, war: Arc::clone(new) });
         }
+        Some(old) if old.state != WarState::NotInWar && war_key(old) == key => {}
         Some(_) => events.push(WarEvent::NewWar { clan: clan.clone(), war: Arc::clone(new) }),
         None => {}
     }

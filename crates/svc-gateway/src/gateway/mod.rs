@@ -4,9 +4,11 @@
 mod close_code;
 mod commands;
 mod config;
+mod manager;
 mod shard;
 
 pub use close_code::{CloseBehaviour, close_behaviour};
 pub use commands::{MAX_PAYLOAD_BYTES, RequestGuildMembers, UpdateVoiceState};
 pub use config::{DEFAULT_GATEWAY_URL, GatewayCompression, ShardConfig, ShardConfigBuilder};
+pub use manager::{ShardManager, ShardScheme};
 pub use shard::{SessionInfo, Shard, ShardStats};

@@ -72,6 +72,7 @@ struct Shared {
 #[derive(Debug)]
 pub struct Shard {
     id: u32,
+    total: u32,
     sender: transport_ws::Sender,
     shared: Arc<Shared>,
     task: JoinHandle<Result<(), Error>>,
@@ -98,7 +99,7 @@ impl Shard {
         let client = WsClient::start(ws_config);
         let (sender, events) = client.into_parts();
         let shared = Arc::new(Shared::default());
-        let id = config.shard[0];
+        let [id, total] = config.shard;
         let runner = Runner {
             base_url: url,
             config,
@@ -115,12 +116,17 @@ impl Shard {
             fatal: None,
         };
         let task = tokio::spawn(runner.run(events));
-        Ok(Self { id, sender, shared, task })
+        Ok(Self { id, total, sender, shared, task })
     }
 
     /// The shard id.
     pub fn id(&self) -> u32 {
         self.id
+    }
+
+    /// How many shards the bot runs.
+    pub fn total(&self) -> u32 {
+        self.total
     }
 
     /// The resumable session, if any.

@@ -68,10 +68,10 @@ impl ChatConfig {
             config: ChatConfig {
                 transport: Transport::WebSocket(Self::TWITCH_WS.to_owned()),
                 credentials: Credentials::Anonymous,
-                ping_interval: Duration::from_secs(60),
+                ping_interval: Duration::from_mins(1),
                 pong_timeout: Duration::from_secs(10),
                 backoff_initial: Duration::from_millis(500),
-                backoff_max: Duration::from_secs(60),
+                backoff_max: Duration::from_mins(1),
                 login_timeout: Duration::from_secs(15),
                 initial_channels: Vec::new(),
             },
@@ -102,13 +102,19 @@ impl ChatConfigBuilder {
 
     /// IRC over TCP.
     pub fn tcp(self, host: impl Into<String>, port: u16, tls: bool) -> Self {
-        self.transport(Transport::Tcp { host: host.into(), port, tls })
+        self.transport(Transport::Tcp {
+            host: host.into(),
+            port,
+            tls,
+        })
     }
 
     /// Log in as `login` with `token` (an `oauth:` prefix is accepted).
     pub fn oauth(mut self, login: impl Into<String>, token: impl AsRef<str>) -> Self {
-        self.config.credentials =
-            Credentials::OAuth { login: login.into().to_lowercase(), token: AccessToken::new(token) };
+        self.config.credentials = Credentials::OAuth {
+            login: login.into().to_lowercase(),
+            token: AccessToken::new(token),
+        };
         self
     }
 
@@ -143,21 +149,31 @@ impl ChatConfigBuilder {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.config.initial_channels = channels.into_iter().map(|c| normalize(c.as_ref())).collect();
+        self.config.initial_channels = channels
+            .into_iter()
+            .map(|c| normalize(c.as_ref()))
+            .collect();
         self
     }
 
     /// Finishes the configuration.
     pub fn build(self) -> Result<ChatConfig, Error> {
         if let Credentials::OAuth { login, .. } = &self.config.credentials
-            && (login.is_empty() || !login.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+            && (login.is_empty()
+                || !login
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         {
-            return Err(Error::new(ErrorKind::Config(format!("invalid login {login:?}"))));
+            return Err(Error::new(ErrorKind::Config(format!(
+                "invalid login {login:?}"
+            ))));
         }
         if let Transport::WebSocket(url) = &self.config.transport
             && !(url.starts_with("ws://") || url.starts_with("wss://"))
         {
-            return Err(Error::new(ErrorKind::Config(format!("not a WebSocket URL: {url}"))));
+            return Err(Error::new(ErrorKind::Config(format!(
+                "not a WebSocket URL: {url}"
+            ))));
         }
         Ok(self.config)
     }

@@ -21,7 +21,11 @@ use crate::{IrcMessage, ServerMessage};
 pub(crate) enum Command {
     Join(String),
     Part(String),
-    Say { channel: String, text: String, reply_to: Option<String> },
+    Say {
+        channel: String,
+        text: String,
+        reply_to: Option<String>,
+    },
     Raw(String),
     Close,
 }
@@ -98,7 +102,10 @@ impl Driver {
                     self.hub.publish(ChatEvent::Disconnected { reason });
                     return;
                 }
-                End::Reconnect { reason, immediately } => {
+                End::Reconnect {
+                    reason,
+                    immediately,
+                } => {
                     tracing::info!(%reason, "chat connection ended, reconnecting");
                     self.hub.publish(ChatEvent::Disconnected { reason });
                     if !immediately {
@@ -117,7 +124,10 @@ impl Driver {
     }
 
     fn backoff(&self, failures: u32) -> Duration {
-        let base = self.config.backoff_initial.saturating_mul(2u32.saturating_pow(failures.min(16)));
+        let base = self
+            .config
+            .backoff_initial
+            .saturating_mul(2u32.saturating_pow(failures.min(16)));
         let capped = base.min(self.config.backoff_max);
         // Up to 25 % jitter, so many clients dropped at once do not return in lockstep.
         capped.mul_f64(1.0 + rand::rng().random_range(0.0..0.25))
@@ -140,31 +150,56 @@ impl Driver {
 
     fn wanted_channels(&self) -> Vec<String> {
         self.shared.upgrade().map_or_else(Vec::new, |shared| {
-            shared.channels.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect()
+            shared
+                .channels
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .iter()
+                .cloned()
+                .collect()
         })
     }
 
     async fn connect_and_login(&mut self) -> Result<Connection, End> {
         self.limits.auth.acquire().await;
-        let reconnect = |reason: String| End::Reconnect { reason, immediately: false };
-        let mut connection = Connection::open(&self.config.transport).await.map_err(|e| reconnect(e.to_string()))?;
-        let (login, pass) = match &self.config.credentials {
-            Credentials::Anonymous => (format!("justinfan{}", rand::rng().random_range(10_000..99_999_999)), None),
-            Credentials::OAuth { login, token } => (login.clone(), Some(format!("PASS oauth:{}", token.expose()))),
+        let reconnect = |reason: String| End::Reconnect {
+            reason,
+            immediately: false,
         };
-        let mut lines = vec!["CAP REQ :twitch.tv/tags twitch.tv/commands twitch.tv/membership".to_owned()];
+        let mut connection = Connection::open(&self.config.transport)
+            .await
+            .map_err(|e| reconnect(e.to_string()))?;
+        let (login, pass) = match &self.config.credentials {
+            Credentials::Anonymous => (
+                format!("justinfan{}", rand::rng().random_range(10_000..99_999_999)),
+                None,
+            ),
+            Credentials::OAuth { login, token } => (
+                login.clone(),
+                Some(format!("PASS oauth:{}", token.expose())),
+            ),
+        };
+        let mut lines =
+            vec!["CAP REQ :twitch.tv/tags twitch.tv/commands twitch.tv/membership".to_owned()];
         lines.extend(pass);
         lines.push(format!("NICK {login}"));
         for line in &lines {
-            connection.send(line).await.map_err(|e| reconnect(e.to_string()))?;
+            connection
+                .send(line)
+                .await
+                .map_err(|e| reconnect(e.to_string()))?;
         }
         let welcome = timeout(self.config.login_timeout, async {
             while let Some(line) = connection.recv().await {
-                let Ok(message) = IrcMessage::parse(&line) else { continue };
+                let Ok(message) = IrcMessage::parse(&line) else {
+                    continue;
+                };
                 match ServerMessage::try_from(message) {
                     Ok(ServerMessage::Numeric(n)) if n.is_welcome() => return Ok(()),
                     Ok(ServerMessage::Notice(n)) if n.is_login_failure() => {
-                        return Err(End::Stop { reason: format!("login refused: {}", n.text) });
+                        return Err(End::Stop {
+                            reason: format!("login refused: {}", n.text),
+                        });
                     }
                     Ok(ServerMessage::Ping(p)) => {
                         let argument = p.argument.as_deref().unwrap_or("tmi.twitch.tv");
@@ -196,13 +231,19 @@ impl Driver {
     }
 
     /// Handles one command; `Some` ends the session.
-    async fn take_command(&mut self, command: Option<Command>, connection: Option<&mut Connection>) -> Option<End> {
+    async fn take_command(
+        &mut self,
+        command: Option<Command>,
+        connection: Option<&mut Connection>,
+    ) -> Option<End> {
         match command {
             None | Some(Command::Close) => {
                 if let Some(connection) = connection {
                     let _ = connection.send("QUIT").await;
                 }
-                Some(End::Stop { reason: "closed by the client".into() })
+                Some(End::Stop {
+                    reason: "closed by the client".into(),
+                })
             }
             Some(Command::Join(channel)) => {
                 self.join_queue.push_back(channel);
@@ -215,15 +256,26 @@ impl Driver {
                 }
                 None
             }
-            Some(Command::Say { channel, text, reply_to }) => {
-                self.pending.push_back(Outgoing { channel, text, reply_to });
+            Some(Command::Say {
+                channel,
+                text,
+                reply_to,
+            }) => {
+                self.pending.push_back(Outgoing {
+                    channel,
+                    text,
+                    reply_to,
+                });
                 None
             }
             Some(Command::Raw(line)) => {
                 if let Some(connection) = connection
                     && let Err(e) = connection.send(&line).await
                 {
-                    return Some(End::Reconnect { reason: e.to_string(), immediately: false });
+                    return Some(End::Reconnect {
+                        reason: e.to_string(),
+                        immediately: false,
+                    });
                 }
                 None
             }
@@ -234,37 +286,53 @@ impl Driver {
         let mut last_heard = Instant::now();
         let mut ping_sent: Option<Instant> = None;
         let mut join_permit = false;
-        let mut send_permits = (false, false);
         loop {
             // Write whatever already holds a permit, before waiting on anything.
             if join_permit && let Some(channel) = self.join_queue.pop_front() {
                 join_permit = false;
                 if let Err(e) = connection.send(&format!("JOIN #{channel}")).await {
                     self.join_queue.push_front(channel);
-                    return End::Reconnect { reason: e.to_string(), immediately: false };
+                    return End::Reconnect {
+                        reason: e.to_string(),
+                        immediately: false,
+                    };
                 }
             }
             if let Some(next) = self.pending.front() {
                 let privileged = self.is_privileged(&next.channel);
-                if send_permits.1 && (privileged || send_permits.0) {
-                    send_permits = (false, false);
-                    let Some(message) = self.pending.pop_front() else { continue };
-                    let text = self.limits.dedupe(&message.channel, &message.text, privileged);
+                if self.limits.privmsg.wait(privileged).is_zero() {
+                    self.limits.privmsg.record(privileged);
+                    let Some(message) = self.pending.pop_front() else {
+                        continue;
+                    };
+                    let text = self
+                        .limits
+                        .dedupe(&message.channel, &message.text, privileged);
                     let line = match &message.reply_to {
-                        Some(parent) => format!("@reply-parent-msg-id={parent} PRIVMSG #{} :{text}", message.channel),
+                        Some(parent) => format!(
+                            "@reply-parent-msg-id={parent} PRIVMSG #{} :{text}",
+                            message.channel
+                        ),
                         None => format!("PRIVMSG #{} :{text}", message.channel),
                     };
                     self.unacked.push_back(message);
                     if let Err(e) = connection.send(&line).await {
-                        return End::Reconnect { reason: e.to_string(), immediately: false };
+                        return End::Reconnect {
+                            reason: e.to_string(),
+                            immediately: false,
+                        };
                     }
                     continue;
                 }
             }
             let need_join = !self.join_queue.is_empty() && !join_permit;
-            let next_privileged = self.pending.front().map(|m| self.is_privileged(&m.channel));
-            let need_normal = next_privileged == Some(false) && !send_permits.0;
-            let need_all = next_privileged.is_some() && !send_permits.1 && (next_privileged == Some(true) || send_permits.0);
+            let send_wait = match self.pending.front() {
+                Some(next) => {
+                    let privileged = self.is_privileged(&next.channel);
+                    Some(self.limits.privmsg.wait(privileged))
+                }
+                None => None,
+            };
             let ping_at = match ping_sent {
                 Some(at) => at + self.config.pong_timeout,
                 None => last_heard + self.config.ping_interval,
@@ -287,8 +355,7 @@ impl Driver {
                     }
                 }
                 () = self.limits.join.acquire(), if need_join => join_permit = true,
-                () = self.limits.privmsg.acquire(), if need_normal => send_permits.0 = true,
-                () = self.limits.privmsg_privileged.acquire(), if need_all => send_permits.1 = true,
+                () = tokio::time::sleep(send_wait.unwrap_or_default()), if send_wait.is_some() => {}
                 () = sleep_until(ping_at) => {
                     if ping_sent.is_some() {
                         return End::Reconnect { reason: "no answer to PING".into(), immediately: false };
@@ -315,11 +382,17 @@ impl Driver {
             ServerMessage::Ping(ping) => {
                 let argument = ping.argument.as_deref().unwrap_or("tmi.twitch.tv");
                 if let Err(e) = connection.send(&format!("PONG :{argument}")).await {
-                    end = Some(End::Reconnect { reason: e.to_string(), immediately: false });
+                    end = Some(End::Reconnect {
+                        reason: e.to_string(),
+                        immediately: false,
+                    });
                 }
             }
             ServerMessage::Reconnect => {
-                end = Some(End::Reconnect { reason: "server asked to reconnect".into(), immediately: true });
+                end = Some(End::Reconnect {
+                    reason: "server asked to reconnect".into(),
+                    immediately: true,
+                });
             }
             ServerMessage::UserState(state) => {
                 if state.is_privileged() {
@@ -360,4 +433,3 @@ impl Driver {
         }
     }
 }
-

@@ -3,14 +3,15 @@
 use core_events::Extract;
 
 use crate::{
-    ClearChat, ClearMsg, GlobalUserState, Join, Notice, Part, Privmsg, RoomState, ServerMessage, UserNotice, UserState,
-    Whisper,
+    ClearChat, ClearMsg, GlobalUserState, Join, Notice, Part, Privmsg, RoomState, ServerMessage,
+    UserNotice, UserState, Whisper,
 };
 
 /// An event from the chat client. Listen for one payload type with
 /// `client.events().on::<Privmsg<'static>>(…)`, or for everything with `ChatEvent`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant, reason = "nearly every event is a Message; boxing would cost an allocation per line")]
 pub enum ChatEvent {
     /// Logged in (after every (re)connect); carries the login used.
     Ready {

@@ -82,7 +82,6 @@ impl ChatClient {
             timeout,
         );
         match ready.await {
-            Ok(ChatEvent::Ready { .. }) => Ok(client),
             Ok(ChatEvent::Disconnected { reason }) if reason.starts_with("login refused") => {
                 Err(Error::new(ErrorKind::LoginRefused(reason)))
             }
@@ -97,7 +96,10 @@ impl ChatClient {
     }
 
     fn command(&self, command: Command) -> Result<(), Error> {
-        self.shared.commands.send(command).map_err(|_| Error::new(ErrorKind::Closed))
+        self.shared
+            .commands
+            .send(command)
+            .map_err(|_| Error::new(ErrorKind::Closed))
     }
 
     /// Joins `channel` (with or without `#`), now and after every reconnect. JOINs are paced
@@ -107,7 +109,13 @@ impl ChatClient {
         if channel.is_empty() {
             return Err(Error::new(ErrorKind::Config("empty channel name".into())));
         }
-        if self.shared.channels.lock().unwrap_or_else(PoisonError::into_inner).insert(channel.clone()) {
+        if self
+            .shared
+            .channels
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(channel.clone())
+        {
             self.command(Command::Join(channel))?;
         }
         Ok(())
@@ -116,7 +124,13 @@ impl ChatClient {
     /// Leaves `channel`.
     pub fn part(&self, channel: &str) -> Result<(), Error> {
         let channel = normalize(channel);
-        if self.shared.channels.lock().unwrap_or_else(PoisonError::into_inner).remove(&channel) {
+        if self
+            .shared
+            .channels
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&channel)
+        {
             self.command(Command::Part(channel))?;
         }
         Ok(())
@@ -124,7 +138,13 @@ impl ChatClient {
 
     /// The channels joined (or being joined).
     pub fn channels(&self) -> Vec<String> {
-        self.shared.channels.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect()
+        self.shared
+            .channels
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// Queues a message for `channel`. It is sent within the limits and, if the connection
@@ -135,25 +155,40 @@ impl ChatClient {
 
     /// Replies to `parent` in its channel (a threaded reply).
     pub fn reply(&self, parent: &Privmsg<'_>, text: &str) -> Result<(), Error> {
-        self.send(&parent.channel_login, text, Some(parent.message_id.to_string()))
+        self.send(
+            &parent.channel_login,
+            text,
+            Some(parent.message_id.to_string()),
+        )
     }
 
     fn send(&self, channel: &str, text: &str, reply_to: Option<String>) -> Result<(), Error> {
         if self.shared.anonymous {
-            return Err(Error::new(ErrorKind::BadMessage("anonymous logins cannot send".into())));
+            return Err(Error::new(ErrorKind::BadMessage(
+                "anonymous logins cannot send".into(),
+            )));
         }
-        if text.contains(['\r', '\n']) || text.is_empty() || text.chars().count() > MAX_MESSAGE_CHARS {
+        if text.contains(['\r', '\n'])
+            || text.is_empty()
+            || text.chars().count() > MAX_MESSAGE_CHARS
+        {
             return Err(Error::new(ErrorKind::BadMessage(
                 "a message is 1 to 500 characters on one line".into(),
             )));
         }
-        self.command(Command::Say { channel: normalize(channel), text: text.to_owned(), reply_to })
+        self.command(Command::Say {
+            channel: normalize(channel),
+            text: text.to_owned(),
+            reply_to,
+        })
     }
 
     /// Sends a raw IRC line (no pacing beyond the connection being up).
     pub fn send_raw(&self, line: &str) -> Result<(), Error> {
         if line.contains(['\r', '\n']) {
-            return Err(Error::new(ErrorKind::BadMessage("raw lines hold no line break".into())));
+            return Err(Error::new(ErrorKind::BadMessage(
+                "raw lines hold no line break".into(),
+            )));
         }
         self.command(Command::Raw(line.to_owned()))
     }
@@ -161,7 +196,12 @@ impl ChatClient {
     /// Closes the connection and waits for the background task to end.
     pub async fn close(self) {
         let _ = self.shared.commands.send(Command::Close);
-        let task = self.shared.task.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let task = self
+            .shared
+            .task
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         if let Some(task) = task {
             let _ = task.await;
         }

@@ -2,7 +2,7 @@
 //! logins 20 / 10 s, PRIVMSG 20 / 30 s (100 / 30 s where we are broadcaster, moderator or
 //! VIP), and the rule that an identical message within 30 s is dropped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -22,7 +22,10 @@ const DUPLICATE_SUFFIX: &str = " \u{E0000}";
 const SKEW_MARGIN: Duration = Duration::from_millis(500);
 
 fn limiter(limit: u32, window: Duration) -> WindowLimiter {
-    WindowLimiter::new(NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN), window + SKEW_MARGIN)
+    WindowLimiter::new(
+        NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN),
+        window + SKEW_MARGIN,
+    )
 }
 
 /// The limiters one login needs; shared over reconnects, since Twitch counts per user.
@@ -30,8 +33,7 @@ fn limiter(limit: u32, window: Duration) -> WindowLimiter {
 pub(crate) struct ChatLimiters {
     pub(crate) join: WindowLimiter,
     pub(crate) auth: WindowLimiter,
-    pub(crate) privmsg: WindowLimiter,
-    pub(crate) privmsg_privileged: WindowLimiter,
+    pub(crate) privmsg: MessageWindows,
     last_text: HashMap<String, (String, bool, Instant)>,
 }
 
@@ -40,8 +42,7 @@ impl ChatLimiters {
         Self {
             join: limiter(20, Duration::from_secs(10)),
             auth: limiter(20, Duration::from_secs(10)),
-            privmsg: limiter(20, Duration::from_secs(30)),
-            privmsg_privileged: limiter(100, Duration::from_secs(30)),
+            privmsg: MessageWindows::default(),
             last_text: HashMap::new(),
         }
     }
@@ -51,13 +52,71 @@ impl ChatLimiters {
     pub(crate) fn dedupe(&mut self, channel: &str, text: &str, privileged: bool) -> String {
         let now = Instant::now();
         let suffixed = match self.last_text.get(channel) {
-            Some((last, was_suffixed, at)) if !privileged && last == text && now.duration_since(*at) < DUPLICATE_WINDOW => {
+            Some((last, was_suffixed, at))
+                if !privileged && last == text && now.duration_since(*at) < DUPLICATE_WINDOW =>
+            {
                 !*was_suffixed
             }
             _ => false,
         };
-        self.last_text.insert(channel.to_owned(), (text.to_owned(), suffixed, now));
-        if suffixed { format!("{text}{DUPLICATE_SUFFIX}") } else { text.to_owned() }
+        self.last_text
+            .insert(channel.to_owned(), (text.to_owned(), suffixed, now));
+        if suffixed {
+            format!("{text}{DUPLICATE_SUFFIX}")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+/// The two PRIVMSG windows Twitch applies together: 20 / 30 s where we are a normal user and
+/// 100 / 30 s over everything. A message is taken only when *both* windows it needs have room
+/// at the same instant: holding one while waiting for the other would date it too early.
+#[derive(Debug, Default)]
+pub(crate) struct MessageWindows {
+    normal: VecDeque<Instant>,
+    all: VecDeque<Instant>,
+}
+
+const NORMAL_LIMIT: usize = 20;
+const ALL_LIMIT: usize = 100;
+const MESSAGE_WINDOW: Duration = Duration::from_secs(30);
+
+fn wait_in(log: &mut VecDeque<Instant>, limit: usize, now: Instant) -> Duration {
+    let window = MESSAGE_WINDOW + SKEW_MARGIN;
+    while log
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= window)
+    {
+        log.pop_front();
+    }
+    if log.len() < limit {
+        Duration::ZERO
+    } else {
+        log.front()
+            .map_or(Duration::ZERO, |t| window.saturating_sub(now.duration_since(*t)))
+    }
+}
+
+impl MessageWindows {
+    /// How long until a message may go (zero: now).
+    pub(crate) fn wait(&mut self, privileged: bool) -> Duration {
+        let now = Instant::now();
+        let all = wait_in(&mut self.all, ALL_LIMIT, now);
+        if privileged {
+            all
+        } else {
+            all.max(wait_in(&mut self.normal, NORMAL_LIMIT, now))
+        }
+    }
+
+    /// Records a message sent now.
+    pub(crate) fn record(&mut self, privileged: bool) {
+        let now = Instant::now();
+        self.all.push_back(now);
+        if !privileged {
+            self.normal.push_back(now);
+        }
     }
 }
 
@@ -66,10 +125,30 @@ mod tests {
     use super::*;
 
     #[tokio::test(start_paused = true)]
+    async fn message_windows_hold_both_limits() {
+        let mut windows = MessageWindows::default();
+        for _ in 0..NORMAL_LIMIT {
+            assert_eq!(windows.wait(false), Duration::ZERO);
+            windows.record(false);
+        }
+        assert!(windows.wait(false) > Duration::from_secs(29));
+        for _ in NORMAL_LIMIT..ALL_LIMIT {
+            assert_eq!(windows.wait(true), Duration::ZERO);
+            windows.record(true);
+        }
+        assert!(windows.wait(true) > Duration::from_secs(29));
+        tokio::time::advance(MESSAGE_WINDOW + SKEW_MARGIN).await;
+        assert_eq!(windows.wait(false), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn repeated_text_alternates() {
         let mut limits = ChatLimiters::new();
         assert_eq!(limits.dedupe("c", "hi", false), "hi");
-        assert_eq!(limits.dedupe("c", "hi", false), format!("hi{DUPLICATE_SUFFIX}"));
+        assert_eq!(
+            limits.dedupe("c", "hi", false),
+            format!("hi{DUPLICATE_SUFFIX}")
+        );
         assert_eq!(limits.dedupe("c", "hi", false), "hi");
         assert_eq!(limits.dedupe("d", "hi", false), "hi");
         assert_eq!(limits.dedupe("c", "hi", true), "hi");

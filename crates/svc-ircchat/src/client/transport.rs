@@ -4,7 +4,9 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use futures_util::{SinkExt, StreamExt};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, Lines, ReadHalf, WriteHalf};
+use tokio::io::{
+    AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, Lines, ReadHalf, WriteHalf,
+};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -16,30 +18,47 @@ pub(crate) trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
 
 pub(crate) enum Connection {
-    Ws { socket: Box<WebSocketStream<MaybeTlsStream<TcpStream>>>, pending: VecDeque<String> },
-    Tcp { lines: Lines<BufReader<ReadHalf<Box<dyn Io>>>>, write: WriteHalf<Box<dyn Io>> },
+    Ws {
+        socket: Box<WebSocketStream<MaybeTlsStream<TcpStream>>>,
+        pending: VecDeque<String>,
+    },
+    Tcp {
+        lines: Lines<BufReader<ReadHalf<Box<dyn Io>>>>,
+        write: WriteHalf<Box<dyn Io>>,
+    },
 }
 
 impl Connection {
     pub(crate) async fn open(transport: &Transport) -> Result<Self, Error> {
-        let connect = |e: Box<dyn std::error::Error + Send + Sync>| Error::with_source(ErrorKind::Connect, e);
+        let connect =
+            |e: Box<dyn std::error::Error + Send + Sync>| Error::with_source(ErrorKind::Connect, e);
         match transport {
             Transport::WebSocket(url) => {
-                let (socket, _) = tokio_tungstenite::connect_async(url.as_str()).await.map_err(|e| connect(e.into()))?;
-                Ok(Self::Ws { socket: Box::new(socket), pending: VecDeque::new() })
+                let (socket, _) = tokio_tungstenite::connect_async(url.as_str())
+                    .await
+                    .map_err(|e| connect(e.into()))?;
+                Ok(Self::Ws {
+                    socket: Box::new(socket),
+                    pending: VecDeque::new(),
+                })
             }
             Transport::Tcp { host, port, tls } => {
-                let stream = TcpStream::connect((host.as_str(), *port)).await.map_err(|e| connect(e.into()))?;
+                let stream = TcpStream::connect((host.as_str(), *port))
+                    .await
+                    .map_err(|e| connect(e.into()))?;
                 let _ = stream.set_nodelay(true);
                 let io: Box<dyn Io> = if *tls {
                     let mut roots = rustls::RootCertStore::empty();
                     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-                    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-                        .with_safe_default_protocol_versions()
-                        .map_err(|e| connect(e.into()))?
-                        .with_root_certificates(roots)
-                        .with_no_client_auth();
-                    let name = rustls_pki_types::ServerName::try_from(host.clone()).map_err(|e| connect(e.into()))?;
+                    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+                        rustls::crypto::ring::default_provider(),
+                    ))
+                    .with_safe_default_protocol_versions()
+                    .map_err(|e| connect(e.into()))?
+                    .with_root_certificates(roots)
+                    .with_no_client_auth();
+                    let name = rustls_pki_types::ServerName::try_from(host.clone())
+                        .map_err(|e| connect(e.into()))?;
                     let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
                         .connect(name, stream)
                         .await
@@ -49,7 +68,10 @@ impl Connection {
                     Box::new(stream)
                 };
                 let (read, write) = tokio::io::split(io);
-                Ok(Self::Tcp { lines: BufReader::new(read).lines(), write })
+                Ok(Self::Tcp {
+                    lines: BufReader::new(read).lines(),
+                    write,
+                })
             }
         }
     }
@@ -63,7 +85,11 @@ impl Connection {
                 }
                 match socket.next().await? {
                     Ok(Message::Text(text)) => {
-                        pending.extend(text.split("\r\n").filter(|l| !l.is_empty()).map(str::to_owned));
+                        pending.extend(
+                            text.split("\r\n")
+                                .filter(|l| !l.is_empty())
+                                .map(str::to_owned),
+                        );
                     }
                     Ok(Message::Close(_)) | Err(_) => return None,
                     Ok(_) => {}
@@ -74,11 +100,18 @@ impl Connection {
     }
 
     pub(crate) async fn send(&mut self, line: &str) -> Result<(), Error> {
-        let closed = |e: Box<dyn std::error::Error + Send + Sync>| Error::with_source(ErrorKind::Connect, e);
+        let closed =
+            |e: Box<dyn std::error::Error + Send + Sync>| Error::with_source(ErrorKind::Connect, e);
         match self {
-            Self::Ws { socket, .. } => socket.send(Message::text(line)).await.map_err(|e| closed(e.into())),
+            Self::Ws { socket, .. } => socket
+                .send(Message::text(line))
+                .await
+                .map_err(|e| closed(e.into())),
             Self::Tcp { write, .. } => {
-                write.write_all(format!("{line}\r\n").as_bytes()).await.map_err(|e| closed(e.into()))?;
+                write
+                    .write_all(format!("{line}\r\n").as_bytes())
+                    .await
+                    .map_err(|e| closed(e.into()))?;
                 write.flush().await.map_err(|e| closed(e.into()))
             }
         }

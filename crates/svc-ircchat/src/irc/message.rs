@@ -80,13 +80,19 @@ impl<'a> IrcMessage<'a> {
     /// command that is neither letters nor a three-digit numeric. Never panics.
     pub fn parse(line: &'a str) -> Result<Self, ParseError> {
         let spans = Self::split(line)?;
-        Ok(Self { raw: Cow::Borrowed(line), spans })
+        Ok(Self {
+            raw: Cow::Borrowed(line),
+            spans,
+        })
     }
 
     /// Parses an owned line; the result owns it.
     pub fn parse_owned(line: String) -> Result<IrcMessage<'static>, ParseError> {
         let spans = IrcMessage::split(&line)?;
-        Ok(IrcMessage { raw: Cow::Owned(line), spans })
+        Ok(IrcMessage {
+            raw: Cow::Owned(line),
+            spans,
+        })
     }
 
     fn split(line: &str) -> Result<Spans, ParseError> {
@@ -129,7 +135,13 @@ impl<'a> IrcMessage<'a> {
                 None => (at..bytes.len(), None),
             }
         };
-        Ok(Spans { tags, prefix, command, middle, trailing })
+        Ok(Spans {
+            tags,
+            prefix,
+            command,
+            middle,
+            trailing,
+        })
     }
 
     /// The line as received (without its line ending, if it was parsed with one it is kept).
@@ -144,7 +156,10 @@ impl<'a> IrcMessage<'a> {
 
     /// The prefix (the sender), if any.
     pub fn prefix(&self) -> Option<Prefix<'_>> {
-        self.spans.prefix.clone().map(|r| Prefix::parse(&self.raw[r]))
+        self.spans
+            .prefix
+            .clone()
+            .map(|r| Prefix::parse(&self.raw[r]))
     }
 
     /// The command: `PRIVMSG`, `001`, …
@@ -173,7 +188,10 @@ impl<'a> IrcMessage<'a> {
 
     /// A copy that owns its text.
     pub fn into_owned(self) -> IrcMessage<'static> {
-        IrcMessage { raw: Cow::Owned(self.raw.into_owned()), spans: self.spans }
+        IrcMessage {
+            raw: Cow::Owned(self.raw.into_owned()),
+            spans: self.spans,
+        }
     }
 }
 
@@ -235,7 +253,11 @@ mod tests {
             ("PRIV-MSG #a", ParseErrorKind::BadCommand),
             ("12 #a", ParseErrorKind::BadCommand),
         ] {
-            assert_eq!(IrcMessage::parse(line).unwrap_err().kind(), &kind, "{line:?}");
+            assert_eq!(
+                IrcMessage::parse(line).unwrap_err().kind(),
+                &kind,
+                "{line:?}"
+            );
         }
     }
 

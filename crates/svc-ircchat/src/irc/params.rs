@@ -22,15 +22,12 @@ impl<'s> Iterator for Params<'s> {
             self.middle = "";
             return self.trailing.take();
         }
-        match middle.find(' ') {
-            Some(at) => {
-                self.middle = &middle[at..];
-                Some(&middle[..at])
-            }
-            None => {
-                self.middle = "";
-                Some(middle)
-            }
+        if let Some(at) = middle.find(' ') {
+            self.middle = &middle[at..];
+            Some(&middle[..at])
+        } else {
+            self.middle = "";
+            Some(middle)
         }
     }
 }

@@ -14,7 +14,9 @@ pub struct Tags<'a> {
 
 impl<'a> Tags<'a> {
     pub(crate) fn borrowed(raw: &'a str) -> Self {
-        Self { raw: Cow::Borrowed(raw) }
+        Self {
+            raw: Cow::Borrowed(raw),
+        }
     }
 
     /// The value of `key`, if the tag is present (a tag present without `=` has an empty value).
@@ -24,7 +26,13 @@ impl<'a> Tags<'a> {
 
     /// Every `(key, value)` pair in wire order.
     pub fn iter(&self) -> TagsIter<'_> {
-        TagsIter { rest: if self.raw.is_empty() { None } else { Some(&self.raw) } }
+        TagsIter {
+            rest: if self.raw.is_empty() {
+                None
+            } else {
+                Some(&self.raw)
+            },
+        }
     }
 
     /// Whether the message carried no tags.
@@ -39,7 +47,18 @@ impl<'a> Tags<'a> {
 
     /// A copy that owns its text.
     pub fn into_owned(self) -> Tags<'static> {
-        Tags { raw: Cow::Owned(self.raw.into_owned()) }
+        Tags {
+            raw: Cow::Owned(self.raw.into_owned()),
+        }
+    }
+}
+
+impl<'s> IntoIterator for &'s Tags<'_> {
+    type Item = (&'s str, TagValue<'s>);
+    type IntoIter = TagsIter<'s>;
+
+    fn into_iter(self) -> TagsIter<'s> {
+        self.iter()
     }
 }
 

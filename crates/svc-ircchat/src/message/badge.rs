@@ -43,7 +43,8 @@ impl<'a> Badges<'a> {
     /// Whether the badges make the user exempt from the normal chat limits: broadcaster,
     /// moderator or VIP (Twitch then allows 100 messages per 30 s instead of 20).
     pub fn is_privileged(&self) -> bool {
-        self.iter().any(|b| matches!(b.name, "broadcaster" | "moderator" | "vip"))
+        self.iter()
+            .any(|b| matches!(b.name, "broadcaster" | "moderator" | "vip"))
     }
 
     /// The list as sent.

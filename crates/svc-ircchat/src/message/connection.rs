@@ -29,13 +29,17 @@ impl_into_owned!(Pong { argument });
 
 impl<'a> Ping<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Self {
-        Ping { argument: parts.last().map(b) }
+        Ping {
+            argument: parts.last().map(b),
+        }
     }
 }
 
 impl<'a> Pong<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Self {
-        Pong { argument: parts.last().map(b) }
+        Pong {
+            argument: parts.last().map(b),
+        }
     }
 }
 
@@ -79,11 +83,17 @@ pub struct Cap<'a> {
     pub capabilities: Cow<'a, str>,
 }
 
-impl_into_owned!(Cap { subcommand, capabilities });
+impl_into_owned!(Cap {
+    subcommand,
+    capabilities
+});
 
 impl<'a> Cap<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Result<Self, ParseError> {
-        Ok(Cap { subcommand: b(parts.param("CAP", 1)?), capabilities: b(parts.params().nth(2).unwrap_or("")) })
+        Ok(Cap {
+            subcommand: b(parts.param("CAP", 1)?),
+            capabilities: b(parts.params().nth(2).unwrap_or("")),
+        })
     }
 
     /// Whether the server acknowledged.

@@ -58,7 +58,10 @@ impl<'a> Emotes<'a> {
 
 /// The text an emote range covers (`range` in code points, as [`Emote::ranges`] yields).
 pub fn emote_text(text: &str, range: RangeInclusive<usize>) -> Option<&str> {
-    let mut indices = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len()));
+    let mut indices = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()));
     let start = indices.nth(*range.start())?;
     let end = indices.nth(range.end() - range.start())?;
     text.get(start..end)
@@ -78,7 +81,10 @@ mod tests {
     #[test]
     fn emotes_and_text() {
         let emotes = Emotes::borrowed("25:0-4,12-16/1902:6-10");
-        let all: Vec<_> = emotes.iter().map(|e| (e.id, e.ranges().collect::<Vec<_>>())).collect();
+        let all: Vec<_> = emotes
+            .iter()
+            .map(|e| (e.id, e.ranges().collect::<Vec<_>>()))
+            .collect();
         assert_eq!(all, [("25", vec![0..=4, 12..=16]), ("1902", vec![6..=10])]);
         let text = "Kappa Keepo Kappa";
         assert_eq!(emote_text(text, 6..=10), Some("Keepo"));

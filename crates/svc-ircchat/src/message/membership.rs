@@ -18,7 +18,10 @@ pub struct Join<'a> {
     pub user_login: Cow<'a, str>,
 }
 
-impl_into_owned!(Join { channel_login, user_login });
+impl_into_owned!(Join {
+    channel_login,
+    user_login
+});
 
 /// `PART #channel`: someone (or we) left.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,17 +33,26 @@ pub struct Part<'a> {
     pub user_login: Cow<'a, str>,
 }
 
-impl_into_owned!(Part { channel_login, user_login });
+impl_into_owned!(Part {
+    channel_login,
+    user_login
+});
 
 impl<'a> Join<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Result<Self, ParseError> {
-        Ok(Join { channel_login: b(parts.channel("JOIN", 0)?), user_login: b(parts.nick("JOIN")?) })
+        Ok(Join {
+            channel_login: b(parts.channel("JOIN", 0)?),
+            user_login: b(parts.nick("JOIN")?),
+        })
     }
 }
 
 impl<'a> Part<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Result<Self, ParseError> {
-        Ok(Part { channel_login: b(parts.channel("PART", 0)?), user_login: b(parts.nick("PART")?) })
+        Ok(Part {
+            channel_login: b(parts.channel("PART", 0)?),
+            user_login: b(parts.nick("PART")?),
+        })
     }
 }
 
@@ -54,11 +66,17 @@ pub struct Names<'a> {
     pub names: Cow<'a, str>,
 }
 
-impl_into_owned!(Names { channel_login, names });
+impl_into_owned!(Names {
+    channel_login,
+    names
+});
 
 impl<'a> Names<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Result<Self, ParseError> {
-        Ok(Names { channel_login: b(parts.channel("353", 2)?), names: b(parts.params().nth(3).unwrap_or("")) })
+        Ok(Names {
+            channel_login: b(parts.channel("353", 2)?),
+            names: b(parts.params().nth(3).unwrap_or("")),
+        })
     }
 
     /// Every login in this chunk.
@@ -79,6 +97,8 @@ impl_into_owned!(EndOfNames { channel_login });
 
 impl<'a> EndOfNames<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Result<Self, ParseError> {
-        Ok(EndOfNames { channel_login: b(parts.channel("366", 1)?) })
+        Ok(EndOfNames {
+            channel_login: b(parts.channel("366", 1)?),
+        })
     }
 }

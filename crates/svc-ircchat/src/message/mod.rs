@@ -174,7 +174,9 @@ fn convert<'s>(parts: &Parts<'s>) -> Result<Option<ServerMessage<'s>>, ParseErro
         "RECONNECT" => ServerMessage::Reconnect,
         "CAP" => ServerMessage::Cap(Cap::from_parts(parts)?),
         command => match command.parse::<u16>() {
-            Ok(code @ 1..=376) if command.len() == 3 => ServerMessage::Numeric(Numeric::from_parts(parts, code)),
+            Ok(code @ 1..=376) if command.len() == 3 => {
+                ServerMessage::Numeric(Numeric::from_parts(parts, code))
+            }
             _ => return Ok(None),
         },
     }))

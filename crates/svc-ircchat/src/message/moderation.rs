@@ -28,7 +28,15 @@ pub struct ClearChat<'a> {
     pub tags: Tags<'a>,
 }
 
-impl_into_owned!(ClearChat { channel_login, channel_id, target_login, target_id, ban_duration_secs, sent_at_ms, tags });
+impl_into_owned!(ClearChat {
+    channel_login,
+    channel_id,
+    target_login,
+    target_id,
+    ban_duration_secs,
+    sent_at_ms,
+    tags
+});
 
 impl<'a> ClearChat<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Result<Self, ParseError> {
@@ -80,7 +88,14 @@ pub struct ClearMsg<'a> {
     pub tags: Tags<'a>,
 }
 
-impl_into_owned!(ClearMsg { channel_login, sender_login, target_message_id, text, sent_at_ms, tags });
+impl_into_owned!(ClearMsg {
+    channel_login,
+    sender_login,
+    target_message_id,
+    text,
+    sent_at_ms,
+    tags
+});
 
 impl<'a> ClearMsg<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Result<Self, ParseError> {

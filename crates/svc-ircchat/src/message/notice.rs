@@ -24,7 +24,12 @@ pub struct Notice<'a> {
     pub tags: Tags<'a>,
 }
 
-impl_into_owned!(Notice { channel_login, msg_id, text, tags });
+impl_into_owned!(Notice {
+    channel_login,
+    msg_id,
+    text,
+    tags
+});
 
 impl<'a> Notice<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Result<Self, ParseError> {
@@ -47,7 +52,8 @@ impl<'a> Notice<'a> {
     /// Whether this notice says the login failed (Twitch then closes the connection).
     pub fn is_login_failure(&self) -> bool {
         self.channel_login.is_none()
-            && (self.text.contains("Login authentication failed") || self.text.contains("Improperly formatted auth"))
+            && (self.text.contains("Login authentication failed")
+                || self.text.contains("Improperly formatted auth"))
     }
 }
 
@@ -82,13 +88,24 @@ pub struct Whisper<'a> {
 }
 
 impl_into_owned!(Whisper {
-    sender_login, sender_id, display_name, recipient_login, text, is_action, badges, emotes, color, message_id,
-    thread_id, tags
+    sender_login,
+    sender_id,
+    display_name,
+    recipient_login,
+    text,
+    is_action,
+    badges,
+    emotes,
+    color,
+    message_id,
+    thread_id,
+    tags
 });
 
 impl<'a> Whisper<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Result<Self, ParseError> {
-        let (text, is_action) = crate::message::privmsg::split_action(parts.params().nth(1).unwrap_or(""));
+        let (text, is_action) =
+            crate::message::privmsg::split_action(parts.params().nth(1).unwrap_or(""));
         let mut msg = Whisper {
             sender_login: b(parts.nick("WHISPER")?),
             sender_id: b(""),

@@ -11,6 +11,7 @@ use crate::{Badges, Emotes, ParseError};
 /// A chat message (`PRIVMSG #channel :text`) with Twitch's tags.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[allow(clippy::struct_excessive_bools, reason = "one field per boolean tag Twitch sends")]
 pub struct Privmsg<'a> {
     /// Channel login, without `#`.
     pub channel_login: Cow<'a, str>,
@@ -86,12 +87,43 @@ pub struct ReplyParent<'a> {
     pub thread_user_login: Option<Cow<'a, str>>,
 }
 
-impl_into_owned!(ReplyParent { message_id, user_id, user_login, display_name, body, thread_message_id, thread_user_login });
+impl_into_owned!(ReplyParent {
+    message_id,
+    user_id,
+    user_login,
+    display_name,
+    body,
+    thread_message_id,
+    thread_user_login
+});
 
 impl_into_owned!(Privmsg {
-    channel_login, channel_id, sender_login, sender_id, display_name, text, is_action, message_id, badges,
-    badge_info, emotes, color, bits, first_msg, returning_chatter, is_mod, is_subscriber, is_vip, is_turbo,
-    user_type, sent_at_ms, reply_parent, msg_id, custom_reward_id, client_nonce, tags,
+    channel_login,
+    channel_id,
+    sender_login,
+    sender_id,
+    display_name,
+    text,
+    is_action,
+    message_id,
+    badges,
+    badge_info,
+    emotes,
+    color,
+    bits,
+    first_msg,
+    returning_chatter,
+    is_mod,
+    is_subscriber,
+    is_vip,
+    is_turbo,
+    user_type,
+    sent_at_ms,
+    reply_parent,
+    msg_id,
+    custom_reward_id,
+    client_nonce,
+    tags,
 });
 
 /// Splits `\x01ACTION text\x01` into (`text`, true).

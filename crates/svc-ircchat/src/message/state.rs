@@ -31,7 +31,16 @@ pub struct RoomState<'a> {
     pub tags: Tags<'a>,
 }
 
-impl_into_owned!(RoomState { channel_login, channel_id, emote_only, followers_only, r9k, slow_secs, subs_only, tags });
+impl_into_owned!(RoomState {
+    channel_login,
+    channel_id,
+    emote_only,
+    followers_only,
+    r9k,
+    slow_secs,
+    subs_only,
+    tags
+});
 
 impl<'a> RoomState<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Result<Self, ParseError> {
@@ -86,7 +95,16 @@ pub struct UserState<'a> {
 }
 
 impl_into_owned!(UserState {
-    channel_login, badges, badge_info, color, display_name, emote_sets, is_mod, is_subscriber, message_id, tags
+    channel_login,
+    badges,
+    badge_info,
+    color,
+    display_name,
+    emote_sets,
+    is_mod,
+    is_subscriber,
+    message_id,
+    tags
 });
 
 impl<'a> UserState<'a> {
@@ -143,7 +161,15 @@ pub struct GlobalUserState<'a> {
     pub tags: Tags<'a>,
 }
 
-impl_into_owned!(GlobalUserState { user_id, badges, badge_info, color, display_name, emote_sets, tags });
+impl_into_owned!(GlobalUserState {
+    user_id,
+    badges,
+    badge_info,
+    color,
+    display_name,
+    emote_sets,
+    tags
+});
 
 impl<'a> GlobalUserState<'a> {
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Self {

@@ -121,33 +121,58 @@ impl IntoStatic for UserNoticeEvent<'_> {
     type Static = UserNoticeEvent<'static>;
     fn into_static(self) -> UserNoticeEvent<'static> {
         match self {
-            Self::Sub { is_resub, cumulative_months, streak_months, plan, plan_name } => UserNoticeEvent::Sub {
+            Self::Sub {
+                is_resub,
+                cumulative_months,
+                streak_months,
+                plan,
+                plan_name,
+            } => UserNoticeEvent::Sub {
                 is_resub,
                 cumulative_months,
                 streak_months,
                 plan: plan.into_static(),
                 plan_name: plan_name.into_static(),
             },
-            Self::SubGift { recipient_login, recipient_id, recipient_display_name, months, gift_months, plan } => {
-                UserNoticeEvent::SubGift {
-                    recipient_login: recipient_login.into_static(),
-                    recipient_id: recipient_id.into_static(),
-                    recipient_display_name: recipient_display_name.into_static(),
-                    months,
-                    gift_months,
-                    plan: plan.into_static(),
-                }
-            }
-            Self::SubMysteryGift { count, sender_total, plan } => {
-                UserNoticeEvent::SubMysteryGift { count, sender_total, plan: plan.into_static() }
-            }
-            Self::Raid { from_login, from_display_name, viewer_count } => UserNoticeEvent::Raid {
+            Self::SubGift {
+                recipient_login,
+                recipient_id,
+                recipient_display_name,
+                months,
+                gift_months,
+                plan,
+            } => UserNoticeEvent::SubGift {
+                recipient_login: recipient_login.into_static(),
+                recipient_id: recipient_id.into_static(),
+                recipient_display_name: recipient_display_name.into_static(),
+                months,
+                gift_months,
+                plan: plan.into_static(),
+            },
+            Self::SubMysteryGift {
+                count,
+                sender_total,
+                plan,
+            } => UserNoticeEvent::SubMysteryGift {
+                count,
+                sender_total,
+                plan: plan.into_static(),
+            },
+            Self::Raid {
+                from_login,
+                from_display_name,
+                viewer_count,
+            } => UserNoticeEvent::Raid {
                 from_login: from_login.into_static(),
                 from_display_name: from_display_name.into_static(),
                 viewer_count,
             },
-            Self::Announcement { color } => UserNoticeEvent::Announcement { color: color.into_static() },
-            Self::Ritual { name } => UserNoticeEvent::Ritual { name: name.into_static() },
+            Self::Announcement { color } => UserNoticeEvent::Announcement {
+                color: color.into_static(),
+            },
+            Self::Ritual { name } => UserNoticeEvent::Ritual {
+                name: name.into_static(),
+            },
             Self::BitsBadgeTier { threshold } => UserNoticeEvent::BitsBadgeTier { threshold },
             Self::Other => UserNoticeEvent::Other,
         }
@@ -155,8 +180,23 @@ impl IntoStatic for UserNoticeEvent<'_> {
 }
 
 impl_into_owned!(UserNotice {
-    channel_login, channel_id, sender_login, sender_id, display_name, msg_id, event, system_message, text,
-    message_id, badges, badge_info, emotes, color, is_mod, sent_at_ms, tags,
+    channel_login,
+    channel_id,
+    sender_login,
+    sender_id,
+    display_name,
+    msg_id,
+    event,
+    system_message,
+    text,
+    message_id,
+    badges,
+    badge_info,
+    emotes,
+    color,
+    is_mod,
+    sent_at_ms,
+    tags,
 });
 
 /// The `msg-param-*` values the typed events use, gathered in the single tag pass.
@@ -183,6 +223,7 @@ struct MsgParams<'s> {
 }
 
 impl<'a> UserNotice<'a> {
+    #[allow(clippy::too_many_lines, reason = "one flat match over every tag and msg-param")]
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Result<Self, ParseError> {
         let channel_login = parts.channel("USERNOTICE", 0)?;
         let mut notice = UserNotice {
@@ -220,7 +261,9 @@ impl<'a> UserNotice<'a> {
             "tmi-sent-ts" => notice.sent_at_ms = value.parse().unwrap_or(0),
             "user-id" => notice.sender_id = b(value),
             _ => {
-                let Some(param) = key.strip_prefix("msg-param-") else { return };
+                let Some(param) = key.strip_prefix("msg-param-") else {
+                    return;
+                };
                 match param {
                     "cumulative-months" => p.cumulative_months = value,
                     "months" => p.months = value,
@@ -248,7 +291,11 @@ impl<'a> UserNotice<'a> {
             kind @ ("sub" | "resub") => UserNoticeEvent::Sub {
                 is_resub: kind == "resub",
                 cumulative_months: p.cumulative_months.parse().unwrap_or(0),
-                streak_months: if p.should_share_streak { p.streak_months.parse().ok() } else { None },
+                streak_months: if p.should_share_streak {
+                    p.streak_months.parse().ok()
+                } else {
+                    None
+                },
                 plan: b(p.plan),
                 plan_name: TagValue::borrowed(p.plan_name),
             },
@@ -270,9 +317,19 @@ impl<'a> UserNotice<'a> {
                 from_display_name: TagValue::borrowed(p.display_name),
                 viewer_count: p.viewer_count.parse().unwrap_or(0),
             },
-            "announcement" => UserNoticeEvent::Announcement { color: b(if p.color.is_empty() { "PRIMARY" } else { p.color }) },
-            "ritual" => UserNoticeEvent::Ritual { name: b(p.ritual_name) },
-            "bitsbadgetier" => UserNoticeEvent::BitsBadgeTier { threshold: p.threshold.parse().unwrap_or(0) },
+            "announcement" => UserNoticeEvent::Announcement {
+                color: b(if p.color.is_empty() {
+                    "PRIMARY"
+                } else {
+                    p.color
+                }),
+            },
+            "ritual" => UserNoticeEvent::Ritual {
+                name: b(p.ritual_name),
+            },
+            "bitsbadgetier" => UserNoticeEvent::BitsBadgeTier {
+                threshold: p.threshold.parse().unwrap_or(0),
+            },
             _ => UserNoticeEvent::Other,
         };
         Ok(notice)
@@ -280,8 +337,8 @@ impl<'a> UserNotice<'a> {
 
     /// A `msg-param-*` value by its name without the prefix (`"sub-plan"`).
     pub fn param(&self, name: &str) -> Option<TagValue<'_>> {
-        self.tags
-            .iter()
-            .find_map(|(key, value)| (key.strip_prefix("msg-param-") == Some(name)).then_some(value))
+        self.tags.iter().find_map(|(key, value)| {
+            (key.strip_prefix("msg-param-") == Some(name)).then_some(value)
+        })
     }
 }

@@ -44,14 +44,20 @@ impl<'s> Parts<'s> {
     }
 
     /// Parameter `index` as a channel login (`#dallas` → `dallas`).
-    pub(crate) fn channel(&self, command: &'static str, index: usize) -> Result<&'s str, ParseError> {
+    pub(crate) fn channel(
+        &self,
+        command: &'static str,
+        index: usize,
+    ) -> Result<&'s str, ParseError> {
         let param = self.param(command, index)?;
         Ok(param.strip_prefix('#').unwrap_or(param))
     }
 
     /// The nick of the prefix, required.
     pub(crate) fn nick(&self, command: &'static str) -> Result<&'s str, ParseError> {
-        let prefix = self.prefix.ok_or_else(|| ParseError::new(ParseErrorKind::MissingPrefix { command }))?;
+        let prefix = self
+            .prefix
+            .ok_or_else(|| ParseError::new(ParseErrorKind::MissingPrefix { command }))?;
         Ok(prefix.split(['!', '@']).next().unwrap_or(prefix))
     }
 

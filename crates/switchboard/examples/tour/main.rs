@@ -5,6 +5,8 @@
 //! `main`.
 
 mod foundations;
+#[cfg(feature = "mesh")]
+mod mesh;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -14,6 +16,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     foundations::run().await?;
+    #[cfg(feature = "mesh")]
+    mesh::run().await?;
     println!("tour complete");
     Ok(())
 }

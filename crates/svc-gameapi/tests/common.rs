@@ -1,0 +1,41 @@
+//! Shared setup: a Clash sandbox on 127.0.0.1:0 and a client pointed at it.
+
+#![allow(dead_code, unreachable_pub)]
+
+use sandbox::Server;
+use sandbox::clash::{Clash, ClashControl};
+use svc_gameapi::{Client, ClientBuilder};
+
+pub struct Setup {
+    pub server: Server,
+    pub control: ClashControl,
+    pub key: String,
+}
+
+pub async fn sandbox() -> Setup {
+    let clash = Clash::new();
+    let control = clash.control();
+    let key = control.create_key("tests", "127.0.0.1");
+    let server = Server::builder().serve(clash).await.expect("sandbox binds");
+    Setup { server, control, key }
+}
+
+impl Setup {
+    pub fn builder(&self) -> ClientBuilder {
+        Client::builder().base_url(format!("{}/v1", self.server.base_url())).developer_site(self.server.base_url()).key(&self.key)
+    }
+
+    pub async fn client(&self) -> Client {
+        self.builder().build().await.expect("client builds")
+    }
+
+    /// Requests whose path is exactly `path` (tags as sent, `%23`-encoded).
+    pub fn requests_to(&self, path: &str) -> usize {
+        self.server.log().count(|r| r.path == path)
+    }
+}
+
+/// `#ABC` → `%23ABC`.
+pub fn enc(tag: &str) -> String {
+    tag.replace('#', "%23")
+}

@@ -1,0 +1,115 @@
+//! Running many shards: shard count from `GET /gateway/bot` (or given), one identify queue
+//! honouring `max_concurrency`, the session start budget checked, one task per shard, every
+//! shard's events into one hub.
+
+use std::num::NonZeroU32;
+use std::ops::Range;
+use std::time::Duration;
+
+use core_events::EventHub;
+use core_ratelimit::IdentifyQueue;
+
+use super::config::ShardConfigBuilder;
+use super::shard::Shard;
+use crate::error::{Error, ErrorKind};
+use crate::event::ShardEvent;
+use crate::rest::RestClient;
+
+/// Discord: one identify per concurrency bucket per 5 s.
+const IDENTIFY_PERIOD: Duration = Duration::from_secs(5);
+
+/// Which shards this process runs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ShardScheme {
+    /// All shards, as many as `GET /gateway/bot` recommends.
+    #[default]
+    Auto,
+    /// Shards `ids` of `total` (for a bot split over processes).
+    Range {
+        /// The shard ids to run.
+        ids: Range<u32>,
+        /// The total shard count.
+        total: u32,
+    },
+}
+
+/// The running shards of one bot.
+#[derive(Debug)]
+pub struct ShardManager {
+    shards: Vec<Shard>,
+    hub: EventHub<ShardEvent>,
+}
+
+impl ShardManager {
+    /// Asks `GET /gateway/bot`, then starts the shards `scheme` names, each configured by
+    /// `configure(builder)` (token and intents already set), publishing into `hub`.
+    pub async fn start(
+        rest: &RestClient,
+        token: &str,
+        intents: crate::model::Intents,
+        scheme: ShardScheme,
+        hub: EventHub<ShardEvent>,
+        configure: impl Fn(ShardConfigBuilder) -> ShardConfigBuilder,
+    ) -> Result<Self, Error> {
+        let gateway = rest.gateway_bot().await?;
+        let (ids, total) = match scheme {
+            ShardScheme::Auto => (0..gateway.shards.max(1), gateway.shards.max(1)),
+            ShardScheme::Range { ids, total } => (ids, total),
+        };
+        if ids.is_empty() || ids.end > total {
+            return Err(Error::new(ErrorKind::Config(format!("shards {ids:?} of {total} do not exist"))));
+        }
+        let needed = ids.len() as u32;
+        let limit = gateway.session_start_limit;
+        if limit.remaining < needed {
+            return Err(Error::new(ErrorKind::Config(format!(
+                "session start limit: {needed} shards need to identify but {} starts remain (resets in {} ms)",
+                limit.remaining, limit.reset_after
+            ))));
+        }
+        let queue = IdentifyQueue::new(NonZeroU32::new(limit.max_concurrency).unwrap_or(NonZeroU32::MIN), IDENTIFY_PERIOD);
+        let mut shards = Vec::with_capacity(ids.len());
+        for id in ids {
+            let builder = configure(super::ShardConfig::builder(token, intents))
+                .shard(id, total)
+                .gateway_url(gateway.url.clone())
+                .identify_queue(queue.clone());
+            shards.push(Shard::start(builder.build()?, hub.clone())?);
+        }
+        tracing::info!(shards = shards.len(), total, max_concurrency = limit.max_concurrency, "shards started");
+        Ok(Self { shards, hub })
+    }
+
+    /// The shards.
+    pub fn shards(&self) -> &[Shard] {
+        &self.shards
+    }
+
+    /// The shard receiving a guild's events: `(guild_id >> 22) % total`.
+    pub fn shard_for_guild(&self, guild_id: crate::model::Id<crate::model::GuildMarker>) -> Option<&Shard> {
+        let total = u64::from(self.shards.first()?.total());
+        let id = ((guild_id.get() >> 22) % total) as u32;
+        self.shards.iter().find(|s| s.id() == id)
+    }
+
+    /// The hub every shard publishes into.
+    pub fn hub(&self) -> &EventHub<ShardEvent> {
+        &self.hub
+    }
+
+    /// Closes every shard and waits for them; the first error wins.
+    pub async fn shutdown(self) -> Result<(), Error> {
+        for shard in &self.shards {
+            shard.close();
+        }
+        let mut result = Ok(());
+        for shard in self.shards {
+            if let Err(error) = shard.join().await
+                && result.is_ok()
+            {
+                result = Err(error);
+            }
+        }
+        result
+    }
+}

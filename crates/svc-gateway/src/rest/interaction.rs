@@ -1,0 +1,48 @@
+//! Interaction responses and follow-ups.
+
+use serde::Serialize;
+use transport_http::Method;
+
+use super::RestClient;
+use super::message::CreateMessage;
+use crate::error::Error;
+use crate::model::{ApplicationMarker, Id, InteractionMarker, Message};
+
+/// The body of `POST /interactions/{id}/{token}/callback`. `kind`: 1 pong, 4 message,
+/// 5 deferred message, 6 deferred update, 7 update message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InteractionResponse {
+    /// Response type.
+    #[serde(rename = "type")]
+    pub kind: u8,
+    /// The message, for types 4 and 7.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<CreateMessage>,
+}
+
+impl InteractionResponse {
+    /// Answers with a message.
+    pub fn message(message: CreateMessage) -> Self {
+        Self { kind: 4, data: Some(message) }
+    }
+
+    /// "Thinking…": answer later with a follow-up.
+    pub fn deferred() -> Self {
+        Self { kind: 5, data: None }
+    }
+}
+
+impl RestClient {
+    /// `POST /interactions/{id}/{token}/callback` (within 3 s of the interaction).
+    pub async fn interaction_response(&self, interaction: Id<InteractionMarker>, token: &str, response: &InteractionResponse) -> Result<(), Error> {
+        let path = format!("/interactions/{interaction}/{token}/callback");
+        self.empty(self.request(Method::POST, "POST /interactions/{id}/{token}/callback", Some(interaction.get()), path).json(response)).await
+    }
+
+    /// `POST /webhooks/{application}/{token}`: a follow-up message (valid 15 minutes).
+    pub async fn followup(&self, application: Id<ApplicationMarker>, token: &str, message: &CreateMessage) -> Result<Message, Error> {
+        let path = format!("/webhooks/{application}/{token}");
+        let request = self.request(Method::POST, "POST /webhooks/{id}/{token}", Some(application.get()), path).query("wait", true).json(message);
+        self.json(request).await
+    }
+}

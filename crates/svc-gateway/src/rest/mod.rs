@@ -1,0 +1,21 @@
+//! The REST client: `Authorization: Bot …`, per-route buckets learned from `X-RateLimit-*`
+//! (core-ratelimit's `BucketLimiter`), the 50/s global limit, 429 retries. One file per
+//! resource, like the API reference.
+
+mod application;
+mod channel;
+mod client;
+mod command;
+mod gateway;
+mod guild;
+mod interaction;
+mod message;
+mod reaction;
+mod stage;
+mod user;
+mod webhook;
+
+pub use client::{DEFAULT_API_URL, RestClient, RestClientBuilder};
+pub use gateway::{GatewayBot, SessionStartLimit};
+pub use interaction::InteractionResponse;
+pub use message::{CreateMessage, EditMessage};
