@@ -78,8 +78,8 @@ impl fmt::Debug for KeySync {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct LoginBody {
+    #[serde(rename = "temporaryAPIToken")]
     temporary_api_token: Option<String>,
 }
 

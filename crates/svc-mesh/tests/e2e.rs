@@ -666,7 +666,11 @@ async fn unanswered_heartbeats_are_a_zombie_and_the_client_reconnects() {
         Duration::from_secs(300),
     );
     // Beat at 45 s goes unanswered; at 90 s the watchdog gives up on the connection.
-    dropped.await.unwrap();
+    assert_eq!(
+        dropped.await.unwrap(),
+        MeshEvent::Disconnected { code: Some(4000) },
+        "closed by the client's watchdog, not by the server"
+    );
     mesh.control.ack_heartbeats(true);
     ready_again.await.unwrap();
     assert_eq!(mesh.control.identifies(), 2);

@@ -136,6 +136,17 @@ impl Drop for Inner {
     }
 }
 
+impl Shared {
+    /// Called after every successful fetch, before its events: the first success after a
+    /// maintenance reports its end, so "completed" precedes what changed meanwhile.
+    fn answered(&self) {
+        if self.in_maintenance.swap(false, Ordering::SeqCst) {
+            tracing::info!("API maintenance is over");
+            self.hub.publish(Event::Maintenance(MaintenanceEvent::Completed));
+        }
+    }
+}
+
 struct Shared {
     client: Client,
     hub: EventHub<Event>,
@@ -260,13 +271,7 @@ async fn poll(shared: Arc<Shared>, target: Target) {
     loop {
         let started = Instant::now();
         let next = match poll_once(&shared, &target, &mut snapshots).await {
-            Ok(expires) => {
-                if shared.in_maintenance.swap(false, Ordering::SeqCst) {
-                    tracing::info!("API maintenance is over");
-                    shared.hub.publish(Event::Maintenance(MaintenanceEvent::Completed));
-                }
-                expires.unwrap_or(started + shared.fallback_interval)
-            }
+            Ok(expires) => expires.unwrap_or(started + shared.fallback_interval),
             Err(error) if error.reason() == Some(&Reason::InMaintenance) => {
                 if !shared.in_maintenance.swap(true, Ordering::SeqCst) {
                     tracing::info!("API maintenance started");
@@ -289,6 +294,7 @@ async fn poll_once(shared: &Shared, target: &Target, snapshots: &mut Snapshots) 
     match target {
         Target::Clan(tag) => {
             let fetched = client.get_fresh::<Clan>(&format!("/clans/{}", tag.url_encoded())).await?;
+            shared.answered();
             if let Some(old) = &snapshots.clan {
                 for event in diff::clan(old, &fetched.value) {
                     shared.hub.publish(Event::Clan(event));
@@ -299,6 +305,7 @@ async fn poll_once(shared: &Shared, target: &Target, snapshots: &mut Snapshots) 
         }
         Target::Player(tag) => {
             let fetched = client.get_fresh::<Player>(&format!("/players/{}", tag.url_encoded())).await?;
+            shared.answered();
             if let Some(old) = &snapshots.player {
                 for event in diff::player(old, &fetched.value) {
                     shared.hub.publish(Event::Player(event));
@@ -309,6 +316,7 @@ async fn poll_once(shared: &Shared, target: &Target, snapshots: &mut Snapshots) 
         }
         Target::War(tag) => {
             let fetched = client.get_fresh::<ClanWar>(&format!("/clans/{}/currentwar", tag.url_encoded())).await?;
+            shared.answered();
             let war = Arc::new(fetched.value);
             for event in diff::war(tag, snapshots.war.as_deref(), &war, shared.store.as_ref()) {
                 shared.hub.publish(Event::War(event));
