@@ -4,7 +4,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 fn crates() -> Vec<PathBuf> {
@@ -19,7 +22,9 @@ fn crates() -> Vec<PathBuf> {
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -42,7 +47,10 @@ fn every_crate_forbids_unsafe_and_warns_on_missing_docs() {
             }
         }
         if !text.trim_start().starts_with("//!") {
-            problems.push(format!("{} does not open with a crate doc comment", lib.display()));
+            problems.push(format!(
+                "{} does not open with a crate doc comment",
+                lib.display()
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -54,12 +62,18 @@ fn every_crate_uses_the_workspace_lints_and_versions() {
     for dir in crates() {
         let manifest = fs::read_to_string(dir.join("Cargo.toml")).expect("manifest");
         if !manifest.contains("[lints]\nworkspace = true") {
-            problems.push(format!("{} does not inherit [workspace.lints]", dir.display()));
+            problems.push(format!(
+                "{} does not inherit [workspace.lints]",
+                dir.display()
+            ));
         }
         for line in manifest.lines() {
             // A dependency pinned in a crate instead of [workspace.dependencies] drifts.
             if line.contains("version = \"") && !line.starts_with("version") {
-                problems.push(format!("{}: `{line}` pins a version outside the workspace", dir.display()));
+                problems.push(format!(
+                    "{}: `{line}` pins a version outside the workspace",
+                    dir.display()
+                ));
             }
         }
     }
@@ -73,24 +87,43 @@ fn no_stubs_or_ignored_tests() {
         rust_files(&dir, &mut files);
     }
     rust_files(&root().join("xtask/src"), &mut files);
-    let needles = [concat!("todo", "!("), concat!("unimplemented", "!("), concat!("#[", "ignore")];
+    let needles = [
+        concat!("todo", "!("),
+        concat!("unimplemented", "!("),
+        concat!("#[", "ignore"),
+    ];
     let mut problems = Vec::new();
     for file in files {
         let text = fs::read_to_string(&file).unwrap_or_default();
         for (number, line) in text.lines().enumerate() {
             if needles.iter().any(|needle| line.contains(needle)) {
-                problems.push(format!("{}:{}: {}", file.display(), number + 1, line.trim()));
+                problems.push(format!(
+                    "{}:{}: {}",
+                    file.display(),
+                    number + 1,
+                    line.trim()
+                ));
             }
         }
     }
-    assert!(problems.is_empty(), "stubs left in the tree:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "stubs left in the tree:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn readme_names_the_two_commands_and_ci_runs_the_test_command() {
     let readme = fs::read_to_string(root().join("README.md")).expect("README.md");
-    assert!(readme.contains("cargo run --example tour"), "README must show the main job");
-    assert!(readme.contains("cargo test --workspace"), "README must show the test command");
+    assert!(
+        readme.contains("cargo run --example tour"),
+        "README must show the main job"
+    );
+    assert!(
+        readme.contains("cargo test --workspace"),
+        "README must show the test command"
+    );
     let ci = fs::read_to_string(root().join(".ci/run")).expect(".ci/run");
     for command in [
         "cargo test --workspace",

@@ -146,7 +146,11 @@ fn generated_fixture_cases() {
         let header = case["header"].as_str().expect("header");
         let parsed = core_cache::CacheControl::parse(header);
         let secs = |field: &str| case[field].as_u64().map(std::time::Duration::from_secs);
-        assert_eq!(parsed.max_age, secs("max_age_secs"), "max-age of {header:?}");
+        assert_eq!(
+            parsed.max_age,
+            secs("max_age_secs"),
+            "max-age of {header:?}"
+        );
         assert_eq!(parsed.ttl(), secs("ttl_secs"), "ttl of {header:?}");
     }
 }

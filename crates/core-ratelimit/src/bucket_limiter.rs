@@ -327,7 +327,7 @@ impl Shared {
     fn global_lockout(&self) -> Option<Instant> {
         let mut lockout = None;
         self.store.update(&BucketId::Global, &mut |state| {
-            lockout = state.blocked_until
+            lockout = state.blocked_until;
         });
         // Reading the clock only when there is a lockout keeps the common path cheap.
         lockout.filter(|&until| until > Instant::now())

@@ -1,5 +1,6 @@
 //! [`SlidingLog`]: the exact sliding-window backend (a ring of the last `limit` instants).
 
+use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -34,7 +35,6 @@ use crate::WindowBackend;
 /// assert!(wait <= Duration::from_secs(1) + Duration::from_nanos(1));
 /// # }
 /// ```
-#[derive(Debug)]
 pub struct SlidingLog {
     limit: u32,
     window: Duration,
@@ -45,7 +45,6 @@ pub struct SlidingLog {
 
 /// The last `limit` acquisition instants (nanoseconds since `base`), oldest at `next` once
 /// the ring is full.
-#[derive(Debug)]
 struct Ring {
     stamps: Vec<u64>,
     next: usize,
@@ -100,6 +99,18 @@ impl SlidingLog {
             ring.next = (next + 1) % len;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for SlidingLog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The ring can hold thousands of instants: show how full it is, not its contents.
+        let recorded = self.ring.lock().map_or(0, |ring| ring.stamps.len());
+        f.debug_struct("SlidingLog")
+            .field("limit", &self.limit)
+            .field("window", &self.window)
+            .field("recorded", &recorded)
+            .finish_non_exhaustive()
     }
 }
 

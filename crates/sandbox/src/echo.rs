@@ -69,7 +69,9 @@ impl Echo {
 
     /// The control handle.
     pub fn control(&self) -> EchoControl {
-        EchoControl { state: Arc::clone(&self.state) }
+        EchoControl {
+            state: Arc::clone(&self.state),
+        }
     }
 }
 
@@ -109,9 +111,16 @@ impl Platform for Echo {
         Box::pin(async move {
             let segments = request.segments();
             match (request.method.clone(), segments.as_slice()) {
-                (Method::GET, ["status", code]) => match code.parse::<u16>().ok().and_then(|c| StatusCode::from_u16(c).ok()) {
+                (Method::GET, ["status", code]) => match code
+                    .parse::<u16>()
+                    .ok()
+                    .and_then(|c| StatusCode::from_u16(c).ok())
+                {
                     Some(status) => response::json(status, &json!({ "status": status.as_u16() })),
-                    None => response::text(StatusCode::BAD_REQUEST, "status must be a number between 100 and 999"),
+                    None => response::text(
+                        StatusCode::BAD_REQUEST,
+                        "status must be a number between 100 and 999",
+                    ),
                 },
                 (_, ["echo"]) => response::json(StatusCode::OK, &echo_body(&request)),
                 (Method::GET, ["ws"]) => {
@@ -131,7 +140,12 @@ fn echo_body(request: &SandboxRequest) -> Value {
             entry
                 .headers
                 .iter()
-                .map(|(name, value)| (name.to_string(), Value::from(String::from_utf8_lossy(value.as_bytes()).into_owned())))
+                .map(|(name, value)| {
+                    (
+                        name.to_string(),
+                        Value::from(String::from_utf8_lossy(value.as_bytes()).into_owned()),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -67,6 +67,10 @@ impl SandboxRequest {
 
     /// The path split on `/`, empty segments dropped: `/v1/clans/x` → `["v1", "clans", "x"]`.
     pub fn segments(&self) -> Vec<&str> {
-        self.uri.path().split('/').filter(|s| !s.is_empty()).collect()
+        self.uri
+            .path()
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 }

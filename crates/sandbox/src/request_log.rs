@@ -7,7 +7,13 @@ use bytes::Bytes;
 use http::{HeaderMap, Method};
 
 /// Header names whose values are replaced by `[redacted]` in the log.
-const SECRET_HEADERS: &[&str] = &["authorization", "cookie", "set-cookie", "client-secret", "x-api-key"];
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "cookie",
+    "set-cookie",
+    "client-secret",
+    "x-api-key",
+];
 
 /// Upper bound on kept entries; the oldest are dropped past it so a long-running sandbox
 /// does not grow without bound.
@@ -49,7 +55,13 @@ impl RequestLog {
         Self::default()
     }
 
-    pub(crate) fn record(&self, method: &Method, uri: &http::Uri, headers: &HeaderMap, body: &Bytes) {
+    pub(crate) fn record(
+        &self,
+        method: &Method,
+        uri: &http::Uri,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) {
         let mut kept = HeaderMap::with_capacity(headers.len());
         for (name, value) in headers {
             if SECRET_HEADERS.contains(&name.as_str()) {
@@ -75,12 +87,18 @@ impl RequestLog {
 
     /// A copy of every entry, oldest first.
     pub fn snapshot(&self) -> Vec<RecordedRequest> {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Number of recorded requests.
     pub fn len(&self) -> usize {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     /// Whether nothing was recorded.
@@ -100,6 +118,9 @@ impl RequestLog {
 
     /// Forgets every entry.
     pub fn clear(&self) {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 }

@@ -15,7 +15,11 @@ pub fn json(status: StatusCode, value: &serde_json::Value) -> HttpResponse {
 
 /// A plain-text response.
 pub fn text(status: StatusCode, body: impl Into<String>) -> HttpResponse {
-    bytes(status, "text/plain; charset=utf-8", Bytes::from(body.into()))
+    bytes(
+        status,
+        "text/plain; charset=utf-8",
+        Bytes::from(body.into()),
+    )
 }
 
 /// An empty response (204 and friends).
@@ -38,5 +42,8 @@ pub fn bytes(status: StatusCode, content_type: &'static str, body: Bytes) -> Htt
 /// 404 with a JSON body `{"message": "404: Not Found"}`; platforms with their own error shape
 /// build theirs.
 pub fn not_found() -> HttpResponse {
-    json(StatusCode::NOT_FOUND, &serde_json::json!({ "message": "404: Not Found", "code": 0 }))
+    json(
+        StatusCode::NOT_FOUND,
+        &serde_json::json!({ "message": "404: Not Found", "code": 0 }),
+    )
 }

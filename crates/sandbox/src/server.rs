@@ -33,7 +33,9 @@ pub struct ServerBuilder {
 
 impl Default for ServerBuilder {
     fn default() -> Self {
-        Self { addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)) }
+        Self {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        }
     }
 }
 
@@ -46,12 +48,22 @@ impl ServerBuilder {
 
     /// Binds and starts serving `platform` in a background task.
     pub async fn serve<P: Platform>(self, platform: P) -> Result<Server, Error> {
-        let listener = TcpListener::bind(self.addr)
-            .await
-            .map_err(|e| Error::new(ErrorKind::Bind { addr: self.addr.to_string() }, e))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| Error::new(ErrorKind::Bind { addr: self.addr.to_string() }, e))?;
+        let listener = TcpListener::bind(self.addr).await.map_err(|e| {
+            Error::new(
+                ErrorKind::Bind {
+                    addr: self.addr.to_string(),
+                },
+                e,
+            )
+        })?;
+        let addr = listener.local_addr().map_err(|e| {
+            Error::new(
+                ErrorKind::Bind {
+                    addr: self.addr.to_string(),
+                },
+                e,
+            )
+        })?;
         let log = RequestLog::new();
         let (shutdown, shutdown_rx) = watch::channel(false);
         let name = platform.name();
@@ -62,7 +74,13 @@ impl ServerBuilder {
             log.clone(),
             shutdown_rx,
         ));
-        Ok(Server { addr, name, log, shutdown, task: Some(task) })
+        Ok(Server {
+            addr,
+            name,
+            log,
+            shutdown,
+            task: Some(task),
+        })
     }
 }
 
@@ -171,13 +189,17 @@ async fn dispatch(
     shutdown: watch::Receiver<bool>,
     mut request: Request<Incoming>,
 ) -> Result<HttpResponse, Infallible> {
-    let upgrade = crate::ws::is_upgrade(request.headers()).then(|| hyper::upgrade::on(&mut request));
+    let upgrade =
+        crate::ws::is_upgrade(request.headers()).then(|| hyper::upgrade::on(&mut request));
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(error) => {
             tracing::warn!(%remote, %error, "sandbox could not read a request body");
-            return Ok(response::text(StatusCode::PAYLOAD_TOO_LARGE, "request body rejected"));
+            return Ok(response::text(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request body rejected",
+            ));
         }
     };
     log.record(&parts.method, &parts.uri, &parts.headers, &body);

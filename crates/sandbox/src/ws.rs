@@ -21,23 +21,33 @@ pub type ServerSocket = WebSocketStream<TokioIo<Upgraded>>;
 pub fn is_upgrade(headers: &HeaderMap) -> bool {
     let has_token = |name, token: &str| {
         headers.get_all(name).iter().any(|value| {
-            value
-                .to_str()
-                .is_ok_and(|v| v.split(',').any(|part| part.trim().eq_ignore_ascii_case(token)))
+            value.to_str().is_ok_and(|v| {
+                v.split(',')
+                    .any(|part| part.trim().eq_ignore_ascii_case(token))
+            })
         })
     };
-    has_token(UPGRADE, "websocket") && has_token(CONNECTION, "upgrade") && headers.contains_key(SEC_WEBSOCKET_KEY)
+    has_token(UPGRADE, "websocket")
+        && has_token(CONNECTION, "upgrade")
+        && headers.contains_key(SEC_WEBSOCKET_KEY)
 }
 
 /// Answers a WebSocket handshake with 101 and runs `handler` on the socket in its own task.
 /// A request that is not a valid upgrade gets 400. The handler's task ends when the server
 /// shuts down.
-pub fn accept<F, Fut>(request: &mut SandboxRequest, config: Option<WebSocketConfig>, handler: F) -> HttpResponse
+pub fn accept<F, Fut>(
+    request: &mut SandboxRequest,
+    config: Option<WebSocketConfig>,
+    handler: F,
+) -> HttpResponse
 where
     F: FnOnce(ServerSocket) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let (Some(upgrade), Some(key)) = (request.upgrade.take(), request.headers.get(SEC_WEBSOCKET_KEY)) else {
+    let (Some(upgrade), Some(key)) = (
+        request.upgrade.take(),
+        request.headers.get(SEC_WEBSOCKET_KEY),
+    ) else {
         return response::text(StatusCode::BAD_REQUEST, "expected a WebSocket upgrade");
     };
     let accept_key = derive_accept_key(key.as_bytes());
@@ -51,7 +61,8 @@ where
                 return;
             }
         };
-        let socket = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, config).await;
+        let socket =
+            WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, config).await;
         tokio::select! {
             () = handler(socket) => {}
             _ = shutdown.wait_for(|stopped| *stopped) => {}

@@ -12,9 +12,16 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 /// One HTTP/1.1 request on a fresh connection; returns status, content type and body.
-async fn request(server: &Server, request: Request<Full<Bytes>>) -> (StatusCode, Option<String>, Bytes) {
-    let stream = tokio::net::TcpStream::connect(server.addr()).await.expect("connect");
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("handshake");
+async fn request(
+    server: &Server,
+    request: Request<Full<Bytes>>,
+) -> (StatusCode, Option<String>, Bytes) {
+    let stream = tokio::net::TcpStream::connect(server.addr())
+        .await
+        .expect("connect");
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("handshake");
     tokio::spawn(connection);
     let response = sender.send_request(request).await.expect("response");
     let status = response.status();
@@ -22,7 +29,12 @@ async fn request(server: &Server, request: Request<Full<Bytes>>) -> (StatusCode,
         .headers()
         .get(http::header::CONTENT_TYPE)
         .map(|v| v.to_str().expect("ascii").to_owned());
-    let body = response.into_body().collect().await.expect("body").to_bytes();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
     (status, content_type, body)
 }
 
@@ -72,7 +84,10 @@ async fn request_log_and_echo_redact_secrets() {
     assert!(entries[0].had_authorization());
     assert_eq!(&entries[0].body[..], b"hello");
     let debug = format!("{entries:?}");
-    assert!(!debug.contains("super-secret-token"), "secret leaked into the log: {debug}");
+    assert!(
+        !debug.contains("super-secret-token"),
+        "secret leaked into the log: {debug}"
+    );
     assert_eq!(server.log().count(|e| e.path == "/echo"), 1);
 }
 
@@ -92,16 +107,30 @@ async fn websocket_echo_and_control() {
     let echo = Echo::new();
     let control = echo.control();
     let server = Server::builder().serve(echo).await.expect("serve");
-    let (mut socket, _) = tokio_tungstenite::connect_async(server.ws_url("/ws")).await.expect("ws connect");
+    let (mut socket, _) = tokio_tungstenite::connect_async(server.ws_url("/ws"))
+        .await
+        .expect("ws connect");
 
     socket.send(Message::text("ping?")).await.expect("send");
-    assert_eq!(socket.next().await.expect("frame").expect("ok"), Message::text("ping?"));
-    socket.send(Message::binary(vec![0_u8, 1, 2])).await.expect("send");
-    assert_eq!(socket.next().await.expect("frame").expect("ok"), Message::binary(vec![0_u8, 1, 2]));
+    assert_eq!(
+        socket.next().await.expect("frame").expect("ok"),
+        Message::text("ping?")
+    );
+    socket
+        .send(Message::binary(vec![0_u8, 1, 2]))
+        .await
+        .expect("send");
+    assert_eq!(
+        socket.next().await.expect("frame").expect("ok"),
+        Message::binary(vec![0_u8, 1, 2])
+    );
     assert_eq!(control.connected(), 1);
 
     control.send(Message::text("pushed"));
-    assert_eq!(socket.next().await.expect("frame").expect("ok"), Message::text("pushed"));
+    assert_eq!(
+        socket.next().await.expect("frame").expect("ok"),
+        Message::text("pushed")
+    );
 
     control.close_all(4000);
     match socket.next().await.expect("frame").expect("ok") {
@@ -109,11 +138,16 @@ async fn websocket_echo_and_control() {
         other => panic!("expected a close frame, got {other:?}"),
     }
 
-    let (mut second, _) = tokio_tungstenite::connect_async(server.ws_url("/ws")).await.expect("ws connect");
+    let (mut second, _) = tokio_tungstenite::connect_async(server.ws_url("/ws"))
+        .await
+        .expect("ws connect");
     control.drop_all();
     // A dropped socket ends without a close frame: the stream errors or ends.
     let ended = second.next().await;
-    assert!(!matches!(ended, Some(Ok(Message::Close(Some(_))))), "drop must not send a close frame");
+    assert!(
+        !matches!(ended, Some(Ok(Message::Close(Some(_))))),
+        "drop must not send a close frame"
+    );
     assert_eq!(control.accepted(), 2);
 }
 
@@ -129,9 +163,17 @@ async fn shutdown_closes_open_websockets() {
     let echo = Echo::new();
     let server = Server::builder().serve(echo).await.expect("serve");
     let addr = server.addr();
-    let (mut socket, _) = tokio_tungstenite::connect_async(server.ws_url("/ws")).await.expect("ws connect");
+    let (mut socket, _) = tokio_tungstenite::connect_async(server.ws_url("/ws"))
+        .await
+        .expect("ws connect");
     server.shutdown().await;
     let next = tokio::time::timeout(std::time::Duration::from_secs(5), socket.next()).await;
-    assert!(!matches!(next, Ok(Some(Ok(Message::Text(_))))), "socket must end after shutdown");
-    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "listener must be closed");
+    assert!(
+        !matches!(next, Ok(Some(Ok(Message::Text(_))))),
+        "socket must end after shutdown"
+    );
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "listener must be closed"
+    );
 }

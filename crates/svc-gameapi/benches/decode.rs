@@ -11,16 +11,27 @@ fn fixture(name: &str) -> Vec<u8> {
 
 fn decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode");
-    for (name, file) in [("clan_50_members", "clan.json"), ("war_15v15", "war.json"), ("players_50", "players.json")] {
+    for (name, file) in [
+        ("clan_50_members", "clan.json"),
+        ("war_15v15", "war.json"),
+        ("players_50", "players.json"),
+    ] {
         let bytes = fixture(file);
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_function(format!("{name}/simd_json"), |b| {
             b.iter(|| {
                 let mut buffer = bytes.clone();
                 match file {
-                    "clan.json" => drop(simd_json::serde::from_slice::<Clan>(&mut buffer).expect("clan decodes")),
-                    "war.json" => drop(simd_json::serde::from_slice::<ClanWar>(&mut buffer).expect("war decodes")),
-                    _ => drop(simd_json::serde::from_slice::<Vec<Player>>(&mut buffer).expect("players decode")),
+                    "clan.json" => drop(
+                        simd_json::serde::from_slice::<Clan>(&mut buffer).expect("clan decodes"),
+                    ),
+                    "war.json" => drop(
+                        simd_json::serde::from_slice::<ClanWar>(&mut buffer).expect("war decodes"),
+                    ),
+                    _ => drop(
+                        simd_json::serde::from_slice::<Vec<Player>>(&mut buffer)
+                            .expect("players decode"),
+                    ),
                 }
             });
         });

@@ -84,7 +84,9 @@ impl Default for ClientBuilder {
             cache_max_size: Some(DEFAULT_CACHE_MAX_SIZE),
             base_url: DEFAULT_BASE_URL.to_owned(),
             developer_site: DEFAULT_DEVELOPER_SITE.to_owned(),
-            retry: RetryPolicy::new().max_attempts(3).base_delay(Duration::from_millis(250)),
+            retry: RetryPolicy::new()
+                .max_attempts(3)
+                .base_delay(Duration::from_millis(250)),
         }
     }
 }
@@ -184,7 +186,9 @@ impl ClientBuilder {
             keys.extend(manager.sync().await?.keys);
         }
         if keys.is_empty() {
-            return Err(Error::new(ErrorKind::InvalidInput { what: "no API key and no login given".to_owned() }));
+            return Err(Error::new(ErrorKind::InvalidInput {
+                what: "no API key and no login given".to_owned(),
+            }));
         }
         let cache = self.cache_max_size.map(core_cache::TtlCache::new);
         Ok(Client {

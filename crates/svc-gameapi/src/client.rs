@@ -45,9 +45,15 @@ pub(crate) struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.http.base_url().map(url::Url::as_str))
+            .field(
+                "base_url",
+                &self.inner.http.base_url().map(url::Url::as_str),
+            )
             .field("keys", &self.inner.keys.len())
-            .field("cache_entries", &self.inner.cache.as_ref().map(TtlCache::entry_count))
+            .field(
+                "cache_entries",
+                &self.inner.cache.as_ref().map(TtlCache::entry_count),
+            )
             .field("correct_tags", &self.inner.correct_tags)
             .field("key_manager", &self.inner.key_manager.is_some())
             .finish_non_exhaustive()
@@ -78,7 +84,11 @@ impl Client {
 
     /// The tag as the client will send it: normalised unless correction is off.
     pub fn tag(&self, tag: &str) -> Tag {
-        if self.inner.correct_tags { Tag::normalize(tag) } else { Tag::new(tag) }
+        if self.inner.correct_tags {
+            Tag::normalize(tag)
+        } else {
+            Tag::new(tag)
+        }
     }
 
     /// Number of keys in rotation.
@@ -101,7 +111,9 @@ impl Client {
     /// Runs the key manager again (new IP, revoked keys) and swaps in the keys it returns.
     /// Without login credentials this does nothing.
     pub async fn refresh_keys(&self) -> Result<(), Error> {
-        let Some(manager) = &self.inner.key_manager else { return Ok(()) };
+        let Some(manager) = &self.inner.key_manager else {
+            return Ok(());
+        };
         let _guard = self.inner.refresh.lock().await;
         let sync = manager.sync().await?;
         let mut keys = self.inner.static_keys.clone();
@@ -115,16 +127,28 @@ impl Client {
         Ok(self.get_fetched(path).await?.value)
     }
 
-    pub(crate) async fn get_fetched<T: DeserializeOwned>(&self, path: &str) -> Result<Fetched<T>, Error> {
+    pub(crate) async fn get_fetched<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Fetched<T>, Error> {
         let raw = self.get_raw(path).await?;
-        Ok(Fetched { value: decode(&raw.value)?, expires: raw.expires })
+        Ok(Fetched {
+            value: decode(&raw.value)?,
+            expires: raw.expires,
+        })
     }
 
     /// GET `path` from the API even if cached (the answer refreshes the cache): for pollers
     /// that already wait out each max-age themselves.
-    pub(crate) async fn get_fresh<T: DeserializeOwned>(&self, path: &str) -> Result<Fetched<T>, Error> {
+    pub(crate) async fn get_fresh<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Fetched<T>, Error> {
         let raw = self.fetch_raw(path).await?;
-        Ok(Fetched { value: decode(&raw.value)?, expires: raw.expires })
+        Ok(Fetched {
+            value: decode(&raw.value)?,
+            expires: raw.expires,
+        })
     }
 
     /// GET `path`, served from the cache while its max-age lasts.
@@ -133,33 +157,57 @@ impl Client {
             && let Some((body, expires)) = cache.get_with_deadline(path).await
         {
             tracing::trace!(path, "served from cache");
-            return Ok(Fetched { value: body, expires });
+            return Ok(Fetched {
+                value: body,
+                expires,
+            });
         }
         self.fetch_raw(path).await
     }
 
     async fn fetch_raw(&self, path: &str) -> Result<Fetched<Bytes>, Error> {
         let response = self.send(Method::GET, path, None).await?;
-        let ttl = response.headers().get(http_header::CACHE_CONTROL).and_then(|value| value.to_str().ok()).and_then(|value| CacheControl::parse(value).ttl());
+        let ttl = response
+            .headers()
+            .get(http_header::CACHE_CONTROL)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| CacheControl::parse(value).ttl());
         let body = response.into_body();
         let expires = ttl.map(|ttl| Instant::now() + ttl);
         if let (Some(cache), Some(ttl)) = (&self.inner.cache, ttl) {
-            cache.insert_with_ttl(path.to_owned(), body.clone(), ttl).await;
+            cache
+                .insert_with_ttl(path.to_owned(), body.clone(), ttl)
+                .await;
         }
-        Ok(Fetched { value: body, expires })
+        Ok(Fetched {
+            value: body,
+            expires,
+        })
     }
 
     /// POST a JSON body to `path` (never cached).
-    pub(crate) async fn post<T: DeserializeOwned>(&self, path: &str, body: &serde_json::Value) -> Result<T, Error> {
+    pub(crate) async fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, Error> {
         let response = self.send(Method::POST, path, Some(body)).await?;
         decode(response.body())
     }
 
     /// Sends with the next key; on `accessDenied.invalidIp` re-runs the key manager once
     /// and tries again.
-    async fn send(&self, method: Method, path: &str, body: Option<&serde_json::Value>) -> Result<transport_http::Response, Error> {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<transport_http::Response, Error> {
         match self.send_once(method.clone(), path, body).await {
-            Err(error) if error.reason() == Some(&Reason::InvalidIp) && self.inner.key_manager.is_some() => {
+            Err(error)
+                if error.reason() == Some(&Reason::InvalidIp)
+                    && self.inner.key_manager.is_some() =>
+            {
                 tracing::info!("API answered accessDenied.invalidIp; re-running the key manager");
                 self.refresh_keys().await?;
                 self.send_once(method, path, body).await
@@ -168,8 +216,17 @@ impl Client {
         }
     }
 
-    async fn send_once(&self, method: Method, path: &str, body: Option<&serde_json::Value>) -> Result<transport_http::Response, Error> {
-        let key = self.inner.keys.next().ok_or_else(|| Error::invalid("no API keys"))?;
+    async fn send_once(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<transport_http::Response, Error> {
+        let key = self
+            .inner
+            .keys
+            .next()
+            .ok_or_else(|| Error::invalid("no API keys"))?;
         key.throttle.ready().await;
         let mut request = self
             .inner
@@ -196,7 +253,10 @@ use http::header as http_header;
 fn api_error(status: u16, body: &[u8]) -> Error {
     let mut buffer = body.to_vec();
     let parsed = simd_json::serde::from_slice::<ErrorBody>(&mut buffer).ok();
-    let reason = parsed.as_ref().and_then(|b| b.reason.as_deref()).map_or_else(|| Reason::for_status(status), Reason::parse);
+    let reason = parsed
+        .as_ref()
+        .and_then(|b| b.reason.as_deref())
+        .map_or_else(|| Reason::for_status(status), Reason::parse);
     let message = parsed.and_then(|b| b.message).unwrap_or_default();
     tracing::debug!(status, reason = reason.as_str(), "API error");
     Error::api(status, reason, message)

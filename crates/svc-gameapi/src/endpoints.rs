@@ -2,11 +2,11 @@
 
 use crate::list::ListRequest;
 use crate::model::{
-    BuilderBaseLeague, CapitalLeague, CapitalRaidSeason, Clan, ClanCapitalRanking, ClanMember, ClanRanking, ClanWar,
-    GoldPassSeason, Label, League, LeagueGroup, LeagueSeason, Location, Player, PlayerRanking, VerifyTokenResponse,
-    WarLeague, WarLogEntry,
+    BuilderBaseLeague, CapitalLeague, CapitalRaidSeason, Clan, ClanCapitalRanking, ClanMember,
+    ClanRanking, ClanWar, GoldPassSeason, Label, League, LeagueGroup, LeagueSeason, Location,
+    Player, PlayerRanking, VerifyTokenResponse, WarLeague, WarLogEntry,
 };
-use crate::{Client, ClanSearch, Error};
+use crate::{ClanSearch, Client, Error};
 
 impl Client {
     fn encoded(&self, tag: &str) -> String {
@@ -17,7 +17,10 @@ impl Client {
 
     /// `GET /clans`: search clans by name and filters.
     pub fn search_clans(&self, search: &ClanSearch) -> ListRequest<Clan> {
-        search.params().into_iter().fold(ListRequest::new(self, "/clans".to_owned()), |request, (name, value)| request.param(name, value))
+        search.params().into_iter().fold(
+            ListRequest::new(self, "/clans".to_owned()),
+            |request, (name, value)| request.param(name, value),
+        )
     }
 
     /// `GET /clans/{tag}`: a clan with its member list.
@@ -37,22 +40,31 @@ impl Client {
 
     /// `GET /clans/{tag}/currentwar`.
     pub async fn current_war(&self, tag: &str) -> Result<ClanWar, Error> {
-        self.get(&format!("/clans/{}/currentwar", self.encoded(tag))).await
+        self.get(&format!("/clans/{}/currentwar", self.encoded(tag)))
+            .await
     }
 
     /// `GET /clans/{tag}/currentwar/leaguegroup`: the clan's CWL group.
     pub async fn league_group(&self, tag: &str) -> Result<LeagueGroup, Error> {
-        self.get(&format!("/clans/{}/currentwar/leaguegroup", self.encoded(tag))).await
+        self.get(&format!(
+            "/clans/{}/currentwar/leaguegroup",
+            self.encoded(tag)
+        ))
+        .await
     }
 
     /// `GET /clans/{tag}/capitalraidseasons`.
     pub fn capital_raid_seasons(&self, tag: &str) -> ListRequest<CapitalRaidSeason> {
-        ListRequest::new(self, format!("/clans/{}/capitalraidseasons", self.encoded(tag)))
+        ListRequest::new(
+            self,
+            format!("/clans/{}/capitalraidseasons", self.encoded(tag)),
+        )
     }
 
     /// `GET /clanwarleagues/wars/{warTag}`: one CWL war.
     pub async fn league_war(&self, war_tag: &str) -> Result<ClanWar, Error> {
-        self.get(&format!("/clanwarleagues/wars/{}", self.encoded(war_tag))).await
+        self.get(&format!("/clanwarleagues/wars/{}", self.encoded(war_tag)))
+            .await
     }
 
     // --- players ---
@@ -64,8 +76,16 @@ impl Client {
 
     /// `POST /players/{tag}/verifytoken`: whether `token` (from the game's settings) belongs
     /// to the player.
-    pub async fn verify_player_token(&self, tag: &str, token: &str) -> Result<VerifyTokenResponse, Error> {
-        self.post(&format!("/players/{}/verifytoken", self.encoded(tag)), &serde_json::json!({ "token": token })).await
+    pub async fn verify_player_token(
+        &self,
+        tag: &str,
+        token: &str,
+    ) -> Result<VerifyTokenResponse, Error> {
+        self.post(
+            &format!("/players/{}/verifytoken", self.encoded(tag)),
+            &serde_json::json!({ "token": token }),
+        )
+        .await
     }
 
     // --- leagues ---
@@ -86,8 +106,18 @@ impl Client {
     }
 
     /// `GET /leagues/{id}/seasons/{season}`: a past season's player ranking.
-    pub fn league_season_rankings(&self, league_id: u64, season_id: &str) -> ListRequest<PlayerRanking> {
-        ListRequest::new(self, format!("/leagues/{league_id}/seasons/{}", crate::list::encode_query(season_id)))
+    pub fn league_season_rankings(
+        &self,
+        league_id: u64,
+        season_id: &str,
+    ) -> ListRequest<PlayerRanking> {
+        ListRequest::new(
+            self,
+            format!(
+                "/leagues/{league_id}/seasons/{}",
+                crate::list::encode_query(season_id)
+            ),
+        )
     }
 
     /// `GET /warleagues`.
@@ -144,12 +174,18 @@ impl Client {
 
     /// `GET /locations/{id}/rankings/clans-builder-base`.
     pub fn clan_builder_base_rankings(&self, location_id: u64) -> ListRequest<ClanRanking> {
-        ListRequest::new(self, format!("/locations/{location_id}/rankings/clans-builder-base"))
+        ListRequest::new(
+            self,
+            format!("/locations/{location_id}/rankings/clans-builder-base"),
+        )
     }
 
     /// `GET /locations/{id}/rankings/players-builder-base`.
     pub fn player_builder_base_rankings(&self, location_id: u64) -> ListRequest<PlayerRanking> {
-        ListRequest::new(self, format!("/locations/{location_id}/rankings/players-builder-base"))
+        ListRequest::new(
+            self,
+            format!("/locations/{location_id}/rankings/players-builder-base"),
+        )
     }
 
     /// `GET /locations/{id}/rankings/capitals`.

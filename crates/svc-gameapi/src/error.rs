@@ -121,11 +121,18 @@ impl Error {
     }
 
     pub(crate) fn with_source(kind: ErrorKind, source: impl Into<BoxError>) -> Self {
-        Self { kind, source: Some(source.into()) }
+        Self {
+            kind,
+            source: Some(source.into()),
+        }
     }
 
     pub(crate) fn api(status: u16, reason: Reason, message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Api { status, reason, message: message.into() })
+        Self::new(ErrorKind::Api {
+            status,
+            reason,
+            message: message.into(),
+        })
     }
 
     pub(crate) fn invalid(what: impl Into<String>) -> Self {
@@ -164,25 +171,39 @@ impl fmt::Display for Error {
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn StdError + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
     }
 }
 
 impl From<transport_http::Error> for Error {
     fn from(error: transport_http::Error) -> Self {
         let kind = match error.kind() {
-            transport_http::ErrorKind::Decode { snippet, .. } => ErrorKind::Decode { snippet: snippet.clone() },
+            transport_http::ErrorKind::Decode { snippet, .. } => ErrorKind::Decode {
+                snippet: snippet.clone(),
+            },
             transport_http::ErrorKind::Status { status, body } => {
-                return Self::with_source(ErrorKind::Api { status: status.as_u16(), reason: Reason::for_status(status.as_u16()), message: body.clone() }, error);
+                return Self::with_source(
+                    ErrorKind::Api {
+                        status: status.as_u16(),
+                        reason: Reason::for_status(status.as_u16()),
+                        message: body.clone(),
+                    },
+                    error,
+                );
             }
             transport_http::ErrorKind::RateLimited { .. } => ErrorKind::Api {
                 status: 429,
                 reason: Reason::RequestThrottled,
                 message: "rate limited, retries exhausted".to_owned(),
             },
-            transport_http::ErrorKind::Config { .. } | transport_http::ErrorKind::InvalidUrl { .. } | transport_http::ErrorKind::InvalidHeader { .. } | transport_http::ErrorKind::Encode => {
-                ErrorKind::InvalidInput { what: error.to_string() }
-            }
+            transport_http::ErrorKind::Config { .. }
+            | transport_http::ErrorKind::InvalidUrl { .. }
+            | transport_http::ErrorKind::InvalidHeader { .. }
+            | transport_http::ErrorKind::Encode => ErrorKind::InvalidInput {
+                what: error.to_string(),
+            },
             _ => ErrorKind::Transport,
         };
         Self::with_source(kind, error)
@@ -195,7 +216,16 @@ mod tests {
 
     #[test]
     fn reasons_round_trip() {
-        for text in ["badRequest", "accessDenied", "accessDenied.invalidIp", "notFound", "requestThrottled", "unknownException", "inMaintenance", "somethingNew"] {
+        for text in [
+            "badRequest",
+            "accessDenied",
+            "accessDenied.invalidIp",
+            "notFound",
+            "requestThrottled",
+            "unknownException",
+            "inMaintenance",
+            "somethingNew",
+        ] {
             assert_eq!(Reason::parse(text).as_str(), text);
         }
         assert_eq!(Reason::parse("accessDenied.invalidIp"), Reason::InvalidIp);

@@ -43,7 +43,10 @@ pub struct KeyManager {
 impl fmt::Debug for KeyManager {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KeyManager")
-            .field("developer_site", &self.http.base_url().map(url::Url::as_str))
+            .field(
+                "developer_site",
+                &self.http.base_url().map(url::Url::as_str),
+            )
             .field("key_names", &self.key_names)
             .field("key_count", &self.key_count)
             .finish_non_exhaustive()
@@ -150,16 +153,24 @@ impl KeyManager {
             .collect();
         let reused = keys.len();
         let mut total = listed.keys.len();
-        let mut stale = listed.keys.iter().filter(|key| ours(key) && !key.cidr_ranges.iter().any(|cidr| cidr_matches(cidr, &ip)));
+        let mut stale = listed
+            .keys
+            .iter()
+            .filter(|key| ours(key) && !key.cidr_ranges.iter().any(|cidr| cidr_matches(cidr, &ip)));
         let (mut created, mut revoked) = (0, 0);
         while keys.len() < self.key_count {
             if total >= MAX_KEYS_PER_ACCOUNT {
                 let Some(old) = stale.next() else {
                     return Err(Error::new(ErrorKind::KeyManager {
-                        message: format!("the account holds {MAX_KEYS_PER_ACCOUNT} keys and none named {:?} can be revoked", self.key_names),
+                        message: format!(
+                            "the account holds {MAX_KEYS_PER_ACCOUNT} keys and none named {:?} can be revoked",
+                            self.key_names
+                        ),
                     }));
                 };
-                let _: serde_json::Value = self.call("/api/apikey/revoke", &session, &json!({ "id": old.id })).await?;
+                let _: serde_json::Value = self
+                    .call("/api/apikey/revoke", &session, &json!({ "id": old.id }))
+                    .await?;
                 tracing::info!(key_id = %old.id, "revoked a stale API key");
                 total -= 1;
                 revoked += 1;
@@ -177,7 +188,13 @@ impl KeyManager {
             created += 1;
         }
         tracing::info!(%ip, reused, created, revoked, "API keys ready");
-        Ok(KeySync { ip, keys, reused, created, revoked })
+        Ok(KeySync {
+            ip,
+            keys,
+            reused,
+            created,
+            revoked,
+        })
     }
 
     /// `POST /api/login`: the session cookie and the caller's IP.
@@ -192,7 +209,11 @@ impl KeyManager {
             .send()
             .await?;
         if !response.status().is_success() {
-            return Err(site_error("login", response.status().as_u16(), response.body()));
+            return Err(site_error(
+                "login",
+                response.status().as_u16(),
+                response.body(),
+            ));
         }
         let cookie = response
             .headers()
@@ -202,20 +223,42 @@ impl KeyManager {
             .filter_map(|value| value.split(';').next())
             .map(str::trim)
             .find(|pair| pair.starts_with("session="))
-            .ok_or_else(|| Error::new(ErrorKind::KeyManager { message: "login answer carried no session cookie".to_owned() }))?;
+            .ok_or_else(|| {
+                Error::new(ErrorKind::KeyManager {
+                    message: "login answer carried no session cookie".to_owned(),
+                })
+            })?;
         let session = Secret::new(cookie.to_owned());
         let body: LoginBody = decode(response.body())?;
-        let token = body
-            .temporary_api_token
-            .ok_or_else(|| Error::new(ErrorKind::KeyManager { message: "login answer carried no temporaryAPIToken".to_owned() }))?;
+        let token = body.temporary_api_token.ok_or_else(|| {
+            Error::new(ErrorKind::KeyManager {
+                message: "login answer carried no temporaryAPIToken".to_owned(),
+            })
+        })?;
         let ip = ip_from_token(&token)?;
         Ok((session, ip))
     }
 
-    async fn call<T: serde::de::DeserializeOwned>(&self, path: &str, session: &Secret, body: &serde_json::Value) -> Result<T, Error> {
-        let response = self.http.post(path).secret_header("cookie", session).json(body).accept_any_status().send().await?;
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        session: &Secret,
+        body: &serde_json::Value,
+    ) -> Result<T, Error> {
+        let response = self
+            .http
+            .post(path)
+            .secret_header("cookie", session)
+            .json(body)
+            .accept_any_status()
+            .send()
+            .await?;
         if !response.status().is_success() {
-            return Err(site_error(path, response.status().as_u16(), response.body()));
+            return Err(site_error(
+                path,
+                response.status().as_u16(),
+                response.body(),
+            ));
         }
         decode(response.body())
     }
@@ -224,11 +267,21 @@ impl KeyManager {
 /// The caller's IP from the `temporaryAPIToken` claims: `limits[1].cidrs[0]`, without a
 /// `/32` suffix.
 fn ip_from_token(token: &str) -> Result<String, Error> {
-    let bad = |what: &str| Error::new(ErrorKind::KeyManager { message: format!("temporaryAPIToken: {what}") });
+    let bad = |what: &str| {
+        Error::new(ErrorKind::KeyManager {
+            message: format!("temporaryAPIToken: {what}"),
+        })
+    };
     let payload = token.split('.').nth(1).ok_or_else(|| bad("not a JWT"))?;
-    let json = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).map_err(|_| bad("claims are not base64url"))?;
+    let json = URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|_| bad("claims are not base64url"))?;
     let claims: Claims = decode(&json)?;
-    let cidr = claims.limits.get(1).and_then(|limit| limit.cidrs.first()).ok_or_else(|| bad("no limits[1].cidrs[0] claim"))?;
+    let cidr = claims
+        .limits
+        .get(1)
+        .and_then(|limit| limit.cidrs.first())
+        .ok_or_else(|| bad("no limits[1].cidrs[0] claim"))?;
     Ok(cidr.split('/').next().unwrap_or(cidr).to_owned())
 }
 
@@ -252,7 +305,9 @@ fn site_error(what: &str, status: u16, body: &[u8]) -> Error {
         .ok()
         .and_then(|b| b.status.and_then(|s| s.message).or(b.description))
         .unwrap_or_default();
-    Error::new(ErrorKind::KeyManager { message: format!("{what} failed with {status}: {detail}") })
+    Error::new(ErrorKind::KeyManager {
+        message: format!("{what} failed with {status}: {detail}"),
+    })
 }
 
 #[cfg(test)]

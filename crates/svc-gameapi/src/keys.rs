@@ -25,7 +25,11 @@ pub(crate) struct KeyRing {
 
 impl KeyRing {
     pub(crate) fn new(keys: &[Secret], per_second: NonZeroU32) -> Self {
-        let ring = Self { keys: RwLock::new(Arc::new(Vec::new())), next: AtomicUsize::new(0), per_second };
+        let ring = Self {
+            keys: RwLock::new(Arc::new(Vec::new())),
+            next: AtomicUsize::new(0),
+            per_second,
+        };
         ring.replace(keys);
         ring
     }
@@ -41,12 +45,20 @@ impl KeyRing {
                 })
             })
             .collect();
-        *self.keys.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(keys);
+        *self
+            .keys
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(keys);
     }
 
     /// The next key in round-robin order, if there is any.
     pub(crate) fn next(&self) -> Option<Arc<ApiKey>> {
-        let keys = Arc::clone(&self.keys.read().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let keys = Arc::clone(
+            &self
+                .keys
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         if keys.is_empty() {
             return None;
         }
@@ -55,6 +67,9 @@ impl KeyRing {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.keys.read().unwrap_or_else(std::sync::PoisonError::into_inner).len()
+        self.keys
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
     }
 }

@@ -13,18 +13,26 @@
 //! - [`EventsClient`]: watches clans, players and wars and publishes [`Event`]s on a
 //!   `core_events::EventHub`.
 //!
-//! ```no_run
-//! # async fn run() -> Result<(), svc_gameapi::Error> {
-//! use svc_gameapi::{Client, Event, EventsClient};
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use svc_gameapi::Client;
+//! use svc_gameapi::events::{ClanEvent, EventsClient};
 //!
-//! let client = Client::builder().login("me@example.com", "password").key_count(2).build().await?;
-//! let player = client.player("#2pp0jq8y").await?; // corrected to #2PP0JQ8Y
-//! println!("{} has {} trophies", player.name, player.trophies);
+//! # let clash = sandbox::clash::Clash::new();
+//! # let control = clash.control();
+//! # let key = control.create_key("docs", "127.0.0.1");
+//! # let server = sandbox::Server::builder().serve(clash).await?;
+//! # let base_url = format!("{}/v1", server.base_url());
+//! # let clan_tag = control.main_clan().to_lowercase();
+//! // In production: `.login(email, password)` instead of `.key(…)` and no base URL.
+//! let client = Client::builder().base_url(base_url).key(key).build().await?;
+//! let clan = client.clan(&clan_tag).await?; // tags are corrected: `#2pp` → `#2PP`
+//! println!("{} has {} members", clan.name, clan.members);
 //!
 //! let events = EventsClient::new(client);
-//! events.add_clans(["#2PP"]);
-//! events.hub().on(|event: Event| println!("{event:?}")).detach();
-//! events.start();
+//! events.hub().on(|event: ClanEvent| println!("{event:?}")).detach();
+//! events.add_clans([clan.tag]);
 //! # Ok(())
 //! # }
 //! ```
@@ -46,8 +54,8 @@ mod throttle;
 mod timestamp;
 
 pub use builder::{
-    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CACHE_MAX_SIZE, DEFAULT_DEVELOPER_SITE, DEFAULT_KEY_NAME,
-    DEFAULT_THROTTLE_LIMIT, DEFAULT_TIMEOUT,
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CACHE_MAX_SIZE, DEFAULT_DEVELOPER_SITE,
+    DEFAULT_KEY_NAME, DEFAULT_THROTTLE_LIMIT, DEFAULT_TIMEOUT,
 };
 pub use client::Client;
 pub use error::{BoxError, Error, ErrorKind, Reason};

@@ -54,7 +54,15 @@ impl<T> std::fmt::Debug for ListRequest<T> {
 
 impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
     pub(crate) fn new(client: &Client, path: String) -> Self {
-        Self { client: client.clone(), path, query: Vec::new(), limit: None, after: None, before: None, _item: PhantomData }
+        Self {
+            client: client.clone(),
+            path,
+            query: Vec::new(),
+            limit: None,
+            after: None,
+            before: None,
+            _item: PhantomData,
+        }
     }
 
     pub(crate) fn param(mut self, name: &'static str, value: String) -> Self {
@@ -84,7 +92,8 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
 
     /// The path and query as sent (and cached).
     fn target(&self) -> String {
-        let mut pairs: Vec<(&str, &str)> = self.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut pairs: Vec<(&str, &str)> =
+            self.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let limit = self.limit.map(|l| l.to_string());
         if let Some(limit) = &limit {
             pairs.push(("limit", limit));
@@ -98,7 +107,10 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         if pairs.is_empty() {
             return self.path.clone();
         }
-        let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode_query(v))).collect();
+        let query: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode_query(v)))
+            .collect();
         format!("{}?{}", self.path, query.join("&"))
     }
 
@@ -113,7 +125,10 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
             request: Option<ListRequest<T>>,
             buffered: VecDeque<T>,
         }
-        let state = State { request: Some(self), buffered: VecDeque::new() };
+        let state = State {
+            request: Some(self),
+            buffered: VecDeque::new(),
+        };
         futures_util::stream::unfold(state, |mut state| async move {
             loop {
                 if let Some(item) = state.buffered.pop_front() {
@@ -121,7 +136,15 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
                 }
                 let request = state.request.take()?;
                 let client = request.client.clone();
-                let mut next = ListRequest { client, path: request.path.clone(), query: request.query.clone(), limit: request.limit, after: None, before: None, _item: PhantomData };
+                let mut next = ListRequest {
+                    client,
+                    path: request.path.clone(),
+                    query: request.query.clone(),
+                    limit: request.limit,
+                    after: None,
+                    before: None,
+                    _item: PhantomData,
+                };
                 match request.send().await {
                     Ok(page) => {
                         state.buffered.extend(page.items);

@@ -89,7 +89,16 @@ impl ClanSearch {
         push("minClanPoints", self.min_clan_points.map(|v| v.to_string()));
         push("minClanLevel", self.min_clan_level.map(|v| v.to_string()));
         if !self.label_ids.is_empty() {
-            push("labelIds", Some(self.label_ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")));
+            push(
+                "labelIds",
+                Some(
+                    self.label_ids
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+            );
         }
         params
     }

@@ -66,9 +66,9 @@ impl Tag {
     /// Whether the tag is `#` plus at least one character of the game's alphabet, and
     /// nothing else.
     pub fn is_well_formed(&self) -> bool {
-        self.0
-            .strip_prefix('#')
-            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b"0289PYLQGRJCUV".contains(&b)))
+        self.0.strip_prefix('#').is_some_and(|rest| {
+            !rest.is_empty() && rest.bytes().all(|b| b"0289PYLQGRJCUV".contains(&b))
+        })
     }
 }
 

@@ -5,8 +5,8 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use governor::clock::Clock;
-use governor::nanos::Nanos;
 use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
 use tokio::time::Instant;
@@ -20,7 +20,9 @@ pub(crate) struct TokioClock {
 
 impl TokioClock {
     fn new() -> Self {
-        Self { base: Instant::now() }
+        Self {
+            base: Instant::now(),
+        }
     }
 }
 
@@ -53,7 +55,10 @@ impl KeyThrottle {
         let period = Duration::from_nanos(1_000_000_000_u64.div_ceil(u64::from(per_second.get())));
         let quota = Quota::with_period(period).unwrap_or_else(|| Quota::per_second(per_second));
         let clock = TokioClock::new();
-        Self { limiter: RateLimiter::direct_with_clock(quota, clock), clock }
+        Self {
+            limiter: RateLimiter::direct_with_clock(quota, clock),
+            clock,
+        }
     }
 
     /// Waits until this key may send.

@@ -40,7 +40,11 @@ impl Timestamp {
         }
         let number = |range: std::ops::Range<usize>| -> Option<i64> {
             let part = text.get(range)?;
-            if part.bytes().all(|b| b.is_ascii_digit()) { part.parse().ok() } else { None }
+            if part.bytes().all(|b| b.is_ascii_digit()) {
+                part.parse().ok()
+            } else {
+                None
+            }
         };
         let (year, month, day) = (number(0..4)?, number(4..6)?, number(6..8)?);
         let (hour, minute, second) = (number(9..11)?, number(11..13)?, number(13..15)?);
@@ -49,12 +53,20 @@ impl Timestamp {
             [b'.', .., b'Z'] => number(16..bytes.len() - 1)?,
             _ => return None,
         };
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 || millis > 999 {
+        if !(1..=12).contains(&month)
+            || !(1..=31).contains(&day)
+            || hour > 23
+            || minute > 59
+            || second > 60
+            || millis > 999
+        {
             return None;
         }
         let days = days_from_civil(year, month, day);
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second;
-        Some(Self { unix_millis: seconds * 1000 + millis })
+        Some(Self {
+            unix_millis: seconds * 1000 + millis,
+        })
     }
 }
 
@@ -74,11 +86,16 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -114,7 +131,8 @@ impl<'de> Deserialize<'de> for Timestamp {
                 f.write_str("a timestamp like 20240101T120000.000Z")
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<Timestamp, E> {
-                Timestamp::parse(value).ok_or_else(|| E::invalid_value(de::Unexpected::Str(value), &self))
+                Timestamp::parse(value)
+                    .ok_or_else(|| E::invalid_value(de::Unexpected::Str(value), &self))
             }
         }
         deserializer.deserialize_str(TimestampVisitor)
@@ -127,16 +145,32 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        for text in ["20240101T120000.000Z", "19700101T000000.000Z", "20241231T235959.999Z", "20000229T010203.004Z"] {
+        for text in [
+            "20240101T120000.000Z",
+            "19700101T000000.000Z",
+            "20241231T235959.999Z",
+            "20000229T010203.004Z",
+        ] {
             let parsed = Timestamp::parse(text).unwrap();
             assert_eq!(parsed.to_string(), text);
         }
-        assert_eq!(Timestamp::parse("19700101T000001Z").unwrap().unix_millis(), 1000);
+        assert_eq!(
+            Timestamp::parse("19700101T000001Z").unwrap().unix_millis(),
+            1000
+        );
     }
 
     #[test]
     fn rejects_garbage() {
-        for text in ["", "2024", "2024-01-01T12:00:00Z", "20241301T120000.000Z", "20240101T120000.000", "2024010xT120000.000Z", "20240101T120000.abcZ"] {
+        for text in [
+            "",
+            "2024",
+            "2024-01-01T12:00:00Z",
+            "20241301T120000.000Z",
+            "20240101T120000.000",
+            "2024010xT120000.000Z",
+            "20240101T120000.abcZ",
+        ] {
             assert!(Timestamp::parse(text).is_none(), "{text:?}");
         }
     }

@@ -9,11 +9,17 @@ use bytes::Bytes;
 use http::StatusCode;
 use sandbox::platform::{Platform, ResponseFuture, SandboxRequest};
 use sandbox::response;
-use svc_gameapi::model::{CapitalRaidSeason, Clan, ClanWar, LeagueGroup, Page, Player, WarLogEntry};
+use svc_gameapi::model::{
+    CapitalRaidSeason, Clan, ClanWar, LeagueGroup, Page, Player, WarLogEntry,
+};
 use svc_gameapi::{Client, ErrorKind};
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../../fixtures/clash/{name}", env!("CARGO_MANIFEST_DIR"))).expect("fixtures exist")
+    std::fs::read(format!(
+        "{}/../../fixtures/clash/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixtures exist")
 }
 
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> T {
@@ -25,22 +31,41 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> T {
 fn fixtures_decode_into_the_model() {
     let clan: Clan = decode(&fixture("clan.json"));
     assert_eq!(clan.member_list.len(), 50);
-    assert!(clan.member_list.iter().all(|m| m.tag.is_well_formed() && m.league.is_some()));
+    assert!(
+        clan.member_list
+            .iter()
+            .all(|m| m.tag.is_well_formed() && m.league.is_some())
+    );
     let players: Vec<Player> = decode(&fixture("players.json"));
     assert_eq!(players.len(), 50);
-    assert!(players.iter().all(|p| !p.troops.is_empty() && !p.heroes.is_empty() && !p.spells.is_empty()));
+    assert!(
+        players
+            .iter()
+            .all(|p| !p.troops.is_empty() && !p.heroes.is_empty() && !p.spells.is_empty())
+    );
     let war: ClanWar = decode(&fixture("war.json"));
     assert_eq!(war.clan.members.len(), 15);
     assert_eq!(war.attacks().len(), 12);
     let log: Page<WarLogEntry> = decode(&fixture("warlog.json"));
     assert_eq!(log.items.len(), 25);
-    assert!(log.items.iter().all(|e| e.result.is_some() && e.end_time.is_some()));
+    assert!(
+        log.items
+            .iter()
+            .all(|e| e.result.is_some() && e.end_time.is_some())
+    );
     let raids: Page<CapitalRaidSeason> = decode(&fixture("capitalraidseasons.json"));
     assert_eq!(raids.items.len(), 5);
     let cwl: serde_json::Value = decode(&fixture("cwl.json"));
     let group: LeagueGroup = serde_json::from_value(cwl["group"].clone()).unwrap();
     assert_eq!(group.rounds.len(), 7);
-    assert_eq!(group.rounds.iter().map(|r| r.drawn().count()).sum::<usize>(), 12);
+    assert_eq!(
+        group
+            .rounds
+            .iter()
+            .map(|r| r.drawn().count())
+            .sum::<usize>(),
+        12
+    );
 }
 
 #[test]
@@ -70,7 +95,13 @@ impl Platform for Garbage {
 
     fn handle(&self, _request: SandboxRequest) -> ResponseFuture<'_> {
         let body = self.bodies[self.next.fetch_add(1, Ordering::SeqCst) % self.bodies.len()];
-        Box::pin(async move { response::bytes(StatusCode::OK, "application/json", Bytes::from_static(body.as_bytes())) })
+        Box::pin(async move {
+            response::bytes(
+                StatusCode::OK,
+                "application/json",
+                Bytes::from_static(body.as_bytes()),
+            )
+        })
     }
 }
 
@@ -85,12 +116,30 @@ async fn malformed_answers_are_typed_errors() {
         "{\"startTime\": \"yesterday\"}",
     ];
     let count = bodies.len();
-    let server = sandbox::Server::builder().serve(Garbage { bodies, next: Arc::new(AtomicUsize::new(0)) }).await.unwrap();
-    let client = Client::builder().base_url(server.base_url()).key("k").cache_max_size(None).build().await.unwrap();
+    let server = sandbox::Server::builder()
+        .serve(Garbage {
+            bodies,
+            next: Arc::new(AtomicUsize::new(0)),
+        })
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .key("k")
+        .cache_max_size(None)
+        .build()
+        .await
+        .unwrap();
     for _ in 0..count - 1 {
         let error = client.clan("#2PP").await.unwrap_err();
-        assert!(matches!(error.kind(), ErrorKind::Decode { .. }), "{error:?}");
+        assert!(
+            matches!(error.kind(), ErrorKind::Decode { .. }),
+            "{error:?}"
+        );
     }
     let error = client.gold_pass().await.unwrap_err();
-    assert!(matches!(error.kind(), ErrorKind::Decode { .. }), "a bad timestamp is a decode error: {error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Decode { .. }),
+        "a bad timestamp is a decode error: {error:?}"
+    );
 }

@@ -8,14 +8,19 @@ use std::time::Duration;
 
 use common::{enc, sandbox};
 use serde_json::json;
-use svc_gameapi::events::{ClanEvent, Event, EventsClient, FileStore, MaintenanceEvent, PlayerEvent, UnitKind, WarEvent};
+use svc_gameapi::events::{
+    ClanEvent, Event, EventsClient, FileStore, MaintenanceEvent, PlayerEvent, UnitKind, WarEvent,
+};
 use svc_gameapi::model::WarState;
 
 /// Collects every published event.
 fn record(events: &EventsClient) -> Arc<Mutex<Vec<Event>>> {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&seen);
-    events.hub().on(move |event: Event| sink.lock().unwrap().push(event)).detach();
+    events
+        .hub()
+        .on(move |event: Event| sink.lock().unwrap().push(event))
+        .detach();
     seen
 }
 
@@ -40,8 +45,12 @@ async fn clan_changes_fire_once_and_never_on_baseline() {
 
     let joined = setup.control.member_join(&main, "Newbie").unwrap();
     assert!(setup.control.member_leave(&main, &members[3]));
-    setup.control.with_member(&main, &members[0], |m| m["donations"] = json!(m["donations"].as_u64().unwrap() + 8));
-    setup.control.with_member(&main, &members[1], |m| m["role"] = json!("coLeader"));
+    setup.control.with_member(&main, &members[0], |m| {
+        m["donations"] = json!(m["donations"].as_u64().unwrap() + 8);
+    });
+    setup
+        .control
+        .with_member(&main, &members[1], |m| m["role"] = json!("coLeader"));
     setup.control.with_clan(&main, |c| {
         c["description"] = json!("new description");
         c["clanLevel"] = json!(31);
@@ -54,7 +63,10 @@ async fn clan_changes_fire_once_and_never_on_baseline() {
     assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::Donations { member, old, .. }) if member.donations == old + 8)));
     assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::RoleChanged { member, .. }) if member.tag.as_str() == members[1])));
     assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::Description { new: Some(d), .. }) if d == "new description")));
-    assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::Level { new: 31, .. }))));
+    assert!(
+        got.iter()
+            .any(|e| matches!(e, Event::Clan(ClanEvent::Level { new: 31, .. })))
+    );
 
     sleep(600).await;
     assert!(take(&seen).is_empty(), "nothing changed, nothing fires");
@@ -75,7 +87,11 @@ async fn nothing_polled_before_its_max_age() {
     events.add_players([&member]);
     events.add_wars([&main]);
     sleep(1000).await;
-    for path in [format!("/v1/clans/{}", enc(&main)), format!("/v1/players/{}", enc(&member)), format!("/v1/clans/{}/currentwar", enc(&main))] {
+    for path in [
+        format!("/v1/clans/{}", enc(&main)),
+        format!("/v1/players/{}", enc(&member)),
+        format!("/v1/clans/{}/currentwar", enc(&main)),
+    ] {
         let polls = setup.requests_to(&path);
         assert!(polls <= 1000 / 45 + 1, "{path}: {polls}");
         assert!(polls >= 1000 / 45 - 1, "{path}: {polls}");
@@ -85,7 +101,10 @@ async fn nothing_polled_before_its_max_age() {
 #[tokio::test(start_paused = true)]
 async fn maintenance_window_loses_nothing() {
     let setup = sandbox().await;
-    let events = EventsClient::builder(setup.client().await).maintenance_interval(Duration::from_secs(30)).build().unwrap();
+    let events = EventsClient::builder(setup.client().await)
+        .maintenance_interval(Duration::from_secs(30))
+        .build()
+        .unwrap();
     let seen = record(&events);
     let main = setup.control.main_clan();
     events.add_clans([&main]);
@@ -96,7 +115,10 @@ async fn maintenance_window_loses_nothing() {
     assert_eq!(got, vec![Event::Maintenance(MaintenanceEvent::Started)]);
 
     // Changes during maintenance are reported once it is over.
-    let joined = setup.control.member_join(&main, "DuringMaintenance").unwrap();
+    let joined = setup
+        .control
+        .member_join(&main, "DuringMaintenance")
+        .unwrap();
     sleep(90).await;
     assert!(take(&seen).is_empty(), "maintenance start is reported once");
     setup.control.set_maintenance(false);
@@ -104,7 +126,9 @@ async fn maintenance_window_loses_nothing() {
     let got = take(&seen);
     assert_eq!(got.len(), 2, "{got:#?}");
     assert_eq!(got[0], Event::Maintenance(MaintenanceEvent::Completed));
-    assert!(matches!(&got[1], Event::Clan(ClanEvent::MemberJoined { member, .. }) if member.tag.as_str() == joined));
+    assert!(
+        matches!(&got[1], Event::Clan(ClanEvent::MemberJoined { member, .. }) if member.tag.as_str() == joined)
+    );
     sleep(300).await;
     assert!(take(&seen).is_empty());
 }
@@ -127,18 +151,38 @@ async fn player_changes_and_runtime_removal() {
     sleep(60).await;
     let got = take(&seen);
     assert_eq!(got.len(), 4, "{got:#?}");
-    assert!(got.iter().any(|e| matches!(e, Event::Player(PlayerEvent::Trophies { old, new, .. }) if new - old == 31)));
-    assert!(got.iter().any(|e| matches!(e, Event::Player(PlayerEvent::TownHall { new: 17, .. }))));
-    assert!(got.iter().any(|e| matches!(e, Event::Player(PlayerEvent::UnitUpgraded { kind: UnitKind::Troop, .. }))));
-    assert!(got.iter().any(|e| matches!(e, Event::Player(PlayerEvent::Clan { new: None, .. }))));
+    assert!(got.iter().any(
+        |e| matches!(e, Event::Player(PlayerEvent::Trophies { old, new, .. }) if new - old == 31)
+    ));
+    assert!(
+        got.iter()
+            .any(|e| matches!(e, Event::Player(PlayerEvent::TownHall { new: 17, .. })))
+    );
+    assert!(got.iter().any(|e| matches!(
+        e,
+        Event::Player(PlayerEvent::UnitUpgraded {
+            kind: UnitKind::Troop,
+            ..
+        })
+    )));
+    assert!(
+        got.iter()
+            .any(|e| matches!(e, Event::Player(PlayerEvent::Clan { new: None, .. })))
+    );
 
     events.remove_players([&member]);
     assert_eq!(events.watched(), 0);
     let polls = setup.requests_to(&format!("/v1/players/{}", enc(&member)));
-    setup.control.with_player(&member, |p| p["expLevel"] = json!(999));
+    setup
+        .control
+        .with_player(&member, |p| p["expLevel"] = json!(999));
     sleep(600).await;
     assert!(take(&seen).is_empty());
-    assert_eq!(setup.requests_to(&format!("/v1/players/{}", enc(&member))), polls, "a removed player is not polled");
+    assert_eq!(
+        setup.requests_to(&format!("/v1/players/{}", enc(&member))),
+        polls,
+        "a removed player is not polled"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -148,21 +192,32 @@ async fn attacks_once_even_across_restarts() {
     let _ = std::fs::remove_file(&path);
     let main = setup.control.main_clan();
 
-    let events = EventsClient::builder(setup.client().await).store(FileStore::open(&path).unwrap()).build().unwrap();
+    let events = EventsClient::builder(setup.client().await)
+        .store(FileStore::open(&path).unwrap())
+        .build()
+        .unwrap();
     let seen = record(&events);
     events.add_wars([&main]);
     sleep(5).await;
-    assert!(take(&seen).is_empty(), "the fixture war's attacks are the baseline");
+    assert!(
+        take(&seen).is_empty(),
+        "the fixture war's attacks are the baseline"
+    );
     let attack = setup.control.add_attack(&main, 2).unwrap();
     sleep(120).await;
     let got = take(&seen);
     assert_eq!(got.len(), 1, "{got:#?}");
-    assert!(matches!(&got[0], Event::War(WarEvent::NewAttack { attack: a, .. }) if a.order as u64 == attack["order"].as_u64().unwrap()));
+    assert!(
+        matches!(&got[0], Event::War(WarEvent::NewAttack { attack: a, .. }) if u64::from(a.order) == attack["order"].as_u64().unwrap())
+    );
     drop(events);
 
     // While the poller is down, one more attack.
     setup.control.add_attack(&main, 3).unwrap();
-    let events = EventsClient::builder(setup.client().await).store(FileStore::open(&path).unwrap()).build().unwrap();
+    let events = EventsClient::builder(setup.client().await)
+        .store(FileStore::open(&path).unwrap())
+        .build()
+        .unwrap();
     let seen = record(&events);
     events.add_wars([&main]);
     sleep(5).await;
@@ -174,13 +229,22 @@ async fn attacks_once_even_across_restarts() {
     setup.control.start_war(&main);
     sleep(120).await;
     let got = take(&seen);
-    assert!(matches!(got.as_slice(), [Event::War(WarEvent::NewWar { war, .. })] if war.state == WarState::Preparation), "{got:#?}");
+    assert!(
+        matches!(got.as_slice(), [Event::War(WarEvent::NewWar { war, .. })] if war.state == WarState::Preparation),
+        "{got:#?}"
+    );
     setup.control.set_war_state(&main, "inWar");
     setup.control.add_attack(&main, 1).unwrap();
     sleep(120).await;
     let got = take(&seen);
     assert_eq!(got.len(), 2, "{got:#?}");
-    assert!(matches!(&got[0], Event::War(WarEvent::StateChanged { old: WarState::Preparation, .. })));
+    assert!(matches!(
+        &got[0],
+        Event::War(WarEvent::StateChanged {
+            old: WarState::Preparation,
+            ..
+        })
+    ));
     assert!(matches!(&got[1], Event::War(WarEvent::NewAttack { attack, .. }) if attack.order == 1));
     let _ = std::fs::remove_file(&path);
 }
@@ -193,11 +257,17 @@ async fn stream_and_wait_for() {
     let mut stream = events.hub().stream();
     let main = setup.control.main_clan();
     events.add_clans([&main]);
-    let waiting = events.hub().wait_for(|e: &ClanEvent| matches!(e, ClanEvent::MemberJoined { .. }), Duration::from_secs(300));
+    let waiting = events.hub().wait_for(
+        |e: &ClanEvent| matches!(e, ClanEvent::MemberJoined { .. }),
+        Duration::from_mins(5),
+    );
     sleep(5).await;
     setup.control.member_join(&main, "Streamed").unwrap();
     let joined = waiting.await.expect("the join arrives within max-age");
     assert!(matches!(joined, ClanEvent::MemberJoined { member, .. } if member.name == "Streamed"));
     let first = stream.next().await.unwrap();
-    assert!(matches!(first, Ok(Event::Clan(ClanEvent::MemberJoined { .. }))), "{first:?}");
+    assert!(
+        matches!(first, Ok(Event::Clan(ClanEvent::MemberJoined { .. }))),
+        "{first:?}"
+    );
 }

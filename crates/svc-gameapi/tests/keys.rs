@@ -14,22 +14,37 @@ fn login_builder(setup: &common::Setup) -> svc_gameapi::ClientBuilder {
 }
 
 fn ours(setup: &common::Setup) -> Vec<sandbox::clash::SiteKey> {
-    setup.control.keys().into_iter().filter(|k| k.name == DEFAULT_KEY_NAME).collect()
+    setup
+        .control
+        .keys()
+        .into_iter()
+        .filter(|k| k.name == DEFAULT_KEY_NAME)
+        .collect()
 }
 
 #[tokio::test(start_paused = true)]
 async fn creates_then_reuses() {
     let setup = sandbox().await;
-    let client = login_builder(&setup).key_count(3).build().await.expect("login works");
-    assert_eq!(client.key_count(), 3 + 0);
+    let client = login_builder(&setup)
+        .key_count(3)
+        .build()
+        .await
+        .expect("login works");
+    assert_eq!(client.key_count(), 3);
     let keys = ours(&setup);
     assert_eq!(keys.len(), 3);
     assert!(keys.iter().all(|k| k.cidr_ranges == ["127.0.0.1"]));
-    client.player(&setup.control.main_members()[0]).await.expect("a created key works");
+    client
+        .player(&setup.control.main_members()[0])
+        .await
+        .expect("a created key works");
 
     let again = login_builder(&setup).key_count(3).build().await.unwrap();
     assert_eq!(ours(&setup), keys, "matching keys are reused, none created");
-    again.player(&setup.control.main_members()[1]).await.unwrap();
+    again
+        .player(&setup.control.main_members()[1])
+        .await
+        .unwrap();
 
     let fewer = login_builder(&setup).key_count(1).build().await.unwrap();
     assert_eq!(fewer.key_count(), 1);
@@ -41,7 +56,9 @@ async fn full_account_and_ip_change() {
     let setup = sandbox().await;
     // `setup` made one key named "tests"; fill the account to 8 foreign keys.
     for i in 0..7 {
-        setup.control.create_key(&format!("someone else {i}"), "10.0.0.1");
+        setup
+            .control
+            .create_key(&format!("someone else {i}"), "10.0.0.1");
     }
     let client = login_builder(&setup).key_count(2).build().await.unwrap();
     assert_eq!(setup.control.keys().len(), 10);
@@ -49,14 +66,26 @@ async fn full_account_and_ip_change() {
     // The bot moves: its keys no longer match. The next call re-runs the manager, which
     // revokes our two stale keys (the account is full) and creates two for the new IP.
     setup.control.set_caller_ip("198.51.100.4");
-    let player = client.player(&setup.control.main_members()[0]).await.expect("recovered from the IP change");
+    let player = client
+        .player(&setup.control.main_members()[0])
+        .await
+        .expect("recovered from the IP change");
     assert!(!player.name.is_empty());
     let keys = setup.control.keys();
     assert_eq!(keys.len(), 10);
     let ours = ours(&setup);
     assert_eq!(ours.len(), 2);
-    assert!(ours.iter().all(|k| k.cidr_ranges == ["198.51.100.4"]), "{ours:?}");
-    assert_eq!(keys.iter().filter(|k| k.name.starts_with("someone else")).count(), 7, "foreign keys are never revoked");
+    assert!(
+        ours.iter().all(|k| k.cidr_ranges == ["198.51.100.4"]),
+        "{ours:?}"
+    );
+    assert_eq!(
+        keys.iter()
+            .filter(|k| k.name.starts_with("someone else"))
+            .count(),
+        7,
+        "foreign keys are never revoked"
+    );
     assert_eq!(setup.server.log().count(|r| r.path == "/api/login"), 2);
 }
 
@@ -64,10 +93,15 @@ async fn full_account_and_ip_change() {
 async fn full_account_without_our_keys_is_an_error() {
     let setup = sandbox().await;
     for i in 0..9 {
-        setup.control.create_key(&format!("someone else {i}"), "10.0.0.1");
+        setup
+            .control
+            .create_key(&format!("someone else {i}"), "10.0.0.1");
     }
     let error = login_builder(&setup).build().await.unwrap_err();
-    assert!(matches!(error.kind(), ErrorKind::KeyManager { .. }), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::KeyManager { .. }),
+        "{error:?}"
+    );
     assert_eq!(setup.control.keys().len(), 10);
 }
 
@@ -80,12 +114,24 @@ async fn bad_credentials_never_leak() {
         .login("me@example.invalid", "hunter2-secret");
     assert!(!format!("{builder:?}").contains("hunter2-secret"));
     let error = builder.build().await.unwrap_err();
-    assert!(matches!(error.kind(), ErrorKind::KeyManager { .. }), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::KeyManager { .. }),
+        "{error:?}"
+    );
     let shown = format!("{error} {error:?}");
-    assert!(!shown.contains("hunter2-secret") && !shown.contains("me@example.invalid"), "{shown}");
+    assert!(
+        !shown.contains("hunter2-secret") && !shown.contains("me@example.invalid"),
+        "{shown}"
+    );
 
     let client = login_builder(&setup).build().await.unwrap();
-    let key = setup.control.keys().into_iter().find(|k| k.name == DEFAULT_KEY_NAME).unwrap().key;
+    let key = setup
+        .control
+        .keys()
+        .into_iter()
+        .find(|k| k.name == DEFAULT_KEY_NAME)
+        .unwrap()
+        .key;
     assert!(!format!("{client:?}").contains(&key));
     assert!(!format!("{client:?}").contains(DEFAULT_PASSWORD));
 }

@@ -14,7 +14,12 @@ async fn clan_by_sloppy_tag() {
     let setup = sandbox().await;
     let client = setup.client().await;
     let main = setup.control.main_clan();
-    let sloppy = format!("  {} ", main.trim_start_matches('#').to_lowercase().replace('0', "o"));
+    let sloppy = format!(
+        "  {} ",
+        main.trim_start_matches('#')
+            .to_lowercase()
+            .replace('0', "o")
+    );
     let clan = client.clan(&sloppy).await.expect("clan");
     assert_eq!(clan.tag.as_str(), main);
     assert_eq!(clan.member_list.len(), 50);
@@ -51,32 +56,120 @@ async fn every_endpoint_answers() {
     assert!(!player.troops.is_empty() && !player.achievements.is_empty());
     assert_eq!(player.clan.unwrap().tag.as_str(), main);
     setup.control.set_player_token(&member, "t0ken");
-    assert!(client.verify_player_token(&member, "t0ken").await.unwrap().is_ok());
-    assert!(!client.verify_player_token(&member, "wrong").await.unwrap().is_ok());
+    assert!(
+        client
+            .verify_player_token(&member, "t0ken")
+            .await
+            .unwrap()
+            .is_ok()
+    );
+    assert!(
+        !client
+            .verify_player_token(&member, "wrong")
+            .await
+            .unwrap()
+            .is_ok()
+    );
+}
 
+#[tokio::test(start_paused = true)]
+async fn league_location_and_misc_endpoints() {
+    let setup = sandbox().await;
+    let client = setup.client().await;
     let leagues = client.leagues().await.unwrap();
     assert_eq!(leagues.items.len(), 9);
-    assert_eq!(client.league(leagues.items[8].id).await.unwrap().name, "Legend League");
-    assert_eq!(client.league_seasons(29_000_008).await.unwrap().items.len(), 4);
-    assert!(!client.league_season_rankings(29_000_008, "2023-12").limit(5).await.unwrap().items.is_empty());
+    assert_eq!(
+        client.league(leagues.items[8].id).await.unwrap().name,
+        "Legend League"
+    );
+    assert_eq!(
+        client.league_seasons(29_000_008).await.unwrap().items.len(),
+        4
+    );
+    assert!(
+        !client
+            .league_season_rankings(29_000_008, "2023-12")
+            .limit(5)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
     let war_leagues = client.war_leagues().await.unwrap();
-    assert_eq!(client.war_league(war_leagues.items[1].id).await.unwrap(), war_leagues.items[1]);
+    assert_eq!(
+        client.war_league(war_leagues.items[1].id).await.unwrap(),
+        war_leagues.items[1]
+    );
     let capital = client.capital_leagues().await.unwrap();
-    assert_eq!(client.capital_league(capital.items[0].id).await.unwrap(), capital.items[0]);
+    assert_eq!(
+        client.capital_league(capital.items[0].id).await.unwrap(),
+        capital.items[0]
+    );
     let builder = client.builder_base_leagues().await.unwrap();
-    assert_eq!(client.builder_base_league(builder.items[0].id).await.unwrap(), builder.items[0]);
+    assert_eq!(
+        client
+            .builder_base_league(builder.items[0].id)
+            .await
+            .unwrap(),
+        builder.items[0]
+    );
 
     let locations = client.locations().await.unwrap();
-    let finland = locations.items.iter().find(|l| l.name == "Finland").unwrap();
+    let finland = locations
+        .items
+        .iter()
+        .find(|l| l.name == "Finland")
+        .unwrap();
     assert!(finland.is_country);
     assert_eq!(client.location(finland.id).await.unwrap(), *finland);
     let clans = client.clan_rankings(finland.id).limit(10).await.unwrap();
     assert_eq!(clans.items.len(), 10);
-    assert!(clans.items.windows(2).all(|w| w[0].clan_points >= w[1].clan_points));
-    assert_eq!(client.player_rankings(finland.id).limit(3).await.unwrap().items[0].rank, 1);
-    assert_eq!(client.clan_builder_base_rankings(finland.id).limit(3).await.unwrap().items.len(), 3);
-    assert_eq!(client.player_builder_base_rankings(finland.id).limit(3).await.unwrap().items.len(), 3);
-    assert_eq!(client.capital_rankings(finland.id).limit(3).await.unwrap().items.len(), 3);
+    assert!(
+        clans
+            .items
+            .windows(2)
+            .all(|w| w[0].clan_points >= w[1].clan_points)
+    );
+    assert_eq!(
+        client
+            .player_rankings(finland.id)
+            .limit(3)
+            .await
+            .unwrap()
+            .items[0]
+            .rank,
+        1
+    );
+    assert_eq!(
+        client
+            .clan_builder_base_rankings(finland.id)
+            .limit(3)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        3
+    );
+    assert_eq!(
+        client
+            .player_builder_base_rankings(finland.id)
+            .limit(3)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        3
+    );
+    assert_eq!(
+        client
+            .capital_rankings(finland.id)
+            .limit(3)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        3
+    );
 
     let pass = client.gold_pass().await.unwrap();
     assert!(pass.end_time > pass.start_time);
@@ -88,14 +181,30 @@ async fn every_endpoint_answers() {
 async fn search_filters_and_validation() {
     let setup = sandbox().await;
     let client = setup.client().await;
-    let all = client.search_clans(&ClanSearch::new().min_members(1)).await.unwrap();
+    let all = client
+        .search_clans(&ClanSearch::new().min_members(1))
+        .await
+        .unwrap();
     assert_eq!(all.items.len(), 40);
-    let big = client.search_clans(&ClanSearch::new().min_members(10)).await.unwrap();
+    let big = client
+        .search_clans(&ClanSearch::new().min_members(10))
+        .await
+        .unwrap();
     assert_eq!(big.items.len(), 1);
-    assert!(big.items[0].member_list.is_empty(), "search results carry no member list");
-    let labelled = client.search_clans(&ClanSearch::new().label_ids([56_000_000])).limit(5).await.unwrap();
+    assert!(
+        big.items[0].member_list.is_empty(),
+        "search results carry no member list"
+    );
+    let labelled = client
+        .search_clans(&ClanSearch::new().label_ids([56_000_000]))
+        .limit(5)
+        .await
+        .unwrap();
     assert_eq!(labelled.items.len(), 5);
-    let error = client.search_clans(&ClanSearch::new().name("ab")).await.unwrap_err();
+    let error = client
+        .search_clans(&ClanSearch::new().name("ab"))
+        .await
+        .unwrap_err();
     assert_eq!(error.reason(), Some(&Reason::BadRequest));
     let error = client.search_clans(&ClanSearch::new()).await.unwrap_err();
     assert!(matches!(error.kind(), ErrorKind::Api { status: 400, .. }));
@@ -106,18 +215,36 @@ async fn typed_errors() {
     let setup = sandbox().await;
     let client = setup.client().await;
     let error = client.clan("#2222222").await.unwrap_err();
-    assert!(matches!(error.kind(), ErrorKind::Api { status: 404, reason: Reason::NotFound, .. }), "{error:?}");
+    assert!(
+        matches!(
+            error.kind(),
+            ErrorKind::Api {
+                status: 404,
+                reason: Reason::NotFound,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
 
     let stranger = setup.builder().build().await.unwrap();
     drop(stranger);
-    let wrong_key = svc_gameapi::Client::builder().base_url(format!("{}/v1", setup.server.base_url())).key("not-a-key").build().await.unwrap();
+    let wrong_key = svc_gameapi::Client::builder()
+        .base_url(format!("{}/v1", setup.server.base_url()))
+        .key("not-a-key")
+        .build()
+        .await
+        .unwrap();
     let error = wrong_key.player("#2PP").await.unwrap_err();
     assert_eq!(error.reason(), Some(&Reason::AccessDenied));
 
     setup.control.set_caller_ip("203.0.113.9");
     let error = client.player("#2PP").await.unwrap_err();
     assert_eq!(error.reason(), Some(&Reason::InvalidIp));
-    assert!(!error.to_string().contains(&setup.key), "keys never appear in errors");
+    assert!(
+        !error.to_string().contains(&setup.key),
+        "keys never appear in errors"
+    );
     setup.control.set_caller_ip("127.0.0.1");
 
     setup.control.set_maintenance(true);
@@ -138,11 +265,19 @@ async fn cached_until_max_age() {
     client.clan(&main).await.unwrap();
     tokio::time::advance(Duration::from_secs(119)).await;
     client.clan(&main).await.unwrap();
-    assert_eq!(setup.requests_to(&path), 1, "a second call within max-age is served from the cache");
+    assert_eq!(
+        setup.requests_to(&path),
+        1,
+        "a second call within max-age is served from the cache"
+    );
     assert_eq!(client.cached_responses().await, 1);
     tokio::time::advance(Duration::from_secs(1)).await;
     client.clan(&main).await.unwrap();
-    assert_eq!(setup.requests_to(&path), 2, "after max-age the API is asked again");
+    assert_eq!(
+        setup.requests_to(&path),
+        2,
+        "after max-age the API is asked again"
+    );
 
     let uncached = setup.builder().cache_max_size(None).build().await.unwrap();
     uncached.clan(&main).await.unwrap();
@@ -158,9 +293,19 @@ async fn paging_streams_across_pages() {
     let first = client.clan_members(&main).limit(7).await.unwrap();
     assert_eq!(first.items.len(), 7);
     let after = first.paging.cursors.after.clone().unwrap();
-    let second = client.clan_members(&main).limit(7).after(after).await.unwrap();
+    let second = client
+        .clan_members(&main)
+        .limit(7)
+        .after(after)
+        .await
+        .unwrap();
     assert_eq!(second.items[0].clan_rank, 8);
-    let back = client.clan_members(&main).limit(7).before(second.paging.cursors.before.unwrap()).await.unwrap();
+    let back = client
+        .clan_members(&main)
+        .limit(7)
+        .before(second.paging.cursors.before.unwrap())
+        .await
+        .unwrap();
     assert_eq!(back.items, first.items);
 
     let members: Vec<_> = client.clan_members(&main).limit(7).stream().collect().await;
@@ -185,15 +330,32 @@ async fn ten_times_oversubscribed_sees_no_429() {
         call.await.unwrap().expect("every call succeeds");
     }
     assert_eq!(setup.control.throttled(), 0, "no request was throttled");
-    assert_eq!(setup.server.log().count(|r| r.path.starts_with("/v1/players/")), 300);
-    assert!(started.elapsed() >= Duration::from_secs(9), "{:?}", started.elapsed());
+    assert_eq!(
+        setup
+            .server
+            .log()
+            .count(|r| r.path.starts_with("/v1/players/")),
+        300
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(9),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn unthrottled_client_meets_429s_typed() {
     let setup = sandbox().await;
     setup.control.set_rate_limit(5);
-    let client = setup.builder().cache_max_size(None).throttle_limit(1000).retry(svc_gameapi::RetryPolicy::none()).build().await.unwrap();
+    let client = setup
+        .builder()
+        .cache_max_size(None)
+        .throttle_limit(1000)
+        .retry(svc_gameapi::RetryPolicy::none())
+        .build()
+        .await
+        .unwrap();
     let members = setup.control.main_members();
     let mut throttled = 0;
     for tag in members.iter().take(20) {

@@ -7,8 +7,8 @@ use core_cache::Index;
 
 use crate::event::Event;
 use crate::model::{
-    Channel, ChannelMarker, Guild, GuildMarker, Id, Member, Message, MessageMarker, Presence, Role, RoleMarker, User, UserMarker,
-    VoiceState,
+    Channel, ChannelMarker, Guild, GuildMarker, Id, Member, Message, MessageMarker, Presence, Role,
+    RoleMarker, User, UserMarker, VoiceState,
 };
 
 /// What the cache keeps. Everything is on by default, with 100 messages per channel.
@@ -35,14 +35,32 @@ pub struct CacheConfig {
 
 impl Default for CacheConfig {
     fn default() -> Self {
-        Self { guilds: true, channels: true, roles: true, members: true, users: true, messages_per_channel: 100, presences: true, voice_states: true }
+        Self {
+            guilds: true,
+            channels: true,
+            roles: true,
+            members: true,
+            users: true,
+            messages_per_channel: 100,
+            presences: true,
+            voice_states: true,
+        }
     }
 }
 
 impl CacheConfig {
     /// Nothing cached.
     pub fn none() -> Self {
-        Self { guilds: false, channels: false, roles: false, members: false, users: false, messages_per_channel: 0, presences: false, voice_states: false }
+        Self {
+            guilds: false,
+            channels: false,
+            roles: false,
+            members: false,
+            users: false,
+            messages_per_channel: 0,
+            presences: false,
+            voice_states: false,
+        }
     }
 }
 
@@ -147,12 +165,16 @@ impl Cache {
 
     /// A cached message.
     pub fn message(&self, channel: Id<ChannelMarker>, id: Id<MessageMarker>) -> Option<Message> {
-        self.messages.read(&channel, |list| list.iter().find(|m| m.id == id).cloned()).flatten()
+        self.messages
+            .read(&channel, |list| list.iter().find(|m| m.id == id).cloned())
+            .flatten()
     }
 
     /// The cached messages of a channel, oldest first.
     pub fn messages(&self, channel: Id<ChannelMarker>) -> Vec<Message> {
-        self.messages.read(&channel, |list| list.iter().cloned().collect()).unwrap_or_default()
+        self.messages
+            .read(&channel, |list| list.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// A member's presence.
@@ -266,12 +288,14 @@ impl Cache {
                 }
                 if self.config.presences {
                     for presence in &create.presences {
-                        self.presences.insert((guild, presence.user.id), presence.clone());
+                        self.presences
+                            .insert((guild, presence.user.id), presence.clone());
                     }
                 }
                 if self.config.voice_states {
                     for state in &create.voice_states {
-                        self.voice_states.insert((guild, state.user_id), state.clone());
+                        self.voice_states
+                            .insert((guild, state.user_id), state.clone());
                     }
                 }
             }
@@ -306,16 +330,18 @@ impl Cache {
             Event::GuildMemberUpdate(update) => {
                 self.put_user(&update.user);
                 if self.config.members {
-                    self.members.upsert((update.guild_id, update.user.id), |member| {
-                        member.user = Some(update.user.clone());
-                        member.nick.clone_from(&update.nick);
-                        member.roles.clone_from(&update.roles);
-                        member.avatar.clone_from(&update.avatar);
-                        member.joined_at = update.joined_at.or(member.joined_at);
-                        member.premium_since = update.premium_since;
-                        member.pending = update.pending;
-                        member.communication_disabled_until = update.communication_disabled_until;
-                    });
+                    self.members
+                        .upsert((update.guild_id, update.user.id), |member| {
+                            member.user = Some(update.user.clone());
+                            member.nick.clone_from(&update.nick);
+                            member.roles.clone_from(&update.roles);
+                            member.avatar.clone_from(&update.avatar);
+                            member.joined_at = update.joined_at.or(member.joined_at);
+                            member.premium_since = update.premium_since;
+                            member.pending = update.pending;
+                            member.communication_disabled_until =
+                                update.communication_disabled_until;
+                        });
                 }
             }
             Event::GuildMemberRemove(remove) => {
@@ -328,7 +354,8 @@ impl Cache {
                 }
                 if self.config.presences {
                     for presence in &chunk.presences {
-                        self.presences.insert((chunk.guild_id, presence.user.id), presence.clone());
+                        self.presences
+                            .insert((chunk.guild_id, presence.user.id), presence.clone());
                     }
                 }
             }
@@ -347,7 +374,9 @@ impl Cache {
             }
             Event::MessageCreate(message) => self.put_message(message),
             Event::MessageUpdate(update) => {
-                if self.config.messages_per_channel > 0 && self.messages.contains_key(&update.channel_id) {
+                if self.config.messages_per_channel > 0
+                    && self.messages.contains_key(&update.channel_id)
+                {
                     self.messages.upsert(update.channel_id, |list| {
                         if let Some(message) = list.iter_mut().find(|m| m.id == update.id) {
                             if let Some(content) = &update.content {
@@ -359,30 +388,36 @@ impl Cache {
                             if let Some(pinned) = update.pinned {
                                 message.pinned = pinned;
                             }
-                            message.edited_timestamp = update.edited_timestamp.or(message.edited_timestamp);
+                            message.edited_timestamp =
+                                update.edited_timestamp.or(message.edited_timestamp);
                         }
                     });
                 }
             }
             Event::MessageDelete(delete) => {
                 if self.messages.contains_key(&delete.channel_id) {
-                    self.messages.upsert(delete.channel_id, |list| list.retain(|m| m.id != delete.id));
+                    self.messages
+                        .upsert(delete.channel_id, |list| list.retain(|m| m.id != delete.id));
                 }
             }
             Event::MessageDeleteBulk(delete) => {
                 if self.messages.contains_key(&delete.channel_id) {
-                    self.messages.upsert(delete.channel_id, |list| list.retain(|m| !delete.ids.contains(&m.id)));
+                    self.messages.upsert(delete.channel_id, |list| {
+                        list.retain(|m| !delete.ids.contains(&m.id))
+                    });
                 }
             }
             Event::PresenceUpdate(presence) => {
                 if let (true, Some(guild)) = (self.config.presences, presence.guild_id) {
-                    self.presences.insert((guild, presence.user.id), presence.0.clone());
+                    self.presences
+                        .insert((guild, presence.user.id), presence.0.clone());
                 }
             }
             Event::VoiceStateUpdate(state) => {
                 if let (true, Some(guild)) = (self.config.voice_states, state.guild_id) {
                     if state.channel_id.is_some() {
-                        self.voice_states.insert((guild, state.user_id), state.0.clone());
+                        self.voice_states
+                            .insert((guild, state.user_id), state.0.clone());
                     } else {
                         self.voice_states.remove(&(guild, state.user_id));
                     }

@@ -17,7 +17,10 @@ fn intents() -> Intents {
     Intents::GUILDS | Intents::GUILD_MESSAGES | Intents::MESSAGE_CONTENT
 }
 
-async fn started(sandbox: &Sandbox, compression: GatewayCompression) -> (Shard, core_events::EventStream<svc_gateway::ShardEvent>) {
+async fn started(
+    sandbox: &Sandbox,
+    compression: GatewayCompression,
+) -> (Shard, core_events::EventStream<svc_gateway::ShardEvent>) {
     let hub = hub();
     let mut stream = hub.stream();
     let config = ShardConfig::builder(sandbox.control.token(), intents())
@@ -35,10 +38,17 @@ async fn identifies_and_receives_in_order(compression: GatewayCompression) {
     let (shard, mut stream) = started(&sandbox, compression).await;
     // READY is followed by one GUILD_CREATE per guild.
     for _ in 0..3 {
-        next_matching(&mut stream, MINUTE, |e| matches!(&e.event, Event::GuildCreate(g) if g.members.len() == 12).then_some(())).await;
+        next_matching(&mut stream, MINUTE, |e| {
+            matches!(&e.event, Event::GuildCreate(g) if g.members.len() == 12).then_some(())
+        })
+        .await;
     }
     for i in 0..50 {
-        sandbox.control.dispatch(Some(0), "MESSAGE_CREATE", message(&format!("m{i}"), 1000 + i));
+        sandbox.control.dispatch(
+            Some(0),
+            "MESSAGE_CREATE",
+            message(&format!("m{i}"), 1000 + i),
+        );
     }
     for i in 0..50 {
         let got = next_matching(&mut stream, MINUTE, content).await;
@@ -77,7 +87,11 @@ async fn hundred_forced_disconnects_lose_and_duplicate_nothing() {
     let mut received = Vec::new();
     for round in 0..100u64 {
         for _ in 0..3 {
-            sandbox.control.dispatch(Some(0), "MESSAGE_CREATE", message(&next.to_string(), 10_000 + next));
+            sandbox.control.dispatch(
+                Some(0),
+                "MESSAGE_CREATE",
+                message(&next.to_string(), 10_000 + next),
+            );
             next += 1;
         }
         if round % 2 == 0 {
@@ -87,7 +101,11 @@ async fn hundred_forced_disconnects_lose_and_duplicate_nothing() {
         }
         // These land while the shard is away: the resume must replay them.
         for _ in 0..2 {
-            sandbox.control.dispatch(Some(0), "MESSAGE_CREATE", message(&next.to_string(), 10_000 + next));
+            sandbox.control.dispatch(
+                Some(0),
+                "MESSAGE_CREATE",
+                message(&next.to_string(), 10_000 + next),
+            );
             next += 1;
         }
         next_matching(&mut stream, MINUTE, |e| {
@@ -107,7 +125,10 @@ async fn hundred_forced_disconnects_lose_and_duplicate_nothing() {
     assert_eq!(received, expected, "every event exactly once, in order");
     assert_eq!(sandbox.control.resumes(), 100);
     assert_eq!(sandbox.control.identifies(), 1);
-    assert!(sandbox.control.resume_url_connections() >= 100, "resumes go to resume_gateway_url");
+    assert!(
+        sandbox.control.resume_url_connections() >= 100,
+        "resumes go to resume_gateway_url"
+    );
     assert_eq!(shard.stats().duplicates, 0);
 }
 
@@ -116,14 +137,25 @@ async fn zombied_connection_is_detected_and_resumed() {
     let sandbox = Sandbox::start(DiscordConfig::default()).await;
     let (shard, mut stream) = started(&sandbox, GatewayCompression::ZlibStream).await;
     sandbox.control.zombie(Some(0), true);
-    sandbox.control.dispatch(Some(0), "MESSAGE_CREATE", message("before", 1));
-    next_matching(&mut stream, Duration::from_secs(300), |e| is_name(e, "RESUMED").then_some(())).await;
+    sandbox
+        .control
+        .dispatch(Some(0), "MESSAGE_CREATE", message("before", 1));
+    next_matching(&mut stream, Duration::from_secs(300), |e| {
+        is_name(e, "RESUMED").then_some(())
+    })
+    .await;
     assert_eq!(shard.stats().zombies, 1);
     assert_eq!(sandbox.control.resumes(), 1);
     let logged = sandbox.control.gateway_log();
     let heartbeats: Vec<_> = logged.iter().filter(|p| p["op"] == 1).collect();
-    assert!(!heartbeats.is_empty(), "a beat went unanswered before the resume");
-    assert!(heartbeats.iter().any(|p| p["d"].as_u64().is_some()), "heartbeats carry the last sequence");
+    assert!(
+        !heartbeats.is_empty(),
+        "a beat went unanswered before the resume"
+    );
+    assert!(
+        heartbeats.iter().any(|p| p["d"].as_u64().is_some()),
+        "heartbeats carry the last sequence"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -142,7 +174,10 @@ async fn op7_resumes_and_op9_reidentifies_or_resumes() {
     sandbox.control.invalidate_session(Some(0), false);
     next_matching(&mut stream, MINUTE, |e| is_name(e, "READY").then_some(())).await;
     let waited = before.elapsed();
-    assert!(waited >= Duration::from_secs(1) && waited <= Duration::from_secs(6), "waited {waited:?}");
+    assert!(
+        waited >= Duration::from_secs(1) && waited <= Duration::from_secs(6),
+        "waited {waited:?}"
+    );
     assert_eq!(sandbox.control.identifies(), 2);
     assert_eq!(shard.stats().identifies, 2);
 }
@@ -152,7 +187,13 @@ async fn request_guild_members_gets_chunks_and_big_payloads_are_refused() {
     let sandbox = Sandbox::start(DiscordConfig::default()).await;
     let (shard, mut stream) = started(&sandbox, GatewayCompression::ZlibStream).await;
     let guild = Id::new(1_000_000_000_000_000_000);
-    shard.request_guild_members(&RequestGuildMembers { nonce: Some("n1".into()), ..RequestGuildMembers::all(guild) }).await.unwrap();
+    shard
+        .request_guild_members(&RequestGuildMembers {
+            nonce: Some("n1".into()),
+            ..RequestGuildMembers::all(guild)
+        })
+        .await
+        .unwrap();
     let chunk = next_matching(&mut stream, MINUTE, |e| match &e.event {
         Event::GuildMembersChunk(chunk) => Some(chunk.clone()),
         _ => None,
@@ -165,22 +206,59 @@ async fn request_guild_members_gets_chunks_and_big_payloads_are_refused() {
     assert!(matches!(error.kind(), ErrorKind::PayloadTooLarge { .. }));
 }
 
-async fn fatal_close(config: DiscordConfig, token: Option<&str>, intents: Intents, shard: [u32; 2], expected: u16) {
+async fn fatal_close(
+    config: DiscordConfig,
+    token: Option<&str>,
+    intents: Intents,
+    shard: [u32; 2],
+    expected: u16,
+) {
     let sandbox = Sandbox::start(config).await;
     let token = token.unwrap_or(sandbox.control.token()).to_owned();
-    let config = ShardConfig::builder(token, intents).gateway_url(sandbox.gateway_url()).shard(shard[0], shard[1]).build().unwrap();
+    let config = ShardConfig::builder(token, intents)
+        .gateway_url(sandbox.gateway_url())
+        .shard(shard[0], shard[1])
+        .build()
+        .unwrap();
     let shard = Shard::start(config, hub()).unwrap();
-    let error = tokio::time::timeout(MINUTE, shard.join()).await.expect("stops").unwrap_err();
-    assert!(matches!(error.kind(), ErrorKind::FatalClose { code, .. } if *code == expected), "{error}");
+    let error = tokio::time::timeout(MINUTE, shard.join())
+        .await
+        .expect("stops")
+        .unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::FatalClose { code, .. } if *code == expected),
+        "{error}"
+    );
     assert_eq!(sandbox.control.connected(), 0);
 }
 
 #[tokio::test(start_paused = true)]
 async fn fatal_close_codes_stop_with_the_right_error() {
-    fatal_close(DiscordConfig::default(), Some("wrong.token"), intents(), [0, 1], 4004).await;
-    fatal_close(DiscordConfig::default(), None, Intents::from_bits_retain(1 << 40), [0, 1], 4013).await;
+    fatal_close(
+        DiscordConfig::default(),
+        Some("wrong.token"),
+        intents(),
+        [0, 1],
+        4004,
+    )
+    .await;
+    fatal_close(
+        DiscordConfig::default(),
+        None,
+        Intents::from_bits_retain(1 << 40),
+        [0, 1],
+        4013,
+    )
+    .await;
     let mut no_privileged = DiscordConfig::default();
     no_privileged.allowed_privileged_intents = 0;
     fatal_close(no_privileged, None, Intents::GUILD_MEMBERS, [0, 1], 4014).await;
-    fatal_close(DiscordConfig::default().with_shards(2, 1), None, intents(), [0, 3], 4010).await;
+    fatal_close(
+        DiscordConfig::default().with_shards(2, 1),
+        None,
+        intents(),
+        [0, 3],
+        4010,
+    )
+    .await;
 }

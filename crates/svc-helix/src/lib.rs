@@ -1,15 +1,52 @@
 //! Twitch Helix REST client and OAuth token handling, shared by both Twitch crates.
 //!
-//! Today it holds the token type both chat and EventSub use, [`AccessToken`], whose value
-//! never appears in `Debug`, `Display` or logs.
+//! [`HelixClient`] sends typed requests to Helix within its `Ratelimit-*` point budget
+//! (learned from responses through `core-ratelimit`, so requests wait before a 429), turns
+//! paginated lists into streams, and renews its token once on a 401. [`TokenManager`] keeps
+//! a user or app token valid: validated on start and hourly, refreshed before it expires,
+//! revocable. Token values never appear in `Debug`, `Display`, logs or errors.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), svc_helix::Error> {
+//! use futures_util::TryStreamExt;
+//! use svc_helix::{HelixClient, StreamFilter, TokenManager, TWITCH_AUTH_URL, TWITCH_HELIX_URL};
+//!
+//! let tokens = TokenManager::app(TWITCH_AUTH_URL, "my-client-id", "my-client-secret").await?;
+//! let helix = HelixClient::new(TWITCH_HELIX_URL, tokens)?;
+//! let users = helix.get_users(&[], &["twitchdev"]).await?;
+//! let live: Vec<_> = helix.streams(&StreamFilter::default()).try_collect().await?;
+//! println!("{} live streams, {users:?}", live.len());
+//! # Ok(()) }
+//! ```
 //!
 //! ```
-//! let token = svc_helix::AccessToken::new("abc");
+//! let token = svc_helix::AccessToken::new("oauth:abc");
 //! assert_eq!(format!("{token:?}"), "AccessToken([redacted])");
 //! ```
+//!
+//! Modules: `token` ([`AccessToken`]), `auth` ([`TokenManager`], [`TokenInfo`]), `client`
+//! ([`HelixClient`]), `page` ([`Page`]), `endpoints` (one file per API area), `error`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod auth;
+mod client;
+mod endpoints;
+mod error;
+mod page;
 mod token;
 
+pub use auth::{TWITCH_AUTH_URL, TokenInfo, TokenManager, VALIDATE_EVERY};
+pub use client::{HelixClient, TWITCH_HELIX_URL};
+pub use endpoints::channels::{ChannelInformation, Follower, ModifyChannel, SearchedChannel};
+pub use endpoints::chat::{BadgeSet, BadgeVersion, ChatEmote, ChatSettings, Chatter};
+pub use endpoints::eventsub::{Conduit, ConduitShard, EventSubTransport, Subscription, SubscriptionTotals};
+pub use endpoints::games::Game;
+pub use endpoints::media::{Clip, Video};
+pub use endpoints::moderation::{BannedUser, BlockedTerm, ChannelRole};
+pub use endpoints::polls::{Poll, PollChoice, Prediction, PredictionOutcome};
+pub use endpoints::streams::{LiveStream, StreamFilter};
+pub use endpoints::users::User;
+pub use error::{Error, ErrorKind};
+pub use page::{Page, Pagination};
 pub use token::AccessToken;

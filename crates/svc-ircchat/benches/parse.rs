@@ -7,7 +7,10 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-const FIXTURE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/twitch/chat.txt"));
+const FIXTURE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../fixtures/twitch/chat.txt"
+));
 
 fn lines() -> Vec<&'static str> {
     FIXTURE.lines().collect()
@@ -21,7 +24,8 @@ fn mixed_stream(c: &mut Criterion) {
         b.iter(|| {
             let mut typed = 0usize;
             for line in &lines {
-                let message = svc_ircchat::IrcMessage::parse(black_box(line)).expect("fixture lines parse");
+                let message =
+                    svc_ircchat::IrcMessage::parse(black_box(line)).expect("fixture lines parse");
                 if let Ok(message) = svc_ircchat::ServerMessage::try_from(message) {
                     typed += usize::from(!matches!(message, svc_ircchat::ServerMessage::Other(_)));
                     black_box(&message);
@@ -34,7 +38,8 @@ fn mixed_stream(c: &mut Criterion) {
         b.iter(|| {
             let mut typed = 0usize;
             for line in &lines {
-                let message = twitch_irc::message::IRCMessage::parse(black_box(line)).expect("fixture lines parse");
+                let message = twitch_irc::message::IRCMessage::parse(black_box(line))
+                    .expect("fixture lines parse");
                 if let Ok(message) = twitch_irc::message::ServerMessage::try_from(message) {
                     typed += 1;
                     black_box(&message);
@@ -47,7 +52,10 @@ fn mixed_stream(c: &mut Criterion) {
 }
 
 fn privmsg_only(c: &mut Criterion) {
-    let lines: Vec<&str> = lines().into_iter().filter(|l| l.contains(" PRIVMSG ")).collect();
+    let lines: Vec<&str> = lines()
+        .into_iter()
+        .filter(|l| l.contains(" PRIVMSG "))
+        .collect();
     let mut group = c.benchmark_group("parse+typed/privmsg");
     group.throughput(Throughput::Elements(lines.len() as u64));
     group.bench_function("svc-ircchat", |b| {

@@ -96,7 +96,7 @@ fn query_evaluation(c: &mut Criterion) {
     for (name, query) in queries {
         let parsed = server_query(&query);
         group.bench_function(name, |b| {
-            b.iter(|| black_box(parsed.select(black_box(&clients)).len()))
+            b.iter(|| black_box(parsed.select(black_box(&clients)).len()));
         });
     }
     group.finish();

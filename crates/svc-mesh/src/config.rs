@@ -27,7 +27,18 @@ impl MeshConfig {
     pub fn builder(dsn: &str) -> MeshConfigBuilder {
         MeshConfigBuilder {
             dsn: dsn.to_owned(),
-            config: None,
+            config: Options {
+                client_id: None,
+                namespace: None,
+                ip: None,
+                receive_client_updates: false,
+                metadata: Metadata::new(),
+                reconnect: ReconnectPolicy::new()
+                    .initial_delay(Duration::from_millis(500))
+                    .max_delay(Duration::from_secs(30)),
+                connect_timeout: Duration::from_secs(15),
+                request_timeout: Duration::from_secs(10),
+            },
         }
     }
 
@@ -75,23 +86,12 @@ struct Options {
 #[must_use]
 pub struct MeshConfigBuilder {
     dsn: String,
-    config: Option<Options>,
+    config: Options,
 }
 
 impl MeshConfigBuilder {
     fn options(&mut self) -> &mut Options {
-        self.config.get_or_insert_with(|| Options {
-            client_id: None,
-            namespace: None,
-            ip: None,
-            receive_client_updates: false,
-            metadata: Metadata::new(),
-            reconnect: ReconnectPolicy::new()
-                .initial_delay(Duration::from_millis(500))
-                .max_delay(Duration::from_secs(30)),
-            connect_timeout: Duration::from_secs(15),
-            request_timeout: Duration::from_secs(10),
-        })
+        &mut self.config
     }
 
     /// A unique client id without spaces (default: 32 random hex digits).
@@ -144,13 +144,9 @@ impl MeshConfigBuilder {
     }
 
     /// Validates and builds.
-    pub fn build(mut self) -> Result<MeshConfig, Error> {
-        self.options();
+    pub fn build(self) -> Result<MeshConfig, Error> {
         let dsn = Dsn::parse(&self.dsn)?;
-        let options = self
-            .config
-            .take()
-            .unwrap_or_else(|| unreachable!("options were just created"));
+        let options = self.config;
         let client_id = options.client_id.unwrap_or_else(random_client_id);
         check_id("client_id", &client_id)?;
         check_id("application_id", dsn.application_id())?;

@@ -105,14 +105,14 @@ impl Driver {
     async fn handle(&mut self, inner: &Inner, event: WsEvent) {
         match event {
             WsEvent::Connected { .. } => {
-                tracing::debug!("singyeong socket connected; waiting for HELLO")
+                tracing::debug!("singyeong socket connected; waiting for HELLO");
             }
             WsEvent::Message(WsMessage::Text(text)) => match Inbound::decode(text) {
                 Ok(packet) => self.packet(inner, packet).await,
                 Err(error) => tracing::warn!(%error, "ignoring undecodable singyeong packet"),
             },
             WsEvent::Message(WsMessage::Binary(_)) => {
-                tracing::warn!("ignoring binary frame: only json encoding is used")
+                tracing::warn!("ignoring binary frame: only json encoding is used");
             }
             WsEvent::Closed { code, .. } => {
                 self.heartbeat.stop();
@@ -207,7 +207,7 @@ impl Driver {
             }
             OpCode::Dispatch => dispatch(inner, packet.t.as_deref().unwrap_or_default(), packet.d),
             OpCode::Identify | OpCode::Heartbeat => {
-                tracing::warn!(?op, "server sent a client-only opcode")
+                tracing::warn!(?op, "server sent a client-only opcode");
             }
         }
     }

@@ -34,7 +34,11 @@ async fn main() -> ExitCode {
         }
     }
     let echo = sandbox::echo::Echo::new();
-    let server = match sandbox::Server::builder().addr(SocketAddr::new(host, port)).serve(echo).await {
+    let server = match sandbox::Server::builder()
+        .addr(SocketAddr::new(host, port))
+        .serve(echo)
+        .await
+    {
         Ok(server) => server,
         Err(error) => {
             eprintln!("sandbox: {error}");

@@ -18,7 +18,10 @@ fn status(code: u16, message: &str) -> Value {
 }
 
 fn failure(code: StatusCode, message: &str) -> HttpResponse {
-    response::json(code, &json!({ "status": status(code.as_u16(), message), "sessionExpiresInSeconds": 0 }))
+    response::json(
+        code,
+        &json!({ "status": status(code.as_u16(), message), "sessionExpiresInSeconds": 0 }),
+    )
 }
 
 fn key_json(key: &SiteKey) -> Value {
@@ -29,7 +32,13 @@ fn key_json(key: &SiteKey) -> Value {
     })
 }
 
-pub(super) fn create_key(site: &mut DevSite, account: &str, name: &str, description: &str, cidr_ranges: Vec<String>) -> SiteKey {
+pub(super) fn create_key(
+    site: &mut DevSite,
+    account: &str,
+    name: &str,
+    description: &str,
+    cidr_ranges: Vec<String>,
+) -> SiteKey {
     site.next_id += 1;
     let id = format!("{:08x}-0000-4000-8000-{:012x}", site.next_id, site.next_id);
     let key = SiteKey {
@@ -38,7 +47,10 @@ pub(super) fn create_key(site: &mut DevSite, account: &str, name: &str, descript
         name: name.to_owned(),
         description: description.to_owned(),
         cidr_ranges,
-        key: format!("sbx.{}.{id}", URL_SAFE_NO_PAD.encode(format!("sandbox-key-{}", site.next_id))),
+        key: format!(
+            "sbx.{}.{id}",
+            URL_SAFE_NO_PAD.encode(format!("sandbox-key-{}", site.next_id))
+        ),
     };
     site.keys.push(key.clone());
     key
@@ -55,7 +67,12 @@ pub(super) fn handle(state: &State, request: &SandboxRequest, path: &[String]) -
     }
     let session = request
         .header("cookie")
-        .and_then(|cookies| cookies.split(';').map(str::trim).find_map(|c| c.strip_prefix("session=")))
+        .and_then(|cookies| {
+            cookies
+                .split(';')
+                .map(str::trim)
+                .find_map(|c| c.strip_prefix("session="))
+        })
         .map(str::to_owned);
     let mut site = lock(&state.site);
     let Some(account) = session.and_then(|s| site.sessions.get(&s).cloned()) else {
@@ -63,11 +80,26 @@ pub(super) fn handle(state: &State, request: &SandboxRequest, path: &[String]) -
     };
     match parts.as_slice() {
         ["apikey", "list"] => {
-            let keys: Vec<Value> = site.keys.iter().filter(|k| k.account == account).map(key_json).collect();
-            response::json(StatusCode::OK, &json!({ "status": status(0, "ok"), "sessionExpiresInSeconds": 3600, "keys": keys }))
+            let keys: Vec<Value> = site
+                .keys
+                .iter()
+                .filter(|k| k.account == account)
+                .map(key_json)
+                .collect();
+            response::json(
+                StatusCode::OK,
+                &json!({ "status": status(0, "ok"), "sessionExpiresInSeconds": 3600, "keys": keys }),
+            )
         }
         ["apikey", "create"] => {
-            let cidrs: Vec<String> = body["cidrRanges"].as_array().map(|l| l.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect()).unwrap_or_default();
+            let cidrs: Vec<String> = body["cidrRanges"]
+                .as_array()
+                .map(|l| {
+                    l.iter()
+                        .filter_map(|c| c.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
             let Some(name) = body["name"].as_str().filter(|n| !n.is_empty()) else {
                 return failure(StatusCode::BAD_REQUEST, "name is required");
             };
@@ -79,16 +111,24 @@ pub(super) fn handle(state: &State, request: &SandboxRequest, path: &[String]) -
             }
             let description = body["description"].as_str().unwrap_or("").to_owned();
             let key = create_key(&mut site, &account, name, &description, cidrs);
-            response::json(StatusCode::OK, &json!({ "status": status(0, "ok"), "sessionExpiresInSeconds": 3600, "key": key_json(&key) }))
+            response::json(
+                StatusCode::OK,
+                &json!({ "status": status(0, "ok"), "sessionExpiresInSeconds": 3600, "key": key_json(&key) }),
+            )
         }
         ["apikey", "revoke"] => {
-            let Some(id) = body["id"].as_str() else { return failure(StatusCode::BAD_REQUEST, "id is required") };
+            let Some(id) = body["id"].as_str() else {
+                return failure(StatusCode::BAD_REQUEST, "id is required");
+            };
             let before = site.keys.len();
             site.keys.retain(|k| !(k.id == id && k.account == account));
             if site.keys.len() == before {
                 return failure(StatusCode::NOT_FOUND, "no such key");
             }
-            response::json(StatusCode::OK, &json!({ "status": status(0, "ok"), "sessionExpiresInSeconds": 3600 }))
+            response::json(
+                StatusCode::OK,
+                &json!({ "status": status(0, "ok"), "sessionExpiresInSeconds": 3600 }),
+            )
         }
         _ => failure(StatusCode::NOT_FOUND, "not found"),
     }
@@ -106,7 +146,8 @@ fn login(state: &State, body: &Value) -> HttpResponse {
     let session = format!("sbx-session-{}", site.next_id);
     site.sessions.insert(session.clone(), email.to_owned());
     let ip = lock(&state.caller_ip).clone();
-    let header_part = URL_SAFE_NO_PAD.encode(r#"{"typ":"JWT","alg":"HS512","kid":"28a318f7-0000-a1eb-7fa1-2c7433c6cca5"}"#);
+    let header_part = URL_SAFE_NO_PAD
+        .encode(r#"{"typ":"JWT","alg":"HS512","kid":"28a318f7-0000-a1eb-7fa1-2c7433c6cca5"}"#);
     let claims = json!({
         "iss": "supercell", "aud": "supercell:gameapi", "jti": session, "iat": 1_704_110_400, "exp": 1_704_114_000,
         "sub": "developer/sandbox-developer", "scopes": ["clash"],
@@ -116,14 +157,22 @@ fn login(state: &State, body: &Value) -> HttpResponse {
             { "origins": ["developer.clashofclans.com"], "type": "cors" },
         ],
     });
-    let token = format!("{header_part}.{}.c2FuZGJveA", URL_SAFE_NO_PAD.encode(claims.to_string()));
-    let mut response = response::json(StatusCode::OK, &json!({
-        "status": status(0, "ok"), "sessionExpiresInSeconds": 3600,
-        "auth": { "uid": "sandbox-developer", "token": "[not used]", "ua": null, "ip": null },
-        "developer": { "id": "sandbox-developer", "name": "Sandbox", "game": "clashofclans", "email": email, "tier": "developer/bronze" },
-        "temporaryAPIToken": token, "swaggerUrl": "https://api.clashofclans.com/v1",
-    }));
-    if let Ok(cookie) = HeaderValue::from_str(&format!("session={session}; Path=/; HttpOnly; SameSite=Lax")) {
+    let token = format!(
+        "{header_part}.{}.c2FuZGJveA",
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let mut response = response::json(
+        StatusCode::OK,
+        &json!({
+            "status": status(0, "ok"), "sessionExpiresInSeconds": 3600,
+            "auth": { "uid": "sandbox-developer", "token": "[not used]", "ua": null, "ip": null },
+            "developer": { "id": "sandbox-developer", "name": "Sandbox", "game": "clashofclans", "email": email, "tier": "developer/bronze" },
+            "temporaryAPIToken": token, "swaggerUrl": "https://api.clashofclans.com/v1",
+        }),
+    );
+    if let Ok(cookie) = HeaderValue::from_str(&format!(
+        "session={session}; Path=/; HttpOnly; SameSite=Lax"
+    )) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response

@@ -109,7 +109,8 @@ impl Clash {
     /// A sandbox with the fixture world and the [`DEFAULT_EMAIL`] account (no keys yet).
     pub fn new() -> Self {
         let mut site = DevSite::default();
-        site.accounts.insert(DEFAULT_EMAIL.to_owned(), DEFAULT_PASSWORD.to_owned());
+        site.accounts
+            .insert(DEFAULT_EMAIL.to_owned(), DEFAULT_PASSWORD.to_owned());
         Self {
             state: Arc::new(State {
                 world: Mutex::new(World::load()),
@@ -126,7 +127,9 @@ impl Clash {
 
     /// The control handle.
     pub fn control(&self) -> ClashControl {
-        ClashControl { state: Arc::clone(&self.state) }
+        ClashControl {
+            state: Arc::clone(&self.state),
+        }
     }
 }
 
@@ -137,7 +140,11 @@ impl Platform for Clash {
 
     fn handle(&self, request: SandboxRequest) -> ResponseFuture<'_> {
         Box::pin(async move {
-            let segments: Vec<String> = request.segments().iter().map(|s| percent_decode(s)).collect();
+            let segments: Vec<String> = request
+                .segments()
+                .iter()
+                .map(|s| percent_decode(s))
+                .collect();
             match segments.first().map(String::as_str) {
                 Some("v1") => api::handle(&self.state, &request, &segments[1..]),
                 Some("api") => devsite::handle(&self.state, &request, &segments[1..]),
@@ -158,7 +165,11 @@ impl ClashControl {
         let world = lock(&self.state.world);
         world.clans[&world.main_clan]["memberList"]
             .as_array()
-            .map(|list| list.iter().filter_map(|m| m["tag"].as_str().map(str::to_owned)).collect())
+            .map(|list| {
+                list.iter()
+                    .filter_map(|m| m["tag"].as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -194,12 +205,21 @@ impl ClashControl {
 
     /// Adds a developer account.
     pub fn add_account(&self, email: impl Into<String>, password: impl Into<String>) {
-        lock(&self.state.site).accounts.insert(email.into(), password.into());
+        lock(&self.state.site)
+            .accounts
+            .insert(email.into(), password.into());
     }
 
     /// Creates a key for [`DEFAULT_EMAIL`] directly (no login), allowed from `cidr`.
     pub fn create_key(&self, name: &str, cidr: &str) -> String {
-        devsite::create_key(&mut lock(&self.state.site), DEFAULT_EMAIL, name, "created by control", vec![cidr.to_owned()]).key
+        devsite::create_key(
+            &mut lock(&self.state.site),
+            DEFAULT_EMAIL,
+            name,
+            "created by control",
+            vec![cidr.to_owned()],
+        )
+        .key
     }
 
     /// Every key on the developer site.
@@ -209,13 +229,17 @@ impl ClashControl {
 
     /// Sets the token `POST /players/{tag}/verifytoken` accepts for `player`.
     pub fn set_player_token(&self, player: &str, token: &str) {
-        lock(&self.state.world).player_tokens.insert(player.to_owned(), token.to_owned());
+        lock(&self.state.world)
+            .player_tokens
+            .insert(player.to_owned(), token.to_owned());
     }
 
     /// Edits a clan's JSON in place; `false` if there is no such clan.
     pub fn with_clan(&self, tag: &str, edit: impl FnOnce(&mut Value)) -> bool {
         let mut world = lock(&self.state.world);
-        let Some(clan) = world.clans.get_mut(tag) else { return false };
+        let Some(clan) = world.clans.get_mut(tag) else {
+            return false;
+        };
         edit(clan);
         World::renumber(clan);
         true
@@ -223,14 +247,21 @@ impl ClashControl {
 
     /// Edits a player's JSON in place; `false` if there is no such player.
     pub fn with_player(&self, tag: &str, edit: impl FnOnce(&mut Value)) -> bool {
-        lock(&self.state.world).players.get_mut(tag).map(edit).is_some()
+        lock(&self.state.world)
+            .players
+            .get_mut(tag)
+            .map(edit)
+            .is_some()
     }
 
     /// Edits a clan member's entry in the member list; `false` if absent.
     pub fn with_member(&self, clan: &str, member: &str, edit: impl FnOnce(&mut Value)) -> bool {
         let mut found = false;
         self.with_clan(clan, |clan| {
-            if let Some(entry) = clan["memberList"].as_array_mut().and_then(|l| l.iter_mut().find(|m| m["tag"] == member)) {
+            if let Some(entry) = clan["memberList"]
+                .as_array_mut()
+                .and_then(|l| l.iter_mut().find(|m| m["tag"] == member))
+            {
                 edit(entry);
                 found = true;
             }
@@ -267,8 +298,12 @@ impl ClashControl {
     /// A member leaves `clan`; `false` if they were not in it.
     pub fn member_leave(&self, clan: &str, member: &str) -> bool {
         let mut world = lock(&self.state.world);
-        let Some(entry) = world.clans.get_mut(clan) else { return false };
-        let Some(list) = entry["memberList"].as_array_mut() else { return false };
+        let Some(entry) = world.clans.get_mut(clan) else {
+            return false;
+        };
+        let Some(list) = entry["memberList"].as_array_mut() else {
+            return false;
+        };
         let before = list.len();
         list.retain(|m| m["tag"] != member);
         let left = list.len() < before;
@@ -286,13 +321,26 @@ impl ClashControl {
         let n = world.next_counter();
         let opponent_tag = world.new_tag();
         let opponent_members: Vec<String> = (0..15).map(|_| world.new_tag()).collect();
-        let Some(entry) = world.clans.get(clan) else { return false };
+        let Some(entry) = world.clans.get(clan) else {
+            return false;
+        };
         let ours: Vec<Value> = entry["memberList"]
             .as_array()
-            .map(|l| l.iter().take(15).enumerate().map(|(i, m)| war_member(&m["tag"], &m["name"], &m["townHallLevel"], i)).collect())
+            .map(|l| {
+                l.iter()
+                    .take(15)
+                    .enumerate()
+                    .map(|(i, m)| war_member(&m["tag"], &m["name"], &m["townHallLevel"], i))
+                    .collect()
+            })
             .unwrap_or_default();
         let size = ours.len();
-        let theirs: Vec<Value> = opponent_members.iter().take(size).enumerate().map(|(i, t)| war_member(&json!(t), &json!(format!("Rival{i}")), &json!(12), i)).collect();
+        let theirs: Vec<Value> = opponent_members
+            .iter()
+            .take(size)
+            .enumerate()
+            .map(|(i, t)| war_member(&json!(t), &json!(format!("Rival{i}")), &json!(12), i))
+            .collect();
         let day = 1 + (n % 27);
         let war = json!({
             "state": "preparation",
@@ -314,10 +362,16 @@ impl ClashControl {
     pub fn set_war_state(&self, clan: &str, state: &str) -> bool {
         let mut world = lock(&self.state.world);
         if state == "notInWar" {
-            world.wars.insert(clan.to_owned(), json!({ "state": "notInWar" }));
+            world
+                .wars
+                .insert(clan.to_owned(), json!({ "state": "notInWar" }));
             return true;
         }
-        world.wars.get_mut(clan).map(|war| war["state"] = json!(state)).is_some()
+        world
+            .wars
+            .get_mut(clan)
+            .map(|war| war["state"] = json!(state))
+            .is_some()
     }
 
     /// The next attack in `clan`'s war: the first of its members with attacks left hits an
@@ -326,7 +380,11 @@ impl ClashControl {
         let mut world = lock(&self.state.world);
         let war = world.wars.get_mut(clan)?;
         let per_member = war["attacksPerMember"].as_u64().unwrap_or(2) as usize;
-        let order = war.pointer("/clan/members")?.as_array()?.iter().chain(war.pointer("/opponent/members")?.as_array()?.iter())
+        let order = war
+            .pointer("/clan/members")?
+            .as_array()?
+            .iter()
+            .chain(war.pointer("/opponent/members")?.as_array()?.iter())
             .flat_map(|m| m["attacks"].as_array().cloned().unwrap_or_default())
             .filter_map(|a| a["order"].as_u64())
             .max()
@@ -338,7 +396,11 @@ impl ClashControl {
         }
         let defender_index = (order as usize - 1) % defenders;
         let defender_tag = war.pointer("/opponent/members")?[defender_index]["tag"].clone();
-        let attacker = war.pointer_mut("/clan/members")?.as_array_mut()?.iter_mut().find(|m| m["attacks"].as_array().map_or(0, Vec::len) < per_member)?;
+        let attacker = war
+            .pointer_mut("/clan/members")?
+            .as_array_mut()?
+            .iter_mut()
+            .find(|m| m["attacks"].as_array().map_or(0, Vec::len) < per_member)?;
         let destruction = if stars == 3 { 100 } else { 40 + stars * 20 };
         let attack = json!({
             "attackerTag": attacker["tag"], "defenderTag": defender_tag, "stars": stars,
@@ -352,8 +414,12 @@ impl ClashControl {
         let side = &mut war["clan"];
         side["attacks"] = json!(side["attacks"].as_u64().unwrap_or(0) + 1);
         side["stars"] = json!(side["stars"].as_u64().unwrap_or(0) + u64::from(stars));
-        if let Some(defender) = war.pointer_mut("/opponent/members").and_then(|m| m.get_mut(defender_index)) {
-            defender["opponentAttacks"] = json!(defender["opponentAttacks"].as_u64().unwrap_or(0) + 1);
+        if let Some(defender) = war
+            .pointer_mut("/opponent/members")
+            .and_then(|m| m.get_mut(defender_index))
+        {
+            defender["opponentAttacks"] =
+                json!(defender["opponentAttacks"].as_u64().unwrap_or(0) + 1);
             defender["bestOpponentAttack"] = attack.clone();
         }
         Some(attack)
@@ -372,7 +438,9 @@ fn percent_decode(segment: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(byte);
             i += 3;

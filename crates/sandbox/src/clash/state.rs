@@ -7,7 +7,11 @@ use serde_json::{Value, json};
 
 macro_rules! fixture {
     ($name:literal) => {
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/clash/", $name))
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/clash/",
+            $name
+        ))
     };
 }
 
@@ -71,12 +75,21 @@ impl World {
             .collect();
         let cwl = parse(CWL);
         let mut league_groups = HashMap::new();
-        for clan in cwl["group"]["clans"].as_array().cloned().unwrap_or_default() {
+        for clan in cwl["group"]["clans"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
             if let Some(tag) = clan["tag"].as_str() {
                 league_groups.insert(tag.to_owned(), cwl["group"].clone());
             }
         }
-        let league_wars = cwl["wars"].as_object().cloned().unwrap_or_default().into_iter().collect();
+        let league_wars = cwl["wars"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         let mut wars = HashMap::new();
         wars.insert(main_clan.clone(), parse(WAR));
         let mut warlogs = HashMap::new();
@@ -106,7 +119,10 @@ impl World {
         let mut n = self.counter + 1000;
         let mut tag = String::new();
         while n > 0 {
-            tag.insert(0, char::from(TAG_ALPHABET[(n % TAG_ALPHABET.len() as u64) as usize]));
+            tag.insert(
+                0,
+                char::from(TAG_ALPHABET[(n % TAG_ALPHABET.len() as u64) as usize]),
+            );
             n /= TAG_ALPHABET.len() as u64;
         }
         format!("#Q{tag}")

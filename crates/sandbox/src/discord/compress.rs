@@ -16,7 +16,10 @@ impl Encoder {
     pub(crate) fn new(compress: Option<&str>) -> Result<Self, String> {
         match compress {
             None | Some("") => Ok(Self::None),
-            Some("zlib-stream") => Ok(Self::Zlib(ZlibEncoder::new(Vec::new(), flate2::Compression::default()))),
+            Some("zlib-stream") => Ok(Self::Zlib(ZlibEncoder::new(
+                Vec::new(),
+                flate2::Compression::default(),
+            ))),
             Some("zstd-stream") => zstd::stream::write::Encoder::new(Vec::new(), 3)
                 .map(|e| Self::Zstd(Box::new(e)))
                 .map_err(|e| e.to_string()),

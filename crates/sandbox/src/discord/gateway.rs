@@ -79,7 +79,10 @@ pub(crate) async fn run(state: Arc<State>, params: Params, socket: ServerSocket)
         state.counters.resume_url_connection();
     }
     let (live_tx, live_rx) = mpsc::unbounded_channel();
-    let encoder = match (params.encoding.as_deref(), Encoder::new(params.compress.as_deref())) {
+    let encoder = match (
+        params.encoding.as_deref(),
+        Encoder::new(params.compress.as_deref()),
+    ) {
         (None | Some("json"), Ok(encoder)) => Some(encoder),
         _ => None,
     };
@@ -95,10 +98,14 @@ pub(crate) async fn run(state: Arc<State>, params: Params, socket: ServerSocket)
         sends: VecDeque::new(),
         live_tx,
     };
-    if matches!(params.encoding.as_deref(), Some(e) if e != "json") || Encoder::new(params.compress.as_deref()).is_err() {
+    if matches!(params.encoding.as_deref(), Some(e) if e != "json")
+        || Encoder::new(params.compress.as_deref()).is_err()
+    {
         // ETF and unknown compressions are not served: Discord closes with 4002 likewise
         // when it cannot decode what the client asked for.
-        connection.close(4002, "Unsupported encoding or compression").await;
+        connection
+            .close(4002, "Unsupported encoding or compression")
+            .await;
     } else {
         connection.serve(live_rx).await;
     }
@@ -122,13 +129,21 @@ impl Connection {
                 command = commands.recv() => Input::Command(command),
             };
             let flow = match input {
-                Input::Frame(Some(Ok(Message::Text(text)))) => self.on_payload(text.as_bytes()).await,
+                Input::Frame(Some(Ok(Message::Text(text)))) => {
+                    self.on_payload(text.as_bytes()).await
+                }
                 Input::Frame(Some(Ok(Message::Binary(bytes)))) => self.on_payload(&bytes).await,
                 Input::Frame(Some(Ok(Message::Close(_)) | Err(_)) | None) => Flow::Stop,
                 Input::Frame(Some(Ok(_))) => Flow::Continue,
                 Input::Live(payload) => self.send_or_stop(&payload).await,
-                Input::Command(Ok((target, command))) if target.is_none() || target == self.shard => self.on_command(command).await,
-                Input::Command(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => Flow::Continue,
+                Input::Command(Ok((target, command)))
+                    if target.is_none() || target == self.shard =>
+                {
+                    self.on_command(command).await
+                }
+                Input::Command(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => {
+                    Flow::Continue
+                }
                 Input::Command(Err(broadcast::error::RecvError::Closed)) => Flow::Stop,
             };
             match flow {
@@ -148,7 +163,10 @@ impl Connection {
     }
 
     async fn close(&mut self, code: u16, reason: &'static str) {
-        let frame = CloseFrame { code: CloseCode::from(code), reason: reason.into() };
+        let frame = CloseFrame {
+            code: CloseCode::from(code),
+            reason: reason.into(),
+        };
         let _ = self.socket.close(Some(frame)).await;
     }
 
@@ -160,7 +178,10 @@ impl Connection {
                 self.zombie = zombie;
                 Flow::Continue
             }
-            Command::Reconnect => self.send_or_stop(r#"{"t":null,"s":null,"op":7,"d":null}"#).await,
+            Command::Reconnect => {
+                self.send_or_stop(r#"{"t":null,"s":null,"op":7,"d":null}"#)
+                    .await
+            }
             Command::InvalidSession(resumable) => {
                 if let Some(session) = self.session.take() {
                     if resumable {
@@ -176,12 +197,20 @@ impl Connection {
     }
 
     async fn send_or_stop(&mut self, text: &str) -> Flow {
-        if self.send(text).await.is_err() { Flow::Stop } else { Flow::Continue }
+        if self.send(text).await.is_err() {
+            Flow::Stop
+        } else {
+            Flow::Continue
+        }
     }
 
     async fn on_payload(&mut self, bytes: &[u8]) -> Flow {
         let now = Instant::now();
-        while self.sends.front().is_some_and(|t| now.duration_since(*t) >= SEND_WINDOW) {
+        while self
+            .sends
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= SEND_WINDOW)
+        {
             self.sends.pop_front();
         }
         if self.sends.len() >= SEND_LIMIT {
@@ -207,7 +236,8 @@ impl Connection {
                 if self.zombie {
                     Flow::Continue
                 } else {
-                    self.send_or_stop(r#"{"t":null,"s":null,"op":11,"d":null}"#).await
+                    self.send_or_stop(r#"{"t":null,"s":null,"op":11,"d":null}"#)
+                        .await
                 }
             }
             Some(2) => self.identify(data).await,
@@ -245,10 +275,17 @@ impl Connection {
             return Flow::Close(4014, "Disallowed intent(s).");
         }
         let shards = self.state.config.shards;
-        let shard = match data["shard"].as_array().map(|a| (a.first().and_then(Value::as_u64), a.get(1).and_then(Value::as_u64))) {
+        let shard = match data["shard"].as_array().map(|a| {
+            (
+                a.first().and_then(Value::as_u64),
+                a.get(1).and_then(Value::as_u64),
+            )
+        }) {
             None if shards > 1 => return Flow::Close(4011, "Sharding required."),
             None => [0, 1],
-            Some((Some(id), Some(count))) if count == u64::from(shards) && id < count => [id as u32, count as u32],
+            Some((Some(id), Some(count))) if count == u64::from(shards) && id < count => {
+                [id as u32, count as u32]
+            }
             Some(_) => return Flow::Close(4010, "Invalid shard."),
         };
         {
@@ -265,11 +302,18 @@ impl Connection {
         self.shard = Some(shard[0]);
         let (user, application, guilds) = {
             let data = self.state.data();
-            let guilds: Vec<Value> =
-                data.guilds.values().filter(|g| self.state.shard_of(id_of(g)) == shard[0]).cloned().collect();
+            let guilds: Vec<Value> = data
+                .guilds
+                .values()
+                .filter(|g| self.state.shard_of(id_of(g)) == shard[0])
+                .cloned()
+                .collect();
             (data.user.clone(), data.application.clone(), guilds)
         };
-        let stubs: Vec<Value> = guilds.iter().map(|g| json!({"id": g["id"], "unavailable": true})).collect();
+        let stubs: Vec<Value> = guilds
+            .iter()
+            .map(|g| json!({"id": g["id"], "unavailable": true}))
+            .collect();
         let ready = json!({
             "v": 10,
             "user": user,
@@ -297,8 +341,13 @@ impl Connection {
         }
         let session_id = data["session_id"].as_str().unwrap_or_default().to_owned();
         let seq = data["seq"].as_u64().unwrap_or_default();
-        let Some((shard, missed)) = self.state.resume_session(&session_id, seq, self.id, self.live_tx.clone()) else {
-            return self.send_or_stop(r#"{"t":null,"s":null,"op":9,"d":false}"#).await;
+        let Some((shard, missed)) =
+            self.state
+                .resume_session(&session_id, seq, self.id, self.live_tx.clone())
+        else {
+            return self
+                .send_or_stop(r#"{"t":null,"s":null,"op":9,"d":false}"#)
+                .await;
         };
         self.state.counters.resume();
         self.session = Some(session_id.clone());
@@ -313,19 +362,39 @@ impl Connection {
     }
 
     fn request_members(&self, data: &Value) {
-        let guild_id = data["guild_id"].as_str().and_then(|s| s.parse::<u64>().ok()).unwrap_or_default();
+        let guild_id = data["guild_id"]
+            .as_str()
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or_default();
         let query = data["query"].as_str().unwrap_or_default().to_lowercase();
-        let limit = data["limit"].as_u64().filter(|l| *l > 0).unwrap_or(u64::MAX) as usize;
+        let limit = data["limit"]
+            .as_u64()
+            .filter(|l| *l > 0)
+            .unwrap_or(u64::MAX) as usize;
         let members: Vec<Value> = {
             let state = self.state.data();
-            state.guilds.get(&guild_id).and_then(|g| g["members"].as_array().cloned()).unwrap_or_default()
+            state
+                .guilds
+                .get(&guild_id)
+                .and_then(|g| g["members"].as_array().cloned())
+                .unwrap_or_default()
         };
         let matching: Vec<Value> = members
             .into_iter()
-            .filter(|m| m["user"]["username"].as_str().unwrap_or_default().to_lowercase().starts_with(&query))
+            .filter(|m| {
+                m["user"]["username"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_lowercase()
+                    .starts_with(&query)
+            })
             .take(limit)
             .collect();
-        let chunks: Vec<&[Value]> = if matching.is_empty() { vec![&[]] } else { matching.chunks(1000).collect() };
+        let chunks: Vec<&[Value]> = if matching.is_empty() {
+            vec![&[]]
+        } else {
+            matching.chunks(1000).collect()
+        };
         let count = chunks.len();
         for (index, chunk) in chunks.into_iter().enumerate() {
             let mut chunk_data = json!({
@@ -339,7 +408,8 @@ impl Connection {
                 chunk_data["nonce"] = nonce.clone();
             }
             if let Some(session) = &self.session {
-                self.state.dispatch_to(session, "GUILD_MEMBERS_CHUNK", &chunk_data);
+                self.state
+                    .dispatch_to(session, "GUILD_MEMBERS_CHUNK", &chunk_data);
             }
         }
     }

@@ -63,12 +63,16 @@ pub struct DiscordControl {
 impl Discord {
     /// A Discord sandbox with the guilds from `fixtures/discord/sandbox-state.json`.
     pub fn new(config: DiscordConfig) -> Self {
-        Self { state: Arc::new(State::new(config)) }
+        Self {
+            state: Arc::new(State::new(config)),
+        }
     }
 
     /// The control handle.
     pub fn control(&self) -> DiscordControl {
-        DiscordControl { state: Arc::clone(&self.state) }
+        DiscordControl {
+            state: Arc::clone(&self.state),
+        }
     }
 }
 
@@ -120,7 +124,8 @@ impl DiscordControl {
 
     /// Sends op 9 Invalid Session; a non-resumable one also forgets the session.
     pub fn invalidate_session(&self, shard: Option<u32>, resumable: bool) {
-        self.state.command(shard, Command::InvalidSession(resumable));
+        self.state
+            .command(shard, Command::InvalidSession(resumable));
     }
 
     /// Gateway connections open right now.
@@ -184,7 +189,9 @@ impl Platform for Discord {
             if ws::is_upgrade(&request.headers) {
                 let state = Arc::clone(&self.state);
                 let params = gateway::Params::from_request(&request);
-                return ws::accept(&mut request, None, move |socket| gateway::run(state, params, socket));
+                return ws::accept(&mut request, None, move |socket| {
+                    gateway::run(state, params, socket)
+                });
             }
             rest::handle(&self.state, &request).await
         })

@@ -25,7 +25,11 @@ pub(crate) struct RateLimits {
 /// What a request was allowed and the headers that say so.
 pub(crate) enum Verdict {
     Allowed(Vec<(&'static str, String)>),
-    Limited { headers: Vec<(&'static str, String)>, retry_after: f64, global: bool },
+    Limited {
+        headers: Vec<(&'static str, String)>,
+        retry_after: f64,
+        global: bool,
+    },
 }
 
 impl RateLimits {
@@ -45,14 +49,24 @@ impl RateLimits {
         let now = Instant::now();
         {
             let mut global = self.global.lock().unwrap_or_else(PoisonError::into_inner);
-            let window = global.get_or_insert(Window { started: now, used: 0 });
+            let window = global.get_or_insert(Window {
+                started: now,
+                used: 0,
+            });
             if now.duration_since(window.started) >= Duration::from_secs(1) {
-                *window = Window { started: now, used: 0 };
+                *window = Window {
+                    started: now,
+                    used: 0,
+                };
             }
             if window.used >= self.global_limit {
-                let retry = (Duration::from_secs(1) - now.duration_since(window.started)).as_secs_f64();
+                let retry =
+                    (Duration::from_secs(1) - now.duration_since(window.started)).as_secs_f64();
                 return Verdict::Limited {
-                    headers: vec![("x-ratelimit-global", "true".into()), ("x-ratelimit-scope", "global".into())],
+                    headers: vec![
+                        ("x-ratelimit-global", "true".into()),
+                        ("x-ratelimit-scope", "global".into()),
+                    ],
                     retry_after: retry,
                     global: true,
                 };
@@ -60,21 +74,37 @@ impl RateLimits {
             window.used += 1;
         }
         let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
-        let window = buckets.entry(bucket.to_owned()).or_insert(Window { started: now, used: 0 });
+        let window = buckets.entry(bucket.to_owned()).or_insert(Window {
+            started: now,
+            used: 0,
+        });
         if now.duration_since(window.started) >= self.bucket_window {
-            *window = Window { started: now, used: 0 };
+            *window = Window {
+                started: now,
+                used: 0,
+            };
         }
         // Rounded up to the millisecond, as the header shows it: a client that waits what the
         // header says must never arrive before the window really resets.
-        let reset_after = ((self.bucket_window - now.duration_since(window.started)).as_secs_f64() * 1000.0).ceil() / 1000.0;
-        let reset_at = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs_f64() + reset_after;
+        let reset_after = ((self.bucket_window - now.duration_since(window.started)).as_secs_f64()
+            * 1000.0)
+            .ceil()
+            / 1000.0;
+        let reset_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs_f64()
+            + reset_after;
         let limited = window.used >= self.bucket_limit;
         if !limited {
             window.used += 1;
         }
         let headers = vec![
             ("x-ratelimit-limit", self.bucket_limit.to_string()),
-            ("x-ratelimit-remaining", (self.bucket_limit - window.used).to_string()),
+            (
+                "x-ratelimit-remaining",
+                (self.bucket_limit - window.used).to_string(),
+            ),
             ("x-ratelimit-reset", format!("{reset_at:.3}")),
             ("x-ratelimit-reset-after", format!("{reset_after:.3}")),
             ("x-ratelimit-bucket", hash.to_owned()),
@@ -82,7 +112,11 @@ impl RateLimits {
         if limited {
             let mut headers = headers;
             headers.push(("x-ratelimit-scope", "user".into()));
-            Verdict::Limited { headers, retry_after: reset_after, global: false }
+            Verdict::Limited {
+                headers,
+                retry_after: reset_after,
+                global: false,
+            }
         } else {
             Verdict::Allowed(headers)
         }

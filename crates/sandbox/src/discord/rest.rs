@@ -43,7 +43,10 @@ fn bucket(method: &Method, segments: &[&str]) -> (String, String) {
             template.push("{major}");
         } else if previous == Some("reactions") {
             template.push("{emoji}");
-        } else if segment.bytes().all(|b| b.is_ascii_digit()) || (segments[0] == "webhooks" && index == 2) || (segments[0] == "interactions" && index == 2) {
+        } else if segment.bytes().all(|b| b.is_ascii_digit())
+            || (segments[0] == "webhooks" && index == 2)
+            || (segments[0] == "interactions" && index == 2)
+        {
             template.push("{id}");
         } else {
             template.push(segment);
@@ -55,7 +58,9 @@ fn bucket(method: &Method, segments: &[&str]) -> (String, String) {
 }
 
 fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 pub(crate) async fn handle(state: &State, request: &SandboxRequest) -> HttpResponse {
@@ -63,7 +68,10 @@ pub(crate) async fn handle(state: &State, request: &SandboxRequest) -> HttpRespo
     let mut segments: &[&str] = &all;
     if segments.first() == Some(&"api") {
         segments = &segments[1..];
-        if segments.first().is_some_and(|v| v.starts_with('v') && v[1..].bytes().all(|b| b.is_ascii_digit())) {
+        if segments
+            .first()
+            .is_some_and(|v| v.starts_with('v') && v[1..].bytes().all(|b| b.is_ascii_digit()))
+        {
             segments = &segments[1..];
         }
     }
@@ -71,23 +79,44 @@ pub(crate) async fn handle(state: &State, request: &SandboxRequest) -> HttpRespo
     if !public {
         let expected = format!("Bot {}", state.config.token);
         if request.header("authorization") != Some(expected.as_str()) {
-            return finish(error(StatusCode::UNAUTHORIZED, 0, "401: Unauthorized"), Vec::new());
+            return finish(
+                error(StatusCode::UNAUTHORIZED, 0, "401: Unauthorized"),
+                Vec::new(),
+            );
         }
     }
     let (key, hash) = bucket(&request.method, segments);
     let headers = match state.limits.check(&key, &hash) {
         Verdict::Allowed(headers) => headers,
-        Verdict::Limited { mut headers, retry_after, global } => {
+        Verdict::Limited {
+            mut headers,
+            retry_after,
+            global,
+        } => {
             state.counters.rate_limit();
-            headers.push(("retry-after", format!("{}", retry_after.ceil().max(1.0) as u64)));
+            headers.push((
+                "retry-after",
+                format!("{}", retry_after.ceil().max(1.0) as u64),
+            ));
             let body = json!({"message": "You are being rate limited.", "retry_after": (retry_after * 1000.0).round() / 1000.0, "global": global});
             return finish((StatusCode::TOO_MANY_REQUESTS, Some(body)), headers);
         }
     };
-    let body: Value = if request.body.is_empty() { Value::Null } else {
+    let body: Value = if request.body.is_empty() {
+        Value::Null
+    } else {
         match serde_json::from_slice(&request.body) {
             Ok(body) => body,
-            Err(_) => return finish(error(StatusCode::BAD_REQUEST, 50109, "The request body contains invalid JSON."), headers),
+            Err(_) => {
+                return finish(
+                    error(
+                        StatusCode::BAD_REQUEST,
+                        50109,
+                        "The request body contains invalid JSON.",
+                    ),
+                    headers,
+                );
+            }
         }
     };
     let answer = route(state, request, segments, &body);
@@ -101,7 +130,9 @@ fn finish((status, body): Answer, headers: Vec<(&'static str, String)>) -> HttpR
     };
     for (name, value) in headers {
         if let Ok(value) = HeaderValue::from_str(&value) {
-            response.headers_mut().insert(HeaderName::from_static(name), value);
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static(name), value);
         }
     }
     response
@@ -138,7 +169,9 @@ fn route(state: &State, request: &SandboxRequest, segments: &[&str], body: &Valu
                 .cloned()
                 .map_or_else(|| unknown("User", 10013), ok)
         }
-        (Method::GET, ["oauth2", "applications", "@me"] | ["applications", "@me"]) => ok(state.data().application.clone()),
+        (Method::GET, ["oauth2", "applications", "@me"] | ["applications", "@me"]) => {
+            ok(state.data().application.clone())
+        }
         (Method::POST, ["users", "@me", "channels"]) => {
             let mut data = state.data();
             let id = data.next_id();
@@ -147,23 +180,50 @@ fn route(state: &State, request: &SandboxRequest, segments: &[&str], body: &Valu
             data.channels.insert(id, channel.clone());
             ok(channel)
         }
-        (_, ["channels", channel, rest @ ..]) => channels(state, method, parse_id(channel).unwrap_or_default(), rest, body),
-        (_, ["guilds", guild, rest @ ..]) => guilds(state, method, parse_id(guild).unwrap_or_default(), rest, body),
+        (_, ["channels", channel, rest @ ..]) => channels(
+            state,
+            method,
+            parse_id(channel).unwrap_or_default(),
+            rest,
+            body,
+        ),
+        (_, ["guilds", guild, rest @ ..]) => guilds(
+            state,
+            method,
+            parse_id(guild).unwrap_or_default(),
+            rest,
+            body,
+        ),
         (Method::POST, ["interactions", _id, _token, "callback"]) => no_content(),
         (Method::POST, ["webhooks", webhook, _token]) => {
             let mut data = state.data();
             let channel = data.channels.keys().next().copied().unwrap_or_default();
             let message = new_message(&mut data, channel, body, Some(webhook));
-            if request.query_param("wait") == Some("true") { ok(message) } else { no_content() }
+            if request.query_param("wait") == Some("true") {
+                ok(message)
+            } else {
+                no_content()
+            }
         }
         (Method::PATCH | Method::DELETE, ["webhooks", _app, _token, "messages", _id]) => {
-            if *method == Method::DELETE { no_content() } else { ok(body.clone()) }
+            if *method == Method::DELETE {
+                no_content()
+            } else {
+                ok(body.clone())
+            }
         }
         (_, ["applications", _app, rest @ ..]) => commands(state, method, rest, body),
         (Method::POST, ["stage-instances"]) => {
             let mut data = state.data();
-            let channel_id = body["channel_id"].as_str().and_then(parse_id).unwrap_or_default();
-            let Some(guild_id) = data.channels.get(&channel_id).map(|c| c["guild_id"].clone()) else {
+            let channel_id = body["channel_id"]
+                .as_str()
+                .and_then(parse_id)
+                .unwrap_or_default();
+            let Some(guild_id) = data
+                .channels
+                .get(&channel_id)
+                .map(|c| c["guild_id"].clone())
+            else {
                 return unknown("Channel", 10003);
             };
             let id = data.next_id();
@@ -171,19 +231,27 @@ fn route(state: &State, request: &SandboxRequest, segments: &[&str], body: &Valu
             data.stage_instances.insert(channel_id, stage.clone());
             ok(stage)
         }
-        (Method::GET, ["stage-instances", channel]) => {
-            state.data().stage_instances.get(&parse_id(channel).unwrap_or_default()).cloned().map_or_else(|| unknown("Stage Instance", 10067), ok)
-        }
-        (Method::DELETE, ["stage-instances", channel]) => {
-            state.data().stage_instances.remove(&parse_id(channel).unwrap_or_default()).map_or_else(|| unknown("Stage Instance", 10067), |_| no_content())
-        }
+        (Method::GET, ["stage-instances", channel]) => state
+            .data()
+            .stage_instances
+            .get(&parse_id(channel).unwrap_or_default())
+            .cloned()
+            .map_or_else(|| unknown("Stage Instance", 10067), ok),
+        (Method::DELETE, ["stage-instances", channel]) => state
+            .data()
+            .stage_instances
+            .remove(&parse_id(channel).unwrap_or_default())
+            .map_or_else(|| unknown("Stage Instance", 10067), |_| no_content()),
         _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
     }
 }
 
 fn new_message(data: &mut Data, channel: u64, body: &Value, webhook: Option<&str>) -> Value {
     let id = data.next_id();
-    let guild_id = data.channels.get(&channel).map_or(Value::Null, |c| c["guild_id"].clone());
+    let guild_id = data
+        .channels
+        .get(&channel)
+        .map_or(Value::Null, |c| c["guild_id"].clone());
     let mut message = json!({
         "id": id.to_string(),
         "channel_id": channel.to_string(),
@@ -211,7 +279,10 @@ fn new_message(data: &mut Data, channel: u64, body: &Value, webhook: Option<&str
     if let Some(nonce) = body.get("nonce") {
         message["nonce"] = nonce.clone();
     }
-    data.messages.entry(channel).or_default().insert(id, message.clone());
+    data.messages
+        .entry(channel)
+        .or_default()
+        .insert(id, message.clone());
     if !guild_id.is_null() {
         message["guild_id"] = guild_id;
     }
@@ -226,7 +297,9 @@ fn channels(state: &State, method: &Method, channel: u64, rest: &[&str], body: &
     match (method.clone(), rest) {
         (Method::GET, []) => ok(data.channels[&channel].clone()),
         (Method::PATCH, []) => {
-            let Some(current) = data.channels.get_mut(&channel) else { return unknown("Channel", 10003) };
+            let Some(current) = data.channels.get_mut(&channel) else {
+                return unknown("Channel", 10003);
+            };
             if let (Some(fields), Some(target)) = (body.as_object(), current.as_object_mut()) {
                 for (key, value) in fields {
                     target.insert(key.clone(), value.clone());
@@ -251,7 +324,11 @@ fn channels(state: &State, method: &Method, channel: u64, rest: &[&str], body: &
             ok(removed)
         }
         (Method::GET, ["messages"]) => {
-            let messages: Vec<Value> = data.messages.get(&channel).map(|m| m.values().rev().take(50).cloned().collect()).unwrap_or_default();
+            let messages: Vec<Value> = data
+                .messages
+                .get(&channel)
+                .map(|m| m.values().rev().take(50).cloned().collect())
+                .unwrap_or_default();
             ok(Value::from(messages))
         }
         (Method::POST, ["messages"]) => {
@@ -260,7 +337,11 @@ fn channels(state: &State, method: &Method, channel: u64, rest: &[&str], body: &
                 return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body");
             }
             if content_len == 0 && body["embeds"].as_array().is_none_or(Vec::is_empty) {
-                return error(StatusCode::BAD_REQUEST, 50006, "Cannot send an empty message");
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    50006,
+                    "Cannot send an empty message",
+                );
             }
             let message = new_message(&mut data, channel, body, None);
             let guild = message["guild_id"].as_str().and_then(parse_id);
@@ -271,9 +352,18 @@ fn channels(state: &State, method: &Method, channel: u64, rest: &[&str], body: &
             ok(message)
         }
         (Method::POST, ["messages", "bulk-delete"]) => {
-            let ids: Vec<u64> = body["messages"].as_array().into_iter().flatten().filter_map(|v| v.as_str().and_then(parse_id)).collect();
+            let ids: Vec<u64> = body["messages"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().and_then(parse_id))
+                .collect();
             if !(2..=100).contains(&ids.len()) {
-                return error(StatusCode::BAD_REQUEST, 50016, "You must provide between 2 and 100 messages");
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    50016,
+                    "You must provide between 2 and 100 messages",
+                );
             }
             if let Some(messages) = data.messages.get_mut(&channel) {
                 for id in &ids {
@@ -284,13 +374,21 @@ fn channels(state: &State, method: &Method, channel: u64, rest: &[&str], body: &
             drop(data);
             if let Some(g) = guild.as_str().and_then(parse_id) {
                 let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
-                state.dispatch(Some(state.shard_of(g)), "MESSAGE_DELETE_BULK", &json!({"ids": ids, "channel_id": channel.to_string(), "guild_id": guild}));
+                state.dispatch(
+                    Some(state.shard_of(g)),
+                    "MESSAGE_DELETE_BULK",
+                    &json!({"ids": ids, "channel_id": channel.to_string(), "guild_id": guild}),
+                );
             }
             no_content()
         }
         (_, ["messages", message, more @ ..]) => {
             let message = parse_id(message).unwrap_or_default();
-            let Some(stored) = data.messages.get_mut(&channel).and_then(|m| m.get_mut(&message)) else {
+            let Some(stored) = data
+                .messages
+                .get_mut(&channel)
+                .and_then(|m| m.get_mut(&message))
+            else {
                 return unknown("Message", 10008);
             };
             match (method.clone(), more) {
@@ -309,7 +407,8 @@ fn channels(state: &State, method: &Method, channel: u64, rest: &[&str], body: &
                     data.messages.get_mut(&channel).map(|m| m.remove(&message));
                     no_content()
                 }
-                (Method::PUT, ["reactions", _emoji, "@me"]) | (Method::DELETE, ["reactions", _emoji, "@me" | _]) => no_content(),
+                (Method::PUT, ["reactions", _emoji, "@me"])
+                | (Method::DELETE, ["reactions", _emoji, "@me" | _]) => no_content(),
                 (Method::DELETE, ["reactions"]) => no_content(),
                 (Method::GET, ["reactions", _emoji]) => ok(json!([])),
                 _ => error(StatusCode::METHOD_NOT_ALLOWED, 0, "405: Method Not Allowed"),
@@ -330,26 +429,53 @@ fn guilds(state: &State, method: &Method, guild: u64, rest: &[&str], body: &Valu
         (Method::GET, []) => {
             let mut guild = stored.clone();
             if let Some(object) = guild.as_object_mut() {
-                for key in ["members", "channels", "threads", "presences", "voice_states", "joined_at", "large", "member_count", "unavailable", "stage_instances", "guild_scheduled_events"] {
+                for key in [
+                    "members",
+                    "channels",
+                    "threads",
+                    "presences",
+                    "voice_states",
+                    "joined_at",
+                    "large",
+                    "member_count",
+                    "unavailable",
+                    "stage_instances",
+                    "guild_scheduled_events",
+                ] {
                     object.remove(key);
                 }
-                object.insert("approximate_member_count".into(), Value::from(members.len()));
+                object.insert(
+                    "approximate_member_count".into(),
+                    Value::from(members.len()),
+                );
             }
             ok(guild)
         }
         (Method::GET, ["channels"]) => {
-            let channels: Vec<Value> = data.channels.values().filter(|c| c["guild_id"].as_str().and_then(parse_id) == Some(guild)).cloned().collect();
+            let channels: Vec<Value> = data
+                .channels
+                .values()
+                .filter(|c| c["guild_id"].as_str().and_then(parse_id) == Some(guild))
+                .cloned()
+                .collect();
             ok(Value::from(channels))
         }
         (Method::GET, ["members"]) => {
             let after = 0u64;
             let limit = 1000usize;
-            let page: Vec<Value> = members.into_iter().filter(|m| id_of(&m["user"]) > after).take(limit).collect();
+            let page: Vec<Value> = members
+                .into_iter()
+                .filter(|m| id_of(&m["user"]) > after)
+                .take(limit)
+                .collect();
             ok(Value::from(page))
         }
         (Method::GET, ["members", user]) => {
             let user = parse_id(user).unwrap_or_default();
-            members.into_iter().find(|m| id_of(&m["user"]) == user).map_or_else(|| unknown("Member", 10007), ok)
+            members
+                .into_iter()
+                .find(|m| id_of(&m["user"]) == user)
+                .map_or_else(|| unknown("Member", 10007), ok)
         }
         (Method::GET, ["roles"]) => ok(stored["roles"].clone()),
         (Method::POST, ["roles"]) => {
@@ -359,18 +485,31 @@ fn guilds(state: &State, method: &Method, guild: u64, rest: &[&str], body: &Valu
                 "hoist": body["hoist"].as_bool().unwrap_or(false), "position": 1, "permissions": body["permissions"].as_str().unwrap_or("0"),
                 "managed": false, "mentionable": body["mentionable"].as_bool().unwrap_or(false), "flags": 0,
             });
-            if let Some(roles) = data.guilds.get_mut(&guild).and_then(|g| g["roles"].as_array_mut()) {
+            if let Some(roles) = data
+                .guilds
+                .get_mut(&guild)
+                .and_then(|g| g["roles"].as_array_mut())
+            {
                 roles.push(role.clone());
             }
             drop(data);
-            state.dispatch(Some(state.shard_of(guild)), "GUILD_ROLE_CREATE", &json!({"guild_id": guild.to_string(), "role": role}));
+            state.dispatch(
+                Some(state.shard_of(guild)),
+                "GUILD_ROLE_CREATE",
+                &json!({"guild_id": guild.to_string(), "role": role}),
+            );
             ok(role)
         }
-        (Method::GET, ["bans"]) => ok(Value::from(data.bans.get(&guild).cloned().unwrap_or_default())),
+        (Method::GET, ["bans"]) => ok(Value::from(
+            data.bans.get(&guild).cloned().unwrap_or_default(),
+        )),
         (Method::PUT, ["bans", user]) => {
             let user_id = parse_id(user).unwrap_or_default();
             let user = members.iter().map(|m| m["user"].clone()).find(|u| id_of(u) == user_id).unwrap_or_else(|| json!({"id": user_id.to_string(), "username": "unknown", "discriminator": "0"}));
-            data.bans.entry(guild).or_default().push(json!({"reason": body["reason"], "user": user}));
+            data.bans
+                .entry(guild)
+                .or_default()
+                .push(json!({"reason": body["reason"], "user": user}));
             no_content()
         }
         (Method::DELETE, ["bans", user]) => {
@@ -378,7 +517,11 @@ fn guilds(state: &State, method: &Method, guild: u64, rest: &[&str], body: &Valu
             let bans = data.bans.entry(guild).or_default();
             let before = bans.len();
             bans.retain(|b| id_of(&b["user"]) != user_id);
-            if bans.len() == before { unknown("Ban", 10026) } else { no_content() }
+            if bans.len() == before {
+                unknown("Ban", 10026)
+            } else {
+                no_content()
+            }
         }
         _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
     }
@@ -407,13 +550,21 @@ fn commands(state: &State, method: &Method, rest: &[&str], body: &Value) -> Answ
         command
     };
     match (method.clone(), rest) {
-        (Method::GET, []) => ok(Value::from(data.commands.get(&guild).cloned().unwrap_or_default())),
+        (Method::GET, []) => ok(Value::from(
+            data.commands.get(&guild).cloned().unwrap_or_default(),
+        )),
         (Method::POST, []) => {
-            if body["name"].as_str().is_none_or(|n| n.is_empty() || n.chars().count() > 32) {
+            if body["name"]
+                .as_str()
+                .is_none_or(|n| n.is_empty() || n.chars().count() > 32)
+            {
                 return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body");
             }
             let created = make(&mut data, body);
-            data.commands.entry(guild).or_default().push(created.clone());
+            data.commands
+                .entry(guild)
+                .or_default()
+                .push(created.clone());
             (StatusCode::CREATED, Some(created))
         }
         (Method::PUT, []) => {
@@ -426,7 +577,10 @@ fn commands(state: &State, method: &Method, rest: &[&str], body: &Value) -> Answ
         }
         (Method::GET, [id]) => {
             let id = parse_id(id).unwrap_or_default();
-            data.commands.get(&guild).and_then(|list| list.iter().find(|c| id_of(c) == id).cloned()).map_or_else(|| unknown("application command", 10063), ok)
+            data.commands
+                .get(&guild)
+                .and_then(|list| list.iter().find(|c| id_of(c) == id).cloned())
+                .map_or_else(|| unknown("application command", 10063), ok)
         }
         (Method::DELETE, [id]) => {
             let id = parse_id(id).unwrap_or_default();

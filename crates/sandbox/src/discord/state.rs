@@ -13,7 +13,10 @@ use tokio::time::Instant;
 use super::ratelimit::RateLimits;
 
 /// The sandbox's guilds, bot user and application.
-const STATE_FIXTURE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/discord/sandbox-state.json"));
+const STATE_FIXTURE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../fixtures/discord/sandbox-state.json"
+));
 
 /// Dispatches kept per session for replay on resume.
 const HISTORY: usize = 50_000;
@@ -161,7 +164,10 @@ impl Data {
 
 /// The numeric id of an object's `id` field (0 when absent).
 pub(crate) fn id_of(value: &Value) -> u64 {
-    value["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_default()
+    value["id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default()
 }
 
 pub(crate) struct State {
@@ -179,7 +185,10 @@ pub(crate) struct State {
 
 impl std::fmt::Debug for State {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("State").field("shards", &self.config.shards).field("counters", &self.counters).finish_non_exhaustive()
+        f.debug_struct("State")
+            .field("shards", &self.config.shards)
+            .field("counters", &self.counters)
+            .finish_non_exhaustive()
     }
 }
 
@@ -235,7 +244,8 @@ impl State {
     }
 
     pub(crate) fn set_heartbeat_interval(&self, interval: Duration) {
-        self.heartbeat_ms.store(interval.as_millis() as u64, Ordering::SeqCst);
+        self.heartbeat_ms
+            .store(interval.as_millis() as u64, Ordering::SeqCst);
     }
 
     pub(crate) fn next_connection_id(&self) -> u64 {
@@ -273,7 +283,10 @@ impl State {
             .filter(|p| p["op"] == 2)
             .filter_map(|p| {
                 let shard = p["d"]["shard"].as_array()?;
-                Some([shard.first()?.as_u64()? as u32, shard.get(1)?.as_u64()? as u32])
+                Some([
+                    shard.first()?.as_u64()? as u32,
+                    shard.get(1)?.as_u64()? as u32,
+                ])
             })
             .collect()
     }
@@ -293,7 +306,12 @@ impl State {
     }
 
     /// Starts a session for a shard and attaches the connection; returns the id.
-    pub(crate) fn new_session(&self, shard: [u32; 2], connection: u64, live: mpsc::UnboundedSender<Arc<str>>) -> String {
+    pub(crate) fn new_session(
+        &self,
+        shard: [u32; 2],
+        connection: u64,
+        live: mpsc::UnboundedSender<Arc<str>>,
+    ) -> String {
         let session_id = format!("{:032x}", rand::random::<u128>());
         let mut sessions = lock(&self.sessions);
         if let Some(old) = sessions.current.insert(shard[0], session_id.clone()) {
@@ -301,7 +319,12 @@ impl State {
         }
         sessions.by_id.insert(
             session_id.clone(),
-            Session { shard, seq: 0, history: VecDeque::new(), live: Some((connection, live)) },
+            Session {
+                shard,
+                seq: 0,
+                history: VecDeque::new(),
+                live: Some((connection, live)),
+            },
         );
         session_id
     }
@@ -317,7 +340,12 @@ impl State {
     ) -> Option<([u32; 2], Vec<Arc<str>>)> {
         let mut sessions = lock(&self.sessions);
         let session = sessions.by_id.get_mut(session_id)?;
-        let missed = session.history.iter().filter(|(s, _)| *s > seq).map(|(_, p)| Arc::clone(p)).collect();
+        let missed = session
+            .history
+            .iter()
+            .filter(|(s, _)| *s > seq)
+            .map(|(_, p)| Arc::clone(p))
+            .collect();
         session.live = Some((connection, live));
         Some((session.shard, missed))
     }
@@ -326,7 +354,10 @@ impl State {
     pub(crate) fn detach(&self, session_id: &str, connection: u64) {
         let mut sessions = lock(&self.sessions);
         if let Some(session) = sessions.by_id.get_mut(session_id)
-            && session.live.as_ref().is_some_and(|(id, _)| *id == connection)
+            && session
+                .live
+                .as_ref()
+                .is_some_and(|(id, _)| *id == connection)
         {
             session.live = None;
         }
@@ -336,7 +367,10 @@ impl State {
     pub(crate) fn forget_session(&self, session_id: &str) {
         let mut sessions = lock(&self.sessions);
         if let Some(session) = sessions.by_id.remove(session_id)
-            && sessions.current.get(&session.shard[0]).is_some_and(|id| id == session_id)
+            && sessions
+                .current
+                .get(&session.shard[0])
+                .is_some_and(|id| id == session_id)
         {
             sessions.current.remove(&session.shard[0]);
         }
@@ -369,11 +403,17 @@ impl State {
 fn push(session: &mut Session, event: &str, data: &Value) {
     session.seq += 1;
     // Discord's key order: t, s, op, d.
-    let payload: Arc<str> = Arc::from(format!("{{\"t\":{},\"s\":{},\"op\":0,\"d\":{data}}}", Value::from(event), session.seq));
+    let payload: Arc<str> = Arc::from(format!(
+        "{{\"t\":{},\"s\":{},\"op\":0,\"d\":{data}}}",
+        Value::from(event),
+        session.seq
+    ));
     if session.history.len() >= HISTORY {
         session.history.pop_front();
     }
-    session.history.push_back((session.seq, Arc::clone(&payload)));
+    session
+        .history
+        .push_back((session.seq, Arc::clone(&payload)));
     if let Some((_, live)) = &session.live
         && live.send(payload).is_err()
     {

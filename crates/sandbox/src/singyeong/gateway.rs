@@ -213,45 +213,15 @@ fn identify(
     let proxy_ip = text("ip")
         .filter(|_| !restricted)
         .unwrap_or_else(|| remote.ip().to_string());
-    let mut record = ClientRecord {
-        app_id: app_id.clone(),
-        client_id: client_id.clone(),
+    let record = client_record(
+        &app_id,
+        &client_id,
         restricted,
-        metadata: Map::new(),
-        types: std::collections::HashMap::new(),
-    };
-    for (key, kind, value) in initial {
-        record.types.insert(key.clone(), kind);
-        record.metadata.insert(key, value);
-    }
-    // Base metadata wins over anything the client sent.
-    for (key, kind, value) in [
-        ("last_heartbeat_time", "integer", Value::from(now_ms())),
-        ("restricted", "boolean", Value::Bool(restricted)),
-        ("encoding", "string", Value::from("json")),
-        (
-            "ip",
-            "string",
-            if restricted {
-                Value::Null
-            } else {
-                Value::from(proxy_ip.as_str())
-            },
-        ),
-        (
-            "namespace",
-            "string",
-            d.get("namespace").cloned().unwrap_or(Value::Null),
-        ),
-        (
-            "receive_client_updates",
-            "boolean",
-            Value::Bool(receive_updates),
-        ),
-    ] {
-        record.types.insert(key.into(), kind.into());
-        record.metadata.insert(key.into(), value);
-    }
+        receive_updates,
+        &proxy_ip,
+        d,
+        initial,
+    );
     let key = (app_id.clone(), client_id.clone());
     let mut state = shared.lock();
     if state.clients.contains_key(&key) {
@@ -278,6 +248,51 @@ fn identify(
     Ok(Step::Continue)
 }
 
+/// The client's metadata: what it sent at identify, overridden by the server's base keys.
+fn client_record(
+    app_id: &str,
+    client_id: &str,
+    restricted: bool,
+    receive_updates: bool,
+    proxy_ip: &str,
+    d: &Value,
+    initial: Vec<(String, String, Value)>,
+) -> ClientRecord {
+    let mut record = ClientRecord {
+        app_id: app_id.to_owned(),
+        client_id: client_id.to_owned(),
+        restricted,
+        metadata: Map::new(),
+        types: std::collections::HashMap::new(),
+    };
+    for (key, kind, value) in initial {
+        record.types.insert(key.clone(), kind);
+        record.metadata.insert(key, value);
+    }
+    let ip = if restricted {
+        Value::Null
+    } else {
+        Value::from(proxy_ip)
+    };
+    let namespace = d.get("namespace").cloned().unwrap_or(Value::Null);
+    for (key, kind, value) in [
+        ("last_heartbeat_time", "integer", Value::from(now_ms())),
+        ("restricted", "boolean", Value::Bool(restricted)),
+        ("encoding", "string", Value::from("json")),
+        ("ip", "string", ip),
+        ("namespace", "string", namespace),
+        (
+            "receive_client_updates",
+            "boolean",
+            Value::Bool(receive_updates),
+        ),
+    ] {
+        record.types.insert(key.into(), kind.into());
+        record.metadata.insert(key.into(), value);
+    }
+    record
+}
+
 fn dispatch(
     shared: &Arc<Shared>,
     me: &Who,
@@ -291,7 +306,7 @@ fn dispatch(
             op::INVALID,
             None,
             &json!({ "error": error, "extra_info": extra }),
-        ))
+        ));
     };
     let mut state = shared.lock();
     let restricted = state.clients.get(me).is_some_and(|c| c.record.restricted);

@@ -400,7 +400,12 @@ mod tests {
 
     use super::*;
 
-    fn client(id: &str, restricted: bool, metadata: Value, types: &[(&str, &str)]) -> ClientRecord {
+    fn client(
+        id: &str,
+        restricted: bool,
+        metadata: &Value,
+        types: &[(&str, &str)],
+    ) -> ClientRecord {
         ClientRecord {
             app_id: "app".into(),
             client_id: id.into(),
@@ -427,66 +432,66 @@ mod tests {
             client(
                 "a",
                 false,
-                json!({"load": 1, "region": "eu", "tags": ["gpu"], "v": "1.2.0", "cfg": {"deep": [5, 6]}}),
+                &json!({"load": 1, "region": "eu", "tags": ["gpu"], "v": "1.2.0", "cfg": {"deep": [5, 6]}}),
                 &[("v", "version")],
             ),
             client(
                 "b",
                 false,
-                json!({"load": 5.5, "region": "us", "tags": [], "v": "1.10.0"}),
+                &json!({"load": 5.5, "region": "us", "tags": [], "v": "1.10.0"}),
                 &[("v", "version")],
             ),
             client(
                 "c",
                 false,
-                json!({"load": 9, "region": "eu", "tags": ["gpu", "ssd"], "v": "0.9.0"}),
+                &json!({"load": 9, "region": "eu", "tags": ["gpu", "ssd"], "v": "0.9.0"}),
                 &[("v", "version")],
             ),
-            client("r", true, json!({"load": 0, "region": "eu"}), &[]),
+            client("r", true, &json!({"load": 0, "region": "eu"}), &[]),
         ]
     }
 
-    fn op(path: &str, op: &str, value: Value) -> Value {
+    fn op(path: &str, op: &str, value: &Value) -> Value {
         json!({"application": "app", "ops": [{"path": path, "op": op, "to": {"value": value}}]})
     }
 
     #[test]
     fn comparisons() {
         let fleet = fleet();
-        assert_eq!(ids(&op("/region", "$eq", json!("eu")), &fleet), ["a", "c"]);
-        assert_eq!(ids(&op("/region", "$ne", json!("eu")), &fleet), ["b"]);
-        assert_eq!(ids(&op("/load", "$gt", json!(5)), &fleet), ["b", "c"]);
-        assert_eq!(ids(&op("/load", "$gte", json!(9.0)), &fleet), ["c"]);
-        assert_eq!(ids(&op("/load", "$lt", json!(5.5)), &fleet), ["a"]);
-        assert_eq!(ids(&op("/load", "$lte", json!(5.5)), &fleet), ["a", "b"]);
+        assert_eq!(ids(&op("/region", "$eq", &json!("eu")), &fleet), ["a", "c"]);
+        assert_eq!(ids(&op("/region", "$ne", &json!("eu")), &fleet), ["b"]);
+        assert_eq!(ids(&op("/load", "$gt", &json!(5)), &fleet), ["b", "c"]);
+        assert_eq!(ids(&op("/load", "$gte", &json!(9.0)), &fleet), ["c"]);
+        assert_eq!(ids(&op("/load", "$lt", &json!(5.5)), &fleet), ["a"]);
+        assert_eq!(ids(&op("/load", "$lte", &json!(5.5)), &fleet), ["a", "b"]);
         assert_eq!(
-            ids(&op("/region", "$in", json!(["us", "ap"])), &fleet),
+            ids(&op("/region", "$in", &json!(["us", "ap"])), &fleet),
             ["b"]
         );
         assert_eq!(
-            ids(&op("/region", "$nin", json!(["us"])), &fleet),
+            ids(&op("/region", "$nin", &json!(["us"])), &fleet),
             ["a", "c"]
         );
         assert_eq!(
-            ids(&op("/tags", "$contains", json!("gpu")), &fleet),
+            ids(&op("/tags", "$contains", &json!("gpu")), &fleet),
             ["a", "c"]
         );
         assert_eq!(
-            ids(&op("/tags", "$ncontains", json!("ssd")), &fleet),
+            ids(&op("/tags", "$ncontains", &json!("ssd")), &fleet),
             ["a", "b"]
         );
         assert_eq!(
-            ids(&op("/v", "$gt", json!("1.3.0")), &fleet),
+            ids(&op("/v", "$gt", &json!("1.3.0")), &fleet),
             ["b"],
             "versions order semantically"
         );
-        assert_eq!(ids(&op("/cfg/deep/1", "$eq", json!(6)), &fleet), ["a"]);
+        assert_eq!(ids(&op("/cfg/deep/1", "$eq", &json!(6)), &fleet), ["a"]);
         assert_eq!(
-            ids(&op("/missing", "$ne", json!(1)), &fleet),
+            ids(&op("/missing", "$ne", &json!(1)), &fleet),
             Vec::<String>::new()
         );
         assert_eq!(
-            ids(&op("/region", "$gt", json!(3)), &fleet),
+            ids(&op("/region", "$gt", &json!(3)), &fleet),
             Vec::<String>::new(),
             "mixed types never order"
         );
@@ -521,7 +526,7 @@ mod tests {
             ),
             ["r"]
         );
-        let impossible = op("/region", "$eq", json!("mars"));
+        let impossible = op("/region", "$eq", &json!("mars"));
         assert!(ids(&impossible, &fleet).is_empty());
         let mut optional = impossible.clone();
         optional["optional"] = json!(true);

@@ -75,18 +75,17 @@ fn bad_request(error: &str) -> HttpResponse {
     response::json(StatusCode::BAD_REQUEST, &json!({ "errors": [error] }))
 }
 
-pub(crate) async fn proxy(shared: Arc<Shared>, request: SandboxRequest) -> HttpResponse {
-    let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
-        return bad_request("body must be JSON");
-    };
+/// The proxy request's method, route, body and query, checked as the server does.
+fn validate(body: &Value) -> Result<(String, String, Value, Query), Box<HttpResponse>> {
     for field in ["method", "route", "query"] {
         if body.get(field).is_none_or(Value::is_null) {
-            return response::json(
+            return Err(Box::new(response::json(
                 StatusCode::BAD_REQUEST,
                 &json!({ field: [format!("no {field} provided")] }),
-            );
+            )));
         }
     }
+    let refuse = |message: &str| Box::new(bad_request(message));
     let method = body["method"].as_str().unwrap_or_default().to_owned();
     let route = body["route"].as_str().unwrap_or_default().to_owned();
     let payload = body
@@ -95,21 +94,31 @@ pub(crate) async fn proxy(shared: Arc<Shared>, request: SandboxRequest) -> HttpR
         .cloned()
         .unwrap_or(Value::from(""));
     if !METHODS.contains(&method.as_str()) && method != "MOVE" {
-        return bad_request(&format!("{method} is not a valid method!"));
+        return Err(refuse(&format!("{method} is not a valid method!")));
     }
     if matches!(method.as_str(), "CONNECT" | "OPTIONS" | "TRACE") {
-        return bad_request(&format!("{method} is not a supported method!"));
+        return Err(refuse(&format!("{method} is not a supported method!")));
     }
     let needs_body = matches!(
         method.as_str(),
         "POST" | "PATCH" | "PUT" | "DELETE" | "MOVE"
     );
     if !needs_body && payload != "" {
-        return bad_request("no body required but one given (you probably wanted to send nil)");
+        return Err(refuse(
+            "no body required but one given (you probably wanted to send nil)",
+        ));
     }
-    let query = match Query::parse(&body["query"]) {
-        Ok(query) => query,
-        Err(error) => return bad_request(&error.to_string()),
+    let query = Query::parse(&body["query"]).map_err(|error| refuse(&error.to_string()))?;
+    Ok((method, route, payload, query))
+}
+
+pub(crate) async fn proxy(shared: Arc<Shared>, request: SandboxRequest) -> HttpResponse {
+    let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
+        return bad_request("body must be JSON");
+    };
+    let (method, route, payload, query) = match validate(&body) {
+        Ok(valid) => valid,
+        Err(refused) => return *refused,
     };
     let destination = {
         let state = shared.lock();

@@ -177,7 +177,10 @@ impl ChatState {
     }
 
     /// Handles one line from session `id`.
-    #[allow(clippy::too_many_lines, reason = "one flat match over the IRC commands a client sends")]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one flat match over the IRC commands a client sends"
+    )]
     fn handle_line(&self, id: u64, line: &str) {
         let mut inner = self.lock();
         let inner = &mut *inner;

@@ -79,7 +79,14 @@ impl EventsClientBuilder {
     /// Builds the events client; nothing is polled until something is watched.
     pub fn build(self) -> Result<EventsClient, Error> {
         let hub = match self.hub_capacity {
-            Some(capacity) => EventHub::with_capacity(capacity).map_err(|e| Error::with_source(crate::ErrorKind::InvalidInput { what: "hub capacity".to_owned() }, e))?,
+            Some(capacity) => EventHub::with_capacity(capacity).map_err(|e| {
+                Error::with_source(
+                    crate::ErrorKind::InvalidInput {
+                        what: "hub capacity".to_owned(),
+                    },
+                    e,
+                )
+            })?,
             None => EventHub::new(),
         };
         Ok(EventsClient {
@@ -130,7 +137,12 @@ struct Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        for (_, task) in self.tasks.lock().unwrap_or_else(PoisonError::into_inner).drain() {
+        for (_, task) in self
+            .tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain()
+        {
             task.abort();
         }
     }
@@ -142,7 +154,8 @@ impl Shared {
     fn answered(&self) {
         if self.in_maintenance.swap(false, Ordering::SeqCst) {
             tracing::info!("API maintenance is over");
-            self.hub.publish(Event::Maintenance(MaintenanceEvent::Completed));
+            self.hub
+                .publish(Event::Maintenance(MaintenanceEvent::Completed));
         }
     }
 }
@@ -159,10 +172,17 @@ struct Shared {
 
 impl fmt::Debug for EventsClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tasks = self.inner.tasks.lock().unwrap_or_else(PoisonError::into_inner);
+        let tasks = self
+            .inner
+            .tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         f.debug_struct("EventsClient")
             .field("watching", &tasks.keys().collect::<Vec<_>>())
-            .field("in_maintenance", &self.inner.shared.in_maintenance.load(Ordering::Relaxed))
+            .field(
+                "in_maintenance",
+                &self.inner.shared.in_maintenance.load(Ordering::Relaxed),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -170,7 +190,9 @@ impl fmt::Debug for EventsClient {
 impl EventsClient {
     /// An events client with the defaults.
     pub fn new(client: Client) -> Self {
-        Self::builder(client).build().unwrap_or_else(|_| unreachable!("the default hub capacity is valid"))
+        Self::builder(client)
+            .build()
+            .unwrap_or_else(|_| unreachable!("the default hub capacity is valid"))
     }
 
     /// A builder.
@@ -227,11 +249,19 @@ impl EventsClient {
 
     /// How many resources are watched.
     pub fn watched(&self) -> usize {
-        self.inner.tasks.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.inner
+            .tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     fn add<I: IntoIterator<Item = S>, S: AsRef<str>>(&self, tags: I, kind: fn(Tag) -> Target) {
-        let mut tasks = self.inner.tasks.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut tasks = self
+            .inner
+            .tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         for tag in tags {
             let target = kind(self.inner.shared.client.tag(tag.as_ref()));
             if tasks.contains_key(&target) {
@@ -243,7 +273,11 @@ impl EventsClient {
     }
 
     fn remove<I: IntoIterator<Item = S>, S: AsRef<str>>(&self, tags: I, kind: fn(Tag) -> Target) {
-        let mut tasks = self.inner.tasks.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut tasks = self
+            .inner
+            .tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         for tag in tags {
             if let Some(task) = tasks.remove(&kind(self.inner.shared.client.tag(tag.as_ref()))) {
                 task.abort();
@@ -275,7 +309,9 @@ async fn poll(shared: Arc<Shared>, target: Target) {
             Err(error) if error.reason() == Some(&Reason::InMaintenance) => {
                 if !shared.in_maintenance.swap(true, Ordering::SeqCst) {
                     tracing::info!("API maintenance started");
-                    shared.hub.publish(Event::Maintenance(MaintenanceEvent::Started));
+                    shared
+                        .hub
+                        .publish(Event::Maintenance(MaintenanceEvent::Started));
                 }
                 Instant::now() + shared.maintenance_interval
             }
@@ -289,11 +325,17 @@ async fn poll(shared: Arc<Shared>, target: Target) {
 }
 
 /// One poll: fetch, diff, publish. Returns when the resource may be fetched again.
-async fn poll_once(shared: &Shared, target: &Target, snapshots: &mut Snapshots) -> Result<Option<Instant>, Error> {
+async fn poll_once(
+    shared: &Shared,
+    target: &Target,
+    snapshots: &mut Snapshots,
+) -> Result<Option<Instant>, Error> {
     let client = &shared.client;
     match target {
         Target::Clan(tag) => {
-            let fetched = client.get_fresh::<Clan>(&format!("/clans/{}", tag.url_encoded())).await?;
+            let fetched = client
+                .get_fresh::<Clan>(&format!("/clans/{}", tag.url_encoded()))
+                .await?;
             shared.answered();
             if let Some(old) = &snapshots.clan {
                 for event in diff::clan(old, &fetched.value) {
@@ -304,7 +346,9 @@ async fn poll_once(shared: &Shared, target: &Target, snapshots: &mut Snapshots) 
             Ok(fetched.expires)
         }
         Target::Player(tag) => {
-            let fetched = client.get_fresh::<Player>(&format!("/players/{}", tag.url_encoded())).await?;
+            let fetched = client
+                .get_fresh::<Player>(&format!("/players/{}", tag.url_encoded()))
+                .await?;
             shared.answered();
             if let Some(old) = &snapshots.player {
                 for event in diff::player(old, &fetched.value) {
@@ -315,7 +359,9 @@ async fn poll_once(shared: &Shared, target: &Target, snapshots: &mut Snapshots) 
             Ok(fetched.expires)
         }
         Target::War(tag) => {
-            let fetched = client.get_fresh::<ClanWar>(&format!("/clans/{}/currentwar", tag.url_encoded())).await?;
+            let fetched = client
+                .get_fresh::<ClanWar>(&format!("/clans/{}/currentwar", tag.url_encoded()))
+                .await?;
             shared.answered();
             let war = Arc::new(fetched.value);
             for event in diff::war(tag, snapshots.war.as_deref(), &war, shared.store.as_ref()) {
@@ -337,9 +383,19 @@ async fn poll_once(shared: &Shared, target: &Target, snapshots: &mut Snapshots) 
 }
 
 /// Follows the clan's CWL group: each round war of the clan is diffed like a current war.
-async fn poll_league(shared: &Shared, tag: &Tag, snapshots: &mut Snapshots) -> Result<Option<Instant>, Error> {
+async fn poll_league(
+    shared: &Shared,
+    tag: &Tag,
+    snapshots: &mut Snapshots,
+) -> Result<Option<Instant>, Error> {
     let client = &shared.client;
-    let group = match client.get_fresh::<LeagueGroup>(&format!("/clans/{}/currentwar/leaguegroup", tag.url_encoded())).await {
+    let group = match client
+        .get_fresh::<LeagueGroup>(&format!(
+            "/clans/{}/currentwar/leaguegroup",
+            tag.url_encoded()
+        ))
+        .await
+    {
         Ok(group) => group,
         // Not in a league group: the normal case outside CWL week.
         Err(error) if error.reason() == Some(&Reason::NotFound) => return Ok(None),
@@ -356,7 +412,10 @@ async fn poll_league(shared: &Shared, tag: &Tag, snapshots: &mut Snapshots) -> R
             if old.as_ref().is_some_and(|w| w.state == WarState::WarEnded) {
                 continue;
             }
-            let war = client.get_fresh::<ClanWar>(&format!("/clanwarleagues/wars/{}", war_tag.url_encoded())).await?.value;
+            let war = client
+                .get_fresh::<ClanWar>(&format!("/clanwarleagues/wars/{}", war_tag.url_encoded()))
+                .await?
+                .value;
             let ours = war.clan.tag.as_ref() == Some(tag) || war.opponent.tag.as_ref() == Some(tag);
             if !ours {
                 snapshots.other_league_wars.insert(war_tag.clone());
@@ -364,10 +423,19 @@ async fn poll_league(shared: &Shared, tag: &Tag, snapshots: &mut Snapshots) -> R
             }
             let war = Arc::new(war);
             if old.is_none() && !baseline {
-                shared.hub.publish(Event::War(WarEvent::LeagueRoundWar { clan: tag.clone(), round, war_tag: war_tag.clone(), war: Arc::clone(&war) }));
+                shared.hub.publish(Event::War(WarEvent::LeagueRoundWar {
+                    clan: tag.clone(),
+                    round,
+                    war_tag: war_tag.clone(),
+                    war: Arc::clone(&war),
+                }));
             }
             // A round war seen for the first time on the baseline is a baseline too.
-            let previous = if old.is_none() && baseline { None } else { Some(old.unwrap_or_default()) };
+            let previous = if old.is_none() && baseline {
+                None
+            } else {
+                Some(old.unwrap_or_default())
+            };
             for event in diff::war(tag, previous.as_deref(), &war, shared.store.as_ref()) {
                 if !matches!(event, WarEvent::NewWar { .. }) {
                     shared.hub.publish(Event::War(event));

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use core_events::Extract;
 
 use crate::Tag;
-use crate::model::{Achievement, Attack, BadgeUrls, ClanMember, ClanWar, League, PlayerClan, Role, Unit, WarState};
+use crate::model::{
+    Achievement, Attack, BadgeUrls, ClanMember, ClanWar, League, PlayerClan, Role, Unit, WarState,
+};
 
 /// Everything the [`EventsClient`](super::EventsClient) publishes. Subscribe to all of it,
 /// or to one family through [`Extract`] (`hub.on::<ClanEvent>(…)`).

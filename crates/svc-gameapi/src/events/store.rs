@@ -30,11 +30,17 @@ impl MemoryStore {
 
 impl SeenStore for MemoryStore {
     fn contains(&self, key: &str) -> bool {
-        self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).contains(key)
+        self.keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(key)
     }
 
     fn insert(&self, key: &str) -> bool {
-        self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key.to_owned())
+        self.keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key.to_owned())
     }
 }
 
@@ -60,7 +66,10 @@ impl FileStore {
             }
         }
         let file = OpenOptions::new().create(true).append(true).open(&path)?;
-        Ok(Self { path, keys: Mutex::new((keys, file)) })
+        Ok(Self {
+            path,
+            keys: Mutex::new((keys, file)),
+        })
     }
 
     /// The file's path.
@@ -71,11 +80,18 @@ impl FileStore {
 
 impl SeenStore for FileStore {
     fn contains(&self, key: &str) -> bool {
-        self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).0.contains(key)
+        self.keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .0
+            .contains(key)
     }
 
     fn insert(&self, key: &str) -> bool {
-        let mut guard = self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = self
+            .keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let (keys, file) = &mut *guard;
         if !keys.insert(key.to_owned()) {
             return false;
@@ -94,7 +110,8 @@ mod tests {
 
     #[test]
     fn file_store_survives_reopen() {
-        let path = std::env::temp_dir().join(format!("svc-gameapi-store-{}.txt", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("svc-gameapi-store-{}.txt", std::process::id()));
         let _ = std::fs::remove_file(&path);
         {
             let store = FileStore::open(&path).unwrap();

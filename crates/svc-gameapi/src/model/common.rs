@@ -98,6 +98,9 @@ pub struct Page<T> {
 
 impl<T> Default for Page<T> {
     fn default() -> Self {
-        Self { items: Vec::new(), paging: Paging::default() }
+        Self {
+            items: Vec::new(),
+            paging: Paging::default(),
+        }
     }
 }

@@ -11,8 +11,13 @@ mod war;
 
 pub use clan::{Clan, ClanCapital, ClanMember, ClanType, District, Role};
 pub use common::{BadgeUrls, ChatLanguage, Cursors, IconUrls, Label, Location, Page, Paging};
-pub use league::{BuilderBaseLeague, CapitalLeague, GoldPassSeason, League, LeagueSeason, WarLeague};
+pub use league::{
+    BuilderBaseLeague, CapitalLeague, GoldPassSeason, League, LeagueSeason, WarLeague,
+};
 pub use player::{Achievement, Player, PlayerClan, Unit, VerifyTokenResponse, Village};
 pub use raid::{CapitalRaidSeason, RaidMember};
 pub use ranking::{ClanCapitalRanking, ClanRanking, PlayerRanking};
-pub use war::{Attack, ClanWar, LeagueGroup, LeagueGroupClan, LeagueGroupMember, LeagueRound, WarClan, WarLogClan, WarLogEntry, WarMember, WarResult, WarState};
+pub use war::{
+    Attack, ClanWar, LeagueGroup, LeagueGroupClan, LeagueGroupMember, LeagueRound, WarClan,
+    WarLogClan, WarLogEntry, WarMember, WarResult, WarState,
+};

@@ -6,7 +6,10 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::{Envelope, Event, HeartbeatAck, HeartbeatRequest, Hello, InvalidSession, Reconnect, decode_dispatch, opcode};
+use super::{
+    Envelope, Event, HeartbeatAck, HeartbeatRequest, Hello, InvalidSession, Reconnect,
+    decode_dispatch, opcode,
+};
 use crate::decode_error::{DecodeError, DecodeErrorKind};
 
 impl Event {
@@ -41,15 +44,27 @@ pub(crate) fn decode(bytes: &mut [u8]) -> Result<(Envelope, Event), DecodeError>
 
 fn decode_with(envelope: &Envelope, bytes: &mut [u8]) -> Result<Event, DecodeError> {
     match envelope.op {
-        opcode::DISPATCH | opcode::HEARTBEAT | opcode::RECONNECT | opcode::INVALID_SESSION | opcode::HELLO | opcode::HEARTBEAT_ACK => {}
-        op => return Err(DecodeError::new(DecodeErrorKind::UnknownOpcode { op: u64::from(op) })),
+        opcode::DISPATCH
+        | opcode::HEARTBEAT
+        | opcode::RECONNECT
+        | opcode::INVALID_SESSION
+        | opcode::HELLO
+        | opcode::HEARTBEAT_ACK => {}
+        op => {
+            return Err(DecodeError::new(DecodeErrorKind::UnknownOpcode {
+                op: u64::from(op),
+            }));
+        }
     }
     if envelope.op == opcode::DISPATCH && envelope.t.is_none() {
         return Err(DecodeError::new(DecodeErrorKind::MissingEventName));
     }
-    let seed = PayloadSeed { op: envelope.op, t: envelope.t.as_deref() };
-    let mut deserializer =
-        simd_json::Deserializer::from_slice(bytes).map_err(|e| DecodeError::with_source(DecodeErrorKind::Malformed, e))?;
+    let seed = PayloadSeed {
+        op: envelope.op,
+        t: envelope.t.as_deref(),
+    };
+    let mut deserializer = simd_json::Deserializer::from_slice(bytes)
+        .map_err(|e| DecodeError::with_source(DecodeErrorKind::Malformed, e))?;
     match seed.deserialize(&mut deserializer) {
         Ok(Some(event)) => Ok(event),
         Ok(None) => match envelope.op {
@@ -97,7 +112,12 @@ impl<'de> Visitor<'de> for PayloadSeed<'_> {
         let mut event = None;
         while let Some(field) = map.next_key::<Field>()? {
             match field {
-                Field::D if event.is_none() => event = Some(map.next_value_seed(DataSeed { op: self.op, t: self.t })?),
+                Field::D if event.is_none() => {
+                    event = Some(map.next_value_seed(DataSeed {
+                        op: self.op,
+                        t: self.t,
+                    })?)
+                }
                 Field::D => return Err(de::Error::duplicate_field("d")),
                 Field::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -121,10 +141,10 @@ impl<'de> DeserializeSeed<'de> for DataSeed<'_> {
         match self.op {
             opcode::DISPATCH => decode_dispatch(self.t.unwrap_or_default(), deserializer).map(Some),
             opcode::HELLO => Hello::deserialize(deserializer).map(|h| Some(Event::Hello(h))),
-            opcode::INVALID_SESSION => {
-                bool::deserialize(deserializer).map(|resumable| Some(Event::InvalidSession(InvalidSession { resumable })))
-            }
-            opcode::HEARTBEAT => Option::<u64>::deserialize(deserializer).map(|seq| Some(Event::HeartbeatRequest(HeartbeatRequest { seq }))),
+            opcode::INVALID_SESSION => bool::deserialize(deserializer)
+                .map(|resumable| Some(Event::InvalidSession(InvalidSession { resumable }))),
+            opcode::HEARTBEAT => Option::<u64>::deserialize(deserializer)
+                .map(|seq| Some(Event::HeartbeatRequest(HeartbeatRequest { seq }))),
             _ => IgnoredAny::deserialize(deserializer).map(|_| None),
         }
     }
@@ -140,20 +160,59 @@ mod tests {
 
     #[test]
     fn control_opcodes() {
-        assert!(matches!(decode_str(r#"{"op":10,"d":{"heartbeat_interval":41250}}"#), Ok(Event::Hello(Hello { heartbeat_interval: 41250 }))));
-        assert!(matches!(decode_str(r#"{"op":11,"d":null}"#), Ok(Event::HeartbeatAck(_))));
-        assert!(matches!(decode_str(r#"{"op":11}"#), Ok(Event::HeartbeatAck(_))));
-        assert!(matches!(decode_str(r#"{"op":7,"d":null,"s":null,"t":null}"#), Ok(Event::Reconnect(_))));
-        assert!(matches!(decode_str(r#"{"op":9,"d":true}"#), Ok(Event::InvalidSession(InvalidSession { resumable: true }))));
-        assert!(matches!(decode_str(r#"{"op":1,"d":5}"#), Ok(Event::HeartbeatRequest(HeartbeatRequest { seq: Some(5) }))));
+        assert!(matches!(
+            decode_str(r#"{"op":10,"d":{"heartbeat_interval":41250}}"#),
+            Ok(Event::Hello(Hello {
+                heartbeat_interval: 41250
+            }))
+        ));
+        assert!(matches!(
+            decode_str(r#"{"op":11,"d":null}"#),
+            Ok(Event::HeartbeatAck(_))
+        ));
+        assert!(matches!(
+            decode_str(r#"{"op":11}"#),
+            Ok(Event::HeartbeatAck(_))
+        ));
+        assert!(matches!(
+            decode_str(r#"{"op":7,"d":null,"s":null,"t":null}"#),
+            Ok(Event::Reconnect(_))
+        ));
+        assert!(matches!(
+            decode_str(r#"{"op":9,"d":true}"#),
+            Ok(Event::InvalidSession(InvalidSession { resumable: true }))
+        ));
+        assert!(matches!(
+            decode_str(r#"{"op":1,"d":5}"#),
+            Ok(Event::HeartbeatRequest(HeartbeatRequest { seq: Some(5) }))
+        ));
     }
 
     #[test]
     fn errors_are_typed() {
-        assert_eq!(decode_str(r#"{"op":2,"d":{}}"#).unwrap_err().kind(), &DecodeErrorKind::UnknownOpcode { op: 2 });
-        assert_eq!(decode_str(r#"{"op":0,"d":{}}"#).unwrap_err().kind(), &DecodeErrorKind::MissingEventName);
-        assert_eq!(decode_str(r#"{"op":10}"#).unwrap_err().kind(), &DecodeErrorKind::MissingData { op: 10 });
-        assert_eq!(decode_str(r#"{"op":10,"d":{"heartbeat_interval":"x"}}"#).unwrap_err().kind(), &DecodeErrorKind::Malformed);
-        assert_eq!(decode_str(r#"{"t":"MESSAGE_DELETE","op":0,"d":{"id":"1"}}"#).unwrap_err().kind(), &DecodeErrorKind::Malformed);
+        assert_eq!(
+            decode_str(r#"{"op":2,"d":{}}"#).unwrap_err().kind(),
+            &DecodeErrorKind::UnknownOpcode { op: 2 }
+        );
+        assert_eq!(
+            decode_str(r#"{"op":0,"d":{}}"#).unwrap_err().kind(),
+            &DecodeErrorKind::MissingEventName
+        );
+        assert_eq!(
+            decode_str(r#"{"op":10}"#).unwrap_err().kind(),
+            &DecodeErrorKind::MissingData { op: 10 }
+        );
+        assert_eq!(
+            decode_str(r#"{"op":10,"d":{"heartbeat_interval":"x"}}"#)
+                .unwrap_err()
+                .kind(),
+            &DecodeErrorKind::Malformed
+        );
+        assert_eq!(
+            decode_str(r#"{"t":"MESSAGE_DELETE","op":0,"d":{"id":"1"}}"#)
+                .unwrap_err()
+                .kind(),
+            &DecodeErrorKind::Malformed
+        );
     }
 }

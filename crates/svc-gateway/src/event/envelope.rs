@@ -97,7 +97,11 @@ impl<'a> Scanner<'a> {
     }
 
     fn expect(&mut self, c: u8) -> Result<(), DecodeError> {
-        if self.next() == Some(c) { Ok(()) } else { Err(malformed("unexpected byte")) }
+        if self.next() == Some(c) {
+            Ok(())
+        } else {
+            Err(malformed("unexpected byte"))
+        }
     }
 
     /// A string's raw bytes between the quotes (escapes left as they are).
@@ -136,8 +140,12 @@ impl<'a> Scanner<'a> {
         while matches!(self.peek(), Some(b'0'..=b'9')) {
             self.i += 1;
         }
-        let digits = std::str::from_utf8(&self.b[start..self.i]).map_err(|_| malformed("bad number"))?;
-        digits.parse().map(Some).map_err(|_| malformed("expected an unsigned integer"))
+        let digits =
+            std::str::from_utf8(&self.b[start..self.i]).map_err(|_| malformed("bad number"))?;
+        digits
+            .parse()
+            .map(Some)
+            .map_err(|_| malformed("expected an unsigned integer"))
     }
 
     /// `null` or a string, unescaped.
@@ -149,10 +157,14 @@ impl<'a> Scanner<'a> {
         let start = self.i;
         let raw = self.string_raw()?;
         if !raw.contains(&b'\\') {
-            return std::str::from_utf8(raw).map(|s| Some(s.to_owned())).map_err(|_| malformed("t is not UTF-8"));
+            return std::str::from_utf8(raw)
+                .map(|s| Some(s.to_owned()))
+                .map_err(|_| malformed("t is not UTF-8"));
         }
         let quoted = &self.b[start..self.i];
-        serde_json::from_slice::<String>(quoted).map(Some).map_err(|e| DecodeError::with_source(DecodeErrorKind::Malformed, e))
+        serde_json::from_slice::<String>(quoted)
+            .map(Some)
+            .map_err(|e| DecodeError::with_source(DecodeErrorKind::Malformed, e))
     }
 
     /// Skips one value of any kind, nested containers included.
@@ -164,7 +176,9 @@ impl<'a> Scanner<'a> {
                 Some(b'"') => self.skip_string_body()?,
                 Some(b'{' | b'[') => depth += 1,
                 Some(b'}' | b']') => {
-                    depth = depth.checked_sub(1).ok_or_else(|| malformed("unbalanced brackets"))?;
+                    depth = depth
+                        .checked_sub(1)
+                        .ok_or_else(|| malformed("unbalanced brackets"))?;
                 }
                 Some(_) => {
                     // Scalars: run to the next delimiter.
@@ -184,7 +198,8 @@ impl<'a> Scanner<'a> {
 }
 
 fn finish(op: u64, s: Option<u64>, t: Option<String>) -> Result<Envelope, DecodeError> {
-    let op = u8::try_from(op).map_err(|_| DecodeError::new(DecodeErrorKind::UnknownOpcode { op }))?;
+    let op =
+        u8::try_from(op).map_err(|_| DecodeError::new(DecodeErrorKind::UnknownOpcode { op }))?;
     Ok(Envelope { op, s, t })
 }
 
@@ -194,16 +209,46 @@ mod tests {
 
     #[test]
     fn finds_fields_in_any_order_and_skips_nested_data() {
-        let env = Envelope::from_slice(br#" { "d": {"a": [1, "x\"}", {"b": null}]}, "op": 0, "s": 7, "t": "A\u0042" } "#).unwrap();
-        assert_eq!(env, Envelope { op: 0, s: Some(7), t: Some("AB".into()) });
+        let env = Envelope::from_slice(
+            br#" { "d": {"a": [1, "x\"}", {"b": null}]}, "op": 0, "s": 7, "t": "A\u0042" } "#,
+        )
+        .unwrap();
+        assert_eq!(
+            env,
+            Envelope {
+                op: 0,
+                s: Some(7),
+                t: Some("AB".into())
+            }
+        );
         let env = Envelope::from_slice(br#"{"op":11,"d":null}"#).unwrap();
-        assert_eq!(env, Envelope { op: 11, s: None, t: None });
+        assert_eq!(
+            env,
+            Envelope {
+                op: 11,
+                s: None,
+                t: None
+            }
+        );
     }
 
     #[test]
     fn rejects_truncated_and_odd_input() {
-        for bad in [&b""[..], b"{", b"[]", b"{\"op\":", b"{\"op\":-1}", b"{\"d\":{\"x\":1", b"{\"op\":1 \"s\":2}", b"{}"] {
-            assert!(Envelope::from_slice(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b""[..],
+            b"{",
+            b"[]",
+            b"{\"op\":",
+            b"{\"op\":-1}",
+            b"{\"d\":{\"x\":1",
+            b"{\"op\":1 \"s\":2}",
+            b"{}",
+        ] {
+            assert!(
+                Envelope::from_slice(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 }

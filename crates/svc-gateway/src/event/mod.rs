@@ -187,7 +187,14 @@ macro_rules! control_extract {
     };
 }
 
-control_extract!(Hello, Resumed, Reconnect, InvalidSession, HeartbeatAck, HeartbeatRequest);
+control_extract!(
+    Hello,
+    Resumed,
+    Reconnect,
+    InvalidSession,
+    HeartbeatAck,
+    HeartbeatRequest
+);
 
 impl Extract<Event> for Ready {
     fn extract(event: Event) -> Option<Self> {

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Application, Channel, Emoji, Guild, Id, Interaction, Member, Message, Presence, Role, ThreadMember, Timestamp,
-    UnavailableGuild, User, VoiceState,
+    Application, Channel, Emoji, Guild, Id, Interaction, Member, Message, Presence, Role,
+    ThreadMember, Timestamp, UnavailableGuild, User, VoiceState,
 };
 use crate::model::{ChannelMarker, GuildMarker, MessageMarker, RoleMarker, UserMarker};
 

@@ -35,7 +35,11 @@ pub(crate) struct Properties {
 
 impl Properties {
     pub(crate) fn current() -> Self {
-        Self { os: std::env::consts::OS, browser: "switchboard", device: "switchboard" }
+        Self {
+            os: std::env::consts::OS,
+            browser: "switchboard",
+            device: "switchboard",
+        }
     }
 }
 
@@ -83,6 +87,13 @@ pub struct RequestGuildMembers {
 impl RequestGuildMembers {
     /// Every member of a guild.
     pub fn all(guild_id: Id<GuildMarker>) -> Self {
-        Self { guild_id, query: Some(String::new()), limit: 0, presences: false, user_ids: Vec::new(), nonce: None }
+        Self {
+            guild_id,
+            query: Some(String::new()),
+            limit: 0,
+            presences: false,
+            user_ids: Vec::new(),
+            nonce: None,
+        }
     }
 }

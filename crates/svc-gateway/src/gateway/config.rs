@@ -135,10 +135,14 @@ impl ShardConfigBuilder {
     pub fn build(self) -> Result<ShardConfig, Error> {
         let [id, count] = self.config.shard;
         if count == 0 || id >= count {
-            return Err(Error::new(ErrorKind::Config(format!("shard {id} of {count} does not exist"))));
+            return Err(Error::new(ErrorKind::Config(format!(
+                "shard {id} of {count} does not exist"
+            ))));
         }
         if !(50..=250).contains(&self.config.large_threshold) {
-            return Err(Error::new(ErrorKind::Config("large_threshold must be within 50..=250".into())));
+            return Err(Error::new(ErrorKind::Config(
+                "large_threshold must be within 50..=250".into(),
+            )));
         }
         if self.config.token.expose().is_empty() {
             return Err(Error::new(ErrorKind::Config("the token is empty".into())));

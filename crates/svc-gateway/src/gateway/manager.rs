@@ -57,7 +57,9 @@ impl ShardManager {
             ShardScheme::Range { ids, total } => (ids, total),
         };
         if ids.is_empty() || ids.end > total {
-            return Err(Error::new(ErrorKind::Config(format!("shards {ids:?} of {total} do not exist"))));
+            return Err(Error::new(ErrorKind::Config(format!(
+                "shards {ids:?} of {total} do not exist"
+            ))));
         }
         let needed = ids.len() as u32;
         let limit = gateway.session_start_limit;
@@ -67,7 +69,10 @@ impl ShardManager {
                 limit.remaining, limit.reset_after
             ))));
         }
-        let queue = IdentifyQueue::new(NonZeroU32::new(limit.max_concurrency).unwrap_or(NonZeroU32::MIN), IDENTIFY_PERIOD);
+        let queue = IdentifyQueue::new(
+            NonZeroU32::new(limit.max_concurrency).unwrap_or(NonZeroU32::MIN),
+            IDENTIFY_PERIOD,
+        );
         let mut shards = Vec::with_capacity(ids.len());
         for id in ids {
             let builder = configure(super::ShardConfig::builder(token, intents))
@@ -76,7 +81,12 @@ impl ShardManager {
                 .identify_queue(queue.clone());
             shards.push(Shard::start(builder.build()?, hub.clone())?);
         }
-        tracing::info!(shards = shards.len(), total, max_concurrency = limit.max_concurrency, "shards started");
+        tracing::info!(
+            shards = shards.len(),
+            total,
+            max_concurrency = limit.max_concurrency,
+            "shards started"
+        );
         Ok(Self { shards, hub })
     }
 
@@ -86,7 +96,10 @@ impl ShardManager {
     }
 
     /// The shard receiving a guild's events: `(guild_id >> 22) % total`.
-    pub fn shard_for_guild(&self, guild_id: crate::model::Id<crate::model::GuildMarker>) -> Option<&Shard> {
+    pub fn shard_for_guild(
+        &self,
+        guild_id: crate::model::Id<crate::model::GuildMarker>,
+    ) -> Option<&Shard> {
         let total = u64::from(self.shards.first()?.total());
         let id = ((guild_id.get() >> 22) % total) as u32;
         self.shards.iter().find(|s| s.id() == id)

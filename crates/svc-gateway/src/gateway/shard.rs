@@ -14,10 +14,16 @@ use rand::Rng;
 use serde::Serialize;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
-use transport_ws::{CloseAction, CloseFrame, CloseInitiator, Compression, Priority, WsClient, WsConfig, WsEvent, WsMessage};
+use transport_ws::{
+    CloseAction, CloseFrame, CloseInitiator, Compression, Priority, WsClient, WsConfig, WsEvent,
+    WsMessage,
+};
 
 use super::close_code::{CloseBehaviour, close_behaviour};
-use super::commands::{Identify, MAX_PAYLOAD_BYTES, Outgoing, Properties, RequestGuildMembers, Resume, UpdateVoiceState};
+use super::commands::{
+    Identify, MAX_PAYLOAD_BYTES, Outgoing, Properties, RequestGuildMembers, Resume,
+    UpdateVoiceState,
+};
 use super::config::{GatewayCompression, ShardConfig};
 use crate::error::{Error, ErrorKind};
 use crate::event::{Event, ShardEvent, decode, opcode};
@@ -88,11 +94,17 @@ impl Shard {
                 GatewayCompression::ZlibStream => Compression::ZlibStream,
                 GatewayCompression::ZstdStream => Compression::ZstdStream,
             })
-            .send_limit(NonZeroU32::new(SEND_LIMIT).unwrap_or(NonZeroU32::MIN), Duration::from_secs(60), HEARTBEAT_RESERVE)
+            .send_limit(
+                NonZeroU32::new(SEND_LIMIT).unwrap_or(NonZeroU32::MIN),
+                Duration::from_secs(60),
+                HEARTBEAT_RESERVE,
+            )
             .reconnect_policy(config.reconnect.clone())
-            .close_classifier(|close: Option<&CloseFrame>| match close_behaviour(close.map(|c| c.code)) {
-                CloseBehaviour::Fatal => CloseAction::Stop,
-                CloseBehaviour::Resume | CloseBehaviour::NewSession => CloseAction::Reconnect,
+            .close_classifier(|close: Option<&CloseFrame>| {
+                match close_behaviour(close.map(|c| c.code)) {
+                    CloseBehaviour::Fatal => CloseAction::Stop,
+                    CloseBehaviour::Resume | CloseBehaviour::NewSession => CloseAction::Reconnect,
+                }
             })
             .build()
             .map_err(|e| Error::with_source(ErrorKind::Config("gateway connection".into()), e))?;
@@ -116,7 +128,13 @@ impl Shard {
             fatal: None,
         };
         let task = tokio::spawn(runner.run(events));
-        Ok(Self { id, total, sender, shared, task })
+        Ok(Self {
+            id,
+            total,
+            sender,
+            shared,
+            task,
+        })
     }
 
     /// The shard id.
@@ -131,7 +149,11 @@ impl Shard {
 
     /// The resumable session, if any.
     pub fn session(&self) -> Option<SessionInfo> {
-        self.shared.session.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.shared
+            .session
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// What the shard went through so far.
@@ -149,17 +171,35 @@ impl Shard {
 
     /// Op 3: changes the bot's presence.
     pub async fn update_presence(&self, presence: &UpdatePresence) -> Result<(), Error> {
-        send(&self.sender, opcode::PRESENCE_UPDATE, presence, Priority::Normal).await
+        send(
+            &self.sender,
+            opcode::PRESENCE_UPDATE,
+            presence,
+            Priority::Normal,
+        )
+        .await
     }
 
     /// Op 4: joins, moves or leaves a voice channel.
     pub async fn update_voice_state(&self, state: &UpdateVoiceState) -> Result<(), Error> {
-        send(&self.sender, opcode::VOICE_STATE_UPDATE, state, Priority::Normal).await
+        send(
+            &self.sender,
+            opcode::VOICE_STATE_UPDATE,
+            state,
+            Priority::Normal,
+        )
+        .await
     }
 
     /// Op 8: asks for guild members (answers arrive as `GUILD_MEMBERS_CHUNK`).
     pub async fn request_guild_members(&self, request: &RequestGuildMembers) -> Result<(), Error> {
-        send(&self.sender, opcode::REQUEST_GUILD_MEMBERS, request, Priority::Normal).await
+        send(
+            &self.sender,
+            opcode::REQUEST_GUILD_MEMBERS,
+            request,
+            Priority::Normal,
+        )
+        .await
     }
 
     /// Sends any payload (`{"op": op, "d": data}`); fails with
@@ -176,27 +216,39 @@ impl Shard {
     /// Waits for the shard to stop: `Ok` after [`close`](Self::close), an
     /// [`ErrorKind::FatalClose`] error when the gateway refused the session for good.
     pub async fn join(self) -> Result<(), Error> {
-        self.task.await.unwrap_or_else(|e| Err(Error::with_source(ErrorKind::Stopped, e)))
+        self.task
+            .await
+            .unwrap_or_else(|e| Err(Error::with_source(ErrorKind::Stopped, e)))
     }
 }
 
 /// Serialises a payload, refusing more than 4096 bytes.
 pub(crate) fn encode<T: Serialize>(op: u8, data: &T) -> Result<String, Error> {
-    let text = serde_json::to_string(&Outgoing { op, d: data }).map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
+    let text = serde_json::to_string(&Outgoing { op, d: data })
+        .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
     if text.len() > MAX_PAYLOAD_BYTES {
         return Err(Error::new(ErrorKind::PayloadTooLarge { size: text.len() }));
     }
     Ok(text)
 }
 
-async fn send<T: Serialize>(sender: &transport_ws::Sender, op: u8, data: &T, priority: Priority) -> Result<(), Error> {
+async fn send<T: Serialize>(
+    sender: &transport_ws::Sender,
+    op: u8,
+    data: &T,
+    priority: Priority,
+) -> Result<(), Error> {
     let text = encode(op, data)?;
-    sender.send_text(text, priority).await.map_err(|e| Error::with_source(ErrorKind::NotConnected, e))
+    sender
+        .send_text(text, priority)
+        .await
+        .map_err(|e| Error::with_source(ErrorKind::NotConnected, e))
 }
 
 /// `url` with `/?v=10&encoding=json[&compress=…]`.
 fn connect_url(url: &str, compression: GatewayCompression) -> Result<String, Error> {
-    let mut parsed = url::Url::parse(url).map_err(|e| Error::with_source(ErrorKind::Config("invalid gateway URL".into()), e))?;
+    let mut parsed = url::Url::parse(url)
+        .map_err(|e| Error::with_source(ErrorKind::Config("invalid gateway URL".into()), e))?;
     let compress = match compression {
         GatewayCompression::None => "",
         GatewayCompression::ZlibStream => "&compress=zlib-stream",
@@ -293,13 +345,20 @@ impl Runner {
                     }
                 }
             }
-            WsEvent::Closed { code, reason, initiator } => {
+            WsEvent::Closed {
+                code,
+                reason,
+                initiator,
+            } => {
                 self.next_beat = None;
                 tracing::info!(shard = self.config.shard[0], ?code, %reason, ?initiator, "gateway connection closed");
                 if initiator == CloseInitiator::Server {
                     match close_behaviour(code) {
                         CloseBehaviour::Fatal => {
-                            self.fatal = Some(Error::new(ErrorKind::FatalClose { code: code.unwrap_or_default(), reason }));
+                            self.fatal = Some(Error::new(ErrorKind::FatalClose {
+                                code: code.unwrap_or_default(),
+                                reason,
+                            }));
                         }
                         CloseBehaviour::NewSession => self.forget_session(),
                         CloseBehaviour::Resume => {}
@@ -340,7 +399,10 @@ impl Runner {
                 return None;
             }
             Event::Reconnect(_) => {
-                tracing::info!(shard = self.config.shard[0], "gateway asked for a reconnect");
+                tracing::info!(
+                    shard = self.config.shard[0],
+                    "gateway asked for a reconnect"
+                );
                 let _ = self.sender.reconnect(RESUME_CLOSE);
             }
             Event::InvalidSession(invalid) => {
@@ -360,7 +422,8 @@ impl Runner {
             }
             Event::Ready(ref ready) => {
                 self.session = Some(ready.session_id.clone());
-                self.resume_url = connect_url(&ready.resume_gateway_url, self.config.compression).ok();
+                self.resume_url =
+                    connect_url(&ready.resume_gateway_url, self.config.compression).ok();
                 if let Some(url) = &self.resume_url {
                     let _ = self.sender.set_url(url);
                 }
@@ -385,15 +448,25 @@ impl Runner {
     }
 
     fn publish(&self, event: Event) {
-        self.hub.publish(ShardEvent { shard_id: self.config.shard[0], event });
+        self.hub.publish(ShardEvent {
+            shard_id: self.config.shard[0],
+            event,
+        });
     }
 
     fn store_session(&self) {
         let info = match (&self.session, self.seq) {
-            (Some(session_id), Some(seq)) => Some(SessionInfo { session_id: session_id.clone(), seq }),
+            (Some(session_id), Some(seq)) => Some(SessionInfo {
+                session_id: session_id.clone(),
+                seq,
+            }),
             _ => None,
         };
-        *self.shared.session.lock().unwrap_or_else(PoisonError::into_inner) = info;
+        *self
+            .shared
+            .session
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = info;
     }
 
     fn forget_session(&mut self) {
@@ -443,7 +516,11 @@ impl Runner {
             self.identify().await;
             return;
         };
-        let resume = Resume { token: self.config.token.expose(), session_id: &session_id, seq };
+        let resume = Resume {
+            token: self.config.token.expose(),
+            session_id: &session_id,
+            seq,
+        };
         match send(&self.sender, opcode::RESUME, &resume, Priority::Normal).await {
             Ok(()) => {
                 self.shared.resumes.fetch_add(1, Ordering::SeqCst);
@@ -461,7 +538,10 @@ impl Runner {
             // No ACK since the last beat: the connection is a zombie. Close with a
             // non-1000 code so the session stays resumable, and reconnect.
             self.shared.zombies.fetch_add(1, Ordering::SeqCst);
-            tracing::warn!(shard = self.config.shard[0], "no heartbeat ACK: reconnecting");
+            tracing::warn!(
+                shard = self.config.shard[0],
+                "no heartbeat ACK: reconnecting"
+            );
             self.next_beat = None;
             let _ = self.sender.reconnect(RESUME_CLOSE);
             return;
@@ -507,7 +587,13 @@ mod tests {
 
     #[test]
     fn connect_urls_carry_version_encoding_and_compression() {
-        assert_eq!(connect_url("wss://gateway.discord.gg", GatewayCompression::ZlibStream).unwrap(), "wss://gateway.discord.gg/?v=10&encoding=json&compress=zlib-stream");
-        assert_eq!(connect_url("ws://127.0.0.1:1/resume", GatewayCompression::None).unwrap(), "ws://127.0.0.1:1/resume?v=10&encoding=json");
+        assert_eq!(
+            connect_url("wss://gateway.discord.gg", GatewayCompression::ZlibStream).unwrap(),
+            "wss://gateway.discord.gg/?v=10&encoding=json&compress=zlib-stream"
+        );
+        assert_eq!(
+            connect_url("ws://127.0.0.1:1/resume", GatewayCompression::None).unwrap(),
+            "ws://127.0.0.1:1/resume?v=10&encoding=json"
+        );
     }
 }

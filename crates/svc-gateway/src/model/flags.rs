@@ -191,7 +191,8 @@ impl Visitor<'_> for BitsVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
-        v.parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        v.parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
@@ -205,7 +206,9 @@ impl Visitor<'_> for BitsVisitor {
 
 impl<'de> Deserialize<'de> for Permissions {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(BitsVisitor("permissions as a decimal string")).map(Self::from_bits_retain)
+        deserializer
+            .deserialize_any(BitsVisitor("permissions as a decimal string"))
+            .map(Self::from_bits_retain)
     }
 }
 
@@ -217,6 +220,8 @@ impl Serialize for Intents {
 
 impl<'de> Deserialize<'de> for Intents {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(BitsVisitor("intents as an integer")).map(Self::from_bits_retain)
+        deserializer
+            .deserialize_any(BitsVisitor("intents as an integer"))
+            .map(Self::from_bits_retain)
     }
 }

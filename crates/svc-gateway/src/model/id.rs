@@ -30,7 +30,10 @@ pub struct Id<T> {
 impl<T> Id<T> {
     /// Wraps a raw snowflake.
     pub const fn new(value: u64) -> Self {
-        Self { value, marker: PhantomData }
+        Self {
+            value,
+            marker: PhantomData,
+        }
     }
 
     /// The raw snowflake.
@@ -119,7 +122,8 @@ impl<T> Visitor<'_> for IdVisitor<T> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        v.parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        v.parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
     }
 
     // ETF and some older payloads carry snowflakes as numbers.
@@ -128,7 +132,9 @@ impl<T> Visitor<'_> for IdVisitor<T> {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        u64::try_from(v).map(Id::new).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+        u64::try_from(v)
+            .map(Id::new)
+            .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
     }
 }
 
@@ -188,6 +194,9 @@ mod tests {
         assert_eq!(id.get(), 42);
         assert!(serde_json::from_str::<Id<GuildMarker>>("\"abc\"").is_err());
         assert!(serde_json::from_str::<Id<GuildMarker>>("-1").is_err());
-        assert_eq!(serde_json::to_string(&Id::<UserMarker>::new(7)).unwrap(), "\"7\"");
+        assert_eq!(
+            serde_json::to_string(&Id::<UserMarker>::new(7)).unwrap(),
+            "\"7\""
+        );
     }
 }

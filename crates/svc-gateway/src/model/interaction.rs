@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::channel::Channel;
 use super::flags::Permissions;
-use super::id::{ApplicationMarker, ChannelMarker, CommandMarker, GuildMarker, Id, InteractionMarker};
+use super::id::{
+    ApplicationMarker, ChannelMarker, CommandMarker, GuildMarker, Id, InteractionMarker,
+};
 use super::member::Member;
 use super::message::Message;
 use super::user::User;

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::guild::Emoji;
-use super::id::{AttachmentMarker, ChannelMarker, GuildMarker, Id, MessageMarker, RoleMarker, WebhookMarker};
+use super::id::{
+    AttachmentMarker, ChannelMarker, GuildMarker, Id, MessageMarker, RoleMarker, WebhookMarker,
+};
 use super::member::Member;
 use super::timestamp::Timestamp;
 use super::user::User;

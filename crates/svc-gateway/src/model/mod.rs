@@ -12,12 +12,16 @@ mod timestamp;
 mod user;
 mod voice;
 
-pub use channel::{Channel, OverwriteTarget, OverwriteTargetMarker, PermissionOverwrite, StageInstance, ThreadMember, ThreadMetadata};
+pub use channel::{
+    Channel, OverwriteTarget, OverwriteTargetMarker, PermissionOverwrite, StageInstance,
+    ThreadMember, ThreadMetadata,
+};
 pub use flags::{Intents, Permissions};
 pub use guild::{Ban, Emoji, Guild, GuildCreate, Role, UnavailableGuild};
 pub use id::{
-    ApplicationMarker, AttachmentMarker, ChannelMarker, CommandMarker, DISCORD_EPOCH_MS, EmojiMarker, GuildMarker, Id,
-    InteractionMarker, MessageMarker, RoleMarker, StageMarker, UserMarker, WebhookMarker,
+    ApplicationMarker, AttachmentMarker, ChannelMarker, CommandMarker, DISCORD_EPOCH_MS,
+    EmojiMarker, GuildMarker, Id, InteractionMarker, MessageMarker, RoleMarker, StageMarker,
+    UserMarker, WebhookMarker,
 };
 pub use interaction::{Application, Command, Interaction};
 pub use member::Member;

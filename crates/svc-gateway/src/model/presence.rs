@@ -77,6 +77,11 @@ pub struct UpdatePresence {
 impl UpdatePresence {
     /// Online with one activity.
     pub fn online(activity: Option<Activity>) -> Self {
-        Self { since: None, activities: activity.into_iter().collect(), status: Status::Online, afk: false }
+        Self {
+            since: None,
+            activities: activity.into_iter().collect(),
+            status: Status::Online,
+            afk: false,
+        }
     }
 }

@@ -43,7 +43,12 @@ impl RestClient {
 
     /// Starts a configuration.
     pub fn builder(token: impl Into<String>) -> RestClientBuilder {
-        RestClientBuilder { token: Secret::new(token.into()), base_url: DEFAULT_API_URL.to_owned(), limiter: None, timeout: Duration::from_secs(15) }
+        RestClientBuilder {
+            token: Secret::new(token.into()),
+            base_url: DEFAULT_API_URL.to_owned(),
+            limiter: None,
+            timeout: Duration::from_secs(15),
+        }
     }
 
     /// The rate limiter (shared by clones).
@@ -53,16 +58,27 @@ impl RestClient {
 
     /// A request on `path`, bucketed by `template` (`"POST /channels/{id}/messages"`) and the
     /// major parameter.
-    pub(crate) fn request(&self, method: Method, template: &'static str, major: Option<u64>, path: String) -> RequestBuilder {
+    pub(crate) fn request(
+        &self,
+        method: Method,
+        template: &'static str,
+        major: Option<u64>,
+        path: String,
+    ) -> RequestBuilder {
         let major = major.map(|m| m.to_string());
         let route = RouteKey::new(template, major.as_deref());
         self.http.request(method, path).route(route)
     }
 
     /// Sends and decodes a JSON answer.
-    pub(crate) async fn json<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, Error> {
+    pub(crate) async fn json<T: DeserializeOwned>(
+        &self,
+        request: RequestBuilder,
+    ) -> Result<T, Error> {
         let response = request.send().await?;
-        response.json().map_err(|e| Error::with_source(ErrorKind::Decode, e))
+        response
+            .json()
+            .map_err(|e| Error::with_source(ErrorKind::Decode, e))
     }
 
     /// Sends and ignores the body (204 answers).
@@ -97,10 +113,17 @@ impl RestClientBuilder {
         let http = transport_http::Client::builder()
             .base_url(self.base_url)
             .default_secret_header("authorization", &authorization)
-            .user_agent(concat!("DiscordBot (https://example.invalid/switchboard, ", env!("CARGO_PKG_VERSION"), ")"))
+            .user_agent(concat!(
+                "DiscordBot (https://example.invalid/switchboard, ",
+                env!("CARGO_PKG_VERSION"),
+                ")"
+            ))
             .timeout(self.timeout)
             .retry(RetryPolicy::new().max_attempts(5))
-            .ratelimiter(self.limiter.unwrap_or_else(|| BucketLimiter::new(BucketConfig::discord())))
+            .ratelimiter(
+                self.limiter
+                    .unwrap_or_else(|| BucketLimiter::new(BucketConfig::discord())),
+            )
             .build()?;
         Ok(RestClient { http })
     }

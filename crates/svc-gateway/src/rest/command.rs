@@ -15,17 +15,55 @@ fn base(application: Id<ApplicationMarker>, guild: Option<Id<GuildMarker>>) -> S
 
 impl RestClient {
     /// `GET …/commands`: global commands, or a guild's with `guild`.
-    pub async fn commands(&self, application: Id<ApplicationMarker>, guild: Option<Id<GuildMarker>>) -> Result<Vec<Command>, Error> {
-        self.json(self.request(Method::GET, "GET /applications/{id}/commands", guild.map(Id::get), base(application, guild))).await
+    pub async fn commands(
+        &self,
+        application: Id<ApplicationMarker>,
+        guild: Option<Id<GuildMarker>>,
+    ) -> Result<Vec<Command>, Error> {
+        self.json(self.request(
+            Method::GET,
+            "GET /applications/{id}/commands",
+            guild.map(Id::get),
+            base(application, guild),
+        ))
+        .await
     }
 
     /// `POST …/commands`: creates (or replaces one of the same name).
-    pub async fn create_command(&self, application: Id<ApplicationMarker>, guild: Option<Id<GuildMarker>>, command: &Command) -> Result<Command, Error> {
-        self.json(self.request(Method::POST, "POST /applications/{id}/commands", guild.map(Id::get), base(application, guild)).json(command)).await
+    pub async fn create_command(
+        &self,
+        application: Id<ApplicationMarker>,
+        guild: Option<Id<GuildMarker>>,
+        command: &Command,
+    ) -> Result<Command, Error> {
+        self.json(
+            self.request(
+                Method::POST,
+                "POST /applications/{id}/commands",
+                guild.map(Id::get),
+                base(application, guild),
+            )
+            .json(command),
+        )
+        .await
     }
 
     /// `PUT …/commands`: replaces every command at once.
-    pub async fn bulk_overwrite_commands(&self, application: Id<ApplicationMarker>, guild: Option<Id<GuildMarker>>, commands: &[Command]) -> Result<Vec<Command>, Error> {
-        self.json(self.request(Method::PUT, "PUT /applications/{id}/commands", guild.map(Id::get), base(application, guild)).json(commands)).await
+    pub async fn bulk_overwrite_commands(
+        &self,
+        application: Id<ApplicationMarker>,
+        guild: Option<Id<GuildMarker>>,
+        commands: &[Command],
+    ) -> Result<Vec<Command>, Error> {
+        self.json(
+            self.request(
+                Method::PUT,
+                "PUT /applications/{id}/commands",
+                guild.map(Id::get),
+                base(application, guild),
+            )
+            .json(commands),
+        )
+        .await
     }
 }

@@ -33,6 +33,7 @@ pub struct SessionStartLimit {
 impl RestClient {
     /// `GET /gateway/bot`.
     pub async fn gateway_bot(&self) -> Result<GatewayBot, Error> {
-        self.json(self.request(Method::GET, "GET /gateway/bot", None, "/gateway/bot".into())).await
+        self.json(self.request(Method::GET, "GET /gateway/bot", None, "/gateway/bot".into()))
+            .await
     }
 }

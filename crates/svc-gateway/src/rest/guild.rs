@@ -10,19 +10,42 @@ use crate::model::{Ban, Channel, Guild, GuildMarker, Id, Member, Role, UserMarke
 impl RestClient {
     /// `GET /guilds/{id}` (`with_counts` adds approximate member and presence counts).
     pub async fn guild(&self, guild: Id<GuildMarker>, with_counts: bool) -> Result<Guild, Error> {
-        let request = self.request(Method::GET, "GET /guilds/{id}", Some(guild.get()), format!("/guilds/{guild}")).query("with_counts", with_counts);
+        let request = self
+            .request(
+                Method::GET,
+                "GET /guilds/{id}",
+                Some(guild.get()),
+                format!("/guilds/{guild}"),
+            )
+            .query("with_counts", with_counts);
         self.json(request).await
     }
 
     /// `GET /guilds/{id}/channels`.
     pub async fn guild_channels(&self, guild: Id<GuildMarker>) -> Result<Vec<Channel>, Error> {
-        self.json(self.request(Method::GET, "GET /guilds/{id}/channels", Some(guild.get()), format!("/guilds/{guild}/channels"))).await
+        self.json(self.request(
+            Method::GET,
+            "GET /guilds/{id}/channels",
+            Some(guild.get()),
+            format!("/guilds/{guild}/channels"),
+        ))
+        .await
     }
 
     /// `GET /guilds/{id}/members?limit=&after=` (needs GUILD_MEMBERS).
-    pub async fn guild_members(&self, guild: Id<GuildMarker>, limit: u16, after: Option<Id<UserMarker>>) -> Result<Vec<Member>, Error> {
+    pub async fn guild_members(
+        &self,
+        guild: Id<GuildMarker>,
+        limit: u16,
+        after: Option<Id<UserMarker>>,
+    ) -> Result<Vec<Member>, Error> {
         let mut request = self
-            .request(Method::GET, "GET /guilds/{id}/members", Some(guild.get()), format!("/guilds/{guild}/members"))
+            .request(
+                Method::GET,
+                "GET /guilds/{id}/members",
+                Some(guild.get()),
+                format!("/guilds/{guild}/members"),
+            )
             .query("limit", limit.clamp(1, 1000));
         if let Some(after) = after {
             request = request.query("after", after);
@@ -31,37 +54,93 @@ impl RestClient {
     }
 
     /// `GET /guilds/{id}/members/{user}`.
-    pub async fn guild_member(&self, guild: Id<GuildMarker>, user: Id<UserMarker>) -> Result<Member, Error> {
+    pub async fn guild_member(
+        &self,
+        guild: Id<GuildMarker>,
+        user: Id<UserMarker>,
+    ) -> Result<Member, Error> {
         let path = format!("/guilds/{guild}/members/{user}");
-        self.json(self.request(Method::GET, "GET /guilds/{id}/members/{id}", Some(guild.get()), path)).await
+        self.json(self.request(
+            Method::GET,
+            "GET /guilds/{id}/members/{id}",
+            Some(guild.get()),
+            path,
+        ))
+        .await
     }
 
     /// `GET /guilds/{id}/roles`.
     pub async fn roles(&self, guild: Id<GuildMarker>) -> Result<Vec<Role>, Error> {
-        self.json(self.request(Method::GET, "GET /guilds/{id}/roles", Some(guild.get()), format!("/guilds/{guild}/roles"))).await
+        self.json(self.request(
+            Method::GET,
+            "GET /guilds/{id}/roles",
+            Some(guild.get()),
+            format!("/guilds/{guild}/roles"),
+        ))
+        .await
     }
 
     /// `POST /guilds/{id}/roles` with `{"name", "permissions", "color", "hoist", "mentionable"}`.
     pub async fn create_role(&self, guild: Id<GuildMarker>, role: &Value) -> Result<Role, Error> {
-        self.json(self.request(Method::POST, "POST /guilds/{id}/roles", Some(guild.get()), format!("/guilds/{guild}/roles")).json(role)).await
+        self.json(
+            self.request(
+                Method::POST,
+                "POST /guilds/{id}/roles",
+                Some(guild.get()),
+                format!("/guilds/{guild}/roles"),
+            )
+            .json(role),
+        )
+        .await
     }
 
     /// `GET /guilds/{id}/bans`.
     pub async fn bans(&self, guild: Id<GuildMarker>) -> Result<Vec<Ban>, Error> {
-        self.json(self.request(Method::GET, "GET /guilds/{id}/bans", Some(guild.get()), format!("/guilds/{guild}/bans"))).await
+        self.json(self.request(
+            Method::GET,
+            "GET /guilds/{id}/bans",
+            Some(guild.get()),
+            format!("/guilds/{guild}/bans"),
+        ))
+        .await
     }
 
     /// `PUT /guilds/{id}/bans/{user}`.
-    pub async fn create_ban(&self, guild: Id<GuildMarker>, user: Id<UserMarker>, reason: Option<&str>) -> Result<(), Error> {
-        let mut request = self.request(Method::PUT, "PUT /guilds/{id}/bans/{id}", Some(guild.get()), format!("/guilds/{guild}/bans/{user}")).json(&json!({}));
+    pub async fn create_ban(
+        &self,
+        guild: Id<GuildMarker>,
+        user: Id<UserMarker>,
+        reason: Option<&str>,
+    ) -> Result<(), Error> {
+        let mut request = self
+            .request(
+                Method::PUT,
+                "PUT /guilds/{id}/bans/{id}",
+                Some(guild.get()),
+                format!("/guilds/{guild}/bans/{user}"),
+            )
+            .json(&json!({}));
         if let Some(reason) = reason {
-            request = request.header("x-audit-log-reason", url::form_urlencoded::byte_serialize(reason.as_bytes()).collect::<String>());
+            request = request.header(
+                "x-audit-log-reason",
+                url::form_urlencoded::byte_serialize(reason.as_bytes()).collect::<String>(),
+            );
         }
         self.empty(request).await
     }
 
     /// `DELETE /guilds/{id}/bans/{user}`.
-    pub async fn delete_ban(&self, guild: Id<GuildMarker>, user: Id<UserMarker>) -> Result<(), Error> {
-        self.empty(self.request(Method::DELETE, "DELETE /guilds/{id}/bans/{id}", Some(guild.get()), format!("/guilds/{guild}/bans/{user}"))).await
+    pub async fn delete_ban(
+        &self,
+        guild: Id<GuildMarker>,
+        user: Id<UserMarker>,
+    ) -> Result<(), Error> {
+        self.empty(self.request(
+            Method::DELETE,
+            "DELETE /guilds/{id}/bans/{id}",
+            Some(guild.get()),
+            format!("/guilds/{guild}/bans/{user}"),
+        ))
+        .await
     }
 }

@@ -23,26 +23,59 @@ pub struct InteractionResponse {
 impl InteractionResponse {
     /// Answers with a message.
     pub fn message(message: CreateMessage) -> Self {
-        Self { kind: 4, data: Some(message) }
+        Self {
+            kind: 4,
+            data: Some(message),
+        }
     }
 
     /// "Thinking…": answer later with a follow-up.
     pub fn deferred() -> Self {
-        Self { kind: 5, data: None }
+        Self {
+            kind: 5,
+            data: None,
+        }
     }
 }
 
 impl RestClient {
     /// `POST /interactions/{id}/{token}/callback` (within 3 s of the interaction).
-    pub async fn interaction_response(&self, interaction: Id<InteractionMarker>, token: &str, response: &InteractionResponse) -> Result<(), Error> {
+    pub async fn interaction_response(
+        &self,
+        interaction: Id<InteractionMarker>,
+        token: &str,
+        response: &InteractionResponse,
+    ) -> Result<(), Error> {
         let path = format!("/interactions/{interaction}/{token}/callback");
-        self.empty(self.request(Method::POST, "POST /interactions/{id}/{token}/callback", Some(interaction.get()), path).json(response)).await
+        self.empty(
+            self.request(
+                Method::POST,
+                "POST /interactions/{id}/{token}/callback",
+                Some(interaction.get()),
+                path,
+            )
+            .json(response),
+        )
+        .await
     }
 
     /// `POST /webhooks/{application}/{token}`: a follow-up message (valid 15 minutes).
-    pub async fn followup(&self, application: Id<ApplicationMarker>, token: &str, message: &CreateMessage) -> Result<Message, Error> {
+    pub async fn followup(
+        &self,
+        application: Id<ApplicationMarker>,
+        token: &str,
+        message: &CreateMessage,
+    ) -> Result<Message, Error> {
         let path = format!("/webhooks/{application}/{token}");
-        let request = self.request(Method::POST, "POST /webhooks/{id}/{token}", Some(application.get()), path).query("wait", true).json(message);
+        let request = self
+            .request(
+                Method::POST,
+                "POST /webhooks/{id}/{token}",
+                Some(application.get()),
+                path,
+            )
+            .query("wait", true)
+            .json(message);
         self.json(request).await
     }
 }

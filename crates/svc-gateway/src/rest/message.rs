@@ -27,14 +27,20 @@ pub struct CreateMessage {
 impl CreateMessage {
     /// A text message.
     pub fn text(content: impl Into<String>) -> Self {
-        Self { content: Some(content.into()), ..Self::default() }
+        Self {
+            content: Some(content.into()),
+            ..Self::default()
+        }
     }
 
     /// Makes it a reply to `message`.
     #[must_use]
     pub fn reply_to(mut self, message: &Message) -> Self {
-        self.message_reference =
-            Some(MessageReference { message_id: Some(message.id), channel_id: Some(message.channel_id), guild_id: message.guild_id });
+        self.message_reference = Some(MessageReference {
+            message_id: Some(message.id),
+            channel_id: Some(message.channel_id),
+            guild_id: message.guild_id,
+        });
         self
     }
 }
@@ -52,39 +58,112 @@ pub struct EditMessage {
 
 impl RestClient {
     /// `POST /channels/{id}/messages`.
-    pub async fn create_message(&self, channel: Id<ChannelMarker>, message: &CreateMessage) -> Result<Message, Error> {
+    pub async fn create_message(
+        &self,
+        channel: Id<ChannelMarker>,
+        message: &CreateMessage,
+    ) -> Result<Message, Error> {
         let path = format!("/channels/{channel}/messages");
-        self.json(self.request(Method::POST, "POST /channels/{id}/messages", Some(channel.get()), path).json(message)).await
+        self.json(
+            self.request(
+                Method::POST,
+                "POST /channels/{id}/messages",
+                Some(channel.get()),
+                path,
+            )
+            .json(message),
+        )
+        .await
     }
 
     /// `GET /channels/{id}/messages/{id}`.
-    pub async fn message(&self, channel: Id<ChannelMarker>, message: Id<MessageMarker>) -> Result<Message, Error> {
+    pub async fn message(
+        &self,
+        channel: Id<ChannelMarker>,
+        message: Id<MessageMarker>,
+    ) -> Result<Message, Error> {
         let path = format!("/channels/{channel}/messages/{message}");
-        self.json(self.request(Method::GET, "GET /channels/{id}/messages/{id}", Some(channel.get()), path)).await
+        self.json(self.request(
+            Method::GET,
+            "GET /channels/{id}/messages/{id}",
+            Some(channel.get()),
+            path,
+        ))
+        .await
     }
 
     /// `GET /channels/{id}/messages`: the latest messages (up to `limit`, 1–100).
-    pub async fn messages(&self, channel: Id<ChannelMarker>, limit: u8) -> Result<Vec<Message>, Error> {
+    pub async fn messages(
+        &self,
+        channel: Id<ChannelMarker>,
+        limit: u8,
+    ) -> Result<Vec<Message>, Error> {
         let path = format!("/channels/{channel}/messages");
-        self.json(self.request(Method::GET, "GET /channels/{id}/messages", Some(channel.get()), path).query("limit", limit.clamp(1, 100))).await
+        self.json(
+            self.request(
+                Method::GET,
+                "GET /channels/{id}/messages",
+                Some(channel.get()),
+                path,
+            )
+            .query("limit", limit.clamp(1, 100)),
+        )
+        .await
     }
 
     /// `PATCH /channels/{id}/messages/{id}`.
-    pub async fn edit_message(&self, channel: Id<ChannelMarker>, message: Id<MessageMarker>, edit: &EditMessage) -> Result<Message, Error> {
+    pub async fn edit_message(
+        &self,
+        channel: Id<ChannelMarker>,
+        message: Id<MessageMarker>,
+        edit: &EditMessage,
+    ) -> Result<Message, Error> {
         let path = format!("/channels/{channel}/messages/{message}");
-        self.json(self.request(Method::PATCH, "PATCH /channels/{id}/messages/{id}", Some(channel.get()), path).json(edit)).await
+        self.json(
+            self.request(
+                Method::PATCH,
+                "PATCH /channels/{id}/messages/{id}",
+                Some(channel.get()),
+                path,
+            )
+            .json(edit),
+        )
+        .await
     }
 
     /// `DELETE /channels/{id}/messages/{id}`.
-    pub async fn delete_message(&self, channel: Id<ChannelMarker>, message: Id<MessageMarker>) -> Result<(), Error> {
+    pub async fn delete_message(
+        &self,
+        channel: Id<ChannelMarker>,
+        message: Id<MessageMarker>,
+    ) -> Result<(), Error> {
         let path = format!("/channels/{channel}/messages/{message}");
-        self.empty(self.request(Method::DELETE, "DELETE /channels/{id}/messages/{id}", Some(channel.get()), path)).await
+        self.empty(self.request(
+            Method::DELETE,
+            "DELETE /channels/{id}/messages/{id}",
+            Some(channel.get()),
+            path,
+        ))
+        .await
     }
 
     /// `POST /channels/{id}/messages/bulk-delete` (2–100 messages younger than 2 weeks).
-    pub async fn bulk_delete_messages(&self, channel: Id<ChannelMarker>, messages: &[Id<MessageMarker>]) -> Result<(), Error> {
+    pub async fn bulk_delete_messages(
+        &self,
+        channel: Id<ChannelMarker>,
+        messages: &[Id<MessageMarker>],
+    ) -> Result<(), Error> {
         let path = format!("/channels/{channel}/messages/bulk-delete");
         let body = serde_json::json!({ "messages": messages });
-        self.empty(self.request(Method::POST, "POST /channels/{id}/messages/bulk-delete", Some(channel.get()), path).json(&body)).await
+        self.empty(
+            self.request(
+                Method::POST,
+                "POST /channels/{id}/messages/bulk-delete",
+                Some(channel.get()),
+                path,
+            )
+            .json(&body),
+        )
+        .await
     }
 }

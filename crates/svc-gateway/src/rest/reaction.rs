@@ -12,26 +12,78 @@ fn encode(emoji: &str) -> String {
 
 impl RestClient {
     /// `PUT …/reactions/{emoji}/@me`.
-    pub async fn create_reaction(&self, channel: Id<ChannelMarker>, message: Id<MessageMarker>, emoji: &str) -> Result<(), Error> {
-        let path = format!("/channels/{channel}/messages/{message}/reactions/{}/@me", encode(emoji));
-        self.empty(self.request(Method::PUT, "PUT /channels/{id}/messages/{id}/reactions/{emoji}/@me", Some(channel.get()), path)).await
+    pub async fn create_reaction(
+        &self,
+        channel: Id<ChannelMarker>,
+        message: Id<MessageMarker>,
+        emoji: &str,
+    ) -> Result<(), Error> {
+        let path = format!(
+            "/channels/{channel}/messages/{message}/reactions/{}/@me",
+            encode(emoji)
+        );
+        self.empty(self.request(
+            Method::PUT,
+            "PUT /channels/{id}/messages/{id}/reactions/{emoji}/@me",
+            Some(channel.get()),
+            path,
+        ))
+        .await
     }
 
     /// `DELETE …/reactions/{emoji}/@me`.
-    pub async fn delete_own_reaction(&self, channel: Id<ChannelMarker>, message: Id<MessageMarker>, emoji: &str) -> Result<(), Error> {
-        let path = format!("/channels/{channel}/messages/{message}/reactions/{}/@me", encode(emoji));
-        self.empty(self.request(Method::DELETE, "DELETE /channels/{id}/messages/{id}/reactions/{emoji}/@me", Some(channel.get()), path)).await
+    pub async fn delete_own_reaction(
+        &self,
+        channel: Id<ChannelMarker>,
+        message: Id<MessageMarker>,
+        emoji: &str,
+    ) -> Result<(), Error> {
+        let path = format!(
+            "/channels/{channel}/messages/{message}/reactions/{}/@me",
+            encode(emoji)
+        );
+        self.empty(self.request(
+            Method::DELETE,
+            "DELETE /channels/{id}/messages/{id}/reactions/{emoji}/@me",
+            Some(channel.get()),
+            path,
+        ))
+        .await
     }
 
     /// `GET …/reactions/{emoji}`: who reacted.
-    pub async fn reactions(&self, channel: Id<ChannelMarker>, message: Id<MessageMarker>, emoji: &str) -> Result<Vec<User>, Error> {
-        let path = format!("/channels/{channel}/messages/{message}/reactions/{}", encode(emoji));
-        self.json(self.request(Method::GET, "GET /channels/{id}/messages/{id}/reactions/{emoji}", Some(channel.get()), path)).await
+    pub async fn reactions(
+        &self,
+        channel: Id<ChannelMarker>,
+        message: Id<MessageMarker>,
+        emoji: &str,
+    ) -> Result<Vec<User>, Error> {
+        let path = format!(
+            "/channels/{channel}/messages/{message}/reactions/{}",
+            encode(emoji)
+        );
+        self.json(self.request(
+            Method::GET,
+            "GET /channels/{id}/messages/{id}/reactions/{emoji}",
+            Some(channel.get()),
+            path,
+        ))
+        .await
     }
 
     /// `DELETE …/reactions`: removes every reaction.
-    pub async fn delete_all_reactions(&self, channel: Id<ChannelMarker>, message: Id<MessageMarker>) -> Result<(), Error> {
+    pub async fn delete_all_reactions(
+        &self,
+        channel: Id<ChannelMarker>,
+        message: Id<MessageMarker>,
+    ) -> Result<(), Error> {
         let path = format!("/channels/{channel}/messages/{message}/reactions");
-        self.empty(self.request(Method::DELETE, "DELETE /channels/{id}/messages/{id}/reactions", Some(channel.get()), path)).await
+        self.empty(self.request(
+            Method::DELETE,
+            "DELETE /channels/{id}/messages/{id}/reactions",
+            Some(channel.get()),
+            path,
+        ))
+        .await
     }
 }

@@ -9,18 +9,43 @@ use crate::model::{ChannelMarker, Id, StageInstance};
 
 impl RestClient {
     /// `POST /stage-instances`: opens a stage in a stage channel.
-    pub async fn create_stage_instance(&self, channel: Id<ChannelMarker>, topic: &str) -> Result<StageInstance, Error> {
+    pub async fn create_stage_instance(
+        &self,
+        channel: Id<ChannelMarker>,
+        topic: &str,
+    ) -> Result<StageInstance, Error> {
         let body = json!({ "channel_id": channel, "topic": topic });
-        self.json(self.request(Method::POST, "POST /stage-instances", None, "/stage-instances".into()).json(&body)).await
+        self.json(
+            self.request(
+                Method::POST,
+                "POST /stage-instances",
+                None,
+                "/stage-instances".into(),
+            )
+            .json(&body),
+        )
+        .await
     }
 
     /// `GET /stage-instances/{channel}`.
     pub async fn stage_instance(&self, channel: Id<ChannelMarker>) -> Result<StageInstance, Error> {
-        self.json(self.request(Method::GET, "GET /stage-instances/{id}", None, format!("/stage-instances/{channel}"))).await
+        self.json(self.request(
+            Method::GET,
+            "GET /stage-instances/{id}",
+            None,
+            format!("/stage-instances/{channel}"),
+        ))
+        .await
     }
 
     /// `DELETE /stage-instances/{channel}`.
     pub async fn delete_stage_instance(&self, channel: Id<ChannelMarker>) -> Result<(), Error> {
-        self.empty(self.request(Method::DELETE, "DELETE /stage-instances/{id}", None, format!("/stage-instances/{channel}"))).await
+        self.empty(self.request(
+            Method::DELETE,
+            "DELETE /stage-instances/{id}",
+            None,
+            format!("/stage-instances/{channel}"),
+        ))
+        .await
     }
 }

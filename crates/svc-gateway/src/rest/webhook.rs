@@ -9,8 +9,23 @@ use crate::model::{Id, Message, WebhookMarker};
 
 impl RestClient {
     /// `POST /webhooks/{id}/{token}?wait=true`: posts through a webhook and returns the message.
-    pub async fn execute_webhook(&self, webhook: Id<WebhookMarker>, token: &str, message: &CreateMessage) -> Result<Message, Error> {
+    pub async fn execute_webhook(
+        &self,
+        webhook: Id<WebhookMarker>,
+        token: &str,
+        message: &CreateMessage,
+    ) -> Result<Message, Error> {
         let path = format!("/webhooks/{webhook}/{token}");
-        self.json(self.request(Method::POST, "POST /webhooks/{id}/{token}", Some(webhook.get()), path).query("wait", true).json(message)).await
+        self.json(
+            self.request(
+                Method::POST,
+                "POST /webhooks/{id}/{token}",
+                Some(webhook.get()),
+                path,
+            )
+            .query("wait", true)
+            .json(message),
+        )
+        .await
     }
 }

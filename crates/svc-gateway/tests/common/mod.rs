@@ -19,7 +19,10 @@ impl Sandbox {
     pub async fn start(config: DiscordConfig) -> Self {
         let discord = Discord::new(config);
         let control = discord.control();
-        let server = Server::builder().serve(discord).await.expect("sandbox starts");
+        let server = Server::builder()
+            .serve(discord)
+            .await
+            .expect("sandbox starts");
         Self { server, control }
     }
 
@@ -33,7 +36,11 @@ impl Sandbox {
 }
 
 /// The next event matching `pick`, within `within` (virtual time in paused tests).
-pub async fn next_matching<T>(stream: &mut EventStream<ShardEvent>, within: Duration, mut pick: impl FnMut(&ShardEvent) -> Option<T>) -> T {
+pub async fn next_matching<T>(
+    stream: &mut EventStream<ShardEvent>,
+    within: Duration,
+    mut pick: impl FnMut(&ShardEvent) -> Option<T>,
+) -> T {
     tokio::time::timeout(within, async {
         loop {
             match stream.next().await {

@@ -11,7 +11,10 @@ use crate::{
 /// `client.events().on::<Privmsg<'static>>(…)`, or for everything with `ChatEvent`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-#[allow(clippy::large_enum_variant, reason = "nearly every event is a Message; boxing would cost an allocation per line")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "nearly every event is a Message; boxing would cost an allocation per line"
+)]
 pub enum ChatEvent {
     /// Logged in (after every (re)connect); carries the login used.
     Ready {

@@ -93,8 +93,9 @@ fn wait_in(log: &mut VecDeque<Instant>, limit: usize, now: Instant) -> Duration 
     if log.len() < limit {
         Duration::ZERO
     } else {
-        log.front()
-            .map_or(Duration::ZERO, |t| window.saturating_sub(now.duration_since(*t)))
+        log.front().map_or(Duration::ZERO, |t| {
+            window.saturating_sub(now.duration_since(*t))
+        })
     }
 }
 

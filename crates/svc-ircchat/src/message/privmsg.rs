@@ -11,7 +11,10 @@ use crate::{Badges, Emotes, ParseError};
 /// A chat message (`PRIVMSG #channel :text`) with Twitch's tags.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-#[allow(clippy::struct_excessive_bools, reason = "one field per boolean tag Twitch sends")]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "one field per boolean tag Twitch sends"
+)]
 pub struct Privmsg<'a> {
     /// Channel login, without `#`.
     pub channel_login: Cow<'a, str>,

@@ -223,7 +223,10 @@ struct MsgParams<'s> {
 }
 
 impl<'a> UserNotice<'a> {
-    #[allow(clippy::too_many_lines, reason = "one flat match over every tag and msg-param")]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one flat match over every tag and msg-param"
+    )]
     pub(crate) fn from_parts(parts: &Parts<'a>) -> Result<Self, ParseError> {
         let channel_login = parts.channel("USERNOTICE", 0)?;
         let mut notice = UserNotice {

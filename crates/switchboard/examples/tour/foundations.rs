@@ -15,7 +15,9 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let server = sandbox::Server::builder().serve(echo).await?;
 
     // HTTP: a JSON round trip, and a secret that never leaves the process in clear text.
-    let http = transport_http::Client::builder().base_url(server.base_url()).build()?;
+    let http = transport_http::Client::builder()
+        .base_url(server.base_url())
+        .build()?;
     let token = transport_http::Secret::new("tour-token");
     let response = http
         .post("/echo")
@@ -33,7 +35,10 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     // Events: one hub, typed listeners and a wait with a timeout.
     let hub: EventHub<String> = EventHub::new();
-    let waiter = hub.wait_for(|line: &String| line.starts_with("pushed"), Duration::from_secs(5));
+    let waiter = hub.wait_for(
+        |line: &String| line.starts_with("pushed"),
+        Duration::from_secs(5),
+    );
 
     // WebSocket: echo, a server push, then a dropped connection that comes back by itself.
     let config = WsConfig::builder(server.ws_url("/ws"))
@@ -46,7 +51,9 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
             WsEvent::Connected { .. } => {
                 connects += 1;
                 if connects == 1 {
-                    ws.sender().send_text("hello over websocket", Priority::Normal).await?;
+                    ws.sender()
+                        .send_text("hello over websocket", Priority::Normal)
+                        .await?;
                 } else {
                     println!("ws: reconnected after the sandbox dropped the socket");
                     break;
@@ -56,7 +63,9 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 println!("ws: received {text:?}");
                 hub.publish(text.to_string());
                 if text == "hello over websocket" {
-                    control.send(tokio_tungstenite::tungstenite::Message::text("pushed by the sandbox"));
+                    control.send(tokio_tungstenite::tungstenite::Message::text(
+                        "pushed by the sandbox",
+                    ));
                 } else {
                     control.drop_all();
                 }

@@ -4,6 +4,8 @@
 //! One module per step; each service adds its own step (behind its feature) and one line in
 //! `main`.
 
+#[cfg(feature = "gameapi")]
+mod clash;
 mod foundations;
 #[cfg(feature = "mesh")]
 mod mesh;
@@ -16,6 +18,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     foundations::run().await?;
+    #[cfg(feature = "gameapi")]
+    clash::run().await?;
     #[cfg(feature = "mesh")]
     mesh::run().await?;
     println!("tour complete");

@@ -1,6 +1,6 @@
 //! Shared setup: a Clash sandbox on 127.0.0.1:0 and a client pointed at it.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, missing_docs)]
 
 use sandbox::Server;
 use sandbox::clash::{Clash, ClashControl};
@@ -17,12 +17,19 @@ pub async fn sandbox() -> Setup {
     let control = clash.control();
     let key = control.create_key("tests", "127.0.0.1");
     let server = Server::builder().serve(clash).await.expect("sandbox binds");
-    Setup { server, control, key }
+    Setup {
+        server,
+        control,
+        key,
+    }
 }
 
 impl Setup {
     pub fn builder(&self) -> ClientBuilder {
-        Client::builder().base_url(format!("{}/v1", self.server.base_url())).developer_site(self.server.base_url()).key(&self.key)
+        Client::builder()
+            .base_url(format!("{}/v1", self.server.base_url()))
+            .developer_site(self.server.base_url())
+            .key(&self.key)
     }
 
     pub async fn client(&self) -> Client {

@@ -1,0 +1,29 @@
+//! Typed event bodies, one file per family. Every struct decodes leniently (missing fields
+//! take their defaults) so a field Twitch drops does not turn an event into an error.
+
+/// Declares an event body struct whose fields are documented after their wire names.
+macro_rules! event_struct {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+        #[serde(default)]
+        pub struct $name {
+            $(
+                #[doc = concat!("The `", stringify!($field), "` field as Twitch sends it.")]
+                $(#[$fmeta])*
+                pub $field: $ty,
+            )*
+        }
+    };
+}
+
+mod channel;
+pub use channel::{ChannelUpdate, StreamOnline, StreamOffline, ChannelFollow, ChannelSubscribe, ChannelSubscriptionGift, SubscriptionMessageText, ChannelSubscriptionMessage, ChannelCheer, ChannelRaid, ChannelBan, ChannelUnban, ModeratorChange, Reward, RewardRedemption};
+mod chat;
+pub use chat::{Badge, ChatText, ChatMessage, ChatNotification, ChatClear, ChatMessageDelete};
+mod hype;
+pub use hype::{HypeTrainContribution, HypeTrain, ShoutoutCreate, ShoutoutReceive};
+mod poll;
+pub use poll::{PollChoice, Poll, PredictionOutcome, Prediction};
+mod user;
+pub use user::{UserUpdate, WhisperText, WhisperMessage};

@@ -1,0 +1,302 @@
+//! OAuth at `id.twitch.tv`: validate, refresh, client credentials, revoke, and a
+//! [`TokenManager`] that keeps one token valid (validated on start and hourly, refreshed
+//! before it expires).
+
+use std::fmt;
+use std::sync::{Arc, RwLock, PoisonError};
+use std::time::Duration;
+
+use serde::Deserialize;
+use tokio::time::Instant;
+use transport_http::{Client, RetryPolicy, Secret};
+
+use crate::{AccessToken, Error, ErrorKind};
+
+/// Twitch's OAuth base URL.
+pub const TWITCH_AUTH_URL: &str = "https://id.twitch.tv";
+
+/// Twitch asks apps to validate tokens on start and then hourly.
+pub const VALIDATE_EVERY: Duration = Duration::from_hours(1);
+
+/// Refresh this long before the token expires.
+const REFRESH_MARGIN: Duration = Duration::from_mins(5);
+
+/// What `/oauth2/validate` says about a token.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TokenInfo {
+    /// The app the token belongs to.
+    pub client_id: String,
+    /// The user's login (absent for app tokens).
+    #[serde(default)]
+    pub login: Option<String>,
+    /// The user's id (absent for app tokens).
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// Granted scopes.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Seconds until it expires.
+    pub expires_in: u64,
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+/// How a [`TokenManager`] gets a new token when the current one runs out.
+#[derive(Clone)]
+enum Renewal {
+    /// A user token with its refresh token.
+    Refresh { refresh_token: Secret },
+    /// An app token from client credentials.
+    ClientCredentials,
+    /// No way to renew.
+    None,
+}
+
+struct Current {
+    token: AccessToken,
+    renewal: Renewal,
+    expires_at: Option<Instant>,
+    info: Option<TokenInfo>,
+}
+
+/// Keeps one access token valid and hands it to requests.
+///
+/// Cheap to clone (clones share the token). Its `Debug` shows no secret.
+#[derive(Clone)]
+pub struct TokenManager {
+    http: Client,
+    client_id: String,
+    client_secret: Option<Secret>,
+    current: Arc<RwLock<Current>>,
+    renewing: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl fmt::Debug for TokenManager {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenManager").field("client_id", &self.client_id).finish_non_exhaustive()
+    }
+}
+
+fn auth_client(base_url: &str) -> Result<Client, Error> {
+    Client::builder()
+        .base_url(base_url)
+        .retry(RetryPolicy::new().max_attempts(3))
+        .build()
+        .map_err(|e| Error::with_source(ErrorKind::Config("bad OAuth base URL".into()), e))
+}
+
+impl TokenManager {
+    /// Manages a user token; with a refresh token and the client secret it is refreshed
+    /// before it expires.
+    pub fn user(
+        auth_url: &str,
+        client_id: impl Into<String>,
+        token: AccessToken,
+        refresh_token: Option<&str>,
+        client_secret: Option<&str>,
+    ) -> Result<Self, Error> {
+        let renewal = match refresh_token {
+            Some(refresh) => Renewal::Refresh { refresh_token: Secret::new(refresh) },
+            None => Renewal::None,
+        };
+        Ok(Self {
+            http: auth_client(auth_url)?,
+            client_id: client_id.into(),
+            client_secret: client_secret.map(Secret::new),
+            current: Arc::new(RwLock::new(Current { token, renewal, expires_at: None, info: None })),
+            renewing: Arc::new(tokio::sync::Mutex::new(())),
+        })
+    }
+
+    /// Gets an app token with the client-credentials grant.
+    pub async fn app(auth_url: &str, client_id: impl Into<String>, client_secret: &str) -> Result<Self, Error> {
+        let manager = Self {
+            http: auth_client(auth_url)?,
+            client_id: client_id.into(),
+            client_secret: Some(Secret::new(client_secret)),
+            current: Arc::new(RwLock::new(Current {
+                token: AccessToken::new(""),
+                renewal: Renewal::ClientCredentials,
+                expires_at: None,
+                info: None,
+            })),
+            renewing: Arc::new(tokio::sync::Mutex::new(())),
+        };
+        manager.renew().await?;
+        Ok(manager)
+    }
+
+    /// The app's client id.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The token to use now.
+    pub fn token(&self) -> AccessToken {
+        self.current.read().unwrap_or_else(PoisonError::into_inner).token.clone()
+    }
+
+    /// What the last validation said.
+    pub fn info(&self) -> Option<TokenInfo> {
+        self.current.read().unwrap_or_else(PoisonError::into_inner).info.clone()
+    }
+
+    /// A token fit for a request now: renewed first if it expires within five minutes.
+    pub async fn fresh_token(&self) -> Result<AccessToken, Error> {
+        let due = {
+            let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+            current.expires_at.is_some_and(|at| at.saturating_duration_since(Instant::now()) <= REFRESH_MARGIN)
+                && !matches!(current.renewal, Renewal::None)
+        };
+        if due {
+            self.renew().await?;
+        }
+        Ok(self.token())
+    }
+
+    /// Calls `/oauth2/validate`; an invalid token is renewed if possible, else
+    /// [`ErrorKind::Unauthorized`].
+    pub async fn validate(&self) -> Result<TokenInfo, Error> {
+        match self.validate_once().await {
+            Err(e) if e.kind() == &ErrorKind::Unauthorized && self.can_renew() => {
+                self.renew().await?;
+                self.validate_once().await
+            }
+            other => other,
+        }
+    }
+
+    fn can_renew(&self) -> bool {
+        !matches!(self.current.read().unwrap_or_else(PoisonError::into_inner).renewal, Renewal::None)
+    }
+
+    async fn validate_once(&self) -> Result<TokenInfo, Error> {
+        let token = Secret::new(format!("OAuth {}", self.token().expose()));
+        let response = self.http.get("/oauth2/validate").secret_header("authorization", &token).accept_any_status().send().await?;
+        if response.status().as_u16() == 401 {
+            return Err(Error::new(ErrorKind::Unauthorized));
+        }
+        if !response.status().is_success() {
+            return Err(status_error(&response));
+        }
+        let info: TokenInfo = response.json().map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
+        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        current.expires_at = Some(Instant::now() + Duration::from_secs(info.expires_in));
+        current.info = Some(info.clone());
+        Ok(info)
+    }
+
+    /// Gets a new token now (refresh grant or client credentials).
+    pub async fn renew(&self) -> Result<(), Error> {
+        let _one_at_a_time = self.renewing.lock().await;
+        let renewal = self.current.read().unwrap_or_else(PoisonError::into_inner).renewal.clone();
+        let secret = self.client_secret.as_ref().map(|s| s.expose().to_owned()).unwrap_or_default();
+        let form = match &renewal {
+            Renewal::Refresh { refresh_token } => format!(
+                "grant_type=refresh_token&refresh_token={}&client_id={}&client_secret={}",
+                form_escape(refresh_token.expose()),
+                form_escape(&self.client_id),
+                form_escape(&secret)
+            ),
+            Renewal::ClientCredentials => format!(
+                "grant_type=client_credentials&client_id={}&client_secret={}",
+                form_escape(&self.client_id),
+                form_escape(&secret)
+            ),
+            Renewal::None => return Err(Error::new(ErrorKind::Unauthorized)),
+        };
+        let mut request = self.http.post("/oauth2/token").header("content-type", "application/x-www-form-urlencoded");
+        if let Some(secret) = &self.client_secret {
+            request = request.redact(secret);
+        }
+        if let Renewal::Refresh { refresh_token } = &renewal {
+            request = request.redact(refresh_token);
+        }
+        let response = request.body(form).accept_any_status().send().await?;
+        if matches!(response.status().as_u16(), 400 | 401 | 403) {
+            return Err(Error::new(ErrorKind::Unauthorized));
+        }
+        if !response.status().is_success() {
+            return Err(status_error(&response));
+        }
+        let answer: TokenResponse = response.json().map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
+        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        current.token = AccessToken::new(answer.access_token);
+        current.expires_at = answer.expires_in.map(|s| Instant::now() + Duration::from_secs(s));
+        if let (Renewal::Refresh { .. }, Some(refresh)) = (&current.renewal, answer.refresh_token) {
+            current.renewal = Renewal::Refresh { refresh_token: Secret::new(refresh) };
+        }
+        tracing::info!(client_id = %self.client_id, "access token renewed");
+        Ok(())
+    }
+
+    /// Revokes the current token (`POST /oauth2/revoke`).
+    pub async fn revoke(&self) -> Result<(), Error> {
+        let token = self.token();
+        let form = format!("client_id={}&token={}", form_escape(&self.client_id), form_escape(token.expose()));
+        let response = self
+            .http
+            .post("/oauth2/revoke")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .redact(&Secret::new(token.expose()))
+            .body(form)
+            .accept_any_status()
+            .send()
+            .await?;
+        if response.status().is_success() { Ok(()) } else { Err(status_error(&response)) }
+    }
+
+    /// Validates now and then every hour in a background task (as Twitch requires), renewing
+    /// the token before it expires. The task ends when the returned handle is dropped or
+    /// aborted.
+    pub fn spawn_maintenance(&self) -> tokio::task::JoinHandle<()> {
+        let manager = self.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(error) = manager.validate().await {
+                    tracing::warn!(%error, "token validation failed");
+                }
+                let expires_at = manager.current.read().unwrap_or_else(PoisonError::into_inner).expires_at;
+                let refresh_in = expires_at.map(|at| at.saturating_duration_since(Instant::now()).saturating_sub(REFRESH_MARGIN));
+                let wait = refresh_in.map_or(VALIDATE_EVERY, |r| r.min(VALIDATE_EVERY));
+                tokio::time::sleep(wait).await;
+                if refresh_in.is_some_and(|r| r <= VALIDATE_EVERY)
+                    && manager.can_renew()
+                    && let Err(error) = manager.renew().await
+                {
+                    tracing::warn!(%error, "token refresh failed");
+                }
+            }
+        })
+    }
+}
+
+pub(crate) fn status_error(response: &transport_http::Response) -> Error {
+    #[derive(Deserialize)]
+    struct Body {
+        #[serde(default)]
+        message: String,
+    }
+    let message = response.json::<Body>().map(|b| b.message).unwrap_or_default();
+    Error::new(ErrorKind::Status { status: response.status().as_u16(), message })
+}
+
+/// `application/x-www-form-urlencoded` escaping.
+pub(crate) fn form_escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}

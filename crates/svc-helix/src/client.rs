@@ -1,0 +1,176 @@
+//! [`HelixClient`]: authenticated requests to Helix within its point budget.
+
+use std::collections::VecDeque;
+
+use futures_core::Stream;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use transport_http::{Client, Method, RetryPolicy, Secret};
+
+use crate::auth::status_error;
+use crate::{Error, ErrorKind, Page, TokenManager};
+
+/// Twitch's Helix base URL.
+pub const TWITCH_HELIX_URL: &str = "https://api.twitch.tv/helix";
+
+/// A Helix client: `Client-Id` and `Authorization: Bearer` on every request, the shared
+/// `Ratelimit-*` point budget (800 points a minute for a typical app) learned from responses
+/// so requests wait *before* a 429, one renewal and retry on 401.
+///
+/// Cheap to clone; clones share the connection pool, the budget and the token.
+#[derive(Debug, Clone)]
+pub struct HelixClient {
+    http: Client,
+    tokens: TokenManager,
+}
+
+impl HelixClient {
+    /// A client for `base_url` ([`TWITCH_HELIX_URL`], or a sandbox's `…/helix`).
+    pub fn new(base_url: &str, tokens: TokenManager) -> Result<Self, Error> {
+        let http = Client::builder()
+            .base_url(base_url)
+            .ratelimiter(core_ratelimit::BucketLimiter::new(core_ratelimit::BucketConfig::helix()))
+            .retry(RetryPolicy::new().max_attempts(4))
+            .build()
+            .map_err(|e| Error::with_source(ErrorKind::Config("bad Helix base URL".into()), e))?;
+        Ok(Self { http, tokens })
+    }
+
+    /// The token manager.
+    pub fn tokens(&self) -> &TokenManager {
+        &self.tokens
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<transport_http::Response, Error> {
+        let mut renewed = false;
+        loop {
+            let token = self.tokens.fresh_token().await?;
+            let bearer = Secret::new(format!("Bearer {}", token.expose()));
+            let mut request = self
+                .http
+                .request(method.clone(), path)
+                .header("client-id", self.tokens.client_id())
+                .secret_header("authorization", &bearer)
+                .accept_any_status();
+            for (name, value) in query {
+                request = request.query(*name, value);
+            }
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let response = request.send().await?;
+            let status = response.status().as_u16();
+            if status == 401 && !renewed && self.tokens.renew().await.is_ok() {
+                renewed = true;
+                continue;
+            }
+            if status == 401 {
+                return Err(Error::new(ErrorKind::Unauthorized));
+            }
+            if !response.status().is_success() {
+                return Err(status_error(&response));
+            }
+            return Ok(response);
+        }
+    }
+
+    /// `GET path?query` decoded as one page of `T`.
+    pub async fn get_page<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<Page<T>, Error> {
+        let response = self.send(Method::GET, path, query, None).await?;
+        response.json().map_err(|e| Error::with_source(ErrorKind::Decode, e))
+    }
+
+    /// Every item of a paginated `GET`, page after page (following `pagination.cursor`), as
+    /// a stream. Pages are fetched only as the stream is read.
+    pub fn paginate<T>(&self, path: &str, query: Vec<(&'static str, String)>) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        struct State<T> {
+            client: HelixClient,
+            path: String,
+            query: Vec<(&'static str, String)>,
+            cursor: Option<String>,
+            buffer: VecDeque<T>,
+            done: bool,
+        }
+        let state = State { client: self.clone(), path: path.to_owned(), query, cursor: None, buffer: VecDeque::new(), done: false };
+        futures_util::stream::unfold(state, |mut state| async move {
+            loop {
+                if let Some(item) = state.buffer.pop_front() {
+                    return Some((Ok(item), state));
+                }
+                if state.done {
+                    return None;
+                }
+                let mut query = state.query.clone();
+                if let Some(cursor) = state.cursor.take() {
+                    query.push(("after", cursor));
+                }
+                match state.client.get_page::<T>(&state.path, &query).await {
+                    Ok(page) => {
+                        state.cursor = page.cursor().map(str::to_owned);
+                        state.done = state.cursor.is_none() || page.data.is_empty();
+                        state.buffer.extend(page.data);
+                    }
+                    Err(error) => {
+                        state.done = true;
+                        return Some((Err(error), state));
+                    }
+                }
+            }
+        })
+    }
+
+    /// `GET` returning a single page's `data`.
+    pub(crate) async fn get_data<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<Vec<T>, Error> {
+        Ok(self.get_page::<T>(path, query).await?.data)
+    }
+
+    /// A request with a JSON body, answered with `{data: [...]}`.
+    pub(crate) async fn send_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: &B,
+    ) -> Result<Page<T>, Error> {
+        let body = serde_json::to_value(body).map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
+        let response = self.send(method, path, query, Some(&body)).await?;
+        if response.body().is_empty() {
+            return Ok(Page::empty());
+        }
+        response.json().map_err(|e| Error::with_source(ErrorKind::Decode, e))
+    }
+
+    /// A request without body answered with `{data: [...]}`.
+    pub(crate) async fn request_data<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Vec<T>, Error> {
+        let response = self.send(method, path, query, None).await?;
+        if response.body().is_empty() {
+            return Ok(Vec::new());
+        }
+        let page: Page<T> = response.json().map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
+        Ok(page.data)
+    }
+
+    /// A request without body whose answer (usually 204) carries nothing we need.
+    pub(crate) async fn send_empty(&self, method: Method, path: &str, query: &[(&str, String)]) -> Result<(), Error> {
+        self.send(method, path, query, None).await.map(drop)
+    }
+}
+
+/// `key=v1&key=v2…` for repeated query parameters.
+pub(crate) fn repeated(name: &'static str, values: &[&str]) -> Vec<(&'static str, String)> {
+    values.iter().map(|v| (name, (*v).to_owned())).collect()
+}

@@ -1,0 +1,129 @@
+//! Chat: chatters, settings, badges, emotes.
+
+use futures_core::Stream;
+use serde::{Deserialize, Serialize};
+use transport_http::Method;
+
+use crate::{Error, HelixClient};
+
+/// Someone in a chat (`GET /chat/chatters`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Chatter {
+    /// Id.
+    pub user_id: String,
+    /// Login.
+    pub user_login: String,
+    /// Display name.
+    pub user_name: String,
+}
+
+/// Chat settings (`GET/PATCH /chat/settings`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ChatSettings {
+    /// Broadcaster id.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub broadcaster_id: String,
+    /// Emote-only mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emote_mode: Option<bool>,
+    /// Followers-only mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follower_mode: Option<bool>,
+    /// Minutes a follower must have followed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follower_mode_duration: Option<u64>,
+    /// Slow mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slow_mode: Option<bool>,
+    /// Seconds between messages in slow mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slow_mode_wait_time: Option<u64>,
+    /// Subscribers-only mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscriber_mode: Option<bool>,
+    /// Unique-chat mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unique_chat_mode: Option<bool>,
+}
+
+/// A badge set (`GET /chat/badges`, `/chat/badges/global`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BadgeSet {
+    /// Set id (`subscriber`, `bits`, …).
+    pub set_id: String,
+    /// Versions.
+    pub versions: Vec<BadgeVersion>,
+}
+
+/// One version of a badge.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct BadgeVersion {
+    /// Version id.
+    pub id: String,
+    /// Small image.
+    pub image_url_1x: String,
+    /// Title.
+    pub title: String,
+}
+
+/// An emote (`GET /chat/emotes`, `/chat/emotes/global`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ChatEmote {
+    /// Id.
+    pub id: String,
+    /// Name (the text that shows it).
+    pub name: String,
+    /// Tier, for subscriber emotes.
+    pub tier: String,
+    /// `bitstier`, `follower`, `subscriptions`, ….
+    pub emote_type: String,
+    /// Emote set.
+    pub emote_set_id: String,
+}
+
+impl HelixClient {
+    /// Everyone in a chat, page by page (moderator token).
+    pub fn chatters(&self, broadcaster_id: &str, moderator_id: &str) -> impl Stream<Item = Result<Chatter, Error>> + Send + 'static {
+        self.paginate(
+            "/chat/chatters",
+            vec![("broadcaster_id", broadcaster_id.to_owned()), ("moderator_id", moderator_id.to_owned()), ("first", "1000".into())],
+        )
+    }
+
+    /// A chat's settings.
+    pub async fn get_chat_settings(&self, broadcaster_id: &str) -> Result<Option<ChatSettings>, Error> {
+        Ok(self.get_data("/chat/settings", &[("broadcaster_id", broadcaster_id.to_owned())]).await?.into_iter().next())
+    }
+
+    /// Changes chat settings (moderator token).
+    pub async fn update_chat_settings(&self, broadcaster_id: &str, moderator_id: &str, settings: &ChatSettings) -> Result<Option<ChatSettings>, Error> {
+        let query = [("broadcaster_id", broadcaster_id.to_owned()), ("moderator_id", moderator_id.to_owned())];
+        Ok(self.send_json(Method::PATCH, "/chat/settings", &query, settings).await?.data.into_iter().next())
+    }
+
+    /// Badge sets of a channel, or global ones with `None`.
+    pub async fn chat_badges(&self, broadcaster_id: Option<&str>) -> Result<Vec<BadgeSet>, Error> {
+        match broadcaster_id {
+            Some(id) => self.get_data("/chat/badges", &[("broadcaster_id", id.to_owned())]).await,
+            None => self.get_data("/chat/badges/global", &[]).await,
+        }
+    }
+
+    /// Emotes of a channel, or global ones with `None`.
+    pub async fn chat_emotes(&self, broadcaster_id: Option<&str>) -> Result<Vec<ChatEmote>, Error> {
+        match broadcaster_id {
+            Some(id) => self.get_data("/chat/emotes", &[("broadcaster_id", id.to_owned())]).await,
+            None => self.get_data("/chat/emotes/global", &[]).await,
+        }
+    }
+}
