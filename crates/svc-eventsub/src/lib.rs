@@ -1,8 +1,64 @@
-//! Twitch EventSub WebSocket sessions and conduits.
+//! Twitch EventSub over WebSocket: typed messages and events, a user-token session client,
+//! and an app-token conduit with many shards in one process.
 //!
-//! This crate is part of switchboard; see `docs/ARCHITECTURE.md` for where it sits.
+//! [`EventSubClient`] connects with a chosen keepalive, subscribes inside the welcome
+//! window, watches keepalives (+ grace), follows `session_reconnect` make-before-break,
+//! opens a fresh session and re-subscribes after drops and close codes 4000–4007, drops
+//! repeated `message_id`s and enforces Twitch's limits locally. [`ConduitApp`] does the same
+//! per shard and assigns each session to its shard. Both publish [`EventSubEvent`]s into a
+//! core-events [`EventHub`](core_events::EventHub). [`Endpoints::mock`] points everything
+//! at a local server (the Twitch CLI mock or switchboard's sandbox).
 //!
-//! **Status:** the crate exists so the `switchboard` facade features resolve; its
-//! service issue fills it in. It exports nothing yet.
+//! ```
+//! use svc_eventsub::{Envelope, Event, Message};
+//!
+//! let text = r#"{"metadata":{"message_id":"m1","message_type":"notification",
+//!   "message_timestamp":"2024-01-01T00:00:00Z","subscription_type":"stream.online","subscription_version":"1"},
+//!   "payload":{"subscription":{"id":"s1","status":"enabled","type":"stream.online","version":"1",
+//!   "condition":{"broadcaster_user_id":"1337"},"transport":{"method":"websocket","session_id":"abc"},
+//!   "created_at":"2024-01-01T00:00:00Z","cost":0},
+//!   "event":{"id":"9","broadcaster_user_id":"1337","broadcaster_user_login":"cool","broadcaster_user_name":"Cool",
+//!   "type":"live","started_at":"2024-01-01T00:00:00Z"}}}"#;
+//! let Message::Notification(notification) = Envelope::parse(text)?.message else { unreachable!() };
+//! let Event::StreamOnline(online) = notification.event else { unreachable!() };
+//! assert_eq!(online.broadcaster_user_login, "cool");
+//! # Ok::<(), svc_eventsub::Error>(())
+//! ```
+//!
+//! Contents:
+//! - [`Envelope`], [`Metadata`], [`Message`], [`Notification`], [`SessionInfo`]: the wire messages;
+//! - [`Event`], [`RawEvent`], [`events`]: typed event bodies;
+//! - [`Subscription`], [`SubscriptionRequest`], [`Transport`]: subscriptions;
+//! - [`EventSubClient`], [`EventSubBuilder`]: the user session;
+//! - [`ConduitApp`], [`ConduitBuilder`]: conduits;
+//! - [`EventSubApi`]: the REST calls; [`Endpoints`]: where to connect;
+//! - [`EventSubEvent`], [`SessionStats`]: what the client reports;
+//! - limits ([`MAX_SUBSCRIPTIONS_PER_SESSION`], …) and [`Error`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+mod api;
+mod conduit;
+mod dedupe;
+mod driver;
+mod endpoints;
+mod error;
+mod event;
+mod event_out;
+pub mod events;
+mod limits;
+mod message;
+mod session;
+mod subscription;
+
+pub use api::{Conduit, Created, EventSubApi, ShardError, SubscriptionList};
+pub use conduit::{ConduitApp, ConduitBuilder, MAX_SHARDS_PER_CONDUIT};
+pub use endpoints::{Endpoints, TWITCH_API_URL, TWITCH_WS_URL};
+pub use error::{BoxError, Error, ErrorKind, LimitKind};
+pub use event::{Event, RawEvent, TYPED_SUBSCRIPTIONS};
+pub use event_out::{EventSubEvent, SessionStats};
+pub use limits::{DEFAULT_MAX_TOTAL_COST, MAX_SESSIONS_PER_TOKEN, MAX_SUBSCRIPTIONS_PER_SESSION};
+pub use message::{Envelope, Message, Metadata, Notification, SessionInfo};
+pub use session::{DEFAULT_DEDUPE_CAPACITY, EventSubBuilder, EventSubClient};
+pub use subscription::{Condition, Subscription, SubscriptionRequest, Transport};
+pub use svc_helix::AccessToken;

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use transport_http::{RetryPolicy, Secret};
 
+use crate::client::Retry;
+
 use crate::client::{Client, Inner};
 use crate::key_manager::{KeyManager, KeyManagerConfig};
 use crate::keys::KeyRing;
@@ -51,7 +53,7 @@ pub struct ClientBuilder {
     cache_max_size: Option<u64>,
     base_url: String,
     developer_site: String,
-    retry: RetryPolicy,
+    retry: Retry,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -84,9 +86,10 @@ impl Default for ClientBuilder {
             cache_max_size: Some(DEFAULT_CACHE_MAX_SIZE),
             base_url: DEFAULT_BASE_URL.to_owned(),
             developer_site: DEFAULT_DEVELOPER_SITE.to_owned(),
-            retry: RetryPolicy::new()
-                .max_attempts(3)
-                .base_delay(Duration::from_millis(250)),
+            retry: Retry {
+                attempts: 3,
+                base_delay: Duration::from_millis(250),
+            },
         }
     }
 }
@@ -154,9 +157,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Retry policy for 5xx and connection errors (default: 3 attempts, 250 ms doubling).
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+    /// Attempts for GETs answered 5xx (except 503 `inMaintenance`, which lasts minutes and
+    /// is left to the caller) or failing in transport, first try included; the delay
+    /// before retry *n* is `base_delay × 2ⁿ⁻¹`, at most 10 s. Default: 3 attempts, 250 ms.
+    pub fn retry(mut self, attempts: u32, base_delay: Duration) -> Self {
+        self.retry = Retry {
+            attempts: attempts.max(1),
+            base_delay,
+        };
         self
     }
 
@@ -165,7 +173,7 @@ impl ClientBuilder {
         let http = transport_http::Client::builder()
             .base_url(&self.base_url)
             .timeout(self.timeout)
-            .retry(self.retry.clone())
+            .retry(RetryPolicy::none())
             .user_agent(concat!("switchboard-gameapi/", env!("CARGO_PKG_VERSION")))
             .build()?;
         let per_second = NonZeroU32::new(self.throttle_limit).unwrap_or(NonZeroU32::MIN);
@@ -198,6 +206,7 @@ impl ClientBuilder {
                 static_keys,
                 cache,
                 correct_tags: self.correct_tags,
+                retry: self.retry,
                 key_manager,
                 refresh: tokio::sync::Mutex::new(()),
             }),

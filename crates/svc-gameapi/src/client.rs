@@ -37,6 +37,7 @@ pub(crate) struct Inner {
     pub(crate) static_keys: Vec<Secret>,
     pub(crate) cache: Option<TtlCache<String, Bytes>>,
     pub(crate) correct_tags: bool,
+    pub(crate) retry: Retry,
     pub(crate) key_manager: Option<KeyManager>,
     /// Serialises key-manager refreshes after `accessDenied.invalidIp`.
     pub(crate) refresh: tokio::sync::Mutex<()>,
@@ -57,6 +58,33 @@ impl fmt::Debug for Client {
             .field("correct_tags", &self.inner.correct_tags)
             .field("key_manager", &self.inner.key_manager.is_some())
             .finish_non_exhaustive()
+    }
+}
+
+/// Retries of failed GETs (see [`ClientBuilder::retry`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Retry {
+    pub(crate) attempts: u32,
+    pub(crate) base_delay: std::time::Duration,
+}
+
+impl Retry {
+    fn delay(self, retry: u32) -> std::time::Duration {
+        let factor = 2_u32.saturating_pow(retry.saturating_sub(1));
+        self.base_delay
+            .saturating_mul(factor)
+            .min(std::time::Duration::from_secs(10))
+    }
+
+    /// 5xx other than maintenance, and transport failures.
+    fn should_retry(error: &Error) -> bool {
+        match error.kind() {
+            ErrorKind::Transport => true,
+            ErrorKind::Api { status, reason, .. } => {
+                (500..600).contains(status) && *reason != Reason::InMaintenance
+            }
+            _ => false,
+        }
     }
 }
 
@@ -195,9 +223,35 @@ impl Client {
         decode(response.body())
     }
 
+    /// Sends, retrying GETs that failed on the server's side or in transport.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<transport_http::Response, Error> {
+        let retry = self.inner.retry;
+        let mut attempt = 1;
+        loop {
+            match self.send_recovering(method.clone(), path, body).await {
+                Err(error)
+                    if method == Method::GET
+                        && attempt < retry.attempts
+                        && Retry::should_retry(&error) =>
+                {
+                    let delay = retry.delay(attempt);
+                    tracing::debug!(%error, attempt, ?delay, "retrying");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Sends with the next key; on `accessDenied.invalidIp` re-runs the key manager once
     /// and tries again.
-    async fn send(
+    async fn send_recovering(
         &self,
         method: Method,
         path: &str,

@@ -65,4 +65,4 @@ pub use list::ListRequest;
 pub use search::ClanSearch;
 pub use tag::Tag;
 pub use timestamp::Timestamp;
-pub use transport_http::{RetryPolicy, Secret};
+pub use transport_http::Secret;

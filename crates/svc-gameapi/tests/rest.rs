@@ -250,10 +250,21 @@ async fn typed_errors() {
     setup.control.set_maintenance(true);
     let error = client.leagues().await.unwrap_err();
     assert_eq!(error.reason(), Some(&Reason::InMaintenance));
-    // 5xx is retried with backoff before giving up: three attempts.
-    assert_eq!(setup.requests_to("/v1/leagues"), 3);
+    // Maintenance lasts minutes: not retried at once.
+    assert_eq!(setup.requests_to("/v1/leagues"), 1);
     setup.control.set_maintenance(false);
     assert!(client.leagues().await.is_ok());
+
+    // Other 5xx are retried with backoff: two failures, then success on the third try.
+    setup.control.fail_next(2);
+    let started = tokio::time::Instant::now();
+    assert!(client.war_leagues().await.is_ok());
+    assert_eq!(setup.requests_to("/v1/warleagues"), 3);
+    assert!(started.elapsed() >= Duration::from_millis(250 + 500));
+    setup.control.fail_next(3);
+    let error = client.capital_leagues().await.unwrap_err();
+    assert_eq!(error.reason(), Some(&Reason::UnknownException));
+    assert_eq!(setup.requests_to("/v1/capitalleagues"), 3);
 }
 
 #[tokio::test(start_paused = true)]
@@ -352,7 +363,7 @@ async fn unthrottled_client_meets_429s_typed() {
         .builder()
         .cache_max_size(None)
         .throttle_limit(1000)
-        .retry(svc_gameapi::RetryPolicy::none())
+        .retry(1, Duration::ZERO)
         .build()
         .await
         .unwrap();

@@ -201,6 +201,21 @@ impl MeshClient {
         .await
     }
 
+    /// Sets metadata for the current connection only: not cached, so a reconnect does not
+    /// restore it (shinkei's `update_metadata(data, cache=False)`). Fails with
+    /// [`ErrorKind::NotConnected`] between connections.
+    pub async fn update_metadata_transient(&self, metadata: &Metadata) -> Result<(), Error> {
+        if metadata.is_empty() {
+            return Ok(());
+        }
+        self.write(
+            OpCode::Dispatch,
+            Some("UPDATE_METADATA"),
+            &metadata.to_wire(),
+        )
+        .await
+    }
+
     /// Sets one metadata key (see [`update_metadata`](Self::update_metadata)).
     pub async fn set_metadata(
         &self,

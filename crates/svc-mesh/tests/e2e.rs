@@ -460,6 +460,8 @@ async fn goodbye_reconnects_and_restores_metadata() {
     let mesh = mesh().await;
     let client = mesh.client("svc", "s1", md(&[("zone", "a".into())])).await;
     client.set_metadata("late", 7_i64).await.unwrap();
+    let transient = Metadata::new().with("scratch", true).unwrap();
+    client.update_metadata_transient(&transient).await.unwrap();
     let ready_again = client
         .events()
         .wait_for(|e: &MeshEvent| matches!(e, MeshEvent::Ready { .. }), WAIT);
@@ -678,4 +680,29 @@ async fn unanswered_heartbeats_are_a_zombie_and_the_client_reconnects() {
         mesh.control.metadata("svc", "zombie").unwrap()["zone"],
         json!("b")
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn unacked_queue_messages_come_back_after_the_ack_timeout() {
+    let mesh = mesh().await;
+    let producer = mesh.client("producer", "p", Metadata::new()).await;
+    let worker = mesh.client("workers", "w", Metadata::new()).await;
+    let mut jobs = queued(&worker);
+    worker.queue_request("jobs").await.unwrap();
+    producer
+        .queue_push("jobs", &Query::application("workers"), "job")
+        .await
+        .unwrap();
+    let first = tokio::time::timeout(WAIT, jobs.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    worker.queue_request("jobs").await.unwrap();
+    // No ack: the sandbox's 15 s ack timeout passes (paused time jumps) and it comes back.
+    let again = tokio::time::timeout(Duration::from_mins(1), jobs.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.id, first.id);
+    assert_eq!(mesh.control.queue_stats("jobs").redelivered, 1);
 }

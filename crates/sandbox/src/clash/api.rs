@@ -40,6 +40,17 @@ pub(super) fn handle(state: &State, request: &SandboxRequest, path: &[String]) -
     if let Err(response) = authorize(state, request) {
         return response;
     }
+    if state
+        .fail_next
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+    {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "unknownException",
+            "Unknown error happened when handling the request.",
+        );
+    }
     if state.maintenance.load(Ordering::SeqCst) {
         return error(
             StatusCode::SERVICE_UNAVAILABLE,

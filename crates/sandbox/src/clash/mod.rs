@@ -81,6 +81,7 @@ struct State {
     windows: Mutex<HashMap<String, VecDeque<Instant>>>,
     max_age: Mutex<Option<u64>>,
     throttled: AtomicU64,
+    fail_next: AtomicU32,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -121,6 +122,7 @@ impl Clash {
                 windows: Mutex::new(HashMap::new()),
                 max_age: Mutex::new(None),
                 throttled: AtomicU64::new(0),
+                fail_next: AtomicU32::new(0),
             }),
         }
     }
@@ -191,6 +193,11 @@ impl ClashControl {
     /// Requests per key per rolling second (default [`DEFAULT_RATE_LIMIT`]).
     pub fn set_rate_limit(&self, per_second: u32) {
         self.state.rate_limit.store(per_second, Ordering::SeqCst);
+    }
+
+    /// The next `count` authorised API requests answer 500 `unknownException`.
+    pub fn fail_next(&self, count: u32) {
+        self.state.fail_next.store(count, Ordering::SeqCst);
     }
 
     /// How many 429s were answered.

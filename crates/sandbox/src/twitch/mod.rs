@@ -1,10 +1,11 @@
-//! Twitch: chat (IRC over WebSocket and plain TCP), with Helix, OAuth and EventSub to come
-//! from their own submodules.
+//! Twitch: chat (IRC over WebSocket and plain TCP), Helix and OAuth.
 //!
 //! [`Twitch`] is one [`Platform`](crate::Platform) serving every Twitch surface on one
 //! listener: a WebSocket upgrade on `/` (or `/irc`) speaks chat IRC like
 //! `wss://irc-ws.chat.twitch.tv`; [`serve_tcp`] adds a plain TCP listener speaking the same
-//! IRC like `irc.chat.twitch.tv:6667`. [`ChatControl`] steers chat from tests.
+//! IRC like `irc.chat.twitch.tv:6667`. Helix answers under `/helix/…` and OAuth under
+//! `/oauth2/…` (so `{base}/helix` and `{base}` are the two base URLs a client needs).
+//! [`ChatControl`] and [`HelixControl`] steer them from tests.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -23,6 +24,8 @@
 //! ```
 
 mod chat;
+mod helix;
+mod oauth;
 mod tcp;
 mod window;
 
@@ -31,6 +34,7 @@ use std::sync::Arc;
 use http::Method;
 
 pub use chat::{ChatControl, ChatLimits, SentMessage};
+pub use helix::{DEFAULT_POINTS_PER_MINUTE, HelixControl};
 pub use tcp::{TcpServer, serve_tcp};
 
 use crate::platform::{Platform, ResponseFuture, SandboxRequest};
@@ -40,6 +44,7 @@ use crate::{response, ws};
 #[derive(Debug, Clone)]
 pub struct Twitch {
     pub(crate) chat: Arc<chat::ChatState>,
+    pub(crate) helix: Arc<helix::HelixState>,
 }
 
 impl Default for Twitch {
@@ -59,6 +64,11 @@ impl Twitch {
         Self {
             chat: Arc::new(chat::ChatState::new(limits)),
         }
+    }
+
+    /// The Helix / OAuth control handle.
+    pub fn helix(&self) -> HelixControl {
+        HelixControl::new(Arc::clone(&self.helix))
     }
 
     /// The chat control handle.
@@ -82,6 +92,8 @@ impl Platform for Twitch {
                         chat::run_ws(state, socket)
                     })
                 }
+                (_, ["helix", rest @ ..]) => helix::handle(&self.helix, &request, rest),
+                (_, ["oauth2", rest @ ..]) => oauth::handle(&self.helix, &request, rest),
                 _ => response::not_found(),
             }
         })

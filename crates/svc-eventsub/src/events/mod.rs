@@ -1,3 +1,5 @@
+//! Typed event bodies (`channel.follow`, `channel.chat.message`, …).
+//!
 //! Typed event bodies, one file per family. Every struct decodes leniently (missing fields
 //! take their defaults) so a field Twitch drops does not turn an event into an error.
 

@@ -77,6 +77,7 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     control.set_maintenance(false);
     over.await?;
+    tokio::time::sleep(Duration::from_millis(50)).await; // let the printing listener catch up
     println!(
         "clash: {} requests served by the sandbox",
         server.log().len()

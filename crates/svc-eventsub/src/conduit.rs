@@ -1,0 +1,232 @@
+//! [`ConduitApp`]: an app-token conduit with N WebSocket shards in one process.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use core_events::{EventHub, EventStream};
+use svc_helix::AccessToken;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+
+use crate::api::{Conduit, EventSubApi};
+use crate::dedupe::RecentIds;
+use crate::driver::{Command, Driver, Role};
+use crate::endpoints::Endpoints;
+use crate::error::{Error, ErrorKind};
+use crate::event_out::{Counters, EventSubEvent, SessionStats};
+use crate::session::EventSubBuilder;
+use crate::subscription::{Subscription, SubscriptionRequest, Transport};
+
+/// Twitch allows at most this many shards per conduit.
+pub const MAX_SHARDS_PER_CONDUIT: u32 = 20_000;
+
+/// Configures a [`ConduitApp`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ConduitBuilder {
+    session: EventSubBuilder,
+    shard_count: u32,
+    conduit_id: Option<String>,
+}
+
+impl ConduitBuilder {
+    /// Where to connect (default: Twitch).
+    pub fn endpoints(mut self, endpoints: Endpoints) -> Self {
+        self.session = self.session.endpoints(endpoints);
+        self
+    }
+
+    /// Points WebSocket and REST at a mock server.
+    pub fn mock_url(mut self, base: &str) -> Result<Self, Error> {
+        self.session = self.session.mock_url(base)?;
+        Ok(self)
+    }
+
+    /// Shards (WebSocket sessions) to run (default 1).
+    pub fn shard_count(mut self, count: u32) -> Self {
+        self.shard_count = count;
+        self
+    }
+
+    /// Reuse this conduit; without it the first existing conduit is reused, or one created.
+    pub fn conduit_id(mut self, id: impl Into<String>) -> Self {
+        self.conduit_id = Some(id.into());
+        self
+    }
+
+    /// Keepalive, grace, dedupe, backoff and hub settings shared by every shard.
+    pub fn session(mut self, configure: impl FnOnce(EventSubBuilder) -> EventSubBuilder) -> Self {
+        self.session = configure(self.session);
+        self
+    }
+
+    /// Finds or creates the conduit, sizes it, and starts every shard (each welcomed and
+    /// assigned before this returns).
+    pub async fn start(self) -> Result<ConduitApp, Error> {
+        if !(1..=MAX_SHARDS_PER_CONDUIT).contains(&self.shard_count) {
+            return Err(Error::config(format!("shard count must be 1..={MAX_SHARDS_PER_CONDUIT}")));
+        }
+        self.session.timing()?;
+        let endpoints = self.session.endpoints.clone();
+        let api = EventSubApi::new(&endpoints.api_url, &self.session.client_id, &self.session.token)?;
+        let existing = api.list_conduits().await?;
+        let found = match &self.conduit_id {
+            Some(id) => Some(
+                existing
+                    .into_iter()
+                    .find(|c| &c.id == id)
+                    .ok_or_else(|| Error::config(format!("conduit {id} not found")))?,
+            ),
+            None => existing.into_iter().next(),
+        };
+        let conduit = match found {
+            Some(conduit) if conduit.shard_count == self.shard_count => conduit,
+            Some(conduit) => api.update_conduit(&conduit.id, self.shard_count).await?,
+            None => api.create_conduit(self.shard_count).await?,
+        };
+        tracing::info!(conduit = conduit.id, shards = conduit.shard_count, "EventSub conduit ready");
+        let hub = self.session.hub.clone().unwrap_or_else(EventHub::new);
+        let mut app = ConduitApp {
+            api,
+            conduit,
+            settings: self.session,
+            hub,
+            dedupe: Arc::new(Mutex::new(RecentIds::new(crate::DEFAULT_DEDUPE_CAPACITY))),
+            counters: Arc::new(Counters::default()),
+            shards: BTreeMap::new(),
+        };
+        let count = app.conduit.shard_count;
+        app.start_shards(0..count).await?;
+        Ok(app)
+    }
+}
+
+#[derive(Debug)]
+struct Shard {
+    commands: mpsc::UnboundedSender<Command>,
+    session: watch::Receiver<Option<String>>,
+    task: JoinHandle<()>,
+}
+
+/// An app-token conduit: creates or reuses the conduit, runs one WebSocket session per
+/// shard and assigns each to its shard (again after every fresh session), scales the shard
+/// count, and subscribes through the conduit transport. Events of every shard go into one
+/// [`EventHub`], deduplicated across shards.
+#[derive(Debug)]
+pub struct ConduitApp {
+    api: EventSubApi,
+    conduit: Conduit,
+    settings: EventSubBuilder,
+    hub: EventHub<EventSubEvent>,
+    dedupe: Arc<Mutex<RecentIds>>,
+    counters: Arc<Counters>,
+    shards: BTreeMap<u32, Shard>,
+}
+
+impl ConduitApp {
+    /// A builder for `client_id` with an app access token (client credentials).
+    pub fn builder(client_id: &str, app_token: AccessToken) -> ConduitBuilder {
+        ConduitBuilder { session: EventSubBuilder::new(client_id, app_token), shard_count: 1, conduit_id: None }
+    }
+
+    async fn start_shards(&mut self, ids: std::ops::Range<u32>) -> Result<(), Error> {
+        let timing = self.settings.timing()?;
+        let mut waiting = Vec::new();
+        for shard_id in ids {
+            let (commands_tx, commands) = mpsc::unbounded_channel();
+            let (session, session_rx) = watch::channel(None);
+            let driver = Driver {
+                endpoints: self.settings.endpoints.clone(),
+                api: self.api.clone(),
+                timing: timing.clone(),
+                role: Role::Shard { conduit_id: self.conduit.id.clone(), shard_id, assigned: None },
+                hub: self.hub.clone(),
+                dedupe: Arc::clone(&self.dedupe),
+                counters: Arc::clone(&self.counters),
+                commands,
+                session,
+            };
+            let (first_tx, first) = oneshot::channel();
+            let task = tokio::spawn(driver.run(first_tx));
+            self.shards.insert(shard_id, Shard { commands: commands_tx, session: session_rx, task });
+            waiting.push(first);
+        }
+        for first in waiting {
+            first.await.map_err(|_| Error::new(ErrorKind::Stopped))??;
+        }
+        Ok(())
+    }
+
+    async fn stop_shard(shard: Shard) {
+        let _ = shard.commands.send(Command::Stop);
+        let _ = shard.task.await;
+    }
+
+    /// Changes the shard count: resizes the conduit, starts the new shards or stops the
+    /// ones past the new count.
+    pub async fn set_shard_count(&mut self, count: u32) -> Result<(), Error> {
+        if !(1..=MAX_SHARDS_PER_CONDUIT).contains(&count) {
+            return Err(Error::config(format!("shard count must be 1..={MAX_SHARDS_PER_CONDUIT}")));
+        }
+        let old = self.conduit.shard_count;
+        self.conduit = self.api.update_conduit(&self.conduit.id, count).await?;
+        if count > old {
+            self.start_shards(old..count).await?;
+        } else {
+            let gone: Vec<u32> = self.shards.range(count..).map(|(id, _)| *id).collect();
+            for id in gone {
+                if let Some(shard) = self.shards.remove(&id) {
+                    Self::stop_shard(shard).await;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates a subscription delivered through the conduit.
+    pub async fn subscribe(&self, request: &SubscriptionRequest) -> Result<Subscription, Error> {
+        Ok(self.api.create_subscription(request, &Transport::conduit(self.conduit.id.clone())).await?.subscription)
+    }
+
+    /// The REST client (list or delete subscriptions, conduits).
+    pub fn api(&self) -> &EventSubApi {
+        &self.api
+    }
+
+    /// The conduit id.
+    pub fn conduit_id(&self) -> &str {
+        &self.conduit.id
+    }
+
+    /// Shards running.
+    pub fn shard_count(&self) -> u32 {
+        self.conduit.shard_count
+    }
+
+    /// The session id a shard currently runs on.
+    pub fn shard_session(&self, shard_id: u32) -> Option<String> {
+        self.shards.get(&shard_id).and_then(|s| s.session.borrow().clone())
+    }
+
+    /// The hub every shard publishes into.
+    pub fn hub(&self) -> &EventHub<EventSubEvent> {
+        &self.hub
+    }
+
+    /// A stream of events from now on.
+    pub fn events(&self) -> EventStream<EventSubEvent> {
+        self.hub.stream()
+    }
+
+    /// Counters summed over every shard.
+    pub fn stats(&self) -> SessionStats {
+        self.counters.snapshot()
+    }
+
+    /// Stops every shard (the conduit itself stays; delete it through [`api`](Self::api)).
+    pub async fn close(mut self) {
+        for (_, shard) in std::mem::take(&mut self.shards) {
+            Self::stop_shard(shard).await;
+        }
+    }
+}
