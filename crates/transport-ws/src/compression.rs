@@ -28,8 +28,8 @@ pub enum Compression {
 pub(crate) enum Inflater {
     /// Pass binary messages through.
     None,
-    /// zlib-stream.
-    Zlib(ZlibStream),
+    /// zlib-stream (boxed: with the zlib-rs backend its state is large too).
+    Zlib(Box<ZlibStream>),
     /// zstd-stream (boxed: the context is large).
     Zstd(Box<ZstdStream>),
 }
@@ -39,7 +39,7 @@ impl Inflater {
     pub(crate) fn new(compression: Compression, max_message_size: usize) -> Result<Self, Error> {
         Ok(match compression {
             Compression::None => Self::None,
-            Compression::ZlibStream => Self::Zlib(ZlibStream::new(max_message_size)),
+            Compression::ZlibStream => Self::Zlib(Box::new(ZlibStream::new(max_message_size))),
             Compression::ZstdStream => Self::Zstd(Box::new(ZstdStream::new(max_message_size)?)),
         })
     }
