@@ -134,11 +134,4 @@ impl SubscriptionRequest {
             "transport": transport,
         })
     }
-
-    /// Whether `subscription` is what this request asked for.
-    pub(crate) fn matches(&self, subscription: &Subscription) -> bool {
-        self.kind == subscription.kind
-            && self.version == subscription.version
-            && self.condition == subscription.condition
-    }
 }

@@ -462,6 +462,15 @@ async fn goodbye_reconnects_and_restores_metadata() {
     client.set_metadata("late", 7_i64).await.unwrap();
     let transient = Metadata::new().with("scratch", true).unwrap();
     client.update_metadata_transient(&transient).await.unwrap();
+    // A message to itself on the same socket fences both updates.
+    let me = Query::client("svc", "s1");
+    let mut rx = inbox(&client);
+    client.send(&me, "fence", None).await.unwrap();
+    assert_eq!(next(&mut rx).await.payload, json!("fence"));
+    assert_eq!(
+        mesh.control.metadata("svc", "s1").unwrap()["scratch"],
+        json!(true)
+    );
     let ready_again = client
         .events()
         .wait_for(|e: &MeshEvent| matches!(e, MeshEvent::Ready { .. }), WAIT);
@@ -479,9 +488,11 @@ async fn goodbye_reconnects_and_restores_metadata() {
     assert_eq!(mesh.control.identifies(), 2);
     let stored = mesh.control.metadata("svc", "s1").unwrap();
     assert_eq!((&stored["zone"], &stored["late"]), (&json!("a"), &json!(7)));
+    assert!(
+        !stored.contains_key("scratch"),
+        "transient metadata is not restored"
+    );
     // And the connection works again.
-    let me = Query::client("svc", "s1");
-    let mut rx = inbox(&client);
     client.send(&me, "hello again", None).await.unwrap();
     assert_eq!(next(&mut rx).await.payload, json!("hello again"));
 }

@@ -63,6 +63,7 @@ impl Twitch {
     pub fn with_limits(limits: ChatLimits) -> Self {
         Self {
             chat: Arc::new(chat::ChatState::new(limits)),
+            helix: Arc::new(helix::HelixState::new()),
         }
     }
 
