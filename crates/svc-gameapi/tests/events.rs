@@ -271,3 +271,71 @@ async fn stream_and_wait_for() {
         "{first:?}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn calendar_moments() {
+    use svc_gameapi::Timestamp;
+    use svc_gameapi::events::{CalendarEvent, CalendarKind};
+    let setup = sandbox().await;
+    let events = EventsClient::new(setup.client().await);
+    let seen = record(&events);
+    events.watch_calendar_from(Timestamp::parse("20240101T000000.000Z").unwrap());
+    events.watch_calendar_from(Timestamp::parse("20240101T000000.000Z").unwrap());
+    sleep(31 * 86_400).await;
+    let got: Vec<(CalendarKind, String)> = take(&seen)
+        .into_iter()
+        .map(|e| match e {
+            Event::Calendar(CalendarEvent { kind, at }) => (kind, at.to_string()),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    let expected = [
+        (CalendarKind::RaidWeekend, "20240105T070000.000Z"),
+        (CalendarKind::RaidWeekend, "20240112T070000.000Z"),
+        (CalendarKind::RaidWeekend, "20240119T070000.000Z"),
+        (CalendarKind::ClanGames, "20240122T080000.000Z"),
+        (CalendarKind::RaidWeekend, "20240126T070000.000Z"),
+        (CalendarKind::Season, "20240129T050000.000Z"),
+    ];
+    let expected: Vec<(CalendarKind, String)> = expected
+        .iter()
+        .map(|(k, t)| (*k, (*t).to_owned()))
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        setup.server.log().len(),
+        0,
+        "the calendar needs no requests"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn league_round_wars() {
+    let setup = sandbox().await;
+    let main = setup.control.main_clan();
+    // During CWL week `currentwar` says notInWar; the wars are in the league group.
+    setup.control.set_war_state(&main, "notInWar");
+    let events = EventsClient::new(setup.client().await);
+    let seen = record(&events);
+    events.add_wars([&main]);
+    sleep(5).await;
+    assert!(take(&seen).is_empty(), "drawn rounds are the baseline");
+
+    let war_tag = setup.control.add_league_round(&main).unwrap();
+    sleep(120).await;
+    let got = take(&seen);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(
+        matches!(&got[0], Event::War(WarEvent::LeagueRoundWar { round: 3, war_tag: t, .. }) if t.as_str() == war_tag)
+    );
+
+    setup.control.add_league_attack(&war_tag, 3).unwrap();
+    sleep(120).await;
+    let got = take(&seen);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(
+        matches!(&got[0], Event::War(WarEvent::NewAttack { attack, war, .. }) if attack.stars == 3 && war.tag.as_ref().is_some_and(|t| t.as_str() == war_tag))
+    );
+    sleep(600).await;
+    assert!(take(&seen).is_empty());
+}

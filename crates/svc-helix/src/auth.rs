@@ -3,7 +3,8 @@
 //! before it expires).
 
 use std::fmt;
-use std::sync::{Arc, RwLock, PoisonError};
+use std::fmt::Write as _;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -81,7 +82,9 @@ pub struct TokenManager {
 
 impl fmt::Debug for TokenManager {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenManager").field("client_id", &self.client_id).finish_non_exhaustive()
+        f.debug_struct("TokenManager")
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -104,20 +107,31 @@ impl TokenManager {
         client_secret: Option<&str>,
     ) -> Result<Self, Error> {
         let renewal = match refresh_token {
-            Some(refresh) => Renewal::Refresh { refresh_token: Secret::new(refresh) },
+            Some(refresh) => Renewal::Refresh {
+                refresh_token: Secret::new(refresh),
+            },
             None => Renewal::None,
         };
         Ok(Self {
             http: auth_client(auth_url)?,
             client_id: client_id.into(),
             client_secret: client_secret.map(Secret::new),
-            current: Arc::new(RwLock::new(Current { token, renewal, expires_at: None, info: None })),
+            current: Arc::new(RwLock::new(Current {
+                token,
+                renewal,
+                expires_at: None,
+                info: None,
+            })),
             renewing: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 
     /// Gets an app token with the client-credentials grant.
-    pub async fn app(auth_url: &str, client_id: impl Into<String>, client_secret: &str) -> Result<Self, Error> {
+    pub async fn app(
+        auth_url: &str,
+        client_id: impl Into<String>,
+        client_secret: &str,
+    ) -> Result<Self, Error> {
         let manager = Self {
             http: auth_client(auth_url)?,
             client_id: client_id.into(),
@@ -141,19 +155,29 @@ impl TokenManager {
 
     /// The token to use now.
     pub fn token(&self) -> AccessToken {
-        self.current.read().unwrap_or_else(PoisonError::into_inner).token.clone()
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .token
+            .clone()
     }
 
     /// What the last validation said.
     pub fn info(&self) -> Option<TokenInfo> {
-        self.current.read().unwrap_or_else(PoisonError::into_inner).info.clone()
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .info
+            .clone()
     }
 
     /// A token fit for a request now: renewed first if it expires within five minutes.
     pub async fn fresh_token(&self) -> Result<AccessToken, Error> {
         let due = {
             let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
-            current.expires_at.is_some_and(|at| at.saturating_duration_since(Instant::now()) <= REFRESH_MARGIN)
+            current
+                .expires_at
+                .is_some_and(|at| at.saturating_duration_since(Instant::now()) <= REFRESH_MARGIN)
                 && !matches!(current.renewal, Renewal::None)
         };
         if due {
@@ -175,19 +199,33 @@ impl TokenManager {
     }
 
     fn can_renew(&self) -> bool {
-        !matches!(self.current.read().unwrap_or_else(PoisonError::into_inner).renewal, Renewal::None)
+        !matches!(
+            self.current
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .renewal,
+            Renewal::None
+        )
     }
 
     async fn validate_once(&self) -> Result<TokenInfo, Error> {
         let token = Secret::new(format!("OAuth {}", self.token().expose()));
-        let response = self.http.get("/oauth2/validate").secret_header("authorization", &token).accept_any_status().send().await?;
+        let response = self
+            .http
+            .get("/oauth2/validate")
+            .secret_header("authorization", &token)
+            .accept_any_status()
+            .send()
+            .await?;
         if response.status().as_u16() == 401 {
             return Err(Error::new(ErrorKind::Unauthorized));
         }
         if !response.status().is_success() {
             return Err(status_error(&response));
         }
-        let info: TokenInfo = response.json().map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
+        let info: TokenInfo = response
+            .json()
+            .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
         let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
         current.expires_at = Some(Instant::now() + Duration::from_secs(info.expires_in));
         current.info = Some(info.clone());
@@ -197,8 +235,17 @@ impl TokenManager {
     /// Gets a new token now (refresh grant or client credentials).
     pub async fn renew(&self) -> Result<(), Error> {
         let _one_at_a_time = self.renewing.lock().await;
-        let renewal = self.current.read().unwrap_or_else(PoisonError::into_inner).renewal.clone();
-        let secret = self.client_secret.as_ref().map(|s| s.expose().to_owned()).unwrap_or_default();
+        let renewal = self
+            .current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .renewal
+            .clone();
+        let secret = self
+            .client_secret
+            .as_ref()
+            .map(|s| s.expose().to_owned())
+            .unwrap_or_default();
         let form = match &renewal {
             Renewal::Refresh { refresh_token } => format!(
                 "grant_type=refresh_token&refresh_token={}&client_id={}&client_secret={}",
@@ -213,7 +260,10 @@ impl TokenManager {
             ),
             Renewal::None => return Err(Error::new(ErrorKind::Unauthorized)),
         };
-        let mut request = self.http.post("/oauth2/token").header("content-type", "application/x-www-form-urlencoded");
+        let mut request = self
+            .http
+            .post("/oauth2/token")
+            .header("content-type", "application/x-www-form-urlencoded");
         if let Some(secret) = &self.client_secret {
             request = request.redact(secret);
         }
@@ -227,12 +277,18 @@ impl TokenManager {
         if !response.status().is_success() {
             return Err(status_error(&response));
         }
-        let answer: TokenResponse = response.json().map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
+        let answer: TokenResponse = response
+            .json()
+            .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
         let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
         current.token = AccessToken::new(answer.access_token);
-        current.expires_at = answer.expires_in.map(|s| Instant::now() + Duration::from_secs(s));
+        current.expires_at = answer
+            .expires_in
+            .map(|s| Instant::now() + Duration::from_secs(s));
         if let (Renewal::Refresh { .. }, Some(refresh)) = (&current.renewal, answer.refresh_token) {
-            current.renewal = Renewal::Refresh { refresh_token: Secret::new(refresh) };
+            current.renewal = Renewal::Refresh {
+                refresh_token: Secret::new(refresh),
+            };
         }
         tracing::info!(client_id = %self.client_id, "access token renewed");
         Ok(())
@@ -241,7 +297,11 @@ impl TokenManager {
     /// Revokes the current token (`POST /oauth2/revoke`).
     pub async fn revoke(&self) -> Result<(), Error> {
         let token = self.token();
-        let form = format!("client_id={}&token={}", form_escape(&self.client_id), form_escape(token.expose()));
+        let form = format!(
+            "client_id={}&token={}",
+            form_escape(&self.client_id),
+            form_escape(token.expose())
+        );
         let response = self
             .http
             .post("/oauth2/revoke")
@@ -251,7 +311,11 @@ impl TokenManager {
             .accept_any_status()
             .send()
             .await?;
-        if response.status().is_success() { Ok(()) } else { Err(status_error(&response)) }
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(status_error(&response))
+        }
     }
 
     /// Validates now and then every hour in a background task (as Twitch requires), renewing
@@ -264,8 +328,15 @@ impl TokenManager {
                 if let Err(error) = manager.validate().await {
                     tracing::warn!(%error, "token validation failed");
                 }
-                let expires_at = manager.current.read().unwrap_or_else(PoisonError::into_inner).expires_at;
-                let refresh_in = expires_at.map(|at| at.saturating_duration_since(Instant::now()).saturating_sub(REFRESH_MARGIN));
+                let expires_at = manager
+                    .current
+                    .read()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .expires_at;
+                let refresh_in = expires_at.map(|at| {
+                    at.saturating_duration_since(Instant::now())
+                        .saturating_sub(REFRESH_MARGIN)
+                });
                 let wait = refresh_in.map_or(VALIDATE_EVERY, |r| r.min(VALIDATE_EVERY));
                 tokio::time::sleep(wait).await;
                 if refresh_in.is_some_and(|r| r <= VALIDATE_EVERY)
@@ -285,8 +356,14 @@ pub(crate) fn status_error(response: &transport_http::Response) -> Error {
         #[serde(default)]
         message: String,
     }
-    let message = response.json::<Body>().map(|b| b.message).unwrap_or_default();
-    Error::new(ErrorKind::Status { status: response.status().as_u16(), message })
+    let message = response
+        .json::<Body>()
+        .map(|b| b.message)
+        .unwrap_or_default();
+    Error::new(ErrorKind::Status {
+        status: response.status().as_u16(),
+        message,
+    })
 }
 
 /// `application/x-www-form-urlencoded` escaping.
@@ -294,8 +371,12 @@ pub(crate) fn form_escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char);
+            }
+            _ => {
+                let _ = write!(out, "%{byte:02X}");
+            }
         }
     }
     out

@@ -29,7 +29,9 @@ impl HelixClient {
     pub fn new(base_url: &str, tokens: TokenManager) -> Result<Self, Error> {
         let http = Client::builder()
             .base_url(base_url)
-            .ratelimiter(core_ratelimit::BucketLimiter::new(core_ratelimit::BucketConfig::helix()))
+            .ratelimiter(core_ratelimit::BucketLimiter::new(
+                core_ratelimit::BucketConfig::helix(),
+            ))
             .retry(RetryPolicy::new().max_attempts(4))
             .build()
             .map_err(|e| Error::with_source(ErrorKind::Config("bad Helix base URL".into()), e))?;
@@ -57,6 +59,11 @@ impl HelixClient {
                 .request(method.clone(), path)
                 .header("client-id", self.tokens.client_id())
                 .secret_header("authorization", &bearer)
+                // Helix has one point budget for every route (`Bucketing::Single`).
+                .route(core_ratelimit::RouteKey::new(
+                    &format!("{method} {path}"),
+                    None,
+                ))
                 .accept_any_status();
             for (name, value) in query {
                 request = request.query(*name, value);
@@ -81,14 +88,24 @@ impl HelixClient {
     }
 
     /// `GET path?query` decoded as one page of `T`.
-    pub async fn get_page<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<Page<T>, Error> {
+    pub async fn get_page<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Page<T>, Error> {
         let response = self.send(Method::GET, path, query, None).await?;
-        response.json().map_err(|e| Error::with_source(ErrorKind::Decode, e))
+        response
+            .json()
+            .map_err(|e| Error::with_source(ErrorKind::Decode, e))
     }
 
     /// Every item of a paginated `GET`, page after page (following `pagination.cursor`), as
     /// a stream. Pages are fetched only as the stream is read.
-    pub fn paginate<T>(&self, path: &str, query: Vec<(&'static str, String)>) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+    pub fn paginate<T>(
+        &self,
+        path: &str,
+        query: Vec<(&'static str, String)>,
+    ) -> impl Stream<Item = Result<T, Error>> + Send + 'static
     where
         T: DeserializeOwned + Send + 'static,
     {
@@ -100,7 +117,14 @@ impl HelixClient {
             buffer: VecDeque<T>,
             done: bool,
         }
-        let state = State { client: self.clone(), path: path.to_owned(), query, cursor: None, buffer: VecDeque::new(), done: false };
+        let state = State {
+            client: self.clone(),
+            path: path.to_owned(),
+            query,
+            cursor: None,
+            buffer: VecDeque::new(),
+            done: false,
+        };
         futures_util::stream::unfold(state, |mut state| async move {
             loop {
                 if let Some(item) = state.buffer.pop_front() {
@@ -129,7 +153,11 @@ impl HelixClient {
     }
 
     /// `GET` returning a single page's `data`.
-    pub(crate) async fn get_data<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<Vec<T>, Error> {
+    pub(crate) async fn get_data<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Vec<T>, Error> {
         Ok(self.get_page::<T>(path, query).await?.data)
     }
 
@@ -141,12 +169,15 @@ impl HelixClient {
         query: &[(&str, String)],
         body: &B,
     ) -> Result<Page<T>, Error> {
-        let body = serde_json::to_value(body).map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
+        let body =
+            serde_json::to_value(body).map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
         let response = self.send(method, path, query, Some(&body)).await?;
         if response.body().is_empty() {
             return Ok(Page::empty());
         }
-        response.json().map_err(|e| Error::with_source(ErrorKind::Decode, e))
+        response
+            .json()
+            .map_err(|e| Error::with_source(ErrorKind::Decode, e))
     }
 
     /// A request without body answered with `{data: [...]}`.
@@ -160,12 +191,19 @@ impl HelixClient {
         if response.body().is_empty() {
             return Ok(Vec::new());
         }
-        let page: Page<T> = response.json().map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
+        let page: Page<T> = response
+            .json()
+            .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
         Ok(page.data)
     }
 
     /// A request without body whose answer (usually 204) carries nothing we need.
-    pub(crate) async fn send_empty(&self, method: Method, path: &str, query: &[(&str, String)]) -> Result<(), Error> {
+    pub(crate) async fn send_empty(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<(), Error> {
         self.send(method, path, query, None).await.map(drop)
     }
 }

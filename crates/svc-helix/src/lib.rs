@@ -40,7 +40,9 @@ pub use auth::{TWITCH_AUTH_URL, TokenInfo, TokenManager, VALIDATE_EVERY};
 pub use client::{HelixClient, TWITCH_HELIX_URL};
 pub use endpoints::channels::{ChannelInformation, Follower, ModifyChannel, SearchedChannel};
 pub use endpoints::chat::{BadgeSet, BadgeVersion, ChatEmote, ChatSettings, Chatter};
-pub use endpoints::eventsub::{Conduit, ConduitShard, EventSubTransport, Subscription, SubscriptionTotals};
+pub use endpoints::eventsub::{
+    Conduit, ConduitShard, EventSubTransport, Subscription, SubscriptionTotals,
+};
 pub use endpoints::games::Game;
 pub use endpoints::media::{Clip, Video};
 pub use endpoints::moderation::{BannedUser, BlockedTerm, ChannelRole};

@@ -28,7 +28,11 @@ pub struct Pagination {
 
 impl<T> Page<T> {
     pub(crate) fn empty() -> Self {
-        Self { data: Vec::new(), pagination: Pagination::default(), total: None }
+        Self {
+            data: Vec::new(),
+            pagination: Pagination::default(),
+            total: None,
+        }
     }
 
     /// The cursor of the next page, if any (an empty cursor means none).

@@ -22,7 +22,9 @@ async fn sandbox() -> (Server, HelixControl) {
 }
 
 async fn app_client(server: &Server) -> HelixClient {
-    let tokens = TokenManager::app(&server.base_url(), CLIENT_ID, SECRET).await.unwrap();
+    let tokens = TokenManager::app(&server.base_url(), CLIENT_ID, SECRET)
+        .await
+        .unwrap();
     HelixClient::new(&format!("{}/helix", server.base_url()), tokens).unwrap()
 }
 
@@ -31,16 +33,32 @@ async fn pages_through_every_stream_in_order() {
     let (server, control) = sandbox().await;
     control.add_streams(350);
     let helix = app_client(&server).await;
-    let streams: Vec<_> = helix.streams(&StreamFilter::default()).try_collect().await.unwrap();
+    let streams: Vec<_> = helix
+        .streams(&StreamFilter::default())
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(streams.len(), 350);
-    assert!(streams.iter().enumerate().all(|(n, s)| s.user_login == format!("stream{n}")));
+    assert!(
+        streams
+            .iter()
+            .enumerate()
+            .all(|(n, s)| s.user_login == format!("stream{n}"))
+    );
     // 100 per page: 4 pages.
     assert_eq!(server.log().count(|r| r.path == "/helix/streams"), 4);
     // A stream is lazy: taking 5 items fetches one page.
     let before = server.log().count(|r| r.path == "/helix/streams");
-    let first: Vec<_> = helix.streams(&StreamFilter::default()).take(5).collect().await;
+    let first: Vec<_> = helix
+        .streams(&StreamFilter::default())
+        .take(5)
+        .collect()
+        .await;
     assert_eq!(first.len(), 5);
-    assert_eq!(server.log().count(|r| r.path == "/helix/streams"), before + 1);
+    assert_eq!(
+        server.log().count(|r| r.path == "/helix/streams"),
+        before + 1
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -53,7 +71,10 @@ async fn ten_times_the_point_budget_sees_no_429() {
         let helix = helix.clone();
         tasks.push(tokio::spawn(async move {
             let login = if n % 2 == 0 { "dallas" } else { "ronni" };
-            helix.get_users(&[], &[login]).await.map(|users| users.len())
+            helix
+                .get_users(&[], &[login])
+                .await
+                .map(|users| users.len())
         }));
     }
     for task in tasks {
@@ -66,11 +87,27 @@ async fn ten_times_the_point_budget_sees_no_429() {
 #[tokio::test(start_paused = true)]
 async fn an_expired_user_token_is_refreshed() {
     let (server, control) = sandbox().await;
-    control.add_user_token("user-token-1", CLIENT_ID, "dallas", "1", Duration::from_secs(600), Some("refresh-1"));
-    let tokens = TokenManager::user(&server.base_url(), CLIENT_ID, AccessToken::new("user-token-1"), Some("refresh-1"), Some(SECRET))
-        .unwrap();
+    control.add_user_token(
+        "user-token-1",
+        CLIENT_ID,
+        "dallas",
+        "1",
+        Duration::from_secs(600),
+        Some("refresh-1"),
+    );
+    let tokens = TokenManager::user(
+        &server.base_url(),
+        CLIENT_ID,
+        AccessToken::new("user-token-1"),
+        Some("refresh-1"),
+        Some(SECRET),
+    )
+    .unwrap();
     let info = tokens.validate().await.unwrap();
-    assert_eq!((info.login.as_deref(), info.user_id.as_deref()), (Some("dallas"), Some("1")));
+    assert_eq!(
+        (info.login.as_deref(), info.user_id.as_deref()),
+        (Some("dallas"), Some("1"))
+    );
     let helix = HelixClient::new(&format!("{}/helix", server.base_url()), tokens.clone()).unwrap();
 
     // Within five minutes of expiry the token is renewed before the request goes out.
@@ -84,8 +121,14 @@ async fn an_expired_user_token_is_refreshed() {
     tokio::time::advance(Duration::from_secs(5 * 3600)).await;
     let channels = helix.get_channels(&["1"]).await.unwrap();
     assert_eq!(channels[0].broadcaster_login, "dallas");
-    helix.modify_channel("1", &ModifyChannel::default().title("new title")).await.unwrap();
-    assert_eq!(helix.get_channels(&["1"]).await.unwrap()[0].title, "new title");
+    helix
+        .modify_channel("1", &ModifyChannel::default().title("new title"))
+        .await
+        .unwrap();
+    assert_eq!(
+        helix.get_channels(&["1"]).await.unwrap()[0].title,
+        "new title"
+    );
     assert!(!format!("{tokens:?} {helix:?}").contains(tokens.token().expose()));
 }
 
@@ -100,13 +143,25 @@ async fn app_token_revoke_and_refused_tokens() {
     helix.tokens().revoke().await.unwrap();
     assert!(!control.is_valid(token.expose()));
 
-    let bad = TokenManager::user(&server.base_url(), CLIENT_ID, AccessToken::new("nope"), None, None).unwrap();
-    assert_eq!(bad.validate().await.unwrap_err().kind(), &ErrorKind::Unauthorized);
+    let bad = TokenManager::user(
+        &server.base_url(),
+        CLIENT_ID,
+        AccessToken::new("nope"),
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        bad.validate().await.unwrap_err().kind(),
+        &ErrorKind::Unauthorized
+    );
     let helix = HelixClient::new(&format!("{}/helix", server.base_url()), bad).unwrap();
     let err = helix.get_users(&["1"], &[]).await.unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Unauthorized);
     assert!(!format!("{err:?} {err}").contains("nope"));
 
-    let wrong_secret = TokenManager::app(&server.base_url(), CLIENT_ID, "wrong").await.unwrap_err();
+    let wrong_secret = TokenManager::app(&server.base_url(), CLIENT_ID, "wrong")
+        .await
+        .unwrap_err();
     assert_eq!(wrong_secret.kind(), &ErrorKind::Unauthorized);
 }

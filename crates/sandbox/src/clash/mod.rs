@@ -385,52 +385,116 @@ impl ClashControl {
     /// opponent. Returns the attack, or `None` when nobody can attack.
     pub fn add_attack(&self, clan: &str, stars: u32) -> Option<Value> {
         let mut world = lock(&self.state.world);
-        let war = world.wars.get_mut(clan)?;
-        let per_member = war["attacksPerMember"].as_u64().unwrap_or(2) as usize;
-        let order = war
-            .pointer("/clan/members")?
+        attack_in(world.wars.get_mut(clan)?, stars)
+    }
+
+    /// The next attack in a CWL war, made by its `clan` side (see [`add_attack`](Self::add_attack)).
+    pub fn add_league_attack(&self, war_tag: &str, stars: u32) -> Option<Value> {
+        let mut world = lock(&self.state.world);
+        attack_in(world.league_wars.get_mut(war_tag)?, stars)
+    }
+
+    /// Draws the next CWL round of `clan`'s league group: four wars pairing the group's
+    /// clans (`clan` against the next one), in battle day. Returns `clan`'s war tag, or
+    /// `None` without a group or when all seven rounds are drawn.
+    pub fn add_league_round(&self, clan: &str) -> Option<String> {
+        let mut world = lock(&self.state.world);
+        let mut group = world.league_groups.get(clan)?.clone();
+        let round = group["rounds"]
             .as_array()?
             .iter()
-            .chain(war.pointer("/opponent/members")?.as_array()?.iter())
-            .flat_map(|m| m["attacks"].as_array().cloned().unwrap_or_default())
-            .filter_map(|a| a["order"].as_u64())
-            .max()
-            .unwrap_or(0)
-            + 1;
-        let defenders = war.pointer("/opponent/members")?.as_array()?.len();
-        if defenders == 0 {
-            return None;
+            .position(|r| r["warTags"][0] == "#0")?;
+        let clans = group["clans"].as_array()?.clone();
+        let start = clans.iter().position(|c| c["tag"] == clan)?;
+        let order: Vec<&Value> = (0..clans.len())
+            .map(|i| &clans[(start + i) % clans.len()])
+            .collect();
+        let mut tags = Vec::new();
+        let mut ours = None;
+        for pair in order.chunks(2) {
+            let [home, away] = pair else { continue };
+            let war_tag = world.new_tag();
+            let side = |c: &Value| {
+                let members: Vec<Value> = c["members"]
+                    .as_array()
+                    .map(|l| {
+                        l.iter()
+                            .enumerate()
+                            .map(|(i, m)| war_member(&m["tag"], &m["name"], &m["townHallLevel"], i))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                json!({ "tag": c["tag"], "name": c["name"], "badgeUrls": c["badgeUrls"], "clanLevel": c["clanLevel"], "attacks": 0, "stars": 0, "destructionPercentage": 0.0, "members": members })
+            };
+            let size = home["members"].as_array().map_or(0, Vec::len);
+            let war = json!({
+                "state": "inWar", "teamSize": size, "attacksPerMember": 1, "tag": war_tag, "season": group["season"],
+                "preparationStartTime": format!("202401{:02}T080000.000Z", round + 2),
+                "startTime": format!("202401{:02}T080000.000Z", round + 3),
+                "endTime": format!("202401{:02}T080000.000Z", round + 4),
+                "warStartTime": format!("202401{:02}T080000.000Z", round + 3),
+                "clan": side(home), "opponent": side(away),
+            });
+            if home["tag"] == clan {
+                ours = Some(war_tag.clone());
+            }
+            world.league_wars.insert(war_tag.clone(), war);
+            tags.push(json!(war_tag));
         }
-        let defender_index = (order as usize - 1) % defenders;
-        let defender_tag = war.pointer("/opponent/members")?[defender_index]["tag"].clone();
-        let attacker = war
-            .pointer_mut("/clan/members")?
-            .as_array_mut()?
-            .iter_mut()
-            .find(|m| m["attacks"].as_array().map_or(0, Vec::len) < per_member)?;
-        let destruction = if stars == 3 { 100 } else { 40 + stars * 20 };
-        let attack = json!({
-            "attackerTag": attacker["tag"], "defenderTag": defender_tag, "stars": stars,
-            "destructionPercentage": destruction, "order": order, "duration": 120,
-        });
-        if let Some(list) = attacker["attacks"].as_array_mut() {
-            list.push(attack.clone());
-        } else {
-            attacker["attacks"] = json!([attack.clone()]);
+        group["rounds"][round]["warTags"] = Value::Array(tags);
+        for member in clans.iter().filter_map(|c| c["tag"].as_str()) {
+            world.league_groups.insert(member.to_owned(), group.clone());
         }
-        let side = &mut war["clan"];
-        side["attacks"] = json!(side["attacks"].as_u64().unwrap_or(0) + 1);
-        side["stars"] = json!(side["stars"].as_u64().unwrap_or(0) + u64::from(stars));
-        if let Some(defender) = war
-            .pointer_mut("/opponent/members")
-            .and_then(|m| m.get_mut(defender_index))
-        {
-            defender["opponentAttacks"] =
-                json!(defender["opponentAttacks"].as_u64().unwrap_or(0) + 1);
-            defender["bestOpponentAttack"] = attack.clone();
-        }
-        Some(attack)
+        ours
     }
+}
+
+/// The next attack in `war` by its `clan` side: the first member with attacks left hits
+/// the next defender.
+fn attack_in(war: &mut Value, stars: u32) -> Option<Value> {
+    let per_member = war["attacksPerMember"].as_u64().unwrap_or(2) as usize;
+    let order = war
+        .pointer("/clan/members")?
+        .as_array()?
+        .iter()
+        .chain(war.pointer("/opponent/members")?.as_array()?.iter())
+        .flat_map(|m| m["attacks"].as_array().cloned().unwrap_or_default())
+        .filter_map(|a| a["order"].as_u64())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let defenders = war.pointer("/opponent/members")?.as_array()?.len();
+    if defenders == 0 {
+        return None;
+    }
+    let defender_index = (order as usize - 1) % defenders;
+    let defender_tag = war.pointer("/opponent/members")?[defender_index]["tag"].clone();
+    let attacker = war
+        .pointer_mut("/clan/members")?
+        .as_array_mut()?
+        .iter_mut()
+        .find(|m| m["attacks"].as_array().map_or(0, Vec::len) < per_member)?;
+    let destruction = if stars == 3 { 100 } else { 40 + stars * 20 };
+    let attack = json!({
+        "attackerTag": attacker["tag"], "defenderTag": defender_tag, "stars": stars,
+        "destructionPercentage": destruction, "order": order, "duration": 120,
+    });
+    if let Some(list) = attacker["attacks"].as_array_mut() {
+        list.push(attack.clone());
+    } else {
+        attacker["attacks"] = json!([attack.clone()]);
+    }
+    let side = &mut war["clan"];
+    side["attacks"] = json!(side["attacks"].as_u64().unwrap_or(0) + 1);
+    side["stars"] = json!(side["stars"].as_u64().unwrap_or(0) + u64::from(stars));
+    if let Some(defender) = war
+        .pointer_mut("/opponent/members")
+        .and_then(|m| m.get_mut(defender_index))
+    {
+        defender["opponentAttacks"] = json!(defender["opponentAttacks"].as_u64().unwrap_or(0) + 1);
+        defender["bestOpponentAttack"] = attack.clone();
+    }
+    Some(attack)
 }
 
 fn war_member(tag: &Value, name: &Value, townhall: &Value, index: usize) -> Value {

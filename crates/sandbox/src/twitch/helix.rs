@@ -54,14 +54,18 @@ pub(crate) struct HelixInner {
 }
 
 /// Helix and OAuth state shared by every request.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct HelixState {
     inner: Mutex<HelixInner>,
+    clock: Clock,
 }
 
 impl HelixState {
     pub(crate) fn new() -> Self {
-        let state = Self::default();
+        let state = Self {
+            inner: Mutex::default(),
+            clock: Clock::now(),
+        };
         state.lock().points_per_minute = DEFAULT_POINTS_PER_MINUTE;
         state
     }
@@ -72,21 +76,53 @@ impl HelixState {
 }
 
 fn error(status: StatusCode, text: &str, message: &str) -> HttpResponse {
-    response::json(status, &json!({ "error": text, "status": status.as_u16(), "message": message }))
+    response::json(
+        status,
+        &json!({ "error": text, "status": status.as_u16(), "message": message }),
+    )
 }
 
-fn epoch_secs_at(instant: Instant) -> u64 {
-    let wall = SystemTime::now() + instant.saturating_duration_since(Instant::now());
+/// The server's wall clock, tied to its monotonic clock once at start so the two never drift
+/// apart (a paused test clock moves only the monotonic one).
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    wall: SystemTime,
+    at: Instant,
+}
+
+impl Clock {
+    fn now() -> Self {
+        Self {
+            wall: SystemTime::now(),
+            at: Instant::now(),
+        }
+    }
+}
+
+fn epoch_secs_at(clock: Clock, instant: Instant) -> u64 {
+    let wall = clock.wall + instant.saturating_duration_since(clock.at);
     // Round up: a client must not think the window resets before it does.
-    wall.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0))
+    wall.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0))
 }
 
 fn page(items: &[Value], request: &SandboxRequest) -> Value {
-    let first = request.query_param("first").and_then(|f| f.parse::<usize>().ok()).unwrap_or(20).clamp(1, 100);
-    let start = request.query_param("after").and_then(|a| a.parse::<usize>().ok()).unwrap_or(0);
+    let first = request
+        .query_param("first")
+        .and_then(|f| f.parse::<usize>().ok())
+        .unwrap_or(20)
+        .clamp(1, 100);
+    let start = request
+        .query_param("after")
+        .and_then(|a| a.parse::<usize>().ok())
+        .unwrap_or(0);
     let end = (start + first).min(items.len());
     let data: Vec<Value> = items.get(start..end).unwrap_or_default().to_vec();
-    let pagination = if end < items.len() { json!({ "cursor": end.to_string() }) } else { json!({}) };
+    let pagination = if end < items.len() {
+        json!({ "cursor": end.to_string() })
+    } else {
+        json!({})
+    };
     json!({ "data": data, "pagination": pagination })
 }
 
@@ -96,30 +132,47 @@ fn query_all<'r>(request: &'r SandboxRequest, name: &str) -> Vec<&'r str> {
         .query()
         .unwrap_or("")
         .split('&')
-        .filter_map(|pair| pair.split_once('=').filter(|(k, _)| *k == name).map(|(_, v)| v))
+        .filter_map(|pair| {
+            pair.split_once('=')
+                .filter(|(k, _)| *k == name)
+                .map(|(_, v)| v)
+        })
         .collect()
 }
 
 pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]) -> HttpResponse {
     let mut inner = state.lock();
     let inner = &mut *inner;
-    let token = request.header("authorization").and_then(|h| h.strip_prefix("Bearer ")).unwrap_or("");
+    let token = request
+        .header("authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .unwrap_or("");
     let client_id = request.header("client-id").unwrap_or("");
     let valid = inner
         .tokens
         .get(token)
         .is_some_and(|t| t.expires_at > Instant::now() && t.client_id == client_id);
     if !valid {
-        return error(StatusCode::UNAUTHORIZED, "Unauthorized", "Invalid OAuth token");
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "Invalid OAuth token",
+        );
     }
     // The point budget, per client id: a fixed one-minute window from its first request.
     let limit = inner.points_per_minute;
     let now = Instant::now();
-    let budget = inner.budgets.entry(client_id.to_owned()).or_insert(Budget { window_start: now, used: 0 });
+    let budget = inner.budgets.entry(client_id.to_owned()).or_insert(Budget {
+        window_start: now,
+        used: 0,
+    });
     if now.duration_since(budget.window_start) >= BUDGET_WINDOW {
-        *budget = Budget { window_start: now, used: 0 };
+        *budget = Budget {
+            window_start: now,
+            used: 0,
+        };
     }
-    let reset = epoch_secs_at(budget.window_start + BUDGET_WINDOW);
+    let reset = epoch_secs_at(state.clock, budget.window_start + BUDGET_WINDOW);
     let over = budget.used >= limit;
     if !over {
         budget.used += 1;
@@ -127,7 +180,11 @@ pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]
     let remaining = limit - budget.used;
     let mut answer = if over {
         inner.throttled += 1;
-        error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests", "Too Many Requests")
+        error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too Many Requests",
+            "Too Many Requests",
+        )
     } else {
         inner.served += 1;
         route(inner, request, path)
@@ -148,7 +205,8 @@ fn route(inner: &mut HelixInner, request: &SandboxRequest, path: &[&str]) -> Htt
                 .users
                 .iter()
                 .filter(|u| {
-                    ids.iter().any(|id| u["id"] == *id) || logins.iter().any(|login| u["login"] == *login)
+                    ids.iter().any(|id| u["id"] == *id)
+                        || logins.iter().any(|login| u["login"] == *login)
                 })
                 .cloned()
                 .collect();
@@ -175,17 +233,30 @@ fn route(inner: &mut HelixInner, request: &SandboxRequest, path: &[&str]) -> Htt
             response::json(StatusCode::OK, &page(&matching, request))
         }
         (&Method::GET, ["channels"]) => {
-            let data: Vec<Value> =
-                query_all(request, "broadcaster_id").iter().filter_map(|id| inner.channels.get(*id).cloned()).collect();
+            let data: Vec<Value> = query_all(request, "broadcaster_id")
+                .iter()
+                .filter_map(|id| inner.channels.get(*id).cloned())
+                .collect();
             response::json(StatusCode::OK, &json!({ "data": data }))
         }
         (&Method::PATCH, ["channels"]) => {
-            let id = request.query_param("broadcaster_id").unwrap_or("").to_owned();
+            let id = request
+                .query_param("broadcaster_id")
+                .unwrap_or("")
+                .to_owned();
             let Ok(Value::Object(changes)) = serde_json::from_slice::<Value>(&request.body) else {
-                return error(StatusCode::BAD_REQUEST, "Bad Request", "body must be a JSON object");
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "Bad Request",
+                    "body must be a JSON object",
+                );
             };
             let Some(Value::Object(channel)) = inner.channels.get_mut(&id) else {
-                return error(StatusCode::BAD_REQUEST, "Bad Request", "unknown broadcaster_id");
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "Bad Request",
+                    "unknown broadcaster_id",
+                );
             };
             for (key, value) in changes {
                 channel.insert(key, value);
@@ -194,10 +265,19 @@ fn route(inner: &mut HelixInner, request: &SandboxRequest, path: &[&str]) -> Htt
         }
         (&Method::GET, ["games"]) => {
             let ids = query_all(request, "id");
-            let data: Vec<Value> = inner.games.iter().filter(|g| ids.iter().any(|id| g["id"] == *id)).cloned().collect();
+            let data: Vec<Value> = inner
+                .games
+                .iter()
+                .filter(|g| ids.iter().any(|id| g["id"] == *id))
+                .cloned()
+                .collect();
             response::json(StatusCode::OK, &json!({ "data": data }))
         }
-        _ => error(StatusCode::NOT_FOUND, "Not Found", "route not in the sandbox"),
+        _ => error(
+            StatusCode::NOT_FOUND,
+            "Not Found",
+            "route not in the sandbox",
+        ),
     }
 }
 
@@ -214,11 +294,22 @@ impl HelixControl {
 
     /// Registers an app (for the client-credentials and refresh grants).
     pub fn add_client(&self, client_id: &str, client_secret: &str) {
-        self.state.lock().clients.insert(client_id.to_owned(), client_secret.to_owned());
+        self.state
+            .lock()
+            .clients
+            .insert(client_id.to_owned(), client_secret.to_owned());
     }
 
     /// Registers a user token that expires in `expires_in`, with an optional refresh token.
-    pub fn add_user_token(&self, token: &str, client_id: &str, login: &str, user_id: &str, expires_in: Duration, refresh_token: Option<&str>) {
+    pub fn add_user_token(
+        &self,
+        token: &str,
+        client_id: &str,
+        login: &str,
+        user_id: &str,
+        expires_in: Duration,
+        refresh_token: Option<&str>,
+    ) {
         let record = TokenRecord {
             client_id: client_id.to_owned(),
             login: Some(login.to_owned()),
@@ -228,7 +319,9 @@ impl HelixControl {
         };
         let mut inner = self.state.lock();
         if let Some(refresh) = refresh_token {
-            inner.refresh_tokens.insert(refresh.to_owned(), record.clone());
+            inner
+                .refresh_tokens
+                .insert(refresh.to_owned(), record.clone());
         }
         inner.tokens.insert(token.to_owned(), record);
     }
@@ -262,7 +355,10 @@ impl HelixControl {
 
     /// Adds a game.
     pub fn add_game(&self, id: &str, name: &str) {
-        self.state.lock().games.push(json!({ "id": id, "name": name, "box_art_url": "", "igdb_id": "" }));
+        self.state
+            .lock()
+            .games
+            .push(json!({ "id": id, "name": name, "box_art_url": "", "igdb_id": "" }));
     }
 
     /// Sets the point budget per minute (default 800).
@@ -282,6 +378,10 @@ impl HelixControl {
 
     /// Whether `token` is currently valid.
     pub fn is_valid(&self, token: &str) -> bool {
-        self.state.lock().tokens.get(token).is_some_and(|t| t.expires_at > Instant::now())
+        self.state
+            .lock()
+            .tokens
+            .get(token)
+            .is_some_and(|t| t.expires_at > Instant::now())
     }
 }

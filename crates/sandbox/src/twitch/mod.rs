@@ -24,6 +24,7 @@
 //! ```
 
 mod chat;
+pub mod eventsub;
 mod helix;
 mod oauth;
 mod tcp;

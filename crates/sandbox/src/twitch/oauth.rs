@@ -15,7 +15,10 @@ use crate::twitch::helix::{HelixState, TokenRecord};
 const TOKEN_LIFETIME: Duration = Duration::from_hours(4);
 
 fn error(status: StatusCode, message: &str) -> HttpResponse {
-    response::json(status, &json!({ "status": status.as_u16(), "message": message }))
+    response::json(
+        status,
+        &json!({ "status": status.as_u16(), "message": message }),
+    )
 }
 
 /// `application/x-www-form-urlencoded` pairs, percent-decoded.
@@ -37,7 +40,10 @@ fn decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() && text.is_char_boundary(i + 1) && text.is_char_boundary(i + 3) => {
+            b'%' if i + 2 < bytes.len()
+                && text.is_char_boundary(i + 1)
+                && text.is_char_boundary(i + 3) =>
+            {
                 match u8::from_str_radix(&text[i + 1..i + 3], 16) {
                     Ok(b) => {
                         out.push(b);
@@ -57,9 +63,16 @@ pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]
     match (&request.method, path) {
         (&Method::GET, ["validate"]) => {
             let header = request.header("authorization").unwrap_or("");
-            let token = header.strip_prefix("OAuth ").or_else(|| header.strip_prefix("Bearer ")).unwrap_or("");
+            let token = header
+                .strip_prefix("OAuth ")
+                .or_else(|| header.strip_prefix("Bearer "))
+                .unwrap_or("");
             let inner = state.lock();
-            match inner.tokens.get(token).filter(|t| t.expires_at > Instant::now()) {
+            match inner
+                .tokens
+                .get(token)
+                .filter(|t| t.expires_at > Instant::now())
+            {
                 Some(record) => {
                     let mut body = json!({
                         "client_id": record.client_id,
@@ -77,7 +90,12 @@ pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]
         }
         (&Method::POST, ["token"]) => {
             let fields = form(&request.body);
-            let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+            let field = |name: &str| {
+                fields
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+            };
             let mut inner = state.lock();
             let client_id = field("client_id").unwrap_or("");
             if inner.clients.get(client_id).map(String::as_str) != field("client_secret") {
@@ -86,7 +104,9 @@ pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]
             let (login, user_id, scopes) = match field("grant_type") {
                 Some("client_credentials") => (None, None, Vec::new()),
                 Some("refresh_token") => {
-                    let Some(old) = field("refresh_token").and_then(|r| inner.refresh_tokens.remove(r)) else {
+                    let Some(old) =
+                        field("refresh_token").and_then(|r| inner.refresh_tokens.remove(r))
+                    else {
                         return error(StatusCode::BAD_REQUEST, "Invalid refresh token");
                     };
                     (old.login, old.user_id, old.scopes)
@@ -95,7 +115,9 @@ pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]
             };
             inner.issued += 1;
             let access = format!("sandbox-access-{}", inner.issued);
-            let refresh = login.as_ref().map(|_| format!("sandbox-refresh-{}", inner.issued));
+            let refresh = login
+                .as_ref()
+                .map(|_| format!("sandbox-refresh-{}", inner.issued));
             let record = TokenRecord {
                 client_id: client_id.to_owned(),
                 login,
@@ -120,7 +142,10 @@ pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]
         }
         (&Method::POST, ["revoke"]) => {
             let fields = form(&request.body);
-            let token = fields.iter().find(|(k, _)| k == "token").map_or("", |(_, v)| v.as_str());
+            let token = fields
+                .iter()
+                .find(|(k, _)| k == "token")
+                .map_or("", |(_, v)| v.as_str());
             let mut inner = state.lock();
             match inner.tokens.remove(token) {
                 Some(_) => response::empty(StatusCode::OK),

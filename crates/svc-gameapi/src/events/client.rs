@@ -22,6 +22,7 @@ enum Target {
     Clan(Tag),
     Player(Tag),
     War(Tag),
+    Calendar,
 }
 
 /// Configures an [`EventsClient`].
@@ -247,6 +248,30 @@ impl EventsClient {
         self.remove(tags, Target::War);
     }
 
+    /// Publishes [`CalendarEvent`](super::CalendarEvent)s when a trophy season, the clan
+    /// games or a raid weekend start, by the wall clock. Calling it again does nothing.
+    pub fn watch_calendar(&self) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        self.watch_calendar_from(crate::Timestamp::from_unix_millis(now));
+    }
+
+    /// Like [`watch_calendar`](Self::watch_calendar), pretending the wall clock reads
+    /// `now` at this instant (for demos and tests on a paused tokio clock).
+    pub fn watch_calendar_from(&self, now: crate::Timestamp) {
+        let mut tasks = self
+            .inner
+            .tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if tasks.contains_key(&Target::Calendar) {
+            return;
+        }
+        let task = tokio::spawn(calendar(Arc::clone(&self.inner.shared), now));
+        tasks.insert(Target::Calendar, task);
+    }
+
     /// How many resources are watched.
     pub fn watched(&self) -> usize {
         self.inner
@@ -300,6 +325,29 @@ struct Snapshots {
     league_seen: bool,
 }
 
+/// Sleeps (on tokio's clock) until each next calendar moment, counted from `now`.
+async fn calendar(shared: Arc<Shared>, now: crate::Timestamp) {
+    use super::calendar::CalendarKind;
+    use super::event::CalendarEvent;
+    let origin = Instant::now();
+    let mut cursor = now;
+    loop {
+        let Some((kind, at)) = CalendarKind::ALL
+            .iter()
+            .map(|kind| (*kind, kind.next_after(cursor)))
+            .min_by_key(|(_, at)| *at)
+        else {
+            return;
+        };
+        let offset = u64::try_from(at.unix_millis() - now.unix_millis()).unwrap_or(0);
+        tokio::time::sleep_until(origin + Duration::from_millis(offset)).await;
+        shared
+            .hub
+            .publish(Event::Calendar(CalendarEvent { kind, at }));
+        cursor = at;
+    }
+}
+
 async fn poll(shared: Arc<Shared>, target: Target) {
     let mut snapshots = Snapshots::default();
     loop {
@@ -332,6 +380,7 @@ async fn poll_once(
 ) -> Result<Option<Instant>, Error> {
     let client = &shared.client;
     match target {
+        Target::Calendar => Ok(None),
         Target::Clan(tag) => {
             let fetched = client
                 .get_fresh::<Clan>(&format!("/clans/{}", tag.url_encoded()))

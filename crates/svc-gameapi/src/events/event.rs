@@ -22,6 +22,18 @@ pub enum Event {
     War(WarEvent),
     /// The API went into or came out of maintenance.
     Maintenance(MaintenanceEvent),
+    /// A season, clan games or raid weekend started (see
+    /// [`EventsClient::watch_calendar`](super::EventsClient::watch_calendar)).
+    Calendar(CalendarEvent),
+}
+
+/// A calendar moment reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalendarEvent {
+    /// What started.
+    pub kind: super::CalendarKind,
+    /// When.
+    pub at: crate::Timestamp,
 }
 
 /// Changes to a watched clan. `member` is the member as now listed (or as last listed, for
@@ -277,3 +289,4 @@ extract!(Clan, ClanEvent);
 extract!(Player, PlayerEvent);
 extract!(War, WarEvent);
 extract!(Maintenance, MaintenanceEvent);
+extract!(Calendar, CalendarEvent);

@@ -6,11 +6,15 @@
 //! event. Attacks are remembered in a [`SeenStore`] so each is reported once, even across
 //! restarts when the store persists ([`FileStore`]).
 
+mod calendar;
 mod client;
 mod diff;
 mod event;
 mod store;
 
+pub use calendar::CalendarKind;
 pub use client::{EventsClient, EventsClientBuilder};
-pub use event::{ClanEvent, Event, MaintenanceEvent, PlayerEvent, UnitKind, WarEvent};
+pub use event::{
+    CalendarEvent, ClanEvent, Event, MaintenanceEvent, PlayerEvent, UnitKind, WarEvent,
+};
 pub use store::{FileStore, MemoryStore, SeenStore};

@@ -104,27 +104,57 @@ pub struct SearchedChannel {
 
 impl HelixClient {
     /// Channel information for up to 100 broadcasters.
-    pub async fn get_channels(&self, broadcaster_ids: &[&str]) -> Result<Vec<ChannelInformation>, Error> {
-        self.get_data("/channels", &repeated("broadcaster_id", broadcaster_ids)).await
+    pub async fn get_channels(
+        &self,
+        broadcaster_ids: &[&str],
+    ) -> Result<Vec<ChannelInformation>, Error> {
+        self.get_data("/channels", &repeated("broadcaster_id", broadcaster_ids))
+            .await
     }
 
     /// Changes a channel's title, category, language or tags (`PATCH /channels`).
-    pub async fn modify_channel(&self, broadcaster_id: &str, changes: &ModifyChannel) -> Result<(), Error> {
-        self.send_json::<_, serde_json::Value>(Method::PATCH, "/channels", &[("broadcaster_id", broadcaster_id.to_owned())], changes)
-            .await
-            .map(drop)
+    pub async fn modify_channel(
+        &self,
+        broadcaster_id: &str,
+        changes: &ModifyChannel,
+    ) -> Result<(), Error> {
+        self.send_json::<_, serde_json::Value>(
+            Method::PATCH,
+            "/channels",
+            &[("broadcaster_id", broadcaster_id.to_owned())],
+            changes,
+        )
+        .await
+        .map(drop)
     }
 
     /// Every follower of a channel, page by page.
-    pub fn channel_followers(&self, broadcaster_id: &str) -> impl Stream<Item = Result<Follower, Error>> + Send + 'static {
-        self.paginate("/channels/followers", vec![("broadcaster_id", broadcaster_id.to_owned()), ("first", "100".into())])
+    pub fn channel_followers(
+        &self,
+        broadcaster_id: &str,
+    ) -> impl Stream<Item = Result<Follower, Error>> + Send + 'static {
+        self.paginate(
+            "/channels/followers",
+            vec![
+                ("broadcaster_id", broadcaster_id.to_owned()),
+                ("first", "100".into()),
+            ],
+        )
     }
 
     /// Channels matching `query` (live ones only with `live_only`).
-    pub fn search_channels(&self, query: &str, live_only: bool) -> impl Stream<Item = Result<SearchedChannel, Error>> + Send + 'static {
+    pub fn search_channels(
+        &self,
+        query: &str,
+        live_only: bool,
+    ) -> impl Stream<Item = Result<SearchedChannel, Error>> + Send + 'static {
         self.paginate(
             "/search/channels",
-            vec![("query", query.to_owned()), ("live_only", live_only.to_string()), ("first", "100".into())],
+            vec![
+                ("query", query.to_owned()),
+                ("live_only", live_only.to_string()),
+                ("first", "100".into()),
+            ],
         )
     }
 }

@@ -93,28 +93,62 @@ pub struct ChatEmote {
 
 impl HelixClient {
     /// Everyone in a chat, page by page (moderator token).
-    pub fn chatters(&self, broadcaster_id: &str, moderator_id: &str) -> impl Stream<Item = Result<Chatter, Error>> + Send + 'static {
+    pub fn chatters(
+        &self,
+        broadcaster_id: &str,
+        moderator_id: &str,
+    ) -> impl Stream<Item = Result<Chatter, Error>> + Send + 'static {
         self.paginate(
             "/chat/chatters",
-            vec![("broadcaster_id", broadcaster_id.to_owned()), ("moderator_id", moderator_id.to_owned()), ("first", "1000".into())],
+            vec![
+                ("broadcaster_id", broadcaster_id.to_owned()),
+                ("moderator_id", moderator_id.to_owned()),
+                ("first", "1000".into()),
+            ],
         )
     }
 
     /// A chat's settings.
-    pub async fn get_chat_settings(&self, broadcaster_id: &str) -> Result<Option<ChatSettings>, Error> {
-        Ok(self.get_data("/chat/settings", &[("broadcaster_id", broadcaster_id.to_owned())]).await?.into_iter().next())
+    pub async fn get_chat_settings(
+        &self,
+        broadcaster_id: &str,
+    ) -> Result<Option<ChatSettings>, Error> {
+        Ok(self
+            .get_data(
+                "/chat/settings",
+                &[("broadcaster_id", broadcaster_id.to_owned())],
+            )
+            .await?
+            .into_iter()
+            .next())
     }
 
     /// Changes chat settings (moderator token).
-    pub async fn update_chat_settings(&self, broadcaster_id: &str, moderator_id: &str, settings: &ChatSettings) -> Result<Option<ChatSettings>, Error> {
-        let query = [("broadcaster_id", broadcaster_id.to_owned()), ("moderator_id", moderator_id.to_owned())];
-        Ok(self.send_json(Method::PATCH, "/chat/settings", &query, settings).await?.data.into_iter().next())
+    pub async fn update_chat_settings(
+        &self,
+        broadcaster_id: &str,
+        moderator_id: &str,
+        settings: &ChatSettings,
+    ) -> Result<Option<ChatSettings>, Error> {
+        let query = [
+            ("broadcaster_id", broadcaster_id.to_owned()),
+            ("moderator_id", moderator_id.to_owned()),
+        ];
+        Ok(self
+            .send_json(Method::PATCH, "/chat/settings", &query, settings)
+            .await?
+            .data
+            .into_iter()
+            .next())
     }
 
     /// Badge sets of a channel, or global ones with `None`.
     pub async fn chat_badges(&self, broadcaster_id: Option<&str>) -> Result<Vec<BadgeSet>, Error> {
         match broadcaster_id {
-            Some(id) => self.get_data("/chat/badges", &[("broadcaster_id", id.to_owned())]).await,
+            Some(id) => {
+                self.get_data("/chat/badges", &[("broadcaster_id", id.to_owned())])
+                    .await
+            }
             None => self.get_data("/chat/badges/global", &[]).await,
         }
     }
@@ -122,7 +156,10 @@ impl HelixClient {
     /// Emotes of a channel, or global ones with `None`.
     pub async fn chat_emotes(&self, broadcaster_id: Option<&str>) -> Result<Vec<ChatEmote>, Error> {
         match broadcaster_id {
-            Some(id) => self.get_data("/chat/emotes", &[("broadcaster_id", id.to_owned())]).await,
+            Some(id) => {
+                self.get_data("/chat/emotes", &[("broadcaster_id", id.to_owned())])
+                    .await
+            }
             None => self.get_data("/chat/emotes/global", &[]).await,
         }
     }

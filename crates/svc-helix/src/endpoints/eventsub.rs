@@ -32,12 +32,20 @@ pub struct EventSubTransport {
 impl EventSubTransport {
     /// Deliver over the WebSocket session `session_id`.
     pub fn websocket(session_id: impl Into<String>) -> Self {
-        Self { method: "websocket".into(), session_id: Some(session_id.into()), ..Self::default() }
+        Self {
+            method: "websocket".into(),
+            session_id: Some(session_id.into()),
+            ..Self::default()
+        }
     }
 
     /// Deliver through conduit `conduit_id`.
     pub fn conduit(conduit_id: impl Into<String>) -> Self {
-        Self { method: "conduit".into(), conduit_id: Some(conduit_id.into()), ..Self::default() }
+        Self {
+            method: "conduit".into(),
+            conduit_id: Some(conduit_id.into()),
+            ..Self::default()
+        }
     }
 }
 
@@ -113,19 +121,31 @@ impl HelixClient {
         transport: &EventSubTransport,
     ) -> Result<Option<Subscription>, Error> {
         let body = json!({ "type": kind, "version": version, "condition": condition, "transport": transport });
-        let page: Page<Subscription> = self.send_json(Method::POST, "/eventsub/subscriptions", &[], &body).await?;
+        let page: Page<Subscription> = self
+            .send_json(Method::POST, "/eventsub/subscriptions", &[], &body)
+            .await?;
         Ok(page.data.into_iter().next())
     }
 
     /// Every subscription (optionally only those with `status`), page by page.
-    pub fn subscriptions(&self, status: Option<&str>) -> impl Stream<Item = Result<Subscription, Error>> + Send + 'static {
-        let query = status.map(|s| vec![("status", s.to_owned())]).unwrap_or_default();
+    pub fn subscriptions(
+        &self,
+        status: Option<&str>,
+    ) -> impl Stream<Item = Result<Subscription, Error>> + Send + 'static {
+        let query = status
+            .map(|s| vec![("status", s.to_owned())])
+            .unwrap_or_default();
         self.paginate("/eventsub/subscriptions", query)
     }
 
     /// Deletes a subscription.
     pub async fn delete_subscription(&self, id: &str) -> Result<(), Error> {
-        self.send_empty(Method::DELETE, "/eventsub/subscriptions", &[("id", id.to_owned())]).await
+        self.send_empty(
+            Method::DELETE,
+            "/eventsub/subscriptions",
+            &[("id", id.to_owned())],
+        )
+        .await
     }
 
     /// The app's conduits (app token).
@@ -135,26 +155,51 @@ impl HelixClient {
 
     /// Creates a conduit with `shard_count` shards.
     pub async fn create_conduit(&self, shard_count: u32) -> Result<Option<Conduit>, Error> {
-        let page: Page<Conduit> = self.send_json(Method::POST, "/eventsub/conduits", &[], &json!({ "shard_count": shard_count })).await?;
+        let page: Page<Conduit> = self
+            .send_json(
+                Method::POST,
+                "/eventsub/conduits",
+                &[],
+                &json!({ "shard_count": shard_count }),
+            )
+            .await?;
         Ok(page.data.into_iter().next())
     }
 
     /// Changes a conduit's shard count.
-    pub async fn update_conduit(&self, id: &str, shard_count: u32) -> Result<Option<Conduit>, Error> {
+    pub async fn update_conduit(
+        &self,
+        id: &str,
+        shard_count: u32,
+    ) -> Result<Option<Conduit>, Error> {
         let body = json!({ "id": id, "shard_count": shard_count });
-        let page: Page<Conduit> = self.send_json(Method::PATCH, "/eventsub/conduits", &[], &body).await?;
+        let page: Page<Conduit> = self
+            .send_json(Method::PATCH, "/eventsub/conduits", &[], &body)
+            .await?;
         Ok(page.data.into_iter().next())
     }
 
     /// Deletes a conduit.
     pub async fn delete_conduit(&self, id: &str) -> Result<(), Error> {
-        self.send_empty(Method::DELETE, "/eventsub/conduits", &[("id", id.to_owned())]).await
+        self.send_empty(
+            Method::DELETE,
+            "/eventsub/conduits",
+            &[("id", id.to_owned())],
+        )
+        .await
     }
 
     /// Assigns transports to shards (`PATCH /eventsub/conduits/shards`); answers the shards
     /// updated.
-    pub async fn update_conduit_shards(&self, conduit_id: &str, shards: &[ConduitShard]) -> Result<Vec<ConduitShard>, Error> {
+    pub async fn update_conduit_shards(
+        &self,
+        conduit_id: &str,
+        shards: &[ConduitShard],
+    ) -> Result<Vec<ConduitShard>, Error> {
         let body = json!({ "conduit_id": conduit_id, "shards": shards });
-        Ok(self.send_json(Method::PATCH, "/eventsub/conduits/shards", &[], &body).await?.data)
+        Ok(self
+            .send_json(Method::PATCH, "/eventsub/conduits/shards", &[], &body)
+            .await?
+            .data)
     }
 }

@@ -35,7 +35,13 @@ impl HelixClient {
     }
 
     /// Categories matching `query`.
-    pub fn search_categories(&self, query: &str) -> impl Stream<Item = Result<Game, Error>> + Send + 'static {
-        self.paginate("/search/categories", vec![("query", query.to_owned()), ("first", "100".into())])
+    pub fn search_categories(
+        &self,
+        query: &str,
+    ) -> impl Stream<Item = Result<Game, Error>> + Send + 'static {
+        self.paginate(
+            "/search/categories",
+            vec![("query", query.to_owned()), ("first", "100".into())],
+        )
     }
 }

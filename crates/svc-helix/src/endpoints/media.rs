@@ -56,8 +56,17 @@ pub struct Video {
 
 impl HelixClient {
     /// A broadcaster's clips, page by page.
-    pub fn clips(&self, broadcaster_id: &str) -> impl Stream<Item = Result<Clip, Error>> + Send + 'static {
-        self.paginate("/clips", vec![("broadcaster_id", broadcaster_id.to_owned()), ("first", "100".into())])
+    pub fn clips(
+        &self,
+        broadcaster_id: &str,
+    ) -> impl Stream<Item = Result<Clip, Error>> + Send + 'static {
+        self.paginate(
+            "/clips",
+            vec![
+                ("broadcaster_id", broadcaster_id.to_owned()),
+                ("first", "100".into()),
+            ],
+        )
     }
 
     /// Clips by id.
@@ -66,8 +75,14 @@ impl HelixClient {
     }
 
     /// A user's videos, page by page.
-    pub fn videos(&self, user_id: &str) -> impl Stream<Item = Result<Video, Error>> + Send + 'static {
-        self.paginate("/videos", vec![("user_id", user_id.to_owned()), ("first", "100".into())])
+    pub fn videos(
+        &self,
+        user_id: &str,
+    ) -> impl Stream<Item = Result<Video, Error>> + Send + 'static {
+        self.paginate(
+            "/videos",
+            vec![("user_id", user_id.to_owned()), ("first", "100".into())],
+        )
     }
 
     /// Deletes videos; answers the ids deleted.

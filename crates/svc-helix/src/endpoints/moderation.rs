@@ -51,7 +51,10 @@ pub struct BlockedTerm {
 }
 
 fn ids(broadcaster_id: &str, moderator_id: &str) -> [(&'static str, String); 2] {
-    [("broadcaster_id", broadcaster_id.to_owned()), ("moderator_id", moderator_id.to_owned())]
+    [
+        ("broadcaster_id", broadcaster_id.to_owned()),
+        ("moderator_id", moderator_id.to_owned()),
+    ]
 }
 
 impl HelixClient {
@@ -68,64 +71,145 @@ impl HelixClient {
         if let Some(duration) = duration_secs {
             data["duration"] = json!(duration);
         }
-        self.send_json::<_, serde_json::Value>(Method::POST, "/moderation/bans", &ids(broadcaster_id, moderator_id), &json!({ "data": data }))
-            .await
-            .map(drop)
+        self.send_json::<_, serde_json::Value>(
+            Method::POST,
+            "/moderation/bans",
+            &ids(broadcaster_id, moderator_id),
+            &json!({ "data": data }),
+        )
+        .await
+        .map(drop)
     }
 
     /// Lifts a ban or timeout.
-    pub async fn unban_user(&self, broadcaster_id: &str, moderator_id: &str, user_id: &str) -> Result<(), Error> {
+    pub async fn unban_user(
+        &self,
+        broadcaster_id: &str,
+        moderator_id: &str,
+        user_id: &str,
+    ) -> Result<(), Error> {
         let mut query = ids(broadcaster_id, moderator_id).to_vec();
         query.push(("user_id", user_id.to_owned()));
-        self.send_empty(Method::DELETE, "/moderation/bans", &query).await
+        self.send_empty(Method::DELETE, "/moderation/bans", &query)
+            .await
     }
 
     /// Banned and timed-out users, page by page.
-    pub fn banned_users(&self, broadcaster_id: &str) -> impl Stream<Item = Result<BannedUser, Error>> + Send + 'static {
-        self.paginate("/moderation/banned", vec![("broadcaster_id", broadcaster_id.to_owned()), ("first", "100".into())])
+    pub fn banned_users(
+        &self,
+        broadcaster_id: &str,
+    ) -> impl Stream<Item = Result<BannedUser, Error>> + Send + 'static {
+        self.paginate(
+            "/moderation/banned",
+            vec![
+                ("broadcaster_id", broadcaster_id.to_owned()),
+                ("first", "100".into()),
+            ],
+        )
     }
 
     /// Moderators, page by page.
-    pub fn moderators(&self, broadcaster_id: &str) -> impl Stream<Item = Result<ChannelRole, Error>> + Send + 'static {
-        self.paginate("/moderation/moderators", vec![("broadcaster_id", broadcaster_id.to_owned()), ("first", "100".into())])
+    pub fn moderators(
+        &self,
+        broadcaster_id: &str,
+    ) -> impl Stream<Item = Result<ChannelRole, Error>> + Send + 'static {
+        self.paginate(
+            "/moderation/moderators",
+            vec![
+                ("broadcaster_id", broadcaster_id.to_owned()),
+                ("first", "100".into()),
+            ],
+        )
     }
 
     /// Adds (`true`) or removes a moderator.
-    pub async fn set_moderator(&self, broadcaster_id: &str, user_id: &str, moderator: bool) -> Result<(), Error> {
-        let query = [("broadcaster_id", broadcaster_id.to_owned()), ("user_id", user_id.to_owned())];
-        let method = if moderator { Method::POST } else { Method::DELETE };
-        self.send_empty(method, "/moderation/moderators", &query).await
+    pub async fn set_moderator(
+        &self,
+        broadcaster_id: &str,
+        user_id: &str,
+        moderator: bool,
+    ) -> Result<(), Error> {
+        let query = [
+            ("broadcaster_id", broadcaster_id.to_owned()),
+            ("user_id", user_id.to_owned()),
+        ];
+        let method = if moderator {
+            Method::POST
+        } else {
+            Method::DELETE
+        };
+        self.send_empty(method, "/moderation/moderators", &query)
+            .await
     }
 
     /// VIPs, page by page.
-    pub fn vips(&self, broadcaster_id: &str) -> impl Stream<Item = Result<ChannelRole, Error>> + Send + 'static {
-        self.paginate("/channels/vips", vec![("broadcaster_id", broadcaster_id.to_owned()), ("first", "100".into())])
+    pub fn vips(
+        &self,
+        broadcaster_id: &str,
+    ) -> impl Stream<Item = Result<ChannelRole, Error>> + Send + 'static {
+        self.paginate(
+            "/channels/vips",
+            vec![
+                ("broadcaster_id", broadcaster_id.to_owned()),
+                ("first", "100".into()),
+            ],
+        )
     }
 
     /// Adds (`true`) or removes a VIP.
-    pub async fn set_vip(&self, broadcaster_id: &str, user_id: &str, vip: bool) -> Result<(), Error> {
-        let query = [("broadcaster_id", broadcaster_id.to_owned()), ("user_id", user_id.to_owned())];
+    pub async fn set_vip(
+        &self,
+        broadcaster_id: &str,
+        user_id: &str,
+        vip: bool,
+    ) -> Result<(), Error> {
+        let query = [
+            ("broadcaster_id", broadcaster_id.to_owned()),
+            ("user_id", user_id.to_owned()),
+        ];
         let method = if vip { Method::POST } else { Method::DELETE };
         self.send_empty(method, "/channels/vips", &query).await
     }
 
     /// Blocked terms, page by page.
-    pub fn blocked_terms(&self, broadcaster_id: &str, moderator_id: &str) -> impl Stream<Item = Result<BlockedTerm, Error>> + Send + 'static {
+    pub fn blocked_terms(
+        &self,
+        broadcaster_id: &str,
+        moderator_id: &str,
+    ) -> impl Stream<Item = Result<BlockedTerm, Error>> + Send + 'static {
         let mut query = ids(broadcaster_id, moderator_id).to_vec();
         query.push(("first", "100".into()));
         self.paginate("/moderation/blocked_terms", query)
     }
 
     /// Blocks a term.
-    pub async fn add_blocked_term(&self, broadcaster_id: &str, moderator_id: &str, text: &str) -> Result<Option<BlockedTerm>, Error> {
-        let page = self.send_json(Method::POST, "/moderation/blocked_terms", &ids(broadcaster_id, moderator_id), &json!({ "text": text })).await?;
+    pub async fn add_blocked_term(
+        &self,
+        broadcaster_id: &str,
+        moderator_id: &str,
+        text: &str,
+    ) -> Result<Option<BlockedTerm>, Error> {
+        let page = self
+            .send_json(
+                Method::POST,
+                "/moderation/blocked_terms",
+                &ids(broadcaster_id, moderator_id),
+                &json!({ "text": text }),
+            )
+            .await?;
         Ok(page.data.into_iter().next())
     }
 
     /// Unblocks a term.
-    pub async fn remove_blocked_term(&self, broadcaster_id: &str, moderator_id: &str, id: &str) -> Result<(), Error> {
+    pub async fn remove_blocked_term(
+        &self,
+        broadcaster_id: &str,
+        moderator_id: &str,
+        id: &str,
+    ) -> Result<(), Error> {
         let mut query = ids(broadcaster_id, moderator_id).to_vec();
         query.push(("id", id.to_owned()));
-        self.send_empty(Method::DELETE, "/moderation/blocked_terms", &query).await
+        self.send_empty(Method::DELETE, "/moderation/blocked_terms", &query)
+            .await
     }
 }

@@ -75,48 +75,96 @@ pub struct PredictionOutcome {
 impl HelixClient {
     /// A channel's polls (most recent first).
     pub async fn get_polls(&self, broadcaster_id: &str) -> Result<Vec<Poll>, Error> {
-        self.get_data("/polls", &[("broadcaster_id", broadcaster_id.to_owned())]).await
+        self.get_data("/polls", &[("broadcaster_id", broadcaster_id.to_owned())])
+            .await
     }
 
     /// Starts a poll.
-    pub async fn create_poll(&self, broadcaster_id: &str, title: &str, choices: &[&str], duration_secs: u32) -> Result<Option<Poll>, Error> {
+    pub async fn create_poll(
+        &self,
+        broadcaster_id: &str,
+        title: &str,
+        choices: &[&str],
+        duration_secs: u32,
+    ) -> Result<Option<Poll>, Error> {
         let body = json!({
             "broadcaster_id": broadcaster_id,
             "title": title,
             "choices": choices.iter().map(|c| json!({ "title": c })).collect::<Vec<_>>(),
             "duration": duration_secs,
         });
-        Ok(self.send_json(Method::POST, "/polls", &[], &body).await?.data.into_iter().next())
+        Ok(self
+            .send_json(Method::POST, "/polls", &[], &body)
+            .await?
+            .data
+            .into_iter()
+            .next())
     }
 
     /// Ends a poll: `TERMINATED` (results shown) or `ARCHIVED`.
-    pub async fn end_poll(&self, broadcaster_id: &str, id: &str, status: &str) -> Result<Option<Poll>, Error> {
+    pub async fn end_poll(
+        &self,
+        broadcaster_id: &str,
+        id: &str,
+        status: &str,
+    ) -> Result<Option<Poll>, Error> {
         let body = json!({ "broadcaster_id": broadcaster_id, "id": id, "status": status });
-        Ok(self.send_json(Method::PATCH, "/polls", &[], &body).await?.data.into_iter().next())
+        Ok(self
+            .send_json(Method::PATCH, "/polls", &[], &body)
+            .await?
+            .data
+            .into_iter()
+            .next())
     }
 
     /// A channel's predictions.
     pub async fn get_predictions(&self, broadcaster_id: &str) -> Result<Vec<Prediction>, Error> {
-        self.get_data("/predictions", &[("broadcaster_id", broadcaster_id.to_owned())]).await
+        self.get_data(
+            "/predictions",
+            &[("broadcaster_id", broadcaster_id.to_owned())],
+        )
+        .await
     }
 
     /// Starts a prediction.
-    pub async fn create_prediction(&self, broadcaster_id: &str, title: &str, outcomes: &[&str], window_secs: u32) -> Result<Option<Prediction>, Error> {
+    pub async fn create_prediction(
+        &self,
+        broadcaster_id: &str,
+        title: &str,
+        outcomes: &[&str],
+        window_secs: u32,
+    ) -> Result<Option<Prediction>, Error> {
         let body = json!({
             "broadcaster_id": broadcaster_id,
             "title": title,
             "outcomes": outcomes.iter().map(|o| json!({ "title": o })).collect::<Vec<_>>(),
             "prediction_window": window_secs,
         });
-        Ok(self.send_json(Method::POST, "/predictions", &[], &body).await?.data.into_iter().next())
+        Ok(self
+            .send_json(Method::POST, "/predictions", &[], &body)
+            .await?
+            .data
+            .into_iter()
+            .next())
     }
 
     /// Locks, resolves (with `winning_outcome_id`) or cancels a prediction.
-    pub async fn end_prediction(&self, broadcaster_id: &str, id: &str, status: &str, winning_outcome_id: Option<&str>) -> Result<Option<Prediction>, Error> {
+    pub async fn end_prediction(
+        &self,
+        broadcaster_id: &str,
+        id: &str,
+        status: &str,
+        winning_outcome_id: Option<&str>,
+    ) -> Result<Option<Prediction>, Error> {
         let mut body = json!({ "broadcaster_id": broadcaster_id, "id": id, "status": status });
         if let Some(winner) = winning_outcome_id {
             body["winning_outcome_id"] = json!(winner);
         }
-        Ok(self.send_json(Method::PATCH, "/predictions", &[], &body).await?.data.into_iter().next())
+        Ok(self
+            .send_json(Method::PATCH, "/predictions", &[], &body)
+            .await?
+            .data
+            .into_iter()
+            .next())
     }
 }

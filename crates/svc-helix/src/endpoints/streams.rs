@@ -53,7 +53,10 @@ pub struct StreamFilter {
 
 impl HelixClient {
     /// Live streams matching `filter` (most viewers first), page by page.
-    pub fn streams(&self, filter: &StreamFilter) -> impl Stream<Item = Result<LiveStream, Error>> + Send + 'static {
+    pub fn streams(
+        &self,
+        filter: &StreamFilter,
+    ) -> impl Stream<Item = Result<LiveStream, Error>> + Send + 'static {
         let mut query = vec![("first", "100".to_owned())];
         query.extend(filter.user_ids.iter().map(|v| ("user_id", v.clone())));
         query.extend(filter.user_logins.iter().map(|v| ("user_login", v.clone())));

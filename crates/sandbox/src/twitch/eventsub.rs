@@ -1,0 +1,156 @@
+//! Twitch EventSub: one [`Platform`](crate::Platform) serving the WebSocket at `/ws` and
+//! the REST endpoints `/eventsub/subscriptions`, `/eventsub/conduits` and
+//! `/eventsub/conduits/shards` over in-memory state (the Twitch CLI mock layout, so a
+//! client's `mock_url` works unchanged).
+//!
+//! The socket side: `session_welcome` on connect (`?keepalive_timeout_seconds=10..600`),
+//! `session_keepalive` after every idle keepalive window, a 10 s subscribe window (a
+//! session with no subscription and no conduit shard is closed with 4003), close 4001 when
+//! a client sends a message, `session_reconnect` to `/ws?reconnect=<session>` (the new
+//! socket is welcomed with the same session id and takes over delivery; an unknown
+//! session gets 4007), `revocation` messages. All timing runs on tokio time, so tests can
+//! pause and advance the clock.
+//!
+//! **Delivery after a drop.** Real Twitch disables a WebSocket's subscriptions when the
+//! socket goes away and never replays. To let tests count deliveries across drops, this
+//! sandbox by default *holds* notifications aimed at a subscription whose session is gone
+//! (or silenced) and hands them to the next subscription created with the same type,
+//! version and condition. [`EventSubConfig::hold_while_disconnected`] switches that off for
+//! Twitch's exact behaviour.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), sandbox::Error> {
+//! use sandbox::twitch::eventsub::EventSub;
+//!
+//! let eventsub = EventSub::new();
+//! let control = eventsub.control();
+//! let server = sandbox::Server::builder().serve(eventsub).await?;
+//! println!("EventSub at {} (REST at {})", server.ws_url("/ws"), server.base_url());
+//! assert_eq!(control.sessions().len(), 0);
+//! assert_eq!(control.notify("stream.online"), 0); // nobody subscribed yet
+//! # Ok(())
+//! # }
+//! ```
+
+mod control;
+mod rest;
+mod socket;
+mod state;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::Method;
+
+pub use control::EventSubControl;
+
+use crate::platform::{Platform, ResponseFuture, SandboxRequest};
+use crate::{response, ws};
+
+/// Sandbox behaviour switches.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct EventSubConfig {
+    /// Time a new session has to subscribe before it is closed with 4003 (10 s).
+    pub subscribe_window: Duration,
+    /// Hold notifications for disconnected subscriptions until a matching one is created
+    /// (default `true`; `false` is Twitch's behaviour: they are lost).
+    pub hold_while_disconnected: bool,
+    /// `max_total_cost` reported by the REST endpoints (10 000).
+    pub max_total_cost: u64,
+}
+
+impl Default for EventSubConfig {
+    fn default() -> Self {
+        Self {
+            subscribe_window: Duration::from_secs(10),
+            hold_while_disconnected: true,
+            max_total_cost: 10_000,
+        }
+    }
+}
+
+impl EventSubConfig {
+    /// Sets [`hold_while_disconnected`](Self::hold_while_disconnected).
+    pub fn hold_while_disconnected(mut self, hold: bool) -> Self {
+        self.hold_while_disconnected = hold;
+        self
+    }
+
+    /// Sets [`subscribe_window`](Self::subscribe_window).
+    pub fn subscribe_window(mut self, window: Duration) -> Self {
+        self.subscribe_window = window;
+        self
+    }
+}
+
+/// The EventSub platform. Clone it freely: clones share state.
+#[derive(Debug, Clone)]
+pub struct EventSub {
+    state: Arc<state::State>,
+}
+
+impl Default for EventSub {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl EventSub {
+    /// EventSub with the default [`EventSubConfig`].
+    pub fn new() -> Self {
+        Self::with_config(EventSubConfig::default())
+    }
+
+    /// EventSub with the given configuration.
+    pub fn with_config(config: EventSubConfig) -> Self {
+        Self {
+            state: Arc::new(state::State::new(config)),
+        }
+    }
+
+    /// The control handle.
+    pub fn control(&self) -> EventSubControl {
+        EventSubControl::new(Arc::clone(&self.state))
+    }
+
+    /// Answers an EventSub request; `None` when the path is not an EventSub one (so a
+    /// combined Twitch platform can route to it).
+    pub fn route(&self, mut request: SandboxRequest) -> Option<ResponseFuture<'_>> {
+        let segments: Vec<String> = request.segments().into_iter().map(str::to_owned).collect();
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        match (request.method.clone(), segments.as_slice()) {
+            (Method::GET, ["ws"]) => {
+                let state = Arc::clone(&self.state);
+                let opened = socket::Opening::from_request(&request);
+                Some(Box::pin(async move {
+                    match opened {
+                        Ok(opening) => ws::accept(&mut request, None, move |socket| {
+                            socket::run(state, socket, opening)
+                        }),
+                        Err(message) => response::text(http::StatusCode::BAD_REQUEST, message),
+                    }
+                }))
+            }
+            (_, ["eventsub", ..]) => {
+                Some(Box::pin(async move { rest::handle(&self.state, &request) }))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Platform for EventSub {
+    fn name(&self) -> &'static str {
+        "twitch-eventsub"
+    }
+
+    fn handle(&self, request: SandboxRequest) -> ResponseFuture<'_> {
+        let segments_ok = matches!(request.segments().first(), Some(&("ws" | "eventsub")));
+        if segments_ok && let Some(future) = self.route(request) {
+            return future;
+        }
+        Box::pin(async { response::not_found() })
+    }
+}

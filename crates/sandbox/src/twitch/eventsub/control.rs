@@ -1,0 +1,183 @@
+//! [`EventSubControl`]: steers the EventSub sandbox from tests and demos.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use serde_json::{Value, json};
+
+use super::state::{Out, State, message};
+
+/// Emits notifications, triggers reconnects, revocations, drops and duplicates, and reads
+/// the sandbox's state.
+#[derive(Debug, Clone)]
+pub struct EventSubControl {
+    state: Arc<State>,
+}
+
+impl EventSubControl {
+    pub(crate) fn new(state: Arc<State>) -> Self {
+        Self { state }
+    }
+
+    /// Emits the fixture sample event of `kind` to every subscription of that type.
+    /// Returns how many notifications were sent or held.
+    pub fn notify(&self, kind: &str) -> usize {
+        let event = self.state.samples[kind]["event"].clone();
+        let event = if event.is_null() { json!({}) } else { event };
+        self.state.notify(kind, &event)
+    }
+
+    /// Emits `event` to every subscription of type `kind`.
+    pub fn notify_with(&self, kind: &str, event: &Value) -> usize {
+        self.state.notify(kind, event)
+    }
+
+    /// The fixture sample event for `kind`, if there is one.
+    pub fn sample(&self, kind: &str) -> Option<Value> {
+        let sample = &self.state.samples[kind];
+        (!sample.is_null()).then(|| sample.clone())
+    }
+
+    /// The next `count` notifications are each sent twice with the same `message_id`.
+    pub fn duplicate_next(&self, count: u32) {
+        self.state.lock().duplicate_next += count;
+    }
+
+    /// Sends `session_reconnect` to a session (its reconnect URL points back here).
+    /// Returns `false` for an unknown or disconnected session.
+    pub fn reconnect(&self, session_id: &str) -> bool {
+        let inner = self.state.lock();
+        let Some(session) = inner.sessions.get(session_id) else {
+            return false;
+        };
+        let Some((_, tx)) = &session.sink else {
+            return false;
+        };
+        let url = format!("ws://{}/ws?reconnect={session_id}", session.host);
+        let (_, text) = message(
+            "session_reconnect",
+            None,
+            &json!({ "session": { "id": session_id, "status": "reconnecting", "keepalive_timeout_seconds": Value::Null,
+                "reconnect_url": url, "connected_at": session.connected_at, "recovery_url": Value::Null } }),
+        );
+        tx.send(Out::Text(text)).is_ok()
+    }
+
+    /// Revokes a subscription: sends `revocation` with `status` to its session and removes it.
+    pub fn revoke(&self, subscription_id: &str, status: &str) -> bool {
+        let mut inner = self.state.lock();
+        let Some(mut subscription) = inner.subscriptions.remove(subscription_id) else {
+            return false;
+        };
+        subscription["status"] = Value::from(status);
+        let session = subscription["transport"]["session_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if let Some((_, tx)) = inner.sessions.get(&session).and_then(|s| s.sink.as_ref()) {
+            let (_, text) = message(
+                "revocation",
+                Some(&subscription),
+                &json!({ "subscription": subscription }),
+            );
+            let _ = tx.send(Out::Text(text));
+        }
+        true
+    }
+
+    fn command(&self, session_id: &str, out: Out) -> bool {
+        let inner = self.state.lock();
+        inner
+            .sessions
+            .get(session_id)
+            .and_then(|s| s.sink.as_ref())
+            .is_some_and(|(_, tx)| tx.send(out).is_ok())
+    }
+
+    /// Ends a session now: from this moment notifications for it are held (or lost), then
+    /// the socket is told how to end.
+    fn end_session(&self, session_id: &str, out: Out) -> bool {
+        let mut inner = self.state.lock();
+        let Some((_, tx)) = inner.sessions.get_mut(session_id).and_then(|s| s.sink.take()) else { return false };
+        self.state.session_gone(&mut inner, session_id);
+        tx.send(out).is_ok()
+    }
+
+    /// Drops a session's socket without a close frame, like a network failure.
+    pub fn drop_session(&self, session_id: &str) -> bool {
+        self.end_session(session_id, Out::Drop)
+    }
+
+    /// Closes a session's socket with `code` (4000–4007 are EventSub's).
+    pub fn close_session(&self, session_id: &str, code: u16) -> bool {
+        self.end_session(session_id, Out::Close(code, "closed by sandbox control"))
+    }
+
+    /// Stops sending anything (keepalives included) on a session while keeping the socket
+    /// open: a silent server. Notifications for it are held.
+    pub fn silence(&self, session_id: &str) -> bool {
+        let mut inner = self.state.lock();
+        let Some(session) = inner.sessions.get_mut(session_id) else {
+            return false;
+        };
+        session.silent = true;
+        session
+            .sink
+            .as_ref()
+            .is_some_and(|(_, tx)| tx.send(Out::Wake).is_ok())
+    }
+
+    /// Sends raw text on a session's socket (for malformed-message tests).
+    pub fn send_raw(&self, session_id: &str, text: &str) -> bool {
+        self.command(session_id, Out::Text(text.to_owned()))
+    }
+
+    /// Session ids with a delivering socket.
+    pub fn sessions(&self) -> Vec<String> {
+        let inner = self.state.lock();
+        let mut ids: Vec<String> = inner
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.sink.is_some())
+            .map(|(id, _)| id.clone())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Every subscription as the REST API shows it.
+    pub fn subscriptions(&self) -> Vec<Value> {
+        self.state.lock().subscriptions.values().cloned().collect()
+    }
+
+    /// `(conduit id, shard count, assigned session per shard id)` for every conduit.
+    pub fn conduits(&self) -> Vec<(String, u32, Vec<(u32, String)>)> {
+        self.state
+            .lock()
+            .conduits
+            .iter()
+            .map(|(id, c)| {
+                (
+                    id.clone(),
+                    c.shard_count,
+                    c.shards.iter().map(|(k, v)| (*k, v.clone())).collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// Notifications held for disconnected subscriptions right now.
+    pub fn held(&self) -> usize {
+        self.state.lock().held.values().map(Vec::len).sum()
+    }
+
+    /// Notifications sent so far (a duplicated one counts once).
+    pub fn delivered(&self) -> u64 {
+        self.state.delivered.load(Ordering::SeqCst)
+    }
+
+    /// WebSockets accepted so far.
+    pub fn accepted(&self) -> u64 {
+        self.state.accepted.load(Ordering::SeqCst)
+    }
+}

@@ -1,0 +1,236 @@
+//! One EventSub WebSocket: welcome, keepalives, the subscribe window, reconnects, and the
+//! commands the control handle queues for it.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+use super::state::{Out, Session, State, message, new_id, now};
+use crate::platform::SandboxRequest;
+use crate::ws::ServerSocket;
+
+/// How a socket starts: a fresh session, or taking over an existing one.
+#[derive(Debug)]
+pub(crate) struct Opening {
+    reconnect: Option<String>,
+    keepalive: u64,
+    host: String,
+}
+
+impl Opening {
+    pub(crate) fn from_request(request: &SandboxRequest) -> Result<Self, String> {
+        let host = request.header("host").unwrap_or("127.0.0.1").to_owned();
+        if let Some(session) = request.query_param("reconnect") {
+            return Ok(Self {
+                reconnect: Some(session.to_owned()),
+                keepalive: 10,
+                host,
+            });
+        }
+        let keepalive = match request.query_param("keepalive_timeout_seconds") {
+            None => 10,
+            Some(value) => match value.parse::<u64>() {
+                Ok(seconds @ 10..=600) => seconds,
+                _ => {
+                    return Err(format!(
+                        "keepalive_timeout_seconds must be 10..600, got {value:?}"
+                    ));
+                }
+            },
+        };
+        Ok(Self {
+            reconnect: None,
+            keepalive,
+            host,
+        })
+    }
+}
+
+async fn close(socket: &mut ServerSocket, code: u16, reason: &'static str) {
+    let frame = CloseFrame {
+        code: CloseCode::from(code),
+        reason: reason.into(),
+    };
+    let _ = socket.close(Some(frame)).await;
+}
+
+fn welcome(session_id: &str, keepalive: u64, connected_at: &str) -> String {
+    message(
+        "session_welcome",
+        None,
+        &json!({ "session": { "id": session_id, "status": "connected", "connected_at": connected_at,
+            "keepalive_timeout_seconds": keepalive, "reconnect_url": Value::Null, "recovery_url": Value::Null } }),
+    )
+    .1
+}
+
+pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Opening) {
+    state.accepted.fetch_add(1, Ordering::SeqCst);
+    let generation = state.next_generation();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (session_id, keepalive, fresh) = match opening.reconnect {
+        Some(session_id) => {
+            let found = {
+                let inner = state.lock();
+                inner
+                    .sessions
+                    .get(&session_id)
+                    .map(|s| (s.keepalive, s.connected_at.clone()))
+            };
+            let Some((keepalive, connected_at)) = found else {
+                close(&mut socket, 4007, "invalid reconnect").await;
+                return;
+            };
+            if socket
+                .send(Message::text(welcome(
+                    &session_id,
+                    keepalive,
+                    &connected_at,
+                )))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            // Welcomed: this socket takes over delivery from the old one.
+            if let Some(session) = state.lock().sessions.get_mut(&session_id) {
+                if let Some((_, old)) = session.sink.replace((generation, tx)) {
+                    let _ = old.send(Out::Wake);
+                }
+                session.silent = false;
+            }
+            (session_id, keepalive, false)
+        }
+        None => {
+            let session_id = format!("AQoQ{}", new_id().replace('-', ""));
+            let connected_at = now();
+            state.lock().sessions.insert(
+                session_id.clone(),
+                Session {
+                    sink: Some((generation, tx)),
+                    silent: false,
+                    used: false,
+                    keepalive: opening.keepalive,
+                    host: opening.host,
+                    connected_at: connected_at.clone(),
+                },
+            );
+            if socket
+                .send(Message::text(welcome(
+                    &session_id,
+                    opening.keepalive,
+                    &connected_at,
+                )))
+                .await
+                .is_err()
+            {
+                end(&state, &session_id, generation);
+                return;
+            }
+            (session_id, opening.keepalive, true)
+        }
+    };
+    serve(
+        &state,
+        &mut socket,
+        &mut rx,
+        &session_id,
+        generation,
+        keepalive,
+        fresh,
+    )
+    .await;
+    end(&state, &session_id, generation);
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn serve(
+    state: &State,
+    socket: &mut ServerSocket,
+    rx: &mut mpsc::UnboundedReceiver<Out>,
+    session_id: &str,
+    generation: u64,
+    keepalive: u64,
+    fresh: bool,
+) {
+    let keepalive = Duration::from_secs(keepalive);
+    let mut last_sent = Instant::now();
+    let window = Instant::now() + state.config.subscribe_window;
+    let mut window_open = fresh;
+    loop {
+        let (active, silent) = {
+            let inner = state.lock();
+            inner.sessions.get(session_id).map_or((false, false), |s| {
+                (
+                    s.sink.as_ref().is_some_and(|(g, _)| *g == generation),
+                    s.silent,
+                )
+            })
+        };
+        tokio::select! {
+            // Queued notifications go out before anything the client sends is looked at.
+            biased;
+            out = rx.recv() => match out {
+                Some(Out::Text(text)) => {
+                    if socket.send(Message::text(text)).await.is_err() {
+                        return;
+                    }
+                    last_sent = Instant::now();
+                }
+                Some(Out::Close(code, reason)) => {
+                    close(socket, code, reason).await;
+                    return;
+                }
+                Some(Out::Drop) | None => return,
+                Some(Out::Wake) => {}
+            },
+            () = tokio::time::sleep_until(last_sent + keepalive), if active && !silent => {
+                let (_, text) = message("session_keepalive", None, &json!({}));
+                if socket.send(Message::text(text)).await.is_err() {
+                    return;
+                }
+                last_sent = Instant::now();
+            }
+            () = tokio::time::sleep_until(window), if window_open => {
+                window_open = false;
+                let used = state.lock().sessions.get(session_id).is_some_and(|s| s.used);
+                if !used {
+                    tracing::info!(session_id, "EventSub session unused within the subscribe window");
+                    close(socket, 4003, "connection unused").await;
+                    return;
+                }
+            }
+            incoming = socket.next() => match incoming {
+                Some(Ok(Message::Text(_) | Message::Binary(_))) => {
+                    close(socket, 4001, "client sent inbound traffic").await;
+                    return;
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {
+                    let _ = socket.flush().await;
+                }
+                Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+            },
+        }
+    }
+}
+
+/// A socket ended: if it was the session's delivering socket, the session is gone.
+fn end(state: &State, session_id: &str, generation: u64) {
+    let mut inner = state.lock();
+    let current = inner
+        .sessions
+        .get(session_id)
+        .is_some_and(|s| s.sink.as_ref().is_some_and(|(g, _)| *g == generation));
+    if current {
+        tracing::debug!(session_id, "EventSub session ended");
+        state.session_gone(&mut inner, session_id);
+    }
+}

@@ -1,0 +1,312 @@
+//! In-memory EventSub state: sessions and their sockets, subscriptions, conduits, and the
+//! notifications held for disconnected subscriptions.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rand::Rng;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use super::EventSubConfig;
+
+/// The sample events (one per type) from `fixtures/twitch/eventsub-events.json`.
+const SAMPLES: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../fixtures/twitch/eventsub-events.json"
+));
+
+/// What a socket task is told to do.
+#[derive(Debug)]
+pub(crate) enum Out {
+    Text(String),
+    Close(u16, &'static str),
+    Drop,
+    /// Re-read the session state (silenced, replaced).
+    Wake,
+}
+
+#[derive(Debug)]
+pub(crate) struct Session {
+    /// The socket currently delivering: its generation and its queue.
+    pub(crate) sink: Option<(u64, mpsc::UnboundedSender<Out>)>,
+    /// Silenced by the control handle: nothing is sent, not even keepalives.
+    pub(crate) silent: bool,
+    /// Has (or had) a subscription or a conduit shard: no 4003.
+    pub(crate) used: bool,
+    pub(crate) keepalive: u64,
+    pub(crate) host: String,
+    pub(crate) connected_at: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct ConduitEntry {
+    pub(crate) shard_count: u32,
+    /// Session per shard.
+    pub(crate) shards: BTreeMap<u32, String>,
+    pub(crate) next: u32,
+}
+
+/// A subscription's identity for holding: type, version, condition.
+pub(crate) type Key = (String, String, String);
+
+#[derive(Debug, Default)]
+pub(crate) struct Inner {
+    pub(crate) sessions: HashMap<String, Session>,
+    /// Subscription id → the object as the REST API shows it.
+    pub(crate) subscriptions: BTreeMap<String, Value>,
+    pub(crate) conduits: BTreeMap<String, ConduitEntry>,
+    /// Keys of subscriptions that vanished with their session.
+    pub(crate) orphaned: HashMap<Key, ()>,
+    /// Held events per key.
+    pub(crate) held: HashMap<Key, Vec<Value>>,
+    pub(crate) duplicate_next: u32,
+}
+
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) config: EventSubConfig,
+    pub(crate) inner: Mutex<Inner>,
+    pub(crate) samples: Value,
+    pub(crate) generation: AtomicU64,
+    pub(crate) delivered: AtomicU64,
+    pub(crate) accepted: AtomicU64,
+}
+
+pub(crate) fn key_of(subscription: &Value) -> Key {
+    (
+        subscription["type"].as_str().unwrap_or_default().to_owned(),
+        subscription["version"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        subscription["condition"].to_string(),
+    )
+}
+
+pub(crate) fn new_id() -> String {
+    let mut rng = rand::rng();
+    let a: u32 = rng.random();
+    let b: u16 = rng.random();
+    let c: u16 = rng.random::<u16>() & 0x0fff | 0x4000;
+    let d: u16 = rng.random::<u16>() & 0x3fff | 0x8000;
+    let e: u64 = rng.random::<u64>() & 0xffff_ffff_ffff;
+    format!("{a:08x}-{b:04x}-{c:04x}-{d:04x}-{e:012x}")
+}
+
+/// Now as RFC 3339 with microseconds, like Twitch's timestamps.
+pub(crate) fn now() -> String {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = since.as_secs();
+    let days = i64::try_from(secs / 86_400).unwrap_or_default();
+    let rem = secs % 86_400;
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        since.subsec_micros()
+    )
+}
+
+pub(crate) fn message(
+    message_type: &str,
+    subscription: Option<&Value>,
+    payload: &Value,
+) -> (String, String) {
+    let id = new_id();
+    let mut metadata =
+        json!({ "message_id": id, "message_type": message_type, "message_timestamp": now() });
+    if let Some(subscription) = subscription {
+        metadata["subscription_type"] = subscription["type"].clone();
+        metadata["subscription_version"] = subscription["version"].clone();
+    }
+    (
+        id,
+        json!({ "metadata": metadata, "payload": payload }).to_string(),
+    )
+}
+
+impl State {
+    pub(crate) fn new(config: EventSubConfig) -> Self {
+        let samples = serde_json::from_str(SAMPLES).unwrap_or_else(|error| {
+            tracing::error!(%error, "EventSub sample fixture unreadable");
+            Value::Null
+        });
+        Self {
+            config,
+            inner: Mutex::default(),
+            samples,
+            generation: AtomicU64::new(1),
+            delivered: AtomicU64::new(0),
+            accepted: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sends a notification for `subscription` to `session`, or holds it. Returns whether it
+    /// went out.
+    fn deliver_to(
+        &self,
+        inner: &mut Inner,
+        session_id: &str,
+        subscription: &Value,
+        event: &Value,
+    ) -> bool {
+        let live = inner
+            .sessions
+            .get(session_id)
+            .filter(|s| !s.silent)
+            .and_then(|s| s.sink.as_ref().map(|(_, tx)| tx.clone()));
+        let Some(tx) = live else {
+            if self.config.hold_while_disconnected {
+                inner
+                    .held
+                    .entry(key_of(subscription))
+                    .or_default()
+                    .push(event.clone());
+            }
+            return false;
+        };
+        let (_, text) = message(
+            "notification",
+            Some(subscription),
+            &json!({ "subscription": subscription, "event": event }),
+        );
+        let copies = if inner.duplicate_next > 0 {
+            inner.duplicate_next -= 1;
+            2
+        } else {
+            1
+        };
+        for _ in 0..copies {
+            let _ = tx.send(Out::Text(text.clone()));
+        }
+        self.delivered.fetch_add(1, Ordering::SeqCst);
+        true
+    }
+
+    /// Emits one event of `kind` to every subscription of that type (conduit ones to one
+    /// shard). Returns notifications sent plus held.
+    pub(crate) fn notify(&self, kind: &str, event: &Value) -> usize {
+        let mut inner = self.lock();
+        let targets: Vec<Value> = inner
+            .subscriptions
+            .values()
+            .filter(|s| s["type"] == kind)
+            .cloned()
+            .collect();
+        let mut count = 0;
+        let mut covered = Vec::new();
+        for subscription in targets {
+            covered.push(key_of(&subscription));
+            match subscription["transport"]["method"].as_str() {
+                Some("websocket") => {
+                    let session = subscription["transport"]["session_id"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned();
+                    self.deliver_to(&mut inner, &session, &subscription, event);
+                    count += 1;
+                }
+                Some("conduit") => {
+                    let conduit_id = subscription["transport"]["conduit_id"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned();
+                    let session = inner.conduits.get_mut(&conduit_id).and_then(|conduit| {
+                        let live: Vec<String> = conduit.shards.values().cloned().collect();
+                        if live.is_empty() {
+                            return None;
+                        }
+                        conduit.next = conduit.next.wrapping_add(1);
+                        Some(live[conduit.next as usize % live.len()].clone())
+                    });
+                    match session {
+                        Some(session) => {
+                            self.deliver_to(&mut inner, &session, &subscription, event);
+                        }
+                        None if self.config.hold_while_disconnected => {
+                            inner
+                                .held
+                                .entry(key_of(&subscription))
+                                .or_default()
+                                .push(event.clone());
+                        }
+                        None => {}
+                    }
+                    count += 1;
+                }
+                _ => {}
+            }
+        }
+        if self.config.hold_while_disconnected {
+            let orphans: Vec<Key> = inner
+                .orphaned
+                .keys()
+                .filter(|k| k.0 == kind && !covered.contains(k))
+                .cloned()
+                .collect();
+            for key in orphans {
+                inner.held.entry(key).or_default().push(event.clone());
+                count += 1;
+            }
+        }
+        count
+    }
+
+    /// After a subscription is created: hand it what was held for its key.
+    pub(crate) fn release_held(&self, inner: &mut Inner, subscription: &Value) {
+        let key = key_of(subscription);
+        inner.orphaned.remove(&key);
+        let held = inner.held.remove(&key).unwrap_or_default();
+        if let Some(session) = subscription["transport"]["session_id"].as_str() {
+            for event in held {
+                self.deliver_to(inner, session, subscription, &event);
+            }
+        }
+    }
+
+    /// A session's last socket ended: its WebSocket subscriptions go (remembered as
+    /// orphans for holding), conduit shards on it become unassigned.
+    pub(crate) fn session_gone(&self, inner: &mut Inner, session_id: &str) {
+        inner.sessions.remove(session_id);
+        let gone: Vec<String> = inner
+            .subscriptions
+            .iter()
+            .filter(|(_, s)| s["transport"]["session_id"] == session_id)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in gone {
+            if let Some(subscription) = inner.subscriptions.remove(&id)
+                && self.config.hold_while_disconnected
+            {
+                inner.orphaned.insert(key_of(&subscription), ());
+            }
+        }
+        for conduit in inner.conduits.values_mut() {
+            conduit.shards.retain(|_, session| session != session_id);
+        }
+    }
+
+    pub(crate) fn next_generation(&self) -> u64 {
+        self.generation.fetch_add(1, Ordering::SeqCst)
+    }
+}
