@@ -21,6 +21,12 @@ pub enum ErrorKind {
         /// The header's name, lower-cased (for example `x-ratelimit-limit`).
         name: String,
     },
+    /// The shared store (Redis) could not be reached or did not answer in time. Nothing was
+    /// taken; waiting callers retry with backoff.
+    StoreUnavailable,
+    /// The shared store answered with something unusable (for example the key holds another
+    /// type, or the address is invalid).
+    StoreReply,
 }
 
 impl Error {
@@ -49,6 +55,12 @@ impl fmt::Display for Error {
         match &self.kind {
             ErrorKind::HeaderInvalid { name } => {
                 write!(f, "rate-limit header `{name}` has an invalid value")
+            }
+            ErrorKind::StoreUnavailable => {
+                f.write_str("the shared rate-limit store is unreachable")
+            }
+            ErrorKind::StoreReply => {
+                f.write_str("the shared rate-limit store gave an unusable answer")
             }
         }
     }

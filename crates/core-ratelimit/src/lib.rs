@@ -44,6 +44,28 @@ pub use outcome::Outcome;
 pub use route::{BucketId, RouteKey};
 pub use ticket::Ticket;
 
+// Limits shared between processes through Redis (feature `redis`).
+#[cfg(feature = "redis")]
+mod cold_start;
+#[cfg(feature = "redis")]
+mod redis_connect;
+#[cfg(feature = "redis")]
+mod redis_identify;
+#[cfg(feature = "redis")]
+mod redis_window;
+
+#[cfg(feature = "redis")]
+pub use cold_start::ColdStart;
+/// The Redis client this crate's shared limiters use (for [`redis::aio::ConnectionManager`]).
+#[cfg(feature = "redis")]
+pub use redis;
+#[cfg(feature = "redis")]
+pub use redis_connect::connect_redis;
+#[cfg(feature = "redis")]
+pub use redis_identify::RedisIdentifyQueue;
+#[cfg(feature = "redis")]
+pub use redis_window::{RedisWindowLimiter, RedisWindowLimiterBuilder};
+
 // Errors.
 mod error;
 

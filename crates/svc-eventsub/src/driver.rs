@@ -18,6 +18,9 @@ use crate::limits;
 use crate::message::{Envelope, Message};
 use crate::subscription::{Subscription, SubscriptionRequest, Transport};
 
+/// How long the old socket is still read after a reconnect's welcome before it is closed.
+const DRAIN_AFTER_RECONNECT: Duration = Duration::from_secs(1);
+
 /// Timing and behaviour shared by sessions and shards.
 #[derive(Debug, Clone)]
 pub(crate) struct Timing {
@@ -287,6 +290,7 @@ impl Driver {
     async fn connected(&mut self, mut current: Conn) -> Outcome {
         let mut pending: Option<(WsClient, Instant)> = None;
         let mut draining: Option<WsClient> = None;
+        let mut drain_deadline: Option<Instant> = None;
         loop {
             let watchdog = current.last_seen + current.keepalive + self.timing.grace;
             let pending_deadline = pending.as_ref().map(|(_, deadline)| *deadline);
@@ -318,10 +322,15 @@ impl Driver {
                                 let (client, _) = pending.take().expect("guarded");
                                 let keepalive = info.keepalive_timeout_seconds.map_or(current.keepalive, Duration::from_secs);
                                 let old = std::mem::replace(&mut current, Conn { client, session_id: info.id, keepalive, last_seen: Instant::now() });
-                                // Make-before-break: the new socket is welcomed, now let go of the old
-                                // one, but keep reading it until it ends so nothing in flight is lost.
-                                let _ = old.client.sender().close(1000, "reconnected");
+                                // Make-before-break: the new socket is welcomed. The old one may still
+                                // carry messages sent before the switch, so read it a little longer
+                                // and close it after DRAIN_AFTER_RECONNECT (a close discards what
+                                // arrives after it).
+                                if let Some(previous) = draining.take() {
+                                    let _ = previous.sender().close(1000, "reconnected");
+                                }
                                 draining = Some(old.client);
+                                drain_deadline = Some(Instant::now() + DRAIN_AFTER_RECONNECT);
                                 Counters::bump(&self.counters.reconnects);
                                 self.on_welcome(&current.session_id, false).await;
                                 self.hub.publish(EventSubEvent::Reconnected { shard: self.shard(), session_id: current.session_id.clone() });
@@ -339,8 +348,17 @@ impl Driver {
                 event = async { draining.as_mut().expect("guarded").next_event().await }, if draining.is_some() => {
                     match event {
                         Some(WsEvent::Message(WsMessage::Text(text))) => { let _ = self.message(&text); }
-                        Some(WsEvent::Closed { .. }) | None => draining = None,
+                        Some(WsEvent::Closed { .. }) | None => {
+                            draining = None;
+                            drain_deadline = None;
+                        }
                         Some(_) => {}
+                    }
+                }
+                () = async { tokio::time::sleep_until(drain_deadline.expect("guarded")).await }, if drain_deadline.is_some() => {
+                    drain_deadline = None;
+                    if let Some(old) = &draining {
+                        let _ = old.sender().close(1000, "reconnected");
                     }
                 }
                 () = tokio::time::sleep_until(watchdog) => {

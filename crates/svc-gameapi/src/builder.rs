@@ -178,7 +178,7 @@ impl ClientBuilder {
             .build()?;
         let per_second = NonZeroU32::new(self.throttle_limit).unwrap_or(NonZeroU32::MIN);
         let key_manager = match self.login {
-            Some((email, password)) => Some(KeyManager::new(KeyManagerConfig {
+            Some((email, password)) => Some(KeyManager::from_config(KeyManagerConfig {
                 developer_site: self.developer_site,
                 email,
                 password,

@@ -150,6 +150,21 @@ impl Client {
         Ok(())
     }
 
+    /// The raw JSON body of `GET {base_url}{path}` (path encoded by the caller, query
+    /// included), through the cache, keys, throttle and retries like every call: for
+    /// fields this crate does not model yet.
+    ///
+    /// ```no_run
+    /// # async fn run(client: svc_gameapi::Client) -> Result<(), svc_gameapi::Error> {
+    /// let body = client.raw_get("/clans/%232PP").await?;
+    /// println!("{} bytes", body.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn raw_get(&self, path: &str) -> Result<Bytes, Error> {
+        Ok(self.get_raw(path).await?.value)
+    }
+
     /// GET `path` (already encoded, query included) and decode it, through the cache.
     pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
         Ok(self.get_fetched(path).await?.value)

@@ -122,7 +122,28 @@ struct Created {
 }
 
 impl KeyManager {
-    pub(crate) fn new(config: KeyManagerConfig) -> Result<Self, Error> {
+    /// A key manager for the developer site at `developer_site` (normally
+    /// [`DEFAULT_DEVELOPER_SITE`](crate::DEFAULT_DEVELOPER_SITE)), keeping `key_count`
+    /// (1–10) keys named `key_names`. [`ClientBuilder::login`](crate::ClientBuilder::login)
+    /// makes one for you; use this to manage keys without a client.
+    pub fn new(
+        developer_site: impl Into<String>,
+        email: impl Into<String>,
+        password: impl Into<String>,
+        key_names: impl Into<String>,
+        key_count: u8,
+    ) -> Result<Self, Error> {
+        Self::from_config(KeyManagerConfig {
+            developer_site: developer_site.into(),
+            email: email.into(),
+            password: Secret::new(password.into()),
+            key_names: key_names.into(),
+            key_count,
+            timeout: crate::DEFAULT_TIMEOUT,
+        })
+    }
+
+    pub(crate) fn from_config(config: KeyManagerConfig) -> Result<Self, Error> {
         let http = transport_http::Client::builder()
             .base_url(&config.developer_site)
             .timeout(config.timeout)

@@ -66,3 +66,17 @@ pub use search::ClanSearch;
 pub use tag::Tag;
 pub use timestamp::Timestamp;
 pub use transport_http::Secret;
+
+#[cfg(test)]
+mod tests {
+    /// Clients are shared across tasks; errors cross task boundaries.
+    #[test]
+    fn public_types_are_send_and_sync() {
+        fn assert<T: Send + Sync + 'static>() {}
+        assert::<crate::Client>();
+        assert::<crate::EventsClient>();
+        assert::<crate::Error>();
+        assert::<crate::Event>();
+        assert::<crate::KeyManager>();
+    }
+}

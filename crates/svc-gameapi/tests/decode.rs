@@ -143,3 +143,36 @@ async fn malformed_answers_are_typed_errors() {
         "a bad timestamp is a decode error: {error:?}"
     );
 }
+
+/// A server that never answers in time.
+struct Silent;
+
+impl Platform for Silent {
+    fn name(&self) -> &'static str {
+        "silent"
+    }
+
+    fn handle(&self, _request: SandboxRequest) -> ResponseFuture<'_> {
+        Box::pin(async {
+            tokio::time::sleep(std::time::Duration::from_hours(1)).await;
+            response::empty(StatusCode::OK)
+        })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn timeouts_are_transport_errors_after_retries() {
+    let server = sandbox::Server::builder().serve(Silent).await.unwrap();
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .key("k")
+        .timeout(std::time::Duration::from_secs(2))
+        .build()
+        .await
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let error = client.raw_get("/clans/%232PP").await.unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Transport), "{error:?}");
+    assert_eq!(server.log().len(), 3, "a timed-out GET is retried");
+    assert!(started.elapsed() < std::time::Duration::from_mins(1));
+}

@@ -135,3 +135,59 @@ async fn bad_credentials_never_leak() {
     assert!(!format!("{client:?}").contains(&key));
     assert!(!format!("{client:?}").contains(DEFAULT_PASSWORD));
 }
+
+#[tokio::test(start_paused = true)]
+async fn key_manager_reports_what_it_did() {
+    use svc_gameapi::KeyManager;
+    let setup = sandbox().await;
+    let manager = |count| {
+        KeyManager::new(
+            setup.server.base_url(),
+            DEFAULT_EMAIL,
+            DEFAULT_PASSWORD,
+            "bot",
+            count,
+        )
+        .unwrap()
+    };
+    let first = manager(2).sync().await.unwrap();
+    assert_eq!(
+        (
+            first.ip.as_str(),
+            first.reused,
+            first.created,
+            first.revoked
+        ),
+        ("127.0.0.1", 0, 2, 0)
+    );
+    let second = manager(3).sync().await.unwrap();
+    assert_eq!((second.reused, second.created, second.revoked), (2, 1, 0));
+    assert_eq!(second.keys.len(), 3);
+    assert!(
+        !format!("{second:?}").contains(&setup.control.keys()[1].key),
+        "KeySync hides keys"
+    );
+    // Fill the account, move, and ask again: all three of ours are stale and make room.
+    for i in 0..6 {
+        setup.control.create_key(&format!("other {i}"), "10.0.0.1");
+    }
+    setup.control.set_caller_ip("192.0.2.1");
+    let third = manager(3).sync().await.unwrap();
+    assert_eq!(
+        (
+            third.ip.as_str(),
+            third.reused,
+            third.created,
+            third.revoked
+        ),
+        ("192.0.2.1", 0, 3, 3)
+    );
+    let bots: Vec<_> = setup
+        .control
+        .keys()
+        .into_iter()
+        .filter(|k| k.name == "bot")
+        .collect();
+    assert_eq!(bots.len(), 3);
+    assert!(bots.iter().all(|k| k.cidr_ranges == ["192.0.2.1"]));
+}

@@ -25,8 +25,13 @@ async fn clan_by_sloppy_tag() {
     assert_eq!(clan.member_list.len(), 50);
     assert_eq!(clan.members, 50);
     assert!(clan.description.is_some());
+    // Without correction the tag goes out as typed (still URL-encoded) and is not found.
+    let strict = setup.builder().correct_tags(false).build().await.unwrap();
+    let error = strict.clan(&sloppy).await.unwrap_err();
+    assert_eq!(error.reason(), Some(&Reason::NotFound));
+    assert_eq!(strict.clan(&main).await.unwrap().tag.as_str(), main);
     // Sent as %23TAG.
-    assert_eq!(setup.requests_to(&format!("/v1/clans/{}", enc(&main))), 1);
+    assert_eq!(setup.requests_to(&format!("/v1/clans/{}", enc(&main))), 2);
 }
 
 #[tokio::test(start_paused = true)]

@@ -12,6 +12,7 @@
 //! ```
 //!
 //! Contents:
+//! - [`Client`]: the bot API (REST, shards, cache, listeners in one object).
 //! - [`model`]: typed ids, timestamps, permissions and intents, the entities.
 //! - [`Event`], [`Envelope`], [`DecodeError`] and one payload type per event.
 //! - [`gateway`]: [`gateway::Shard`] and its configuration.
@@ -22,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod cache;
+mod client;
 mod decode_error;
 mod error;
 mod event;
@@ -29,6 +31,7 @@ pub mod gateway;
 pub mod model;
 pub mod rest;
 
+pub use client::{Client, ClientBuilder};
 pub use decode_error::{DecodeError, DecodeErrorKind};
 pub use error::{Error, ErrorKind};
 pub use event::*;

@@ -92,7 +92,7 @@ async fn an_expired_user_token_is_refreshed() {
         CLIENT_ID,
         "dallas",
         "1",
-        Duration::from_secs(600),
+        Duration::from_mins(10),
         Some("refresh-1"),
     );
     let tokens = TokenManager::user(
@@ -118,7 +118,7 @@ async fn an_expired_user_token_is_refreshed() {
     assert!(!control.is_valid("user-token-1") || control.is_valid(tokens.token().expose()));
 
     // Past expiry without warning (the manager's clock says fine): the 401 triggers a renewal.
-    tokio::time::advance(Duration::from_secs(5 * 3600)).await;
+    tokio::time::advance(Duration::from_hours(5)).await;
     let channels = helix.get_channels(&["1"]).await.unwrap();
     assert_eq!(channels[0].broadcaster_login, "dallas");
     helix

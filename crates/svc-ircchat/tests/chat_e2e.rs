@@ -45,7 +45,7 @@ async fn joins_200_channels_without_tripping_the_join_limit() {
     for n in 0..200 {
         client.join(&format!("#Channel{n}")).unwrap();
     }
-    eventually(Duration::from_secs(300), || {
+    eventually(Duration::from_mins(5), || {
         control.channels_of("bot").len() == 200
     })
     .await;
@@ -81,7 +81,7 @@ async fn a_burst_of_500_sends_lands_without_a_rate_limit_notice() {
             .say("plain", &format!("plain message {}", n % 3))
             .unwrap();
     }
-    eventually(Duration::from_secs(3600), || control.sent().len() == 500).await;
+    eventually(Duration::from_hours(1), || control.sent().len() == 500).await;
     assert_eq!(
         (
             control.privmsgs_dropped(),
@@ -113,7 +113,7 @@ async fn forced_disconnects_rejoin_every_channel_and_lose_nothing() {
     let client = ChatClient::connect(config(&server).channels(&channels).build().unwrap())
         .await
         .unwrap();
-    eventually(Duration::from_secs(60), || {
+    eventually(Duration::from_mins(1), || {
         control.channels_of("bot") == channels
     })
     .await;
@@ -125,16 +125,16 @@ async fn forced_disconnects_rejoin_every_channel_and_lose_nothing() {
             expected.insert(text);
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
-        eventually(Duration::from_secs(120), || control.connected() == 1).await;
+        eventually(Duration::from_mins(2), || control.connected() == 1).await;
         control.disconnect_all();
         eventually(Duration::from_secs(10), || control.connected() == 0).await;
     }
-    eventually(Duration::from_secs(3600), || {
+    eventually(Duration::from_hours(1), || {
         let sent: BTreeSet<String> = control.sent().into_iter().map(|m| m.text).collect();
         expected.is_subset(&sent)
     })
     .await;
-    eventually(Duration::from_secs(600), || {
+    eventually(Duration::from_mins(10), || {
         control.channels_of("bot") == channels
     })
     .await;

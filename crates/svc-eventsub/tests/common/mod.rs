@@ -38,7 +38,7 @@ pub async fn next_matching(
     let wait = async {
         loop {
             match events.next().await {
-                Some(Ok(event)) if pred(&event) => return event,
+                Some(Ok(event)) if { if std::env::var_os("EVENTSUB_DEBUG").is_some() { eprintln!("{event:?}"); } pred(&event) } => return event,
                 Some(_) => {}
                 None => panic!("event stream ended"),
             }

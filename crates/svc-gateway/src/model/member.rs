@@ -7,7 +7,7 @@ use super::timestamp::Timestamp;
 use super::user::User;
 
 /// A guild member.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     /// The user (absent inside `MESSAGE_CREATE.member`).
     #[serde(default)]

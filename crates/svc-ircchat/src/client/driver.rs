@@ -62,6 +62,7 @@ struct Driver {
 
 pub(crate) async fn run(
     config: ChatConfig,
+    limits: ChatLimiters,
     shared: Weak<Shared>,
     hub: EventHub<ChatEvent>,
     commands: mpsc::UnboundedReceiver<Command>,
@@ -71,7 +72,7 @@ pub(crate) async fn run(
         shared,
         hub,
         commands,
-        limits: ChatLimiters::new(),
+        limits,
         pending: VecDeque::new(),
         unacked: VecDeque::new(),
         join_queue: VecDeque::new(),
@@ -300,14 +301,10 @@ impl Driver {
             }
             if let Some(next) = self.pending.front() {
                 let privileged = self.is_privileged(&next.channel);
-                if self.limits.privmsg.wait(privileged).is_zero() {
-                    self.limits.privmsg.record(privileged);
+                if let Some(text) = self.limits.take_message(&next.channel, &next.text, privileged) {
                     let Some(message) = self.pending.pop_front() else {
                         continue;
                     };
-                    let text = self
-                        .limits
-                        .dedupe(&message.channel, &message.text, privileged);
                     let line = match &message.reply_to {
                         Some(parent) => format!(
                             "@reply-parent-msg-id={parent} PRIVMSG #{} :{text}",
@@ -329,7 +326,7 @@ impl Driver {
             let send_wait = match self.pending.front() {
                 Some(next) => {
                     let privileged = self.is_privileged(&next.channel);
-                    Some(self.limits.privmsg.wait(privileged))
+                    Some(self.limits.message_wait(privileged))
                 }
                 None => None,
             };

@@ -3,6 +3,7 @@
 //! VIP), and the rule that an identical message within 30 s is dropped.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -28,12 +29,18 @@ fn limiter(limit: u32, window: Duration) -> WindowLimiter {
     )
 }
 
-/// The limiters one login needs; shared over reconnects, since Twitch counts per user.
-#[derive(Debug)]
+/// The limiters one login needs; shared over reconnects and by every connection of a
+/// [`ChatPool`](crate::ChatPool), since Twitch counts per user, not per connection.
+#[derive(Debug, Clone)]
 pub(crate) struct ChatLimiters {
     pub(crate) join: WindowLimiter,
     pub(crate) auth: WindowLimiter,
-    pub(crate) privmsg: MessageWindows,
+    messages: Arc<Mutex<MessageState>>,
+}
+
+#[derive(Debug, Default)]
+struct MessageState {
+    windows: MessageWindows,
     last_text: HashMap<String, (String, bool, Instant)>,
 }
 
@@ -42,14 +49,34 @@ impl ChatLimiters {
         Self {
             join: limiter(20, Duration::from_secs(10)),
             auth: limiter(20, Duration::from_secs(10)),
-            privmsg: MessageWindows::default(),
-            last_text: HashMap::new(),
+            messages: Arc::default(),
         }
     }
 
+    fn state(&self) -> MutexGuard<'_, MessageState> {
+        self.messages.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How long until a message may go (zero: now).
+    pub(crate) fn message_wait(&self, privileged: bool) -> Duration {
+        self.state().windows.wait(privileged)
+    }
+
+    /// Takes a send slot if one is free now, answering the text to put on the wire.
+    pub(crate) fn take_message(&self, channel: &str, text: &str, privileged: bool) -> Option<String> {
+        let mut state = self.state();
+        if !state.windows.wait(privileged).is_zero() {
+            return None;
+        }
+        state.windows.record(privileged);
+        Some(state.dedupe(channel, text, privileged))
+    }
+}
+
+impl MessageState {
     /// The text to put on the wire for `text` in `channel`: unchanged, unless it repeats our
     /// previous message there within 30 s, in which case the suffix is toggled.
-    pub(crate) fn dedupe(&mut self, channel: &str, text: &str, privileged: bool) -> String {
+    fn dedupe(&mut self, channel: &str, text: &str, privileged: bool) -> String {
         let now = Instant::now();
         let suffixed = match self.last_text.get(channel) {
             Some((last, was_suffixed, at))
@@ -59,13 +86,8 @@ impl ChatLimiters {
             }
             _ => false,
         };
-        self.last_text
-            .insert(channel.to_owned(), (text.to_owned(), suffixed, now));
-        if suffixed {
-            format!("{text}{DUPLICATE_SUFFIX}")
-        } else {
-            text.to_owned()
-        }
+        self.last_text.insert(channel.to_owned(), (text.to_owned(), suffixed, now));
+        if suffixed { format!("{text}{DUPLICATE_SUFFIX}") } else { text.to_owned() }
     }
 }
 

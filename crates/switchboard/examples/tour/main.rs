@@ -6,9 +6,13 @@
 
 #[cfg(feature = "gameapi")]
 mod clash;
+#[cfg(feature = "eventsub")]
+mod eventsub;
 mod foundations;
 #[cfg(feature = "mesh")]
 mod mesh;
+#[cfg(feature = "ircchat")]
+mod twitch;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,6 +26,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     clash::run().await?;
     #[cfg(feature = "mesh")]
     mesh::run().await?;
+    #[cfg(feature = "ircchat")]
+    twitch::run().await?;
+    #[cfg(feature = "eventsub")]
+    eventsub::run().await?;
     println!("tour complete");
     Ok(())
 }

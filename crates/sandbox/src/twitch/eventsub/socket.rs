@@ -29,36 +29,21 @@ impl Opening {
     pub(crate) fn from_request(request: &SandboxRequest) -> Result<Self, String> {
         let host = request.header("host").unwrap_or("127.0.0.1").to_owned();
         if let Some(session) = request.query_param("reconnect") {
-            return Ok(Self {
-                reconnect: Some(session.to_owned()),
-                keepalive: 10,
-                host,
-            });
+            return Ok(Self { reconnect: Some(session.to_owned()), keepalive: 10, host });
         }
         let keepalive = match request.query_param("keepalive_timeout_seconds") {
             None => 10,
             Some(value) => match value.parse::<u64>() {
                 Ok(seconds @ 10..=600) => seconds,
-                _ => {
-                    return Err(format!(
-                        "keepalive_timeout_seconds must be 10..600, got {value:?}"
-                    ));
-                }
+                _ => return Err(format!("keepalive_timeout_seconds must be 10..600, got {value:?}")),
             },
         };
-        Ok(Self {
-            reconnect: None,
-            keepalive,
-            host,
-        })
+        Ok(Self { reconnect: None, keepalive, host })
     }
 }
 
 async fn close(socket: &mut ServerSocket, code: u16, reason: &'static str) {
-    let frame = CloseFrame {
-        code: CloseCode::from(code),
-        reason: reason.into(),
-    };
+    let frame = CloseFrame { code: CloseCode::from(code), reason: reason.into() };
     let _ = socket.close(Some(frame)).await;
 }
 
@@ -78,34 +63,25 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
     let (tx, mut rx) = mpsc::unbounded_channel();
     let (session_id, keepalive, fresh) = match opening.reconnect {
         Some(session_id) => {
+            // This socket takes over delivery before its welcome goes out: once the client
+            // has the welcome it closes the old socket, which must by then be a bystander.
             let found = {
-                let inner = state.lock();
-                inner
-                    .sessions
-                    .get(&session_id)
-                    .map(|s| (s.keepalive, s.connected_at.clone()))
+                let mut inner = state.lock();
+                inner.sessions.get_mut(&session_id).map(|session| {
+                    if let Some((_, old)) = session.sink.replace((generation, tx)) {
+                        let _ = old.send(Out::Wake);
+                    }
+                    session.silent = false;
+                    (session.keepalive, session.connected_at.clone())
+                })
             };
             let Some((keepalive, connected_at)) = found else {
                 close(&mut socket, 4007, "invalid reconnect").await;
                 return;
             };
-            if socket
-                .send(Message::text(welcome(
-                    &session_id,
-                    keepalive,
-                    &connected_at,
-                )))
-                .await
-                .is_err()
-            {
+            if socket.send(Message::text(welcome(&session_id, keepalive, &connected_at))).await.is_err() {
+                end(&state, &session_id, generation);
                 return;
-            }
-            // Welcomed: this socket takes over delivery from the old one.
-            if let Some(session) = state.lock().sessions.get_mut(&session_id) {
-                if let Some((_, old)) = session.sink.replace((generation, tx)) {
-                    let _ = old.send(Out::Wake);
-                }
-                session.silent = false;
             }
             (session_id, keepalive, false)
         }
@@ -123,35 +99,17 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
                     connected_at: connected_at.clone(),
                 },
             );
-            if socket
-                .send(Message::text(welcome(
-                    &session_id,
-                    opening.keepalive,
-                    &connected_at,
-                )))
-                .await
-                .is_err()
-            {
+            if socket.send(Message::text(welcome(&session_id, opening.keepalive, &connected_at))).await.is_err() {
                 end(&state, &session_id, generation);
                 return;
             }
             (session_id, opening.keepalive, true)
         }
     };
-    serve(
-        &state,
-        &mut socket,
-        &mut rx,
-        &session_id,
-        generation,
-        keepalive,
-        fresh,
-    )
-    .await;
+    serve(&state, &mut socket, &mut rx, &session_id, generation, keepalive, fresh).await;
     end(&state, &session_id, generation);
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn serve(
     state: &State,
     socket: &mut ServerSocket,
@@ -165,20 +123,18 @@ async fn serve(
     let mut last_sent = Instant::now();
     let window = Instant::now() + state.config.subscribe_window;
     let mut window_open = fresh;
+    let mut queue_open = true;
     loop {
         let (active, silent) = {
             let inner = state.lock();
             inner.sessions.get(session_id).map_or((false, false), |s| {
-                (
-                    s.sink.as_ref().is_some_and(|(g, _)| *g == generation),
-                    s.silent,
-                )
+                (s.sink.as_ref().is_some_and(|(g, _)| *g == generation), s.silent)
             })
         };
         tokio::select! {
             // Queued notifications go out before anything the client sends is looked at.
             biased;
-            out = rx.recv() => match out {
+            out = rx.recv(), if queue_open => match out {
                 Some(Out::Text(text)) => {
                     if socket.send(Message::text(text)).await.is_err() {
                         return;
@@ -189,7 +145,9 @@ async fn serve(
                     close(socket, code, reason).await;
                     return;
                 }
-                Some(Out::Drop) | None => return,
+                Some(Out::Drop) => return,
+                // Replaced by a reconnect socket: a bystander until the client closes it.
+                None => queue_open = false,
                 Some(Out::Wake) => {}
             },
             () = tokio::time::sleep_until(last_sent + keepalive), if active && !silent => {

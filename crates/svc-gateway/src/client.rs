@@ -1,0 +1,303 @@
+//! The bot API: one object with REST, shards, cache and the event hub.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use core_events::{EventHub, EventStream, Extract, Listener};
+use tokio::sync::Mutex;
+
+use crate::cache::{Cache, CacheConfig};
+use crate::error::{Error, ErrorKind};
+use crate::event::ShardEvent;
+use crate::gateway::{GatewayCompression, ShardManager, ShardScheme};
+use crate::model::{Channel, ChannelMarker, Guild, GuildMarker, Id, Intents, Message, MessageMarker, UpdatePresence, User, UserMarker};
+use crate::rest::{CreateMessage, DEFAULT_API_URL, RestClient};
+
+/// Events buffered per listener before a slow one starts losing the oldest (and is told).
+const HUB_CAPACITY: usize = 4096;
+
+/// A Discord bot: `Client::builder(token).intents(..).build()`, register listeners with
+/// [`on`](Self::on), then [`start`](Self::start).
+///
+/// ```no_run
+/// use svc_gateway::{Client, MessageCreate};
+/// use svc_gateway::model::Intents;
+/// use svc_gateway::rest::CreateMessage;
+///
+/// # async fn run() -> Result<(), svc_gateway::Error> {
+/// let client = Client::builder(std::env::var("DISCORD_TOKEN").unwrap())
+///     .intents(Intents::GUILD_MESSAGES | Intents::MESSAGE_CONTENT)
+///     .build()?;
+/// let rest = client.rest().clone();
+/// let _listener = client.on_async(move |message: MessageCreate| {
+///     let rest = rest.clone();
+///     async move {
+///         if message.content == "!ping" {
+///             let _ = rest.create_message(message.channel_id, &CreateMessage::text("pong").reply_to(&message)).await;
+///         }
+///     }
+/// });
+/// client.start().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    token: transport_http::Secret,
+    intents: Intents,
+    scheme: ShardScheme,
+    compression: GatewayCompression,
+    presence: Option<UpdatePresence>,
+    rest: RestClient,
+    hub: EventHub<ShardEvent>,
+    cache: Arc<Cache>,
+    manager: Mutex<Option<ShardManager>>,
+    cache_listener: std::sync::Mutex<Option<Listener>>,
+}
+
+/// Configures a [`Client`].
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    token: String,
+    intents: Intents,
+    scheme: ShardScheme,
+    api_url: String,
+    compression: GatewayCompression,
+    presence: Option<UpdatePresence>,
+    cache: CacheConfig,
+}
+
+impl Client {
+    /// Starts a configuration: no intents, all recommended shards, the production API.
+    pub fn builder(token: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            token: token.into(),
+            intents: Intents::empty(),
+            scheme: ShardScheme::Auto,
+            api_url: DEFAULT_API_URL.to_owned(),
+            compression: GatewayCompression::default(),
+            presence: None,
+            cache: CacheConfig::default(),
+        }
+    }
+
+    /// Logs in (`GET /users/@me`), asks `GET /gateway/bot` and starts the shards. Returns once
+    /// they are started; events then flow to the listeners.
+    pub async fn start(&self) -> Result<User, Error> {
+        let mut manager = self.inner.manager.lock().await;
+        if manager.is_some() {
+            return Err(Error::new(ErrorKind::Config("the client is already started".into())));
+        }
+        let user = self.inner.rest.current_user().await?;
+        let compression = self.inner.compression;
+        let presence = self.inner.presence.clone();
+        *manager = Some(
+            ShardManager::start(
+                &self.inner.rest,
+                self.inner.token.expose(),
+                self.inner.intents,
+                self.inner.scheme.clone(),
+                self.inner.hub.clone(),
+                move |builder| {
+                    let builder = builder.compression(compression);
+                    match &presence {
+                        Some(presence) => builder.presence(presence.clone()),
+                        None => builder,
+                    }
+                },
+            )
+            .await?,
+        );
+        Ok(user)
+    }
+
+    /// Closes every shard and waits for them.
+    pub async fn shutdown(&self) -> Result<(), Error> {
+        let manager = self.inner.manager.lock().await.take();
+        match manager {
+            Some(manager) => manager.shutdown().await,
+            None => Ok(()),
+        }
+    }
+
+    /// Calls `handler` for every event that extracts as `T` (`MessageCreate`, `Ready`,
+    /// `ShardEvent` for everything).
+    pub fn on<T>(&self, handler: impl FnMut(T) + Send + 'static) -> Listener
+    where
+        T: Extract<ShardEvent> + Send + 'static,
+    {
+        self.inner.hub.on(handler)
+    }
+
+    /// Like [`on`](Self::on) with an async handler, awaited before the next event.
+    pub fn on_async<T, Fut>(&self, handler: impl FnMut(T) -> Fut + Send + 'static) -> Listener
+    where
+        T: Extract<ShardEvent> + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.inner.hub.on_async(handler)
+    }
+
+    /// The next `T` matching `predicate`.
+    pub fn once<T>(&self, predicate: impl FnMut(&T) -> bool + Send + 'static) -> impl Future<Output = Result<T, Error>> + Send + 'static
+    where
+        T: Extract<ShardEvent> + Send + 'static,
+    {
+        let waiting = self.inner.hub.once(predicate);
+        async move { waiting.await.map_err(|e| Error::with_source(ErrorKind::Stopped, e)) }
+    }
+
+    /// The next `T` matching `predicate` within `timeout` ([`ErrorKind::Timeout`] otherwise).
+    pub fn wait_for<T>(
+        &self,
+        predicate: impl FnMut(&T) -> bool + Send + 'static,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<T, Error>> + Send + 'static
+    where
+        T: Extract<ShardEvent> + Send + 'static,
+    {
+        let waiting = self.inner.hub.wait_for(predicate, timeout);
+        async move {
+            waiting.await.map_err(|e| {
+                let kind = if matches!(e.kind(), core_events::ErrorKind::Timeout { .. }) { ErrorKind::Timeout } else { ErrorKind::Stopped };
+                Error::with_source(kind, e)
+            })
+        }
+    }
+
+    /// Every event from now on, as a stream.
+    pub fn events(&self) -> EventStream<ShardEvent> {
+        self.inner.hub.stream()
+    }
+
+    /// The REST client.
+    pub fn rest(&self) -> &RestClient {
+        &self.inner.rest
+    }
+
+    /// The cache (updated from events by its own listener).
+    pub fn cache(&self) -> &Cache {
+        &self.inner.cache
+    }
+
+    /// A guild from the cache.
+    pub fn get_guild(&self, id: Id<GuildMarker>) -> Option<Guild> {
+        self.inner.cache.guild(id)
+    }
+
+    /// A channel from the cache.
+    pub fn get_channel(&self, id: Id<ChannelMarker>) -> Option<Channel> {
+        self.inner.cache.channel(id)
+    }
+
+    /// A user from the cache.
+    pub fn get_user(&self, id: Id<UserMarker>) -> Option<User> {
+        self.inner.cache.user(id)
+    }
+
+    /// A message from the cache.
+    pub fn get_message(&self, channel: Id<ChannelMarker>, id: Id<MessageMarker>) -> Option<Message> {
+        self.inner.cache.message(channel, id)
+    }
+
+    /// A guild from the API (with approximate counts).
+    pub async fn fetch_guild(&self, id: Id<GuildMarker>) -> Result<Guild, Error> {
+        self.inner.rest.guild(id, true).await
+    }
+
+    /// A channel from the API.
+    pub async fn fetch_channel(&self, id: Id<ChannelMarker>) -> Result<Channel, Error> {
+        self.inner.rest.channel(id).await
+    }
+
+    /// A user from the API.
+    pub async fn fetch_user(&self, id: Id<UserMarker>) -> Result<User, Error> {
+        self.inner.rest.user(id).await
+    }
+
+    /// A message from the API.
+    pub async fn fetch_message(&self, channel: Id<ChannelMarker>, id: Id<MessageMarker>) -> Result<Message, Error> {
+        self.inner.rest.message(channel, id).await
+    }
+
+    /// Sends a text message.
+    pub async fn send_message(&self, channel: Id<ChannelMarker>, content: impl Into<String>) -> Result<Message, Error> {
+        self.inner.rest.create_message(channel, &CreateMessage::text(content)).await
+    }
+}
+
+impl ClientBuilder {
+    /// Gateway intents.
+    pub fn intents(mut self, intents: Intents) -> Self {
+        self.intents = intents;
+        self
+    }
+
+    /// Which shards to run.
+    pub fn shards(mut self, scheme: ShardScheme) -> Self {
+        self.scheme = scheme;
+        self
+    }
+
+    /// The API base (the sandbox's `http://127.0.0.1:PORT/api/v10`); the gateway URL comes
+    /// from its `GET /gateway/bot`.
+    pub fn api_url(mut self, url: impl Into<String>) -> Self {
+        self.api_url = url.into();
+        self
+    }
+
+    /// Gateway transport compression.
+    pub fn compression(mut self, compression: GatewayCompression) -> Self {
+        self.compression = compression;
+        self
+    }
+
+    /// Presence sent with IDENTIFY.
+    pub fn presence(mut self, presence: UpdatePresence) -> Self {
+        self.presence = Some(presence);
+        self
+    }
+
+    /// What the cache keeps.
+    pub fn cache(mut self, config: CacheConfig) -> Self {
+        self.cache = config;
+        self
+    }
+
+    /// Builds the client (no connection yet).
+    pub fn build(self) -> Result<Client, Error> {
+        let rest = RestClient::builder(self.token.clone()).base_url(self.api_url).build()?;
+        let hub = EventHub::with_capacity(HUB_CAPACITY).map_err(|e| Error::with_source(ErrorKind::Config("event hub".into()), e))?;
+        let cache = Arc::new(Cache::new(self.cache));
+        let feeder = Arc::clone(&cache);
+        let listener = hub.on(move |event: ShardEvent| feeder.update(&event.event));
+        Ok(Client {
+            inner: Arc::new(Inner {
+                token: transport_http::Secret::new(self.token),
+                intents: self.intents,
+                scheme: self.scheme,
+                compression: self.compression,
+                presence: self.presence,
+                rest,
+                hub,
+                cache,
+                manager: Mutex::new(None),
+                cache_listener: std::sync::Mutex::new(Some(listener)),
+            }),
+        })
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(listener) = self.cache_listener.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+            listener.cancel();
+        }
+    }
+}

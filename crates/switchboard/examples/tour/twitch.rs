@@ -1,0 +1,76 @@
+//! Twitch chat and Helix against the sandbox: log in, join, receive a message with its tags,
+//! reply, survive a forced disconnect, then a few Helix calls with an app token.
+
+use std::time::Duration;
+
+use switchboard::helix::{HelixClient, LiveStream, TokenManager};
+use switchboard::twitch_chat::{ChatClient, ChatConfig, ChatEvent, Privmsg};
+
+pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    println!("== Twitch chat + Helix");
+    let twitch = sandbox::twitch::Twitch::new();
+    let chat = twitch.chat();
+    chat.add_user("tour-token", "tourbot", "4242");
+    let helix_control = twitch.helix();
+    helix_control.add_client("tour-client", "tour-secret");
+    helix_control.add_user("4242", "tourbot");
+    helix_control.add_streams(150);
+    let server = sandbox::Server::builder().serve(twitch).await?;
+
+    let config = ChatConfig::builder()
+        .websocket(server.ws_url("/"))
+        .oauth("tourbot", "tour-token")
+        .channels(["dallas"])
+        .build()?;
+    let client = ChatClient::connect(config).await?;
+    wait(|| chat.members("dallas") == 1).await;
+    println!("logged in as tourbot and joined #dallas");
+
+    let incoming = client
+        .events()
+        .wait_for(|_: &Privmsg<'static>| true, Duration::from_secs(5));
+    chat.say("dallas", "ronni", "hello tourbot Kappa");
+    let message = incoming.await?;
+    println!(
+        "received from {} (id {}, sent at {} ms): {}",
+        message.display_name, message.message_id, message.sent_at_ms, message.text
+    );
+    client.reply(&message, "hello ronni!")?;
+    wait(|| chat.sent().len() == 1).await;
+    println!("replied: {}", chat.sent()[0].text);
+
+    let ready = client.events().wait_for(
+        |e: &ChatEvent| matches!(e, ChatEvent::Ready { .. }),
+        Duration::from_secs(10),
+    );
+    chat.disconnect_all();
+    ready.await?;
+    wait(|| chat.members("dallas") == 1).await;
+    println!(
+        "forced disconnect: reconnected and rejoined #dallas ({} connections so far)",
+        chat.accepted()
+    );
+    client.close().await;
+
+    let tokens = TokenManager::app(&server.base_url(), "tour-client", "tour-secret").await?;
+    let helix = HelixClient::new(&format!("{}/helix", server.base_url()), tokens)?;
+    let users = helix.get_users(&[], &["tourbot"]).await?;
+    println!("helix: tourbot has id {}", users[0].id);
+    let page = helix
+        .get_page::<LiveStream>("/streams", &[("first", "100".into())])
+        .await?;
+    println!(
+        "helix: first page of streams has {} (top: {} with {} viewers), more after cursor {:?}",
+        page.data.len(),
+        page.data[0].user_name,
+        page.data[0].viewer_count,
+        page.cursor()
+    );
+    Ok(())
+}
+
+async fn wait(mut done: impl FnMut() -> bool) {
+    while !done() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
