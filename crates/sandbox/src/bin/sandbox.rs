@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: sandbox [--host ADDR] [--port FIRST_PORT]
 
-Serves every sandbox platform on consecutive ports starting at FIRST_PORT
-(default: free ports chosen by the OS) on ADDR (default 127.0.0.1), prints their
-URLs and runs until Ctrl-C.";
+Serves every sandbox platform (echo, discord, twitch, eventsub, clash, singyeong)
+on consecutive ports starting at FIRST_PORT (default: free ports chosen by the
+OS) on ADDR (default 127.0.0.1), prints their URLs and runs until Ctrl-C.";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -33,22 +33,37 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let echo = sandbox::echo::Echo::new();
-    let server = match sandbox::Server::builder()
-        .addr(SocketAddr::new(host, port))
-        .serve(echo)
-        .await
-    {
-        Ok(server) => server,
-        Err(error) => {
-            eprintln!("sandbox: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("{:<12} {}", server.name(), server.base_url());
+    let mut next_port = port;
+    let mut servers = Vec::new();
+    macro_rules! serve {
+        ($platform:expr) => {{
+            let addr = SocketAddr::new(host, next_port);
+            if next_port != 0 {
+                next_port = next_port.saturating_add(1);
+            }
+            match sandbox::Server::builder().addr(addr).serve($platform).await {
+                Ok(server) => servers.push(server),
+                Err(error) => {
+                    eprintln!("sandbox: {error}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }};
+    }
+    serve!(sandbox::echo::Echo::new());
+    serve!(sandbox::discord::Discord::default());
+    serve!(sandbox::twitch::Twitch::default());
+    serve!(sandbox::twitch::eventsub::EventSub::default());
+    serve!(sandbox::clash::Clash::default());
+    serve!(sandbox::singyeong::Singyeong::default());
+    for server in &servers {
+        println!("{:<12} {}", server.name(), server.base_url());
+    }
     if tokio::signal::ctrl_c().await.is_err() {
         eprintln!("sandbox: cannot listen for Ctrl-C; stopping");
     }
-    server.shutdown().await;
+    for server in servers {
+        server.shutdown().await;
+    }
     ExitCode::SUCCESS
 }
