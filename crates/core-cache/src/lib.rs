@@ -6,6 +6,9 @@
 //!   asks clients never to poll a resource before it expires).
 //! * [`CacheControl`] — a forgiving parser for that header.
 //! * [`Index`] — a concurrent map (dashmap) for lookups without expiry.
+//! * `SharedCache` (feature `redis`) — a second tier shared between processes:
+//!   entries live in Redis with their TTL (`SET … PX`), a local [`TtlCache`] in
+//!   front answers repeated reads without a round trip.
 //! * [`CacheStats`] — entry counts and weights for reports; [`Index`] reports
 //!   its length and an approximate memory figure.
 //!
@@ -43,3 +46,17 @@ pub use cache_control::CacheControl;
 pub use index::Index;
 pub use stats::CacheStats;
 pub use ttl_cache::{TtlCache, TtlCacheBuilder};
+
+// A tier shared between processes through Redis (feature `redis`).
+#[cfg(feature = "redis")]
+mod error;
+#[cfg(feature = "redis")]
+mod shared_cache;
+
+#[cfg(feature = "redis")]
+pub use error::{Error, ErrorKind};
+/// The Redis client the shared tier uses (for [`redis::aio::ConnectionManager`]).
+#[cfg(feature = "redis")]
+pub use redis;
+#[cfg(feature = "redis")]
+pub use shared_cache::{SharedCache, SharedCacheBuilder};

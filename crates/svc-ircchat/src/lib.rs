@@ -22,7 +22,7 @@
 //! Modules:
 //! - `irc`: [`IrcMessage`], [`Tags`], [`TagValue`], [`Prefix`], [`Params`];
 //! - `message`: [`ServerMessage`] and one type per command ([`Privmsg`], [`UserNotice`], …);
-//! - `client`: [`ChatClient`], [`ChatConfig`], [`ChatEvent`];
+//! - `client`: [`ChatClient`], [`ChatPool`], [`ChatConfig`], [`ChatEvent`];
 //! - `error`: [`ParseError`] and the client's [`Error`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -34,7 +34,7 @@ mod error;
 mod irc;
 mod message;
 
-pub use client::{ChatClient, ChatConfig, ChatConfigBuilder, ChatEvent, Credentials, Transport};
+pub use client::{ChatClient, ChatConfig, ChatConfigBuilder, ChatEvent, ChatPool, Credentials, Transport};
 pub use error::{Error, ErrorKind, ParseError, ParseErrorKind};
 pub use irc::{IrcMessage, Params, Prefix, TagValue, Tags, TagsIter};
 pub use message::{

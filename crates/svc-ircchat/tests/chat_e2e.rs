@@ -239,3 +239,22 @@ async fn anonymous_reads_and_bad_tokens_are_refused() {
     );
     assert!(!format!("{refused:?}").contains("wrong"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_pool_spreads_channels_and_shares_the_limits() {
+    let (server, control, _twitch) = sandbox().await;
+    let pool = svc_ircchat::ChatPool::new(config(&server).build().unwrap(), 50);
+    for n in 0..120 {
+        pool.join(&format!("pooled{n}")).unwrap();
+    }
+    assert_eq!(pool.connections(), 3);
+    eventually(Duration::from_mins(5), || control.channels_of("bot").len() == 120).await;
+    assert_eq!(control.connected(), 3);
+    assert_eq!(control.joins_dropped(), 0, "the JOIN limit is per user, shared by the pool");
+    for n in 0..30 {
+        pool.say(&format!("pooled{}", n * 4), &format!("hello {n}")).unwrap();
+    }
+    eventually(Duration::from_mins(5), || control.sent().len() == 30).await;
+    assert_eq!(control.rate_limit_notices(), 0);
+    pool.close().await;
+}

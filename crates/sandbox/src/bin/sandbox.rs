@@ -57,7 +57,7 @@ async fn main() -> ExitCode {
     serve!(sandbox::clash::Clash::default());
     serve!(sandbox::singyeong::Singyeong::default());
     for server in &servers {
-        println!("{:<12} {}", server.name(), server.base_url());
+        println!("{:<16} {}", server.name(), server.base_url());
     }
     if tokio::signal::ctrl_c().await.is_err() {
         eprintln!("sandbox: cannot listen for Ctrl-C; stopping");

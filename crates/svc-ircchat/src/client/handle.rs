@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 use crate::client::config::{ChatConfig, Credentials, normalize};
 use crate::client::driver::{self, Command};
 use crate::client::event::ChatEvent;
+use crate::client::limits::ChatLimiters;
 use crate::{Error, ErrorKind, Privmsg};
 
 /// Twitch's limit on one message's length, in characters.
@@ -58,8 +59,12 @@ impl ChatClient {
     /// Starts the connection in the background and returns at once; watch
     /// [`ChatEvent::Ready`] on [`events`](Self::events) to know when it is logged in.
     pub fn start(config: ChatConfig) -> Self {
+        Self::start_with(config, EventHub::new(), ChatLimiters::new())
+    }
+
+    /// Starts a connection publishing into `hub` and drawing on `limits` (a pool shares both).
+    pub(crate) fn start_with(config: ChatConfig, hub: EventHub<ChatEvent>, limits: ChatLimiters) -> Self {
         let (commands, receiver) = mpsc::unbounded_channel();
-        let hub = EventHub::new();
         let channels: BTreeSet<String> = config.initial_channels.iter().cloned().collect();
         let shared = Arc::new(Shared {
             hub: hub.clone(),
@@ -68,7 +73,7 @@ impl ChatClient {
             anonymous: matches!(config.credentials, Credentials::Anonymous),
             task: Mutex::new(None),
         });
-        let task = tokio::spawn(driver::run(config, Arc::downgrade(&shared), hub, receiver));
+        let task = tokio::spawn(driver::run(config, limits, Arc::downgrade(&shared), hub, receiver));
         *shared.task.lock().unwrap_or_else(PoisonError::into_inner) = Some(task);
         Self { shared }
     }
@@ -134,6 +139,16 @@ impl ChatClient {
             self.command(Command::Part(channel))?;
         }
         Ok(())
+    }
+
+    /// How many channels this connection is in (or joining).
+    pub(crate) fn channel_count(&self) -> usize {
+        self.shared.channels.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    /// Whether this connection is in (or joining) `channel`.
+    pub(crate) fn has_channel(&self, channel: &str) -> bool {
+        self.shared.channels.lock().unwrap_or_else(PoisonError::into_inner).contains(channel)
     }
 
     /// The channels joined (or being joined).

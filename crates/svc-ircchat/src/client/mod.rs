@@ -5,8 +5,10 @@ mod driver;
 mod event;
 mod handle;
 mod limits;
+mod pool;
 mod transport;
 
 pub use config::{ChatConfig, ChatConfigBuilder, Credentials, Transport};
 pub use event::ChatEvent;
 pub use handle::ChatClient;
+pub use pool::ChatPool;
