@@ -20,7 +20,7 @@ use crate::{ColdStart, Error, RedisWindowLimiter};
 /// # async fn run() -> Result<(), core_ratelimit::Error> {
 /// let conn = connect_redis("redis://127.0.0.1:6379/").await?;
 /// let identify = RedisIdentifyQueue::new(
-///     conn,
+///     &conn,
 ///     "mybot:discord:identify",
 ///     NonZeroU32::new(16).unwrap(),
 ///     Duration::from_secs(5),
@@ -39,7 +39,7 @@ impl RedisIdentifyQueue {
     /// `max_concurrency` shared buckets under `prefix`, one start per bucket per `period`,
     /// with the default [`ColdStart::Wait`].
     pub fn new(
-        conn: ConnectionManager,
+        conn: &ConnectionManager,
         prefix: &str,
         max_concurrency: NonZeroU32,
         period: Duration,
@@ -49,7 +49,7 @@ impl RedisIdentifyQueue {
 
     /// Like [`new`](Self::new), choosing what happens when a bucket has no state yet.
     pub fn with_cold_start(
-        conn: ConnectionManager,
+        conn: &ConnectionManager,
         prefix: &str,
         max_concurrency: NonZeroU32,
         period: Duration,

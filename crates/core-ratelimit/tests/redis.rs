@@ -96,7 +96,7 @@ async fn identify_buckets_hold_across_processes() {
     };
     let period = Duration::from_millis(400);
     let queue = |conn| {
-        RedisIdentifyQueue::with_cold_start(conn, "t:identify", nz(2), period, ColdStart::Trust)
+        RedisIdentifyQueue::with_cold_start(&conn, "t:identify", nz(2), period, ColdStart::Trust)
     };
     let a = queue(process(&server).await);
     let b = queue(process(&server).await);

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use core_events::{EventHub, EventStream};
-use svc_helix::AccessToken;
+use svc_helix::{AccessToken, TokenManager};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
@@ -64,11 +64,13 @@ impl ConduitBuilder {
     /// assigned before this returns).
     pub async fn start(self) -> Result<ConduitApp, Error> {
         if !(1..=MAX_SHARDS_PER_CONDUIT).contains(&self.shard_count) {
-            return Err(Error::config(format!("shard count must be 1..={MAX_SHARDS_PER_CONDUIT}")));
+            return Err(Error::config(format!(
+                "shard count must be 1..={MAX_SHARDS_PER_CONDUIT}"
+            )));
         }
         self.session.timing()?;
-        let endpoints = self.session.endpoints.clone();
-        let api = EventSubApi::new(&endpoints.api_url, &self.session.client_id, &self.session.token)?;
+        let maintenance = self.session.validate().await?;
+        let api = self.session.api()?;
         let existing = api.list_conduits().await?;
         let found = match &self.conduit_id {
             Some(id) => Some(
@@ -84,8 +86,12 @@ impl ConduitBuilder {
             Some(conduit) => api.update_conduit(&conduit.id, self.shard_count).await?,
             None => api.create_conduit(self.shard_count).await?,
         };
-        tracing::info!(conduit = conduit.id, shards = conduit.shard_count, "EventSub conduit ready");
-        let hub = self.session.hub.clone().unwrap_or_else(EventHub::new);
+        tracing::info!(
+            conduit = conduit.id,
+            shards = conduit.shard_count,
+            "EventSub conduit ready"
+        );
+        let hub = self.session.hub.clone().unwrap_or_default();
         let mut app = ConduitApp {
             api,
             conduit,
@@ -94,6 +100,7 @@ impl ConduitBuilder {
             dedupe: Arc::new(Mutex::new(RecentIds::new(crate::DEFAULT_DEDUPE_CAPACITY))),
             counters: Arc::new(Counters::default()),
             shards: BTreeMap::new(),
+            maintenance,
         };
         let count = app.conduit.shard_count;
         app.start_shards(0..count).await?;
@@ -121,12 +128,27 @@ pub struct ConduitApp {
     dedupe: Arc<Mutex<RecentIds>>,
     counters: Arc<Counters>,
     shards: BTreeMap<u32, Shard>,
+    maintenance: Option<JoinHandle<()>>,
 }
 
 impl ConduitApp {
     /// A builder for `client_id` with an app access token (client credentials).
     pub fn builder(client_id: &str, app_token: AccessToken) -> ConduitBuilder {
-        ConduitBuilder { session: EventSubBuilder::new(client_id, app_token), shard_count: 1, conduit_id: None }
+        ConduitBuilder {
+            session: EventSubBuilder::new(client_id, app_token),
+            shard_count: 1,
+            conduit_id: None,
+        }
+    }
+
+    /// A builder whose app token svc-helix keeps valid ([`TokenManager::app`]: validated
+    /// before starting and hourly after, renewed by client credentials).
+    pub fn with_tokens(tokens: TokenManager) -> ConduitBuilder {
+        ConduitBuilder {
+            session: EventSubBuilder::with_tokens(tokens),
+            shard_count: 1,
+            conduit_id: None,
+        }
     }
 
     async fn start_shards(&mut self, ids: std::ops::Range<u32>) -> Result<(), Error> {
@@ -139,7 +161,11 @@ impl ConduitApp {
                 endpoints: self.settings.endpoints.clone(),
                 api: self.api.clone(),
                 timing: timing.clone(),
-                role: Role::Shard { conduit_id: self.conduit.id.clone(), shard_id, assigned: None },
+                role: Role::Shard {
+                    conduit_id: self.conduit.id.clone(),
+                    shard_id,
+                    assigned: None,
+                },
                 hub: self.hub.clone(),
                 dedupe: Arc::clone(&self.dedupe),
                 counters: Arc::clone(&self.counters),
@@ -148,7 +174,14 @@ impl ConduitApp {
             };
             let (first_tx, first) = oneshot::channel();
             let task = tokio::spawn(driver.run(first_tx));
-            self.shards.insert(shard_id, Shard { commands: commands_tx, session: session_rx, task });
+            self.shards.insert(
+                shard_id,
+                Shard {
+                    commands: commands_tx,
+                    session: session_rx,
+                    task,
+                },
+            );
             waiting.push(first);
         }
         for first in waiting {
@@ -166,7 +199,9 @@ impl ConduitApp {
     /// ones past the new count.
     pub async fn set_shard_count(&mut self, count: u32) -> Result<(), Error> {
         if !(1..=MAX_SHARDS_PER_CONDUIT).contains(&count) {
-            return Err(Error::config(format!("shard count must be 1..={MAX_SHARDS_PER_CONDUIT}")));
+            return Err(Error::config(format!(
+                "shard count must be 1..={MAX_SHARDS_PER_CONDUIT}"
+            )));
         }
         let old = self.conduit.shard_count;
         self.conduit = self.api.update_conduit(&self.conduit.id, count).await?;
@@ -185,7 +220,11 @@ impl ConduitApp {
 
     /// Creates a subscription delivered through the conduit.
     pub async fn subscribe(&self, request: &SubscriptionRequest) -> Result<Subscription, Error> {
-        Ok(self.api.create_subscription(request, &Transport::conduit(self.conduit.id.clone())).await?.subscription)
+        Ok(self
+            .api
+            .create_subscription(request, &Transport::conduit(self.conduit.id.clone()))
+            .await?
+            .subscription)
     }
 
     /// The REST client (list or delete subscriptions, conduits).
@@ -205,7 +244,9 @@ impl ConduitApp {
 
     /// The session id a shard currently runs on.
     pub fn shard_session(&self, shard_id: u32) -> Option<String> {
-        self.shards.get(&shard_id).and_then(|s| s.session.borrow().clone())
+        self.shards
+            .get(&shard_id)
+            .and_then(|s| s.session.borrow().clone())
     }
 
     /// The hub every shard publishes into.
@@ -227,6 +268,9 @@ impl ConduitApp {
     pub async fn close(mut self) {
         for (_, shard) in std::mem::take(&mut self.shards) {
             Self::stop_shard(shard).await;
+        }
+        if let Some(maintenance) = self.maintenance.take() {
+            maintenance.abort();
         }
     }
 }

@@ -14,7 +14,11 @@ pub(crate) struct RecentIds {
 impl RecentIds {
     pub(crate) fn new(capacity: usize) -> Self {
         let capacity = capacity.max(1);
-        Self { order: VecDeque::with_capacity(capacity), seen: HashSet::with_capacity(capacity), capacity }
+        Self {
+            order: VecDeque::with_capacity(capacity),
+            seen: HashSet::with_capacity(capacity),
+            capacity,
+        }
     }
 
     /// `true` the first time an id is seen (while it is still remembered), `false` after.

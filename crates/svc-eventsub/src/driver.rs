@@ -35,9 +35,17 @@ pub(crate) struct Timing {
 #[derive(Debug)]
 pub(crate) enum Role {
     /// A user session: owns its subscriptions and re-creates them on fresh sessions.
-    User { desired: Vec<Desired>, total_cost: u64, max_total_cost: u64 },
+    User {
+        desired: Vec<Desired>,
+        total_cost: u64,
+        max_total_cost: u64,
+    },
     /// A conduit shard: assigns itself to the shard on every new session id.
-    Shard { conduit_id: String, shard_id: u32, assigned: Option<String> },
+    Shard {
+        conduit_id: String,
+        shard_id: u32,
+        assigned: Option<String>,
+    },
 }
 
 /// A subscription the user asked for, and its live counterpart on the current session.
@@ -50,7 +58,10 @@ pub(crate) struct Desired {
 /// Commands from the handle.
 #[derive(Debug)]
 pub(crate) enum Command {
-    Subscribe(SubscriptionRequest, oneshot::Sender<Result<Subscription, Error>>),
+    Subscribe(
+        SubscriptionRequest,
+        oneshot::Sender<Result<Subscription, Error>>,
+    ),
     Unsubscribe(String, oneshot::Sender<Result<(), Error>>),
     List(oneshot::Sender<Vec<Subscription>>),
     Stop,
@@ -89,7 +100,14 @@ fn open(url: &str, timing: &Timing) -> Result<WsClient, Error> {
         .close_classifier(|_: Option<&transport_ws::CloseFrame>| CloseAction::Stop)
         .connect_timeout(timing.welcome_timeout)
         .build()
-        .map_err(|e| Error::with_source(ErrorKind::Config { reason: format!("WebSocket URL {url:?}") }, e))?;
+        .map_err(|e| {
+            Error::with_source(
+                ErrorKind::Config {
+                    reason: format!("WebSocket URL {url:?}"),
+                },
+                e,
+            )
+        })?;
     Ok(WsClient::start(config))
 }
 
@@ -99,13 +117,21 @@ async fn welcome(client: &mut WsClient, timing: &Timing) -> Result<(String, Opti
         loop {
             match client.next_event().await {
                 Some(WsEvent::Message(WsMessage::Text(text))) => match Envelope::parse(&text) {
-                    Ok(Envelope { message: Message::Welcome(info), .. }) => {
+                    Ok(Envelope {
+                        message: Message::Welcome(info),
+                        ..
+                    }) => {
                         return Ok((info.id, info.keepalive_timeout_seconds));
                     }
-                    Ok(other) => tracing::debug!(kind = other.metadata.message_type, "message before welcome ignored"),
+                    Ok(other) => tracing::debug!(
+                        kind = other.metadata.message_type,
+                        "message before welcome ignored"
+                    ),
                     Err(error) => tracing::warn!(%error, "malformed message before welcome"),
                 },
-                Some(WsEvent::Error(error)) => return Err(Error::with_source(ErrorKind::WebSocket, error)),
+                Some(WsEvent::Error(error)) => {
+                    return Err(Error::with_source(ErrorKind::WebSocket, error));
+                }
                 Some(WsEvent::Closed { code, reason, .. }) => {
                     return Err(Error::with_source(
                         ErrorKind::WebSocket,
@@ -119,7 +145,11 @@ async fn welcome(client: &mut WsClient, timing: &Timing) -> Result<(String, Opti
     };
     tokio::time::timeout(timing.welcome_timeout, wait)
         .await
-        .unwrap_or_else(|_| Err(Error::new(ErrorKind::WelcomeTimeout { seconds: timing.welcome_timeout.as_secs() })))
+        .unwrap_or_else(|_| {
+            Err(Error::new(ErrorKind::WelcomeTimeout {
+                seconds: timing.welcome_timeout.as_secs(),
+            }))
+        })
 }
 
 impl Driver {
@@ -136,7 +166,12 @@ impl Driver {
         let (session_id, keepalive) = welcome(&mut client, &self.timing).await?;
         let keepalive = keepalive.map_or(self.timing.keepalive, Duration::from_secs);
         tracing::info!(shard = ?self.shard(), "EventSub session welcomed");
-        Ok(Conn { client, session_id, keepalive, last_seen: Instant::now() })
+        Ok(Conn {
+            client,
+            session_id,
+            keepalive,
+            last_seen: Instant::now(),
+        })
     }
 
     /// Runs until stopped. `first` learns whether the first session came up.
@@ -152,7 +187,9 @@ impl Driver {
                         return;
                     }
                     tracing::warn!(%error, shard = ?self.shard(), "EventSub connect failed");
-                    let Some(delay) = backoff.next_delay() else { return };
+                    let Some(delay) = backoff.next_delay() else {
+                        return;
+                    };
                     if self.idle(delay).await {
                         return;
                     }
@@ -164,7 +201,10 @@ impl Driver {
                 Counters::bump(&self.counters.fresh_sessions);
             }
             self.on_welcome(&conn.session_id, true).await;
-            self.hub.publish(EventSubEvent::Connected { shard: self.shard(), session_id: conn.session_id.clone() });
+            self.hub.publish(EventSubEvent::Connected {
+                shard: self.shard(),
+                session_id: conn.session_id.clone(),
+            });
             if let Some(first) = first.take() {
                 let _ = first.send(Ok(conn.session_id.clone()));
             }
@@ -197,14 +237,22 @@ impl Driver {
         let _ = self.session.send(Some(session_id.to_owned()));
         let shard = self.shard();
         match &mut self.role {
-            Role::User { desired, total_cost, max_total_cost } => {
+            Role::User {
+                desired,
+                total_cost,
+                max_total_cost,
+            } => {
                 if !fresh {
                     return;
                 }
                 let transport = Transport::websocket(session_id);
                 let mut kept = Vec::with_capacity(desired.len());
                 for mut wanted in desired.drain(..) {
-                    match self.api.create_subscription(&wanted.request, &transport).await {
+                    match self
+                        .api
+                        .create_subscription(&wanted.request, &transport)
+                        .await
+                    {
                         Ok(created) => {
                             *total_cost = created.total_cost;
                             *max_total_cost = created.max_total_cost.max(1);
@@ -213,7 +261,13 @@ impl Driver {
                         }
                         Err(error) => {
                             tracing::warn!(%error, kind = wanted.request.kind, "re-subscribing failed");
-                            let retryable = !matches!(error.kind(), ErrorKind::Status { status: 400..=499, .. });
+                            let retryable = !matches!(
+                                error.kind(),
+                                ErrorKind::Status {
+                                    status: 400..=499,
+                                    ..
+                                }
+                            );
                             self.hub.publish(EventSubEvent::SubscribeFailed {
                                 shard,
                                 kind: wanted.request.kind.clone(),
@@ -228,15 +282,31 @@ impl Driver {
                 }
                 *desired = kept;
             }
-            Role::Shard { conduit_id, shard_id, assigned } => {
+            Role::Shard {
+                conduit_id,
+                shard_id,
+                assigned,
+            } => {
                 if assigned.as_deref() == Some(session_id) {
                     return;
                 }
-                match self.api.assign_shards(conduit_id, &[(*shard_id, session_id.to_owned())]).await {
+                match self
+                    .api
+                    .assign_shards(conduit_id, &[(*shard_id, session_id.to_owned())])
+                    .await
+                {
                     Ok(errors) if errors.is_empty() => *assigned = Some(session_id.to_owned()),
                     Ok(errors) => {
-                        let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
-                        self.hub.publish(EventSubEvent::SubscribeFailed { shard, kind: "conduit shard".into(), reason });
+                        let reason = errors
+                            .iter()
+                            .map(|e| e.message.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ");
+                        self.hub.publish(EventSubEvent::SubscribeFailed {
+                            shard,
+                            kind: "conduit shard".into(),
+                            reason,
+                        });
                     }
                     Err(error) => {
                         self.hub.publish(EventSubEvent::SubscribeFailed {
@@ -264,7 +334,9 @@ impl Driver {
             }
             Command::List(reply) => {
                 let list = match &self.role {
-                    Role::User { desired, .. } => desired.iter().filter_map(|d| d.active.clone()).collect(),
+                    Role::User { desired, .. } => {
+                        desired.iter().filter_map(|d| d.active.clone()).collect()
+                    }
                     Role::Shard { .. } => Vec::new(),
                 };
                 let _ = reply.send(list);
@@ -274,15 +346,30 @@ impl Driver {
     }
 
     async fn subscribe(&mut self, request: SubscriptionRequest) -> Result<Subscription, Error> {
-        let session_id = self.session.borrow().clone().ok_or_else(|| Error::new(ErrorKind::Stopped))?;
-        let Role::User { desired, total_cost, max_total_cost } = &mut self.role else {
+        let session_id = self
+            .session
+            .borrow()
+            .clone()
+            .ok_or_else(|| Error::new(ErrorKind::Stopped))?;
+        let Role::User {
+            desired,
+            total_cost,
+            max_total_cost,
+        } = &mut self.role
+        else {
             return Err(Error::config("subscribe through the conduit, not a shard"));
         };
         limits::check_new_subscription(desired.len(), *total_cost, *max_total_cost)?;
-        let created = self.api.create_subscription(&request, &Transport::websocket(session_id)).await?;
+        let created = self
+            .api
+            .create_subscription(&request, &Transport::websocket(session_id))
+            .await?;
         *total_cost = created.total_cost;
         *max_total_cost = created.max_total_cost.max(1);
-        desired.push(Desired { request, active: Some(created.subscription.clone()) });
+        desired.push(Desired {
+            request,
+            active: Some(created.subscription.clone()),
+        });
         Ok(created.subscription)
     }
 
@@ -397,17 +484,28 @@ impl Driver {
             _ => "connection closed",
         };
         tracing::warn!(shard = ?self.shard(), ?code, %reason, meaning, "EventSub socket closed");
-        self.hub.publish(EventSubEvent::Disconnected { shard: self.shard(), code, reason });
+        self.hub.publish(EventSubEvent::Disconnected {
+            shard: self.shard(),
+            code,
+            reason,
+        });
     }
 
     fn malformed(&self, error: &Error) {
         Counters::bump(&self.counters.malformed);
         tracing::warn!(%error, "malformed EventSub message");
-        self.hub.publish(EventSubEvent::Malformed { shard: self.shard(), reason: error.to_string() });
+        self.hub.publish(EventSubEvent::Malformed {
+            shard: self.shard(),
+            reason: error.to_string(),
+        });
     }
 
     fn first_time(&self, message_id: &str) -> bool {
-        let fresh = self.dedupe.lock().unwrap_or_else(PoisonError::into_inner).first_time(message_id);
+        let fresh = self
+            .dedupe
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .first_time(message_id);
         if !fresh {
             Counters::bump(&self.counters.duplicates);
             tracing::debug!(message_id, "duplicate EventSub message dropped");
@@ -439,10 +537,18 @@ impl Driver {
             Message::Revocation(subscription) => {
                 if self.first_time(&envelope.metadata.message_id) {
                     if let Role::User { desired, .. } = &mut self.role {
-                        desired.retain(|d| d.active.as_ref().is_none_or(|s| s.id != subscription.id));
+                        desired
+                            .retain(|d| d.active.as_ref().is_none_or(|s| s.id != subscription.id));
                     }
-                    tracing::info!(kind = subscription.kind, status = subscription.status, "subscription revoked");
-                    self.hub.publish(EventSubEvent::Revoked { shard, subscription });
+                    tracing::info!(
+                        kind = subscription.kind,
+                        status = subscription.status,
+                        "subscription revoked"
+                    );
+                    self.hub.publish(EventSubEvent::Revoked {
+                        shard,
+                        subscription,
+                    });
                 }
             }
             Message::Reconnect(info) => {
@@ -453,7 +559,10 @@ impl Driver {
             }
             Message::Keepalive | Message::Welcome(_) => {}
             Message::Unknown { .. } => {
-                tracing::debug!(kind = envelope.metadata.message_type, "unknown EventSub message type");
+                tracing::debug!(
+                    kind = envelope.metadata.message_type,
+                    "unknown EventSub message type"
+                );
             }
         }
         None

@@ -28,7 +28,10 @@ impl Default for Endpoints {
 impl Endpoints {
     /// Twitch itself.
     pub fn twitch() -> Self {
-        Self { ws_url: TWITCH_WS_URL.to_owned(), api_url: TWITCH_API_URL.to_owned() }
+        Self {
+            ws_url: TWITCH_WS_URL.to_owned(),
+            api_url: TWITCH_API_URL.to_owned(),
+        }
     }
 
     /// A mock server at `base` (`http://127.0.0.1:8080`): WebSocket at `ws://…/ws`, REST
@@ -51,15 +54,24 @@ impl Endpoints {
         } else if let Some(rest) = base.strip_prefix("wss://") {
             ("wss", rest.trim_end_matches("/ws"))
         } else {
-            return Err(Error::config(format!("mock URL must start with http(s):// or ws(s)://, got {base:?}")));
+            return Err(Error::config(format!(
+                "mock URL must start with http(s):// or ws(s)://, got {base:?}"
+            )));
         };
         let http_scheme = if ws_scheme == "ws" { "http" } else { "https" };
-        Ok(Self { ws_url: format!("{ws_scheme}://{rest}/ws"), api_url: format!("{http_scheme}://{rest}") })
+        Ok(Self {
+            ws_url: format!("{ws_scheme}://{rest}/ws"),
+            api_url: format!("{http_scheme}://{rest}"),
+        })
     }
 
     /// The URL of a fresh session with the given keepalive window.
     pub(crate) fn session_url(&self, keepalive: Duration) -> String {
         let separator = if self.ws_url.contains('?') { '&' } else { '?' };
-        format!("{}{separator}keepalive_timeout_seconds={}", self.ws_url, keepalive.as_secs())
+        format!(
+            "{}{separator}keepalive_timeout_seconds={}",
+            self.ws_url,
+            keepalive.as_secs()
+        )
     }
 }

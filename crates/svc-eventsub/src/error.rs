@@ -108,15 +108,22 @@ impl Error {
     }
 
     pub(crate) fn with_source(kind: ErrorKind, source: impl Into<BoxError>) -> Self {
-        Self { kind, source: Some(source.into()) }
+        Self {
+            kind,
+            source: Some(source.into()),
+        }
     }
 
     pub(crate) fn malformed(reason: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Malformed { reason: reason.into() })
+        Self::new(ErrorKind::Malformed {
+            reason: reason.into(),
+        })
     }
 
     pub(crate) fn config(reason: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Config { reason: reason.into() })
+        Self::new(ErrorKind::Config {
+            reason: reason.into(),
+        })
     }
 
     pub(crate) const fn limit(kind: LimitKind) -> Self {
@@ -126,7 +133,10 @@ impl Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Error").field("kind", &self.kind).field("source", &self.source).finish()
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("source", &self.source)
+            .finish()
     }
 }
 
@@ -138,6 +148,8 @@ impl fmt::Display for Error {
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source.as_deref().map(|source| source as &(dyn StdError + 'static))
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
     }
 }

@@ -117,7 +117,9 @@ impl Event {
             ("channel.follow", "2") => typed(&event, Self::ChannelFollow),
             ("channel.subscribe", "1") => typed(&event, Self::ChannelSubscribe),
             ("channel.subscription.gift", "1") => typed(&event, Self::ChannelSubscriptionGift),
-            ("channel.subscription.message", "1") => typed(&event, Self::ChannelSubscriptionMessage),
+            ("channel.subscription.message", "1") => {
+                typed(&event, Self::ChannelSubscriptionMessage)
+            }
             ("channel.cheer", "1") => typed(&event, Self::ChannelCheer),
             ("channel.raid", "1") => typed(&event, Self::ChannelRaid),
             ("channel.ban", "1") => typed(&event, Self::ChannelBan),
@@ -128,7 +130,9 @@ impl Event {
             ("channel.chat.notification", "1") => typed(&event, Self::ChatNotification),
             ("channel.chat.clear", "1") => typed(&event, Self::ChatClear),
             ("channel.chat.message_delete", "1") => typed(&event, Self::ChatMessageDelete),
-            ("channel.channel_points_custom_reward_redemption.add", "1") => typed(&event, Self::RewardRedemptionAdd),
+            ("channel.channel_points_custom_reward_redemption.add", "1") => {
+                typed(&event, Self::RewardRedemptionAdd)
+            }
             ("channel.poll.begin", "1") => typed(&event, Self::PollBegin),
             ("channel.poll.progress", "1") => typed(&event, Self::PollProgress),
             ("channel.poll.end", "1") => typed(&event, Self::PollEnd),

@@ -39,8 +39,13 @@ impl SessionSlot {
         let mut sessions = registry().lock().unwrap_or_else(PoisonError::into_inner);
         let count = sessions.entry(key).or_default();
         if *count >= MAX_SESSIONS_PER_TOKEN {
-            tracing::warn!(max = MAX_SESSIONS_PER_TOKEN, "refusing another EventSub session for this token");
-            return Err(Error::limit(LimitKind::SessionsPerToken { max: MAX_SESSIONS_PER_TOKEN }));
+            tracing::warn!(
+                max = MAX_SESSIONS_PER_TOKEN,
+                "refusing another EventSub session for this token"
+            );
+            return Err(Error::limit(LimitKind::SessionsPerToken {
+                max: MAX_SESSIONS_PER_TOKEN,
+            }));
         }
         *count += 1;
         Ok(Self { key })
@@ -60,12 +65,21 @@ impl Drop for SessionSlot {
 }
 
 /// Checks a new subscription against the per-session count and the cost budget.
-pub(crate) fn check_new_subscription(current: usize, total_cost: u64, max_total_cost: u64) -> Result<(), Error> {
+pub(crate) fn check_new_subscription(
+    current: usize,
+    total_cost: u64,
+    max_total_cost: u64,
+) -> Result<(), Error> {
     if current >= MAX_SUBSCRIPTIONS_PER_SESSION {
-        return Err(Error::limit(LimitKind::SubscriptionsPerSession { max: MAX_SUBSCRIPTIONS_PER_SESSION }));
+        return Err(Error::limit(LimitKind::SubscriptionsPerSession {
+            max: MAX_SUBSCRIPTIONS_PER_SESSION,
+        }));
     }
     if total_cost >= max_total_cost {
-        return Err(Error::limit(LimitKind::TotalCost { total: total_cost + 1, max: max_total_cost }));
+        return Err(Error::limit(LimitKind::TotalCost {
+            total: total_cost + 1,
+            max: max_total_cost,
+        }));
     }
     Ok(())
 }
@@ -76,9 +90,14 @@ mod tests {
 
     #[test]
     fn fourth_session_for_a_token_is_refused_until_one_ends() {
-        let slots: Vec<_> = (0..3).map(|_| SessionSlot::claim("limits-test-token").unwrap()).collect();
+        let slots: Vec<_> = (0..3)
+            .map(|_| SessionSlot::claim("limits-test-token").unwrap())
+            .collect();
         let error = SessionSlot::claim("limits-test-token").unwrap_err();
-        assert!(matches!(error.kind(), crate::ErrorKind::Limit(LimitKind::SessionsPerToken { max: 3 })));
+        assert!(matches!(
+            error.kind(),
+            crate::ErrorKind::Limit(LimitKind::SessionsPerToken { max: 3 })
+        ));
         drop(slots);
         assert!(SessionSlot::claim("limits-test-token").is_ok());
     }

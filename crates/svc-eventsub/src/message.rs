@@ -121,17 +121,29 @@ impl Envelope {
             "notification" => {
                 let payload: SubscriptionPayload = serde_json::from_value(raw.payload)
                     .map_err(|e| Error::malformed(format!("notification payload: {e}")))?;
-                let event = Event::parse(&payload.subscription.kind, &payload.subscription.version, payload.event);
-                Message::Notification(Box::new(Notification { subscription: payload.subscription, event }))
+                let event = Event::parse(
+                    &payload.subscription.kind,
+                    &payload.subscription.version,
+                    payload.event,
+                );
+                Message::Notification(Box::new(Notification {
+                    subscription: payload.subscription,
+                    event,
+                }))
             }
             "revocation" => {
                 let payload: SubscriptionPayload = serde_json::from_value(raw.payload)
                     .map_err(|e| Error::malformed(format!("revocation payload: {e}")))?;
                 Message::Revocation(payload.subscription)
             }
-            _ => Message::Unknown { payload: raw.payload },
+            _ => Message::Unknown {
+                payload: raw.payload,
+            },
         };
-        Ok(Self { metadata: raw.metadata, message })
+        Ok(Self {
+            metadata: raw.metadata,
+            message,
+        })
     }
 }
 

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use core_events::{EventHub, EventStream};
-use svc_helix::AccessToken;
+use svc_helix::{AccessToken, TokenManager};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use transport_ws::ReconnectPolicy;
@@ -37,6 +37,7 @@ pub struct EventSubBuilder {
     pub(crate) hub: Option<EventHub<EventSubEvent>>,
     pub(crate) initial: Vec<SubscriptionRequest>,
     pub(crate) backoff: ReconnectPolicy,
+    pub(crate) tokens: Option<TokenManager>,
 }
 
 impl EventSubBuilder {
@@ -53,7 +54,39 @@ impl EventSubBuilder {
             hub: None,
             initial: Vec::new(),
             backoff: ReconnectPolicy::new(),
+            tokens: None,
         }
+    }
+
+    pub(crate) fn with_tokens(tokens: TokenManager) -> Self {
+        let mut builder = Self::new(tokens.client_id(), tokens.token());
+        builder.tokens = Some(tokens);
+        builder
+    }
+
+    /// The REST client: token kept fresh by svc-helix when a [`TokenManager`] was given.
+    pub(crate) fn api(&self) -> Result<EventSubApi, Error> {
+        match &self.tokens {
+            Some(tokens) => EventSubApi::with_tokens(&self.endpoints.api_url, tokens.clone()),
+            None => EventSubApi::new(&self.endpoints.api_url, &self.client_id, &self.token),
+        }
+    }
+
+    /// With a [`TokenManager`]: validates the token (renewing it if it can) before
+    /// connecting, and starts svc-helix's hourly validation task for the client's lifetime.
+    pub(crate) async fn validate(&self) -> Result<Option<JoinHandle<()>>, Error> {
+        let Some(tokens) = &self.tokens else {
+            return Ok(None);
+        };
+        tokens.validate().await.map_err(|e| {
+            Error::with_source(
+                ErrorKind::Http {
+                    operation: "token validation",
+                },
+                e,
+            )
+        })?;
+        Ok(Some(tokens.spawn_maintenance()))
     }
 
     /// Where to connect (default: Twitch).
@@ -121,11 +154,15 @@ impl EventSubBuilder {
     pub(crate) fn timing(&self) -> Result<Timing, Error> {
         let seconds = self.keepalive.as_secs();
         if !(10..=600).contains(&seconds) {
-            return Err(Error::config(format!("keepalive must be 10..=600 s, got {seconds}")));
+            return Err(Error::config(format!(
+                "keepalive must be 10..=600 s, got {seconds}"
+            )));
         }
         Ok(Timing {
             keepalive: self.keepalive,
-            grace: self.grace.unwrap_or_else(|| (self.keepalive / 5).max(Duration::from_secs(1))),
+            grace: self
+                .grace
+                .unwrap_or_else(|| (self.keepalive / 5).max(Duration::from_secs(1))),
             welcome_timeout: self.welcome_timeout,
             reconnect: self.reconnect,
             backoff: self.backoff.clone(),
@@ -140,18 +177,34 @@ impl EventSubBuilder {
                 max: crate::MAX_SUBSCRIPTIONS_PER_SESSION,
             }));
         }
-        let slot = SessionSlot::claim(self.token.expose())?;
-        let api = EventSubApi::new(&self.endpoints.api_url, &self.client_id, &self.token)?;
-        let hub = self.hub.unwrap_or_else(EventHub::new);
+        let maintenance = self.validate().await?;
+        let token = self
+            .tokens
+            .as_ref()
+            .map_or_else(|| self.token.clone(), TokenManager::token);
+        let slot = SessionSlot::claim(token.expose())?;
+        let api = self.api()?;
+        let hub = self.hub.unwrap_or_default();
         let counters = Arc::new(Counters::default());
         let (commands_tx, commands) = mpsc::unbounded_channel();
         let (session, session_rx) = watch::channel(None);
-        let desired = self.initial.into_iter().map(|request| Desired { request, active: None }).collect();
+        let desired = self
+            .initial
+            .into_iter()
+            .map(|request| Desired {
+                request,
+                active: None,
+            })
+            .collect();
         let driver = Driver {
             endpoints: self.endpoints,
             api,
             timing,
-            role: Role::User { desired, total_cost: 0, max_total_cost: DEFAULT_MAX_TOTAL_COST },
+            role: Role::User {
+                desired,
+                total_cost: 0,
+                max_total_cost: DEFAULT_MAX_TOTAL_COST,
+            },
             hub: hub.clone(),
             dedupe: Arc::new(Mutex::new(RecentIds::new(self.dedupe_capacity))),
             counters: Arc::clone(&counters),
@@ -162,9 +215,18 @@ impl EventSubBuilder {
         let task = tokio::spawn(async move {
             driver.run(first_tx).await;
             drop(slot);
+            if let Some(maintenance) = maintenance {
+                maintenance.abort();
+            }
         });
         first.await.map_err(|_| Error::new(ErrorKind::Stopped))??;
-        Ok(EventSubClient { commands: commands_tx, hub, counters, session: session_rx, task })
+        Ok(EventSubClient {
+            commands: commands_tx,
+            hub,
+            counters,
+            session: session_rx,
+            task,
+        })
     }
 }
 
@@ -187,11 +249,19 @@ impl EventSubClient {
         EventSubBuilder::new(client_id, token)
     }
 
+    /// A builder whose user token svc-helix keeps valid: validated before connecting and
+    /// hourly after, refreshed before it expires.
+    pub fn with_tokens(tokens: TokenManager) -> EventSubBuilder {
+        EventSubBuilder::with_tokens(tokens)
+    }
+
     /// Creates a subscription on the current session and keeps it across fresh sessions.
     /// Fails with [`ErrorKind::Limit`] past 300 subscriptions or the cost budget.
     pub async fn subscribe(&self, request: SubscriptionRequest) -> Result<Subscription, Error> {
         let (reply, answer) = oneshot::channel();
-        self.commands.send(Command::Subscribe(request, reply)).map_err(|_| Error::new(ErrorKind::Stopped))?;
+        self.commands
+            .send(Command::Subscribe(request, reply))
+            .map_err(|_| Error::new(ErrorKind::Stopped))?;
         answer.await.map_err(|_| Error::new(ErrorKind::Stopped))?
     }
 
@@ -207,7 +277,9 @@ impl EventSubClient {
     /// The subscriptions live on the current session (the local set).
     pub async fn subscriptions(&self) -> Result<Vec<Subscription>, Error> {
         let (reply, answer) = oneshot::channel();
-        self.commands.send(Command::List(reply)).map_err(|_| Error::new(ErrorKind::Stopped))?;
+        self.commands
+            .send(Command::List(reply))
+            .map_err(|_| Error::new(ErrorKind::Stopped))?;
         answer.await.map_err(|_| Error::new(ErrorKind::Stopped))
     }
 

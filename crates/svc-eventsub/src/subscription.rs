@@ -38,12 +38,18 @@ pub enum Transport {
 impl Transport {
     /// A WebSocket transport for `session_id`, as a create request wants it.
     pub fn websocket(session_id: impl Into<String>) -> Self {
-        Self::Websocket { session_id: session_id.into(), connected_at: None, disconnected_at: None }
+        Self::Websocket {
+            session_id: session_id.into(),
+            connected_at: None,
+            disconnected_at: None,
+        }
     }
 
     /// A conduit transport.
     pub fn conduit(conduit_id: impl Into<String>) -> Self {
-        Self::Conduit { conduit_id: conduit_id.into() }
+        Self::Conduit {
+            conduit_id: conduit_id.into(),
+        }
     }
 
     /// The session id for a WebSocket transport.
@@ -97,12 +103,17 @@ pub struct SubscriptionRequest {
 impl SubscriptionRequest {
     /// A request for `kind` at `version` with an empty condition.
     pub fn new(kind: impl Into<String>, version: impl Into<String>) -> Self {
-        Self { kind: kind.into(), version: version.into(), condition: Condition::new() }
+        Self {
+            kind: kind.into(),
+            version: version.into(),
+            condition: Condition::new(),
+        }
     }
 
     /// Adds a condition field (`broadcaster_user_id`, `moderator_user_id`, `user_id`, …).
     pub fn condition(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.condition.insert(key.into(), Value::String(value.into()));
+        self.condition
+            .insert(key.into(), Value::String(value.into()));
         self
     }
 

@@ -8,7 +8,12 @@ use common::{next_matching, sandbox};
 use svc_eventsub::{AccessToken, ConduitApp, EventSubEvent, SubscriptionRequest};
 
 fn assigned(env: &common::Env, conduit_id: &str) -> Vec<(u32, String)> {
-    env.control.conduits().into_iter().find(|(id, ..)| id == conduit_id).map(|(_, _, shards)| shards).unwrap_or_default()
+    env.control
+        .conduits()
+        .into_iter()
+        .find(|(id, ..)| id == conduit_id)
+        .map(|(_, _, shards)| shards)
+        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -24,7 +29,13 @@ async fn ten_shards_survive_reconnects_and_scale() {
     let mut events = app.events();
     let conduit_id = app.conduit_id().to_owned();
     assert_eq!(assigned(&env, &conduit_id).len(), 10);
-    app.subscribe(&SubscriptionRequest::broadcaster("channel.raid", "1", "1337")).await.unwrap();
+    app.subscribe(&SubscriptionRequest::broadcaster(
+        "channel.raid",
+        "1",
+        "1337",
+    ))
+    .await
+    .unwrap();
 
     let mut ids = HashSet::new();
     let mut shards_seen = HashSet::new();
@@ -33,8 +44,12 @@ async fn ten_shards_survive_reconnects_and_scale() {
         emitted += env.control.notify("channel.raid");
     }
     while ids.len() < emitted {
-        if let EventSubEvent::Notification { message_id, shard, .. } =
-            next_matching(&mut events, |e| matches!(e, EventSubEvent::Notification { .. })).await
+        if let EventSubEvent::Notification {
+            message_id, shard, ..
+        } = next_matching(&mut events, |e| {
+            matches!(e, EventSubEvent::Notification { .. })
+        })
+        .await
         {
             assert!(ids.insert(message_id));
             shards_seen.insert(shard);
@@ -47,10 +62,18 @@ async fn ten_shards_survive_reconnects_and_scale() {
         let session = app.shard_session(shard).expect("shard session");
         if shard % 2 == 0 {
             assert!(env.control.reconnect(&session));
-            next_matching(&mut events, |e| matches!(e, EventSubEvent::Reconnected { shard: Some(s), .. } if *s == shard)).await;
+            next_matching(
+                &mut events,
+                |e| matches!(e, EventSubEvent::Reconnected { shard: Some(s), .. } if *s == shard),
+            )
+            .await;
         } else {
             assert!(env.control.drop_session(&session));
-            next_matching(&mut events, |e| matches!(e, EventSubEvent::Connected { shard: Some(s), .. } if *s == shard)).await;
+            next_matching(
+                &mut events,
+                |e| matches!(e, EventSubEvent::Connected { shard: Some(s), .. } if *s == shard),
+            )
+            .await;
             assert_ne!(app.shard_session(shard).as_deref(), Some(session.as_str()));
         }
     }
@@ -64,8 +87,10 @@ async fn ten_shards_survive_reconnects_and_scale() {
         emitted += env.control.notify("channel.raid");
     }
     while ids.len() < emitted {
-        if let EventSubEvent::Notification { message_id, .. } =
-            next_matching(&mut events, |e| matches!(e, EventSubEvent::Notification { .. })).await
+        if let EventSubEvent::Notification { message_id, .. } = next_matching(&mut events, |e| {
+            matches!(e, EventSubEvent::Notification { .. })
+        })
+        .await
         {
             assert!(ids.insert(message_id));
         }
@@ -104,4 +129,27 @@ async fn an_existing_conduit_is_reused_and_resized() {
     assert_eq!(second.shard_count(), 3);
     assert_eq!(env.control.conduits().len(), 1);
     second.close().await;
+}
+
+/// The app token comes from svc-helix's client-credentials flow (sandbox OAuth) and is
+/// validated before the conduit starts.
+#[tokio::test]
+async fn app_token_from_svc_helix_is_validated_and_used() {
+    let env = sandbox().await;
+    let twitch = sandbox::twitch::Twitch::new();
+    twitch.helix().add_client("tokens-client", "tokens-secret");
+    let oauth = sandbox::Server::builder().serve(twitch).await.unwrap();
+    let tokens = svc_helix::TokenManager::app(&oauth.base_url(), "tokens-client", "tokens-secret")
+        .await
+        .expect("client credentials");
+    let app = ConduitApp::with_tokens(tokens)
+        .mock_url(&env.server.base_url())
+        .unwrap()
+        .shard_count(2)
+        .start()
+        .await
+        .expect("conduit starts");
+    assert!(oauth.log().count(|r| r.path.ends_with("/oauth2/validate")) >= 1);
+    assert_eq!(assigned(&env, app.conduit_id()).len(), 2);
+    app.close().await;
 }

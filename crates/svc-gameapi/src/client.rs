@@ -139,10 +139,20 @@ impl Client {
     /// Runs the key manager again (new IP, revoked keys) and swaps in the keys it returns.
     /// Without login credentials this does nothing.
     pub async fn refresh_keys(&self) -> Result<(), Error> {
+        self.refresh_keys_since(None).await
+    }
+
+    /// Refreshes unless the keys changed since `generation` (another request already
+    /// refreshed them while this one waited): many requests failing with
+    /// `accessDenied.invalidIp` at once log in once, not once each.
+    async fn refresh_keys_since(&self, generation: Option<usize>) -> Result<(), Error> {
         let Some(manager) = &self.inner.key_manager else {
             return Ok(());
         };
         let _guard = self.inner.refresh.lock().await;
+        if generation.is_some_and(|seen| seen != self.inner.keys.generation()) {
+            return Ok(());
+        }
         let sync = manager.sync().await?;
         let mut keys = self.inner.static_keys.clone();
         keys.extend(sync.keys);
@@ -265,20 +275,29 @@ impl Client {
     }
 
     /// Sends with the next key; on `accessDenied.invalidIp` re-runs the key manager once
-    /// and tries again.
+    /// and tries again (and on `accessDenied` after someone else's refresh, just again).
     async fn send_recovering(
         &self,
         method: Method,
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<transport_http::Response, Error> {
+        let generation = self.inner.keys.generation();
         match self.send_once(method.clone(), path, body).await {
             Err(error)
                 if error.reason() == Some(&Reason::InvalidIp)
                     && self.inner.key_manager.is_some() =>
             {
                 tracing::info!("API answered accessDenied.invalidIp; re-running the key manager");
-                self.refresh_keys().await?;
+                self.refresh_keys_since(Some(generation)).await?;
+                self.send_once(method, path, body).await
+            }
+            // The key was revoked under us by a refresh that another request ran: the
+            // current keys are already good.
+            Err(error)
+                if error.reason() == Some(&Reason::AccessDenied)
+                    && self.inner.keys.generation() != generation =>
+            {
                 self.send_once(method, path, body).await
             }
             other => other,

@@ -21,6 +21,8 @@ pub(crate) struct KeyRing {
     keys: RwLock<Arc<Vec<Arc<ApiKey>>>>,
     next: AtomicUsize,
     per_second: NonZeroU32,
+    /// Bumped by every [`KeyRing::replace`].
+    generation: AtomicUsize,
 }
 
 impl KeyRing {
@@ -28,6 +30,7 @@ impl KeyRing {
         let ring = Self {
             keys: RwLock::new(Arc::new(Vec::new())),
             next: AtomicUsize::new(0),
+            generation: AtomicUsize::new(0),
             per_second,
         };
         ring.replace(keys);
@@ -49,6 +52,12 @@ impl KeyRing {
             .keys
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(keys);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Which set of keys is current (changes on every replace).
+    pub(crate) fn generation(&self) -> usize {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// The next key in round-robin order, if there is any.

@@ -36,6 +36,22 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Coming from coc.py
+//!
+//! | coc.py `EventsClient` | here |
+//! |---|---|
+//! | `key_count`, `key_names` | [`ClientBuilder::key_count`], [`ClientBuilder::key_names`] (with [`ClientBuilder::login`]) |
+//! | `throttle_limit` (10/s) | [`ClientBuilder::throttle_limit`] (30/s per key by default) |
+//! | `correct_tags` | [`ClientBuilder::correct_tags`] (also `O`→`0` and `%23`) |
+//! | `timeout`, `base_url` | [`ClientBuilder::timeout`], [`ClientBuilder::base_url`] |
+//! | `cache_max_size` (`None` = off) | [`ClientBuilder::cache_max_size`] |
+//! | `raw_attribute` | [`Client::raw_get`] |
+//! | `loop`, `connector`, `run_forever` | tokio's runtime; one pooled HTTP client per [`Client`] |
+//! | `load_game_data`, `realtime` | not provided: static game data is not part of the API, and realtime access is a private Supercell arrangement |
+//! | `add_clan_updates` / `add_player_updates` / `add_war_updates` (+ `remove_…`) | [`EventsClient::add_clans`], [`EventsClient::add_players`], [`EventsClient::add_wars`] (+ `remove_…`) |
+//! | `event`, `add_events`, `remove_events`, `dispatch` | `hub().on` / `on_async` / `once` / `wait_for` / `stream`; `Listener::cancel`; `hub().publish` |
+//! | `ClanEvents.*`, `PlayerEvents.*`, `WarEvents.*`, `ClientEvents.maintenance_*` | [`events::ClanEvent`], [`events::PlayerEvent`], [`events::WarEvent`], [`events::MaintenanceEvent`], [`events::CalendarEvent`] |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -87,6 +87,21 @@ async fn full_account_and_ip_change() {
         "foreign keys are never revoked"
     );
     assert_eq!(setup.server.log().count(|r| r.path == "/api/login"), 2);
+
+    // Moving again with many requests in flight: one login serves them all.
+    setup.control.set_caller_ip("198.51.100.5");
+    let members = setup.control.main_members();
+    let calls: Vec<_> = (0..10)
+        .map(|i| {
+            let client = client.clone();
+            let tag = members[10 + i].clone();
+            tokio::spawn(async move { client.player(&tag).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().expect("every call recovers");
+    }
+    assert_eq!(setup.server.log().count(|r| r.path == "/api/login"), 3);
 }
 
 #[tokio::test(start_paused = true)]

@@ -11,7 +11,10 @@ use crate::cache::{Cache, CacheConfig};
 use crate::error::{Error, ErrorKind};
 use crate::event::ShardEvent;
 use crate::gateway::{GatewayCompression, ShardManager, ShardScheme};
-use crate::model::{Channel, ChannelMarker, Guild, GuildMarker, Id, Intents, Message, MessageMarker, UpdatePresence, User, UserMarker};
+use crate::model::{
+    Channel, ChannelMarker, Guild, GuildMarker, Id, Intents, Message, MessageMarker,
+    UpdatePresence, User, UserMarker,
+};
 use crate::rest::{CreateMessage, DEFAULT_API_URL, RestClient};
 
 /// Events buffered per listener before a slow one starts losing the oldest (and is told).
@@ -92,7 +95,9 @@ impl Client {
     pub async fn start(&self) -> Result<User, Error> {
         let mut manager = self.inner.manager.lock().await;
         if manager.is_some() {
-            return Err(Error::new(ErrorKind::Config("the client is already started".into())));
+            return Err(Error::new(ErrorKind::Config(
+                "the client is already started".into(),
+            )));
         }
         let user = self.inner.rest.current_user().await?;
         let compression = self.inner.compression;
@@ -145,12 +150,19 @@ impl Client {
     }
 
     /// The next `T` matching `predicate`.
-    pub fn once<T>(&self, predicate: impl FnMut(&T) -> bool + Send + 'static) -> impl Future<Output = Result<T, Error>> + Send + 'static
+    pub fn once<T>(
+        &self,
+        predicate: impl FnMut(&T) -> bool + Send + 'static,
+    ) -> impl Future<Output = Result<T, Error>> + Send + 'static
     where
         T: Extract<ShardEvent> + Send + 'static,
     {
         let waiting = self.inner.hub.once(predicate);
-        async move { waiting.await.map_err(|e| Error::with_source(ErrorKind::Stopped, e)) }
+        async move {
+            waiting
+                .await
+                .map_err(|e| Error::with_source(ErrorKind::Stopped, e))
+        }
     }
 
     /// The next `T` matching `predicate` within `timeout` ([`ErrorKind::Timeout`] otherwise).
@@ -165,7 +177,11 @@ impl Client {
         let waiting = self.inner.hub.wait_for(predicate, timeout);
         async move {
             waiting.await.map_err(|e| {
-                let kind = if matches!(e.kind(), core_events::ErrorKind::Timeout { .. }) { ErrorKind::Timeout } else { ErrorKind::Stopped };
+                let kind = if matches!(e.kind(), core_events::ErrorKind::Timeout { .. }) {
+                    ErrorKind::Timeout
+                } else {
+                    ErrorKind::Stopped
+                };
                 Error::with_source(kind, e)
             })
         }
@@ -202,7 +218,11 @@ impl Client {
     }
 
     /// A message from the cache.
-    pub fn get_message(&self, channel: Id<ChannelMarker>, id: Id<MessageMarker>) -> Option<Message> {
+    pub fn get_message(
+        &self,
+        channel: Id<ChannelMarker>,
+        id: Id<MessageMarker>,
+    ) -> Option<Message> {
         self.inner.cache.message(channel, id)
     }
 
@@ -222,13 +242,24 @@ impl Client {
     }
 
     /// A message from the API.
-    pub async fn fetch_message(&self, channel: Id<ChannelMarker>, id: Id<MessageMarker>) -> Result<Message, Error> {
+    pub async fn fetch_message(
+        &self,
+        channel: Id<ChannelMarker>,
+        id: Id<MessageMarker>,
+    ) -> Result<Message, Error> {
         self.inner.rest.message(channel, id).await
     }
 
     /// Sends a text message.
-    pub async fn send_message(&self, channel: Id<ChannelMarker>, content: impl Into<String>) -> Result<Message, Error> {
-        self.inner.rest.create_message(channel, &CreateMessage::text(content)).await
+    pub async fn send_message(
+        &self,
+        channel: Id<ChannelMarker>,
+        content: impl Into<String>,
+    ) -> Result<Message, Error> {
+        self.inner
+            .rest
+            .create_message(channel, &CreateMessage::text(content))
+            .await
     }
 }
 
@@ -272,8 +303,11 @@ impl ClientBuilder {
 
     /// Builds the client (no connection yet).
     pub fn build(self) -> Result<Client, Error> {
-        let rest = RestClient::builder(self.token.clone()).base_url(self.api_url).build()?;
-        let hub = EventHub::with_capacity(HUB_CAPACITY).map_err(|e| Error::with_source(ErrorKind::Config("event hub".into()), e))?;
+        let rest = RestClient::builder(self.token.clone())
+            .base_url(self.api_url)
+            .build()?;
+        let hub = EventHub::with_capacity(HUB_CAPACITY)
+            .map_err(|e| Error::with_source(ErrorKind::Config("event hub".into()), e))?;
         let cache = Arc::new(Cache::new(self.cache));
         let feeder = Arc::clone(&cache);
         let listener = hub.on(move |event: ShardEvent| feeder.update(&event.event));
@@ -296,7 +330,12 @@ impl ClientBuilder {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        if let Some(listener) = self.cache_listener.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+        if let Some(listener) = self
+            .cache_listener
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+        {
             listener.cancel();
         }
     }

@@ -165,3 +165,37 @@ async fn app_token_revoke_and_refused_tokens() {
         .unwrap_err();
     assert_eq!(wrong_secret.kind(), &ErrorKind::Unauthorized);
 }
+
+#[tokio::test(start_paused = true)]
+async fn maintenance_validates_hourly_and_refreshes_before_expiry() {
+    let (server, control) = sandbox().await;
+    control.add_user_token(
+        "user-token-2",
+        CLIENT_ID,
+        "ronni",
+        "2",
+        Duration::from_mins(150),
+        Some("refresh-2"),
+    );
+    let tokens = TokenManager::user(
+        &server.base_url(),
+        CLIENT_ID,
+        AccessToken::new("user-token-2"),
+        Some("refresh-2"),
+        Some(SECRET),
+    )
+    .unwrap();
+    let task = tokens.spawn_maintenance();
+    let validations = || server.log().count(|r| r.path == "/oauth2/validate");
+    let refreshes = || server.log().count(|r| r.path == "/oauth2/token");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!((validations(), refreshes()), (1, 0), "validated on start");
+    tokio::time::sleep(Duration::from_hours(1)).await;
+    assert_eq!(validations(), 2, "validated again after an hour");
+    // The token expires 150 minutes in: it is refreshed five minutes before.
+    tokio::time::sleep(Duration::from_mins(85)).await;
+    assert_eq!(refreshes(), 1);
+    assert_ne!(tokens.token().expose(), "user-token-2");
+    assert!(control.is_valid(tokens.token().expose()));
+    task.abort();
+}

@@ -34,7 +34,9 @@ mod error;
 mod irc;
 mod message;
 
-pub use client::{ChatClient, ChatConfig, ChatConfigBuilder, ChatEvent, ChatPool, Credentials, Transport};
+pub use client::{
+    ChatClient, ChatConfig, ChatConfigBuilder, ChatEvent, ChatPool, Credentials, Transport,
+};
 pub use error::{Error, ErrorKind, ParseError, ParseErrorKind};
 pub use irc::{IrcMessage, Params, Prefix, TagValue, Tags, TagsIter};
 pub use message::{

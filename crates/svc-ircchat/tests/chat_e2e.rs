@@ -248,11 +248,19 @@ async fn a_pool_spreads_channels_and_shares_the_limits() {
         pool.join(&format!("pooled{n}")).unwrap();
     }
     assert_eq!(pool.connections(), 3);
-    eventually(Duration::from_mins(5), || control.channels_of("bot").len() == 120).await;
+    eventually(Duration::from_mins(5), || {
+        control.channels_of("bot").len() == 120
+    })
+    .await;
     assert_eq!(control.connected(), 3);
-    assert_eq!(control.joins_dropped(), 0, "the JOIN limit is per user, shared by the pool");
+    assert_eq!(
+        control.joins_dropped(),
+        0,
+        "the JOIN limit is per user, shared by the pool"
+    );
     for n in 0..30 {
-        pool.say(&format!("pooled{}", n * 4), &format!("hello {n}")).unwrap();
+        pool.say(&format!("pooled{}", n * 4), &format!("hello {n}"))
+            .unwrap();
     }
     eventually(Duration::from_mins(5), || control.sent().len() == 30).await;
     assert_eq!(control.rate_limit_notices(), 0);

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use sandbox::twitch::eventsub::EventSub;
-use switchboard::eventsub::{AccessToken, ConduitApp, Event, EventSubClient, EventSubEvent, SubscriptionRequest};
+use switchboard::eventsub::{
+    AccessToken, ConduitApp, Event, EventSubClient, EventSubEvent, SubscriptionRequest,
+};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,7 +22,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = EventSubClient::builder("my-client-id", AccessToken::new("user-token"))
         .mock_url(&server.base_url())?
         .subscribe(SubscriptionRequest::chat_message("1337", "1337"))
-        .subscribe(SubscriptionRequest::broadcaster("stream.online", "1", "1337"))
+        .subscribe(SubscriptionRequest::broadcaster(
+            "stream.online",
+            "1",
+            "1337",
+        ))
         .connect()
         .await?;
     let mut events = client.events();
@@ -31,19 +37,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     control.notify("stream.online");
     let mut seen = 0;
     while seen < 2 {
-        let Some(Ok(event)) = tokio::time::timeout(Duration::from_secs(5), events.next()).await? else { break };
+        let Some(Ok(event)) = tokio::time::timeout(Duration::from_secs(5), events.next()).await?
+        else {
+            break;
+        };
         match event {
             EventSubEvent::Notification { notification, .. } => {
                 seen += 1;
                 match notification.event {
                     Event::ChatMessage(message) => {
-                        println!("chat: {}: {}", message.chatter_user_name, message.message.text);
+                        println!(
+                            "chat: {}: {}",
+                            message.chatter_user_name, message.message.text
+                        );
                     }
-                    Event::StreamOnline(online) => println!("{} went live", online.broadcaster_user_name),
+                    Event::StreamOnline(online) => {
+                        println!("{} went live", online.broadcaster_user_name)
+                    }
                     other => println!("event: {other:?}"),
                 }
             }
-            EventSubEvent::Reconnected { session_id, .. } => println!("reconnected (session {session_id})"),
+            EventSubEvent::Reconnected { session_id, .. } => {
+                println!("reconnected (session {session_id})")
+            }
             _ => {}
         }
     }
@@ -56,12 +72,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .start()
         .await?;
     let mut conduit_events = conduit.events();
-    conduit.subscribe(&SubscriptionRequest::broadcaster("channel.raid", "1", "1337")).await?;
+    conduit
+        .subscribe(&SubscriptionRequest::broadcaster(
+            "channel.raid",
+            "1",
+            "1337",
+        ))
+        .await?;
     control.notify("channel.raid");
     if let Ok(Some(Ok(EventSubEvent::Notification { shard, .. }))) =
         tokio::time::timeout(Duration::from_secs(5), conduit_events.next()).await
     {
-        println!("conduit {} delivered a raid on shard {shard:?}", conduit.conduit_id());
+        println!(
+            "conduit {} delivered a raid on shard {shard:?}",
+            conduit.conduit_id()
+        );
     }
     conduit.close().await;
     Ok(())

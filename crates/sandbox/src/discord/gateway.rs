@@ -22,7 +22,7 @@ use crate::ws::ServerSocket;
 const MAX_PAYLOAD: usize = 4096;
 /// Sends per window per connection.
 const SEND_LIMIT: usize = 120;
-const SEND_WINDOW: Duration = Duration::from_secs(60);
+const SEND_WINDOW: Duration = Duration::from_mins(1);
 /// Intent bits Discord defines.
 const KNOWN_INTENTS: u64 = 0x0331_ffff;
 const PRIVILEGED_INTENTS: u64 = (1 << 1) | (1 << 8) | (1 << 15);
@@ -133,7 +133,8 @@ impl Connection {
                     self.on_payload(text.as_bytes()).await
                 }
                 Input::Frame(Some(Ok(Message::Binary(bytes)))) => self.on_payload(&bytes).await,
-                Input::Frame(Some(Ok(Message::Close(_)) | Err(_)) | None) => Flow::Stop,
+                Input::Frame(Some(Ok(Message::Close(_)) | Err(_)) | None)
+                | Input::Command(Err(broadcast::error::RecvError::Closed)) => Flow::Stop,
                 Input::Frame(Some(Ok(_))) => Flow::Continue,
                 Input::Live(payload) => self.send_or_stop(&payload).await,
                 Input::Command(Ok((target, command)))
@@ -144,7 +145,6 @@ impl Connection {
                 Input::Command(Ok(_) | Err(broadcast::error::RecvError::Lagged(_))) => {
                     Flow::Continue
                 }
-                Input::Command(Err(broadcast::error::RecvError::Closed)) => Flow::Stop,
             };
             match flow {
                 Flow::Continue => {}
@@ -240,7 +240,7 @@ impl Connection {
                         .await
                 }
             }
-            Some(2) => self.identify(data).await,
+            Some(2) => self.identify(data),
             Some(6) => self.resume(data).await,
             Some(3 | 4 | 8) if self.session.is_none() => Flow::Close(4003, "Not authenticated."),
             Some(3 | 4) => Flow::Continue,
@@ -258,7 +258,7 @@ impl Connection {
         token == self.state.config.token
     }
 
-    async fn identify(&mut self, data: &Value) -> Flow {
+    fn identify(&mut self, data: &Value) -> Flow {
         if self.session.is_some() {
             return Flow::Close(4005, "Already authenticated.");
         }

@@ -90,14 +90,14 @@ impl DiscordControl {
 
     /// Sends a dispatch to the current session of `shard` (every shard when `None`). A
     /// session that is disconnected but resumable keeps it for the replay.
-    pub fn dispatch(&self, shard: Option<u32>, event: &str, data: Value) {
-        self.state.dispatch(shard, event, &data);
+    pub fn dispatch(&self, shard: Option<u32>, event: &str, data: &Value) {
+        self.state.dispatch(shard, event, data);
     }
 
     /// Sends a dispatch to the shard owning `guild_id`.
-    pub fn dispatch_guild(&self, guild_id: u64, event: &str, data: Value) {
+    pub fn dispatch_guild(&self, guild_id: u64, event: &str, data: &Value) {
         let shard = self.state.shard_of(guild_id);
-        self.state.dispatch(Some(shard), event, &data);
+        self.state.dispatch(Some(shard), event, data);
     }
 
     /// Closes the connections of `shard` (all when `None`) with `code`; the sessions stay
@@ -193,7 +193,7 @@ impl Platform for Discord {
                     gateway::run(state, params, socket)
                 });
             }
-            rest::handle(&self.state, &request).await
+            rest::handle(&self.state, &request)
         })
     }
 }

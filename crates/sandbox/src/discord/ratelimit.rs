@@ -60,8 +60,9 @@ impl RateLimits {
                 };
             }
             if window.used >= self.global_limit {
-                let retry =
-                    (Duration::from_secs(1) - now.duration_since(window.started)).as_secs_f64();
+                let retry = Duration::from_secs(1)
+                    .saturating_sub(now.duration_since(window.started))
+                    .as_secs_f64();
                 return Verdict::Limited {
                     headers: vec![
                         ("x-ratelimit-global", "true".into()),
@@ -86,7 +87,10 @@ impl RateLimits {
         }
         // Rounded up to the millisecond, as the header shows it: a client that waits what the
         // header says must never arrive before the window really resets.
-        let reset_after = ((self.bucket_window - now.duration_since(window.started)).as_secs_f64()
+        let reset_after = (self
+            .bucket_window
+            .saturating_sub(now.duration_since(window.started))
+            .as_secs_f64()
             * 1000.0)
             .ceil()
             / 1000.0;

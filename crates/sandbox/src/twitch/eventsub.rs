@@ -43,7 +43,7 @@ use std::time::Duration;
 
 use http::Method;
 
-pub use control::EventSubControl;
+pub use control::{ConduitView, EventSubControl};
 
 use crate::platform::{Platform, ResponseFuture, SandboxRequest};
 use crate::{response, ws};

@@ -20,12 +20,17 @@ macro_rules! event_struct {
 }
 
 mod channel;
-pub use channel::{ChannelUpdate, StreamOnline, StreamOffline, ChannelFollow, ChannelSubscribe, ChannelSubscriptionGift, SubscriptionMessageText, ChannelSubscriptionMessage, ChannelCheer, ChannelRaid, ChannelBan, ChannelUnban, ModeratorChange, Reward, RewardRedemption};
+pub use channel::{
+    ChannelBan, ChannelCheer, ChannelFollow, ChannelRaid, ChannelSubscribe,
+    ChannelSubscriptionGift, ChannelSubscriptionMessage, ChannelUnban, ChannelUpdate,
+    ModeratorChange, Reward, RewardRedemption, StreamOffline, StreamOnline,
+    SubscriptionMessageText,
+};
 mod chat;
-pub use chat::{Badge, ChatText, ChatMessage, ChatNotification, ChatClear, ChatMessageDelete};
+pub use chat::{Badge, ChatClear, ChatMessage, ChatMessageDelete, ChatNotification, ChatText};
 mod hype;
-pub use hype::{HypeTrainContribution, HypeTrain, ShoutoutCreate, ShoutoutReceive};
+pub use hype::{HypeTrain, HypeTrainContribution, ShoutoutCreate, ShoutoutReceive};
 mod poll;
-pub use poll::{PollChoice, Poll, PredictionOutcome, Prediction};
+pub use poll::{Poll, PollChoice, Prediction, PredictionOutcome};
 mod user;
-pub use user::{UserUpdate, WhisperText, WhisperMessage};
+pub use user::{UserUpdate, WhisperMessage, WhisperText};

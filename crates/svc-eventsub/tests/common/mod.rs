@@ -22,12 +22,17 @@ pub async fn sandbox() -> Env {
 pub async fn sandbox_with(config: EventSubConfig) -> Env {
     let eventsub = EventSub::with_config(config);
     let control = eventsub.control();
-    let server = Server::builder().serve(eventsub).await.expect("sandbox starts");
+    let server = Server::builder()
+        .serve(eventsub)
+        .await
+        .expect("sandbox starts");
     Env { server, control }
 }
 
 pub fn builder(env: &Env, token: &str) -> EventSubBuilder {
-    EventSubClient::builder("client-id", AccessToken::new(token)).mock_url(&env.server.base_url()).expect("mock url")
+    EventSubClient::builder("client-id", AccessToken::new(token))
+        .mock_url(&env.server.base_url())
+        .expect("mock url")
 }
 
 /// The next event matching `pred`, failing the test after a generous safety timeout.
@@ -38,11 +43,22 @@ pub async fn next_matching(
     let wait = async {
         loop {
             match events.next().await {
-                Some(Ok(event)) if { if std::env::var_os("EVENTSUB_DEBUG").is_some() { eprintln!("{event:?}"); } pred(&event) } => return event,
+                Some(Ok(event))
+                    if {
+                        if std::env::var_os("EVENTSUB_DEBUG").is_some() {
+                            eprintln!("{event:?}");
+                        }
+                        pred(&event)
+                    } =>
+                {
+                    return event;
+                }
                 Some(_) => {}
                 None => panic!("event stream ended"),
             }
         }
     };
-    tokio::time::timeout(Duration::from_secs(30), wait).await.expect("event within 30 s")
+    tokio::time::timeout(Duration::from_secs(30), wait)
+        .await
+        .expect("event within 30 s")
 }

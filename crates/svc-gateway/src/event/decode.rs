@@ -116,7 +116,7 @@ impl<'de> Visitor<'de> for PayloadSeed<'_> {
                     event = Some(map.next_value_seed(DataSeed {
                         op: self.op,
                         t: self.t,
-                    })?)
+                    })?);
                 }
                 Field::D => return Err(de::Error::duplicate_field("d")),
                 Field::Other => {

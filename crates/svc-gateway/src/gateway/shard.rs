@@ -96,7 +96,7 @@ impl Shard {
             })
             .send_limit(
                 NonZeroU32::new(SEND_LIMIT).unwrap_or(NonZeroU32::MIN),
-                Duration::from_secs(60),
+                Duration::from_mins(1),
                 HEARTBEAT_RESERVE,
             )
             .reconnect_policy(config.reconnect.clone())

@@ -6,6 +6,7 @@ use super::id::{ChannelMarker, GuildMarker, Id, UserMarker};
 use super::member::Member;
 
 /// A user's voice connection state.
+#[allow(clippy::struct_excessive_bools)] // Discord's shape
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoiceState {
     /// Guild.

@@ -301,7 +301,10 @@ impl Driver {
             }
             if let Some(next) = self.pending.front() {
                 let privileged = self.is_privileged(&next.channel);
-                if let Some(text) = self.limits.take_message(&next.channel, &next.text, privileged) {
+                if let Some(text) = self
+                    .limits
+                    .take_message(&next.channel, &next.text, privileged)
+                {
                     let Some(message) = self.pending.pop_front() else {
                         continue;
                     };

@@ -63,7 +63,11 @@ impl ChatClient {
     }
 
     /// Starts a connection publishing into `hub` and drawing on `limits` (a pool shares both).
-    pub(crate) fn start_with(config: ChatConfig, hub: EventHub<ChatEvent>, limits: ChatLimiters) -> Self {
+    pub(crate) fn start_with(
+        config: ChatConfig,
+        hub: EventHub<ChatEvent>,
+        limits: ChatLimiters,
+    ) -> Self {
         let (commands, receiver) = mpsc::unbounded_channel();
         let channels: BTreeSet<String> = config.initial_channels.iter().cloned().collect();
         let shared = Arc::new(Shared {
@@ -73,7 +77,13 @@ impl ChatClient {
             anonymous: matches!(config.credentials, Credentials::Anonymous),
             task: Mutex::new(None),
         });
-        let task = tokio::spawn(driver::run(config, limits, Arc::downgrade(&shared), hub, receiver));
+        let task = tokio::spawn(driver::run(
+            config,
+            limits,
+            Arc::downgrade(&shared),
+            hub,
+            receiver,
+        ));
         *shared.task.lock().unwrap_or_else(PoisonError::into_inner) = Some(task);
         Self { shared }
     }
@@ -143,12 +153,20 @@ impl ChatClient {
 
     /// How many channels this connection is in (or joining).
     pub(crate) fn channel_count(&self) -> usize {
-        self.shared.channels.lock().unwrap_or_else(PoisonError::into_inner).len()
+        self.shared
+            .channels
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     /// Whether this connection is in (or joining) `channel`.
     pub(crate) fn has_channel(&self, channel: &str) -> bool {
-        self.shared.channels.lock().unwrap_or_else(PoisonError::into_inner).contains(channel)
+        self.shared
+            .channels
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(channel)
     }
 
     /// The channels joined (or being joined).

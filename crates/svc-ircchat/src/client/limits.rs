@@ -3,8 +3,8 @@
 //! VIP), and the rule that an identical message within 30 s is dropped.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use core_ratelimit::WindowLimiter;
@@ -63,7 +63,12 @@ impl ChatLimiters {
     }
 
     /// Takes a send slot if one is free now, answering the text to put on the wire.
-    pub(crate) fn take_message(&self, channel: &str, text: &str, privileged: bool) -> Option<String> {
+    pub(crate) fn take_message(
+        &self,
+        channel: &str,
+        text: &str,
+        privileged: bool,
+    ) -> Option<String> {
         let mut state = self.state();
         if !state.windows.wait(privileged).is_zero() {
             return None;
@@ -86,8 +91,13 @@ impl MessageState {
             }
             _ => false,
         };
-        self.last_text.insert(channel.to_owned(), (text.to_owned(), suffixed, now));
-        if suffixed { format!("{text}{DUPLICATE_SUFFIX}") } else { text.to_owned() }
+        self.last_text
+            .insert(channel.to_owned(), (text.to_owned(), suffixed, now));
+        if suffixed {
+            format!("{text}{DUPLICATE_SUFFIX}")
+        } else {
+            text.to_owned()
+        }
     }
 }
 
@@ -166,16 +176,15 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn repeated_text_alternates() {
-        let mut limits = ChatLimiters::new();
-        assert_eq!(limits.dedupe("c", "hi", false), "hi");
-        assert_eq!(
-            limits.dedupe("c", "hi", false),
-            format!("hi{DUPLICATE_SUFFIX}")
-        );
-        assert_eq!(limits.dedupe("c", "hi", false), "hi");
-        assert_eq!(limits.dedupe("d", "hi", false), "hi");
-        assert_eq!(limits.dedupe("c", "hi", true), "hi");
+        let limits = ChatLimiters::new();
+        let take =
+            |channel: &str, privileged| limits.take_message(channel, "hi", privileged).unwrap();
+        assert_eq!(take("c", false), "hi");
+        assert_eq!(take("c", false), format!("hi{DUPLICATE_SUFFIX}"));
+        assert_eq!(take("c", false), "hi");
+        assert_eq!(take("d", false), "hi");
+        assert_eq!(take("c", true), "hi");
         tokio::time::advance(DUPLICATE_WINDOW).await;
-        assert_eq!(limits.dedupe("c", "hi", false), "hi");
+        assert_eq!(take("c", false), "hi");
     }
 }

@@ -30,7 +30,13 @@ pub(crate) fn for_each_tag<'s>(tags: &'s str, mut f: impl FnMut(&'s str, &'s str
 
 /// `=` and `;` are ASCII, so every index here is a char boundary.
 #[inline]
-fn emit<'s>(tags: &'s str, start: usize, eq: usize, end: usize, f: &mut impl FnMut(&'s str, &'s str)) {
+fn emit<'s>(
+    tags: &'s str,
+    start: usize,
+    eq: usize,
+    end: usize,
+    f: &mut impl FnMut(&'s str, &'s str),
+) {
     if eq == usize::MAX {
         f(&tags[start..end], "");
     } else {

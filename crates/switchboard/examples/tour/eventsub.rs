@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use switchboard::eventsub::{AccessToken, ConduitApp, Event, EventSubClient, EventSubEvent, SubscriptionRequest};
+use switchboard::eventsub::{
+    AccessToken, ConduitApp, Event, EventSubClient, EventSubEvent, SubscriptionRequest,
+};
 
 async fn next_notification(
     events: &mut (impl futures_util::Stream<Item = Result<EventSubEvent, core_events::Lagged>> + Unpin),
@@ -17,7 +19,10 @@ async fn next_notification(
         }
         None
     };
-    tokio::time::timeout(Duration::from_secs(5), wait).await.ok().flatten()
+    tokio::time::timeout(Duration::from_secs(5), wait)
+        .await
+        .ok()
+        .flatten()
 }
 
 pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,13 +37,20 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .connect()
         .await?;
     let mut events = client.events();
-    println!("session welcomed, {} subscription(s) created", client.subscriptions().await?.len());
+    println!(
+        "session welcomed, {} subscription(s) created",
+        client.subscriptions().await?.len()
+    );
 
     control.notify("channel.follow");
-    if let Some(EventSubEvent::Notification { notification, .. }) = next_notification(&mut events).await
+    if let Some(EventSubEvent::Notification { notification, .. }) =
+        next_notification(&mut events).await
         && let Event::ChannelFollow(follow) = notification.event
     {
-        println!("{} followed {}", follow.user_name, follow.broadcaster_user_name);
+        println!(
+            "{} followed {}",
+            follow.user_name, follow.broadcaster_user_name
+        );
     }
     control.reconnect(&client.session_id().unwrap_or_default());
     control.notify("channel.follow");
@@ -52,10 +64,21 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .start()
         .await?;
     let mut conduit_events = conduit.events();
-    conduit.subscribe(&SubscriptionRequest::broadcaster("channel.raid", "1", "1337")).await?;
+    conduit
+        .subscribe(&SubscriptionRequest::broadcaster(
+            "channel.raid",
+            "1",
+            "1337",
+        ))
+        .await?;
     control.notify("channel.raid");
-    if let Some(EventSubEvent::Notification { shard, .. }) = next_notification(&mut conduit_events).await {
-        println!("conduit with {} shards delivered a raid on shard {shard:?}", conduit.shard_count());
+    if let Some(EventSubEvent::Notification { shard, .. }) =
+        next_notification(&mut conduit_events).await
+    {
+        println!(
+            "conduit with {} shards delivered a raid on shard {shard:?}",
+            conduit.shard_count()
+        );
     }
     conduit.close().await;
     Ok(())

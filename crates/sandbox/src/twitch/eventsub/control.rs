@@ -7,6 +7,10 @@ use serde_json::{Value, json};
 
 use super::state::{Out, State, message};
 
+/// A conduit as the control handle shows it: id, shard count, and the session each
+/// assigned shard runs on.
+pub type ConduitView = (String, u32, Vec<(u32, String)>);
+
 /// Emits notifications, triggers reconnects, revocations, drops and duplicates, and reads
 /// the sandbox's state.
 #[derive(Debug, Clone)]
@@ -98,7 +102,13 @@ impl EventSubControl {
     /// the socket is told how to end.
     fn end_session(&self, session_id: &str, out: Out) -> bool {
         let mut inner = self.state.lock();
-        let Some((_, tx)) = inner.sessions.get_mut(session_id).and_then(|s| s.sink.take()) else { return false };
+        let Some((_, tx)) = inner
+            .sessions
+            .get_mut(session_id)
+            .and_then(|s| s.sink.take())
+        else {
+            return false;
+        };
         self.state.session_gone(&mut inner, session_id);
         tx.send(out).is_ok()
     }
@@ -151,7 +161,7 @@ impl EventSubControl {
     }
 
     /// `(conduit id, shard count, assigned session per shard id)` for every conduit.
-    pub fn conduits(&self) -> Vec<(String, u32, Vec<(u32, String)>)> {
+    pub fn conduits(&self) -> Vec<ConduitView> {
         self.state
             .lock()
             .conduits

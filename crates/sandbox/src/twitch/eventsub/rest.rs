@@ -253,8 +253,7 @@ fn assign_shards(state: &State, body: &Value) -> HttpResponse {
     for shard in shards {
         let id_text = shard["id"]
             .as_str()
-            .map(str::to_owned)
-            .unwrap_or_else(|| shard["id"].to_string());
+            .map_or_else(|| shard["id"].to_string(), str::to_owned);
         let id = id_text.parse::<u32>().ok().filter(|id| *id < shard_count);
         let session_id = shard["transport"]["session_id"]
             .as_str()

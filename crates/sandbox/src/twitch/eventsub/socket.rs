@@ -29,21 +29,36 @@ impl Opening {
     pub(crate) fn from_request(request: &SandboxRequest) -> Result<Self, String> {
         let host = request.header("host").unwrap_or("127.0.0.1").to_owned();
         if let Some(session) = request.query_param("reconnect") {
-            return Ok(Self { reconnect: Some(session.to_owned()), keepalive: 10, host });
+            return Ok(Self {
+                reconnect: Some(session.to_owned()),
+                keepalive: 10,
+                host,
+            });
         }
         let keepalive = match request.query_param("keepalive_timeout_seconds") {
             None => 10,
             Some(value) => match value.parse::<u64>() {
                 Ok(seconds @ 10..=600) => seconds,
-                _ => return Err(format!("keepalive_timeout_seconds must be 10..600, got {value:?}")),
+                _ => {
+                    return Err(format!(
+                        "keepalive_timeout_seconds must be 10..600, got {value:?}"
+                    ));
+                }
             },
         };
-        Ok(Self { reconnect: None, keepalive, host })
+        Ok(Self {
+            reconnect: None,
+            keepalive,
+            host,
+        })
     }
 }
 
 async fn close(socket: &mut ServerSocket, code: u16, reason: &'static str) {
-    let frame = CloseFrame { code: CloseCode::from(code), reason: reason.into() };
+    let frame = CloseFrame {
+        code: CloseCode::from(code),
+        reason: reason.into(),
+    };
     let _ = socket.close(Some(frame)).await;
 }
 
@@ -61,8 +76,8 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
     state.accepted.fetch_add(1, Ordering::SeqCst);
     let generation = state.next_generation();
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let (session_id, keepalive, fresh) = match opening.reconnect {
-        Some(session_id) => {
+    let (session_id, keepalive, fresh) = if let Some(session_id) = opening.reconnect {
+        {
             // This socket takes over delivery before its welcome goes out: once the client
             // has the welcome it closes the old socket, which must by then be a bystander.
             let found = {
@@ -79,13 +94,22 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
                 close(&mut socket, 4007, "invalid reconnect").await;
                 return;
             };
-            if socket.send(Message::text(welcome(&session_id, keepalive, &connected_at))).await.is_err() {
+            if socket
+                .send(Message::text(welcome(
+                    &session_id,
+                    keepalive,
+                    &connected_at,
+                )))
+                .await
+                .is_err()
+            {
                 end(&state, &session_id, generation);
                 return;
             }
             (session_id, keepalive, false)
         }
-        None => {
+    } else {
+        {
             let session_id = format!("AQoQ{}", new_id().replace('-', ""));
             let connected_at = now();
             state.lock().sessions.insert(
@@ -99,14 +123,31 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
                     connected_at: connected_at.clone(),
                 },
             );
-            if socket.send(Message::text(welcome(&session_id, opening.keepalive, &connected_at))).await.is_err() {
+            if socket
+                .send(Message::text(welcome(
+                    &session_id,
+                    opening.keepalive,
+                    &connected_at,
+                )))
+                .await
+                .is_err()
+            {
                 end(&state, &session_id, generation);
                 return;
             }
             (session_id, opening.keepalive, true)
         }
     };
-    serve(&state, &mut socket, &mut rx, &session_id, generation, keepalive, fresh).await;
+    serve(
+        &state,
+        &mut socket,
+        &mut rx,
+        &session_id,
+        generation,
+        keepalive,
+        fresh,
+    )
+    .await;
     end(&state, &session_id, generation);
 }
 
@@ -128,7 +169,10 @@ async fn serve(
         let (active, silent) = {
             let inner = state.lock();
             inner.sessions.get(session_id).map_or((false, false), |s| {
-                (s.sink.as_ref().is_some_and(|(g, _)| *g == generation), s.silent)
+                (
+                    s.sink.as_ref().is_some_and(|(g, _)| *g == generation),
+                    s.silent,
+                )
             })
         };
         tokio::select! {

@@ -1,7 +1,7 @@
 //! In-memory EventSub state: sessions and their sockets, subscriptions, conduits, and the
 //! notifications held for disconnected subscriptions.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -59,7 +59,7 @@ pub(crate) struct Inner {
     pub(crate) subscriptions: BTreeMap<String, Value>,
     pub(crate) conduits: BTreeMap<String, ConduitEntry>,
     /// Keys of subscriptions that vanished with their session.
-    pub(crate) orphaned: HashMap<Key, ()>,
+    pub(crate) orphaned: HashSet<Key>,
     /// Held events per key.
     pub(crate) held: HashMap<Key, Vec<Value>>,
     pub(crate) duplicate_next: u32,
@@ -86,6 +86,7 @@ pub(crate) fn key_of(subscription: &Value) -> Key {
     )
 }
 
+#[allow(clippy::many_single_char_names)]
 pub(crate) fn new_id() -> String {
     let mut rng = rand::rng();
     let a: u32 = rng.random();
@@ -260,7 +261,7 @@ impl State {
         if self.config.hold_while_disconnected {
             let orphans: Vec<Key> = inner
                 .orphaned
-                .keys()
+                .iter()
                 .filter(|k| k.0 == kind && !covered.contains(k))
                 .cloned()
                 .collect();
@@ -298,7 +299,7 @@ impl State {
             if let Some(subscription) = inner.subscriptions.remove(&id)
                 && self.config.hold_while_disconnected
             {
-                inner.orphaned.insert(key_of(&subscription), ());
+                inner.orphaned.insert(key_of(&subscription));
             }
         }
         for conduit in inner.conduits.values_mut() {

@@ -1,0 +1,67 @@
+//! Decode speed on the Discord fixtures: our typed decode (simd-json) and envelope scanner
+//! against twilight-model + serde_json, in the same run.
+//!
+//! Groups: `mixed_stream` (2,000 mixed dispatches), `guild_create_large` (one GUILD_CREATE
+//! with 1,000 members). Throughput is in bytes, so criterion reports GB/s.
+#![allow(missing_docs)]
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use svc_gateway::{Envelope, Event};
+use twilight_model::gateway::event::GatewayEventDeserializer;
+use serde::de::DeserializeSeed;
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/../../fixtures/discord/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn twilight(line: &str) -> bool {
+    let Some(deserializer) = GatewayEventDeserializer::from_json(line) else { return false };
+    let mut json = serde_json::Deserializer::from_str(line);
+    deserializer.deserialize(&mut json).is_ok()
+}
+
+fn bench_set(c: &mut Criterion, group: &str, lines: &[String]) {
+    let bytes: usize = lines.iter().map(String::len).sum();
+    let mut g = c.benchmark_group(group);
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("svc_gateway_event", |b| {
+        b.iter_batched_ref(
+            || lines.iter().map(|l| l.as_bytes().to_vec()).collect::<Vec<_>>(),
+            |buffers| {
+                for buffer in buffers.iter_mut() {
+                    std::hint::black_box(Event::from_slice(buffer).is_ok());
+                }
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    g.bench_function("twilight_model_serde_json", |b| {
+        b.iter(|| {
+            for line in lines {
+                std::hint::black_box(twilight(line));
+            }
+        });
+    });
+    g.bench_function("svc_gateway_envelope", |b| {
+        b.iter(|| {
+            for line in lines {
+                std::hint::black_box(Envelope::from_slice(line.as_bytes()).is_ok());
+            }
+        });
+    });
+    g.finish();
+}
+
+fn decode(c: &mut Criterion) {
+    let stream: Vec<String> = fixture("dispatch-stream.txt").lines().map(str::to_owned).collect();
+    let large = vec![fixture("guild-create-large.json").trim_end().to_owned()];
+    // Both decoders must accept what they are timed on, or the comparison means nothing.
+    assert!(twilight(&large[0]), "twilight decodes the large GUILD_CREATE");
+    assert!(Event::from_slice(&mut large[0].as_bytes().to_vec()).is_ok());
+    bench_set(c, "mixed_stream", &stream);
+    bench_set(c, "guild_create_large", &large);
+}
+
+criterion_group!(benches, decode);
+criterion_main!(benches);
