@@ -4,6 +4,7 @@
 //! Redis keeps its own clock, so the expiry test waits a few hundred real milliseconds.
 #![cfg(feature = "redis")]
 
+#[path = "support/redis_server.rs"]
 mod redis_server;
 
 use std::time::Duration;

@@ -3,7 +3,7 @@
 
 #![allow(missing_docs)]
 
-#[path = "../tests/redis_server.rs"]
+#[path = "../tests/support/redis_server.rs"]
 mod redis_server;
 
 use std::hint::black_box;

@@ -4,6 +4,7 @@
 //! These run in real time (Redis keeps its own clock), so each is kept to a few seconds.
 #![cfg(feature = "redis")]
 
+#[path = "support/redis_server.rs"]
 mod redis_server;
 
 use std::num::NonZeroU32;

@@ -2,82 +2,40 @@
 //! evenly, so a burst of calls never meets a 429.
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
-use governor::clock::Clock;
-use governor::middleware::NoOpMiddleware;
-use governor::nanos::Nanos;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter};
-use tokio::time::Instant;
+use core_ratelimit::{GcraWindow, WindowLimiter};
 
-/// governor's clock read from tokio's, so waits line up with tokio timers and paused-time
-/// tests drive the limiter (governor's default clock ignores `tokio::time::pause`).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct TokioClock {
-    base: Instant,
-}
-
-impl TokioClock {
-    fn new() -> Self {
-        Self {
-            base: Instant::now(),
-        }
-    }
-}
-
-impl Clock for TokioClock {
-    type Instant = Nanos;
-
-    fn now(&self) -> Nanos {
-        Nanos::from(self.base.elapsed())
-    }
-}
-
-/// Spaces one key's requests `1 s / per_second` apart (burst of one).
+/// Spaces one key's requests evenly: at most `per_second` in any second, with a burst of one.
 ///
-/// A burst allowance would let ~2× the rate through in the first second (governor's burst
-/// semantics), and the API counts per rolling second, so the limiter only spaces. The
-/// period is rounded *up* to the nanosecond so `per_second` requests never fit in one second.
+/// The API counts per rolling second on its own clock, so a full burst at the start of a
+/// window could meet a 429 when network jitter squeezes the gaps; spacing the requests
+/// leaves that margin. core-ratelimit's `GcraWindow` with burst 1 does exactly this on
+/// tokio's clock (so paused-time tests drive it).
+#[derive(Debug)]
 pub(crate) struct KeyThrottle {
-    limiter: RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Nanos>>,
-    clock: TokioClock,
-}
-
-impl std::fmt::Debug for KeyThrottle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyThrottle").finish_non_exhaustive()
-    }
+    limiter: WindowLimiter,
 }
 
 impl KeyThrottle {
     pub(crate) fn new(per_second: NonZeroU32) -> Self {
-        let period = Duration::from_nanos(1_000_000_000_u64.div_ceil(u64::from(per_second.get())));
-        let quota = Quota::with_period(period).unwrap_or_else(|| Quota::per_second(per_second));
-        let clock = TokioClock::new();
+        let spacing = GcraWindow::new(per_second, Duration::from_secs(1), NonZeroU32::MIN);
         Self {
-            limiter: RateLimiter::direct_with_clock(quota, clock),
-            clock,
+            limiter: WindowLimiter::with_backend(Arc::new(spacing)),
         }
     }
 
     /// Waits until this key may send.
     pub(crate) async fn ready(&self) {
-        loop {
-            match self.limiter.check() {
-                Ok(()) => return,
-                Err(not_until) => {
-                    let at = self.clock.base + Duration::from(not_until.earliest_possible());
-                    tokio::time::sleep_until(at).await;
-                }
-            }
-        }
+        self.limiter.acquire().await;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::time::Instant;
 
     #[tokio::test(start_paused = true)]
     async fn spaces_requests_evenly() {

@@ -57,7 +57,6 @@ pub(crate) struct HelixInner {
 #[derive(Debug)]
 pub(crate) struct HelixState {
     inner: Mutex<HelixInner>,
-    clock: Clock,
 }
 
 impl HelixState {
@@ -172,7 +171,7 @@ pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]
             used: 0,
         };
     }
-    let reset = epoch_secs_at(state.clock, budget.window_start + BUDGET_WINDOW);
+    let reset = epoch_secs_at(budget.window_start + BUDGET_WINDOW);
     let over = budget.used >= limit;
     if !over {
         budget.used += 1;
