@@ -17,8 +17,8 @@ async fn process(server: &RedisServer) -> ConnectionManager {
     // Short timeouts and few reconnect retries, as a service would configure: a down Redis
     // must fail a call quickly, not stall it.
     let config = ConnectionManagerConfig::new()
-        .set_connection_timeout(Some(Duration::from_millis(500)))
-        .set_response_timeout(Some(Duration::from_millis(500)))
+        .set_connection_timeout(Duration::from_millis(500))
+        .set_response_timeout(Duration::from_millis(500))
         .set_number_of_retries(1);
     core_cache::redis::Client::open(server.url())
         .expect("url")

@@ -27,10 +27,10 @@ pub async fn connect_redis(url: &str) -> Result<ConnectionManager, Error> {
         Error::new(ErrorKind::StoreReply, Some(Box::new(source)))
     })?;
     let config = ConnectionManagerConfig::new()
-        .set_connection_timeout(Some(IO_TIMEOUT))
-        .set_response_timeout(Some(IO_TIMEOUT))
+        .set_connection_timeout(IO_TIMEOUT)
+        .set_response_timeout(IO_TIMEOUT)
         .set_number_of_retries(2)
-        .set_max_delay(Duration::from_millis(500));
+        .set_max_delay(500);
     client
         .get_connection_manager_with_config(config)
         .await

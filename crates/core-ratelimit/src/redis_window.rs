@@ -103,7 +103,6 @@ struct Inner {
 }
 
 /// Builds a [`RedisWindowLimiter`]; see [`RedisWindowLimiter::builder`].
-#[derive(Debug)]
 #[must_use]
 pub struct RedisWindowLimiterBuilder {
     conn: ConnectionManager,
@@ -263,6 +262,17 @@ impl RedisWindowLimiterBuilder {
                 lane: tokio::sync::Mutex::new(()),
             }),
         }
+    }
+}
+
+impl fmt::Debug for RedisWindowLimiterBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisWindowLimiterBuilder")
+            .field("key", &self.key)
+            .field("limit", &self.limit)
+            .field("window", &self.window)
+            .field("cold_start", &self.cold_start)
+            .finish_non_exhaustive()
     }
 }
 

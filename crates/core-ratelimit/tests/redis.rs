@@ -8,6 +8,8 @@
 mod redis_server;
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use core_ratelimit::redis;
@@ -185,27 +187,51 @@ async fn redis_restart_makes_callers_wait_and_recover_without_over_sending() {
     let b = global(process(&server).await, "t:restart", ColdStart::Wait);
     let probe = a.clone();
 
-    let run = tokio::spawn({
-        let limiters = [a, b];
-        async move { drive(&limiters, 2, 20).await }
-    });
-    // The first 50 go out after the cold-start window (1 s); restart while 30 still wait.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let granted = Arc::new(AtomicUsize::new(0));
+    let mut handles = Vec::new();
+    for limiter in [a, b] {
+        for _ in 0..2 {
+            let (limiter, granted) = (limiter.clone(), Arc::clone(&granted));
+            handles.push(tokio::spawn(async move {
+                let mut times = Vec::new();
+                for _ in 0..20 {
+                    times.push(limiter.acquire().await.expect("acquire"));
+                    granted.fetch_add(1, Ordering::SeqCst);
+                }
+                times
+            }));
+        }
+    }
+    // Restart as soon as the first window's 50 are out, while 30 callers still wait.
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while granted.load(Ordering::SeqCst) < 50 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the first 50 are granted");
     server.stop();
     let down = probe.try_acquire().await.expect_err("server is down");
     assert_eq!(*down.kind(), ErrorKind::StoreUnavailable);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let restarted_at = SystemTime::now();
     server.restart();
+    // A process that starts right after the restart must not find the window open either.
+    let c = global(process(&server).await, "t:restart", ColdStart::Wait);
 
-    let times = tokio::time::timeout(Duration::from_secs(10), run)
-        .await
-        .expect("callers recover after the restart")
-        .expect("task");
-    assert_eq!(times.len(), 80);
+    let times = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut times = drive(&[c], 1, 10).await;
+        for handle in handles {
+            times.extend(handle.await.expect("task"));
+        }
+        times
+    })
+    .await
+    .expect("callers recover after the restart");
+    assert_eq!(times.len(), 90);
     assert_eq!(max_in_any_window(&times, Duration::from_secs(1)), 50);
     let after = times.iter().filter(|&&at| at > restarted_at).count();
-    assert_eq!(after, 30, "the rest were granted by the restarted server");
+    assert_eq!(after, 40, "the rest were granted by the restarted server");
 }
 
 #[tokio::test]
@@ -214,10 +240,12 @@ async fn unreachable_redis_is_a_typed_error() {
         .and_then(|listener| listener.local_addr())
         .expect("free port")
         .port();
-    let error = connect_redis(&format!("redis://127.0.0.1:{port}/"))
-        .await
-        .expect_err("nothing listens");
+    let Err(error) = connect_redis(&format!("redis://127.0.0.1:{port}/")).await else {
+        panic!("nothing listens");
+    };
     assert_eq!(*error.kind(), ErrorKind::StoreUnavailable);
-    let error = connect_redis("not a url").await.expect_err("invalid");
+    let Err(error) = connect_redis("not a url").await else {
+        panic!("invalid");
+    };
     assert_eq!(*error.kind(), ErrorKind::StoreReply);
 }

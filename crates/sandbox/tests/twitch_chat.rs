@@ -223,7 +223,7 @@ async fn bad_token_and_anonymous_logins() {
 async fn validate_accepts_oauth_and_bearer() {
     let twitch = Twitch::new();
     let helix = twitch.helix();
-    helix.add_user_token("tok", "cid", "alice", "11", Duration::from_secs(3600), None);
+    helix.add_user_token("tok", "cid", "alice", "11", Duration::from_hours(1), None);
     let server = sandbox::Server::builder().serve(twitch).await.unwrap();
     for scheme in ["OAuth", "Bearer"] {
         let mut stream = TcpStream::connect(server.addr()).await.unwrap();

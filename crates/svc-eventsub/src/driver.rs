@@ -394,11 +394,11 @@ impl Driver {
                     }
                     Some(WsEvent::Closed { code, reason, .. }) => {
                         self.closed(code, reason);
-                        return Outcome::Fresh;
+                        break;
                     }
                     None => {
                         self.closed(None, "connection ended".into());
-                        return Outcome::Fresh;
+                        break;
                     }
                     Some(_) => {}
                 },
@@ -453,7 +453,7 @@ impl Driver {
                     tracing::warn!(shard = ?self.shard(), keepalive = ?current.keepalive, "no EventSub message within keepalive + grace");
                     let _ = current.client.sender().close(4000, "keepalive timeout");
                     self.hub.publish(EventSubEvent::Disconnected { shard: self.shard(), code: None, reason: "keepalive timeout".into() });
-                    return Outcome::Fresh;
+                    break;
                 }
                 () = async { tokio::time::sleep_until(pending_deadline.expect("guarded")).await }, if pending_deadline.is_some() => {
                     tracing::warn!("no welcome on the reconnect URL in time");
@@ -469,6 +469,18 @@ impl Driver {
                 },
             }
         }
+        // The socket is gone; a reconnect's old socket may still hold messages sent before
+        // the switch. Read them before the fresh session starts.
+        if let Some(mut old) = draining {
+            let deadline = drain_deadline.unwrap_or_else(Instant::now);
+            while let Ok(Some(event)) = tokio::time::timeout_at(deadline, old.next_event()).await {
+                if let WsEvent::Message(WsMessage::Text(text)) = event {
+                    let _ = self.message(&text);
+                }
+            }
+            let _ = old.sender().close(1000, "reconnected");
+        }
+        Outcome::Fresh
     }
 
     fn closed(&self, code: Option<u16>, reason: String) {

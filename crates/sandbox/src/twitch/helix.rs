@@ -57,6 +57,7 @@ pub(crate) struct HelixInner {
 #[derive(Debug)]
 pub(crate) struct HelixState {
     inner: Mutex<HelixInner>,
+    clock: Clock,
 }
 
 impl HelixState {
@@ -81,8 +82,10 @@ fn error(status: StatusCode, text: &str, message: &str) -> HttpResponse {
     )
 }
 
-/// The server's wall clock, tied to its monotonic clock once at start so the two never drift
-/// apart (a paused test clock moves only the monotonic one).
+/// The server's wall clock, tied to its monotonic clock once at start. A window's `Reset`
+/// must be one fixed epoch for the whole window (clients tell windows apart by it); deriving
+/// it from `SystemTime::now()` on every answer would make it wander whenever the monotonic
+/// clock is paused (tests) or jumps.
 #[derive(Debug, Clone, Copy)]
 struct Clock {
     wall: SystemTime,
@@ -98,11 +101,15 @@ impl Clock {
     }
 }
 
-fn epoch_secs_at(clock: Clock, instant: Instant) -> u64 {
-    let wall = clock.wall + instant.saturating_duration_since(clock.at);
+/// `Reset` for a window ending at `end`: the epoch second at or after it, plus one second.
+/// Twitch refills its bucket continuously, so just before `Reset` it is all but full; this
+/// sandbox refills at once at `end`, and the extra second keeps a client whose clock runs a
+/// little ahead of ours (they always differ a little) from arriving before the refill.
+fn epoch_secs_at(clock: Clock, end: Instant) -> u64 {
+    let wall = clock.wall + end.saturating_duration_since(clock.at);
     // Round up: a client must not think the window resets before it does.
     wall.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0))
+        .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0) + 1)
 }
 
 fn page(items: &[Value], request: &SandboxRequest) -> Value {
@@ -171,7 +178,7 @@ pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]
             used: 0,
         };
     }
-    let reset = epoch_secs_at(budget.window_start + BUDGET_WINDOW);
+    let reset = epoch_secs_at(state.clock, budget.window_start + BUDGET_WINDOW);
     let over = budget.used >= limit;
     if !over {
         budget.used += 1;

@@ -6,6 +6,8 @@
 
 #[cfg(feature = "gameapi")]
 mod clash;
+#[cfg(feature = "gateway")]
+mod discord;
 #[cfg(feature = "eventsub")]
 mod eventsub;
 mod foundations;
@@ -30,6 +32,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     twitch::run().await?;
     #[cfg(feature = "eventsub")]
     eventsub::run().await?;
+    #[cfg(feature = "gateway")]
+    discord::run().await?;
     println!("tour complete");
     Ok(())
 }
