@@ -1,7 +1,6 @@
 //! Parse + typed conversion of the mixed chat stream in `fixtures/twitch/chat.txt`, ours next
-//! to `twitch-irc`'s (`IRCMessage::parse` + `ServerMessage::try_from`), in the same run.
-//!
-//! `twitch_message` (0BSD) is not compared: its license is not on the project's allowed list.
+//! to `twitch-irc`'s (`IRCMessage::parse` + `ServerMessage::try_from`) and `twitch_message`'s
+//! (`parse` + `Message::as_enum`), in the same run.
 
 use std::hint::black_box;
 
@@ -48,6 +47,19 @@ fn mixed_stream(c: &mut Criterion) {
             typed
         });
     });
+    group.bench_function("twitch_message", |b| {
+        b.iter(|| {
+            let mut typed = 0usize;
+            for line in &lines {
+                if let Ok(parsed) = twitch_message::parse(black_box(line)) {
+                    let message = parsed.message.as_enum();
+                    typed += 1;
+                    black_box(&message);
+                }
+            }
+            typed
+        });
+    });
     group.finish();
 }
 
@@ -71,6 +83,14 @@ fn privmsg_only(c: &mut Criterion) {
             for line in &lines {
                 let message = twitch_irc::message::IRCMessage::parse(black_box(line))
                     .map(twitch_irc::message::ServerMessage::try_from);
+                black_box(&message);
+            }
+        });
+    });
+    group.bench_function("twitch_message", |b| {
+        b.iter(|| {
+            for line in &lines {
+                let message = twitch_message::parse(black_box(line)).map(|p| p.message.as_enum());
                 black_box(&message);
             }
         });

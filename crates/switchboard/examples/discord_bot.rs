@@ -24,16 +24,12 @@ fn answer_pings(client: &Client) -> core_events::Listener {
     client.on_async(move |message: MessageCreate| {
         let rest = rest.clone();
         async move {
-            if message.content == "!ping" && !message.author.bot {
-                if let Err(error) = rest
-                    .create_message(
-                        message.channel_id,
-                        &CreateMessage::text("pong").reply_to(&message),
-                    )
-                    .await
-                {
-                    eprintln!("could not answer: {error}");
-                }
+            if message.content != "!ping" || message.author.bot {
+                return;
+            }
+            let reply = CreateMessage::text("pong").reply_to(&message);
+            if let Err(error) = rest.create_message(message.channel_id, &reply).await {
+                eprintln!("could not answer: {error}");
             }
         }
     })
@@ -49,7 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "logged in as {} in {} guilds",
                 ready.user.username,
                 ready.guilds.len()
-            )
+            );
         });
         client.start().await?;
         tokio::signal::ctrl_c().await?;

@@ -8,7 +8,7 @@ use switchboard::discord::gateway::ShardScheme;
 use switchboard::discord::model::{Id, Intents};
 use switchboard::discord::{Client, MessageCreate, Resumed};
 
-pub async fn run() -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("== discord ==");
     let discord = sandbox::discord::Discord::new(
         sandbox::discord::DiscordConfig::default().with_shards(2, 2),
