@@ -6,12 +6,15 @@
 #![allow(missing_docs)]
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use serde::de::DeserializeSeed;
 use svc_gateway::{Envelope, Event};
 use twilight_model::gateway::event::GatewayEventDeserializer;
-use serde::de::DeserializeSeed;
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/../../fixtures/discord/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../fixtures/discord/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -22,7 +25,10 @@ fn twilight(line: &str) -> bool {
 fn twilight_result(line: &str) -> Result<(), String> {
     let deserializer = GatewayEventDeserializer::from_json(line).ok_or("no envelope")?;
     let mut json = serde_json::Deserializer::from_str(line);
-    deserializer.deserialize(&mut json).map(drop).map_err(|e| e.to_string())
+    deserializer
+        .deserialize(&mut json)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 fn bench_set(c: &mut Criterion, group: &str, lines: &[String]) {
@@ -31,7 +37,12 @@ fn bench_set(c: &mut Criterion, group: &str, lines: &[String]) {
     g.throughput(Throughput::Bytes(bytes as u64));
     g.bench_function("svc_gateway_event", |b| {
         b.iter_batched_ref(
-            || lines.iter().map(|l| l.as_bytes().to_vec()).collect::<Vec<_>>(),
+            || {
+                lines
+                    .iter()
+                    .map(|l| l.as_bytes().to_vec())
+                    .collect::<Vec<_>>()
+            },
             |buffers| {
                 for buffer in buffers.iter_mut() {
                     std::hint::black_box(Event::from_slice(buffer).is_ok());
@@ -58,7 +69,10 @@ fn bench_set(c: &mut Criterion, group: &str, lines: &[String]) {
 }
 
 fn decode(c: &mut Criterion) {
-    let stream: Vec<String> = fixture("dispatch-stream.txt").lines().map(str::to_owned).collect();
+    let stream: Vec<String> = fixture("dispatch-stream.txt")
+        .lines()
+        .map(str::to_owned)
+        .collect();
     let large = vec![fixture("guild-create-large.json").trim_end().to_owned()];
     // Both decoders must accept what they are timed on, or the comparison means nothing.
     if let Err(e) = twilight_result(&large[0]) {
@@ -68,7 +82,10 @@ fn decode(c: &mut Criterion) {
     // Report (not assert) how much of the mixed stream twilight accepts: lines it rejects
     // early make its side of the comparison cheaper.
     let rejected = stream.iter().filter(|l| !twilight(l)).count();
-    eprintln!("twilight-model rejects {rejected} of {} mixed-stream lines", stream.len());
+    eprintln!(
+        "twilight-model rejects {rejected} of {} mixed-stream lines",
+        stream.len()
+    );
     bench_set(c, "mixed_stream", &stream);
     bench_set(c, "guild_create_large", &large);
 }

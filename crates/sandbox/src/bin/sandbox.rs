@@ -33,29 +33,52 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let mut next_port = port;
-    let mut servers = Vec::new();
-    macro_rules! serve {
-        ($platform:expr) => {{
-            let addr = SocketAddr::new(host, next_port);
-            if next_port != 0 {
-                next_port = next_port.saturating_add(1);
-            }
-            match sandbox::Server::builder().addr(addr).serve($platform).await {
-                Ok(server) => servers.push(server),
-                Err(error) => {
-                    eprintln!("sandbox: {error}");
-                    return ExitCode::FAILURE;
-                }
-            }
-        }};
-    }
-    serve!(sandbox::echo::Echo::new());
-    serve!(sandbox::discord::Discord::default());
-    serve!(sandbox::twitch::Twitch::default());
-    serve!(sandbox::twitch::eventsub::EventSub::default());
-    serve!(sandbox::clash::Clash::default());
-    serve!(sandbox::singyeong::Singyeong::default());
+    // Consecutive ports from `port`, or a free port each when `port` is 0.
+    let addr = |index: u16| {
+        SocketAddr::new(
+            host,
+            if port == 0 {
+                0
+            } else {
+                port.saturating_add(index)
+            },
+        )
+    };
+    let started = async {
+        Ok::<_, sandbox::Error>(vec![
+            sandbox::Server::builder()
+                .addr(addr(0))
+                .serve(sandbox::echo::Echo::new())
+                .await?,
+            sandbox::Server::builder()
+                .addr(addr(1))
+                .serve(sandbox::discord::Discord::default())
+                .await?,
+            sandbox::Server::builder()
+                .addr(addr(2))
+                .serve(sandbox::twitch::Twitch::default())
+                .await?,
+            sandbox::Server::builder()
+                .addr(addr(3))
+                .serve(sandbox::twitch::eventsub::EventSub::default())
+                .await?,
+            sandbox::Server::builder()
+                .addr(addr(4))
+                .serve(sandbox::clash::Clash::default())
+                .await?,
+            sandbox::Server::builder()
+                .addr(addr(5))
+                .serve(sandbox::singyeong::Singyeong::default())
+                .await?,
+        ])
+    };
+    let servers = match started.await {
+        Ok(servers) => servers,
+        Err(error) => {
+            eprintln!("sandbox: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     for server in &servers {
         println!("{:<16} {}", server.name(), server.base_url());
     }

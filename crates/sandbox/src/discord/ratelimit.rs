@@ -12,6 +12,14 @@ use super::state::DiscordConfig;
 struct Window {
     started: Instant,
     used: u32,
+    /// The window's reset as a Unix epoch, fixed when the window opens: clients use it to
+    /// tell windows apart, so every response of one window must carry the same value.
+    reset_epoch: f64,
+}
+
+fn epoch_after(window: Duration) -> f64 {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    ((now + window).as_secs_f64() * 1000.0).ceil() / 1000.0
 }
 
 pub(crate) struct RateLimits {
@@ -94,11 +102,7 @@ impl RateLimits {
             * 1000.0)
             .ceil()
             / 1000.0;
-        let reset_at = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs_f64()
-            + reset_after;
+        let reset_at = window.reset_epoch;
         let limited = window.used >= self.bucket_limit;
         if !limited {
             window.used += 1;

@@ -99,7 +99,7 @@ impl<'a> TryFrom<IrcMessage<'a>> for ServerMessage<'a> {
             }
             Cow::Owned(raw) => convert(&message.spans.parts(raw))?.map(ServerMessage::into_owned),
         };
-        Ok(typed.unwrap_or_else(|| ServerMessage::Other(message)))
+        Ok(typed.unwrap_or(ServerMessage::Other(message)))
     }
 }
 
