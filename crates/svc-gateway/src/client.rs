@@ -131,6 +131,27 @@ impl Client {
         }
     }
 
+    /// Op 3 on every shard: changes the bot's presence.
+    pub async fn update_presence(&self, presence: &UpdatePresence) -> Result<(), Error> {
+        let manager = self.inner.manager.lock().await;
+        let manager = manager
+            .as_ref()
+            .ok_or_else(|| Error::new(ErrorKind::NotConnected))?;
+        for shard in manager.shards() {
+            shard.update_presence(presence).await?;
+        }
+        Ok(())
+    }
+
+    /// Stats of every running shard, by shard id.
+    pub async fn shard_stats(&self) -> Vec<(u32, crate::gateway::ShardStats)> {
+        let manager = self.inner.manager.lock().await;
+        manager
+            .iter()
+            .flat_map(|m| m.shards().iter().map(|s| (s.id(), s.stats())))
+            .collect()
+    }
+
     /// Calls `handler` for every event that extracts as `T` (`MessageCreate`, `Ready`,
     /// `ShardEvent` for everything).
     pub fn on<T>(&self, handler: impl FnMut(T) + Send + 'static) -> Listener

@@ -129,6 +129,11 @@ async fn ping_pong_cache_and_wait_for() {
     assert!(stats.members >= 36 && stats.approx_bytes > 0);
     assert_eq!(client.fetch_guild(guild.id).await.unwrap().name, "Guild 0");
 
+    client
+        .update_presence(&svc_gateway::model::UpdatePresence::online(None))
+        .await
+        .unwrap();
+    assert_eq!(client.shard_stats().await.len(), 1);
     let timeout = client
         .wait_for(
             |m: &MessageCreate| m.content == "never",

@@ -18,7 +18,9 @@ struct Window {
 }
 
 fn epoch_after(window: Duration) -> f64 {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     ((now + window).as_secs_f64() * 1000.0).ceil() / 1000.0
 }
 
@@ -57,14 +59,17 @@ impl RateLimits {
         let now = Instant::now();
         {
             let mut global = self.global.lock().unwrap_or_else(PoisonError::into_inner);
-            let window = global.get_or_insert(Window {
+            let second = Duration::from_secs(1);
+            let window = global.get_or_insert_with(|| Window {
                 started: now,
                 used: 0,
+                reset_epoch: epoch_after(second),
             });
-            if now.duration_since(window.started) >= Duration::from_secs(1) {
+            if now.duration_since(window.started) >= second {
                 *window = Window {
                     started: now,
                     used: 0,
+                    reset_epoch: epoch_after(second),
                 };
             }
             if window.used >= self.global_limit {
@@ -83,14 +88,17 @@ impl RateLimits {
             window.used += 1;
         }
         let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
-        let window = buckets.entry(bucket.to_owned()).or_insert(Window {
+        let span = self.bucket_window;
+        let window = buckets.entry(bucket.to_owned()).or_insert_with(|| Window {
             started: now,
             used: 0,
+            reset_epoch: epoch_after(span),
         });
-        if now.duration_since(window.started) >= self.bucket_window {
+        if now.duration_since(window.started) >= span {
             *window = Window {
                 started: now,
                 used: 0,
+                reset_epoch: epoch_after(span),
             };
         }
         // Rounded up to the millisecond, as the header shows it: a client that waits what the
