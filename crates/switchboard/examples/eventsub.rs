@@ -36,7 +36,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     control.reconnect(&client.session_id().unwrap_or_default());
     control.notify("stream.online");
     let mut seen = 0;
-    while seen < 2 {
+    let mut reconnected = false;
+    while seen < 2 || !reconnected {
         let Some(Ok(event)) = tokio::time::timeout(Duration::from_secs(5), events.next()).await?
         else {
             break;

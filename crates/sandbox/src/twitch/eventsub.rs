@@ -7,7 +7,8 @@
 //! `session_keepalive` after every idle keepalive window, a 10 s subscribe window (a
 //! session with no subscription and no conduit shard is closed with 4003), close 4001 when
 //! a client sends a message, `session_reconnect` to `/ws?reconnect=<session>` (the new
-//! socket is welcomed with the same session id and takes over delivery; an unknown
+//! socket is welcomed with the same session id and takes over delivery, the old socket is
+//! closed with 1000 once everything queued on it is written; an unknown
 //! session gets 4007), `revocation` messages. All timing runs on tokio time, so tests can
 //! pause and advance the clock.
 //!

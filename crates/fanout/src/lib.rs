@@ -1,0 +1,49 @@
+//! Event fan-out over Redis Streams: gateway processes publish each dispatch, worker
+//! processes handle them.
+//!
+//! A large bot splits the processes holding gateway sockets from the ones doing the work. A
+//! [`Publisher`] in each gateway process writes every dispatch's raw bytes (never
+//! re-encoded) to one capped stream per [`EventGroup`], routed by the payload's
+//! [`svc_gateway::Envelope`]. [`Worker`]s read them with a consumer group, decode with
+//! svc-gateway's model, run typed handlers, acknowledge afterwards, and claim entries a dead
+//! worker left behind, so no event is lost when a worker dies.
+//!
+//! ```no_run
+//! use fanout::{EventGroup, Publisher, Worker};
+//! use svc_gateway::MessageCreate;
+//!
+//! # async fn run(raw_dispatch: &[u8]) -> Result<(), fanout::Error> {
+//! // Gateway process: forward what shard 0 received.
+//! let publisher = Publisher::connect("redis://127.0.0.1:6379/").await?;
+//! publisher.publish(0, raw_dispatch).await?;
+//!
+//! // Worker process.
+//! let worker = Worker::builder("redis://127.0.0.1:6379/")
+//!     .group("bot")
+//!     .consumer("worker-1")
+//!     .streams([EventGroup::Messages])
+//!     .on::<MessageCreate, _, _>(|message| async move {
+//!         println!("{}", message.content);
+//!     })
+//!     .connect()
+//!     .await?;
+//! worker.run().await
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod connect;
+mod entry;
+mod error;
+mod group;
+mod handler;
+mod publisher;
+mod worker;
+mod worker_builder;
+
+pub use error::{Error, ErrorKind};
+pub use group::{EventGroup, dead_letter_key};
+pub use publisher::{DEFAULT_MAX_LEN, DEFAULT_PREFIX, Publisher};
+pub use worker::Worker;
+pub use worker_builder::WorkerBuilder;

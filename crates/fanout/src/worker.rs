@@ -1,0 +1,309 @@
+//! The worker side: consumer-group reads, handlers, acknowledgements, claims, dead letters.
+
+use std::future::{Future, pending};
+use std::sync::Arc;
+use std::time::Duration;
+
+use redis::aio::ConnectionManager;
+use redis::streams::{StreamAutoClaimReply, StreamId, StreamReadReply};
+use tokio::time::Instant;
+
+use crate::entry;
+use crate::error::store_error;
+use crate::group::dead_letter_key;
+use crate::handler::Handler;
+use crate::{Error, ErrorKind, EventGroup, WorkerBuilder};
+
+/// First wait after a failed Redis call; doubles up to [`MAX_BACKOFF`].
+const MIN_BACKOFF: Duration = Duration::from_millis(100);
+/// Longest wait between retries.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub(crate) group: String,
+    pub(crate) consumer: String,
+    pub(crate) prefix: String,
+    pub(crate) streams: Vec<EventGroup>,
+    pub(crate) batch: usize,
+    pub(crate) block: Duration,
+    pub(crate) min_idle: Duration,
+    pub(crate) claim_interval: Duration,
+    pub(crate) dead_letter_max_len: usize,
+}
+
+/// Consumes gateway events from Redis Streams with a consumer group.
+///
+/// Every entry goes to one worker of the group. It is acknowledged (`XACK`) only after all
+/// matching handlers finished, so a worker that dies leaves its entries pending; live workers
+/// claim entries idle longer than [`WorkerBuilder::min_idle`] with `XAUTOCLAIM` and handle
+/// them. Entries that cannot be decoded are logged, copied to the dead-letter stream
+/// (`{prefix}:events:dead`, with the reason) and acknowledged. Delivery is at least once: a
+/// worker killed between a handler's end and its `XACK` has that entry handled again.
+pub struct Worker {
+    conn: ConnectionManager,
+    config: Config,
+    handlers: Arc<[Handler]>,
+    keys: Vec<String>,
+    dead_letter: String,
+    last_claim: Option<Instant>,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("config", &self.config)
+            .field("handlers", &self.handlers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Worker {
+    /// Starts configuring a worker for the Redis server at `url`.
+    pub fn builder(url: impl Into<String>) -> WorkerBuilder {
+        WorkerBuilder::new(url)
+    }
+
+    pub(crate) async fn connect(
+        url: &str,
+        config: Config,
+        handlers: Vec<Handler>,
+    ) -> Result<Self, Error> {
+        let conn = crate::connect::connect(url, config.block + Duration::from_secs(2)).await?;
+        let keys = config
+            .streams
+            .iter()
+            .map(|group| group.stream_key(&config.prefix))
+            .collect();
+        let dead_letter = dead_letter_key(&config.prefix);
+        let mut worker = Self {
+            conn,
+            config,
+            handlers: handlers.into(),
+            keys,
+            dead_letter,
+            last_claim: None,
+        };
+        worker.ensure_groups().await?;
+        Ok(worker)
+    }
+
+    /// Creates the consumer group on every stream (`MKSTREAM`; an existing group is fine).
+    async fn ensure_groups(&mut self) -> Result<(), Error> {
+        for key in &self.keys {
+            let created: redis::RedisResult<()> = redis::cmd("XGROUP")
+                .arg("CREATE")
+                .arg(key)
+                .arg(&self.config.group)
+                .arg("0")
+                .arg("MKSTREAM")
+                .query_async(&mut self.conn)
+                .await;
+            match created {
+                Ok(()) => {}
+                Err(error) if error.code() == Some("BUSYGROUP") => {}
+                Err(error) => return Err(store_error(error)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs until the task is dropped: reads, handles, acknowledges, claims. Transient Redis
+    /// trouble is retried with backoff; only an unusable reply (for example a key holding
+    /// another type) ends it with an error.
+    pub async fn run(self) -> Result<(), Error> {
+        self.run_until(pending::<()>()).await
+    }
+
+    /// Like [`Worker::run`], returning `Ok` when `shutdown` completes. Entries being handled
+    /// at that moment stay pending and are claimed later by another worker.
+    pub async fn run_until(mut self, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
+        let mut shutdown = std::pin::pin!(shutdown);
+        let mut backoff = MIN_BACKOFF;
+        loop {
+            let step = tokio::select! {
+                biased;
+                () = &mut shutdown => return Ok(()),
+                step = self.step() => step,
+            };
+            match step {
+                Ok(_) => backoff = MIN_BACKOFF,
+                Err(error) if *error.kind() == ErrorKind::StoreUnavailable => {
+                    tracing::warn!(?backoff, %error, "Redis unavailable; retrying");
+                    tokio::select! {
+                        biased;
+                        () = &mut shutdown => return Ok(()),
+                        () = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// One round: claims idle entries if a claim is due, then reads and handles one batch of
+    /// new entries (waiting up to [`WorkerBuilder::block`]). Returns how many entries were
+    /// handled or dead-lettered.
+    pub async fn step(&mut self) -> Result<usize, Error> {
+        let mut done = 0;
+        let due = self
+            .last_claim
+            .is_none_or(|last| last.elapsed() >= self.config.claim_interval);
+        if due {
+            done += self.claim().await?;
+            self.last_claim = Some(Instant::now());
+        }
+        done += self.read().await?;
+        Ok(done)
+    }
+
+    /// Claims and handles entries other consumers left unacknowledged for longer than
+    /// [`WorkerBuilder::min_idle`] (`XAUTOCLAIM` over every stream). Returns how many.
+    pub async fn claim(&mut self) -> Result<usize, Error> {
+        let mut done = 0;
+        for index in 0..self.keys.len() {
+            let key = self.keys[index].clone();
+            let mut cursor = "0-0".to_owned();
+            loop {
+                let reply: StreamAutoClaimReply = redis::cmd("XAUTOCLAIM")
+                    .arg(&key)
+                    .arg(&self.config.group)
+                    .arg(&self.config.consumer)
+                    .arg(self.config.min_idle.as_millis() as u64)
+                    .arg(&cursor)
+                    .arg("COUNT")
+                    .arg(self.config.batch)
+                    .query_async(&mut self.conn)
+                    .await
+                    .map_err(|error| self.classify(error))?;
+                if !reply.deleted_ids.is_empty() {
+                    tracing::warn!(
+                        stream = %key,
+                        count = reply.deleted_ids.len(),
+                        "pending entries were trimmed from the stream before anyone handled them"
+                    );
+                }
+                if !reply.claimed.is_empty() {
+                    tracing::info!(stream = %key, count = reply.claimed.len(), "claimed idle entries");
+                }
+                for entry in reply.claimed {
+                    self.handle(&key, entry).await?;
+                    done += 1;
+                }
+                if reply.next_stream_id == "0-0" {
+                    break;
+                }
+                cursor = reply.next_stream_id;
+            }
+        }
+        Ok(done)
+    }
+
+    /// Reads one batch of new entries (`XREADGROUP … >`) and handles them.
+    async fn read(&mut self) -> Result<usize, Error> {
+        let mut cmd = redis::cmd("XREADGROUP");
+        cmd.arg("GROUP")
+            .arg(&self.config.group)
+            .arg(&self.config.consumer)
+            .arg("COUNT")
+            .arg(self.config.batch)
+            .arg("BLOCK")
+            .arg(self.config.block.as_millis() as u64)
+            .arg("STREAMS")
+            .arg(&self.keys);
+        for _ in &self.keys {
+            cmd.arg(">");
+        }
+        let reply: Option<StreamReadReply> = match cmd.query_async(&mut self.conn).await {
+            Ok(reply) => reply,
+            Err(error) => return Err(self.recover(error).await),
+        };
+        let mut done = 0;
+        for stream in reply.map(|reply| reply.keys).unwrap_or_default() {
+            for entry in stream.ids {
+                self.handle(&stream.key, entry).await?;
+                done += 1;
+            }
+        }
+        Ok(done)
+    }
+
+    /// Turns a failed call into an error; a missing group (Redis restarted empty) is
+    /// recreated and reported as transient so the caller retries.
+    async fn recover(&mut self, error: redis::RedisError) -> Error {
+        if error.code() == Some("NOGROUP") {
+            tracing::warn!("consumer group missing (Redis restarted?); recreating it");
+            if let Err(error) = self.ensure_groups().await {
+                return error;
+            }
+            return Error::new(ErrorKind::StoreUnavailable, Some(Box::new(error)));
+        }
+        store_error(error)
+    }
+
+    fn classify(&self, error: redis::RedisError) -> Error {
+        if error.code() == Some("NOGROUP") {
+            // Recreated by the next read.
+            return Error::new(ErrorKind::StoreUnavailable, Some(Box::new(error)));
+        }
+        store_error(error)
+    }
+
+    /// Runs the handlers for one entry and acknowledges it, or dead-letters it.
+    async fn handle(&mut self, key: &str, entry: StreamId) -> Result<(), Error> {
+        match entry::decode(&entry) {
+            Ok(event) => {
+                for handler in self.handlers.iter() {
+                    if let Some(future) = handler(&event) {
+                        future.await;
+                    }
+                }
+                redis::cmd("XACK")
+                    .arg(key)
+                    .arg(&self.config.group)
+                    .arg(&entry.id)
+                    .exec_async(&mut self.conn)
+                    .await
+                    .map_err(store_error)
+            }
+            Err(reason) => self.dead_letter(key, &entry, &reason).await,
+        }
+    }
+
+    /// Copies an unusable entry to the dead-letter stream and acknowledges it, atomically.
+    async fn dead_letter(&mut self, key: &str, entry: &StreamId, reason: &str) -> Result<(), Error> {
+        tracing::warn!(stream = %key, id = %entry.id, reason, "malformed stream entry; dead-lettered");
+        let mut add = redis::cmd("XADD");
+        add.arg(&self.dead_letter)
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(self.config.dead_letter_max_len)
+            .arg("*")
+            .arg("stream")
+            .arg(key)
+            .arg("id")
+            .arg(&entry.id)
+            .arg("reason")
+            .arg(reason);
+        let mut fields: Vec<&String> = entry.map.keys().collect();
+        fields.sort_unstable();
+        for field in fields {
+            if let Some(value) = entry::bytes(entry, field) {
+                add.arg(format!("field:{field}")).arg(value);
+            }
+        }
+        redis::pipe()
+            .atomic()
+            .add_command(add)
+            .ignore()
+            .cmd("XACK")
+            .arg(key)
+            .arg(&self.config.group)
+            .arg(&entry.id)
+            .ignore()
+            .exec_async(&mut self.conn)
+            .await
+            .map_err(store_error)
+    }
+}

@@ -1,0 +1,127 @@
+//! Configuring a [`Worker`]: group, consumer, streams, handlers, timings.
+
+use std::future::Future;
+use std::time::Duration;
+
+use core_events::Extract;
+use svc_gateway::ShardEvent;
+
+use crate::handler::{Handler, handler};
+use crate::publisher::{DEFAULT_MAX_LEN, DEFAULT_PREFIX};
+use crate::worker::Config;
+use crate::{Error, EventGroup, Worker};
+
+/// Builds a [`Worker`]; start with [`Worker::builder`].
+#[must_use]
+pub struct WorkerBuilder {
+    url: String,
+    pub(crate) config: Config,
+    handlers: Vec<Handler>,
+}
+
+impl std::fmt::Debug for WorkerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerBuilder")
+            .field("config", &self.config)
+            .field("handlers", &self.handlers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl WorkerBuilder {
+    pub(crate) fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            config: Config {
+                group: "switchboard".to_owned(),
+                consumer: format!("worker-{}", std::process::id()),
+                prefix: DEFAULT_PREFIX.to_owned(),
+                streams: EventGroup::ALL.to_vec(),
+                batch: 64,
+                block: Duration::from_secs(1),
+                min_idle: Duration::from_secs(30),
+                claim_interval: Duration::from_secs(5),
+                dead_letter_max_len: DEFAULT_MAX_LEN,
+            },
+            handlers: Vec::new(),
+        }
+    }
+
+    /// The consumer group (workers of one bot share it; default `switchboard`).
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.config.group = group.into();
+        self
+    }
+
+    /// This worker's consumer name, unique within the group (default `worker-<pid>`).
+    pub fn consumer(mut self, consumer: impl Into<String>) -> Self {
+        self.config.consumer = consumer.into();
+        self
+    }
+
+    /// The key prefix, the same as the publisher's (default `switchboard`).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.config.prefix = prefix.into();
+        self
+    }
+
+    /// The event groups to consume (default: all).
+    pub fn streams(mut self, streams: impl IntoIterator<Item = EventGroup>) -> Self {
+        self.config.streams = streams.into_iter().collect();
+        self.config.streams.sort_unstable();
+        self.config.streams.dedup();
+        self
+    }
+
+    /// Runs `handler` for every event carrying a `T` (any payload type of
+    /// [`svc_gateway`], [`svc_gateway::Event`] for all, or [`ShardEvent`] with the shard
+    /// id). Handlers of one entry run in registration order; the entry is acknowledged
+    /// after the last one finished.
+    pub fn on<T, F, Fut>(mut self, handler_fn: F) -> Self
+    where
+        T: Extract<ShardEvent> + Send + 'static,
+        F: Fn(T) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.handlers.push(handler::<T, F, Fut>(handler_fn));
+        self
+    }
+
+    /// Entries read per round trip (default 64).
+    pub fn batch(mut self, batch: usize) -> Self {
+        self.config.batch = batch.max(1);
+        self
+    }
+
+    /// How long one read waits for new entries (default 1 s).
+    pub fn block(mut self, block: Duration) -> Self {
+        self.config.block = block.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long an entry must sit unacknowledged with another consumer before this worker
+    /// claims it (default 30 s: longer than any handler should take).
+    pub fn min_idle(mut self, min_idle: Duration) -> Self {
+        self.config.min_idle = min_idle;
+        self
+    }
+
+    /// How often the worker looks for entries to claim (default 5 s).
+    pub fn claim_interval(mut self, interval: Duration) -> Self {
+        self.config.claim_interval = interval;
+        self
+    }
+
+    /// The approximate length cap of the dead-letter stream.
+    pub fn dead_letter_max_len(mut self, max_len: usize) -> Self {
+        self.config.dead_letter_max_len = max_len;
+        self
+    }
+
+    /// Connects and creates the consumer groups (with their streams if missing).
+    ///
+    /// [`crate::ErrorKind::StoreUnavailable`] if Redis cannot be reached now.
+    pub async fn connect(self) -> Result<Worker, Error> {
+        Worker::connect(&self.url, self.config, self.handlers).await
+    }
+}
