@@ -42,7 +42,7 @@ fn end_to_end(c: &mut Criterion) {
             .streams([EventGroup::Messages])
             .batch(256)
             .block(Duration::from_millis(50))
-            .on::<MessageCreate, _, _>(move |_| {
+            .on::<MessageCreate>(move |_| {
                 counter.fetch_add(1, Ordering::Relaxed);
                 async {}
             })

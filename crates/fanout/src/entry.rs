@@ -16,7 +16,8 @@ pub(crate) fn decode(entry: &StreamId) -> Result<ShardEvent, String> {
     let mut data = bytes(entry, FIELD_DATA)
         .ok_or_else(|| "missing data field".to_owned())?
         .to_vec();
-    let event = Event::from_slice(&mut data).map_err(|error| format!("undecodable payload: {error}"))?;
+    let event =
+        Event::from_slice(&mut data).map_err(|error| format!("undecodable payload: {error}"))?;
     if event.name().is_none() {
         return Err("not a dispatch".to_owned());
     }
@@ -58,10 +59,33 @@ mod tests {
         assert_eq!(event.shard_id, 3);
         assert_eq!(event.event.name(), Some("SOMETHING_NEW"));
 
-        assert!(decode(&entry(&[("data", b"{}")])).unwrap_err().contains("shard"));
-        assert!(decode(&entry(&[("shard", b"x"), ("data", b"{}")])).unwrap_err().contains("shard"));
-        assert!(decode(&entry(&[("shard", b"1")])).unwrap_err().contains("data"));
-        assert!(decode(&entry(&[("shard", b"1"), ("data", b"{\"op\":0,")])).unwrap_err().contains("undecodable"));
-        assert!(decode(&entry(&[("shard", b"1"), ("data", br#"{"op":11,"d":null}"#)])).unwrap_err().contains("dispatch"));
+        assert!(
+            decode(&entry(&[("data", b"{}")]))
+                .unwrap_err()
+                .contains("shard")
+        );
+        assert!(
+            decode(&entry(&[("shard", b"x"), ("data", b"{}")]))
+                .unwrap_err()
+                .contains("shard")
+        );
+        assert!(
+            decode(&entry(&[("shard", b"1")]))
+                .unwrap_err()
+                .contains("data")
+        );
+        assert!(
+            decode(&entry(&[("shard", b"1"), ("data", b"{\"op\":0,")]))
+                .unwrap_err()
+                .contains("undecodable")
+        );
+        assert!(
+            decode(&entry(&[
+                ("shard", b"1"),
+                ("data", br#"{"op":11,"d":null}"#)
+            ]))
+            .unwrap_err()
+            .contains("dispatch")
+        );
     }
 }

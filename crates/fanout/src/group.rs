@@ -52,10 +52,13 @@ impl EventGroup {
     /// The group of the dispatch named `name` (the payload's `t`).
     pub fn of(name: &str) -> Self {
         match name {
-            "MESSAGE_CREATE" | "MESSAGE_UPDATE" | "MESSAGE_DELETE" | "MESSAGE_DELETE_BULK"
-            | "MESSAGE_POLL_VOTE_ADD" | "MESSAGE_POLL_VOTE_REMOVE" | "TYPING_START" => {
-                Self::Messages
-            }
+            "MESSAGE_CREATE"
+            | "MESSAGE_UPDATE"
+            | "MESSAGE_DELETE"
+            | "MESSAGE_DELETE_BULK"
+            | "MESSAGE_POLL_VOTE_ADD"
+            | "MESSAGE_POLL_VOTE_REMOVE"
+            | "TYPING_START" => Self::Messages,
             "GUILD_MEMBER_ADD"
             | "GUILD_MEMBER_UPDATE"
             | "GUILD_MEMBER_REMOVE"

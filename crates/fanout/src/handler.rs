@@ -1,4 +1,4 @@
-//! Type-erased event handlers: `on::<T>(f)` becomes "extract `T`, then run `f`".
+//! Event handlers: `on::<T>(f)` becomes "extract `T`, then run `f`".
 
 use std::future::Future;
 use std::pin::Pin;
@@ -7,6 +7,23 @@ use std::sync::Arc;
 use core_events::Extract;
 use svc_gateway::ShardEvent;
 
+/// An async event handler taking a `T`: any `Fn(T) -> impl Future<Output = ()>` that can
+/// move between threads. Exists so [`crate::WorkerBuilder::on`] reads `on::<T>(…)`.
+pub trait EventHandler<T>:
+    Fn(T) -> <Self as EventHandler<T>>::Future + Send + Sync + 'static
+{
+    /// The future a call returns.
+    type Future: Future<Output = ()> + Send + 'static;
+}
+
+impl<T, F, Fut> EventHandler<T> for F
+where
+    F: Fn(T) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    type Future = Fut;
+}
+
 /// A handler's future, boxed.
 pub(crate) type HandlerFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -14,11 +31,9 @@ pub(crate) type HandlerFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 pub(crate) type Handler = Arc<dyn Fn(&ShardEvent) -> Option<HandlerFuture> + Send + Sync>;
 
 /// Wraps `f` so it only sees events that extract to `T`.
-pub(crate) fn handler<T, F, Fut>(f: F) -> Handler
+pub(crate) fn erase<T>(f: impl EventHandler<T>) -> Handler
 where
     T: Extract<ShardEvent> + Send + 'static,
-    F: Fn(T) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
 {
     Arc::new(move |event: &ShardEvent| {
         T::extract(event.clone()).map(|payload| Box::pin(f(payload)) as HandlerFuture)

@@ -8,6 +8,12 @@
 //! svc-gateway's model, run typed handlers, acknowledge afterwards, and claim entries a dead
 //! worker left behind, so no event is lost when a worker dies.
 //!
+//! Layout: stream `{prefix}:events:{group}` (see [`EventGroup`]), each entry with fields
+//! `shard` (decimal) and `data` (the payload as received); entries that cannot be decoded are
+//! copied to `{prefix}:events:dead` with `stream`, `id`, `reason` and their original fields
+//! as `field:<name>`. Delivery is at least once: every entry is handled by one worker of the
+//! group, and again by another only if the first died before acknowledging it.
+//!
 //! ```no_run
 //! use fanout::{EventGroup, Publisher, Worker};
 //! use svc_gateway::MessageCreate;
@@ -22,7 +28,7 @@
 //!     .group("bot")
 //!     .consumer("worker-1")
 //!     .streams([EventGroup::Messages])
-//!     .on::<MessageCreate, _, _>(|message| async move {
+//!     .on::<MessageCreate>(|message| async move {
 //!         println!("{}", message.content);
 //!     })
 //!     .connect()
@@ -44,6 +50,10 @@ mod worker_builder;
 
 pub use error::{Error, ErrorKind};
 pub use group::{EventGroup, dead_letter_key};
+pub use handler::EventHandler;
 pub use publisher::{DEFAULT_MAX_LEN, DEFAULT_PREFIX, Publisher};
 pub use worker::Worker;
 pub use worker_builder::WorkerBuilder;
+
+/// The `redis` crate this one is built on (for [`Publisher::new`] with your own connection).
+pub use redis;

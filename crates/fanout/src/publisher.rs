@@ -97,9 +97,8 @@ impl Publisher {
         let mut pipe = redis::pipe();
         let mut published = 0;
         for (shard_id, raw) in payloads {
-            match self.add(&mut pipe, shard_id, raw) {
-                Ok(Some(_)) => published += 1,
-                Ok(None) | Err(_) => {}
+            if matches!(self.add(&mut pipe, shard_id, raw), Ok(Some(_))) {
+                published += 1;
             }
         }
         if published > 0 {
@@ -117,7 +116,11 @@ impl Publisher {
         raw: &[u8],
     ) -> Result<Option<EventGroup>, Error> {
         let envelope = Envelope::from_slice(raw).map_err(|source| {
-            tracing::warn!(shard_id, len = raw.len(), "not publishing a malformed payload");
+            tracing::warn!(
+                shard_id,
+                len = raw.len(),
+                "not publishing a malformed payload"
+            );
             Error::new(ErrorKind::Malformed, Some(Box::new(source)))
         })?;
         let Some(name) = envelope

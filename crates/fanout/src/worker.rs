@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use redis::aio::ConnectionManager;
 use redis::streams::{StreamAutoClaimReply, StreamId, StreamReadReply};
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use crate::entry;
@@ -47,6 +48,8 @@ pub struct Worker {
     keys: Vec<String>,
     dead_letter: String,
     last_claim: Option<Instant>,
+    /// `XACK`s sent (each right after its entry's handlers finished) and not yet confirmed.
+    acks: Vec<JoinHandle<redis::RedisResult<()>>>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -83,6 +86,7 @@ impl Worker {
             keys,
             dead_letter,
             last_claim: None,
+            acks: Vec::new(),
         };
         worker.ensure_groups().await?;
         Ok(worker)
@@ -166,7 +170,7 @@ impl Worker {
             let key = self.keys[index].clone();
             let mut cursor = "0-0".to_owned();
             loop {
-                let reply: StreamAutoClaimReply = redis::cmd("XAUTOCLAIM")
+                let reply: StreamAutoClaimReply = match redis::cmd("XAUTOCLAIM")
                     .arg(&key)
                     .arg(&self.config.group)
                     .arg(&self.config.consumer)
@@ -176,7 +180,10 @@ impl Worker {
                     .arg(self.config.batch)
                     .query_async(&mut self.conn)
                     .await
-                    .map_err(|error| self.classify(error))?;
+                {
+                    Ok(reply) => reply,
+                    Err(error) => return Err(self.recover(error).await),
+                };
                 if !reply.deleted_ids.is_empty() {
                     tracing::warn!(
                         stream = %key,
@@ -197,6 +204,7 @@ impl Worker {
                 cursor = reply.next_stream_id;
             }
         }
+        self.confirm_acks().await?;
         Ok(done)
     }
 
@@ -226,6 +234,7 @@ impl Worker {
                 done += 1;
             }
         }
+        self.confirm_acks().await?;
         Ok(done)
     }
 
@@ -242,14 +251,6 @@ impl Worker {
         store_error(error)
     }
 
-    fn classify(&self, error: redis::RedisError) -> Error {
-        if error.code() == Some("NOGROUP") {
-            // Recreated by the next read.
-            return Error::new(ErrorKind::StoreUnavailable, Some(Box::new(error)));
-        }
-        store_error(error)
-    }
-
     /// Runs the handlers for one entry and acknowledges it, or dead-letters it.
     async fn handle(&mut self, key: &str, entry: StreamId) -> Result<(), Error> {
         match entry::decode(&entry) {
@@ -259,20 +260,45 @@ impl Worker {
                         future.await;
                     }
                 }
-                redis::cmd("XACK")
-                    .arg(key)
-                    .arg(&self.config.group)
-                    .arg(&entry.id)
-                    .exec_async(&mut self.conn)
-                    .await
-                    .map_err(store_error)
+                // Sent now, confirmed at the end of the batch: the multiplexed connection
+                // pipelines the acknowledgements instead of waiting for each.
+                let mut conn = self.conn.clone();
+                let mut ack = redis::cmd("XACK");
+                ack.arg(key).arg(&self.config.group).arg(&entry.id);
+                self.acks
+                    .push(tokio::spawn(async move { ack.exec_async(&mut conn).await }));
+                Ok(())
             }
             Err(reason) => self.dead_letter(key, &entry, &reason).await,
         }
     }
 
+    /// Waits for the acknowledgements sent so far. A failed one leaves its entry pending: it
+    /// is claimed and handled again later (at least once, never lost).
+    async fn confirm_acks(&mut self) -> Result<(), Error> {
+        let mut result = Ok(());
+        for ack in self.acks.drain(..) {
+            match ack.await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => result = Err(store_error(error)),
+                Err(join) => {
+                    result = Err(Error::new(
+                        ErrorKind::StoreUnavailable,
+                        Some(Box::new(join)),
+                    ));
+                }
+            }
+        }
+        result
+    }
+
     /// Copies an unusable entry to the dead-letter stream and acknowledges it, atomically.
-    async fn dead_letter(&mut self, key: &str, entry: &StreamId, reason: &str) -> Result<(), Error> {
+    async fn dead_letter(
+        &mut self,
+        key: &str,
+        entry: &StreamId,
+        reason: &str,
+    ) -> Result<(), Error> {
         tracing::warn!(stream = %key, id = %entry.id, reason, "malformed stream entry; dead-lettered");
         let mut add = redis::cmd("XADD");
         add.arg(&self.dead_letter)

@@ -1,12 +1,11 @@
 //! Configuring a [`Worker`]: group, consumer, streams, handlers, timings.
 
-use std::future::Future;
 use std::time::Duration;
 
 use core_events::Extract;
 use svc_gateway::ShardEvent;
 
-use crate::handler::{Handler, handler};
+use crate::handler::{EventHandler, Handler, erase};
 use crate::publisher::{DEFAULT_MAX_LEN, DEFAULT_PREFIX};
 use crate::worker::Config;
 use crate::{Error, EventGroup, Worker};
@@ -77,13 +76,11 @@ impl WorkerBuilder {
     /// [`svc_gateway`], [`svc_gateway::Event`] for all, or [`ShardEvent`] with the shard
     /// id). Handlers of one entry run in registration order; the entry is acknowledged
     /// after the last one finished.
-    pub fn on<T, F, Fut>(mut self, handler_fn: F) -> Self
+    pub fn on<T>(mut self, handler: impl EventHandler<T>) -> Self
     where
         T: Extract<ShardEvent> + Send + 'static,
-        F: Fn(T) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = ()> + Send + 'static,
     {
-        self.handlers.push(handler::<T, F, Fut>(handler_fn));
+        self.handlers.push(erase::<T>(handler));
         self
     }
 

@@ -19,7 +19,7 @@ use crate::message::{Envelope, Message};
 use crate::subscription::{Subscription, SubscriptionRequest, Transport};
 
 /// How long the old socket is still read after a reconnect's welcome before it is closed.
-const DRAIN_AFTER_RECONNECT: Duration = Duration::from_secs(1);
+const DRAIN_AFTER_RECONNECT: Duration = Duration::from_millis(250);
 
 /// Timing and behaviour shared by sessions and shards.
 #[derive(Debug, Clone)]
@@ -471,16 +471,20 @@ impl Driver {
         }
         // The socket is gone; a reconnect's old socket may still hold messages sent before
         // the switch. Read them before the fresh session starts.
-        if let Some(mut old) = draining {
-            let deadline = drain_deadline.unwrap_or_else(Instant::now);
-            while let Ok(Some(event)) = tokio::time::timeout_at(deadline, old.next_event()).await {
-                if let WsEvent::Message(WsMessage::Text(text)) = event {
-                    let _ = self.message(&text);
-                }
-            }
-            let _ = old.sender().close(1000, "reconnected");
-        }
+        self.finish_draining(draining, drain_deadline).await;
         Outcome::Fresh
+    }
+
+    /// Reads what a reconnect's old socket still holds, until `deadline`, then closes it.
+    async fn finish_draining(&mut self, draining: Option<WsClient>, deadline: Option<Instant>) {
+        let Some(mut old) = draining else { return };
+        let deadline = deadline.unwrap_or_else(Instant::now);
+        while let Ok(Some(event)) = tokio::time::timeout_at(deadline, old.next_event()).await {
+            if let WsEvent::Message(WsMessage::Text(text)) = event {
+                let _ = self.message(&text);
+            }
+        }
+        let _ = old.sender().close(1000, "reconnected");
     }
 
     fn closed(&self, code: Option<u16>, reason: String) {

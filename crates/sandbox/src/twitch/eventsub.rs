@@ -7,9 +7,8 @@
 //! `session_keepalive` after every idle keepalive window, a 10 s subscribe window (a
 //! session with no subscription and no conduit shard is closed with 4003), close 4001 when
 //! a client sends a message, `session_reconnect` to `/ws?reconnect=<session>` (the new
-//! socket is welcomed with the same session id and takes over delivery, the old socket is
-//! closed with 1000 once everything queued on it is written; an unknown
-//! session gets 4007), `revocation` messages. All timing runs on tokio time, so tests can
+//! socket is welcomed with the same session id and takes over delivery; the old socket
+//! stays open until the client closes it; an unknown session gets 4007), `revocation` messages. All timing runs on tokio time, so tests can
 //! pause and advance the clock.
 //!
 //! **Delivery after a drop.** Real Twitch disables a WebSocket's subscriptions when the

@@ -164,6 +164,7 @@ async fn serve(
     let mut last_sent = Instant::now();
     let window = Instant::now() + state.config.subscribe_window;
     let mut window_open = fresh;
+    let mut queue_open = true;
     loop {
         let (active, silent) = {
             let inner = state.lock();
@@ -177,7 +178,7 @@ async fn serve(
         tokio::select! {
             // Queued notifications go out before anything the client sends is looked at.
             biased;
-            out = rx.recv() => match out {
+            out = rx.recv(), if queue_open => match out {
                 Some(Out::Text(text)) => {
                     if socket.send(Message::text(text)).await.is_err() {
                         return;
@@ -189,13 +190,8 @@ async fn serve(
                     return;
                 }
                 Some(Out::Drop) => return,
-                // Replaced by a reconnect socket and everything queued for it is written:
-                // the server ends the old connection, as Twitch does once the client has
-                // moved over.
-                None => {
-                    close(socket, 1000, "session moved to the reconnect socket").await;
-                    return;
-                }
+                // Replaced by a reconnect socket: a bystander until the client closes it.
+                None => queue_open = false,
                 Some(Out::Wake) => {}
             },
             () = tokio::time::sleep_until(last_sent + keepalive), if active && !silent => {

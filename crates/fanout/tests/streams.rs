@@ -1,0 +1,433 @@
+//! Fan-out on a real Redis server: routing, exactly-once between workers, a killed worker's
+//! entries claimed by another, dead letters, unreachable and restarting servers.
+//!
+//! Redis keeps its own clock (idle times for XAUTOCLAIM), so these run in real time, each
+//! bounded to a few seconds.
+
+#[path = "support/redis_server.rs"]
+mod redis_server;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use fanout::{ErrorKind, EventGroup, Publisher, Worker, dead_letter_key};
+use redis::aio::ConnectionManager;
+use redis::streams::StreamRangeReply;
+use redis_server::RedisServer;
+use svc_gateway::MessageCreate;
+
+const PREFIX: &str = "t";
+
+fn message(id: u64) -> Vec<u8> {
+    format!(
+        r#"{{"t":"MESSAGE_CREATE","s":{id},"op":0,"d":{{"id":"{id}","channel_id":"2","author":{{"id":"3","username":"ana"}},"content":"ping","timestamp":"2024-01-01T00:00:00+00:00"}}}}"#
+    )
+    .into_bytes()
+}
+
+async fn raw_conn(server: &RedisServer) -> ConnectionManager {
+    redis::Client::open(server.url())
+        .expect("url")
+        .get_connection_manager()
+        .await
+        .expect("redis")
+}
+
+async fn publisher(server: &RedisServer) -> Publisher {
+    Publisher::connect(&server.url())
+        .await
+        .expect("redis")
+        .prefix(PREFIX)
+}
+
+async fn xlen(conn: &mut ConnectionManager, key: &str) -> usize {
+    redis::cmd("XLEN")
+        .arg(key)
+        .query_async(conn)
+        .await
+        .expect("xlen")
+}
+
+/// Entries read by the group but not acknowledged.
+async fn pending(conn: &mut ConnectionManager, key: &str) -> usize {
+    let reply: redis::Value = redis::cmd("XPENDING")
+        .arg(key)
+        .arg("bot")
+        .query_async(conn)
+        .await
+        .expect("xpending");
+    match reply {
+        redis::Value::Array(items) => match items.first() {
+            Some(redis::Value::Int(n)) => *n as usize,
+            other => panic!("unexpected XPENDING reply {other:?}"),
+        },
+        other => panic!("unexpected XPENDING reply {other:?}"),
+    }
+}
+
+/// Polls `done` (real time: Redis's clock drives claims), failing after 10 s.
+async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while !done() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("timed out waiting for {what}"));
+}
+
+/// A worker of group `bot` on the messages stream recording message ids into `seen`.
+fn recording_worker(
+    server: &RedisServer,
+    name: &str,
+    seen: &Arc<Mutex<Vec<u64>>>,
+) -> fanout::WorkerBuilder {
+    let seen = Arc::clone(seen);
+    Worker::builder(server.url())
+        .prefix(PREFIX)
+        .group("bot")
+        .consumer(name)
+        .streams([EventGroup::Messages])
+        .batch(16)
+        .block(Duration::from_millis(50))
+        .on::<MessageCreate>(move |message| {
+            seen.lock().unwrap().push(message.id.get());
+            async {}
+        })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn envelope_routing_puts_events_in_their_group_streams() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let publisher = publisher(&server).await;
+    let cases = [
+        ("MESSAGE_CREATE", EventGroup::Messages),
+        ("TYPING_START", EventGroup::Messages),
+        ("GUILD_CREATE", EventGroup::Guilds),
+        ("CHANNEL_UPDATE", EventGroup::Guilds),
+        ("GUILD_MEMBER_ADD", EventGroup::Members),
+        ("MESSAGE_REACTION_ADD", EventGroup::Reactions),
+        ("PRESENCE_UPDATE", EventGroup::Presence),
+        ("VOICE_STATE_UPDATE", EventGroup::Voice),
+        ("INTERACTION_CREATE", EventGroup::Interactions),
+        ("SOMETHING_NEW", EventGroup::Other),
+    ];
+    for (shard, (name, group)) in cases.iter().enumerate() {
+        // `d` before `t`, odd spacing: stored byte for byte all the same.
+        let raw = format!(r#"{{"d": {{"n": {shard}}}, "op":0,"s":{shard}, "t":"{name}"}}"#);
+        let routed = publisher
+            .publish(shard as u32, raw.as_bytes())
+            .await
+            .expect("publish");
+        assert_eq!(routed, Some(*group), "{name}");
+    }
+    // Control opcodes are not dispatches: nothing published.
+    assert_eq!(
+        publisher
+            .publish(0, br#"{"op":11,"d":null}"#)
+            .await
+            .expect("hb ack"),
+        None
+    );
+    // Not a gateway payload at all: a typed error.
+    let error = publisher
+        .publish(0, b"not json")
+        .await
+        .expect_err("malformed");
+    assert_eq!(error.kind(), &ErrorKind::Malformed);
+
+    let mut conn = raw_conn(&server).await;
+    for group in EventGroup::ALL {
+        let key = group.stream_key(PREFIX);
+        let expected: Vec<(usize, &str)> = cases
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, g))| *g == group)
+            .map(|(shard, (name, _))| (shard, *name))
+            .collect();
+        let range: StreamRangeReply = redis::cmd("XRANGE")
+            .arg(&key)
+            .arg("-")
+            .arg("+")
+            .query_async(&mut conn)
+            .await
+            .expect("xrange");
+        assert_eq!(range.ids.len(), expected.len(), "{key}");
+        for (entry, (shard, name)) in range.ids.iter().zip(expected) {
+            let data: Vec<u8> = entry.get("data").expect("data");
+            let raw = format!(r#"{{"d": {{"n": {shard}}}, "op":0,"s":{shard}, "t":"{name}"}}"#);
+            assert_eq!(data, raw.into_bytes(), "raw bytes kept");
+            let stored_shard: u32 = entry.get("shard").expect("shard");
+            assert_eq!(stored_shard as usize, shard);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_handle_500_events_exactly_once_between_them() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let seen_a = Arc::new(Mutex::new(Vec::new()));
+    let seen_b = Arc::new(Mutex::new(Vec::new()));
+    let a = recording_worker(&server, "a", &seen_a)
+        .connect()
+        .await
+        .expect("a");
+    let b = recording_worker(&server, "b", &seen_b)
+        .connect()
+        .await
+        .expect("b");
+    let a = tokio::spawn(a.run());
+    let b = tokio::spawn(b.run());
+
+    let publisher = publisher(&server).await.max_len(10_000);
+    let payloads: Vec<Vec<u8>> = (1..=500).map(message).collect();
+    for chunk in payloads.chunks(50) {
+        let published = publisher
+            .publish_batch(chunk.iter().map(|raw| (1, raw.as_slice())))
+            .await
+            .expect("publish");
+        assert_eq!(published, 50);
+    }
+    let total = || seen_a.lock().unwrap().len() + seen_b.lock().unwrap().len();
+    until("500 events handled", || total() >= 500).await;
+    let mut conn = raw_conn(&server).await;
+    let key = EventGroup::Messages.stream_key(PREFIX);
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while pending(&mut conn.clone(), &key).await > 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("every entry acknowledged");
+    a.abort();
+    b.abort();
+
+    let mut all: Vec<u64> = seen_a.lock().unwrap().clone();
+    all.extend(seen_b.lock().unwrap().iter());
+    assert_eq!(all.len(), 500, "no event handled twice");
+    let unique: BTreeSet<u64> = all.into_iter().collect();
+    assert_eq!(unique, (1..=500).collect::<BTreeSet<u64>>(), "0 lost");
+    assert_eq!(pending(&mut conn, &key).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_worker_loses_no_events_another_claims_them() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let publisher = publisher(&server).await;
+    let payloads: Vec<Vec<u8>> = (1..=100).map(message).collect();
+    publisher
+        .publish_batch(payloads.iter().map(|raw| (0, raw.as_slice())))
+        .await
+        .expect("publish");
+
+    // Worker A handles ids until 25, where its handler never finishes: it has read a batch
+    // and acknowledged only what it finished when it is killed.
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (stuck_tx, stuck_rx) = tokio::sync::oneshot::channel::<()>();
+    let stuck_tx = Arc::new(Mutex::new(Some(stuck_tx)));
+    let seen_a = Arc::clone(&seen);
+    let a = Worker::builder(server.url())
+        .prefix(PREFIX)
+        .group("bot")
+        .consumer("a")
+        .streams([EventGroup::Messages])
+        .batch(10)
+        .block(Duration::from_millis(50))
+        .on::<MessageCreate>(move |message| {
+            let id = message.id.get();
+            let seen = Arc::clone(&seen_a);
+            let stuck = Arc::clone(&stuck_tx);
+            async move {
+                if id == 25 {
+                    if let Some(tx) = stuck.lock().unwrap().take() {
+                        let _ = tx.send(());
+                    }
+                    std::future::pending::<()>().await;
+                }
+                seen.lock().unwrap().push(id);
+            }
+        })
+        .connect()
+        .await
+        .expect("a");
+    let a = tokio::spawn(a.run());
+    tokio::time::timeout(Duration::from_secs(10), stuck_rx)
+        .await
+        .expect("worker a reaches id 25")
+        .expect("signal");
+    a.abort();
+    let _ = a.await;
+
+    let key = EventGroup::Messages.stream_key(PREFIX);
+    let mut conn = raw_conn(&server).await;
+    assert_eq!(seen.lock().unwrap().len(), 24, "a finished 1..=24");
+    // a's acknowledgements of 21..=24 were sent before it got stuck; let them land.
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while pending(&mut conn.clone(), &key).await > 6 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("acknowledgements land");
+    assert_eq!(
+        pending(&mut conn, &key).await,
+        6,
+        "25..=30 read by a, never acknowledged"
+    );
+
+    // Worker B claims a's idle entries and reads the rest.
+    let b = recording_worker(&server, "b", &seen)
+        .min_idle(Duration::from_millis(200))
+        .claim_interval(Duration::from_millis(50))
+        .connect()
+        .await
+        .expect("b");
+    let b = tokio::spawn(b.run());
+    until("all 100 handled", || seen.lock().unwrap().len() >= 100).await;
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while pending(&mut conn.clone(), &key).await > 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("every entry acknowledged");
+    b.abort();
+
+    let all = seen.lock().unwrap().clone();
+    assert_eq!(all.len(), 100, "none handled twice");
+    let unique: BTreeSet<u64> = all.into_iter().collect();
+    assert_eq!(unique, (1..=100).collect::<BTreeSet<u64>>(), "0 lost");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_entries_go_to_the_dead_letter_stream() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let key = EventGroup::Messages.stream_key(PREFIX);
+    let mut conn = raw_conn(&server).await;
+    let bad: [&[(&str, &[u8])]; 4] = [
+        &[("shard", b"1")],
+        &[("shard", b"abc"), ("data", &message(7))],
+        &[
+            ("shard", b"1"),
+            ("data", b"{\"op\":0,\"t\":\"MESSAGE_CREATE\",\"d\":{"),
+        ],
+        &[("shard", b"1"), ("data", br#"{"op":11,"d":null}"#)],
+    ];
+    for fields in bad {
+        let mut cmd = redis::cmd("XADD");
+        cmd.arg(&key).arg("*");
+        for (field, value) in fields {
+            cmd.arg(*field).arg(*value);
+        }
+        let _: String = cmd.query_async(&mut conn).await.expect("xadd");
+    }
+    let publisher = publisher(&server).await;
+    publisher.publish(2, &message(1)).await.expect("publish");
+
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let worker = recording_worker(&server, "a", &seen)
+        .connect()
+        .await
+        .expect("worker");
+    let worker = tokio::spawn(worker.run());
+    let dead = dead_letter_key(PREFIX);
+    until("valid event handled", || seen.lock().unwrap().len() == 1).await;
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while xlen(&mut conn.clone(), &dead).await < 4 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("4 dead letters");
+
+    // The worker is still alive and handles what comes next.
+    publisher.publish(2, &message(2)).await.expect("publish");
+    until("next event handled", || seen.lock().unwrap().len() == 2).await;
+    worker.abort();
+    assert_eq!(*seen.lock().unwrap(), vec![1, 2]);
+    assert_eq!(
+        pending(&mut conn, &key).await,
+        0,
+        "dead letters are acknowledged"
+    );
+
+    let range: StreamRangeReply = redis::cmd("XRANGE")
+        .arg(&dead)
+        .arg("-")
+        .arg("+")
+        .query_async(&mut conn)
+        .await
+        .expect("xrange");
+    let reasons: Vec<String> = range
+        .ids
+        .iter()
+        .map(|entry| entry.get("reason").expect("reason"))
+        .collect();
+    assert_eq!(reasons.len(), 4);
+    assert!(reasons[0].contains("data"), "{reasons:?}");
+    assert!(reasons[1].contains("shard"), "{reasons:?}");
+    assert!(reasons[2].contains("undecodable"), "{reasons:?}");
+    assert!(reasons[3].contains("dispatch"), "{reasons:?}");
+    for entry in &range.ids {
+        let stream: String = entry.get("stream").expect("stream");
+        assert_eq!(stream, key);
+    }
+    let kept: Vec<u8> = range.ids[1].get("field:data").expect("original data kept");
+    assert_eq!(kept, message(7));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_redis_is_a_typed_error() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("port")
+        .port();
+    let url = format!("redis://127.0.0.1:{port}/");
+    let error = Publisher::connect(&url).await.expect_err("nothing listens");
+    assert_eq!(error.kind(), &ErrorKind::StoreUnavailable);
+    let error = Worker::builder(url)
+        .connect()
+        .await
+        .expect_err("nothing listens");
+    assert_eq!(error.kind(), &ErrorKind::StoreUnavailable);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_recovers_after_redis_restarts() {
+    let Some(mut server) = RedisServer::start() else {
+        return;
+    };
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let worker = recording_worker(&server, "a", &seen)
+        .connect()
+        .await
+        .expect("worker");
+    let worker = tokio::spawn(worker.run());
+    let publisher = publisher(&server).await;
+    publisher.publish(0, &message(1)).await.expect("publish");
+    until("first event", || seen.lock().unwrap().len() == 1).await;
+
+    // The restarted server is empty: no stream, no group. The worker backs off, recreates
+    // its group and goes on.
+    server.restart();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while seen.lock().unwrap().len() < 2 {
+            let _ = publisher.publish(0, &message(2)).await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+    .await
+    .expect("the worker handles events after the restart");
+    assert!(!worker.is_finished(), "the worker keeps running");
+    worker.abort();
+    assert_eq!(seen.lock().unwrap()[..2], [1, 2]);
+}
