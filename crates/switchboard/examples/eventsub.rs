@@ -53,13 +53,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                         );
                     }
                     Event::StreamOnline(online) => {
-                        println!("{} went live", online.broadcaster_user_name)
+                        println!("{} went live", online.broadcaster_user_name);
                     }
                     other => println!("event: {other:?}"),
                 }
             }
             EventSubEvent::Reconnected { session_id, .. } => {
-                println!("reconnected (session {session_id})")
+                reconnected = true;
+                println!("reconnected make-before-break (session {session_id})");
             }
             _ => {}
         }

@@ -32,3 +32,12 @@ pub use svc_eventsub as eventsub;
 /// singyeong mesh (`svc-mesh`).
 #[cfg(feature = "mesh")]
 pub use svc_mesh as mesh;
+
+/// A Discord bot whose shards are singyeong clients (shinkei's `BotClient`).
+#[cfg(all(feature = "gateway", feature = "mesh"))]
+mod mesh_bot;
+#[cfg(all(feature = "gateway", feature = "mesh"))]
+pub use mesh_bot::{
+    GUILDS_KEY, MeshBot, MeshBotBuilder, MeshBotError, MeshBotErrorKind, MeshRequest, SHARD_ID_KEY,
+    guild_query,
+};
