@@ -2,7 +2,8 @@
 //!
 //! Each platform client lives in its own `svc-*` crate; this facade re-exports them behind
 //! a cargo feature each (`gameapi`, `gateway`, `ircchat`, `eventsub`, `mesh`, or `full`).
-//! The event hub every client shares is re-exported as [`events`].
+//! The event hub every client shares is re-exported as [`events`]. With `gateway` and `mesh`,
+//! `MeshBot` runs a Discord bot whose shards are singyeong clients advertising their guilds.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

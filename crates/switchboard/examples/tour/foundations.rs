@@ -61,7 +61,7 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
             }
             WsEvent::Message(WsMessage::Text(text)) => {
                 println!("ws: received {text:?}");
-                hub.publish(text.to_string());
+                hub.publish(text.clone());
                 if text == "hello over websocket" {
                     control.send(tokio_tungstenite::tungstenite::Message::text(
                         "pushed by the sandbox",
