@@ -4,14 +4,12 @@
 //! Redis keeps its own clock, so the expiry test waits a few hundred real milliseconds.
 #![cfg(feature = "redis")]
 
-#[path = "support/redis_server.rs"]
-mod redis_server;
 
 use std::time::Duration;
 
 use core_cache::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use core_cache::{ErrorKind, SharedCache};
-use redis_server::RedisServer;
+use redis_test_server::RedisServer;
 
 async fn process(server: &RedisServer) -> ConnectionManager {
     // Short timeouts and few reconnect retries, as a service would configure: a down Redis

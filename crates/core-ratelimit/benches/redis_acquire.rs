@@ -3,8 +3,6 @@
 
 #![allow(missing_docs)]
 
-#[path = "../tests/support/redis_server.rs"]
-mod redis_server;
 
 use std::hint::black_box;
 use std::num::NonZeroU32;
@@ -12,7 +10,7 @@ use std::time::Duration;
 
 use core_ratelimit::{ColdStart, RedisWindowLimiter, connect_redis};
 use criterion::{Criterion, criterion_group, criterion_main};
-use redis_server::RedisServer;
+use redis_test_server::RedisServer;
 
 fn shared_window(c: &mut Criterion) {
     let Some(server) = RedisServer::start() else {

@@ -4,8 +4,6 @@
 //! These run in real time (Redis keeps its own clock), so each is kept to a few seconds.
 #![cfg(feature = "redis")]
 
-#[path = "support/redis_server.rs"]
-mod redis_server;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -15,7 +13,7 @@ use std::time::{Duration, SystemTime};
 use core_ratelimit::redis;
 use core_ratelimit::redis::aio::ConnectionManager;
 use core_ratelimit::{ColdStart, ErrorKind, RedisIdentifyQueue, RedisWindowLimiter, connect_redis};
-use redis_server::RedisServer;
+use redis_test_server::RedisServer;
 
 fn nz(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).expect("non-zero")

@@ -2,8 +2,6 @@
 //! round trip), then one worker reads, decodes, handles and acknowledges every entry.
 #![allow(missing_docs)]
 
-#[path = "../tests/support/redis_server.rs"]
-mod redis_server;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,7 +21,7 @@ fn message(id: usize) -> Vec<u8> {
 }
 
 fn end_to_end(c: &mut Criterion) {
-    let Some(server) = redis_server::RedisServer::start() else {
+    let Some(server) = redis_test_server::RedisServer::start() else {
         return;
     };
     let runtime = tokio::runtime::Runtime::new().expect("runtime");

@@ -4,8 +4,6 @@
 //! Redis keeps its own clock (idle times for XAUTOCLAIM), so these run in real time, each
 //! bounded to a few seconds.
 
-#[path = "support/redis_server.rs"]
-mod redis_server;
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -14,7 +12,7 @@ use std::time::Duration;
 use fanout::{ErrorKind, EventGroup, Publisher, Worker, dead_letter_key};
 use redis::aio::ConnectionManager;
 use redis::streams::StreamRangeReply;
-use redis_server::RedisServer;
+use redis_test_server::RedisServer;
 use svc_gateway::MessageCreate;
 
 const PREFIX: &str = "t";

@@ -1,5 +1,13 @@
-//! A real `redis-server` child process for the Redis tests (killed on drop).
-#![allow(dead_code, unreachable_pub)]
+//! Test support for the Redis backends: a real `redis-server` child process on a free
+//! loopback port, without persistence, killed on drop. Tests and benches of `core-ratelimit`,
+//! `core-cache` and `fanout` share it (a dev-dependency only).
+//!
+//! ```no_run
+//! let Some(server) = redis_test_server::RedisServer::start() else { return };
+//! println!("redis at {}", server.url());
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
