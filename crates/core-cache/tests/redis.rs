@@ -4,7 +4,6 @@
 //! Redis keeps its own clock, so the expiry test waits a few hundred real milliseconds.
 #![cfg(feature = "redis")]
 
-
 use std::time::Duration;
 
 use core_cache::redis::aio::{ConnectionManager, ConnectionManagerConfig};

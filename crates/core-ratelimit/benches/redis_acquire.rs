@@ -3,7 +3,6 @@
 
 #![allow(missing_docs)]
 
-
 use std::hint::black_box;
 use std::num::NonZeroU32;
 use std::time::Duration;

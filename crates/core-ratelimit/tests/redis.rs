@@ -4,7 +4,6 @@
 //! These run in real time (Redis keeps its own clock), so each is kept to a few seconds.
 #![cfg(feature = "redis")]
 
-
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -2,7 +2,6 @@
 //! round trip), then one worker reads, decodes, handles and acknowledges every entry.
 #![allow(missing_docs)]
 
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;

@@ -4,7 +4,6 @@
 //! Redis keeps its own clock (idle times for XAUTOCLAIM), so these run in real time, each
 //! bounded to a few seconds.
 
-
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
