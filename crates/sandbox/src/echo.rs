@@ -134,21 +134,13 @@ impl Platform for Echo {
 }
 
 fn echo_body(request: &SandboxRequest) -> Value {
-    let log_entry = request.log.snapshot().pop();
-    let headers: Map<String, Value> = log_entry
-        .map(|entry| {
-            entry
-                .headers
-                .iter()
-                .map(|(name, value)| {
-                    (
-                        name.to_string(),
-                        Value::from(String::from_utf8_lossy(value.as_bytes()).into_owned()),
-                    )
-                })
-                .collect()
+    let headers: Map<String, Value> = crate::request_log::redacted(&request.headers)
+        .iter()
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.to_string(), Value::from(value))
         })
-        .unwrap_or_default();
+        .collect();
     json!({
         "method": request.method.as_str(),
         "path": request.path(),

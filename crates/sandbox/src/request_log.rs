@@ -43,6 +43,19 @@ impl RecordedRequest {
     }
 }
 
+/// A copy of `headers` with the values of secret headers replaced by `[redacted]`.
+pub(crate) fn redacted(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        if SECRET_HEADERS.contains(&name.as_str()) {
+            kept.append(name.clone(), http::HeaderValue::from_static("[redacted]"));
+        } else {
+            kept.append(name.clone(), value.clone());
+        }
+    }
+    kept
+}
+
 /// A shared, cheaply cloned log of requests.
 #[derive(Debug, Clone, Default)]
 pub struct RequestLog {
@@ -62,19 +75,11 @@ impl RequestLog {
         headers: &HeaderMap,
         body: &Bytes,
     ) {
-        let mut kept = HeaderMap::with_capacity(headers.len());
-        for (name, value) in headers {
-            if SECRET_HEADERS.contains(&name.as_str()) {
-                kept.append(name.clone(), http::HeaderValue::from_static("[redacted]"));
-            } else {
-                kept.append(name.clone(), value.clone());
-            }
-        }
         let entry = RecordedRequest {
             method: method.clone(),
             path: uri.path().to_owned(),
             query: uri.query().map(str::to_owned),
-            headers: kept,
+            headers: redacted(headers),
             body: body.clone(),
             at: SystemTime::now(),
         };
