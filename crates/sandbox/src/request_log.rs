@@ -1,5 +1,6 @@
 //! What clients sent: every request a server received, in order, with secrets redacted.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
@@ -59,7 +60,7 @@ pub(crate) fn redacted(headers: &HeaderMap) -> HeaderMap {
 /// A shared, cheaply cloned log of requests.
 #[derive(Debug, Clone, Default)]
 pub struct RequestLog {
-    entries: Arc<Mutex<Vec<RecordedRequest>>>,
+    entries: Arc<Mutex<VecDeque<RecordedRequest>>>,
 }
 
 impl RequestLog {
@@ -85,9 +86,9 @@ impl RequestLog {
         };
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.len() >= MAX_ENTRIES {
-            entries.remove(0);
+            entries.pop_front();
         }
-        entries.push(entry);
+        entries.push_back(entry);
     }
 
     /// A copy of every entry, oldest first.
@@ -95,7 +96,9 @@ impl RequestLog {
         self.entries
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// Number of recorded requests.
