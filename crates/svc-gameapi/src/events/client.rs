@@ -382,30 +382,19 @@ async fn poll_once(
     match target {
         Target::Calendar => Ok(None),
         Target::Clan(tag) => {
-            let fetched = client
-                .get_fresh::<Clan>(&format!("/clans/{}", tag.url_encoded()))
-                .await?;
-            shared.answered();
-            if let Some(old) = &snapshots.clan {
-                for event in diff::clan(old, &fetched.value) {
-                    shared.hub.publish(Event::Clan(event));
-                }
-            }
-            snapshots.clan = Some(fetched.value);
-            Ok(fetched.expires)
+            let path = format!("/clans/{}", tag.url_encoded());
+            poll_diffed(shared, &path, &mut snapshots.clan, diff::clan, Event::Clan).await
         }
         Target::Player(tag) => {
-            let fetched = client
-                .get_fresh::<Player>(&format!("/players/{}", tag.url_encoded()))
-                .await?;
-            shared.answered();
-            if let Some(old) = &snapshots.player {
-                for event in diff::player(old, &fetched.value) {
-                    shared.hub.publish(Event::Player(event));
-                }
-            }
-            snapshots.player = Some(fetched.value);
-            Ok(fetched.expires)
+            let path = format!("/players/{}", tag.url_encoded());
+            poll_diffed(
+                shared,
+                &path,
+                &mut snapshots.player,
+                diff::player,
+                Event::Player,
+            )
+            .await
         }
         Target::War(tag) => {
             let fetched = client
@@ -429,6 +418,29 @@ async fn poll_once(
             Ok(expires)
         }
     }
+}
+
+/// Fetches `path`, publishes what changed since `previous` (nothing on the first look: that is
+/// the baseline) and keeps the new value as the next baseline.
+async fn poll_diffed<T, E>(
+    shared: &Shared,
+    path: &str,
+    previous: &mut Option<T>,
+    diff: fn(&T, &T) -> Vec<E>,
+    wrap: fn(E) -> Event,
+) -> Result<Option<Instant>, Error>
+where
+    T: serde::de::DeserializeOwned,
+{
+    let fetched = shared.client.get_fresh::<T>(path).await?;
+    shared.answered();
+    if let Some(old) = previous.as_ref() {
+        for event in diff(old, &fetched.value) {
+            shared.hub.publish(wrap(event));
+        }
+    }
+    *previous = Some(fetched.value);
+    Ok(fetched.expires)
 }
 
 /// Follows the clan's CWL group: each round war of the clan is diffed like a current war.
