@@ -320,30 +320,52 @@ impl TokenManager {
 
     /// Validates now and then every hour in a background task (as Twitch requires), renewing
     /// the token before it expires. The task ends when the returned handle is dropped or
-    /// aborted.
+    /// aborted. Failures are logged; see [`spawn_maintenance_with`](Self::spawn_maintenance_with)
+    /// to act on them.
     pub fn spawn_maintenance(&self) -> tokio::task::JoinHandle<()> {
+        self.spawn_maintenance_with(Duration::ZERO, |error| {
+            tracing::warn!(%error, "token maintenance failed");
+        })
+    }
+
+    /// Like [`spawn_maintenance`](Self::spawn_maintenance), with the first validation
+    /// `first_validation` from now (a caller that has just validated passes
+    /// [`VALIDATE_EVERY`]) and `on_failure` called for every failed validation or refresh
+    /// (an [`ErrorKind::Unauthorized`] one means the token is gone for good: revoked, or
+    /// expired without a way to renew it).
+    pub fn spawn_maintenance_with(
+        &self,
+        first_validation: Duration,
+        on_failure: impl Fn(Error) + Send + 'static,
+    ) -> tokio::task::JoinHandle<()> {
         let manager = self.clone();
         tokio::spawn(async move {
+            let mut validate_at = Instant::now() + first_validation;
             loop {
-                if let Err(error) = manager.validate().await {
-                    tracing::warn!(%error, "token validation failed");
+                if Instant::now() >= validate_at {
+                    validate_at = Instant::now() + VALIDATE_EVERY;
+                    if let Err(error) = manager.validate().await {
+                        tracing::warn!(%error, "token validation failed");
+                        on_failure(error);
+                    }
                 }
                 let expires_at = manager
                     .current
                     .read()
                     .unwrap_or_else(PoisonError::into_inner)
                     .expires_at;
-                let refresh_in = expires_at.map(|at| {
-                    at.saturating_duration_since(Instant::now())
-                        .saturating_sub(REFRESH_MARGIN)
-                });
-                let wait = refresh_in.map_or(VALIDATE_EVERY, |r| r.min(VALIDATE_EVERY));
-                tokio::time::sleep(wait).await;
-                if refresh_in.is_some_and(|r| r <= VALIDATE_EVERY)
-                    && manager.can_renew()
+                let refresh_at = expires_at
+                    .map(|at| at.checked_sub(REFRESH_MARGIN).unwrap_or(at))
+                    .filter(|_| manager.can_renew());
+                let wake = refresh_at.map_or(validate_at, |r| r.min(validate_at));
+                tokio::time::sleep_until(wake).await;
+                if refresh_at.is_some_and(|r| r <= Instant::now())
                     && let Err(error) = manager.renew().await
                 {
                     tracing::warn!(%error, "token refresh failed");
+                    on_failure(error);
+                    // Try again at the next validation rather than spinning.
+                    tokio::time::sleep_until(validate_at).await;
                 }
             }
         })

@@ -73,11 +73,23 @@ impl HelixClient {
             }
             let response = request.send().await?;
             let status = response.status().as_u16();
-            if status == 401 && !renewed && self.tokens.renew().await.is_ok() {
-                renewed = true;
-                continue;
-            }
             if status == 401 {
+                // A 401 about the token itself is worth one renewal; one about a missing
+                // scope or the wrong user (`Missing scope: …`, `The ID in … must match …`)
+                // is not, and keeps Twitch's message.
+                let error = status_error(&response);
+                let token_problem = matches!(
+                    error.kind(),
+                    ErrorKind::Status { message, .. }
+                        if message.is_empty() || message.eq_ignore_ascii_case("invalid oauth token")
+                );
+                if !token_problem {
+                    return Err(error);
+                }
+                if !renewed && self.tokens.renew().await.is_ok() {
+                    renewed = true;
+                    continue;
+                }
                 return Err(Error::new(ErrorKind::Unauthorized));
             }
             if !response.status().is_success() {
@@ -195,6 +207,26 @@ impl HelixClient {
             .json()
             .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
         Ok(page.data)
+    }
+
+    /// A request (with an optional JSON body) whose whole answer decodes as `R`, `None` for
+    /// an empty answer: for answers that carry more than `data` (EventSub's cost totals,
+    /// conduit shard errors).
+    pub(crate) async fn send_for<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<Option<R>, Error> {
+        let response = self.send(method, path, query, body).await?;
+        if response.body().is_empty() {
+            return Ok(None);
+        }
+        response
+            .json()
+            .map(Some)
+            .map_err(|e| Error::with_source(ErrorKind::Decode, e))
     }
 
     /// A request without body whose answer (usually 204) carries nothing we need.

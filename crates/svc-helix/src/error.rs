@@ -19,7 +19,9 @@ pub enum ErrorKind {
     /// The request could not be sent or its answer not read.
     #[error("request failed")]
     Transport,
-    /// Twitch answered with an error status (`{error, status, message}`).
+    /// Twitch answered with an error status (`{error, status, message}`): 400 for a bad
+    /// request, 401 for a missing scope or a token of the wrong user, 403 for a user who may
+    /// not do this (not a moderator), 404, 409, 422, …
     #[error("Twitch answered {status}: {message}")]
     Status {
         /// The HTTP status.
@@ -53,6 +55,26 @@ impl Error {
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
+    }
+
+    /// The HTTP status Twitch answered with, for [`ErrorKind::Status`] (and 401 for
+    /// [`ErrorKind::Unauthorized`]).
+    ///
+    /// ```
+    /// # fn check(error: svc_helix::Error) {
+    /// match error.status() {
+    ///     Some(403) => println!("not a moderator there: {error}"),
+    ///     Some(404) => println!("not found: {error}"),
+    ///     _ => println!("{error}"),
+    /// }
+    /// # }
+    /// ```
+    pub fn status(&self) -> Option<u16> {
+        match &self.kind {
+            ErrorKind::Status { status, .. } => Some(*status),
+            ErrorKind::Unauthorized => Some(401),
+            _ => None,
+        }
     }
 
     /// The underlying error, if any.

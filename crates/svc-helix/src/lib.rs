@@ -24,8 +24,15 @@
 //! assert_eq!(format!("{token:?}"), "AccessToken([redacted])");
 //! ```
 //!
+//! Errors are typed by what Twitch answered: [`ErrorKind::Unauthorized`] for a token that is
+//! invalid and could not be renewed, [`ErrorKind::Status`] with Twitch's status and message
+//! otherwise (400 bad request, 401 missing scope or wrong user, 403 not a moderator, 404, 409,
+//! 422); [`Error::status`] reads the status of either.
+//!
 //! Modules: `token` ([`AccessToken`]), `auth` ([`TokenManager`], [`TokenInfo`]), `client`
-//! ([`HelixClient`]), `page` ([`Page`]), `endpoints` (one file per API area), `error`.
+//! ([`HelixClient`]), `page` ([`Page`]), `endpoints` (one file per API area: users, streams,
+//! games, channels and follows, chat, media (clips, videos), moderation, polls and
+//! predictions, community (cheermotes, teams), eventsub), `error`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -38,13 +45,17 @@ mod token;
 
 pub use auth::{TWITCH_AUTH_URL, TokenInfo, TokenManager, VALIDATE_EVERY};
 pub use client::{HelixClient, TWITCH_HELIX_URL};
-pub use endpoints::channels::{ChannelInformation, Follower, ModifyChannel, SearchedChannel};
-pub use endpoints::chat::{BadgeSet, BadgeVersion, ChatEmote, ChatSettings, Chatter};
+pub use endpoints::channels::{
+    ChannelInformation, FollowedChannel, Follower, ModifyChannel, SearchedChannel,
+};
+pub use endpoints::chat::{BadgeSet, BadgeVersion, ChatColor, ChatEmote, ChatSettings, Chatter};
+pub use endpoints::community::{Cheermote, CheermoteTier, Team, TeamMember, TeamRef};
 pub use endpoints::eventsub::{
-    Conduit, ConduitShard, EventSubTransport, Subscription, SubscriptionTotals,
+    Conduit, ConduitShard, EventSubTransport, ShardError, ShardUpdate, Subscription,
+    SubscriptionPage, SubscriptionTotals,
 };
 pub use endpoints::games::Game;
-pub use endpoints::media::{Clip, Video};
+pub use endpoints::media::{Clip, CreatedClip, Video};
 pub use endpoints::moderation::{BannedUser, BlockedTerm, ChannelRole};
 pub use endpoints::polls::{Poll, PollChoice, Prediction, PredictionOutcome};
 pub use endpoints::streams::{LiveStream, StreamFilter};

@@ -95,6 +95,7 @@ async fn an_expired_user_token_is_refreshed() {
         Duration::from_mins(10),
         Some("refresh-1"),
     );
+    control.grant_scopes("user-token-1", &["channel:manage:broadcast"]);
     let tokens = TokenManager::user(
         &server.base_url(),
         CLIENT_ID,

@@ -76,6 +76,10 @@ pub enum ErrorKind {
     /// Twitch refused the login (bad or expired token).
     #[error("login refused: {0}")]
     LoginRefused(String),
+    /// The OAuth token is invalid or expired and could not be refreshed (found when
+    /// validating it, see [`ChatConfigBuilder::oauth_managed`](crate::ChatConfigBuilder::oauth_managed)).
+    #[error("the access token is invalid or expired")]
+    InvalidToken,
     /// The client has been shut down.
     #[error("the chat client is closed")]
     Closed,

@@ -19,6 +19,32 @@
 //! # Ok::<(), svc_ircchat::ParseError>(())
 //! ```
 //!
+//! ## Coming from twitchio 2
+//!
+//! twitchio's `Client` is split here in two: chat is [`ChatClient`] (or [`ChatPool`] for many
+//! channels), Helix is `svc_helix::HelixClient` with a `svc_helix::TokenManager`.
+//!
+//! | twitchio 2 | here |
+//! |---|---|
+//! | `Client(token, initial_channels=…, heartbeat=30)` | [`ChatConfig::builder`]`().oauth(login, token).channels(…).ping_interval(…)` |
+//! | `client_secret=` (tokens generated / refreshed for you) | [`ChatConfigBuilder::oauth_managed`] with a `TokenManager` holding the refresh token and secret: validated on connect and hourly, refreshed before expiry |
+//! | `Client.from_client_credentials` | `TokenManager::app` (Helix only: chat needs a user token) |
+//! | `start` / `connect` / `run` / `close` | [`ChatClient::start`], [`ChatClient::connect`] (returns once logged in; this is `wait_for_ready` too), [`ChatClient::close`] |
+//! | `join_channels` / `part_channels` | [`ChatClient::join`] / [`ChatClient::part`] per channel (JOINs are paced to 20 per 10 s either way) |
+//! | `wait_for(event, predicate, timeout)` | `client.events().wait_for(\|m: &Privmsg<'static>\| …, timeout)` |
+//! | `event_message`, `event_join`, `event_part`, `event_userstate`, `event_notice`, `event_raw_usernotice`, `event_usernotice_subscription` | `client.events().on(\|m: Privmsg<'static>\| …)` and likewise [`Join`], [`Part`], [`UserState`], [`Notice`] (with its `msg_id`), [`UserNotice`] (typed [`UserNoticeEvent`]: sub, resub, gift, raid, …) |
+//! | `event_ready`, `event_reconnect` | [`ChatEvent::Ready`] (after every (re)connect) and [`ChatEvent::Disconnected`] |
+//! | `event_token_expired` | [`ChatEvent::TokenExpired`] |
+//! | `event_channel_join_failure` | a [`Notice`] whose `msg_id` says why (`msg_channel_suspended`, `msg_banned`, …) |
+//! | `event_raw_data`, `event_error` | [`ServerMessage::Other`] keeps every command not typed here; unparsable lines are logged (`tracing`, debug) and skipped, never fatal |
+//! | `event_mode` | none: Twitch no longer sends MODE; moderator status comes from badges ([`UserState::is_privileged`]) |
+//! | `fetch_users`, `fetch_channels`, `fetch_streams`, `fetch_games`, `fetch_top_games`, `search_channels`, `search_categories` | `get_users`, `get_channels`, `streams` (a stream of every page), `get_games`, `top_games`, `search_channels`, `search_categories` |
+//! | `fetch_clips`, `fetch_videos`, `delete_videos` | `get_clips` / `clips` / `game_clips` / `create_clip`, `get_videos` / `videos` / `game_videos`, `delete_videos` |
+//! | `fetch_global_chat_badges`, `fetch_global_emotes`, `fetch_chatters_colors`, `update_chatter_color` | `chat_badges(None)`, `chat_emotes(None)`, `get_chat_colors`, `update_chat_color` |
+//! | `fetch_cheermotes`, `fetch_teams` | `get_cheermotes`, `get_team` / `channel_teams` |
+//! | `fetch_tags`, `get_webhook_subscriptions` | none: Twitch removed both (tags are channel fields now; webhooks became EventSub, see `svc-eventsub`) |
+//! | `get_channel`, `create_user`, `retain_cache` | none: no client-side channel cache; use `get_users` / `get_channels` |
+//!
 //! Modules:
 //! - `irc`: [`IrcMessage`], [`Tags`], [`TagValue`], [`Prefix`], [`Params`];
 //! - `message`: [`ServerMessage`] and one type per command ([`Privmsg`], [`UserNotice`], …);

@@ -4,6 +4,9 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+mod common;
+
+use common::eventually;
 use sandbox::Server;
 use sandbox::twitch::{ChatControl, Twitch};
 use svc_ircchat::{ChatClient, ChatConfig, ChatEvent, ErrorKind, Privmsg, ServerMessage};
@@ -22,18 +25,6 @@ fn config(server: &Server) -> svc_ircchat::ChatConfigBuilder {
     ChatConfig::builder()
         .websocket(server.ws_url("/"))
         .oauth("bot", format!("oauth:{TOKEN}"))
-}
-
-/// Polls `done` on virtual time until it holds, failing after `limit`.
-async fn eventually(limit: Duration, mut done: impl FnMut() -> bool) {
-    let start = tokio::time::Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < limit,
-            "condition not reached within {limit:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test(start_paused = true)]

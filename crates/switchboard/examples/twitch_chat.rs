@@ -1,13 +1,16 @@
 //! An echo bot for Twitch chat: answers `!echo <text>` with `<text>` as a threaded reply.
 //!
-//! With `TWITCH_LOGIN`, `TWITCH_TOKEN` (a user token with chat:read and chat:edit) and
-//! `TWITCH_CHANNEL` set, it runs against real Twitch until Ctrl-C. Without them it starts the
-//! sandbox in-process, plays a viewer typing two commands, and exits.
+//! With `TWITCH_LOGIN`, `TWITCH_TOKEN` (a user token with chat:read and chat:edit),
+//! `TWITCH_CLIENT_ID` and `TWITCH_CHANNEL` set, it runs against real Twitch until Ctrl-C; the
+//! token is validated before login and hourly after, and refreshed before it expires when
+//! `TWITCH_REFRESH_TOKEN` and `TWITCH_CLIENT_SECRET` are set too. Without them it starts the
+//! sandbox in-process (chat and OAuth), plays a viewer typing two commands, and exits.
 //!
 //! `cargo run --example twitch_chat`
 
 use std::time::Duration;
 
+use switchboard::helix::{AccessToken, TWITCH_AUTH_URL, TokenManager};
 use switchboard::twitch_chat::{ChatClient, ChatConfig, Privmsg};
 
 #[tokio::main]
@@ -17,14 +20,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .init();
+    let var = |name: &str| std::env::var(name).ok();
     let real = (
-        std::env::var("TWITCH_LOGIN"),
-        std::env::var("TWITCH_TOKEN"),
-        std::env::var("TWITCH_CHANNEL"),
+        var("TWITCH_LOGIN"),
+        var("TWITCH_TOKEN"),
+        var("TWITCH_CLIENT_ID"),
+        var("TWITCH_CHANNEL"),
     );
-    if let (Ok(login), Ok(token), Ok(channel)) = real {
+    if let (Some(login), Some(token), Some(client_id), Some(channel)) = real {
+        let refresh = var("TWITCH_REFRESH_TOKEN");
+        let secret = var("TWITCH_CLIENT_SECRET");
+        let tokens = TokenManager::user(
+            TWITCH_AUTH_URL,
+            client_id,
+            AccessToken::new(token),
+            refresh.as_deref(),
+            secret.as_deref(),
+        )?;
         let config = ChatConfig::builder()
-            .oauth(login, token)
+            .oauth_managed(login, tokens)
             .channels([channel])
             .build()?;
         let client = ChatClient::connect(config).await?;
@@ -35,14 +49,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
 
-    // The sandbox: a local Twitch chat that knows one bot token.
+    // The sandbox: a local Twitch chat whose OAuth side knows one bot token.
     let twitch = sandbox::twitch::Twitch::new();
     let chat = twitch.chat();
-    chat.add_user("sandbox-token", "echobot", "1001");
+    twitch.helix().add_user_token(
+        "sandbox-token",
+        "sandbox-client",
+        "echobot",
+        "1001",
+        Duration::from_hours(4),
+        None,
+    );
     let server = sandbox::Server::builder().serve(twitch).await?;
+    let tokens = TokenManager::user(
+        &server.base_url(),
+        "sandbox-client",
+        AccessToken::new("oauth:sandbox-token"),
+        None,
+        None,
+    )?;
     let config = ChatConfig::builder()
         .websocket(server.ws_url("/"))
-        .oauth("echobot", "oauth:sandbox-token")
+        .oauth_managed("echobot", tokens)
         .channels(["dallas"])
         .build()?;
     let client = ChatClient::connect(config).await?;

@@ -5,7 +5,10 @@
 //! `375`/`372`/`376` follow, then `GLOBALUSERSTATE` with the tags capability. `JOIN` is
 //! echoed, then `353`/`366`, `USERSTATE` and `ROOMSTATE`. A `PRIVMSG` goes to the *other*
 //! sessions in the channel with the full tag set; its sender gets `USERSTATE` instead.
-//! Over-limit JOINs, logins and PRIVMSGs are dropped with a NOTICE and counted.
+//! Over-limit JOINs, logins and PRIVMSGs are dropped with a NOTICE and counted. A login's
+//! token is either one registered with [`ChatControl::add_user`] or a user token the Helix /
+//! OAuth side knows and that has not expired (so a refreshed token logs in, an expired one
+//! fails like on Twitch).
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -20,6 +23,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::twitch::helix::HelixState;
 use crate::twitch::window::Window;
 use crate::ws::ServerSocket;
 
@@ -109,15 +113,18 @@ struct Inner {
 #[derive(Debug)]
 pub(crate) struct ChatState {
     limits: ChatLimits,
+    /// Tokens issued by the OAuth side also log in.
+    helix: Arc<HelixState>,
     inner: Mutex<Inner>,
     next_id: AtomicU64,
     accepted: AtomicUsize,
 }
 
 impl ChatState {
-    pub(crate) fn new(limits: ChatLimits) -> Self {
+    pub(crate) fn new(limits: ChatLimits, helix: Arc<HelixState>) -> Self {
         Self {
             limits,
+            helix,
             inner: Mutex::new(Inner {
                 users: HashMap::new(),
                 conns: HashMap::new(),
@@ -224,9 +231,15 @@ impl ChatState {
                 }
                 let anonymous = nick.strip_prefix("justinfan").is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
                 let token = conn.pass.as_deref().and_then(|p| p.strip_prefix("oauth:"));
-                let user = token.and_then(|t| inner.users.get(t));
+                let user = token.and_then(|t| {
+                    inner.users.get(t).cloned().or_else(|| {
+                        let helix = self.helix.lock();
+                        let record = helix.tokens.get(t).filter(|r| r.expires_at > Instant::now())?;
+                        Some((record.login.clone()?, record.user_id.clone()?))
+                    })
+                });
                 let user_id = match user {
-                    Some((login, user_id)) if *login == nick => Some(user_id.clone()),
+                    Some((login, user_id)) if login == nick => Some(user_id),
                     _ if anonymous => None,
                     _ => {
                         send(conn, ":tmi.twitch.tv NOTICE * :Login authentication failed".into());

@@ -1,21 +1,38 @@
 //! Helix over in-memory state, with Twitch's point budget: every answer carries
 //! `Ratelimit-Limit` / `-Remaining` / `-Reset` (epoch seconds) for the caller's client id, and
-//! a request over the budget gets 429.
+//! a request over the budget gets 429. Errors have Helix's shape `{error, status, message}`.
 //!
-//! Routes: `GET /helix/users`, `GET /helix/streams` (paginated), `GET` / `PATCH
-//! /helix/channels`, `GET /helix/games`, `GET /helix/search/channels` (paginated). Callers
-//! need `Client-Id` and `Authorization: Bearer <token>` for a token the state knows.
+//! Callers need `Client-Id` and `Authorization: Bearer <token>` for a token the state knows.
+//! This file holds the token check, the budget, paging (`first` / `after` cursors, `total`
+//! where Twitch reports it) and the checks Twitch makes: user-token-only endpoints refuse app
+//! tokens with 401, a missing scope is 401 `Missing scope: …`, a `broadcaster_id` or
+//! `moderator_id` that is not the token's user is 401, a moderator who does not moderate the
+//! channel is 403. The routes live in one module per resource: `catalog` (users, streams,
+//! channels, games, search), `channels` (followers, followed), `chat` (chatters, settings,
+//! badges, emotes, colors), `community` (cheermotes, teams), `media` (clips, videos),
+//! `moderation` (bans and timeouts, moderators, VIPs, blocked terms), `polls` (polls and
+//! predictions). [`HelixControl`] seeds the state (users, follows, videos, chatters, teams,
+//! scopes, going live) and reads counters.
+
+mod catalog;
+mod channels;
+mod chat;
+mod community;
+mod media;
+mod moderation;
+mod polls;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::{HeaderValue, Method, StatusCode};
+use http::{HeaderValue, StatusCode};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use crate::platform::SandboxRequest;
 use crate::response::{self, HttpResponse};
+use crate::twitch::oauth::decode;
 
 /// Helix's default budget: 800 points per minute per client id.
 pub const DEFAULT_POINTS_PER_MINUTE: u32 = 800;
@@ -47,10 +64,52 @@ pub(crate) struct HelixInner {
     streams: Vec<Value>,
     channels: HashMap<String, Value>,
     games: Vec<Value>,
+    follows: channels::Follows,
+    chat: chat::Chat,
+    media: media::Media,
+    moderation: moderation::Moderation,
+    polls: polls::Polls,
+    teams: community::Teams,
+    next_id: u64,
     budgets: HashMap<String, Budget>,
     points_per_minute: u32,
     throttled: usize,
     served: usize,
+}
+
+impl HelixInner {
+    /// A fresh numeric id for anything the sandbox creates.
+    fn new_id(&mut self) -> String {
+        self.next_id += 1;
+        format!("{}", 900_000_000 + self.next_id)
+    }
+
+    /// A user by id.
+    fn user(&self, id: &str) -> Option<&Value> {
+        self.users.iter().find(|u| u["id"] == id)
+    }
+
+    /// `{prefix}_id`, `{prefix}_login`, `{prefix}_name` for user `id` (empty names if unknown).
+    fn user_fields(&self, prefix: &str, id: &str) -> serde_json::Map<String, Value> {
+        let user = self.user(id);
+        let login = user.map_or(Value::from(""), |u| u["login"].clone());
+        let name = user.map_or(Value::from(""), |u| u["display_name"].clone());
+        let mut fields = serde_json::Map::new();
+        fields.insert(format!("{prefix}_id"), json!(id));
+        fields.insert(format!("{prefix}_login"), login);
+        fields.insert(format!("{prefix}_name"), name);
+        fields
+    }
+
+    /// Whether `user_id` may moderate `broadcaster_id`'s channel.
+    fn moderates(&self, broadcaster_id: &str, user_id: &str) -> bool {
+        broadcaster_id == user_id || self.moderation.is_moderator(broadcaster_id, user_id)
+    }
+
+    /// Whether `broadcaster_id` is live.
+    fn is_live(&self, broadcaster_id: &str) -> bool {
+        self.streams.iter().any(|s| s["user_id"] == broadcaster_id)
+    }
 }
 
 /// Helix and OAuth state shared by every request.
@@ -75,12 +134,51 @@ impl HelixState {
     }
 }
 
-fn error(status: StatusCode, text: &str, message: &str) -> HttpResponse {
+/// A Helix error answer: `{"error": "<reason phrase>", "status": n, "message": "…"}`.
+fn error(status: StatusCode, message: &str) -> HttpResponse {
     response::json(
         status,
-        &json!({ "error": text, "status": status.as_u16(), "message": message }),
+        &json!({
+            "error": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "message": message,
+        }),
     )
 }
+
+/// An error answer a handler gives up with (small, so `Result`s stay cheap).
+#[derive(Debug)]
+pub(super) struct Refusal {
+    status: StatusCode,
+    message: String,
+}
+
+impl Refusal {
+    fn into_response(self) -> HttpResponse {
+        error(self.status, &self.message)
+    }
+}
+
+/// Refuses with `status` and `message`.
+fn refuse(status: StatusCode, message: &str) -> Refusal {
+    Refusal {
+        status,
+        message: message.to_owned(),
+    }
+}
+
+/// 400 with `message`.
+fn bad_request(message: &str) -> Refusal {
+    refuse(StatusCode::BAD_REQUEST, message)
+}
+
+/// `{"data": data}` with 200.
+fn ok(data: &Value) -> HttpResponse {
+    response::json(StatusCode::OK, &json!({ "data": data }))
+}
+
+/// What a handler answers: `Err` is an error answer, so handlers can use `?`.
+type Answer = Result<HttpResponse, Refusal>;
 
 /// The server's wall clock, tied to its monotonic clock once at start. A window's `Reset`
 /// must be one fixed epoch for the whole window (clients tell windows apart by it); deriving
@@ -99,6 +197,41 @@ impl Clock {
             at: Instant::now(),
         }
     }
+
+    /// Wall time at the monotonic instant `at`.
+    fn wall_at(self, at: Instant) -> SystemTime {
+        if at >= self.at {
+            self.wall + at.duration_since(self.at)
+        } else {
+            self.wall - self.at.duration_since(at)
+        }
+    }
+
+    /// `at` as RFC 3339 (`2024-01-01T12:00:00Z`), the form Helix timestamps take.
+    fn rfc3339(self, at: Instant) -> String {
+        let secs = self
+            .wall_at(at)
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let days = i64::try_from(secs / 86_400).unwrap_or_default();
+        let rem = secs % 86_400;
+        // Days to civil date (Howard Hinnant).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        )
+    }
 }
 
 /// `Reset` for a window ending at `end`: the epoch second at or after it, plus one second.
@@ -106,44 +239,142 @@ impl Clock {
 /// sandbox refills at once at `end`, and the extra second keeps a client whose clock runs a
 /// little ahead of ours (they always differ a little) from arriving before the refill.
 fn epoch_secs_at(clock: Clock, end: Instant) -> u64 {
-    let wall = clock.wall + end.saturating_duration_since(clock.at);
+    let wall = clock.wall_at(end);
     // Round up: a client must not think the window resets before it does.
     wall.duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() + u64::from(d.subsec_nanos() > 0) + 1)
 }
 
-fn page(items: &[Value], request: &SandboxRequest) -> Value {
-    let first = request
-        .query_param("first")
-        .and_then(|f| f.parse::<usize>().ok())
-        .unwrap_or(20)
-        .clamp(1, 100);
-    let start = request
-        .query_param("after")
-        .and_then(|a| a.parse::<usize>().ok())
-        .unwrap_or(0);
-    let end = (start + first).min(items.len());
-    let data: Vec<Value> = items.get(start..end).unwrap_or_default().to_vec();
-    let pagination = if end < items.len() {
-        json!({ "cursor": end.to_string() })
-    } else {
-        json!({})
-    };
-    json!({ "data": data, "pagination": pagination })
+/// One authenticated request: who is asking (the token's user, if a user token) and with
+/// which scopes.
+pub(super) struct Call<'r> {
+    request: &'r SandboxRequest,
+    user_id: Option<String>,
+    scopes: Vec<String>,
+    clock: Clock,
 }
 
-fn query_all<'r>(request: &'r SandboxRequest, name: &str) -> Vec<&'r str> {
-    request
-        .uri
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .filter_map(|pair| {
-            pair.split_once('=')
-                .filter(|(k, _)| *k == name)
-                .map(|(_, v)| v)
-        })
-        .collect()
+impl Call<'_> {
+    /// A query parameter, percent-decoded.
+    fn param(&self, name: &str) -> Option<String> {
+        self.params(name).into_iter().next()
+    }
+
+    /// Every value of a repeated query parameter, percent-decoded.
+    fn params(&self, name: &str) -> Vec<String> {
+        self.request
+            .uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter_map(|pair| {
+                pair.split_once('=')
+                    .filter(|(k, _)| *k == name)
+                    .map(|(_, v)| decode(v))
+            })
+            .collect()
+    }
+
+    /// A query parameter the route requires (400 if absent or empty).
+    fn required(&self, name: &str) -> Result<String, Refusal> {
+        self.param(name)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| bad_request(&format!("Missing required parameter \"{name}\"")))
+    }
+
+    /// The token's user; app tokens get 401 as on Twitch.
+    fn user(&self) -> Result<&str, Refusal> {
+        self.user_id
+            .as_deref()
+            .ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "Missing User OAUTH Token"))
+    }
+
+    /// The token's user, if the token holds one of `scopes` (401 otherwise).
+    fn user_with(&self, scopes: &[&str]) -> Result<String, Refusal> {
+        let user = self.user()?.to_owned();
+        if scopes
+            .iter()
+            .any(|s| self.scopes.iter().any(|have| have == s))
+        {
+            Ok(user)
+        } else {
+            Err(refuse(
+                StatusCode::UNAUTHORIZED,
+                &format!("Missing scope: {}", scopes.join(" or ")),
+            ))
+        }
+    }
+
+    /// The token's user, who must be `broadcaster_id` and hold one of `scopes`.
+    fn broadcaster(&self, broadcaster_id: &str, scopes: &[&str]) -> Result<String, Refusal> {
+        let user = self.user_with(scopes)?;
+        if user == broadcaster_id {
+            Ok(user)
+        } else {
+            Err(refuse(
+                StatusCode::UNAUTHORIZED,
+                "The ID in broadcaster_id must match the user ID found in the request's OAuth token.",
+            ))
+        }
+    }
+
+    /// `broadcaster_id` and `moderator_id` from the query: the token's user must be the
+    /// moderator (401) and moderate the channel (403), with one of `scopes`.
+    fn moderator(&self, inner: &HelixInner, scopes: &[&str]) -> Result<(String, String), Refusal> {
+        let broadcaster_id = self.required("broadcaster_id")?;
+        let moderator_id = self.required("moderator_id")?;
+        let user = self.user_with(scopes)?;
+        if user != moderator_id {
+            return Err(refuse(
+                StatusCode::UNAUTHORIZED,
+                "The ID in moderator_id must match the user ID found in the request's OAuth token.",
+            ));
+        }
+        if !inner.moderates(&broadcaster_id, &moderator_id) {
+            return Err(refuse(
+                StatusCode::FORBIDDEN,
+                "The user in moderator_id is not one of the broadcaster's moderators.",
+            ));
+        }
+        Ok((broadcaster_id, moderator_id))
+    }
+
+    /// The JSON body (400 if it is not JSON).
+    fn body(&self) -> Result<Value, Refusal> {
+        serde_json::from_slice(&self.request.body)
+            .map_err(|_| bad_request("The request body is not valid JSON."))
+    }
+
+    /// Now, or `after` from now, as RFC 3339.
+    fn timestamp(&self, after: Duration) -> String {
+        self.clock.rfc3339(Instant::now() + after)
+    }
+
+    /// One page of `items` (`first`, default 20, at most `max_first`; `after` is the
+    /// offset cursor), with `total` when asked.
+    fn page(&self, items: &[Value], max_first: usize, total: bool) -> HttpResponse {
+        let first = self
+            .param("first")
+            .and_then(|f| f.parse::<usize>().ok())
+            .unwrap_or(20)
+            .clamp(1, max_first);
+        let start = self
+            .param("after")
+            .and_then(|a| a.parse::<usize>().ok())
+            .unwrap_or(0);
+        let end = (start + first).min(items.len());
+        let data: Vec<Value> = items.get(start..end).unwrap_or_default().to_vec();
+        let pagination = if end < items.len() {
+            json!({ "cursor": end.to_string() })
+        } else {
+            json!({})
+        };
+        let mut body = json!({ "data": data, "pagination": pagination });
+        if total {
+            body["total"] = json!(items.len());
+        }
+        response::json(StatusCode::OK, &body)
+    }
 }
 
 pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]) -> HttpResponse {
@@ -154,17 +385,19 @@ pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]
         .and_then(|h| h.strip_prefix("Bearer "))
         .unwrap_or("");
     let client_id = request.header("client-id").unwrap_or("");
-    let valid = inner
+    let Some(record) = inner
         .tokens
         .get(token)
-        .is_some_and(|t| t.expires_at > Instant::now() && t.client_id == client_id);
-    if !valid {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "Unauthorized",
-            "Invalid OAuth token",
-        );
-    }
+        .filter(|t| t.expires_at > Instant::now() && t.client_id == client_id)
+    else {
+        return error(StatusCode::UNAUTHORIZED, "Invalid OAuth token");
+    };
+    let call = Call {
+        request,
+        user_id: record.user_id.clone(),
+        scopes: record.scopes.clone(),
+        clock: state.clock,
+    };
     // The point budget, per client id: a fixed one-minute window from its first request.
     let limit = inner.points_per_minute;
     let now = Instant::now();
@@ -186,14 +419,10 @@ pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]
     let remaining = limit - budget.used;
     let mut answer = if over {
         inner.throttled += 1;
-        error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too Many Requests",
-            "Too Many Requests",
-        )
+        error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests")
     } else {
         inner.served += 1;
-        route(inner, request, path)
+        route(inner, &call, path).unwrap_or_else(Refusal::into_response)
     };
     let headers = answer.headers_mut();
     headers.insert("ratelimit-limit", HeaderValue::from(limit));
@@ -202,89 +431,16 @@ pub(crate) fn handle(state: &HelixState, request: &SandboxRequest, path: &[&str]
     answer
 }
 
-fn route(inner: &mut HelixInner, request: &SandboxRequest, path: &[&str]) -> HttpResponse {
-    match (&request.method, path) {
-        (&Method::GET, ["users"]) => {
-            let ids = query_all(request, "id");
-            let logins = query_all(request, "login");
-            let data: Vec<Value> = inner
-                .users
-                .iter()
-                .filter(|u| {
-                    ids.iter().any(|id| u["id"] == *id)
-                        || logins.iter().any(|login| u["login"] == *login)
-                })
-                .cloned()
-                .collect();
-            response::json(StatusCode::OK, &json!({ "data": data }))
-        }
-        (&Method::GET, ["streams"]) => {
-            let logins = query_all(request, "user_login");
-            let matching: Vec<Value> = inner
-                .streams
-                .iter()
-                .filter(|s| logins.is_empty() || logins.iter().any(|l| s["user_login"] == *l))
-                .cloned()
-                .collect();
-            response::json(StatusCode::OK, &page(&matching, request))
-        }
-        (&Method::GET, ["search", "channels"]) => {
-            let query = request.query_param("query").unwrap_or("").to_lowercase();
-            let matching: Vec<Value> = inner
-                .users
-                .iter()
-                .filter(|u| u["login"].as_str().is_some_and(|l| l.contains(&query)))
-                .map(|u| json!({ "id": u["id"], "broadcaster_login": u["login"], "display_name": u["display_name"], "is_live": false, "title": "" }))
-                .collect();
-            response::json(StatusCode::OK, &page(&matching, request))
-        }
-        (&Method::GET, ["channels"]) => {
-            let data: Vec<Value> = query_all(request, "broadcaster_id")
-                .iter()
-                .filter_map(|id| inner.channels.get(*id).cloned())
-                .collect();
-            response::json(StatusCode::OK, &json!({ "data": data }))
-        }
-        (&Method::PATCH, ["channels"]) => {
-            let id = request
-                .query_param("broadcaster_id")
-                .unwrap_or("")
-                .to_owned();
-            let Ok(Value::Object(changes)) = serde_json::from_slice::<Value>(&request.body) else {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "Bad Request",
-                    "body must be a JSON object",
-                );
-            };
-            let Some(Value::Object(channel)) = inner.channels.get_mut(&id) else {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "Bad Request",
-                    "unknown broadcaster_id",
-                );
-            };
-            for (key, value) in changes {
-                channel.insert(key, value);
-            }
-            response::empty(StatusCode::NO_CONTENT)
-        }
-        (&Method::GET, ["games"]) => {
-            let ids = query_all(request, "id");
-            let data: Vec<Value> = inner
-                .games
-                .iter()
-                .filter(|g| ids.iter().any(|id| g["id"] == *id))
-                .cloned()
-                .collect();
-            response::json(StatusCode::OK, &json!({ "data": data }))
-        }
-        _ => error(
-            StatusCode::NOT_FOUND,
-            "Not Found",
-            "route not in the sandbox",
-        ),
-    }
+fn route(inner: &mut HelixInner, call: &Call<'_>, path: &[&str]) -> Answer {
+    let method = &call.request.method;
+    catalog::route(inner, call, method, path)
+        .or_else(|| channels::route(inner, call, method, path))
+        .or_else(|| chat::route(inner, call, method, path))
+        .or_else(|| community::route(inner, call, method, path))
+        .or_else(|| media::route(inner, call, method, path))
+        .or_else(|| moderation::route(inner, call, method, path))
+        .or_else(|| polls::route(inner, call, method, path))
+        .unwrap_or_else(|| Err(refuse(StatusCode::NOT_FOUND, "route not in the sandbox")))
 }
 
 /// Steers Helix and OAuth from tests and demos.
@@ -330,6 +486,44 @@ impl HelixControl {
                 .insert(refresh.to_owned(), record.clone());
         }
         inner.tokens.insert(token.to_owned(), record);
+    }
+
+    /// Grants `scopes` to `token` (and to its refresh token, so renewed tokens keep them).
+    pub fn grant_scopes(&self, token: &str, scopes: &[&str]) {
+        let mut inner = self.state.lock();
+        let Some(record) = inner.tokens.get_mut(token) else {
+            return;
+        };
+        record.scopes.extend(scopes.iter().map(|s| (*s).to_owned()));
+        let (client_id, user_id) = (record.client_id.clone(), record.user_id.clone());
+        for refresh in inner.refresh_tokens.values_mut() {
+            if refresh.client_id == client_id && refresh.user_id == user_id {
+                refresh
+                    .scopes
+                    .extend(scopes.iter().map(|s| (*s).to_owned()));
+            }
+        }
+    }
+
+    /// `user_id` (added with [`add_user`](Self::add_user)) goes live: `GET /streams` lists
+    /// it first and clips can be made of it.
+    pub fn go_live(&self, user_id: &str) {
+        let mut inner = self.state.lock();
+        let Some(user) = inner.user(user_id).cloned() else {
+            return;
+        };
+        let channel = inner.channels.get(user_id).cloned().unwrap_or_default();
+        let id = inner.new_id();
+        inner.streams.insert(
+            0,
+            json!({
+                "id": id, "user_id": user_id, "user_login": user["login"],
+                "user_name": user["display_name"], "game_id": channel["game_id"],
+                "game_name": channel["game_name"], "type": "live", "title": channel["title"],
+                "viewer_count": 1, "started_at": "2024-01-01T00:00:00Z", "language": "en",
+                "tags": [], "is_mature": false,
+            }),
+        );
     }
 
     /// Adds a user with a channel (and `GET /users`, `/channels`, `/search/channels` find it).

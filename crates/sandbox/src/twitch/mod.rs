@@ -62,9 +62,10 @@ impl Twitch {
 
     /// A Twitch with the given chat limits.
     pub fn with_limits(limits: ChatLimits) -> Self {
+        let helix = Arc::new(helix::HelixState::new());
         Self {
-            chat: Arc::new(chat::ChatState::new(limits)),
-            helix: Arc::new(helix::HelixState::new()),
+            chat: Arc::new(chat::ChatState::new(limits, Arc::clone(&helix))),
+            helix,
         }
     }
 

@@ -81,6 +81,21 @@ pub struct Follower {
     pub followed_at: String,
 }
 
+/// A channel a user follows (`GET /channels/followed`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct FollowedChannel {
+    /// Broadcaster id.
+    pub broadcaster_id: String,
+    /// Broadcaster login.
+    pub broadcaster_login: String,
+    /// Broadcaster display name.
+    pub broadcaster_name: String,
+    /// Since when (RFC 3339).
+    pub followed_at: String,
+}
+
 /// A search result (`GET /search/channels`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default)]
@@ -139,6 +154,33 @@ impl HelixClient {
                 ("broadcaster_id", broadcaster_id.to_owned()),
                 ("first", "100".into()),
             ],
+        )
+    }
+
+    /// How many users follow a channel (any token; the list itself needs the broadcaster
+    /// or a moderator with `moderator:read:followers`).
+    pub async fn follower_count(&self, broadcaster_id: &str) -> Result<u64, Error> {
+        let page = self
+            .get_page::<Follower>(
+                "/channels/followers",
+                &[
+                    ("broadcaster_id", broadcaster_id.to_owned()),
+                    ("first", "1".into()),
+                ],
+            )
+            .await?;
+        Ok(page.total.unwrap_or_default())
+    }
+
+    /// Every channel `user_id` follows, newest first, page by page (a token of that user
+    /// with `user:read:follows`).
+    pub fn followed_channels(
+        &self,
+        user_id: &str,
+    ) -> impl Stream<Item = Result<FollowedChannel, Error>> + Send + 'static {
+        self.paginate(
+            "/channels/followed",
+            vec![("user_id", user_id.to_owned()), ("first", "100".into())],
         )
     }
 

@@ -4,6 +4,7 @@ use futures_core::Stream;
 use serde::{Deserialize, Serialize};
 use transport_http::Method;
 
+use crate::client::repeated;
 use crate::{Error, HelixClient};
 
 /// Someone in a chat (`GET /chat/chatters`).
@@ -91,6 +92,21 @@ pub struct ChatEmote {
     pub emote_set_id: String,
 }
 
+/// A user's chat color (`GET /chat/color`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ChatColor {
+    /// Id.
+    pub user_id: String,
+    /// Login.
+    pub user_login: String,
+    /// Display name.
+    pub user_name: String,
+    /// `#RRGGBB`, or empty if the user never chose one.
+    pub color: String,
+}
+
 impl HelixClient {
     /// Everyone in a chat, page by page (moderator token).
     pub fn chatters(
@@ -140,6 +156,19 @@ impl HelixClient {
             .data
             .into_iter()
             .next())
+    }
+
+    /// The chat colors of up to 100 users.
+    pub async fn get_chat_colors(&self, user_ids: &[&str]) -> Result<Vec<ChatColor>, Error> {
+        self.get_data("/chat/color", &repeated("user_id", user_ids))
+            .await
+    }
+
+    /// Sets the token user's chat color (`user:manage:chat_color`): a named color
+    /// (`blue`, `hot_pink`, …) or, for Turbo and Prime users, `#RRGGBB`.
+    pub async fn update_chat_color(&self, user_id: &str, color: &str) -> Result<(), Error> {
+        let query = [("user_id", user_id.to_owned()), ("color", color.to_owned())];
+        self.send_empty(Method::PUT, "/chat/color", &query).await
     }
 
     /// Badge sets of a channel, or global ones with `None`.

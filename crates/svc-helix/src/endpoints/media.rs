@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use transport_http::Method;
 
 use crate::client::repeated;
-use crate::{Error, HelixClient};
+use crate::{Error, ErrorKind, HelixClient};
 
 /// A clip.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -28,6 +28,18 @@ pub struct Clip {
     pub created_at: String,
     /// Length in seconds.
     pub duration: f64,
+}
+
+/// A clip just created (`POST /clips`): it is processed in the background, so only its id
+/// and the URL to edit it are known yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct CreatedClip {
+    /// Clip id (fetch it with [`HelixClient::get_clips`]).
+    pub id: String,
+    /// Where the broadcaster edits it.
+    pub edit_url: String,
 }
 
 /// A video (VOD, highlight, upload).
@@ -74,6 +86,51 @@ impl HelixClient {
         self.get_data("/clips", &repeated("id", ids)).await
     }
 
+    /// A category's clips, page by page.
+    pub fn game_clips(
+        &self,
+        game_id: &str,
+    ) -> impl Stream<Item = Result<Clip, Error>> + Send + 'static {
+        self.paginate(
+            "/clips",
+            vec![("game_id", game_id.to_owned()), ("first", "100".into())],
+        )
+    }
+
+    /// Clips a live broadcaster's stream (a user token with `clips:edit`); with
+    /// `has_delay` the clip starts a few seconds earlier, matching what viewers saw.
+    pub async fn create_clip(
+        &self,
+        broadcaster_id: &str,
+        has_delay: bool,
+    ) -> Result<CreatedClip, Error> {
+        let query = [
+            ("broadcaster_id", broadcaster_id.to_owned()),
+            ("has_delay", has_delay.to_string()),
+        ];
+        self.request_data(Method::POST, "/clips", &query)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::new(ErrorKind::Decode))
+    }
+
+    /// Videos by id.
+    pub async fn get_videos(&self, ids: &[&str]) -> Result<Vec<Video>, Error> {
+        self.get_data("/videos", &repeated("id", ids)).await
+    }
+
+    /// A category's videos, page by page.
+    pub fn game_videos(
+        &self,
+        game_id: &str,
+    ) -> impl Stream<Item = Result<Video, Error>> + Send + 'static {
+        self.paginate(
+            "/videos",
+            vec![("game_id", game_id.to_owned()), ("first", "100".into())],
+        )
+    }
+
     /// A user's videos, page by page.
     pub fn videos(
         &self,
@@ -85,7 +142,8 @@ impl HelixClient {
         )
     }
 
-    /// Deletes videos; answers the ids deleted.
+    /// Deletes up to 5 of the token user's videos (`channel:manage:videos`); answers the
+    /// ids deleted.
     pub async fn delete_videos(&self, ids: &[&str]) -> Result<Vec<String>, Error> {
         let query = repeated("id", ids);
         self.request_data(Method::DELETE, "/videos", &query).await

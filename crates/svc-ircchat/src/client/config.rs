@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use svc_helix::AccessToken;
+use svc_helix::{AccessToken, TokenManager};
 
 use crate::{Error, ErrorKind};
 
@@ -49,6 +49,8 @@ pub struct ChatConfig {
     pub(crate) backoff_max: Duration,
     pub(crate) login_timeout: Duration,
     pub(crate) initial_channels: Vec<String>,
+    /// Keeps the OAuth token valid, when set with [`ChatConfigBuilder::oauth_managed`].
+    pub(crate) tokens: Option<TokenManager>,
 }
 
 /// Builder for [`ChatConfig`].
@@ -74,6 +76,7 @@ impl ChatConfig {
                 backoff_max: Duration::from_mins(1),
                 login_timeout: Duration::from_secs(15),
                 initial_channels: Vec::new(),
+                tokens: None,
             },
         }
     }
@@ -115,12 +118,36 @@ impl ChatConfigBuilder {
             login: login.into().to_lowercase(),
             token: AccessToken::new(token),
         };
+        self.config.tokens = None;
+        self
+    }
+
+    /// Log in as `login` with the user token `tokens` keeps valid (svc-helix's
+    /// [`TokenManager`], the same one a [`HelixClient`](svc_helix::HelixClient) uses), as
+    /// Twitch asks of chat bots:
+    ///
+    /// - [`ChatClient::connect`](crate::ChatClient::connect) validates the token first
+    ///   (`/oauth2/validate`): an invalid one that cannot be refreshed fails with
+    ///   [`ErrorKind::InvalidToken`], a token of another user with [`ErrorKind::Config`],
+    ///   before any chat connection is opened;
+    /// - while the client runs the token is validated every hour and, if the manager has a
+    ///   refresh token, refreshed five minutes before it expires; a token that is gone for
+    ///   good is announced with [`ChatEvent::TokenExpired`](crate::ChatEvent::TokenExpired);
+    /// - every (re)connect logs in with the current token, and a login refused with
+    ///   `Login authentication failed` renews the token once and tries again.
+    pub fn oauth_managed(mut self, login: impl Into<String>, tokens: TokenManager) -> Self {
+        self.config.credentials = Credentials::OAuth {
+            login: login.into().to_lowercase(),
+            token: tokens.token(),
+        };
+        self.config.tokens = Some(tokens);
         self
     }
 
     /// Log in anonymously (read-only).
     pub fn anonymous(mut self) -> Self {
         self.config.credentials = Credentials::Anonymous;
+        self.config.tokens = None;
         self
     }
 

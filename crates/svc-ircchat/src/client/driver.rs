@@ -58,6 +58,8 @@ struct Driver {
     join_queue: VecDeque<String>,
     privileged: HashSet<String>,
     login: String,
+    /// The managed token was renewed after a refused login (only once in a row).
+    renewed_after_refusal: bool,
 }
 
 pub(crate) async fn run(
@@ -78,6 +80,7 @@ pub(crate) async fn run(
         join_queue: VecDeque::new(),
         privileged: HashSet::new(),
         login: String::new(),
+        renewed_after_refusal: false,
     };
     driver.run().await;
 }
@@ -175,10 +178,20 @@ impl Driver {
                 format!("justinfan{}", rand::rng().random_range(10_000..99_999_999)),
                 None,
             ),
-            Credentials::OAuth { login, token } => (
-                login.clone(),
-                Some(format!("PASS oauth:{}", token.expose())),
-            ),
+            Credentials::OAuth { login, token } => {
+                // A managed token: the current one, renewed first if it is about to expire.
+                let token = match &self.config.tokens {
+                    Some(tokens) => tokens.fresh_token().await.unwrap_or_else(|error| {
+                        tracing::warn!(%error, "token refresh before login failed");
+                        tokens.token()
+                    }),
+                    None => token.clone(),
+                };
+                (
+                    login.clone(),
+                    Some(format!("PASS oauth:{}", token.expose())),
+                )
+            }
         };
         let mut lines =
             vec!["CAP REQ :twitch.tv/tags twitch.tv/commands twitch.tv/membership".to_owned()];
@@ -217,9 +230,26 @@ impl Driver {
         .await;
         match welcome {
             Ok(Ok(())) => {}
+            Ok(Err(End::Stop { reason })) if reason.starts_with("login refused") => {
+                // A managed token may have expired since it was last checked: renew it once
+                // and log in again; a second refusal in a row is final.
+                if let Some(tokens) = &self.config.tokens
+                    && !self.renewed_after_refusal
+                    && tokens.renew().await.is_ok()
+                {
+                    tracing::info!("login refused: token renewed, logging in again");
+                    self.renewed_after_refusal = true;
+                    return Err(End::Reconnect {
+                        reason,
+                        immediately: true,
+                    });
+                }
+                return Err(End::Stop { reason });
+            }
             Ok(Err(end)) => return Err(end),
             Err(_) => return Err(reconnect("login timed out".into())),
         }
+        self.renewed_after_refusal = false;
         self.login.clone_from(&login);
         self.privileged.clear();
         self.join_queue = self.wanted_channels().into();

@@ -26,6 +26,14 @@ pub enum ChatEvent {
         /// Why.
         reason: String,
     },
+    /// The managed OAuth token (see
+    /// [`ChatConfigBuilder::oauth_managed`](crate::ChatConfigBuilder::oauth_managed)) failed
+    /// its hourly validation and could not be renewed: it was revoked, or expired without a
+    /// refresh token. The current connection stays up; the next login will be refused.
+    TokenExpired {
+        /// Why (no token value).
+        reason: String,
+    },
     /// A message from the server.
     Message(ServerMessage<'static>),
 }

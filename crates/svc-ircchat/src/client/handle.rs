@@ -3,7 +3,10 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use std::time::Duration;
+
 use core_events::EventHub;
+use svc_helix::{TokenManager, VALIDATE_EVERY};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -11,7 +14,38 @@ use crate::client::config::{ChatConfig, Credentials, normalize};
 use crate::client::driver::{self, Command};
 use crate::client::event::ChatEvent;
 use crate::client::limits::ChatLimiters;
+use crate::client::upkeep::TokenUpkeep;
 use crate::{Error, ErrorKind, Privmsg};
+
+/// Validates a managed token for `login`.
+async fn validate(tokens: &TokenManager, login: Option<&str>) -> Result<(), Error> {
+    let info = tokens.validate().await.map_err(|error| {
+        let kind = if error.kind() == &svc_helix::ErrorKind::Unauthorized {
+            ErrorKind::InvalidToken
+        } else {
+            ErrorKind::Connect
+        };
+        tracing::warn!(%error, "chat token validation failed");
+        Error::with_source(kind, error)
+    })?;
+    if !info.scopes.iter().any(|s| s == "chat:read") {
+        tracing::warn!("chat token lacks the chat:read scope");
+        return Err(Error::new(ErrorKind::Config(
+            "the token lacks the chat:read scope".into(),
+        )));
+    }
+    match (info.login.as_deref(), login) {
+        (Some(owner), Some(login)) if owner == login => Ok(()),
+        (owner, _) => {
+            let owner = owner.unwrap_or("an app (not a user)");
+            tracing::warn!(%owner, "chat token belongs to someone else");
+            Err(Error::new(ErrorKind::Config(format!(
+                "the token belongs to {owner}, not {}",
+                login.unwrap_or("an anonymous login")
+            ))))
+        }
+    }
+}
 
 /// Twitch's limit on one message's length, in characters.
 const MAX_MESSAGE_CHARS: usize = 500;
@@ -47,6 +81,8 @@ pub(crate) struct Shared {
     pub(crate) channels: Mutex<BTreeSet<String>>,
     pub(crate) anonymous: bool,
     task: Mutex<Option<JoinHandle<()>>>,
+    /// Validates and refreshes a managed token while the client lives.
+    upkeep: Mutex<Option<TokenUpkeep>>,
 }
 
 impl Drop for Shared {
@@ -58,8 +94,32 @@ impl Drop for Shared {
 impl ChatClient {
     /// Starts the connection in the background and returns at once; watch
     /// [`ChatEvent::Ready`] on [`events`](Self::events) to know when it is logged in.
+    ///
+    /// With a managed token ([`ChatConfigBuilder::oauth_managed`](crate::ChatConfigBuilder::oauth_managed))
+    /// the token is validated at once in the background and then hourly; use
+    /// [`connect`](Self::connect) to have a bad token fail before anything starts.
     pub fn start(config: ChatConfig) -> Self {
-        Self::start_with(config, EventHub::new(), ChatLimiters::new())
+        Self::start_upkept(config, EventHub::new(), Duration::ZERO)
+    }
+
+    /// Starts the connection publishing into `hub`, with token upkeep whose first validation
+    /// is `first_validation` from now.
+    fn start_upkept(
+        config: ChatConfig,
+        hub: EventHub<ChatEvent>,
+        first_validation: Duration,
+    ) -> Self {
+        let tokens = config.tokens.clone();
+        let client = Self::start_with(config, hub, ChatLimiters::new());
+        if let Some(tokens) = tokens {
+            let upkeep = TokenUpkeep::spawn(&tokens, &client.shared.hub, first_validation);
+            *client
+                .shared
+                .upkeep
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(upkeep);
+        }
+        client
     }
 
     /// Starts a connection publishing into `hub` and drawing on `limits` (a pool shares both).
@@ -76,6 +136,7 @@ impl ChatClient {
             channels: Mutex::new(channels),
             anonymous: matches!(config.credentials, Credentials::Anonymous),
             task: Mutex::new(None),
+            upkeep: Mutex::new(None),
         });
         let task = tokio::spawn(driver::run(
             config,
@@ -89,13 +150,27 @@ impl ChatClient {
     }
 
     /// Starts the connection and waits until it is logged in (or the login is refused).
+    ///
+    /// A managed token is validated first: [`ErrorKind::InvalidToken`] if it is invalid and
+    /// cannot be refreshed, [`ErrorKind::Config`] if it belongs to another user than the
+    /// configured login or lacks the `chat:read` scope, [`ErrorKind::Connect`] if the OAuth
+    /// server cannot be reached.
     pub async fn connect(config: ChatConfig) -> Result<Self, Error> {
         let timeout = config.login_timeout;
-        let client = Self::start(config);
-        let ready = client.shared.hub.wait_for(
+        let first_validation = match &config.tokens {
+            Some(tokens) => {
+                validate(tokens, config.login()).await?;
+                VALIDATE_EVERY
+            }
+            None => Duration::ZERO,
+        };
+        // Listen before starting, or a quick login could be over before anyone listens.
+        let hub = EventHub::new();
+        let ready = hub.wait_for(
             |e: &ChatEvent| matches!(e, ChatEvent::Ready { .. } | ChatEvent::Disconnected { .. }),
             timeout,
         );
+        let client = Self::start_upkept(config, hub, first_validation);
         match ready.await {
             Ok(ChatEvent::Disconnected { reason }) if reason.starts_with("login refused") => {
                 Err(Error::new(ErrorKind::LoginRefused(reason)))

@@ -7,6 +7,7 @@ mod handle;
 mod limits;
 mod pool;
 mod transport;
+mod upkeep;
 
 pub use config::{ChatConfig, ChatConfigBuilder, Credentials, Transport};
 pub use event::ChatEvent;

@@ -1,12 +1,14 @@
 //! [`ChatPool`]: many channels over several connections of one login.
 
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use core_events::EventHub;
 
 use crate::client::config::{ChatConfig, normalize};
 use crate::client::event::ChatEvent;
 use crate::client::limits::ChatLimiters;
+use crate::client::upkeep::TokenUpkeep;
 use crate::{ChatClient, Error, Privmsg};
 
 /// Spreads channels over several connections of one login, opening a new one when every
@@ -31,6 +33,9 @@ pub struct ChatPool {
     hub: EventHub<ChatEvent>,
     limits: ChatLimiters,
     clients: Mutex<Vec<ChatClient>>,
+    /// One token upkeep for every connection (a managed token is validated once an hour,
+    /// not once per connection); started with the first connection.
+    upkeep: Mutex<Option<TokenUpkeep>>,
 }
 
 impl ChatPool {
@@ -44,6 +49,7 @@ impl ChatPool {
             hub: EventHub::new(),
             limits: ChatLimiters::new(),
             clients: Mutex::new(Vec::new()),
+            upkeep: Mutex::new(None),
         };
         for channel in initial {
             let _ = pool.join(&channel);
@@ -80,6 +86,12 @@ impl ChatPool {
         }
         let client =
             ChatClient::start_with(self.config.clone(), self.hub.clone(), self.limits.clone());
+        if let Some(tokens) = &self.config.tokens {
+            self.upkeep
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert_with(|| TokenUpkeep::spawn(tokens, &self.hub, Duration::ZERO));
+        }
         client.join(&channel)?;
         clients.push(client);
         Ok(())

@@ -1,9 +1,11 @@
 //! Twitch chat and Helix against the sandbox: log in, join, receive a message with its tags,
-//! reply, survive a forced disconnect, then a few Helix calls with an app token.
+//! reply, survive a forced disconnect, then a few Helix calls with an app token and some
+//! broadcaster ones (a poll, a timeout) with a user token.
 
 use std::time::Duration;
 
-use switchboard::helix::{HelixClient, LiveStream, TokenManager};
+use futures_util::TryStreamExt;
+use switchboard::helix::{AccessToken, HelixClient, LiveStream, TokenManager};
 use switchboard::twitch_chat::{ChatClient, ChatConfig, ChatEvent, Privmsg};
 
 pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -14,6 +16,19 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let helix_control = twitch.helix();
     helix_control.add_client("tour-client", "tour-secret");
     helix_control.add_user("4242", "tourbot");
+    helix_control.add_user("77", "ronni");
+    helix_control.add_user_token(
+        "tour-user-token",
+        "tour-client",
+        "tourbot",
+        "4242",
+        Duration::from_hours(4),
+        None,
+    );
+    helix_control.grant_scopes(
+        "tour-user-token",
+        &["channel:manage:polls", "moderator:manage:banned_users"],
+    );
     helix_control.add_streams(150);
     let server = sandbox::Server::builder().serve(twitch).await?;
 
@@ -65,6 +80,28 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
         page.data[0].user_name,
         page.data[0].viewer_count,
         page.cursor()
+    );
+
+    let user_tokens = TokenManager::user(
+        &server.base_url(),
+        "tour-client",
+        AccessToken::new("tour-user-token"),
+        None,
+        None,
+    )?;
+    let me = HelixClient::new(&format!("{}/helix", server.base_url()), user_tokens)?;
+    if let Some(poll) = me
+        .create_poll("4242", "Next game?", &["Chess", "Go"], 60)
+        .await?
+    {
+        println!("helix: poll {:?} is {}", poll.title, poll.status);
+    }
+    me.ban_user("4242", "4242", "77", Some(600), "tour timeout")
+        .await?;
+    let banned: Vec<_> = me.banned_users("4242").try_collect().await?;
+    println!(
+        "helix: {} timed out until {}",
+        banned[0].user_login, banned[0].expires_at
     );
     Ok(())
 }
