@@ -68,9 +68,19 @@ use crate::{
 /// assert!(start.elapsed() >= Duration::from_secs(5));
 /// # }
 /// ```
+///
+/// # Shared between processes
+///
+/// With feature `redis`, `BucketLimiter::from(RedisBucketLimiter)` gives a limiter whose
+/// state lives in Redis (see [`RedisBucketLimiter`](crate::RedisBucketLimiter)) behind this
+/// same API, so HTTP clients that take a `BucketLimiter` share limits across processes
+/// unchanged. Its [`acquire`](Self::acquire) waits through Redis outages, and completing or
+/// dropping its tickets reports to Redis in a background task.
 #[derive(Clone)]
 pub struct BucketLimiter {
     shared: Arc<Shared>,
+    #[cfg(feature = "redis")]
+    redis: Option<crate::RedisBucketLimiter>,
 }
 
 pub(crate) struct Shared {
@@ -141,6 +151,8 @@ impl BucketLimiter {
                 queues: DashMap::new(),
                 runtime: OnceLock::new(),
             }),
+            #[cfg(feature = "redis")]
+            redis: None,
         }
     }
 
@@ -149,6 +161,10 @@ impl BucketLimiter {
     /// Callers of one bucket are admitted in arrival order. Cancel-safe: dropping the future
     /// before it completes takes no slot.
     pub async fn acquire(&self, route: &RouteKey) -> Ticket {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = &self.redis {
+            return Ticket::shared(crate::redis_bucket::acquire_patiently(redis, route).await);
+        }
         if self.shared.runtime.get().is_none()
             && let Ok(handle) = Handle::try_current()
         {
@@ -161,6 +177,10 @@ impl BucketLimiter {
 
     /// The bucket `route` currently maps to, if the route was used before.
     pub fn bucket_of(&self, route: &RouteKey) -> Option<BucketId> {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = &self.redis {
+            return Some(redis.bucket_of(route));
+        }
         let queue = self
             .shared
             .routes
@@ -172,6 +192,16 @@ impl BucketLimiter {
     /// The configuration this limiter was built with.
     pub fn config(&self) -> &BucketConfig {
         &self.shared.config
+    }
+}
+
+#[cfg(feature = "redis")]
+impl From<crate::RedisBucketLimiter> for BucketLimiter {
+    /// A limiter whose state lives in Redis, shared by every process on the same prefix.
+    fn from(redis: crate::RedisBucketLimiter) -> Self {
+        let mut limiter = Self::new(redis.config().clone());
+        limiter.redis = Some(redis);
+        limiter
     }
 }
 
@@ -470,8 +500,10 @@ impl Drop for Permit {
 
 impl fmt::Debug for BucketLimiter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BucketLimiter")
-            .field("config", &self.shared.config)
+        let mut f = f.debug_struct("BucketLimiter");
+        #[cfg(feature = "redis")]
+        f.field("redis", &self.redis);
+        f.field("config", &self.shared.config)
             .field("store", &self.shared.store)
             .field("global", &self.shared.global)
             .field("routes", &self.shared.routes.len())

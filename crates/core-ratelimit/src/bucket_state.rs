@@ -128,19 +128,7 @@ impl BucketState {
             self.unlimited = false;
             self.learn_window(now, outcome, max_wait);
         }
-        if outcome.status == 429 {
-            let wait = outcome
-                .retry_after
-                .or(headers.retry_after)
-                .or(headers.reset_after)
-                .unwrap_or(default_retry_after)
-                .min(max_wait);
-            let global = outcome.global
-                || headers.global
-                || headers
-                    .scope
-                    .as_deref()
-                    .is_some_and(|scope| scope.eq_ignore_ascii_case("global"));
+        if let Some((wait, global)) = lockout(outcome, default_retry_after, max_wait) {
             if global {
                 return Some(wait);
             }
@@ -225,6 +213,32 @@ impl BucketState {
         self.in_flight += other.in_flight;
         self.generation = self.generation.max(other.generation) + 1;
     }
+}
+
+/// For a 429: how long to back off and whether every bucket must (a global 429). `None`
+/// for any other status.
+pub(crate) fn lockout(
+    outcome: &Outcome,
+    default_retry_after: Duration,
+    max_wait: Duration,
+) -> Option<(Duration, bool)> {
+    if outcome.status != 429 {
+        return None;
+    }
+    let headers = &outcome.headers;
+    let wait = outcome
+        .retry_after
+        .or(headers.retry_after)
+        .or(headers.reset_after)
+        .unwrap_or(default_retry_after)
+        .min(max_wait);
+    let global = outcome.global
+        || headers.global
+        || headers
+            .scope
+            .as_deref()
+            .is_some_and(|scope| scope.eq_ignore_ascii_case("global"));
+    Some((wait, global))
 }
 
 /// `now + wait`, saturating instead of panicking on absurd waits.

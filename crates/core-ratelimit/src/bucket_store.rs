@@ -10,11 +10,11 @@ use crate::{BucketId, BucketState};
 /// The state behind a [`BucketLimiter`](crate::BucketLimiter): per-bucket
 /// [`BucketState`]s and the route → bucket-hash map learned from `X-RateLimit-Bucket`.
 ///
-/// This is the seam for sharing limits between processes (a bot split over several
-/// processes behind one token and IP). [`MemoryBucketStore`] is the in-process
-/// implementation; a shared one (for example Redis: one hash per bucket, updated with
-/// `WATCH`/`MULTI` or a script) implements the same four methods. What stays local to each
-/// process are the waiting callers and their timers: those are futures and cannot be shared.
+/// [`MemoryBucketStore`] is the in-process implementation. The trait is synchronous (it runs
+/// under the bucket queue's lock on every request), so it is not how limits are shared
+/// between processes: a network store cannot answer synchronously. For that, feature
+/// `redis` has `RedisBucketLimiter`, whose whole admission (bucket and global limit) is one
+/// async Lua script, usable as a `BucketLimiter` through `BucketLimiter::from`.
 ///
 /// # Contract
 ///

@@ -26,10 +26,16 @@ use crate::{SlidingLog, WindowBackend, WindowLimiter};
 /// assert!(start.elapsed() >= Duration::from_secs(5));
 /// # }
 /// ```
+///
+/// With feature `redis`, `IdentifyQueue::from(RedisIdentifyQueue)` paces the starts of every
+/// process sharing the Redis prefix behind this same API (so a gateway shard configured with
+/// an `IdentifyQueue` shares it unchanged); its `acquire` waits through Redis outages.
 #[derive(Clone)]
 pub struct IdentifyQueue {
     buckets: Arc<[WindowLimiter]>,
     period: Duration,
+    #[cfg(feature = "redis")]
+    redis: Option<crate::RedisIdentifyQueue>,
 }
 
 impl IdentifyQueue {
@@ -52,13 +58,28 @@ impl IdentifyQueue {
         let buckets = (0..max_concurrency.get())
             .map(|key| WindowLimiter::with_backend(backend(key)))
             .collect();
-        Self { buckets, period }
+        Self {
+            buckets,
+            period,
+            #[cfg(feature = "redis")]
+            redis: None,
+        }
     }
 
     /// Waits until shard `shard_id` may start a session, then takes its bucket's slot.
     ///
     /// Shards of one bucket start in arrival order. Cancel-safe.
     pub async fn acquire(&self, shard_id: u64) {
+        #[cfg(feature = "redis")]
+        if let Some(redis) = &self.redis {
+            // Outages are waited out inside; only an unusable answer comes back, and a
+            // start must not go out unpaced, so keep asking.
+            while let Err(error) = redis.acquire(shard_id).await {
+                tracing::error!(shard_id, %error, "shared identify queue unusable; retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            return;
+        }
         self.buckets[self.bucket_index(shard_id)].acquire().await;
     }
 
@@ -80,6 +101,17 @@ impl IdentifyQueue {
     fn bucket_index(&self, shard_id: u64) -> usize {
         // `buckets.len()` is a non-zero u32, so the remainder fits in usize.
         (shard_id % self.buckets.len() as u64) as usize
+    }
+}
+
+#[cfg(feature = "redis")]
+impl From<crate::RedisIdentifyQueue> for IdentifyQueue {
+    /// A queue pacing every process that shares the Redis queue's prefix.
+    fn from(redis: crate::RedisIdentifyQueue) -> Self {
+        let max_concurrency = NonZeroU32::new(redis.max_concurrency()).unwrap_or(NonZeroU32::MIN);
+        let mut queue = Self::new(max_concurrency, redis.period());
+        queue.redis = Some(redis);
+        queue
     }
 }
 

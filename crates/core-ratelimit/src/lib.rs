@@ -48,6 +48,8 @@ pub use ticket::Ticket;
 #[cfg(feature = "redis")]
 mod cold_start;
 #[cfg(feature = "redis")]
+mod redis_bucket;
+#[cfg(feature = "redis")]
 mod redis_connect;
 #[cfg(feature = "redis")]
 mod redis_identify;
@@ -59,6 +61,8 @@ pub use cold_start::ColdStart;
 /// The Redis client this crate's shared limiters use (for [`redis::aio::ConnectionManager`]).
 #[cfg(feature = "redis")]
 pub use redis;
+#[cfg(feature = "redis")]
+pub use redis_bucket::{RedisBucketLimiter, RedisBucketLimiterBuilder, RedisTicket};
 #[cfg(feature = "redis")]
 pub use redis_connect::connect_redis;
 #[cfg(feature = "redis")]

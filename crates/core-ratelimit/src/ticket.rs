@@ -12,12 +12,27 @@ use crate::{BucketId, Outcome};
 /// cancelled): the slot is released and, if the window has not changed since, given back.
 #[must_use = "complete the ticket with the response's outcome; dropping it releases the slot"]
 pub struct Ticket {
-    permit: Permit,
+    permit: Kind,
+}
+
+enum Kind {
+    Local(Permit),
+    #[cfg(feature = "redis")]
+    Shared(crate::RedisTicket),
 }
 
 impl Ticket {
     pub(crate) fn new(permit: Permit) -> Self {
-        Self { permit }
+        Self {
+            permit: Kind::Local(permit),
+        }
+    }
+
+    #[cfg(feature = "redis")]
+    pub(crate) fn shared(ticket: crate::RedisTicket) -> Self {
+        Self {
+            permit: Kind::Shared(ticket),
+        }
     }
 
     /// Reports how the request ended.
@@ -26,19 +41,27 @@ impl Ticket {
         reason = "the outcome is handed over for good"
     )]
     pub fn complete(self, outcome: Outcome) {
-        self.permit.complete(&outcome);
+        match self.permit {
+            Kind::Local(permit) => permit.complete(&outcome),
+            #[cfg(feature = "redis")]
+            Kind::Shared(ticket) => crate::redis_bucket::complete_in_background(ticket, outcome),
+        }
     }
 
     /// The bucket this request was admitted by.
     pub fn bucket(&self) -> &BucketId {
-        self.permit.bucket()
+        match &self.permit {
+            Kind::Local(permit) => permit.bucket(),
+            #[cfg(feature = "redis")]
+            Kind::Shared(ticket) => ticket.bucket(),
+        }
     }
 }
 
 impl fmt::Debug for Ticket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ticket")
-            .field("bucket", self.permit.bucket())
+            .field("bucket", self.bucket())
             .finish_non_exhaustive()
     }
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use core_ratelimit::redis;
 use core_ratelimit::redis::aio::ConnectionManager;
 use core_ratelimit::{ColdStart, ErrorKind, RedisIdentifyQueue, RedisWindowLimiter, connect_redis};
-use redis_test_server::RedisServer;
+use redis_test_server::{RedisServer, max_in_any_window};
 
 fn nz(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).expect("non-zero")
@@ -21,25 +21,6 @@ fn nz(n: u32) -> NonZeroU32 {
 /// A separate connection: what a second process would have.
 async fn process(server: &RedisServer) -> ConnectionManager {
     connect_redis(&server.url()).await.expect("redis reachable")
-}
-
-/// The most grant times within one closed interval of length `window`.
-fn max_in_any_window(times: &[SystemTime], window: Duration) -> usize {
-    let mut sorted = times.to_vec();
-    sorted.sort_unstable();
-    let mut best = 0;
-    let mut first = 0;
-    for last in 0..sorted.len() {
-        while sorted[last]
-            .duration_since(sorted[first])
-            .unwrap_or_default()
-            > window
-        {
-            first += 1;
-        }
-        best = best.max(last - first + 1);
-    }
-    best
 }
 
 /// Runs `tasks` concurrent callers per limiter, each taking `each` slots.

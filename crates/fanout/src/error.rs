@@ -19,6 +19,9 @@ pub enum ErrorKind {
     StoreReply,
     /// The payload handed to the publisher is not a gateway payload (no readable `op`).
     Malformed,
+    /// The worker's configuration is incomplete (an `on_rest` handler without a REST
+    /// client).
+    Config,
 }
 
 impl Error {
@@ -48,6 +51,7 @@ impl fmt::Display for Error {
             ErrorKind::StoreUnavailable => f.write_str("the Redis server is unreachable"),
             ErrorKind::StoreReply => f.write_str("the Redis server gave an unusable answer"),
             ErrorKind::Malformed => f.write_str("the payload is not a gateway payload"),
+            ErrorKind::Config => f.write_str("the worker's configuration is incomplete"),
         }
     }
 }

@@ -14,6 +14,12 @@
 //! as `field:<name>`. Delivery is at least once: every entry is handled by one worker of the
 //! group, and again by another only if the first died before acknowledging it.
 //!
+//! A handler that panics is isolated: the worker keeps running and the entry, left
+//! unacknowledged, is claimed and retried; an entry delivered more than
+//! [`WorkerBuilder::max_deliveries`] times is poison and goes to the dead-letter stream.
+//! Handlers registered with [`WorkerBuilder::on_rest`] get a REST client; built with
+//! [`shared_limiter`], its calls wait for Discord's limits shared by every process in Redis.
+//!
 //! ```no_run
 //! use fanout::{EventGroup, Publisher, Worker};
 //! use svc_gateway::MessageCreate;
@@ -45,13 +51,15 @@ mod error;
 mod group;
 mod handler;
 mod publisher;
+mod shared_limiter;
 mod worker;
 mod worker_builder;
 
 pub use error::{Error, ErrorKind};
 pub use group::{EventGroup, dead_letter_key};
-pub use handler::EventHandler;
+pub use handler::{EventHandler, RestHandler};
 pub use publisher::{DEFAULT_MAX_LEN, DEFAULT_PREFIX, Publisher};
+pub use shared_limiter::{GLOBAL_WINDOW_MARGIN, shared_limiter};
 pub use worker::Worker;
 pub use worker_builder::WorkerBuilder;
 

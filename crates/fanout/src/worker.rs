@@ -1,11 +1,14 @@
 //! The worker side: consumer-group reads, handlers, acknowledgements, claims, dead letters.
 
+use std::collections::HashMap;
 use std::future::{Future, pending};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use redis::aio::ConnectionManager;
-use redis::streams::{StreamAutoClaimReply, StreamId, StreamReadReply};
+use redis::streams::{StreamAutoClaimReply, StreamId, StreamPendingCountReply, StreamReadReply};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -31,6 +34,7 @@ pub(crate) struct Config {
     pub(crate) min_idle: Duration,
     pub(crate) claim_interval: Duration,
     pub(crate) dead_letter_max_len: usize,
+    pub(crate) max_deliveries: u64,
 }
 
 /// Consumes gateway events from Redis Streams with a consumer group.
@@ -41,6 +45,12 @@ pub(crate) struct Config {
 /// them. Entries that cannot be decoded are logged, copied to the dead-letter stream
 /// (`{prefix}:events:dead`, with the reason) and acknowledged. Delivery is at least once: a
 /// worker killed between a handler's end and its `XACK` has that entry handled again.
+///
+/// A handler that panics does not take the worker down: the panic is caught and logged, and
+/// the entry stays unacknowledged, so it is claimed and handled again after
+/// [`WorkerBuilder::min_idle`]. An entry delivered more than
+/// [`WorkerBuilder::max_deliveries`] times (a poison message that keeps crashing handlers
+/// or workers) is dead-lettered and acknowledged instead of being retried forever.
 pub struct Worker {
     conn: ConnectionManager,
     config: Config,
@@ -194,8 +204,17 @@ impl Worker {
                 if !reply.claimed.is_empty() {
                     tracing::info!(stream = %key, count = reply.claimed.len(), "claimed idle entries");
                 }
+                let deliveries = self.deliveries(&key, &reply.claimed).await?;
                 for entry in reply.claimed {
-                    self.handle(&key, entry).await?;
+                    let delivered = deliveries.get(&entry.id).copied().unwrap_or(0);
+                    if delivered > self.config.max_deliveries {
+                        let reason = format!(
+                            "poison: delivered {delivered} times without being acknowledged"
+                        );
+                        self.dead_letter(&key, &entry, &reason).await?;
+                    } else {
+                        self.handle(&key, entry).await?;
+                    }
                     done += 1;
                 }
                 if reply.next_stream_id == "0-0" {
@@ -206,6 +225,36 @@ impl Worker {
         }
         self.confirm_acks().await?;
         Ok(done)
+    }
+
+    /// How many times each of `claimed` (now this consumer's) has been delivered, from the
+    /// group's pending list (`XPENDING` over their id range, one round trip).
+    async fn deliveries(
+        &mut self,
+        key: &str,
+        claimed: &[StreamId],
+    ) -> Result<HashMap<String, u64>, Error> {
+        let (Some(first), Some(last)) = (claimed.first(), claimed.last()) else {
+            return Ok(HashMap::new());
+        };
+        let reply: StreamPendingCountReply = match redis::cmd("XPENDING")
+            .arg(key)
+            .arg(&self.config.group)
+            .arg(&first.id)
+            .arg(&last.id)
+            .arg(claimed.len())
+            .arg(&self.config.consumer)
+            .query_async(&mut self.conn)
+            .await
+        {
+            Ok(reply) => reply,
+            Err(error) => return Err(self.recover(error).await),
+        };
+        Ok(reply
+            .ids
+            .into_iter()
+            .map(|pending| (pending.id, pending.times_delivered as u64))
+            .collect())
     }
 
     /// Reads one batch of new entries (`XREADGROUP … >`) and handles them.
@@ -255,10 +304,28 @@ impl Worker {
     async fn handle(&mut self, key: &str, entry: StreamId) -> Result<(), Error> {
         match entry::decode(&entry) {
             Ok(event) => {
+                let mut panicked = false;
                 for handler in self.handlers.iter() {
-                    if let Some(future) = handler(&event) {
-                        future.await;
+                    // A panicking handler (building its future or running it) must not end
+                    // the worker: catch it, run the other handlers, leave the entry pending.
+                    let future = std::panic::catch_unwind(AssertUnwindSafe(|| handler(&event)));
+                    let finished = match future {
+                        Ok(Some(future)) => AssertUnwindSafe(future).catch_unwind().await,
+                        Ok(None) => Ok(()),
+                        Err(payload) => Err(payload),
+                    };
+                    if let Err(payload) = finished {
+                        panicked = true;
+                        tracing::error!(
+                            stream = %key,
+                            id = %entry.id,
+                            panic = panic_message(&*payload),
+                            "event handler panicked; the entry will be retried"
+                        );
                     }
+                }
+                if panicked {
+                    return Ok(());
                 }
                 // Sent now, confirmed at the end of the batch: the multiplexed connection
                 // pipelines the acknowledgements instead of waiting for each.
@@ -332,4 +399,13 @@ impl Worker {
             .await
             .map_err(store_error)
     }
+}
+
+/// The text of a panic payload (`panic!` with a message), or a placeholder.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(non-text panic payload)")
 }

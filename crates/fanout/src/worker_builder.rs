@@ -4,11 +4,12 @@ use std::time::Duration;
 
 use core_events::Extract;
 use svc_gateway::ShardEvent;
+use svc_gateway::rest::RestClient;
 
-use crate::handler::{EventHandler, Handler, erase};
+use crate::handler::{EventHandler, Handler, RestHandler, erase, erase_rest};
 use crate::publisher::{DEFAULT_MAX_LEN, DEFAULT_PREFIX};
 use crate::worker::Config;
-use crate::{Error, EventGroup, Worker};
+use crate::{Error, ErrorKind, EventGroup, Worker};
 
 /// Builds a [`Worker`]; start with [`Worker::builder`].
 #[must_use]
@@ -16,6 +17,9 @@ pub struct WorkerBuilder {
     url: String,
     pub(crate) config: Config,
     handlers: Vec<Handler>,
+    rest: Option<RestClient>,
+    /// An `on_rest` handler was registered before any [`WorkerBuilder::rest`].
+    rest_missing: bool,
 }
 
 impl std::fmt::Debug for WorkerBuilder {
@@ -41,8 +45,11 @@ impl WorkerBuilder {
                 min_idle: Duration::from_secs(30),
                 claim_interval: Duration::from_secs(5),
                 dead_letter_max_len: DEFAULT_MAX_LEN,
+                max_deliveries: 5,
             },
             handlers: Vec::new(),
+            rest: None,
+            rest_missing: false,
         }
     }
 
@@ -84,6 +91,36 @@ impl WorkerBuilder {
         self
     }
 
+    /// The REST client [`on_rest`](Self::on_rest) handlers get (a clone each call). Build
+    /// it with [`crate::shared_limiter`] so REST calls from every worker process share
+    /// Discord's limits through Redis. Set it before registering `on_rest` handlers.
+    pub fn rest(mut self, rest: RestClient) -> Self {
+        self.rest = Some(rest);
+        self
+    }
+
+    /// Like [`on`](Self::on), for handlers that call Discord's REST API: `handler` gets the
+    /// payload and the client set with [`rest`](Self::rest). Registered before `rest`, the
+    /// builder's [`connect`](Self::connect) fails with [`ErrorKind::Config`].
+    pub fn on_rest<T>(mut self, handler: impl RestHandler<T>) -> Self
+    where
+        T: Extract<ShardEvent> + Send + 'static,
+    {
+        match &self.rest {
+            Some(rest) => self.handlers.push(erase_rest::<T>(handler, rest.clone())),
+            None => self.rest_missing = true,
+        }
+        self
+    }
+
+    /// How many times an entry may be delivered (read, then claimed again after a handler
+    /// panicked or its worker died) before it counts as poison: it is then copied to the
+    /// dead-letter stream and acknowledged instead of handled again (default 5, at least 1).
+    pub fn max_deliveries(mut self, max: u64) -> Self {
+        self.config.max_deliveries = max.max(1);
+        self
+    }
+
     /// Entries read per round trip (default 64).
     pub fn batch(mut self, batch: usize) -> Self {
         self.config.batch = batch.max(1);
@@ -117,8 +154,13 @@ impl WorkerBuilder {
 
     /// Connects and creates the consumer groups (with their streams if missing).
     ///
-    /// [`crate::ErrorKind::StoreUnavailable`] if Redis cannot be reached now.
+    /// [`crate::ErrorKind::StoreUnavailable`] if Redis cannot be reached now,
+    /// [`crate::ErrorKind::Config`] if an `on_rest` handler has no REST client.
     pub async fn connect(self) -> Result<Worker, Error> {
+        if self.rest_missing {
+            tracing::warn!("an on_rest handler was registered before WorkerBuilder::rest");
+            return Err(Error::new(ErrorKind::Config, None));
+        }
         Worker::connect(&self.url, self.config, self.handlers).await
     }
 }

@@ -1,10 +1,12 @@
 //! Fan-out on a real Redis server: routing, exactly-once between workers, a killed worker's
-//! entries claimed by another, dead letters, unreachable and restarting servers.
+//! entries claimed by another, dead letters, panicking handlers and poison entries,
+//! unreachable and restarting servers.
 //!
 //! Redis keeps its own clock (idle times for XAUTOCLAIM), so these run in real time, each
 //! bounded to a few seconds.
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -427,4 +429,113 @@ async fn a_worker_recovers_after_redis_restarts() {
     assert!(!worker.is_finished(), "the worker keeps running");
     worker.abort();
     assert_eq!(seen.lock().unwrap()[..2], [1, 2]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_handler_is_retried_then_poison_is_dead_lettered() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    // Message 13 panics every time; message 7 panics on its first attempt only.
+    let attempts_13 = Arc::new(AtomicUsize::new(0));
+    let attempts_7 = Arc::new(AtomicUsize::new(0));
+    let handled = Arc::new(Mutex::new(Vec::new()));
+    let (a13, a7, seen) = (
+        Arc::clone(&attempts_13),
+        Arc::clone(&attempts_7),
+        Arc::clone(&handled),
+    );
+    let worker = Worker::builder(server.url())
+        .prefix(PREFIX)
+        .group("bot")
+        .consumer("a")
+        .streams([EventGroup::Messages])
+        .block(Duration::from_millis(50))
+        .min_idle(Duration::from_millis(100))
+        .claim_interval(Duration::from_millis(50))
+        .max_deliveries(3)
+        .on::<MessageCreate>(move |message| {
+            let id = message.id.get();
+            let (a13, a7, seen) = (Arc::clone(&a13), Arc::clone(&a7), Arc::clone(&seen));
+            async move {
+                if id == 13 {
+                    a13.fetch_add(1, Ordering::SeqCst);
+                    panic!("handler bug on message 13");
+                }
+                let first_try_of_7 = id == 7 && a7.fetch_add(1, Ordering::SeqCst) == 0;
+                assert!(!first_try_of_7, "transient failure on message 7");
+                seen.lock().unwrap().push(id);
+            }
+        })
+        .connect()
+        .await
+        .expect("worker");
+    let worker = tokio::spawn(worker.run());
+
+    let publisher = Publisher::connect(&server.url())
+        .await
+        .expect("redis")
+        .prefix(PREFIX);
+    let payloads: Vec<Vec<u8>> = (1..=20).map(message).collect();
+    publisher
+        .publish_batch(payloads.iter().map(|raw| (0, raw.as_slice())))
+        .await
+        .expect("publish");
+
+    let mut conn = raw_conn(&server).await;
+    let dead = dead_letter_key(PREFIX);
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while xlen(&mut conn.clone(), &dead).await < 1 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the poison entry is dead-lettered");
+    until("19 handled", || handled.lock().unwrap().len() >= 19).await;
+
+    assert!(!worker.is_finished(), "the worker survived the panics");
+    let mut seen = handled.lock().unwrap().clone();
+    seen.sort_unstable();
+    assert_eq!(seen, (1..=20).filter(|&id| id != 13).collect::<Vec<u64>>());
+    assert_eq!(
+        attempts_7.load(Ordering::SeqCst),
+        2,
+        "7 failed once, then succeeded"
+    );
+    // Delivered once by XREADGROUP and twice more by claims, then the fourth delivery is
+    // over the cap: three attempts, never a fourth.
+    assert_eq!(attempts_13.load(Ordering::SeqCst), 3);
+
+    let range: StreamRangeReply = redis::cmd("XRANGE")
+        .arg(&dead)
+        .arg("-")
+        .arg("+")
+        .query_async(&mut conn)
+        .await
+        .expect("xrange");
+    assert_eq!(range.ids.len(), 1);
+    let reason: String = range.ids[0].get("reason").expect("reason");
+    assert!(reason.contains("poison"), "{reason}");
+    let data: Vec<u8> = range.ids[0].get("field:data").expect("original kept");
+    assert_eq!(data, message(13));
+
+    // Nothing is left pending: the poison entry was acknowledged with its dead letter.
+    assert_eq!(
+        pending(&mut conn, &EventGroup::Messages.stream_key(PREFIX)).await,
+        0
+    );
+    worker.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_on_rest_handler_without_a_client_is_a_config_error() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let error = Worker::builder(server.url())
+        .on_rest::<MessageCreate>(|_, _| async {})
+        .connect()
+        .await
+        .expect_err("no REST client");
+    assert_eq!(error.kind(), &ErrorKind::Config);
 }

@@ -1,5 +1,6 @@
 //! Test support for the Redis backends: a real `redis-server` child process on a free
-//! loopback port, without persistence, killed on drop. Tests and benches of `core-ratelimit`,
+//! loopback port, without persistence, killed on drop; and [`max_in_any_window`] to check a
+//! shared limit held. Tests and benches of `core-ratelimit`,
 //! `core-cache` and `fanout` share it (a dev-dependency only).
 //!
 //! ```no_run
@@ -11,7 +12,37 @@
 
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
+
+/// The most of `times` within any one closed interval of length `window` (two pointers over
+/// the sorted times): how tests check that N processes together stayed within a limit,
+/// from grant times (Redis's clock) or arrival times (a sandbox's request log).
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+///
+/// let t = SystemTime::UNIX_EPOCH;
+/// let ms = |n| t + Duration::from_millis(n);
+/// let times = [ms(0), ms(500), ms(1000), ms(1001), ms(2500)];
+/// assert_eq!(redis_test_server::max_in_any_window(&times, Duration::from_secs(1)), 3);
+/// ```
+pub fn max_in_any_window(times: &[SystemTime], window: Duration) -> usize {
+    let mut sorted = times.to_vec();
+    sorted.sort_unstable();
+    let mut best = 0;
+    let mut first = 0;
+    for last in 0..sorted.len() {
+        while sorted[last]
+            .duration_since(sorted[first])
+            .unwrap_or_default()
+            > window
+        {
+            first += 1;
+        }
+        best = best.max(last - first + 1);
+    }
+    best
+}
 
 /// One `redis-server` on a free loopback port, without persistence.
 pub struct RedisServer {

@@ -2,6 +2,7 @@
 
 pub(crate) mod channels;
 pub(crate) mod chat;
+pub(crate) mod community;
 pub(crate) mod eventsub;
 pub(crate) mod games;
 pub(crate) mod media;
