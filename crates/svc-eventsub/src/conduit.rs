@@ -4,18 +4,17 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use core_events::{EventHub, EventStream};
-use svc_helix::{AccessToken, TokenManager};
+use svc_helix::{AccessToken, Conduit, EventSubTransport, HelixClient, Subscription, TokenManager};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use crate::api::{Conduit, EventSubApi};
 use crate::dedupe::RecentIds;
 use crate::driver::{Command, Driver, Role};
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorKind};
 use crate::event_out::{Counters, EventSubEvent, SessionStats};
 use crate::session::EventSubBuilder;
-use crate::subscription::{Subscription, SubscriptionRequest, Transport};
+use crate::subscription::SubscriptionRequest;
 
 /// Twitch allows at most this many shards per conduit.
 pub const MAX_SHARDS_PER_CONDUIT: u32 = 20_000;
@@ -27,6 +26,7 @@ pub struct ConduitBuilder {
     session: EventSubBuilder,
     shard_count: u32,
     conduit_id: Option<String>,
+    only: Option<Vec<u32>>,
 }
 
 impl ConduitBuilder {
@@ -45,6 +45,19 @@ impl ConduitBuilder {
     /// Shards (WebSocket sessions) to run (default 1).
     pub fn shard_count(mut self, count: u32) -> Self {
         self.shard_count = count;
+        self
+    }
+
+    /// Runs only these shards of the conduit here (default: all of them). Split one conduit
+    /// over several processes this way — each runs its own shard ids with the same
+    /// [`conduit_id`](Self::conduit_id) and [`shard_count`](Self::shard_count) (twitch.py's
+    /// `shard_ids`). Shards added later by [`ConduitApp::set_shard_count`] run in the
+    /// process that added them.
+    pub fn shard_ids(mut self, ids: impl IntoIterator<Item = u32>) -> Self {
+        let mut ids: Vec<u32> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.only = Some(ids);
         self
     }
 
@@ -69,9 +82,20 @@ impl ConduitBuilder {
             )));
         }
         self.session.timing()?;
+        if let Some(only) = &self.only
+            && (only.is_empty() || only.iter().any(|id| *id >= self.shard_count))
+        {
+            return Err(Error::config(format!(
+                "shard ids must be a non-empty subset of 0..{}",
+                self.shard_count
+            )));
+        }
         let maintenance = self.session.validate().await?;
-        let api = self.session.api()?;
-        let existing = api.list_conduits().await?;
+        let helix = self.session.helix()?;
+        let existing = helix
+            .get_conduits()
+            .await
+            .map_err(|e| Error::helix("get conduits", e))?;
         let found = match &self.conduit_id {
             Some(id) => Some(
                 existing
@@ -83,8 +107,14 @@ impl ConduitBuilder {
         };
         let conduit = match found {
             Some(conduit) if conduit.shard_count == self.shard_count => conduit,
-            Some(conduit) => api.update_conduit(&conduit.id, self.shard_count).await?,
-            None => api.create_conduit(self.shard_count).await?,
+            Some(conduit) => helix
+                .update_conduit(&conduit.id, self.shard_count)
+                .await
+                .map_err(|e| Error::helix("update conduit", e))?,
+            None => helix
+                .create_conduit(self.shard_count)
+                .await
+                .map_err(|e| Error::helix("create conduit", e))?,
         };
         tracing::info!(
             conduit = conduit.id,
@@ -93,7 +123,7 @@ impl ConduitBuilder {
         );
         let hub = self.session.hub.clone().unwrap_or_default();
         let mut app = ConduitApp {
-            api,
+            helix,
             conduit,
             settings: self.session,
             hub,
@@ -103,7 +133,10 @@ impl ConduitBuilder {
             maintenance,
         };
         let count = app.conduit.shard_count;
-        app.start_shards(0..count).await?;
+        match self.only {
+            Some(only) => app.start_shards(only).await?,
+            None => app.start_shards(0..count).await?,
+        }
         Ok(app)
     }
 }
@@ -116,12 +149,13 @@ struct Shard {
 }
 
 /// An app-token conduit: creates or reuses the conduit, runs one WebSocket session per
-/// shard and assigns each to its shard (again after every fresh session), scales the shard
-/// count, and subscribes through the conduit transport. Events of every shard go into one
-/// [`EventHub`], deduplicated across shards.
+/// shard and assigns each to its shard (again after every fresh session, never after a
+/// make-before-break reconnect that keeps the session id; a refused assignment is retried
+/// every 5 s), scales the shard count, and subscribes through the conduit transport. Events
+/// of every shard go into one [`EventHub`], deduplicated across shards.
 #[derive(Debug)]
 pub struct ConduitApp {
-    api: EventSubApi,
+    helix: HelixClient,
     conduit: Conduit,
     settings: EventSubBuilder,
     hub: EventHub<EventSubEvent>,
@@ -138,6 +172,7 @@ impl ConduitApp {
             session: EventSubBuilder::new(client_id, app_token),
             shard_count: 1,
             conduit_id: None,
+            only: None,
         }
     }
 
@@ -148,10 +183,11 @@ impl ConduitApp {
             session: EventSubBuilder::with_tokens(tokens),
             shard_count: 1,
             conduit_id: None,
+            only: None,
         }
     }
 
-    async fn start_shards(&mut self, ids: std::ops::Range<u32>) -> Result<(), Error> {
+    async fn start_shards(&mut self, ids: impl IntoIterator<Item = u32>) -> Result<(), Error> {
         let timing = self.settings.timing()?;
         let mut waiting = Vec::new();
         for shard_id in ids {
@@ -159,7 +195,7 @@ impl ConduitApp {
             let (session, session_rx) = watch::channel(None);
             let driver = Driver {
                 endpoints: self.settings.endpoints.clone(),
-                api: self.api.clone(),
+                helix: self.helix.clone(),
                 timing: timing.clone(),
                 role: Role::Shard {
                     conduit_id: self.conduit.id.clone(),
@@ -204,7 +240,11 @@ impl ConduitApp {
             )));
         }
         let old = self.conduit.shard_count;
-        self.conduit = self.api.update_conduit(&self.conduit.id, count).await?;
+        self.conduit = self
+            .helix
+            .update_conduit(&self.conduit.id, count)
+            .await
+            .map_err(|e| Error::helix("update conduit", e))?;
         if count > old {
             self.start_shards(old..count).await?;
         } else {
@@ -218,18 +258,53 @@ impl ConduitApp {
         Ok(())
     }
 
-    /// Creates a subscription delivered through the conduit.
+    /// Creates a subscription delivered through the conduit. When it already exists (409,
+    /// e.g. after a restart that reused the conduit) the existing one is looked up and
+    /// returned instead of an error — twitch.py's `ignore_conflict`, always on.
     pub async fn subscribe(&self, request: &SubscriptionRequest) -> Result<Subscription, Error> {
-        Ok(self
-            .api
-            .create_subscription(request, &Transport::conduit(self.conduit.id.clone()))
-            .await?
-            .subscription)
+        let transport = EventSubTransport::conduit(self.conduit.id.clone());
+        match request.create(&self.helix, &transport).await {
+            Ok((subscription, _)) => Ok(subscription),
+            Err(error) if matches!(error.kind(), ErrorKind::Status { status: 409, .. }) => {
+                match self.existing(request).await? {
+                    Some(subscription) => {
+                        tracing::debug!(id = subscription.id, "subscription already existed");
+                        Ok(subscription)
+                    }
+                    None => Err(error),
+                }
+            }
+            Err(error) => Err(error),
+        }
     }
 
-    /// The REST client (list or delete subscriptions, conduits).
-    pub fn api(&self) -> &EventSubApi {
-        &self.api
+    /// The conduit's subscription matching `request`, read page by page.
+    async fn existing(&self, request: &SubscriptionRequest) -> Result<Option<Subscription>, Error> {
+        let condition = serde_json::Value::Object(request.condition.clone());
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self
+                .helix
+                .subscriptions_page(None, cursor.as_deref())
+                .await
+                .map_err(|e| Error::helix("list subscriptions", e))?;
+            let found = page.data.into_iter().find(|s| {
+                s.kind == request.kind
+                    && s.version == request.version
+                    && s.condition == condition
+                    && s.transport.conduit_id.as_deref() == Some(self.conduit.id.as_str())
+            });
+            cursor = page.pagination.cursor.filter(|c| !c.is_empty());
+            if found.is_some() || cursor.is_none() {
+                return Ok(found);
+            }
+        }
+    }
+
+    /// svc-helix's REST client the conduit runs on (list or delete subscriptions, read the
+    /// conduit's shards, delete the conduit).
+    pub fn helix(&self) -> &HelixClient {
+        &self.helix
     }
 
     /// The conduit id.
@@ -237,9 +312,15 @@ impl ConduitApp {
         &self.conduit.id
     }
 
-    /// Shards running.
+    /// The conduit's shard count.
     pub fn shard_count(&self) -> u32 {
         self.conduit.shard_count
+    }
+
+    /// The shard ids running in this process (all of them unless
+    /// [`ConduitBuilder::shard_ids`] chose some).
+    pub fn running_shards(&self) -> Vec<u32> {
+        self.shards.keys().copied().collect()
     }
 
     /// The session id a shard currently runs on.
@@ -264,7 +345,7 @@ impl ConduitApp {
         self.counters.snapshot()
     }
 
-    /// Stops every shard (the conduit itself stays; delete it through [`api`](Self::api)).
+    /// Stops every shard (the conduit itself stays; delete it through [`helix`](Self::helix)).
     pub async fn close(mut self) {
         for (_, shard) in std::mem::take(&mut self.shards) {
             Self::stop_shard(shard).await;

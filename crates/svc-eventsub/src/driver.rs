@@ -9,14 +9,17 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 use transport_ws::{CloseAction, ReconnectPolicy, WsClient, WsConfig, WsEvent, WsMessage};
 
-use crate::api::EventSubApi;
 use crate::dedupe::RecentIds;
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorKind};
 use crate::event_out::{Counters, EventSubEvent};
 use crate::limits;
 use crate::message::{Envelope, Message};
-use crate::subscription::{Subscription, SubscriptionRequest, Transport};
+use crate::subscription::SubscriptionRequest;
+use svc_helix::{ConduitShard, EventSubTransport, HelixClient, Subscription};
+
+/// How often a shard whose assignment failed tries `PATCH /eventsub/conduits/shards` again.
+pub(crate) const ASSIGN_RETRY: Duration = Duration::from_secs(5);
 
 /// How long the old socket is still read after a reconnect's welcome before it is closed.
 const DRAIN_AFTER_RECONNECT: Duration = Duration::from_millis(250);
@@ -70,7 +73,7 @@ pub(crate) enum Command {
 /// Everything the task needs.
 pub(crate) struct Driver {
     pub(crate) endpoints: Endpoints,
-    pub(crate) api: EventSubApi,
+    pub(crate) helix: HelixClient,
     pub(crate) timing: Timing,
     pub(crate) role: Role,
     pub(crate) hub: EventHub<EventSubEvent>,
@@ -153,6 +156,17 @@ async fn welcome(client: &mut WsClient, timing: &Timing) -> Result<(String, Opti
 }
 
 impl Driver {
+    /// When a shard is not assigned to `session_id` (its last `PATCH` failed): the time of
+    /// the next attempt.
+    fn assign_retry(&self, session_id: &str, last_attempt: Instant) -> Option<Instant> {
+        match &self.role {
+            Role::Shard { assigned, .. } if assigned.as_deref() != Some(session_id) => {
+                Some(last_attempt + ASSIGN_RETRY)
+            }
+            _ => None,
+        }
+    }
+
     fn shard(&self) -> Option<u32> {
         match &self.role {
             Role::Shard { shard_id, .. } => Some(*shard_id),
@@ -245,18 +259,14 @@ impl Driver {
                 if !fresh {
                     return;
                 }
-                let transport = Transport::websocket(session_id);
+                let transport = EventSubTransport::websocket(session_id);
                 let mut kept = Vec::with_capacity(desired.len());
                 for mut wanted in desired.drain(..) {
-                    match self
-                        .api
-                        .create_subscription(&wanted.request, &transport)
-                        .await
-                    {
-                        Ok(created) => {
-                            *total_cost = created.total_cost;
-                            *max_total_cost = created.max_total_cost.max(1);
-                            wanted.active = Some(created.subscription);
+                    match wanted.request.create(&self.helix, &transport).await {
+                        Ok((subscription, totals)) => {
+                            *total_cost = totals.total_cost;
+                            *max_total_cost = totals.max_total_cost.max(1);
+                            wanted.active = Some(subscription);
                             kept.push(wanted);
                         }
                         Err(error) => {
@@ -291,13 +301,19 @@ impl Driver {
                     return;
                 }
                 match self
-                    .api
-                    .assign_shards(conduit_id, &[(*shard_id, session_id.to_owned())])
+                    .helix
+                    .update_conduit_shards(
+                        conduit_id,
+                        &[ConduitShard::websocket(*shard_id, session_id)],
+                    )
                     .await
                 {
-                    Ok(errors) if errors.is_empty() => *assigned = Some(session_id.to_owned()),
-                    Ok(errors) => {
-                        let reason = errors
+                    Ok(update) if update.errors.is_empty() => {
+                        *assigned = Some(session_id.to_owned());
+                    }
+                    Ok(update) => {
+                        let reason = update
+                            .errors
                             .iter()
                             .map(|e| e.message.as_str())
                             .collect::<Vec<_>>()
@@ -309,6 +325,7 @@ impl Driver {
                         });
                     }
                     Err(error) => {
+                        let error = Error::helix("update conduit shards", error);
                         self.hub.publish(EventSubEvent::SubscribeFailed {
                             shard,
                             kind: "conduit shard".into(),
@@ -326,7 +343,11 @@ impl Driver {
                 let _ = reply.send(self.subscribe(request).await);
             }
             Command::Unsubscribe(id, reply) => {
-                let result = self.api.delete_subscription(&id).await;
+                let result = self
+                    .helix
+                    .delete_subscription(&id)
+                    .await
+                    .map_err(|e| Error::helix("delete subscription", e));
                 if let Role::User { desired, .. } = &mut self.role {
                     desired.retain(|d| d.active.as_ref().is_none_or(|s| s.id != id));
                 }
@@ -360,17 +381,16 @@ impl Driver {
             return Err(Error::config("subscribe through the conduit, not a shard"));
         };
         limits::check_new_subscription(desired.len(), *total_cost, *max_total_cost)?;
-        let created = self
-            .api
-            .create_subscription(&request, &Transport::websocket(session_id))
+        let (subscription, totals) = request
+            .create(&self.helix, &EventSubTransport::websocket(session_id))
             .await?;
-        *total_cost = created.total_cost;
-        *max_total_cost = created.max_total_cost.max(1);
+        *total_cost = totals.total_cost;
+        *max_total_cost = totals.max_total_cost.max(1);
         desired.push(Desired {
             request,
-            active: Some(created.subscription.clone()),
+            active: Some(subscription.clone()),
         });
-        Ok(created.subscription)
+        Ok(subscription)
     }
 
     /// Serves one session until it must be replaced by a fresh one (or the task stops).
@@ -378,9 +398,11 @@ impl Driver {
         let mut pending: Option<(WsClient, Instant)> = None;
         let mut draining: Option<WsClient> = None;
         let mut drain_deadline: Option<Instant> = None;
+        let mut assigned_at = Instant::now();
         loop {
             let watchdog = current.last_seen + current.keepalive + self.timing.grace;
             let pending_deadline = pending.as_ref().map(|(_, deadline)| *deadline);
+            let assign_retry = self.assign_retry(&current.session_id, assigned_at);
             tokio::select! {
                 event = current.client.next_event() => match event {
                     Some(WsEvent::Message(WsMessage::Text(text))) => {
@@ -448,11 +470,13 @@ impl Driver {
                         let _ = old.sender().close(1000, "reconnected");
                     }
                 }
+                () = async { tokio::time::sleep_until(assign_retry.expect("guarded")).await }, if assign_retry.is_some() => {
+                    assigned_at = Instant::now();
+                    tracing::debug!(shard = ?self.shard(), "assigning the shard again");
+                    self.on_welcome(&current.session_id, false).await;
+                }
                 () = tokio::time::sleep_until(watchdog) => {
-                    Counters::bump(&self.counters.keepalive_timeouts);
-                    tracing::warn!(shard = ?self.shard(), keepalive = ?current.keepalive, "no EventSub message within keepalive + grace");
-                    let _ = current.client.sender().close(4000, "keepalive timeout");
-                    self.hub.publish(EventSubEvent::Disconnected { shard: self.shard(), code: None, reason: "keepalive timeout".into() });
+                    self.keepalive_timeout(&current);
                     break;
                 }
                 () = async { tokio::time::sleep_until(pending_deadline.expect("guarded")).await }, if pending_deadline.is_some() => {
@@ -473,6 +497,18 @@ impl Driver {
         // the switch. Read them before the fresh session starts.
         self.finish_draining(draining, drain_deadline).await;
         Outcome::Fresh
+    }
+
+    /// No message within keepalive + grace: the socket counts as dead.
+    fn keepalive_timeout(&self, current: &Conn) {
+        Counters::bump(&self.counters.keepalive_timeouts);
+        tracing::warn!(shard = ?self.shard(), keepalive = ?current.keepalive, "no EventSub message within keepalive + grace");
+        let _ = current.client.sender().close(4000, "keepalive timeout");
+        self.hub.publish(EventSubEvent::Disconnected {
+            shard: self.shard(),
+            code: None,
+            reason: "keepalive timeout".into(),
+        });
     }
 
     /// Reads what a reconnect's old socket still holds, until `deadline`, then closes it.

@@ -7,8 +7,9 @@ use crate::error::Error;
 
 /// Twitch's EventSub WebSocket URL.
 pub const TWITCH_WS_URL: &str = "wss://eventsub.wss.twitch.tv/ws";
-/// Twitch's Helix base URL (subscriptions live under `/eventsub/subscriptions`).
-pub const TWITCH_API_URL: &str = "https://api.twitch.tv/helix";
+/// Twitch's Helix base URL (subscriptions live under `/eventsub/subscriptions`): svc-helix's
+/// [`TWITCH_HELIX_URL`](svc_helix::TWITCH_HELIX_URL).
+pub const TWITCH_API_URL: &str = svc_helix::TWITCH_HELIX_URL;
 
 /// The WebSocket URL and REST base the client uses.
 #[derive(Debug, Clone, PartialEq, Eq)]

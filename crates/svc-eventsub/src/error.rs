@@ -114,6 +114,31 @@ impl Error {
         }
     }
 
+    /// A failed svc-helix call: Twitch's refusals (and an invalid token that could not be
+    /// renewed, as 401) become [`ErrorKind::Status`], the rest [`ErrorKind::Http`].
+    pub(crate) fn helix(operation: &'static str, error: svc_helix::Error) -> Self {
+        let kind = match (error.status(), error.kind()) {
+            (Some(status), svc_helix::ErrorKind::Status { message, .. }) => ErrorKind::Status {
+                operation,
+                status,
+                message: message.clone(),
+            },
+            (Some(status), _) => ErrorKind::Status {
+                operation,
+                status,
+                message: error.to_string(),
+            },
+            (None, _) => ErrorKind::Http { operation },
+        };
+        if let ErrorKind::Status {
+            status, message, ..
+        } = &kind
+        {
+            tracing::warn!(operation, status, %message, "EventSub REST call refused");
+        }
+        Self::with_source(kind, error)
+    }
+
     pub(crate) fn malformed(reason: impl Into<String>) -> Self {
         Self::new(ErrorKind::Malformed {
             reason: reason.into(),

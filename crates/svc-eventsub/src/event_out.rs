@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::message::Notification;
-use crate::subscription::Subscription;
+use svc_helix::Subscription;
 
 /// Something a session (or a conduit shard, `shard: Some(id)`) reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +52,7 @@ pub enum EventSubEvent {
         /// Conduit shard id.
         shard: Option<u32>,
         /// The subscription with its new status.
-        subscription: Subscription,
+        subscription: Box<Subscription>,
     },
     /// A message could not be decoded; the session carries on.
     Malformed {

@@ -25,19 +25,42 @@
 //! # Ok::<(), svc_eventsub::Error>(())
 //! ```
 //!
+//! Coming from twitch.py 4 (`ClientUser`, `ClientApp`, `MultiShardClientApp`):
+//! - `ClientUser.start(token, refresh_token, mock_url=…)` → [`EventSubClient::with_tokens`]
+//!   (a svc-helix [`TokenManager`] validates hourly and refreshes; `token_maintenance_task`
+//!   is its `spawn_maintenance`) with [`EventSubBuilder::mock_url`], then `connect()`;
+//!   `is_ready`/`wait_until_ready` → `connect()` returns once welcomed and subscribed.
+//! - `ClientApp.start(conduit_id, shard_ids=…)` → [`ConduitApp::with_tokens`] with
+//!   [`ConduitBuilder::conduit_id`] and [`ConduitBuilder::shard_ids`];
+//!   `MultiShardClientApp.launch_shards` → [`ConduitApp::set_shard_count`];
+//!   `get_shard` → [`ConduitApp::shard_session`]; `identify_shard` is automatic (and
+//!   [`HelixClient::update_conduit_shards`] by hand); `shard_connect_timeout` →
+//!   [`EventSubBuilder::welcome_timeout`].
+//! - `ignore_conflict` → always on for conduits: [`ConduitApp::subscribe`] returns the
+//!   existing subscription on a 409.
+//! - `@client.event` handlers and `dispatch` → the [`EventSubEvent`] stream (`_raw` events →
+//!   [`Event::Raw`]); `on_error` → [`EventSubEvent::SubscribeFailed`] and
+//!   [`EventSubEvent::Malformed`], errors as values.
+//! - `tokens_validity`, `users_scopes`, `get_token` → [`TokenManager::info`] and
+//!   [`TokenManager::token`]; `get_token_quota` → the [`SubscriptionTotals`] of
+//!   [`HelixClient::subscriptions_page`]; `get_user_by_id`/`application` → a
+//!   [`HelixClient`] per token.
+//!
 //! Contents:
 //! - [`Envelope`], [`Metadata`], [`Message`], [`Notification`], [`SessionInfo`]: the wire messages;
 //! - [`Event`], [`RawEvent`], [`events`]: typed event bodies;
-//! - [`Subscription`], [`SubscriptionRequest`], [`Transport`]: subscriptions;
+//! - [`SubscriptionRequest`]: what to subscribe to; [`Subscription`], [`EventSubTransport`]
+//!   (svc-helix's): what Twitch reports;
 //! - [`EventSubClient`], [`EventSubBuilder`]: the user session;
 //! - [`ConduitApp`], [`ConduitBuilder`]: conduits;
-//! - [`EventSubApi`]: the REST calls; [`Endpoints`]: where to connect;
+//! - [`Endpoints`]: where to connect. The REST calls (subscriptions, conduits, shards) are
+//!   svc-helix's [`HelixClient`]; [`ConduitApp::helix`] and [`EventSubClient::helix`] hand
+//!   it out;
 //! - [`EventSubEvent`], [`SessionStats`]: what the client reports;
 //! - limits ([`MAX_SUBSCRIPTIONS_PER_SESSION`], …) and [`Error`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod api;
 mod conduit;
 mod dedupe;
 mod driver;
@@ -51,7 +74,6 @@ mod message;
 mod session;
 mod subscription;
 
-pub use api::{Conduit, Created, EventSubApi, ShardError, SubscriptionList};
 pub use conduit::{ConduitApp, ConduitBuilder, MAX_SHARDS_PER_CONDUIT};
 pub use endpoints::{Endpoints, TWITCH_API_URL, TWITCH_WS_URL};
 pub use error::{BoxError, Error, ErrorKind, LimitKind};
@@ -60,5 +82,8 @@ pub use event_out::{EventSubEvent, SessionStats};
 pub use limits::{DEFAULT_MAX_TOTAL_COST, MAX_SESSIONS_PER_TOKEN, MAX_SUBSCRIPTIONS_PER_SESSION};
 pub use message::{Envelope, Message, Metadata, Notification, SessionInfo};
 pub use session::{DEFAULT_DEDUPE_CAPACITY, EventSubBuilder, EventSubClient};
-pub use subscription::{Condition, Subscription, SubscriptionRequest, Transport};
-pub use svc_helix::AccessToken;
+pub use subscription::{Condition, SubscriptionRequest};
+pub use svc_helix::{
+    AccessToken, Conduit, ConduitShard, EventSubTransport, HelixClient, ShardError, ShardUpdate,
+    Subscription, SubscriptionPage, SubscriptionTotals, TokenManager,
+};

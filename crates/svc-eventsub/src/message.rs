@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::event::Event;
-use crate::subscription::Subscription;
+use svc_helix::Subscription;
 
 /// Every message's `metadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -65,7 +65,7 @@ pub enum Message {
     /// `session_reconnect`: connect to `reconnect_url`, then close this socket.
     Reconnect(SessionInfo),
     /// `revocation`: Twitch removed the subscription (status says why).
-    Revocation(Subscription),
+    Revocation(Box<Subscription>),
     /// A message type this crate does not know.
     Unknown {
         /// Its payload.
@@ -134,7 +134,7 @@ impl Envelope {
             "revocation" => {
                 let payload: SubscriptionPayload = serde_json::from_value(raw.payload)
                     .map_err(|e| Error::malformed(format!("revocation payload: {e}")))?;
-                Message::Revocation(payload.subscription)
+                Message::Revocation(Box::new(payload.subscription))
             }
             _ => Message::Unknown {
                 payload: raw.payload,

@@ -4,19 +4,19 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use core_events::{EventHub, EventStream};
-use svc_helix::{AccessToken, TokenManager};
+use svc_helix::{AccessToken, HelixClient, TWITCH_AUTH_URL, TokenManager};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use transport_ws::ReconnectPolicy;
 
-use crate::api::EventSubApi;
 use crate::dedupe::RecentIds;
 use crate::driver::{Command, Desired, Driver, Role, Timing};
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorKind};
 use crate::event_out::{Counters, EventSubEvent, SessionStats};
 use crate::limits::{DEFAULT_MAX_TOTAL_COST, SessionSlot};
-use crate::subscription::{Subscription, SubscriptionRequest};
+use crate::subscription::SubscriptionRequest;
+use svc_helix::Subscription;
 
 /// Message ids remembered for dedupe by default.
 pub const DEFAULT_DEDUPE_CAPACITY: usize = 4096;
@@ -64,12 +64,23 @@ impl EventSubBuilder {
         builder
     }
 
-    /// The REST client: token kept fresh by svc-helix when a [`TokenManager`] was given.
-    pub(crate) fn api(&self) -> Result<EventSubApi, Error> {
-        match &self.tokens {
-            Some(tokens) => EventSubApi::with_tokens(&self.endpoints.api_url, tokens.clone()),
-            None => EventSubApi::new(&self.endpoints.api_url, &self.client_id, &self.token),
-        }
+    /// svc-helix's REST client for the subscription and conduit calls: its token kept fresh
+    /// by the [`TokenManager`] when one was given, else the fixed token (a 401 then stays a
+    /// 401).
+    pub(crate) fn helix(&self) -> Result<HelixClient, Error> {
+        let tokens = match &self.tokens {
+            Some(tokens) => tokens.clone(),
+            None => TokenManager::user(
+                TWITCH_AUTH_URL,
+                self.client_id.clone(),
+                self.token.clone(),
+                None,
+                None,
+            )
+            .map_err(|e| Error::helix("token setup", e))?,
+        };
+        HelixClient::new(&self.endpoints.api_url, tokens)
+            .map_err(|e| Error::helix("REST client", e))
     }
 
     /// With a [`TokenManager`]: validates the token (renewing it if it can) before
@@ -78,14 +89,10 @@ impl EventSubBuilder {
         let Some(tokens) = &self.tokens else {
             return Ok(None);
         };
-        tokens.validate().await.map_err(|e| {
-            Error::with_source(
-                ErrorKind::Http {
-                    operation: "token validation",
-                },
-                e,
-            )
-        })?;
+        tokens
+            .validate()
+            .await
+            .map_err(|e| Error::helix("token validation", e))?;
         Ok(Some(tokens.spawn_maintenance()))
     }
 
@@ -183,7 +190,7 @@ impl EventSubBuilder {
             .as_ref()
             .map_or_else(|| self.token.clone(), TokenManager::token);
         let slot = SessionSlot::claim(token.expose())?;
-        let api = self.api()?;
+        let helix = self.helix()?;
         let hub = self.hub.unwrap_or_default();
         let counters = Arc::new(Counters::default());
         let (commands_tx, commands) = mpsc::unbounded_channel();
@@ -198,7 +205,7 @@ impl EventSubBuilder {
             .collect();
         let driver = Driver {
             endpoints: self.endpoints,
-            api,
+            helix: helix.clone(),
             timing,
             role: Role::User {
                 desired,
@@ -221,6 +228,7 @@ impl EventSubBuilder {
         });
         first.await.map_err(|_| Error::new(ErrorKind::Stopped))??;
         Ok(EventSubClient {
+            helix,
             commands: commands_tx,
             hub,
             counters,
@@ -236,6 +244,7 @@ impl EventSubBuilder {
 /// [`EventSubEvent`]s into its [`EventHub`].
 #[derive(Debug)]
 pub struct EventSubClient {
+    helix: HelixClient,
     commands: mpsc::UnboundedSender<Command>,
     hub: EventHub<EventSubEvent>,
     counters: Arc<Counters>,
@@ -281,6 +290,12 @@ impl EventSubClient {
             .send(Command::List(reply))
             .map_err(|_| Error::new(ErrorKind::Stopped))?;
         answer.await.map_err(|_| Error::new(ErrorKind::Stopped))
+    }
+
+    /// svc-helix's REST client this session uses (list subscriptions with their cost
+    /// totals, delete strays, …), sharing its token and point budget.
+    pub fn helix(&self) -> &HelixClient {
+        &self.helix
     }
 
     /// The hub events are published into.

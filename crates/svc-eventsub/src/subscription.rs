@@ -1,91 +1,14 @@
-//! Subscriptions as Twitch describes them: the object `POST /eventsub/subscriptions`
-//! answers with and every notification repeats, and the request that creates one.
+//! [`SubscriptionRequest`]: what to subscribe to. The subscription object itself
+//! ([`Subscription`], [`EventSubTransport`]) and the REST calls are svc-helix's.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use svc_helix::{EventSubTransport, HelixClient, Subscription, SubscriptionTotals};
+
+use crate::error::Error;
 
 /// A subscription's condition (`{"broadcaster_user_id": "1337"}` and friends). Values are
 /// strings on the wire, kept as JSON values so new condition shapes pass through.
 pub type Condition = Map<String, Value>;
-
-/// Where Twitch delivers a subscription's events.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "lowercase")]
-pub enum Transport {
-    /// A WebSocket session (user token).
-    Websocket {
-        /// The session id from `session_welcome`.
-        session_id: String,
-        /// When the session connected (responses only).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        connected_at: Option<String>,
-        /// When the session disconnected (responses only).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        disconnected_at: Option<String>,
-    },
-    /// A conduit (app token).
-    Conduit {
-        /// The conduit id.
-        conduit_id: String,
-    },
-    /// A webhook (not driven by this crate, kept so listings parse).
-    Webhook {
-        /// The callback URL.
-        callback: String,
-    },
-}
-
-impl Transport {
-    /// A WebSocket transport for `session_id`, as a create request wants it.
-    pub fn websocket(session_id: impl Into<String>) -> Self {
-        Self::Websocket {
-            session_id: session_id.into(),
-            connected_at: None,
-            disconnected_at: None,
-        }
-    }
-
-    /// A conduit transport.
-    pub fn conduit(conduit_id: impl Into<String>) -> Self {
-        Self::Conduit {
-            conduit_id: conduit_id.into(),
-        }
-    }
-
-    /// The session id for a WebSocket transport.
-    pub fn session_id(&self) -> Option<&str> {
-        match self {
-            Self::Websocket { session_id, .. } => Some(session_id),
-            _ => None,
-        }
-    }
-}
-
-/// A subscription as Twitch reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Subscription {
-    /// Subscription id.
-    pub id: String,
-    /// `enabled`, `authorization_revoked`, `user_removed`, `version_removed`,
-    /// `websocket_disconnected`, …
-    pub status: String,
-    /// Subscription type (`channel.follow`).
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Subscription version (`"2"`).
-    pub version: String,
-    /// What the subscription is about.
-    #[serde(default)]
-    pub condition: Condition,
-    /// Where events go.
-    pub transport: Transport,
-    /// Creation time (RFC 3339).
-    #[serde(default)]
-    pub created_at: String,
-    /// The subscription's cost against `max_total_cost`.
-    #[serde(default)]
-    pub cost: u64,
-}
 
 /// What to subscribe to: type, version and condition. The transport is filled in by the
 /// session or conduit that creates it.
@@ -136,13 +59,21 @@ impl SubscriptionRequest {
         Self::new(kind, version).condition("broadcaster_user_id", broadcaster_user_id)
     }
 
-    /// The body `POST /eventsub/subscriptions` expects.
-    pub(crate) fn body(&self, transport: &Transport) -> Value {
-        serde_json::json!({
-            "type": self.kind,
-            "version": self.version,
-            "condition": self.condition,
-            "transport": transport,
-        })
+    /// Creates it over `transport` (`POST /eventsub/subscriptions` through svc-helix): the
+    /// subscription and the account's cost totals.
+    pub(crate) async fn create(
+        &self,
+        helix: &HelixClient,
+        transport: &EventSubTransport,
+    ) -> Result<(Subscription, SubscriptionTotals), Error> {
+        helix
+            .create_subscription(
+                &self.kind,
+                &self.version,
+                Value::Object(self.condition.clone()),
+                transport,
+            )
+            .await
+            .map_err(|e| Error::helix("create subscription", e))
     }
 }

@@ -5,12 +5,8 @@ mod common;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use common::{builder, next_matching, sandbox};
+use common::{builder, next_matching, online, sandbox};
 use svc_eventsub::{ErrorKind, Event, EventSubEvent, LimitKind, SubscriptionRequest};
-
-fn online() -> SubscriptionRequest {
-    SubscriptionRequest::broadcaster("stream.online", "1", "1337")
-}
 
 fn is_notification(event: &EventSubEvent) -> bool {
     matches!(event, EventSubEvent::Notification { .. })
@@ -41,7 +37,7 @@ async fn subscribes_in_the_welcome_window_and_receives_typed_events() {
     assert_eq!(follow.broadcaster_user_id, "1337");
     assert_eq!(notification.subscription.kind, "channel.follow");
     assert_eq!(
-        notification.subscription.transport.session_id(),
+        notification.subscription.transport.session_id.as_deref(),
         client.session_id().as_deref()
     );
     client.close().await;
@@ -250,7 +246,7 @@ async fn invalid_reconnect_4007_starts_a_fresh_session_and_resubscribes() {
     let subscriptions = client.subscriptions().await.unwrap();
     assert_eq!(subscriptions.len(), 1);
     assert_ne!(
-        subscriptions[0].transport.session_id(),
+        subscriptions[0].transport.session_id.as_deref(),
         Some(first.as_str())
     );
     assert_eq!(env.control.notify("stream.online"), 1);

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use sandbox::twitch::eventsub::EventSub;
 use switchboard::eventsub::{
     AccessToken, ConduitApp, Event, EventSubClient, EventSubEvent, SubscriptionRequest,
@@ -88,6 +88,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "conduit {} delivered a raid on shard {shard:?}",
             conduit.conduit_id()
+        );
+    }
+    // The conduit as Twitch reports it, through svc-helix's REST client.
+    let shards: Vec<_> = conduit
+        .helix()
+        .conduit_shards(conduit.conduit_id(), None)
+        .try_collect()
+        .await?;
+    for shard in shards {
+        println!(
+            "shard {} {} on session {}",
+            shard.id,
+            shard.status,
+            shard.transport.session_id.unwrap_or_default()
         );
     }
     conduit.close().await;

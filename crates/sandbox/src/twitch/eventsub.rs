@@ -8,7 +8,10 @@
 //! session with no subscription and no conduit shard is closed with 4003), close 4001 when
 //! a client sends a message, `session_reconnect` to `/ws?reconnect=<session>` (the new
 //! socket is welcomed with the same session id and takes over delivery; the old socket
-//! stays open until the client closes it; an unknown session gets 4007), `revocation` messages. All timing runs on tokio time, so tests can
+//! stays open until the client closes it; an unknown session gets 4007; a client that does
+//! not connect to the reconnect URL within 30 s is closed with 4004), pings answered late
+//! closed with 4002, `revocation` messages. Conduit shards whose session ended show
+//! `websocket_disconnected` until reassigned. All timing runs on tokio time, so tests can
 //! pause and advance the clock.
 //!
 //! **Delivery after a drop.** Real Twitch disables a WebSocket's subscriptions when the
@@ -43,7 +46,7 @@ use std::time::Duration;
 
 use http::Method;
 
-pub use control::{ConduitView, EventSubControl};
+pub use control::{ConduitView, EventSubControl, ShardView};
 
 use crate::platform::{Platform, ResponseFuture, SandboxRequest};
 use crate::{response, ws};
@@ -59,6 +62,13 @@ pub struct EventSubConfig {
     pub hold_while_disconnected: bool,
     /// `max_total_cost` reported by the REST endpoints (10 000).
     pub max_total_cost: u64,
+    /// Time a client has after `session_reconnect` to connect to the reconnect URL before
+    /// the old socket is closed with 4004 (30 s).
+    pub reconnect_grace: Duration,
+    /// Check REST callers' bearer tokens against this Twitch sandbox's OAuth state (expired,
+    /// revoked or unknown tokens get 401 `Invalid OAuth token`, like Helix). Without it any
+    /// non-empty token is accepted, like the Twitch CLI mock.
+    pub tokens: Option<crate::twitch::HelixControl>,
 }
 
 impl Default for EventSubConfig {
@@ -67,6 +77,8 @@ impl Default for EventSubConfig {
             subscribe_window: Duration::from_secs(10),
             hold_while_disconnected: true,
             max_total_cost: 10_000,
+            reconnect_grace: Duration::from_secs(30),
+            tokens: None,
         }
     }
 }
@@ -75,6 +87,19 @@ impl EventSubConfig {
     /// Sets [`hold_while_disconnected`](Self::hold_while_disconnected).
     pub fn hold_while_disconnected(mut self, hold: bool) -> Self {
         self.hold_while_disconnected = hold;
+        self
+    }
+
+    /// Sets [`tokens`](Self::tokens): REST calls need a token `helix`'s OAuth issued and
+    /// that is still valid.
+    pub fn check_tokens(mut self, helix: crate::twitch::HelixControl) -> Self {
+        self.tokens = Some(helix);
+        self
+    }
+
+    /// Sets [`reconnect_grace`](Self::reconnect_grace).
+    pub fn reconnect_grace(mut self, grace: Duration) -> Self {
+        self.reconnect_grace = grace;
         self
     }
 

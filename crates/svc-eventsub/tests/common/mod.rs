@@ -8,7 +8,19 @@ use core_events::EventStream;
 use futures_util::StreamExt;
 use sandbox::Server;
 use sandbox::twitch::eventsub::{EventSub, EventSubConfig, EventSubControl};
-use svc_eventsub::{AccessToken, EventSubBuilder, EventSubClient, EventSubEvent};
+use svc_eventsub::{
+    AccessToken, EventSubBuilder, EventSubClient, EventSubEvent, SubscriptionRequest,
+};
+
+/// `stream.online` for broadcaster 1337.
+pub fn online() -> SubscriptionRequest {
+    SubscriptionRequest::broadcaster("stream.online", "1", "1337")
+}
+
+/// `channel.raid` to broadcaster 1337.
+pub fn raid() -> SubscriptionRequest {
+    SubscriptionRequest::broadcaster("channel.raid", "1", "1337")
+}
 
 pub struct Env {
     pub server: Server,
@@ -38,6 +50,15 @@ pub fn builder(env: &Env, token: &str) -> EventSubBuilder {
 /// The next event matching `pred`, failing the test after a generous safety timeout.
 pub async fn next_matching(
     events: &mut EventStream<EventSubEvent>,
+    pred: impl FnMut(&EventSubEvent) -> bool,
+) -> EventSubEvent {
+    next_matching_within(events, Duration::from_secs(30), pred).await
+}
+
+/// The next event matching `pred`, failing the test after `limit`.
+pub async fn next_matching_within(
+    events: &mut EventStream<EventSubEvent>,
+    limit: Duration,
     mut pred: impl FnMut(&EventSubEvent) -> bool,
 ) -> EventSubEvent {
     let wait = async {
@@ -58,7 +79,7 @@ pub async fn next_matching(
             }
         }
     };
-    tokio::time::timeout(Duration::from_secs(30), wait)
+    tokio::time::timeout(limit, wait)
         .await
-        .expect("event within 30 s")
+        .unwrap_or_else(|_| panic!("no matching event within {limit:?}"))
 }

@@ -8,12 +8,13 @@ use switchboard::eventsub::{
     AccessToken, ConduitApp, Event, EventSubClient, EventSubEvent, SubscriptionRequest,
 };
 
-async fn next_notification(
+async fn next_where(
     events: &mut (impl futures_util::Stream<Item = Result<EventSubEvent, core_events::Lagged>> + Unpin),
+    wanted: impl Fn(&EventSubEvent) -> bool,
 ) -> Option<EventSubEvent> {
     let wait = async {
         while let Some(Ok(event)) = events.next().await {
-            if matches!(event, EventSubEvent::Notification { .. }) {
+            if wanted(&event) {
                 return Some(event);
             }
         }
@@ -23,6 +24,12 @@ async fn next_notification(
         .await
         .ok()
         .flatten()
+}
+
+async fn next_notification(
+    events: &mut (impl futures_util::Stream<Item = Result<EventSubEvent, core_events::Lagged>> + Unpin),
+) -> Option<EventSubEvent> {
+    next_where(events, |e| matches!(e, EventSubEvent::Notification { .. })).await
 }
 
 pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -53,6 +60,10 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     control.reconnect(&client.session_id().unwrap_or_default());
+    next_where(&mut events, |e| {
+        matches!(e, EventSubEvent::Reconnected { .. })
+    })
+    .await;
     control.notify("channel.follow");
     next_notification(&mut events).await;
     println!("after session_reconnect: {:?}", client.stats());

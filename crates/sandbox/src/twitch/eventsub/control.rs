@@ -4,12 +4,25 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use serde_json::{Value, json};
+use tokio::time::Instant;
 
 use super::state::{Out, State, message};
 
 /// A conduit as the control handle shows it: id, shard count, and the session each
 /// assigned shard runs on.
 pub type ConduitView = (String, u32, Vec<(u32, String)>);
+
+/// A conduit shard as the sandbox sees it: the session it was assigned and its status
+/// (`enabled`, or `websocket_disconnected` once that session is gone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShardView {
+    /// Shard id.
+    pub id: u32,
+    /// The session it was last assigned.
+    pub session_id: String,
+    /// `enabled` or `websocket_disconnected`.
+    pub status: &'static str,
+}
 
 /// Emits notifications, triggers reconnects, revocations, drops and duplicates, and reads
 /// the sandbox's state.
@@ -47,24 +60,49 @@ impl EventSubControl {
         self.state.lock().duplicate_next += count;
     }
 
-    /// Sends `session_reconnect` to a session (its reconnect URL points back here).
+    /// Sends `session_reconnect` to a session (its reconnect URL points back here). A client
+    /// that has not connected to the URL within
+    /// [`reconnect_grace`](super::EventSubConfig::reconnect_grace) (30 s) is closed with 4004.
     /// Returns `false` for an unknown or disconnected session.
     pub fn reconnect(&self, session_id: &str) -> bool {
-        let inner = self.state.lock();
-        let Some(session) = inner.sessions.get(session_id) else {
+        self.send_reconnect(session_id, None)
+    }
+
+    /// Sends `session_reconnect` with `url` as the reconnect URL (one the client cannot
+    /// reach, to see the 4004 that follows).
+    pub fn reconnect_to(&self, session_id: &str, url: &str) -> bool {
+        self.send_reconnect(session_id, Some(url))
+    }
+
+    fn send_reconnect(&self, session_id: &str, url: Option<&str>) -> bool {
+        let mut inner = self.state.lock();
+        let Some(session) = inner.sessions.get_mut(session_id) else {
             return false;
         };
         let Some((_, tx)) = &session.sink else {
             return false;
         };
-        let url = format!("ws://{}/ws?reconnect={session_id}", session.host);
+        let url = url.map_or_else(
+            || format!("ws://{}/ws?reconnect={session_id}", session.host),
+            str::to_owned,
+        );
         let (_, text) = message(
             "session_reconnect",
             None,
             &json!({ "session": { "id": session_id, "status": "reconnecting", "keepalive_timeout_seconds": Value::Null,
                 "reconnect_url": url, "connected_at": session.connected_at, "recovery_url": Value::Null } }),
         );
-        tx.send(Out::Text(text)).is_ok()
+        let sent = tx.send(Out::Text(text)).is_ok();
+        session
+            .reconnect_by
+            .get_or_insert_with(|| Instant::now() + self.state.config.reconnect_grace);
+        sent
+    }
+
+    /// Sends a WebSocket ping on a session's socket; a client that does not answer within
+    /// 10 s is closed with 4002.
+    pub fn ping(&self, session_id: &str) -> bool {
+        self.command(session_id, Out::Ping)
     }
 
     /// Revokes a subscription: sends `revocation` with `status` to its session and removes it.
@@ -160,7 +198,9 @@ impl EventSubControl {
         self.state.lock().subscriptions.values().cloned().collect()
     }
 
-    /// `(conduit id, shard count, assigned session per shard id)` for every conduit.
+    /// `(conduit id, shard count, session per enabled shard)` for every conduit (shards
+    /// whose session is gone are left out; [`conduit_shards`](Self::conduit_shards) shows
+    /// them).
     pub fn conduits(&self) -> Vec<ConduitView> {
         self.state
             .lock()
@@ -170,10 +210,34 @@ impl EventSubControl {
                 (
                     id.clone(),
                     c.shard_count,
-                    c.shards.iter().map(|(k, v)| (*k, v.clone())).collect(),
+                    c.shards
+                        .iter()
+                        .filter(|(_, shard)| shard.live())
+                        .map(|(k, shard)| (*k, shard.session_id.clone()))
+                        .collect(),
                 )
             })
             .collect()
+    }
+
+    /// Every assigned shard of a conduit with its status (empty for an unknown conduit).
+    pub fn conduit_shards(&self, conduit_id: &str) -> Vec<ShardView> {
+        self.state
+            .lock()
+            .conduits
+            .get(conduit_id)
+            .map(|conduit| {
+                conduit
+                    .shards
+                    .iter()
+                    .map(|(id, shard)| ShardView {
+                        id: *id,
+                        session_id: shard.session_id.clone(),
+                        status: shard.status(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Notifications held for disconnected subscriptions right now.

@@ -4,7 +4,7 @@
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::state::{ConduitEntry, State, new_id, now};
+use super::state::{ConduitEntry, ShardEntry, State, new_id, now};
 use crate::platform::SandboxRequest;
 use crate::response::{self, HttpResponse};
 
@@ -22,19 +22,30 @@ fn error(status: StatusCode, message: &str) -> HttpResponse {
     )
 }
 
-fn authorized(request: &SandboxRequest) -> bool {
-    let bearer = request
+/// `None` when the caller may go on, else the 401 to answer.
+fn unauthorized(state: &State, request: &SandboxRequest) -> Option<HttpResponse> {
+    let token = request
         .header("authorization")
-        .is_some_and(|v| v.starts_with("Bearer ") && v.len() > 7);
-    bearer && request.header("client-id").is_some_and(|v| !v.is_empty())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| !t.is_empty());
+    let client_id = request.header("client-id").filter(|v| !v.is_empty());
+    let (Some(token), Some(_)) = (token, client_id) else {
+        return Some(error(
+            StatusCode::UNAUTHORIZED,
+            "OAuth token and Client-Id are required",
+        ));
+    };
+    match &state.config.tokens {
+        Some(helix) if !helix.is_valid(token) => {
+            Some(error(StatusCode::UNAUTHORIZED, "Invalid OAuth token"))
+        }
+        _ => None,
+    }
 }
 
 pub(crate) fn handle(state: &State, request: &SandboxRequest) -> HttpResponse {
-    if !authorized(request) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "OAuth token and Client-Id are required",
-        );
+    if let Some(refused) = unauthorized(state, request) {
+        return refused;
     }
     let body: Value = if request.body.is_empty() {
         Value::Null
@@ -86,13 +97,21 @@ pub(crate) fn handle(state: &State, request: &SandboxRequest) -> HttpResponse {
             let Some(conduit) = inner.conduits.get(id) else {
                 return error(StatusCode::NOT_FOUND, "conduit not found");
             };
+            let status = request.query_param("status");
             let data: Vec<Value> = (0..conduit.shard_count)
                 .map(|shard| match conduit.shards.get(&shard) {
-                    Some(session) => json!({ "id": shard.to_string(), "status": "enabled",
-                        "transport": { "method": "websocket", "session_id": session } }),
+                    Some(entry) => {
+                        let mut transport = json!({ "method": "websocket", "session_id": entry.session_id,
+                            "connected_at": entry.connected_at });
+                        if let Some(at) = &entry.disconnected_at {
+                            transport["disconnected_at"] = json!(at);
+                        }
+                        json!({ "id": shard.to_string(), "status": entry.status(), "transport": transport })
+                    }
                     None => json!({ "id": shard.to_string(), "status": "websocket_disconnected",
                         "transport": { "method": "websocket", "session_id": "" } }),
                 })
+                .filter(|shard| status.is_none_or(|wanted| shard["status"] == wanted))
                 .collect();
             response::json(StatusCode::OK, &json!({ "data": data, "pagination": {} }))
         }
@@ -262,14 +281,22 @@ fn assign_shards(state: &State, body: &Value) -> HttpResponse {
         let live = inner
             .sessions
             .get(&session_id)
-            .is_some_and(|s| s.sink.is_some());
+            .filter(|s| s.sink.is_some())
+            .map(|s| s.connected_at.clone());
         match (id, live, shard["transport"]["method"].as_str()) {
-            (Some(id), true, Some("websocket")) => {
+            (Some(id), Some(connected_at), Some("websocket")) => {
                 if let Some(session) = inner.sessions.get_mut(&session_id) {
                     session.used = true;
                 }
                 if let Some(conduit) = inner.conduits.get_mut(conduit_id) {
-                    conduit.shards.insert(id, session_id.clone());
+                    conduit.shards.insert(
+                        id,
+                        ShardEntry {
+                            session_id: session_id.clone(),
+                            connected_at,
+                            disconnected_at: None,
+                        },
+                    );
                 }
                 data.push(json!({ "id": id_text, "status": "enabled", "transport": { "method": "websocket", "session_id": session_id } }));
             }

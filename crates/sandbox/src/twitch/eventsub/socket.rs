@@ -14,6 +14,9 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use super::state::{Out, Session, State, message, new_id, now};
+
+/// How long a client has to answer a ping before the socket is closed with 4002.
+pub(crate) const PONG_TIMEOUT: Duration = Duration::from_secs(10);
 use crate::platform::SandboxRequest;
 use crate::ws::ServerSocket;
 
@@ -87,6 +90,7 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
                         let _ = old.send(Out::Wake);
                     }
                     session.silent = false;
+                    session.reconnect_by = None;
                     (session.keepalive, session.connected_at.clone())
                 })
             };
@@ -121,6 +125,7 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
                     keepalive: opening.keepalive,
                     host: opening.host,
                     connected_at: connected_at.clone(),
+                    reconnect_by: None,
                 },
             );
             if socket
@@ -165,15 +170,20 @@ async fn serve(
     let window = Instant::now() + state.config.subscribe_window;
     let mut window_open = fresh;
     let mut queue_open = true;
+    let mut pong_by: Option<Instant> = None;
     loop {
-        let (active, silent) = {
+        let (active, silent, reconnect_by) = {
             let inner = state.lock();
-            inner.sessions.get(session_id).map_or((false, false), |s| {
-                (
-                    s.sink.as_ref().is_some_and(|(g, _)| *g == generation),
-                    s.silent,
-                )
-            })
+            inner
+                .sessions
+                .get(session_id)
+                .map_or((false, false, None), |s| {
+                    (
+                        s.sink.as_ref().is_some_and(|(g, _)| *g == generation),
+                        s.silent,
+                        s.reconnect_by,
+                    )
+                })
         };
         tokio::select! {
             // Queued notifications go out before anything the client sends is looked at.
@@ -190,6 +200,12 @@ async fn serve(
                     return;
                 }
                 Some(Out::Drop) => return,
+                Some(Out::Ping) => {
+                    if socket.send(Message::Ping(b"sandbox".to_vec().into())).await.is_err() {
+                        return;
+                    }
+                    pong_by.get_or_insert_with(|| Instant::now() + PONG_TIMEOUT);
+                }
                 // Replaced by a reconnect socket: a bystander until the client closes it.
                 None => queue_open = false,
                 Some(Out::Wake) => {}
@@ -200,6 +216,16 @@ async fn serve(
                     return;
                 }
                 last_sent = Instant::now();
+            }
+            () = async { tokio::time::sleep_until(reconnect_by.expect("guarded")).await }, if active && reconnect_by.is_some() => {
+                tracing::info!(session_id, "EventSub client did not reconnect in time");
+                close(socket, 4004, "reconnect grace time expired").await;
+                return;
+            }
+            () = async { tokio::time::sleep_until(pong_by.expect("guarded")).await }, if pong_by.is_some() => {
+                tracing::info!(session_id, "EventSub client did not answer a ping");
+                close(socket, 4002, "client failed ping-pong").await;
+                return;
             }
             () = tokio::time::sleep_until(window), if window_open => {
                 window_open = false;
@@ -215,7 +241,8 @@ async fn serve(
                     close(socket, 4001, "client sent inbound traffic").await;
                     return;
                 }
-                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {
+                Some(Ok(Message::Pong(_))) => pong_by = None,
+                Some(Ok(Message::Ping(_) | Message::Frame(_))) => {
                     let _ = socket.flush().await;
                 }
                 Some(Ok(Message::Close(_)) | Err(_)) | None => return,

@@ -24,7 +24,9 @@ pub(crate) enum Out {
     Text(String),
     Close(u16, &'static str),
     Drop,
-    /// Re-read the session state (silenced, replaced).
+    /// Send a WebSocket ping; no pong in time closes the socket with 4002.
+    Ping,
+    /// Re-read the session state (silenced, replaced, reconnect asked).
     Wake,
 }
 
@@ -39,13 +41,39 @@ pub(crate) struct Session {
     pub(crate) keepalive: u64,
     pub(crate) host: String,
     pub(crate) connected_at: String,
+    /// After `session_reconnect`: the time by which a socket must have taken over on the
+    /// reconnect URL, else the old one is closed with 4004.
+    pub(crate) reconnect_by: Option<tokio::time::Instant>,
+}
+
+/// One shard of a conduit: the session it was assigned, and whether that session is gone
+/// (`websocket_disconnected`, like Twitch reports it).
+#[derive(Debug, Clone)]
+pub(crate) struct ShardEntry {
+    pub(crate) session_id: String,
+    pub(crate) connected_at: String,
+    pub(crate) disconnected_at: Option<String>,
+}
+
+impl ShardEntry {
+    pub(crate) fn live(&self) -> bool {
+        self.disconnected_at.is_none()
+    }
+
+    pub(crate) fn status(&self) -> &'static str {
+        if self.live() {
+            "enabled"
+        } else {
+            "websocket_disconnected"
+        }
+    }
 }
 
 #[derive(Debug)]
 pub(crate) struct ConduitEntry {
     pub(crate) shard_count: u32,
-    /// Session per shard.
-    pub(crate) shards: BTreeMap<u32, String>,
+    /// Assigned shards.
+    pub(crate) shards: BTreeMap<u32, ShardEntry>,
     pub(crate) next: u32,
 }
 
@@ -233,7 +261,12 @@ impl State {
                         .unwrap_or_default()
                         .to_owned();
                     let session = inner.conduits.get_mut(&conduit_id).and_then(|conduit| {
-                        let live: Vec<String> = conduit.shards.values().cloned().collect();
+                        let live: Vec<String> = conduit
+                            .shards
+                            .values()
+                            .filter(|shard| shard.live())
+                            .map(|shard| shard.session_id.clone())
+                            .collect();
                         if live.is_empty() {
                             return None;
                         }
@@ -286,7 +319,8 @@ impl State {
     }
 
     /// A session's last socket ended: its WebSocket subscriptions go (remembered as
-    /// orphans for holding), conduit shards on it become unassigned.
+    /// orphans for holding), conduit shards on it are `websocket_disconnected` until
+    /// reassigned.
     pub(crate) fn session_gone(&self, inner: &mut Inner, session_id: &str) {
         inner.sessions.remove(session_id);
         let gone: Vec<String> = inner
@@ -302,8 +336,14 @@ impl State {
                 inner.orphaned.insert(key_of(&subscription));
             }
         }
-        for conduit in inner.conduits.values_mut() {
-            conduit.shards.retain(|_, session| session != session_id);
+        let disconnected_at = now();
+        for shard in inner
+            .conduits
+            .values_mut()
+            .flat_map(|conduit| conduit.shards.values_mut())
+            .filter(|shard| shard.session_id == session_id && shard.live())
+        {
+            shard.disconnected_at = Some(disconnected_at.clone());
         }
     }
 
