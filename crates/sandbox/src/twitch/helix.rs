@@ -209,28 +209,7 @@ impl Clock {
 
     /// `at` as RFC 3339 (`2024-01-01T12:00:00Z`), the form Helix timestamps take.
     fn rfc3339(self, at: Instant) -> String {
-        let secs = self
-            .wall_at(at)
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let days = i64::try_from(secs / 86_400).unwrap_or_default();
-        let rem = secs % 86_400;
-        // Days to civil date (Howard Hinnant).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        format!(
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-            rem / 3600,
-            rem % 3600 / 60,
-            rem % 60
-        )
+        super::timestamp::rfc3339(self.wall_at(at), false)
     }
 }
 

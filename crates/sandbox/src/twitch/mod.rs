@@ -28,6 +28,7 @@ pub mod eventsub;
 mod helix;
 mod oauth;
 mod tcp;
+mod timestamp;
 mod window;
 
 use std::sync::Arc;
