@@ -187,6 +187,82 @@ impl Cache {
         self.voice_states.get(&(guild, user))
     }
 
+    /// The ids of the cached guilds.
+    pub fn guild_ids(&self) -> Vec<Id<GuildMarker>> {
+        let mut ids = Vec::with_capacity(self.guilds.len());
+        self.guilds.retain(|id, _| {
+            ids.push(*id);
+            true
+        });
+        ids
+    }
+
+    /// The cached roles of a guild.
+    pub fn guild_roles(&self, guild: Id<GuildMarker>) -> Vec<Role> {
+        let mut roles = Vec::new();
+        self.roles.retain(|_, (g, role)| {
+            if *g == guild {
+                roles.push(role.clone());
+            }
+            true
+        });
+        roles
+    }
+
+    /// Stores a guild fetched over REST (when guilds are cached); its roles go to the role
+    /// table (when roles are cached).
+    pub fn insert_guild(&self, guild: &Guild) {
+        if self.config.guilds {
+            self.guilds.insert(guild.id, guild.clone());
+        }
+        for role in &guild.roles {
+            self.insert_role(guild.id, role);
+        }
+    }
+
+    /// Stores a channel fetched over REST (when channels are cached).
+    pub fn insert_channel(&self, channel: &Channel) {
+        self.put_channel(channel, None);
+    }
+
+    /// Stores a user fetched over REST (when users are cached).
+    pub fn insert_user(&self, user: &User) {
+        self.put_user(user);
+    }
+
+    /// Stores a member fetched over REST (when members are cached; its user when users are).
+    pub fn insert_member(&self, guild: Id<GuildMarker>, member: &Member) {
+        self.put_member(guild, member);
+    }
+
+    /// Stores a role fetched over REST (when roles are cached).
+    pub fn insert_role(&self, guild: Id<GuildMarker>, role: &Role) {
+        if self.config.roles {
+            self.roles.insert(role.id, (guild, role.clone()));
+        }
+    }
+
+    /// Stores a message fetched over REST (when messages are cached): it replaces the cached
+    /// copy, or takes its place by id among the channel's messages, within the bound.
+    pub fn insert_message(&self, message: &Message) {
+        self.put_user(&message.author);
+        let bound = self.config.messages_per_channel;
+        if bound == 0 {
+            return;
+        }
+        self.messages.upsert(message.channel_id, |list| {
+            if let Some(cached) = list.iter_mut().find(|m| m.id == message.id) {
+                *cached = message.clone();
+                return;
+            }
+            let at = list.partition_point(|m| m.id < message.id);
+            list.insert(at, message.clone());
+            while list.len() > bound {
+                list.pop_front();
+            }
+        });
+    }
+
     /// Counts and memory.
     pub fn stats(&self) -> CacheStats {
         CacheStats {

@@ -10,10 +10,11 @@ use tokio::sync::Mutex;
 use crate::cache::{Cache, CacheConfig};
 use crate::error::{Error, ErrorKind};
 use crate::event::ShardEvent;
-use crate::gateway::{GatewayCompression, ShardManager, ShardScheme};
+use crate::gateway::{GatewayCompression, GatewayEncoding, ShardManager, ShardScheme};
 use crate::model::{
-    Channel, ChannelMarker, Guild, GuildMarker, Id, Intents, Message, MessageMarker,
-    UpdatePresence, User, UserMarker,
+    ApplicationMarker, Channel, ChannelMarker, Command, CommandMarker, Guild, GuildMarker, Id,
+    Intents, Member, Message, MessageMarker, Role, RoleMarker, StageInstance, UpdatePresence, User,
+    UserMarker,
 };
 use crate::rest::{CreateMessage, DEFAULT_API_URL, RestClient};
 
@@ -55,11 +56,13 @@ struct Inner {
     intents: Intents,
     scheme: ShardScheme,
     compression: GatewayCompression,
+    encoding: GatewayEncoding,
     presence: Option<UpdatePresence>,
     rest: RestClient,
     hub: EventHub<ShardEvent>,
     cache: Arc<Cache>,
     manager: Mutex<Option<ShardManager>>,
+    application: std::sync::OnceLock<Id<ApplicationMarker>>,
     cache_listener: std::sync::Mutex<Option<Listener>>,
 }
 
@@ -72,6 +75,7 @@ pub struct ClientBuilder {
     scheme: ShardScheme,
     api_url: String,
     compression: GatewayCompression,
+    encoding: GatewayEncoding,
     presence: Option<UpdatePresence>,
     cache: CacheConfig,
 }
@@ -85,6 +89,7 @@ impl Client {
             scheme: ShardScheme::Auto,
             api_url: DEFAULT_API_URL.to_owned(),
             compression: GatewayCompression::default(),
+            encoding: GatewayEncoding::default(),
             presence: None,
             cache: CacheConfig::default(),
         }
@@ -101,6 +106,7 @@ impl Client {
         }
         let user = self.inner.rest.current_user().await?;
         let compression = self.inner.compression;
+        let encoding = self.inner.encoding;
         let presence = self.inner.presence.clone();
         *manager = Some(
             ShardManager::start(
@@ -110,7 +116,7 @@ impl Client {
                 self.inner.scheme.clone(),
                 self.inner.hub.clone(),
                 move |builder| {
-                    let builder = builder.compression(compression);
+                    let builder = builder.compression(compression).encoding(encoding);
                     match &presence {
                         Some(presence) => builder.presence(presence.clone()),
                         None => builder,
@@ -208,6 +214,12 @@ impl Client {
         }
     }
 
+    /// Publishes an event to the listeners as if a shard had received it (custom events,
+    /// tests); returns how many listeners it reached.
+    pub fn dispatch(&self, event: ShardEvent) -> usize {
+        self.inner.hub.publish(event)
+    }
+
     /// Every event from now on, as a stream.
     pub fn events(&self) -> EventStream<ShardEvent> {
         self.inner.hub.stream()
@@ -247,28 +259,151 @@ impl Client {
         self.inner.cache.message(channel, id)
     }
 
-    /// A guild from the API (with approximate counts).
+    /// A guild from the API (with approximate counts), stored in the cache.
     pub async fn fetch_guild(&self, id: Id<GuildMarker>) -> Result<Guild, Error> {
-        self.inner.rest.guild(id, true).await
+        let guild = self.inner.rest.guild(id, true).await?;
+        self.inner.cache.insert_guild(&guild);
+        Ok(guild)
     }
 
-    /// A channel from the API.
+    /// A channel from the API, stored in the cache.
     pub async fn fetch_channel(&self, id: Id<ChannelMarker>) -> Result<Channel, Error> {
-        self.inner.rest.channel(id).await
+        let channel = self.inner.rest.channel(id).await?;
+        self.inner.cache.insert_channel(&channel);
+        Ok(channel)
     }
 
-    /// A user from the API.
+    /// A user from the API, stored in the cache.
     pub async fn fetch_user(&self, id: Id<UserMarker>) -> Result<User, Error> {
-        self.inner.rest.user(id).await
+        let user = self.inner.rest.user(id).await?;
+        self.inner.cache.insert_user(&user);
+        Ok(user)
     }
 
-    /// A message from the API.
+    /// A message from the API, stored in the cache.
     pub async fn fetch_message(
         &self,
         channel: Id<ChannelMarker>,
         id: Id<MessageMarker>,
     ) -> Result<Message, Error> {
-        self.inner.rest.message(channel, id).await
+        let message = self.inner.rest.message(channel, id).await?;
+        self.inner.cache.insert_message(&message);
+        Ok(message)
+    }
+
+    /// A guild member from the cache.
+    pub fn get_member(&self, guild: Id<GuildMarker>, user: Id<UserMarker>) -> Option<Member> {
+        self.inner.cache.member(guild, user)
+    }
+
+    /// A guild member from the API, stored in the cache.
+    pub async fn fetch_member(
+        &self,
+        guild: Id<GuildMarker>,
+        user: Id<UserMarker>,
+    ) -> Result<Member, Error> {
+        let member = self.inner.rest.guild_member(guild, user).await?;
+        self.inner.cache.insert_member(guild, &member);
+        Ok(member)
+    }
+
+    /// A role from the cache.
+    pub fn get_role(&self, id: Id<RoleMarker>) -> Option<Role> {
+        self.inner.cache.role(id)
+    }
+
+    /// A role from the API, stored in the cache.
+    pub async fn fetch_role(
+        &self,
+        guild: Id<GuildMarker>,
+        id: Id<RoleMarker>,
+    ) -> Result<Role, Error> {
+        let role = self.inner.rest.role(guild, id).await?;
+        self.inner.cache.insert_role(guild, &role);
+        Ok(role)
+    }
+
+    /// The bot user, from the cache (READY).
+    pub fn current_user(&self) -> Option<User> {
+        self.inner.cache.current_user()
+    }
+
+    /// The ids of the guilds in the cache.
+    pub fn guild_ids(&self) -> Vec<Id<GuildMarker>> {
+        self.inner.cache.guild_ids()
+    }
+
+    /// The id of the shard that receives a guild's events (`(guild_id >> 22) % shards`);
+    /// `None` before [`start`](Self::start) or when this process does not run that shard.
+    pub async fn shard_id_for(&self, guild: Id<GuildMarker>) -> Option<u32> {
+        let manager = self.inner.manager.lock().await;
+        manager
+            .as_ref()?
+            .shard_for_guild(guild)
+            .map(crate::gateway::Shard::id)
+    }
+
+    /// The bot's application id (`GET /oauth2/applications/@me` once, then remembered).
+    pub async fn application_id(&self) -> Result<Id<ApplicationMarker>, Error> {
+        if let Some(id) = self.inner.application.get() {
+            return Ok(*id);
+        }
+        let id = self.inner.rest.current_application().await?.id;
+        Ok(*self.inner.application.get_or_init(|| id))
+    }
+
+    /// The application's commands: global ones, or a guild's with `guild`.
+    pub async fn fetch_commands(
+        &self,
+        guild: Option<Id<GuildMarker>>,
+    ) -> Result<Vec<Command>, Error> {
+        let application = self.application_id().await?;
+        self.inner.rest.commands(application, guild).await
+    }
+
+    /// One application command, global or of `guild`.
+    pub async fn fetch_command(
+        &self,
+        guild: Option<Id<GuildMarker>>,
+        id: Id<CommandMarker>,
+    ) -> Result<Command, Error> {
+        let application = self.application_id().await?;
+        self.inner.rest.command(application, guild, id).await
+    }
+
+    /// Creates (or replaces by name) one application command, global or in `guild`.
+    pub async fn create_command(
+        &self,
+        guild: Option<Id<GuildMarker>>,
+        command: &Command,
+    ) -> Result<Command, Error> {
+        let application = self.application_id().await?;
+        self.inner
+            .rest
+            .create_command(application, guild, command)
+            .await
+    }
+
+    /// Replaces every application command (global, or of `guild`) at once.
+    pub async fn bulk_overwrite_commands(
+        &self,
+        guild: Option<Id<GuildMarker>>,
+        commands: &[Command],
+    ) -> Result<Vec<Command>, Error> {
+        let application = self.application_id().await?;
+        self.inner
+            .rest
+            .bulk_overwrite_commands(application, guild, commands)
+            .await
+    }
+
+    /// Opens a stage in a stage channel.
+    pub async fn create_stage_instance(
+        &self,
+        channel: Id<ChannelMarker>,
+        topic: &str,
+    ) -> Result<StageInstance, Error> {
+        self.inner.rest.create_stage_instance(channel, topic).await
     }
 
     /// Sends a text message.
@@ -310,6 +445,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Gateway payload encoding (`json` by default; `etf` with the `etf` feature).
+    pub fn encoding(mut self, encoding: GatewayEncoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
     /// Presence sent with IDENTIFY.
     pub fn presence(mut self, presence: UpdatePresence) -> Self {
         self.presence = Some(presence);
@@ -338,11 +479,13 @@ impl ClientBuilder {
                 intents: self.intents,
                 scheme: self.scheme,
                 compression: self.compression,
+                encoding: self.encoding,
                 presence: self.presence,
                 rest,
                 hub,
                 cache,
                 manager: Mutex::new(None),
+                application: std::sync::OnceLock::new(),
                 cache_listener: std::sync::Mutex::new(Some(listener)),
             }),
         })

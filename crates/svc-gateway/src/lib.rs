@@ -19,6 +19,24 @@
 //! - [`cache`]: [`cache::Cache`], fed by events.
 //! - [`rest`]: [`rest::RestClient`], one file per resource.
 //! - [`Error`], [`ErrorKind`].
+//! - With the `etf` feature: `Event::from_etf`, `EtfError` and
+//!   `gateway::GatewayEncoding::Etf` for `encoding=etf`.
+//!
+//! Coming from the Python client (`acord.Client`): `run` → [`Client::start`], `disconnect`
+//! → [`Client::shutdown`], `on`/`wait_for`/`dispatch` → [`Client::on`] (typed, no event
+//! names), [`Client::wait_for`], [`Client::dispatch`]; `get_guild`/`get_channel`/
+//! `get_user`/`get_message` (plus [`Client::get_member`], [`Client::get_role`]) read the cache
+//! and each `fetch_*` asks REST and stores the answer in the cache; `get_shard` →
+//! [`Client::shard_id_for`]; `user`/`guilds` → [`Client::current_user`],
+//! [`Client::guild_ids`]; `fetch_glob_app_command(s)`, `create_application_command`,
+//! `bulk_update_*_app_commands` → [`Client::fetch_command`], [`Client::fetch_commands`],
+//! [`Client::create_command`], [`Client::bulk_overwrite_commands`] (global with `None`, a
+//! guild's with `Some`); `create_stage_instance` → [`Client::create_stage_instance`];
+//! `session_id`/`shards` → [`Client::shard_stats`] and [`gateway::Shard::session`];
+//! `encoding=`/`compress=` → [`ClientBuilder::encoding`] (ETF behind the `etf` feature) and
+//! [`ClientBuilder::compression`];
+//! `on_error` has no counterpart: handlers are plain closures and REST calls return
+//! [`Error`], so errors are handled where they happen instead of in a global hook.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -26,6 +44,8 @@ pub mod cache;
 mod client;
 mod decode_error;
 mod error;
+#[cfg(feature = "etf")]
+mod etf;
 mod event;
 pub mod gateway;
 pub mod model;
@@ -34,4 +54,6 @@ pub mod rest;
 pub use client::{Client, ClientBuilder};
 pub use decode_error::{DecodeError, DecodeErrorKind};
 pub use error::{Error, ErrorKind};
+#[cfg(feature = "etf")]
+pub use etf::EtfError;
 pub use event::*;

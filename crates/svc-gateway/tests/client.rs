@@ -8,7 +8,8 @@ use std::time::Duration;
 use common::{Sandbox, message};
 use futures_util::StreamExt;
 use sandbox::discord::DiscordConfig;
-use svc_gateway::model::{Id, Intents};
+use svc_gateway::cache::{Cache, CacheConfig};
+use svc_gateway::model::{Command, Id, Intents};
 use svc_gateway::rest::CreateMessage;
 use svc_gateway::{Client, Event, GuildCreate, MessageCreate, Ready};
 
@@ -143,4 +144,146 @@ async fn ping_pong_cache_and_wait_for() {
         .unwrap_err();
     assert_eq!(timeout.kind(), &svc_gateway::ErrorKind::Timeout);
     client.shutdown().await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn fetch_stores_in_the_cache_and_get_reads_it() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let client = client(&sandbox); // not started: only REST fills the cache
+    let guild = Id::new(1_000_000_000_000_000_000);
+    let channel = Id::new(1_010_000_000_000_000_000);
+
+    assert!(client.get_guild(guild).is_none());
+    let fetched = client.fetch_guild(guild).await.unwrap();
+    assert_eq!(client.get_guild(guild).unwrap().name, fetched.name);
+    let role = fetched.roles[0].id;
+    assert_eq!(client.get_role(role).unwrap().id, role);
+
+    assert!(client.get_channel(channel).is_none());
+    client.fetch_channel(channel).await.unwrap();
+    assert_eq!(client.get_channel(channel).unwrap().id, channel);
+
+    let sent = client.send_message(channel, "hello").await.unwrap();
+    assert!(client.get_message(channel, sent.id).is_none());
+    client.fetch_message(channel, sent.id).await.unwrap();
+    assert_eq!(
+        client.get_message(channel, sent.id).unwrap().content,
+        "hello"
+    );
+
+    let someone = client.rest().guild_members(guild, 1, None).await.unwrap()[0]
+        .user
+        .clone()
+        .unwrap();
+    assert!(client.get_user(someone.id).is_none());
+    assert_eq!(client.fetch_user(someone.id).await.unwrap().id, someone.id);
+    assert_eq!(client.get_user(someone.id).unwrap().id, someone.id);
+    assert!(client.get_member(guild, someone.id).is_none());
+    client.fetch_member(guild, someone.id).await.unwrap();
+    assert!(client.get_member(guild, someone.id).is_some());
+    let created = client
+        .rest()
+        .create_role(guild, &serde_json::json!({"name": "fresh"}))
+        .await
+        .unwrap();
+    assert!(client.get_role(created.id).is_none());
+    assert_eq!(
+        client.fetch_role(guild, created.id).await.unwrap().name,
+        "fresh"
+    );
+    assert_eq!(client.get_role(created.id).unwrap().name, "fresh");
+    assert_eq!(client.guild_ids(), [guild]);
+
+    // Switched off: fetched, not stored.
+    let bare = Client::builder(sandbox.control.token())
+        .api_url(sandbox.api_url())
+        .cache(CacheConfig::none())
+        .build()
+        .unwrap();
+    bare.fetch_guild(guild).await.unwrap();
+    bare.fetch_channel(channel).await.unwrap();
+    bare.fetch_message(channel, sent.id).await.unwrap();
+    bare.fetch_member(guild, someone.id).await.unwrap();
+    bare.fetch_user(someone.id).await.unwrap();
+    assert!(bare.get_guild(guild).is_none() && bare.get_role(role).is_none());
+    assert!(bare.get_channel(channel).is_none());
+    assert!(bare.get_message(channel, sent.id).is_none());
+    assert!(bare.get_member(guild, someone.id).is_none() && bare.get_user(someone.id).is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn application_commands_and_shard_lookup_through_the_client() {
+    let sandbox = Sandbox::start(DiscordConfig::default().with_shards(2, 2)).await;
+    let client = client(&sandbox);
+    let guild = Id::new(1_000_000_000_000_000_000);
+    let app = client.application_id().await.unwrap();
+    assert_eq!(app, client.rest().current_application().await.unwrap().id);
+    let created = client
+        .create_command(None, &Command::chat_input("ping", "Replies pong"))
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .fetch_command(None, created.id.unwrap())
+            .await
+            .unwrap()
+            .name,
+        "ping"
+    );
+    let listed = client
+        .bulk_overwrite_commands(
+            Some(guild),
+            &[Command::chat_input("a", "A"), Command::chat_input("b", "B")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(client.fetch_commands(Some(guild)).await.unwrap().len(), 2);
+    assert_eq!(client.fetch_commands(None).await.unwrap().len(), 1);
+
+    assert_eq!(client.shard_id_for(guild).await, None, "not started");
+    let ready = client.wait_for(|_: &Ready| true, MINUTE);
+    client.start().await.unwrap();
+    ready.await.unwrap();
+    let expected = ((guild.get() >> 22) % 2) as u32;
+    assert_eq!(client.shard_id_for(guild).await, Some(expected));
+    let me = client.wait_for(|r: &Ready| r.session_id == "custom", MINUTE);
+    let reached = client.dispatch(svc_gateway::ShardEvent {
+        shard_id: 1,
+        event: Event::Ready(Box::new(serde_json::from_value(ready_payload()).unwrap())),
+    });
+    assert!(reached >= 1);
+    assert_eq!(me.await.unwrap().session_id, "custom");
+    assert!(client.current_user().is_some());
+    client.shutdown().await.unwrap();
+}
+
+fn ready_payload() -> serde_json::Value {
+    serde_json::json!({
+        "v": 10,
+        "user": {"id": "1", "username": "x", "discriminator": "0"},
+        "guilds": [],
+        "session_id": "custom",
+        "resume_gateway_url": "ws://127.0.0.1",
+        "application": {"id": "1", "flags": 0},
+    })
+}
+
+#[test]
+fn fetched_messages_keep_id_order_within_the_bound() {
+    let cache = Cache::new(CacheConfig {
+        messages_per_channel: 2,
+        ..CacheConfig::default()
+    });
+    for id in [5u64, 3, 4, 5] {
+        let mut raw = message(&format!("m{id}"), id);
+        raw["channel_id"] = serde_json::json!("77");
+        cache.insert_message(&serde_json::from_value(raw).unwrap());
+    }
+    let ids: Vec<u64> = cache
+        .messages(Id::new(77))
+        .iter()
+        .map(|m| m.id.get())
+        .collect();
+    assert_eq!(ids, [4, 5]);
 }

@@ -4,8 +4,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Sandbox, content, hub, next_matching};
+use common::{Sandbox, content, hub, next_matching, ready_shard, status};
 use sandbox::discord::DiscordConfig;
+use svc_gateway::Event;
 use svc_gateway::gateway::{Shard, ShardConfig};
 use svc_gateway::model::{Command, Id, Intents};
 use svc_gateway::rest::{CreateMessage, EditMessage, InteractionResponse, RestClient};
@@ -153,6 +154,9 @@ async fn resources_round_trip() {
         .await
         .unwrap();
     assert_eq!(rest.messages(channel, 10).await.unwrap().len(), 2);
+    let newest = rest.messages(channel, 1).await.unwrap();
+    assert_eq!(newest.len(), 1);
+    assert_eq!(newest[0].id, reply.id, "newest first, within the limit");
     rest.delete_message(channel, reply.id).await.unwrap();
     assert!(rest.message(channel, reply.id).await.is_err());
     let more = rest
@@ -248,4 +252,336 @@ async fn resources_round_trip() {
         .await
         .unwrap();
     assert_eq!(hooked.webhook_id, Some(Id::new(77)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn commands_by_id_global_and_guild() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let rest = rest(&sandbox);
+    let app = rest.current_application().await.unwrap().id;
+    for guild in [None, Some(Id::new(GUILD))] {
+        let created = rest
+            .create_command(app, guild, &Command::chat_input("ping", "Replies pong"))
+            .await
+            .unwrap();
+        let id = created.id.unwrap();
+        assert_eq!(created.guild_id, guild);
+        let fetched = rest.command(app, guild, id).await.unwrap();
+        assert_eq!(fetched.name, "ping");
+        let edited = rest
+            .edit_command(app, guild, id, &Command::chat_input("pong", "Replies ping"))
+            .await
+            .unwrap();
+        assert_eq!((edited.id, edited.name.as_str()), (Some(id), "pong"));
+        assert_eq!(
+            rest.command(app, guild, id).await.unwrap().description,
+            "Replies ping"
+        );
+        rest.delete_command(app, guild, id).await.unwrap();
+        assert_eq!(
+            status(rest.command(app, guild, id).await.unwrap_err()),
+            Some(404)
+        );
+        assert_eq!(
+            status(rest.delete_command(app, guild, id).await.unwrap_err()),
+            Some(404)
+        );
+    }
+    // A guild command is not a global one.
+    let guild_only = rest
+        .create_command(app, Some(Id::new(GUILD)), &Command::chat_input("g", "G"))
+        .await
+        .unwrap();
+    assert_eq!(
+        status(
+            rest.command(app, None, guild_only.id.unwrap())
+                .await
+                .unwrap_err()
+        ),
+        Some(404)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn roles_members_and_stage_changes_reach_the_gateway() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let rest = rest(&sandbox);
+    let guild = Id::new(GUILD);
+    let (_shard, mut stream) =
+        ready_shard(&sandbox, Intents::GUILDS | Intents::GUILD_MEMBERS).await;
+    let role = rest
+        .create_role(guild, &serde_json::json!({"name": "mods"}))
+        .await
+        .unwrap();
+    assert_eq!(rest.role(guild, role.id).await.unwrap().name, "mods");
+    let renamed = rest
+        .modify_role(
+            guild,
+            role.id,
+            &serde_json::json!({"name": "admins", "hoist": true}),
+        )
+        .await
+        .unwrap();
+    assert_eq!((renamed.name.as_str(), renamed.hoist), ("admins", true));
+    let updated = next_matching(&mut stream, Duration::from_mins(1), |e| match &e.event {
+        Event::GuildRoleUpdate(u) => Some(u.role.name.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(updated, "admins");
+    rest.delete_role(guild, role.id).await.unwrap();
+    let deleted = next_matching(&mut stream, Duration::from_mins(1), |e| match &e.event {
+        Event::GuildRoleDelete(d) => Some(d.role_id),
+        _ => None,
+    })
+    .await;
+    assert_eq!(deleted, role.id);
+    assert_eq!(
+        status(rest.role(guild, role.id).await.unwrap_err()),
+        Some(404)
+    );
+
+    let member = rest.guild_members(guild, 1, None).await.unwrap()[0]
+        .user
+        .clone()
+        .unwrap();
+    rest.remove_guild_member(guild, member.id).await.unwrap();
+    let removed = next_matching(&mut stream, Duration::from_mins(1), |e| match &e.event {
+        Event::GuildMemberRemove(r) => Some(r.user.id),
+        _ => None,
+    })
+    .await;
+    assert_eq!(removed, member.id);
+    assert_eq!(
+        status(rest.guild_member(guild, member.id).await.unwrap_err()),
+        Some(404)
+    );
+    assert_eq!(
+        rest.guild_members(guild, 1000, None).await.unwrap().len(),
+        11
+    );
+
+    let stage_channel = Id::new(CHANNEL + 6);
+    rest.create_stage_instance(stage_channel, "town hall")
+        .await
+        .unwrap();
+    let changed = rest
+        .modify_stage_instance(stage_channel, "office hours")
+        .await
+        .unwrap();
+    assert_eq!(changed.topic, "office hours");
+    assert_eq!(
+        rest.stage_instance(stage_channel).await.unwrap().topic,
+        "office hours"
+    );
+
+    let doomed = Id::new(CHANNEL + 1);
+    assert_eq!(rest.delete_channel(doomed).await.unwrap().id, doomed);
+    let gone = next_matching(&mut stream, Duration::from_mins(1), |e| match &e.event {
+        Event::ChannelDelete(c) => Some(c.id),
+        _ => None,
+    })
+    .await;
+    assert_eq!(gone, doomed);
+    assert_eq!(status(rest.channel(doomed).await.unwrap_err()), Some(404));
+}
+
+#[tokio::test(start_paused = true)]
+async fn guild_members_page_with_after_and_limit() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let rest = rest(&sandbox);
+    let guild = Id::new(GUILD);
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = rest.guild_members(guild, 5, after).await.unwrap();
+        assert!(page.len() <= 5);
+        let Some(last) = page.last() else { break };
+        after = last.user.as_ref().map(|u| u.id);
+        seen.extend(page.iter().map(|m| m.user.as_ref().unwrap().id));
+    }
+    assert_eq!(seen.len(), 12);
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "ascending, no overlap"
+    );
+    assert_eq!(
+        rest.guild_members(guild, 1000, None).await.unwrap().len(),
+        12
+    );
+    assert!(
+        rest.guild_members(guild, 1000, after)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+#[allow(clippy::too_many_lines)] // one walk through every reaction endpoint
+async fn reactions_change_the_message_and_reach_the_gateway() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let rest = rest(&sandbox);
+    let channel = Id::new(CHANNEL);
+    let (_shard, mut stream) = ready_shard(
+        &sandbox,
+        Intents::GUILD_MESSAGES | Intents::GUILD_MESSAGE_REACTIONS,
+    )
+    .await;
+    let me = rest.current_user().await.unwrap();
+    let message = rest
+        .create_message(channel, &CreateMessage::text("react to me"))
+        .await
+        .unwrap();
+    rest.create_reaction(channel, message.id, "👍")
+        .await
+        .unwrap();
+    let added = next_matching(&mut stream, Duration::from_mins(1), |e| match &e.event {
+        Event::MessageReactionAdd(r) => Some(r.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!((added.user_id, added.message_id), (me.id, message.id));
+    assert_eq!(added.emoji.name.as_deref(), Some("👍"));
+    let stored = rest.message(channel, message.id).await.unwrap();
+    assert_eq!(stored.reactions.len(), 1);
+    assert_eq!(
+        (stored.reactions[0].count, stored.reactions[0].me),
+        (1, true)
+    );
+    assert_eq!(
+        rest.reactions(channel, message.id, "👍").await.unwrap()[0].id,
+        me.id
+    );
+    // Reacting twice changes nothing.
+    rest.create_reaction(channel, message.id, "👍")
+        .await
+        .unwrap();
+    rest.create_reaction(channel, message.id, "blob:123")
+        .await
+        .unwrap();
+    let custom = next_matching(&mut stream, Duration::from_mins(1), |e| match &e.event {
+        Event::MessageReactionAdd(r) => Some(r.emoji.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(
+        (custom.id.map(Id::get), custom.name.as_deref()),
+        (Some(123), Some("blob"))
+    );
+    assert_eq!(
+        rest.message(channel, message.id)
+            .await
+            .unwrap()
+            .reactions
+            .len(),
+        2
+    );
+
+    rest.delete_own_reaction(channel, message.id, "👍")
+        .await
+        .unwrap();
+    let removed = next_matching(&mut stream, Duration::from_mins(1), |e| match &e.event {
+        Event::MessageReactionRemove(r) => Some(r.emoji.name.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(removed.as_deref(), Some("👍"));
+    assert!(
+        rest.reactions(channel, message.id, "👍")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    rest.delete_emoji_reactions(channel, message.id, "blob:123")
+        .await
+        .unwrap();
+    next_matching(&mut stream, Duration::from_mins(1), |e| {
+        matches!(e.event, Event::MessageReactionRemoveEmoji(_)).then_some(())
+    })
+    .await;
+    rest.create_reaction(channel, message.id, "🎉")
+        .await
+        .unwrap();
+    rest.delete_user_reaction(channel, message.id, "🎉", me.id)
+        .await
+        .unwrap();
+    rest.create_reaction(channel, message.id, "🎉")
+        .await
+        .unwrap();
+    rest.delete_all_reactions(channel, message.id)
+        .await
+        .unwrap();
+    next_matching(&mut stream, Duration::from_mins(1), |e| {
+        matches!(e.event, Event::MessageReactionRemoveAll(_)).then_some(())
+    })
+    .await;
+    assert!(
+        rest.message(channel, message.id)
+            .await
+            .unwrap()
+            .reactions
+            .is_empty()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn interaction_response_is_acknowledged_once_and_editable() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let rest = rest(&sandbox);
+    let app = rest.current_application().await.unwrap().id;
+    let respond = InteractionResponse::message(CreateMessage::text("pong"));
+    rest.interaction_response(Id::new(9), "itoken", &respond)
+        .await
+        .unwrap();
+    let again = rest
+        .interaction_response(Id::new(9), "itoken", &respond)
+        .await;
+    assert_eq!(status(again.unwrap_err()), Some(400));
+    let edit = EditMessage {
+        content: Some("pong!".into()),
+        embeds: None,
+    };
+    let original = rest
+        .edit_original_response(app, "itoken", &edit)
+        .await
+        .unwrap();
+    assert_eq!(original.content, "pong!");
+    assert_eq!(
+        rest.message(original.channel_id, original.id)
+            .await
+            .unwrap()
+            .content,
+        "pong!"
+    );
+    rest.delete_original_response(app, "itoken").await.unwrap();
+    assert_eq!(
+        status(
+            rest.edit_original_response(app, "itoken", &edit)
+                .await
+                .unwrap_err()
+        ),
+        Some(404)
+    );
+
+    let followup = rest
+        .followup(app, "itoken", &CreateMessage::text("later"))
+        .await
+        .unwrap();
+    let edited = rest
+        .edit_followup(app, "itoken", followup.id, &edit)
+        .await
+        .unwrap();
+    assert_eq!((edited.id, edited.content.as_str()), (followup.id, "pong!"));
+    rest.delete_followup(app, "itoken", followup.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        status(
+            rest.delete_followup(app, "itoken", followup.id)
+                .await
+                .unwrap_err()
+        ),
+        Some(404)
+    );
 }

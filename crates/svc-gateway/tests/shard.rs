@@ -21,16 +21,7 @@ async fn started(
     sandbox: &Sandbox,
     compression: GatewayCompression,
 ) -> (Shard, core_events::EventStream<svc_gateway::ShardEvent>) {
-    let hub = hub();
-    let mut stream = hub.stream();
-    let config = ShardConfig::builder(sandbox.control.token(), intents())
-        .gateway_url(sandbox.gateway_url())
-        .compression(compression)
-        .build()
-        .unwrap();
-    let shard = Shard::start(config, hub).unwrap();
-    next_matching(&mut stream, MINUTE, |e| is_name(e, "READY").then_some(())).await;
-    (shard, stream)
+    common::ready_shard_with(sandbox, intents(), |b| b.compression(compression)).await
 }
 
 async fn identifies_and_receives_in_order(compression: GatewayCompression) {
@@ -83,44 +74,7 @@ async fn plain_json_identifies_and_keeps_order() {
 async fn hundred_forced_disconnects_lose_and_duplicate_nothing() {
     let sandbox = Sandbox::start(DiscordConfig::default()).await;
     let (shard, mut stream) = started(&sandbox, GatewayCompression::ZlibStream).await;
-    let mut next = 0u64;
-    let mut received = Vec::new();
-    for round in 0..100u64 {
-        for _ in 0..3 {
-            sandbox.control.dispatch(
-                Some(0),
-                "MESSAGE_CREATE",
-                &message(&next.to_string(), 10_000 + next),
-            );
-            next += 1;
-        }
-        if round % 2 == 0 {
-            sandbox.control.close(Some(0), 4000);
-        } else {
-            sandbox.control.drop_connections(Some(0));
-        }
-        // These land while the shard is away: the resume must replay them.
-        for _ in 0..2 {
-            sandbox.control.dispatch(
-                Some(0),
-                "MESSAGE_CREATE",
-                &message(&next.to_string(), 10_000 + next),
-            );
-            next += 1;
-        }
-        next_matching(&mut stream, MINUTE, |e| {
-            if let Some(text) = content(e) {
-                received.push(text.parse::<u64>().unwrap());
-            }
-            is_name(e, "RESUMED").then_some(())
-        })
-        .await;
-    }
-    // Whatever was sent after the last RESUMED.
-    while (received.len() as u64) < next {
-        let got = next_matching(&mut stream, MINUTE, content).await;
-        received.push(got.parse().unwrap());
-    }
+    let (received, next) = common::disconnect_rounds(&sandbox, &mut stream, 100, 3, 2).await;
     let expected: Vec<u64> = (0..next).collect();
     assert_eq!(received, expected, "every event exactly once, in order");
     assert_eq!(sandbox.control.resumes(), 100);
@@ -170,6 +124,9 @@ async fn op7_resumes_and_op9_reidentifies_or_resumes() {
     next_matching(&mut stream, MINUTE, |e| is_name(e, "RESUMED").then_some(())).await;
     assert_eq!(sandbox.control.resumes(), 2);
 
+    // Past the 5 s identify window of the first IDENTIFY (this shard has no identify queue;
+    // the sandbox would refuse a second identify inside it with another op 9).
+    tokio::time::sleep(Duration::from_secs(5)).await;
     let before = tokio::time::Instant::now();
     sandbox.control.invalidate_session(Some(0), false);
     next_matching(&mut stream, MINUTE, |e| is_name(e, "READY").then_some(())).await;
@@ -261,4 +218,105 @@ async fn fatal_close_codes_stop_with_the_right_error() {
         4010,
     )
     .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn dispatches_follow_the_session_intents() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let (_shard, mut stream) =
+        common::ready_shard(&sandbox, Intents::GUILDS | Intents::GUILD_MESSAGES).await;
+    let bot = sandbox_bot_id(&sandbox).await;
+    let guild = "1000000000000000000";
+    let control = &sandbox.control;
+    control.dispatch(
+        Some(0),
+        "PRESENCE_UPDATE",
+        &serde_json::json!({"user": {"id": "42"}, "guild_id": guild, "status": "online", "activities": []}),
+    );
+    control.dispatch(
+        Some(0),
+        "TYPING_START",
+        &serde_json::json!({"channel_id": "1010000000000000000", "guild_id": guild, "user_id": "42", "timestamp": 1}),
+    );
+    let mut direct = message("in a DM", 7);
+    direct.as_object_mut().unwrap().remove("guild_id");
+    control.dispatch(Some(0), "MESSAGE_CREATE", &direct);
+    control.dispatch(Some(0), "MESSAGE_CREATE", &message("secret", 8));
+    let mut mention = message("hi bot", 9);
+    mention["mentions"] = serde_json::json!([{"id": bot.to_string(), "username": "switchboard", "discriminator": "0"}]);
+    control.dispatch(Some(0), "MESSAGE_CREATE", &mention);
+
+    let mut seen = Vec::new();
+    loop {
+        let event = next_matching(&mut stream, MINUTE, |e| Some(e.event.clone())).await;
+        match event {
+            Event::GuildCreate(create) => {
+                assert!(create.presences.is_empty(), "no GUILD_PRESENCES");
+            }
+            Event::MessageCreate(m) => {
+                seen.push((m.id.get(), m.content.clone()));
+                if m.id.get() == 9 {
+                    break;
+                }
+            }
+            other => assert!(
+                !matches!(other, Event::PresenceUpdate(_) | Event::TypingStart(_)),
+                "not covered by the intents: {other:?}"
+            ),
+        }
+    }
+    // The DM needs DIRECT_MESSAGES; without MESSAGE_CONTENT a guild message is blank unless
+    // it mentions the bot.
+    assert_eq!(seen, [(8, String::new()), (9, "hi bot".to_owned())]);
+}
+
+async fn sandbox_bot_id(sandbox: &Sandbox) -> u64 {
+    svc_gateway::rest::RestClient::builder(sandbox.control.token())
+        .base_url(sandbox.api_url())
+        .build()
+        .unwrap()
+        .current_user()
+        .await
+        .unwrap()
+        .id
+        .get()
+}
+
+#[tokio::test(start_paused = true)]
+async fn identify_too_fast_in_one_bucket_gets_invalid_session_then_succeeds() {
+    // Two shards of one concurrency bucket, started together with no shared identify queue.
+    let sandbox = Sandbox::start(DiscordConfig::default().with_shards(2, 1)).await;
+    let hub = hub();
+    let mut stream = hub.stream();
+    let mut shards = Vec::new();
+    for id in 0..2 {
+        let config = ShardConfig::builder(sandbox.control.token(), intents())
+            .gateway_url(sandbox.gateway_url())
+            .shard(id, 2)
+            .build()
+            .unwrap();
+        shards.push(Shard::start(config, hub.clone()).unwrap());
+    }
+    let mut ready = Vec::new();
+    let mut invalid = 0;
+    while ready.len() < 2 {
+        let event = next_matching(&mut stream, MINUTE, |e| Some(e.clone())).await;
+        match event.event {
+            Event::Ready(_) => ready.push(event.shard_id),
+            Event::InvalidSession(i) => {
+                assert!(!i.resumable);
+                invalid += 1;
+            }
+            _ => {}
+        }
+    }
+    ready.sort_unstable();
+    assert_eq!(ready, [0, 1]);
+    assert!(invalid >= 1, "the second identify was refused");
+    assert_eq!(sandbox.control.identify_violations(), invalid);
+    assert_eq!(
+        sandbox.control.identifies(),
+        2,
+        "only accepted identifies count"
+    );
 }

@@ -27,6 +27,23 @@ impl Encoder {
         }
     }
 
+    /// One binary gateway message (ETF) as a WebSocket frame.
+    pub(crate) fn frame_binary(&mut self, bytes: Vec<u8>) -> std::io::Result<Message> {
+        match self {
+            Self::None => Ok(Message::binary(bytes)),
+            Self::Zlib(encoder) => {
+                encoder.write_all(&bytes)?;
+                encoder.flush()?;
+                Ok(Message::binary(std::mem::take(encoder.get_mut())))
+            }
+            Self::Zstd(encoder) => {
+                encoder.write_all(&bytes)?;
+                encoder.flush()?;
+                Ok(Message::binary(std::mem::take(encoder.get_mut())))
+            }
+        }
+    }
+
     /// One gateway message as a WebSocket frame.
     pub(crate) fn frame(&mut self, text: &str) -> std::io::Result<Message> {
         match self {

@@ -52,6 +52,8 @@ struct Connection {
     state: Arc<State>,
     socket: ServerSocket,
     encoder: Encoder,
+    /// `encoding=etf`: payloads both ways are ETF binary frames.
+    etf: bool,
     id: u64,
     host: String,
     session: Option<String>,
@@ -79,11 +81,12 @@ pub(crate) async fn run(state: Arc<State>, params: Params, socket: ServerSocket)
         state.counters.resume_url_connection();
     }
     let (live_tx, live_rx) = mpsc::unbounded_channel();
+    let etf = params.encoding.as_deref() == Some("etf");
     let encoder = match (
         params.encoding.as_deref(),
         Encoder::new(params.compress.as_deref()),
     ) {
-        (None | Some("json"), Ok(encoder)) => Some(encoder),
+        (None | Some("json" | "etf"), Ok(encoder)) => Some(encoder),
         _ => None,
     };
     let mut connection = Connection {
@@ -91,6 +94,7 @@ pub(crate) async fn run(state: Arc<State>, params: Params, socket: ServerSocket)
         state: Arc::clone(&state),
         socket,
         encoder: encoder.unwrap_or(Encoder::None),
+        etf,
         host: params.host,
         session: None,
         shard: None,
@@ -98,11 +102,11 @@ pub(crate) async fn run(state: Arc<State>, params: Params, socket: ServerSocket)
         sends: VecDeque::new(),
         live_tx,
     };
-    if matches!(params.encoding.as_deref(), Some(e) if e != "json")
+    if matches!(params.encoding.as_deref(), Some(e) if e != "json" && e != "etf")
         || Encoder::new(params.compress.as_deref()).is_err()
     {
-        // ETF and unknown compressions are not served: Discord closes with 4002 likewise
-        // when it cannot decode what the client asked for.
+        // Unknown encodings and compressions are not served: Discord closes with 4002
+        // likewise when it cannot decode what the client asked for.
         connection
             .close(4002, "Unsupported encoding or compression")
             .await;
@@ -158,7 +162,13 @@ impl Connection {
     }
 
     async fn send(&mut self, text: &str) -> Result<(), ()> {
-        let frame = self.encoder.frame(text).map_err(|_| ())?;
+        let frame = if self.etf {
+            let value: Value = serde_json::from_str(text).map_err(|_| ())?;
+            self.encoder.frame_binary(super::etf::encode(&value))
+        } else {
+            self.encoder.frame(text)
+        }
+        .map_err(|_| ())?;
         self.socket.send(frame).await.map_err(|_| ())
     }
 
@@ -220,7 +230,12 @@ impl Connection {
         if bytes.len() > MAX_PAYLOAD {
             return Flow::Close(4002, "Error while decoding payload.");
         }
-        let Ok(payload) = serde_json::from_slice::<Value>(bytes) else {
+        let decoded = if self.etf {
+            super::etf::decode(bytes).ok()
+        } else {
+            serde_json::from_slice::<Value>(bytes).ok()
+        };
+        let Some(payload) = decoded else {
             return Flow::Close(4002, "Error while decoding payload.");
         };
         let mut logged = payload.clone();
@@ -240,7 +255,7 @@ impl Connection {
                         .await
                 }
             }
-            Some(2) => self.identify(data),
+            Some(2) => self.identify(data).await,
             Some(6) => self.resume(data).await,
             Some(3 | 4 | 8) if self.session.is_none() => Flow::Close(4003, "Not authenticated."),
             Some(3 | 4) => Flow::Continue,
@@ -258,7 +273,7 @@ impl Connection {
         token == self.state.config.token
     }
 
-    fn identify(&mut self, data: &Value) -> Flow {
+    async fn identify(&mut self, data: &Value) -> Flow {
         if self.session.is_some() {
             return Flow::Close(4005, "Already authenticated.");
         }
@@ -288,16 +303,21 @@ impl Connection {
             }
             Some(_) => return Flow::Close(4010, "Invalid shard."),
         };
-        {
-            let mut data = self.state.data();
-            if data.session_start_remaining == 0 {
-                return Flow::Close(4008, "Rate limited.");
-            }
-            data.session_start_remaining -= 1;
+        if self.state.data().session_start_remaining == 0 {
+            return Flow::Close(4008, "Rate limited.");
         }
-        self.state.note_identify(shard[0]);
+        // Identifying faster than `max_concurrency` allows: Discord answers op 9 (not
+        // resumable) and the client identifies again later.
+        if !self.state.take_identify_slot(shard[0]) {
+            return self
+                .send_or_stop(r#"{"t":null,"s":null,"op":9,"d":false}"#)
+                .await;
+        }
+        self.state.data().session_start_remaining -= 1;
         self.state.counters.identify();
-        let session_id = self.state.new_session(shard, self.id, self.live_tx.clone());
+        let session_id = self
+            .state
+            .new_session(shard, intents, self.id, self.live_tx.clone());
         self.session = Some(session_id.clone());
         self.shard = Some(shard[0]);
         let (user, application, guilds) = {

@@ -1,14 +1,19 @@
 //! Discord: the gateway (WebSocket, API v10) and the REST API on one listener.
 //!
-//! - Any path upgraded to a WebSocket is a gateway connection: `?v=10&encoding=json`, with
+//! - Any path upgraded to a WebSocket is a gateway connection: `?v=10&encoding=json` (or
+//!   `encoding=etf`: Erlang terms in binary frames both ways, snowflakes as integers), with
 //!   `compress=zlib-stream` or `compress=zstd-stream` (binary frames, one compression stream
 //!   per connection, each message flushed). The server sends HELLO, accepts heartbeats at
 //!   any time, checks IDENTIFY (bad token → 4004, invalid intents → 4013, disallowed
-//!   privileged intents → 4014, bad shard → 4010) and RESUME (replays what the session
-//!   missed, then RESUMED; an unknown session gets op 9 `false`), numbers dispatches, and
+//!   privileged intents → 4014, bad shard → 4010; a second IDENTIFY in one
+//!   `max_concurrency` bucket within 5 s → op 9 `false`) and RESUME (replays what the session
+//!   missed, then RESUMED; an unknown session gets op 9 `false`), numbers dispatches
+//!   (only those the session's intents cover; without MESSAGE_CONTENT message content is
+//!   blank except in DMs, the bot's own and mentions of it), and
 //!   closes with 4008 past 120 sends per 60 s and 4002 for payloads over 4096 bytes.
 //! - REST under `/api/v10` (or `/api`): `GET /gateway/bot` with `session_start_limit`,
-//!   users, applications, channels, messages, reactions, guilds, members, roles, bans, DMs,
+//!   users, applications, channels, messages, reactions (stored, with `MESSAGE_REACTION_*`
+//!   dispatches), guilds, members (paged by `after`/`limit`), roles, bans, DMs,
 //!   interaction responses and follow-ups, application commands, stage instances, webhooks.
 //!   Answers carry `Content-Type: application/json` exactly and real `X-RateLimit-*`
 //!   headers; buckets are per route and major parameter, and a client that ignores them
@@ -32,8 +37,11 @@
 //! ```
 
 mod compress;
+mod etf;
 mod gateway;
+mod intents;
 mod ratelimit;
+mod reactions;
 mod rest;
 mod state;
 
@@ -148,7 +156,8 @@ impl DiscordControl {
         self.state.counters.resume_url_connections()
     }
 
-    /// Identifies that broke `max_concurrency` (two in one bucket within 5 s).
+    /// Identifies that broke `max_concurrency` (two in one bucket within 5 s); each was
+    /// refused with op 9 Invalid Session (`false`).
     pub fn identify_violations(&self) -> usize {
         self.state.counters.identify_violations()
     }

@@ -182,19 +182,21 @@ fn route(state: &State, request: &SandboxRequest, segments: &[&str], body: &Valu
         }
         (_, ["channels", channel, rest @ ..]) => channels(
             state,
-            method,
+            request,
             parse_id(channel).unwrap_or_default(),
             rest,
             body,
         ),
         (_, ["guilds", guild, rest @ ..]) => guilds(
             state,
-            method,
+            request,
             parse_id(guild).unwrap_or_default(),
             rest,
             body,
         ),
-        (Method::POST, ["interactions", _id, _token, "callback"]) => no_content(),
+        (Method::POST, ["interactions", id, token, "callback"]) => {
+            interaction_callback(state, id, token, body)
+        }
         (Method::POST, ["webhooks", webhook, _token]) => {
             let mut data = state.data();
             let channel = data.channels.keys().next().copied().unwrap_or_default();
@@ -205,13 +207,10 @@ fn route(state: &State, request: &SandboxRequest, segments: &[&str], body: &Valu
                 no_content()
             }
         }
-        (Method::PATCH | Method::DELETE, ["webhooks", _app, _token, "messages", _id]) => {
-            if *method == Method::DELETE {
-                no_content()
-            } else {
-                ok(body.clone())
-            }
-        }
+        (
+            Method::GET | Method::PATCH | Method::DELETE,
+            ["webhooks", _app, token, "messages", id],
+        ) => webhook_message(state, method, token, id, body),
         (_, ["applications", _app, rest @ ..]) => commands(state, method, rest, body),
         (Method::POST, ["stage-instances"]) => {
             let mut data = state.data();
@@ -231,6 +230,22 @@ fn route(state: &State, request: &SandboxRequest, segments: &[&str], body: &Valu
             data.stage_instances.insert(channel_id, stage.clone());
             ok(stage)
         }
+        (Method::PATCH, ["stage-instances", channel]) => {
+            let mut data = state.data();
+            let Some(stage) = data
+                .stage_instances
+                .get_mut(&parse_id(channel).unwrap_or_default())
+            else {
+                return unknown("Stage Instance", 10067);
+            };
+            if let Some(topic) = body.get("topic") {
+                stage["topic"] = topic.clone();
+            }
+            if let Some(privacy) = body.get("privacy_level") {
+                stage["privacy_level"] = privacy.clone();
+            }
+            ok(stage.clone())
+        }
         (Method::GET, ["stage-instances", channel]) => state
             .data()
             .stage_instances
@@ -244,6 +259,69 @@ fn route(state: &State, request: &SandboxRequest, segments: &[&str], body: &Valu
             .map_or_else(|| unknown("Stage Instance", 10067), |_| no_content()),
         _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
     }
+}
+
+/// `POST /interactions/{id}/{token}/callback`: once per interaction; types 4 and 7 post
+/// the message that `@original` then names.
+fn interaction_callback(state: &State, id: &str, token: &str, body: &Value) -> Answer {
+    let kind = body["type"].as_u64().unwrap_or_default();
+    if !matches!(kind, 1 | 4..=10 | 12) {
+        return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body");
+    }
+    let mut data = state.data();
+    if !data.acknowledged.insert(id.to_owned()) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            40060,
+            "Interaction has already been acknowledged.",
+        );
+    }
+    if matches!(kind, 4 | 5) {
+        let channel = data.channels.keys().next().copied().unwrap_or_default();
+        let message = new_message(&mut data, channel, &body["data"], None);
+        data.interaction_messages
+            .insert(token.to_owned(), (channel, id_of(&message)));
+    }
+    no_content()
+}
+
+/// `GET`/`PATCH`/`DELETE /webhooks/{id}/{token}/messages/{id | @original}`.
+fn webhook_message(state: &State, method: &Method, token: &str, id: &str, body: &Value) -> Answer {
+    let mut data = state.data();
+    let found = if id == "@original" {
+        data.interaction_messages.get(token).copied()
+    } else {
+        let id = parse_id(id).unwrap_or_default();
+        data.messages
+            .iter()
+            .find(|(_, messages)| messages.contains_key(&id))
+            .map(|(channel, _)| (*channel, id))
+    };
+    let Some((channel, id)) = found else {
+        return unknown("Message", 10008);
+    };
+    let Some(stored) = data.messages.get_mut(&channel).and_then(|m| m.get_mut(&id)) else {
+        return unknown("Message", 10008);
+    };
+    match *method {
+        Method::GET => ok(stored.clone()),
+        Method::PATCH => ok(edit_message(stored, body)),
+        _ => {
+            data.messages.get_mut(&channel).map(|m| m.remove(&id));
+            no_content()
+        }
+    }
+}
+
+/// Applies a message edit (`content`, `embeds`) and returns the edited message.
+fn edit_message(stored: &mut Value, body: &Value) -> Value {
+    for key in ["content", "embeds"] {
+        if let Some(value) = body.get(key) {
+            stored[key] = value.clone();
+        }
+    }
+    stored["edited_timestamp"] = Value::from("2024-03-01T12:00:01.000000+00:00");
+    stored.clone()
 }
 
 fn new_message(data: &mut Data, channel: u64, body: &Value, webhook: Option<&str>) -> Value {
@@ -290,7 +368,14 @@ fn new_message(data: &mut Data, channel: u64, body: &Value, webhook: Option<&str
 }
 
 #[allow(clippy::too_many_lines)] // one arm per endpoint
-fn channels(state: &State, method: &Method, channel: u64, rest: &[&str], body: &Value) -> Answer {
+fn channels(
+    state: &State,
+    request: &SandboxRequest,
+    channel: u64,
+    rest: &[&str],
+    body: &Value,
+) -> Answer {
+    let method = &request.method;
     let mut data = state.data();
     if !data.channels.contains_key(&channel) {
         return unknown("Channel", 10003);
@@ -325,10 +410,16 @@ fn channels(state: &State, method: &Method, channel: u64, rest: &[&str], body: &
             ok(removed)
         }
         (Method::GET, ["messages"]) => {
+            // Newest first, `limit` 1–100 (default 50).
+            let limit = match request.query_param("limit").map(str::parse::<usize>) {
+                None => 50,
+                Some(Ok(limit @ 1..=100)) => limit,
+                Some(_) => return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body"),
+            };
             let messages: Vec<Value> = data
                 .messages
                 .get(&channel)
-                .map(|m| m.values().rev().take(50).cloned().collect())
+                .map(|m| m.values().rev().take(limit).cloned().collect())
                 .unwrap_or_default();
             ok(Value::from(messages))
         }
@@ -394,24 +485,24 @@ fn channels(state: &State, method: &Method, channel: u64, rest: &[&str], body: &
             };
             match (method.clone(), more) {
                 (Method::GET, []) => ok(stored.clone()),
-                (Method::PATCH, []) => {
-                    if let Some(content) = body.get("content") {
-                        stored["content"] = content.clone();
-                    }
-                    if let Some(embeds) = body.get("embeds") {
-                        stored["embeds"] = embeds.clone();
-                    }
-                    stored["edited_timestamp"] = Value::from("2024-03-01T12:00:01.000000+00:00");
-                    ok(stored.clone())
-                }
+                (Method::PATCH, []) => ok(edit_message(stored, body)),
                 (Method::DELETE, []) => {
                     data.messages.get_mut(&channel).map(|m| m.remove(&message));
+                    data.reactions.remove(&message);
+                    let mut event =
+                        json!({"id": message.to_string(), "channel_id": channel.to_string()});
+                    let guild = data.channels[&channel]["guild_id"].clone();
+                    drop(data);
+                    if let Some(g) = guild.as_str().and_then(parse_id) {
+                        event["guild_id"] = guild;
+                        state.dispatch(Some(state.shard_of(g)), "MESSAGE_DELETE", &event);
+                    }
                     no_content()
                 }
-                (Method::PUT, ["reactions", _emoji, "@me"])
-                | (Method::DELETE, ["reactions", _emoji, "@me" | _]) => no_content(),
-                (Method::DELETE, ["reactions"]) => no_content(),
-                (Method::GET, ["reactions", _emoji]) => ok(json!([])),
+                (_, ["reactions", reaction @ ..]) => {
+                    drop(data);
+                    super::reactions::handle(state, method, channel, message, reaction)
+                }
                 _ => error(StatusCode::METHOD_NOT_ALLOWED, 0, "405: Method Not Allowed"),
             }
         }
@@ -421,7 +512,14 @@ fn channels(state: &State, method: &Method, channel: u64, rest: &[&str], body: &
 }
 
 #[allow(clippy::too_many_lines)] // one arm per endpoint
-fn guilds(state: &State, method: &Method, guild: u64, rest: &[&str], body: &Value) -> Answer {
+fn guilds(
+    state: &State,
+    request: &SandboxRequest,
+    guild: u64,
+    rest: &[&str],
+    body: &Value,
+) -> Answer {
+    let method = &request.method;
     let mut data = state.data();
     let Some(stored) = data.guilds.get(&guild) else {
         return unknown("Guild", 10004);
@@ -463,14 +561,50 @@ fn guilds(state: &State, method: &Method, guild: u64, rest: &[&str], body: &Valu
             ok(Value::from(channels))
         }
         (Method::GET, ["members"]) => {
-            let after = 0u64;
-            let limit = 1000usize;
-            let page: Vec<Value> = members
+            // Needs the GUILD_MEMBERS privileged intent enabled for the application.
+            if state.config.allowed_privileged_intents & (1 << 1) == 0 {
+                return error(StatusCode::FORBIDDEN, 50001, "Missing Access");
+            }
+            // Discord: `limit` 1–1000 (default 1), `after` the highest user id seen so far;
+            // members come in user-id order.
+            let limit = match request.query_param("limit").map(str::parse::<usize>) {
+                None => 1,
+                Some(Ok(limit @ 1..=1000)) => limit,
+                Some(_) => return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body"),
+            };
+            let after = match request.query_param("after").map(str::parse::<u64>) {
+                None => 0,
+                Some(Ok(after)) => after,
+                Some(Err(_)) => return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body"),
+            };
+            let mut page: Vec<Value> = members
                 .into_iter()
                 .filter(|m| id_of(&m["user"]) > after)
-                .take(limit)
                 .collect();
+            page.sort_by_key(|m| id_of(&m["user"]));
+            page.truncate(limit);
             ok(Value::from(page))
+        }
+        (Method::DELETE, ["members", user]) => {
+            let user = parse_id(user).unwrap_or_default();
+            let Some(list) = data
+                .guilds
+                .get_mut(&guild)
+                .and_then(|g| g["members"].as_array_mut())
+            else {
+                return unknown("Guild", 10004);
+            };
+            let Some(index) = list.iter().position(|m| id_of(&m["user"]) == user) else {
+                return unknown("Member", 10007);
+            };
+            let removed = list.remove(index);
+            drop(data);
+            state.dispatch(
+                Some(state.shard_of(guild)),
+                "GUILD_MEMBER_REMOVE",
+                &json!({"guild_id": guild.to_string(), "user": removed["user"]}),
+            );
+            no_content()
         }
         (Method::GET, ["members", user]) => {
             let user = parse_id(user).unwrap_or_default();
@@ -502,6 +636,10 @@ fn guilds(state: &State, method: &Method, guild: u64, rest: &[&str], body: &Valu
             );
             ok(role)
         }
+        (_, ["roles", role]) => {
+            let role = parse_id(role).unwrap_or_default();
+            role_by_id(state, data, method, guild, role, body)
+        }
         (Method::GET, ["bans"]) => ok(Value::from(
             data.bans.get(&guild).cloned().unwrap_or_default(),
         )),
@@ -527,6 +665,62 @@ fn guilds(state: &State, method: &Method, guild: u64, rest: &[&str], body: &Valu
         }
         _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
     }
+}
+
+/// `GET`, `PATCH`, `DELETE /guilds/{id}/roles/{role}`.
+fn role_by_id(
+    state: &State,
+    mut data: std::sync::MutexGuard<'_, Data>,
+    method: &Method,
+    guild: u64,
+    role: u64,
+    body: &Value,
+) -> Answer {
+    let Some(roles) = data
+        .guilds
+        .get_mut(&guild)
+        .and_then(|g| g["roles"].as_array_mut())
+    else {
+        return unknown("Guild", 10004);
+    };
+    let Some(index) = roles.iter().position(|r| id_of(r) == role) else {
+        return unknown("Role", 10011);
+    };
+    let (event, answer) = match *method {
+        Method::GET => return ok(roles[index].clone()),
+        Method::PATCH => {
+            let current = &mut roles[index];
+            if let (Some(fields), Some(target)) = (body.as_object(), current.as_object_mut()) {
+                for (key, value) in fields {
+                    if key != "id" {
+                        target.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+            let updated = current.clone();
+            (
+                (
+                    "GUILD_ROLE_UPDATE",
+                    json!({"guild_id": guild.to_string(), "role": updated}),
+                ),
+                ok(updated),
+            )
+        }
+        Method::DELETE => {
+            roles.remove(index);
+            (
+                (
+                    "GUILD_ROLE_DELETE",
+                    json!({"guild_id": guild.to_string(), "role_id": role.to_string()}),
+                ),
+                no_content(),
+            )
+        }
+        _ => return error(StatusCode::METHOD_NOT_ALLOWED, 0, "405: Method Not Allowed"),
+    };
+    drop(data);
+    state.dispatch(Some(state.shard_of(guild)), event.0, &event.1);
+    answer
 }
 
 fn commands(state: &State, method: &Method, rest: &[&str], body: &Value) -> Answer {
@@ -584,12 +778,37 @@ fn commands(state: &State, method: &Method, rest: &[&str], body: &Value) -> Answ
                 .and_then(|list| list.iter().find(|c| id_of(c) == id).cloned())
                 .map_or_else(|| unknown("application command", 10063), ok)
         }
+        (Method::PATCH, [id]) => {
+            let id = parse_id(id).unwrap_or_default();
+            let Some(command) = data
+                .commands
+                .get_mut(&guild)
+                .and_then(|list| list.iter_mut().find(|c| id_of(c) == id))
+            else {
+                return unknown("application command", 10063);
+            };
+            if let (Some(fields), Some(target)) = (body.as_object(), command.as_object_mut()) {
+                for (key, value) in fields {
+                    if !matches!(
+                        key.as_str(),
+                        "id" | "application_id" | "guild_id" | "version"
+                    ) {
+                        target.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+            ok(command.clone())
+        }
         (Method::DELETE, [id]) => {
             let id = parse_id(id).unwrap_or_default();
-            if let Some(list) = data.commands.get_mut(&guild) {
-                list.retain(|c| id_of(c) != id);
+            let list = data.commands.entry(guild).or_default();
+            let before = list.len();
+            list.retain(|c| id_of(c) != id);
+            if list.len() == before {
+                unknown("application command", 10063)
+            } else {
+                no_content()
             }
-            no_content()
         }
         _ => error(StatusCode::NOT_FOUND, 0, "404: Not Found"),
     }

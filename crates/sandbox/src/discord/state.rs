@@ -90,6 +90,7 @@ pub(crate) enum Command {
 
 pub(crate) struct Session {
     pub(crate) shard: [u32; 2],
+    intents: u64,
     pub(crate) seq: u64,
     history: VecDeque<(u64, Arc<str>)>,
     live: Option<(u64, mpsc::UnboundedSender<Arc<str>>)>,
@@ -150,6 +151,12 @@ pub(crate) struct Data {
     pub(crate) bans: HashMap<u64, Vec<Value>>,
     pub(crate) commands: HashMap<Option<u64>, Vec<Value>>,
     pub(crate) stage_instances: HashMap<u64, Value>,
+    /// Per message: each emoji (`name` or `name:id`) with the users who reacted, in order.
+    pub(crate) reactions: HashMap<u64, Vec<(String, Vec<u64>)>>,
+    /// Interaction token → (channel, message) of its original response.
+    pub(crate) interaction_messages: HashMap<String, (u64, u64)>,
+    /// Interactions already answered (a second callback is refused).
+    pub(crate) acknowledged: std::collections::HashSet<String>,
     pub(crate) session_start_remaining: u32,
     next_id: u64,
 }
@@ -180,7 +187,11 @@ pub(crate) struct State {
     pub(crate) limits: RateLimits,
     log: Mutex<Vec<Value>>,
     identify_times: Mutex<HashMap<u32, Instant>>,
+    /// `[shard, count]` of each accepted IDENTIFY, in order.
+    accepted_identifies: Mutex<Vec<[u32; 2]>>,
     connection_ids: AtomicU64,
+    /// The bot user's id, for the MESSAGE_CONTENT exemptions.
+    bot_id: String,
 }
 
 impl std::fmt::Debug for State {
@@ -207,6 +218,10 @@ impl State {
             }
             guilds.insert(id_of(&guild), guild);
         }
+        let bot_id = fixture["user"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let data = Data {
             user: fixture["user"].clone(),
             application: fixture["application"].clone(),
@@ -216,6 +231,9 @@ impl State {
             bans: HashMap::new(),
             commands: HashMap::new(),
             stage_instances: HashMap::new(),
+            reactions: HashMap::new(),
+            interaction_messages: HashMap::new(),
+            acknowledged: std::collections::HashSet::new(),
             session_start_remaining: config.session_start_total,
             // Snowflakes for new objects: "now" in Discord time, counting up.
             next_id: (300_000_000_000u64) << 22,
@@ -231,7 +249,9 @@ impl State {
             counters: Counters::default(),
             log: Mutex::new(Vec::new()),
             identify_times: Mutex::new(HashMap::new()),
+            accepted_identifies: Mutex::new(Vec::new()),
             connection_ids: AtomicU64::new(0),
+            bot_id,
         }
     }
 
@@ -278,22 +298,13 @@ impl State {
     }
 
     pub(crate) fn identified_shards(&self) -> Vec<[u32; 2]> {
-        lock(&self.log)
-            .iter()
-            .filter(|p| p["op"] == 2)
-            .filter_map(|p| {
-                let shard = p["d"]["shard"].as_array()?;
-                Some([
-                    shard.first()?.as_u64()? as u32,
-                    shard.get(1)?.as_u64()? as u32,
-                ])
-            })
-            .collect()
+        lock(&self.accepted_identifies).clone()
     }
 
-    /// Notes an identify for `shard` at `now`; counts a violation when its concurrency
-    /// bucket identified less than 5 s ago.
-    pub(crate) fn note_identify(&self, shard: u32) {
+    /// Takes the identify slot of `shard`'s concurrency bucket (`shard % max_concurrency`,
+    /// one identify per 5 s). `false` (and a counted violation) when the bucket identified
+    /// less than 5 s ago: the identify is refused.
+    pub(crate) fn take_identify_slot(&self, shard: u32) -> bool {
         let bucket = shard % self.config.max_concurrency;
         let now = Instant::now();
         let mut times = lock(&self.identify_times);
@@ -301,18 +312,22 @@ impl State {
             && now.duration_since(*last) < Duration::from_secs(5)
         {
             self.counters.identify_violation();
+            return false;
         }
         times.insert(bucket, now);
+        true
     }
 
     /// Starts a session for a shard and attaches the connection; returns the id.
     pub(crate) fn new_session(
         &self,
         shard: [u32; 2],
+        intents: u64,
         connection: u64,
         live: mpsc::UnboundedSender<Arc<str>>,
     ) -> String {
         let session_id = format!("{:032x}", rand::random::<u128>());
+        lock(&self.accepted_identifies).push(shard);
         let mut sessions = lock(&self.sessions);
         if let Some(old) = sessions.current.insert(shard[0], session_id.clone()) {
             sessions.by_id.remove(&old);
@@ -321,6 +336,7 @@ impl State {
             session_id.clone(),
             Session {
                 shard,
+                intents,
                 seq: 0,
                 history: VecDeque::new(),
                 live: Some((connection, live)),
@@ -386,7 +402,7 @@ impl State {
         };
         for session_id in targets {
             if let Some(session) = sessions.by_id.get_mut(&session_id) {
-                push(session, event, data);
+                push(session, &self.bot_id, event, data);
             }
         }
     }
@@ -395,12 +411,15 @@ impl State {
     pub(crate) fn dispatch_to(&self, session_id: &str, event: &str, data: &Value) {
         let mut sessions = lock(&self.sessions);
         if let Some(session) = sessions.by_id.get_mut(session_id) {
-            push(session, event, data);
+            push(session, &self.bot_id, event, data);
         }
     }
 }
 
-fn push(session: &mut Session, event: &str, data: &Value) {
+fn push(session: &mut Session, bot: &str, event: &str, data: &Value) {
+    let Some(data) = super::intents::filter(session.intents, bot, event, data) else {
+        return;
+    };
     session.seq += 1;
     // Discord's key order: t, s, op, d.
     let payload: Arc<str> = Arc::from(format!(

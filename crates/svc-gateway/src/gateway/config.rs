@@ -4,6 +4,7 @@ use core_ratelimit::IdentifyQueue;
 use transport_http::Secret;
 use transport_ws::ReconnectPolicy;
 
+use super::encoding::GatewayEncoding;
 use crate::error::{Error, ErrorKind};
 use crate::model::{Intents, UpdatePresence};
 
@@ -31,6 +32,7 @@ pub struct ShardConfig {
     pub(crate) intents: Intents,
     pub(crate) gateway_url: String,
     pub(crate) compression: GatewayCompression,
+    pub(crate) encoding: GatewayEncoding,
     pub(crate) large_threshold: u8,
     pub(crate) presence: Option<UpdatePresence>,
     pub(crate) identify_queue: Option<IdentifyQueue>,
@@ -47,6 +49,7 @@ impl ShardConfig {
                 intents,
                 gateway_url: DEFAULT_GATEWAY_URL.to_owned(),
                 compression: GatewayCompression::default(),
+                encoding: GatewayEncoding::default(),
                 large_threshold: 50,
                 presence: None,
                 identify_queue: None,
@@ -104,6 +107,12 @@ impl ShardConfigBuilder {
     /// Transport compression.
     pub fn compression(mut self, compression: GatewayCompression) -> Self {
         self.config.compression = compression;
+        self
+    }
+
+    /// Payload encoding (`encoding=json` by default; `etf` with the `etf` feature).
+    pub fn encoding(mut self, encoding: GatewayEncoding) -> Self {
+        self.config.encoding = encoding;
         self
     }
 

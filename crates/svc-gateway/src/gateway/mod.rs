@@ -4,11 +4,13 @@
 mod close_code;
 mod commands;
 mod config;
+mod encoding;
 mod manager;
 mod shard;
 
 pub use close_code::{CloseBehaviour, close_behaviour};
 pub use commands::{MAX_PAYLOAD_BYTES, RequestGuildMembers, UpdateVoiceState};
 pub use config::{DEFAULT_GATEWAY_URL, GatewayCompression, ShardConfig, ShardConfigBuilder};
+pub use encoding::GatewayEncoding;
 pub use manager::{ShardManager, ShardScheme};
 pub use shard::{SessionInfo, Shard, ShardStats};

@@ -20,13 +20,11 @@ use transport_ws::{
 };
 
 use super::close_code::{CloseBehaviour, close_behaviour};
-use super::commands::{
-    Identify, MAX_PAYLOAD_BYTES, Outgoing, Properties, RequestGuildMembers, Resume,
-    UpdateVoiceState,
-};
+use super::commands::{Identify, Properties, RequestGuildMembers, Resume, UpdateVoiceState};
 use super::config::{GatewayCompression, ShardConfig};
+use super::encoding::{GatewayEncoding, send};
 use crate::error::{Error, ErrorKind};
-use crate::event::{Event, ShardEvent, decode, opcode};
+use crate::event::{Event, ShardEvent, opcode};
 use crate::model::UpdatePresence;
 
 /// Sends per connection per minute, heartbeats included, and the share kept for heartbeats.
@@ -79,6 +77,7 @@ struct Shared {
 pub struct Shard {
     id: u32,
     total: u32,
+    encoding: GatewayEncoding,
     sender: transport_ws::Sender,
     shared: Arc<Shared>,
     task: JoinHandle<Result<(), Error>>,
@@ -87,7 +86,7 @@ pub struct Shard {
 impl Shard {
     /// Connects and runs the shard in a background task, publishing into `hub`.
     pub fn start(config: ShardConfig, hub: EventHub<ShardEvent>) -> Result<Self, Error> {
-        let url = connect_url(&config.gateway_url, config.compression)?;
+        let url = connect_url(&config.gateway_url, config.encoding, config.compression)?;
         let ws_config = WsConfig::builder(&url)
             .compression(match config.compression {
                 GatewayCompression::None => Compression::None,
@@ -112,6 +111,7 @@ impl Shard {
         let (sender, events) = client.into_parts();
         let shared = Arc::new(Shared::default());
         let [id, total] = config.shard;
+        let encoding = config.encoding;
         let runner = Runner {
             base_url: url,
             config,
@@ -131,6 +131,7 @@ impl Shard {
         Ok(Self {
             id,
             total,
+            encoding,
             sender,
             shared,
             task,
@@ -173,6 +174,7 @@ impl Shard {
     pub async fn update_presence(&self, presence: &UpdatePresence) -> Result<(), Error> {
         send(
             &self.sender,
+            self.encoding,
             opcode::PRESENCE_UPDATE,
             presence,
             Priority::Normal,
@@ -184,6 +186,7 @@ impl Shard {
     pub async fn update_voice_state(&self, state: &UpdateVoiceState) -> Result<(), Error> {
         send(
             &self.sender,
+            self.encoding,
             opcode::VOICE_STATE_UPDATE,
             state,
             Priority::Normal,
@@ -195,6 +198,7 @@ impl Shard {
     pub async fn request_guild_members(&self, request: &RequestGuildMembers) -> Result<(), Error> {
         send(
             &self.sender,
+            self.encoding,
             opcode::REQUEST_GUILD_MEMBERS,
             request,
             Priority::Normal,
@@ -205,7 +209,7 @@ impl Shard {
     /// Sends any payload (`{"op": op, "d": data}`); fails with
     /// [`ErrorKind::PayloadTooLarge`] past 4096 bytes.
     pub async fn send<T: Serialize>(&self, op: u8, data: &T) -> Result<(), Error> {
-        send(&self.sender, op, data, Priority::Normal).await
+        send(&self.sender, self.encoding, op, data, Priority::Normal).await
     }
 
     /// Closes with 1000 (ending the session) and stops.
@@ -222,31 +226,12 @@ impl Shard {
     }
 }
 
-/// Serialises a payload, refusing more than 4096 bytes.
-pub(crate) fn encode<T: Serialize>(op: u8, data: &T) -> Result<String, Error> {
-    let text = serde_json::to_string(&Outgoing { op, d: data })
-        .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
-    if text.len() > MAX_PAYLOAD_BYTES {
-        return Err(Error::new(ErrorKind::PayloadTooLarge { size: text.len() }));
-    }
-    Ok(text)
-}
-
-async fn send<T: Serialize>(
-    sender: &transport_ws::Sender,
-    op: u8,
-    data: &T,
-    priority: Priority,
-) -> Result<(), Error> {
-    let text = encode(op, data)?;
-    sender
-        .send_text(text, priority)
-        .await
-        .map_err(|e| Error::with_source(ErrorKind::NotConnected, e))
-}
-
-/// `url` with `/?v=10&encoding=json[&compress=…]`.
-fn connect_url(url: &str, compression: GatewayCompression) -> Result<String, Error> {
+/// `url` with `/?v=10&encoding=json|etf[&compress=…]`.
+fn connect_url(
+    url: &str,
+    encoding: GatewayEncoding,
+    compression: GatewayCompression,
+) -> Result<String, Error> {
     let mut parsed = url::Url::parse(url)
         .map_err(|e| Error::with_source(ErrorKind::Config("invalid gateway URL".into()), e))?;
     let compress = match compression {
@@ -254,7 +239,10 @@ fn connect_url(url: &str, compression: GatewayCompression) -> Result<String, Err
         GatewayCompression::ZlibStream => "&compress=zlib-stream",
         GatewayCompression::ZstdStream => "&compress=zstd-stream",
     };
-    parsed.set_query(Some(&format!("v=10&encoding=json{compress}")));
+    parsed.set_query(Some(&format!(
+        "v=10&encoding={}{compress}",
+        encoding.query()
+    )));
     Ok(parsed.into())
 }
 
@@ -336,7 +324,7 @@ impl Runner {
                     WsMessage::Text(text) => text.into_bytes(),
                     WsMessage::Binary(bytes) => bytes,
                 };
-                match decode(&mut bytes) {
+                match self.config.encoding.decode(&mut bytes) {
                     Ok((envelope, event)) => self.on_event(envelope.s, event).await,
                     Err(error) => {
                         self.shared.decode_errors.fetch_add(1, Ordering::SeqCst);
@@ -422,8 +410,12 @@ impl Runner {
             }
             Event::Ready(ref ready) => {
                 self.session = Some(ready.session_id.clone());
-                self.resume_url =
-                    connect_url(&ready.resume_gateway_url, self.config.compression).ok();
+                self.resume_url = connect_url(
+                    &ready.resume_gateway_url,
+                    self.config.encoding,
+                    self.config.compression,
+                )
+                .ok();
                 if let Some(url) = &self.resume_url {
                     let _ = self.sender.set_url(url);
                 }
@@ -503,7 +495,15 @@ impl Runner {
             presence: self.config.presence.as_ref(),
             compress: false,
         };
-        match send(&self.sender, opcode::IDENTIFY, &identify, Priority::Normal).await {
+        match send(
+            &self.sender,
+            self.config.encoding,
+            opcode::IDENTIFY,
+            &identify,
+            Priority::Normal,
+        )
+        .await
+        {
             Ok(()) => {
                 self.shared.identifies.fetch_add(1, Ordering::SeqCst);
             }
@@ -521,7 +521,15 @@ impl Runner {
             session_id: &session_id,
             seq,
         };
-        match send(&self.sender, opcode::RESUME, &resume, Priority::Normal).await {
+        match send(
+            &self.sender,
+            self.config.encoding,
+            opcode::RESUME,
+            &resume,
+            Priority::Normal,
+        )
+        .await
+        {
             Ok(()) => {
                 self.shared.resumes.fetch_add(1, Ordering::SeqCst);
             }
@@ -552,7 +560,15 @@ impl Runner {
 
     async fn send_heartbeat(&mut self) {
         self.awaiting_ack = true;
-        if let Err(error) = send(&self.sender, opcode::HEARTBEAT, &self.seq, Priority::High).await {
+        if let Err(error) = send(
+            &self.sender,
+            self.config.encoding,
+            opcode::HEARTBEAT,
+            &self.seq,
+            Priority::High,
+        )
+        .await
+        {
             tracing::debug!(shard = self.config.shard[0], %error, "heartbeat not sent");
         }
     }
@@ -575,24 +591,42 @@ async fn poll_pending(pending: &mut Option<Pending>) -> (u64, Step) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::encoding::Frame;
 
     #[test]
     fn payloads_over_4096_bytes_are_refused() {
-        let small = encode(opcode::PRESENCE_UPDATE, &UpdatePresence::online(None)).unwrap();
+        let json = GatewayEncoding::Json;
+        let Ok(Frame::Text(small)) =
+            json.encode(opcode::PRESENCE_UPDATE, &UpdatePresence::online(None))
+        else {
+            panic!("small payloads encode as text");
+        };
         assert!(small.starts_with("{\"op\":3,"));
         let big = "x".repeat(5000);
-        let error = encode(opcode::PRESENCE_UPDATE, &big).unwrap_err();
+        let Err(error) = json.encode(opcode::PRESENCE_UPDATE, &big) else {
+            panic!("big payloads are refused");
+        };
         assert!(matches!(error.kind(), ErrorKind::PayloadTooLarge { size } if *size > 4096));
     }
 
     #[test]
     fn connect_urls_carry_version_encoding_and_compression() {
         assert_eq!(
-            connect_url("wss://gateway.discord.gg", GatewayCompression::ZlibStream).unwrap(),
+            connect_url(
+                "wss://gateway.discord.gg",
+                GatewayEncoding::Json,
+                GatewayCompression::ZlibStream
+            )
+            .unwrap(),
             "wss://gateway.discord.gg/?v=10&encoding=json&compress=zlib-stream"
         );
         assert_eq!(
-            connect_url("ws://127.0.0.1:1/resume", GatewayCompression::None).unwrap(),
+            connect_url(
+                "ws://127.0.0.1:1/resume",
+                GatewayEncoding::default(),
+                GatewayCompression::None
+            )
+            .unwrap(),
             "ws://127.0.0.1:1/resume?v=10&encoding=json"
         );
     }

@@ -4,7 +4,7 @@ use transport_http::Method;
 
 use super::RestClient;
 use crate::error::Error;
-use crate::model::{ApplicationMarker, Command, GuildMarker, Id};
+use crate::model::{ApplicationMarker, Command, CommandMarker, GuildMarker, Id};
 
 fn base(application: Id<ApplicationMarker>, guild: Option<Id<GuildMarker>>) -> String {
     match guild {
@@ -64,6 +64,68 @@ impl RestClient {
             )
             .json(commands),
         )
+        .await
+    }
+}
+
+fn one(
+    application: Id<ApplicationMarker>,
+    guild: Option<Id<GuildMarker>>,
+    command: Id<CommandMarker>,
+) -> String {
+    format!("{}/{command}", base(application, guild))
+}
+
+impl RestClient {
+    /// `GET …/commands/{id}`: one global command, or a guild's with `guild`.
+    pub async fn command(
+        &self,
+        application: Id<ApplicationMarker>,
+        guild: Option<Id<GuildMarker>>,
+        command: Id<CommandMarker>,
+    ) -> Result<Command, Error> {
+        self.json(self.request(
+            Method::GET,
+            "GET /applications/{id}/commands/{id}",
+            guild.map(Id::get),
+            one(application, guild, command),
+        ))
+        .await
+    }
+
+    /// `PATCH …/commands/{id}`: changes a command (the fields `command` serializes).
+    pub async fn edit_command(
+        &self,
+        application: Id<ApplicationMarker>,
+        guild: Option<Id<GuildMarker>>,
+        command: Id<CommandMarker>,
+        changes: &Command,
+    ) -> Result<Command, Error> {
+        self.json(
+            self.request(
+                Method::PATCH,
+                "PATCH /applications/{id}/commands/{id}",
+                guild.map(Id::get),
+                one(application, guild, command),
+            )
+            .json(changes),
+        )
+        .await
+    }
+
+    /// `DELETE …/commands/{id}`.
+    pub async fn delete_command(
+        &self,
+        application: Id<ApplicationMarker>,
+        guild: Option<Id<GuildMarker>>,
+        command: Id<CommandMarker>,
+    ) -> Result<(), Error> {
+        self.empty(self.request(
+            Method::DELETE,
+            "DELETE /applications/{id}/commands/{id}",
+            guild.map(Id::get),
+            one(application, guild, command),
+        ))
         .await
     }
 }

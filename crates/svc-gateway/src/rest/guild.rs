@@ -5,7 +5,7 @@ use transport_http::Method;
 
 use super::RestClient;
 use crate::error::Error;
-use crate::model::{Ban, Channel, Guild, GuildMarker, Id, Member, Role, UserMarker};
+use crate::model::{Ban, Channel, Guild, GuildMarker, Id, Member, Role, RoleMarker, UserMarker};
 
 impl RestClient {
     /// `GET /guilds/{id}` (`with_counts` adds approximate member and presence counts).
@@ -91,6 +91,66 @@ impl RestClient {
             )
             .json(role),
         )
+        .await
+    }
+
+    /// `GET /guilds/{id}/roles/{role}`.
+    pub async fn role(&self, guild: Id<GuildMarker>, role: Id<RoleMarker>) -> Result<Role, Error> {
+        self.json(self.request(
+            Method::GET,
+            "GET /guilds/{id}/roles/{id}",
+            Some(guild.get()),
+            format!("/guilds/{guild}/roles/{role}"),
+        ))
+        .await
+    }
+
+    /// `PATCH /guilds/{id}/roles/{role}` with the fields to change.
+    pub async fn modify_role(
+        &self,
+        guild: Id<GuildMarker>,
+        role: Id<RoleMarker>,
+        changes: &Value,
+    ) -> Result<Role, Error> {
+        self.json(
+            self.request(
+                Method::PATCH,
+                "PATCH /guilds/{id}/roles/{id}",
+                Some(guild.get()),
+                format!("/guilds/{guild}/roles/{role}"),
+            )
+            .json(changes),
+        )
+        .await
+    }
+
+    /// `DELETE /guilds/{id}/roles/{role}`.
+    pub async fn delete_role(
+        &self,
+        guild: Id<GuildMarker>,
+        role: Id<RoleMarker>,
+    ) -> Result<(), Error> {
+        self.empty(self.request(
+            Method::DELETE,
+            "DELETE /guilds/{id}/roles/{id}",
+            Some(guild.get()),
+            format!("/guilds/{guild}/roles/{role}"),
+        ))
+        .await
+    }
+
+    /// `DELETE /guilds/{id}/members/{user}`: kicks a member.
+    pub async fn remove_guild_member(
+        &self,
+        guild: Id<GuildMarker>,
+        user: Id<UserMarker>,
+    ) -> Result<(), Error> {
+        self.empty(self.request(
+            Method::DELETE,
+            "DELETE /guilds/{id}/members/{id}",
+            Some(guild.get()),
+            format!("/guilds/{guild}/members/{user}"),
+        ))
         .await
     }
 

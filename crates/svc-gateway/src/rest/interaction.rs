@@ -4,9 +4,9 @@ use serde::Serialize;
 use transport_http::Method;
 
 use super::RestClient;
-use super::message::CreateMessage;
+use super::message::{CreateMessage, EditMessage};
 use crate::error::Error;
-use crate::model::{ApplicationMarker, Id, InteractionMarker, Message};
+use crate::model::{ApplicationMarker, Id, InteractionMarker, Message, MessageMarker};
 
 /// The body of `POST /interactions/{id}/{token}/callback`. `kind`: 1 pong, 4 message,
 /// 5 deferred message, 6 deferred update, 7 update message.
@@ -77,5 +77,85 @@ impl RestClient {
             .query("wait", true)
             .json(message);
         self.json(request).await
+    }
+
+    /// `PATCH /webhooks/{application}/{token}/messages/@original`: edits the response.
+    pub async fn edit_original_response(
+        &self,
+        application: Id<ApplicationMarker>,
+        token: &str,
+        edit: &EditMessage,
+    ) -> Result<Message, Error> {
+        self.edit_webhook_message(application, token, "@original", edit)
+            .await
+    }
+
+    /// `DELETE /webhooks/{application}/{token}/messages/@original`.
+    pub async fn delete_original_response(
+        &self,
+        application: Id<ApplicationMarker>,
+        token: &str,
+    ) -> Result<(), Error> {
+        self.delete_webhook_message(application, token, "@original")
+            .await
+    }
+
+    /// `PATCH /webhooks/{application}/{token}/messages/{id}`: edits a follow-up.
+    pub async fn edit_followup(
+        &self,
+        application: Id<ApplicationMarker>,
+        token: &str,
+        message: Id<MessageMarker>,
+        edit: &EditMessage,
+    ) -> Result<Message, Error> {
+        self.edit_webhook_message(application, token, &message.to_string(), edit)
+            .await
+    }
+
+    /// `DELETE /webhooks/{application}/{token}/messages/{id}`: deletes a follow-up.
+    pub async fn delete_followup(
+        &self,
+        application: Id<ApplicationMarker>,
+        token: &str,
+        message: Id<MessageMarker>,
+    ) -> Result<(), Error> {
+        self.delete_webhook_message(application, token, &message.to_string())
+            .await
+    }
+
+    async fn edit_webhook_message(
+        &self,
+        application: Id<ApplicationMarker>,
+        token: &str,
+        message: &str,
+        edit: &EditMessage,
+    ) -> Result<Message, Error> {
+        let path = format!("/webhooks/{application}/{token}/messages/{message}");
+        self.json(
+            self.request(
+                Method::PATCH,
+                "PATCH /webhooks/{id}/{token}/messages/{id}",
+                Some(application.get()),
+                path,
+            )
+            .json(edit),
+        )
+        .await
+    }
+
+    async fn delete_webhook_message(
+        &self,
+        application: Id<ApplicationMarker>,
+        token: &str,
+        message: &str,
+    ) -> Result<(), Error> {
+        let path = format!("/webhooks/{application}/{token}/messages/{message}");
+        self.empty(self.request(
+            Method::DELETE,
+            "DELETE /webhooks/{id}/{token}/messages/{id}",
+            Some(application.get()),
+            path,
+        ))
+        .await
     }
 }

@@ -4,7 +4,7 @@ use transport_http::Method;
 
 use super::RestClient;
 use crate::error::Error;
-use crate::model::{ChannelMarker, Id, MessageMarker, User};
+use crate::model::{ChannelMarker, Id, MessageMarker, User, UserMarker};
 
 fn encode(emoji: &str) -> String {
     url::form_urlencoded::byte_serialize(emoji.as_bytes()).collect()
@@ -81,6 +81,47 @@ impl RestClient {
         self.empty(self.request(
             Method::DELETE,
             "DELETE /channels/{id}/messages/{id}/reactions",
+            Some(channel.get()),
+            path,
+        ))
+        .await
+    }
+
+    /// `DELETE …/reactions/{emoji}/{user}`: removes someone else's reaction.
+    pub async fn delete_user_reaction(
+        &self,
+        channel: Id<ChannelMarker>,
+        message: Id<MessageMarker>,
+        emoji: &str,
+        user: Id<UserMarker>,
+    ) -> Result<(), Error> {
+        let path = format!(
+            "/channels/{channel}/messages/{message}/reactions/{}/{user}",
+            encode(emoji)
+        );
+        self.empty(self.request(
+            Method::DELETE,
+            "DELETE /channels/{id}/messages/{id}/reactions/{emoji}/{id}",
+            Some(channel.get()),
+            path,
+        ))
+        .await
+    }
+
+    /// `DELETE …/reactions/{emoji}`: removes every reaction with one emoji.
+    pub async fn delete_emoji_reactions(
+        &self,
+        channel: Id<ChannelMarker>,
+        message: Id<MessageMarker>,
+        emoji: &str,
+    ) -> Result<(), Error> {
+        let path = format!(
+            "/channels/{channel}/messages/{message}/reactions/{}",
+            encode(emoji)
+        );
+        self.empty(self.request(
+            Method::DELETE,
+            "DELETE /channels/{id}/messages/{id}/reactions/{emoji}",
             Some(channel.get()),
             path,
         ))

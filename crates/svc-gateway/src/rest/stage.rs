@@ -48,4 +48,22 @@ impl RestClient {
         ))
         .await
     }
+
+    /// `PATCH /stage-instances/{channel}`: changes the topic.
+    pub async fn modify_stage_instance(
+        &self,
+        channel: Id<ChannelMarker>,
+        topic: &str,
+    ) -> Result<StageInstance, Error> {
+        self.json(
+            self.request(
+                Method::PATCH,
+                "PATCH /stage-instances/{id}",
+                None,
+                format!("/stage-instances/{channel}"),
+            )
+            .json(&json!({ "topic": topic })),
+        )
+        .await
+    }
 }

@@ -83,3 +83,90 @@ pub fn content(event: &ShardEvent) -> Option<String> {
         _ => None,
     }
 }
+
+/// The HTTP status a REST error carries (`None` for other errors).
+pub fn status(error: svc_gateway::Error) -> Option<u16> {
+    let source = error.into_source()?;
+    let http = source.downcast::<transport_http::Error>().ok()?;
+    match http.kind() {
+        transport_http::ErrorKind::Status { status, .. } => Some(status.as_u16()),
+        _ => None,
+    }
+}
+
+/// A shard on the sandbox with `intents`, started and past READY.
+pub async fn ready_shard(
+    sandbox: &Sandbox,
+    intents: svc_gateway::model::Intents,
+) -> (svc_gateway::gateway::Shard, EventStream<ShardEvent>) {
+    ready_shard_with(sandbox, intents, |builder| builder).await
+}
+
+/// Like [`ready_shard`], with more configuration (compression, encoding…).
+pub async fn ready_shard_with(
+    sandbox: &Sandbox,
+    intents: svc_gateway::model::Intents,
+    configure: impl FnOnce(
+        svc_gateway::gateway::ShardConfigBuilder,
+    ) -> svc_gateway::gateway::ShardConfigBuilder,
+) -> (svc_gateway::gateway::Shard, EventStream<ShardEvent>) {
+    let hub = hub();
+    let mut stream = hub.stream();
+    let builder = svc_gateway::gateway::ShardConfig::builder(sandbox.control.token(), intents)
+        .gateway_url(sandbox.gateway_url());
+    let config = configure(builder).build().expect("valid config");
+    let shard = svc_gateway::gateway::Shard::start(config, hub).expect("shard starts");
+    next_matching(&mut stream, Duration::from_mins(1), |e| {
+        is_name(e, "READY").then_some(())
+    })
+    .await;
+    (shard, stream)
+}
+
+/// `rounds` forced disconnects of shard 0 (close 4000 and a dropped socket, in turn), with
+/// `before` messages injected before each and `during` while the shard is away; waits for
+/// each RESUMED. Returns the numbers carried by the messages received, in order, and how
+/// many were sent.
+pub async fn disconnect_rounds(
+    sandbox: &Sandbox,
+    stream: &mut EventStream<ShardEvent>,
+    rounds: u64,
+    before: u64,
+    during: u64,
+) -> (Vec<u64>, u64) {
+    let mut sent = 0u64;
+    let mut received = Vec::new();
+    let inject = |count: u64, sent: &mut u64| {
+        for _ in 0..count {
+            sandbox.control.dispatch(
+                Some(0),
+                "MESSAGE_CREATE",
+                &message(&sent.to_string(), 10_000 + *sent),
+            );
+            *sent += 1;
+        }
+    };
+    for round in 0..rounds {
+        inject(before, &mut sent);
+        if round % 2 == 0 {
+            sandbox.control.close(Some(0), 4000);
+        } else {
+            sandbox.control.drop_connections(Some(0));
+        }
+        // These land while the shard is away: the resume must replay them.
+        inject(during, &mut sent);
+        next_matching(stream, Duration::from_mins(1), |e| {
+            if let Some(text) = content(e) {
+                received.push(text.parse::<u64>().expect("numbered message"));
+            }
+            is_name(e, "RESUMED").then_some(())
+        })
+        .await;
+    }
+    // Whatever was sent after the last RESUMED.
+    while (received.len() as u64) < sent {
+        let got = next_matching(stream, Duration::from_mins(1), content).await;
+        received.push(got.parse().expect("numbered message"));
+    }
+    (received, sent)
+}

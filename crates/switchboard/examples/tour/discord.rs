@@ -1,12 +1,12 @@
 //! Discord: a bot on three shards against the sandbox: identify under the concurrency limit,
 //! a forced disconnect resumed without losing an event, a REST message echoed by the
-//! gateway, the cache.
+//! gateway, a reaction announced over the gateway, the cache.
 
 use std::time::Duration;
 
 use switchboard::discord::gateway::ShardScheme;
 use switchboard::discord::model::{Id, Intents};
-use switchboard::discord::{Client, MessageCreate, Resumed};
+use switchboard::discord::{Client, MessageCreate, MessageReactionAdd, Resumed};
 
 pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("== discord ==");
@@ -16,7 +16,12 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let control = discord.control();
     let server = sandbox::Server::builder().serve(discord).await?;
     let client = Client::builder(control.token())
-        .intents(Intents::GUILDS | Intents::GUILD_MESSAGES | Intents::MESSAGE_CONTENT)
+        .intents(
+            Intents::GUILDS
+                | Intents::GUILD_MESSAGES
+                | Intents::GUILD_MESSAGE_REACTIONS
+                | Intents::MESSAGE_CONTENT,
+        )
         .api_url(format!("{}/api/v10", server.base_url()))
         .shards(ShardScheme::Auto)
         .build()?;
@@ -53,6 +58,21 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "sent message {} over REST; it came back over the gateway as MESSAGE_CREATE {}",
         sent.id, echoed.id
+    );
+
+    let reacted = client.wait_for(
+        move |r: &MessageReactionAdd| r.message_id == sent.id,
+        Duration::from_secs(10),
+    );
+    client
+        .rest()
+        .create_reaction(sent.channel_id, sent.id, "👍")
+        .await?;
+    reacted.await?;
+    let stored = client.fetch_message(sent.channel_id, sent.id).await?;
+    println!(
+        "reacted 👍: MESSAGE_REACTION_ADD arrived; the fetched message (now cached) counts {}",
+        stored.reactions.first().map_or(0, |r| r.count)
     );
     client.shutdown().await?;
     Ok(())
