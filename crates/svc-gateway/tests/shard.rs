@@ -6,6 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Sandbox, content, hub, is_name, message, next_matching};
+use futures_util::StreamExt;
 use sandbox::discord::DiscordConfig;
 use svc_gateway::gateway::{GatewayCompression, RequestGuildMembers, Shard, ShardConfig};
 use svc_gateway::model::{Id, Intents};
@@ -84,6 +85,48 @@ async fn hundred_forced_disconnects_lose_and_duplicate_nothing() {
         "resumes go to resume_gateway_url"
     );
     assert_eq!(shard.stats().duplicates, 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn raw_dispatches_are_the_original_bytes_once_each_across_resumes() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let raw_hub =
+        core_events::EventHub::<svc_gateway::gateway::RawDispatch>::with_capacity(1 << 14)
+            .expect("capacity is valid");
+    let mut raw = raw_hub.stream();
+    let (shard, mut stream) = common::ready_shard_with(&sandbox, intents(), |b| {
+        b.compression(GatewayCompression::ZlibStream)
+            .raw_dispatches(raw_hub.clone())
+    })
+    .await;
+    let (typed, sent) = common::disconnect_rounds(&sandbox, &mut stream, 20, 3, 2).await;
+    assert_eq!(typed, (0..sent).collect::<Vec<_>>());
+    // The raw side: the same messages, once each and in order, as the JSON the gateway sent.
+    let mut numbers = Vec::new();
+    let mut last_seq = 0;
+    while (numbers.len() as u64) < sent {
+        let dispatch = tokio::time::timeout(MINUTE, raw.next())
+            .await
+            .expect("raw dispatch within the deadline")
+            .expect("hub open")
+            .expect("no lag");
+        assert_eq!(dispatch.shard_id, 0);
+        assert!(dispatch.seq > last_seq, "sequence numbers only grow");
+        last_seq = dispatch.seq;
+        let envelope = svc_gateway::Envelope::from_slice(&dispatch.payload).expect("JSON");
+        assert_eq!(envelope.s, Some(dispatch.seq));
+        assert_eq!(envelope.t.as_deref(), Some(dispatch.name.as_str()));
+        if dispatch.name == "MESSAGE_CREATE" {
+            let value: serde_json::Value =
+                serde_json::from_slice(&dispatch.payload).expect("valid JSON");
+            let text = value["d"]["content"].as_str().expect("content");
+            numbers.push(text.parse::<u64>().expect("numbered message"));
+        }
+    }
+    assert_eq!(numbers, typed, "raw and typed carry the same dispatches");
+    assert_eq!(shard.stats().duplicates, 0);
+    shard.close();
+    shard.join().await.unwrap();
 }
 
 #[tokio::test(start_paused = true)]
@@ -319,4 +362,41 @@ async fn identify_too_fast_in_one_bucket_gets_invalid_session_then_succeeds() {
         2,
         "only accepted identifies count"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_manager_uses_an_identify_queue_given_by_configure() {
+    // Discord allows 2 identifies at once; the queue handed in (as a queue shared with other
+    // processes would be) allows 1 per 5 s, and must win over the manager's own.
+    let sandbox = Sandbox::start(DiscordConfig::default().with_shards(2, 2)).await;
+    let rest = svc_gateway::rest::RestClient::builder(sandbox.control.token())
+        .base_url(sandbox.api_url())
+        .build()
+        .unwrap();
+    let shared =
+        core_ratelimit::IdentifyQueue::new(std::num::NonZeroU32::MIN, Duration::from_secs(5));
+    let hub = hub();
+    let mut stream = hub.stream();
+    let manager = svc_gateway::gateway::ShardManager::start(
+        &rest,
+        sandbox.control.token(),
+        intents(),
+        svc_gateway::gateway::ShardScheme::Auto,
+        hub,
+        |builder| {
+            builder
+                .gateway_url(sandbox.gateway_url())
+                .identify_queue(shared.clone())
+        },
+    )
+    .await
+    .unwrap();
+    next_matching(&mut stream, MINUTE, |e| is_name(e, "READY").then_some(())).await;
+    let first = tokio::time::Instant::now();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(sandbox.control.identifies(), 1, "the second shard waits");
+    next_matching(&mut stream, MINUTE, |e| is_name(e, "READY").then_some(())).await;
+    assert!(first.elapsed() >= Duration::from_secs(2));
+    assert_eq!(sandbox.control.identifies(), 2);
+    manager.shutdown().await.unwrap();
 }

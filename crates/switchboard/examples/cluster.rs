@@ -10,9 +10,8 @@
 //! `cargo run --example cluster` (needs `redis-server` on `PATH`; without it, it says so and
 //! exits). See the README's "Deploying a cluster" section for running the roles on their own.
 //!
-//! Gateway processes re-encode the typed `MESSAGE_CREATE` they receive before publishing
-//! (svc-gateway's shards hand out decoded events, not the received bytes); everything else
-//! is what a deployment runs.
+//! Gateway processes forward each dispatch's bytes exactly as Discord sent them
+//! ([`RawDispatch`](switchboard::discord::gateway::RawDispatch)), never re-encoded.
 
 use std::collections::BTreeMap;
 use std::net::{TcpListener, TcpStream};
@@ -22,10 +21,10 @@ use std::time::{Duration, Instant};
 
 use core_ratelimit::{ColdStart, IdentifyQueue, RedisIdentifyQueue, connect_redis, redis};
 use fanout::{EventGroup, Publisher, Worker, shared_limiter};
-use switchboard::discord::gateway::{Shard, ShardConfig};
+use switchboard::discord::gateway::{RawDispatch, Shard, ShardConfig};
 use switchboard::discord::model::Intents;
 use switchboard::discord::rest::RestClient;
-use switchboard::discord::{Event, MessageCreate, ShardEvent};
+use switchboard::discord::{MessageCreate, ShardEvent};
 use switchboard::events::EventHub;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -96,18 +95,18 @@ async fn gateway() -> Result<(), BoxError> {
     ));
     let publisher = Publisher::new(conn).prefix(&prefix);
     let hub = EventHub::<ShardEvent>::new();
-    let _forward = hub.on_async(move |event: ShardEvent| {
+    let raw = EventHub::<RawDispatch>::new();
+    let _forward = raw.on_async(move |dispatch: RawDispatch| {
         let publisher = publisher.clone();
         async move {
             // Only messages go to the workers in this demo.
-            let Event::MessageCreate(message) = &event.event else {
+            if dispatch.name != "MESSAGE_CREATE" {
                 return;
-            };
-            let raw = serde_json::json!({"op": 0, "t": "MESSAGE_CREATE", "s": null, "d": message});
-            let Ok(raw) = serde_json::to_vec(&raw) else {
-                return;
-            };
-            if let Err(error) = publisher.publish(event.shard_id, &raw).await {
+            }
+            if let Err(error) = publisher
+                .publish(dispatch.shard_id, &dispatch.payload)
+                .await
+            {
                 eprintln!("gateway: could not publish: {error}");
             }
         }
@@ -118,6 +117,7 @@ async fn gateway() -> Result<(), BoxError> {
             .shard(id, total)
             .gateway_url(&gateway_url)
             .identify_queue(identify.clone())
+            .raw_dispatches(raw.clone())
             .build()?;
         shards.push(Shard::start(config, hub.clone())?);
     }

@@ -1,5 +1,8 @@
 //! The fast scanner: a payload's `op`, `s` and `t` without building `d`.
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 use crate::decode_error::{DecodeError, DecodeErrorKind};
 
 /// The routing part of a gateway payload: opcode, sequence, event name.
@@ -30,7 +33,40 @@ pub struct Envelope {
 impl Envelope {
     /// Scans a payload's top level for `op`, `s` and `t`.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
-        Scanner { b: bytes, i: 0 }.envelope()
+        Route::scan(bytes).map(Route::into_envelope)
+    }
+}
+
+/// An [`Envelope`] whose name borrows from the payload (owned only when `t` had escapes):
+/// what the full decode routes on, so it never allocates a name it only compares.
+#[derive(Debug)]
+pub(crate) struct Route<'a> {
+    pub(crate) op: u8,
+    pub(crate) s: Option<u64>,
+    pub(crate) t: Option<Cow<'a, str>>,
+    /// Where `d`'s value lies when the payload looks like exactly
+    /// `{"t":…,"s":…,"op":…,"d":VALUE}`: the fast path read the prefix (a clean name, plain
+    /// numbers), `,"d":` follows it and the payload ends with `}`. So the payload is valid
+    /// JSON exactly when VALUE is; VALUE may still be malformed or followed by more members,
+    /// which parsing it alone reveals. `None` whenever the general scanner was needed.
+    pub(crate) data: Option<Range<usize>>,
+}
+
+impl<'a> Route<'a> {
+    /// Scans a payload's top level for `op`, `s` and `t`.
+    pub(crate) fn scan(bytes: &'a [u8]) -> Result<Self, DecodeError> {
+        match discord_order(bytes) {
+            Some(route) => Ok(route),
+            None => Scanner { b: bytes, i: 0 }.envelope(),
+        }
+    }
+
+    pub(crate) fn into_envelope(self) -> Envelope {
+        Envelope {
+            op: self.op,
+            s: self.s,
+            t: self.t.map(Cow::into_owned),
+        }
     }
 }
 
@@ -39,17 +75,80 @@ struct Scanner<'a> {
     i: usize,
 }
 
+/// The fast path: Discord writes `{"t":…,"s":…,"op":…` in that order with no whitespace,
+/// so that exact prefix is read without key matching. Anything else (other orders,
+/// whitespace, escapes in `t`, bad numbers) gives `None` and the general scanner decides,
+/// errors included, so both paths agree on every input.
+fn discord_order(bytes: &[u8]) -> Option<Route<'_>> {
+    let rest = bytes.strip_prefix(b"{\"t\":")?;
+    // JSON strings cannot hold raw control characters: only a clean name lets `data` vouch
+    // for the prefix.
+    let mut clean = true;
+    let (t, rest) = if let Some(rest) = rest.strip_prefix(b"null") {
+        (None, rest)
+    } else {
+        let rest = rest.strip_prefix(b"\"")?;
+        let end = rest.iter().position(|&c| c == b'"' || c == b'\\')?;
+        if rest[end] != b'"' {
+            return None;
+        }
+        let name = std::str::from_utf8(&rest[..end]).ok()?;
+        clean = name.bytes().all(|c| c >= 0x20);
+        (Some(Cow::Borrowed(name)), &rest[end + 1..])
+    };
+    let rest = rest.strip_prefix(b",\"s\":")?;
+    let (s, rest) = if let Some(rest) = rest.strip_prefix(b"null") {
+        (None, rest)
+    } else {
+        let (s, rest) = digits(rest)?;
+        (Some(s), rest)
+    };
+    let rest = rest.strip_prefix(b",\"op\":")?;
+    let (op, rest) = digits(rest)?;
+    let data = match rest.strip_prefix(b",\"d\":") {
+        Some(value) if clean => {
+            let start = bytes.len() - value.len();
+            let end = bytes.len() - bytes.iter().rev().take_while(|c| is_ws(**c)).count();
+            (end > start && bytes[end - 1] == b'}').then(|| start..end - 1)
+        }
+        _ => None,
+    };
+    Some(Route {
+        op: u8::try_from(op).ok()?,
+        s,
+        t,
+        data,
+    })
+}
+
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\r' | b'\t')
+}
+
+/// 1 to 19 ASCII digits (always fits a `u64`) without a leading zero, as JSON writes
+/// them, and what follows them.
+fn digits(bytes: &[u8]) -> Option<(u64, &[u8])> {
+    let n = bytes.iter().take_while(|c| c.is_ascii_digit()).count();
+    if n == 0 || n > 19 || (n > 1 && bytes[0] == b'0') {
+        return None;
+    }
+    let value = bytes[..n]
+        .iter()
+        .fold(0u64, |acc, &c| acc * 10 + u64::from(c - b'0'));
+    Some((value, &bytes[n..]))
+}
+
 fn malformed(what: &'static str) -> DecodeError {
     DecodeError::with_source(DecodeErrorKind::Malformed, what)
 }
 
 impl<'a> Scanner<'a> {
-    fn envelope(&mut self) -> Result<Envelope, DecodeError> {
+    fn envelope(&mut self) -> Result<Route<'a>, DecodeError> {
         self.ws();
         self.expect(b'{')?;
         let mut op: Option<u64> = None;
         let mut s: Option<Option<u64>> = None;
-        let mut t: Option<Option<String>> = None;
+        let mut t: Option<Option<Cow<'a, str>>> = None;
         self.ws();
         if self.peek() == Some(b'}') {
             return Err(DecodeError::new(DecodeErrorKind::MissingOpcode));
@@ -66,8 +165,8 @@ impl<'a> Scanner<'a> {
                 b"t" => t = Some(self.name()?),
                 _ => self.skip_value(0)?,
             }
-            if let (Some(op), Some(s), Some(t)) = (op, s, &t) {
-                return finish(op, s, t.clone());
+            if let (Some(op), Some(s), Some(_)) = (op, s, &t) {
+                return finish(op, s, t.flatten());
             }
             self.ws();
             match self.next() {
@@ -91,7 +190,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        while self.peek().is_some_and(is_ws) {
             self.i += 1;
         }
     }
@@ -149,7 +248,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// `null` or a string, unescaped.
-    fn name(&mut self) -> Result<Option<String>, DecodeError> {
+    fn name(&mut self) -> Result<Option<Cow<'a, str>>, DecodeError> {
         if self.b[self.i..].starts_with(b"null") {
             self.i += 4;
             return Ok(None);
@@ -158,12 +257,12 @@ impl<'a> Scanner<'a> {
         let raw = self.string_raw()?;
         if !raw.contains(&b'\\') {
             return std::str::from_utf8(raw)
-                .map(|s| Some(s.to_owned()))
+                .map(|s| Some(Cow::Borrowed(s)))
                 .map_err(|_| malformed("t is not UTF-8"));
         }
         let quoted = &self.b[start..self.i];
         serde_json::from_slice::<String>(quoted)
-            .map(Some)
+            .map(|s| Some(Cow::Owned(s)))
             .map_err(|e| DecodeError::with_source(DecodeErrorKind::Malformed, e))
     }
 
@@ -197,10 +296,15 @@ impl<'a> Scanner<'a> {
     }
 }
 
-fn finish(op: u64, s: Option<u64>, t: Option<String>) -> Result<Envelope, DecodeError> {
+fn finish(op: u64, s: Option<u64>, t: Option<Cow<'_, str>>) -> Result<Route<'_>, DecodeError> {
     let op =
         u8::try_from(op).map_err(|_| DecodeError::new(DecodeErrorKind::UnknownOpcode { op }))?;
-    Ok(Envelope { op, s, t })
+    Ok(Route {
+        op,
+        s,
+        t,
+        data: None,
+    })
 }
 
 #[cfg(test)]
@@ -230,6 +334,37 @@ mod tests {
                 t: None
             }
         );
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_general_scanner() {
+        for input in [
+            &br#"{"t":"MESSAGE_CREATE","s":42,"op":0,"d":{}}"#[..],
+            br#"{"t":null,"s":null,"op":11}"#,
+            br#"{"t":"A\u0042","s":1,"op":0,"d":1}"#,
+            br#"{"t":"X","s":,"op":0}"#,
+            br#"{"t":"X","s":1,"op":256}"#,
+            br#"{"t":"X","s":99999999999999999999,"op":0}"#,
+            br#"{"t":"X","s":1,"op":"#,
+            br#"{"t":"X"#,
+            b"{\"t\":\"\xff\",\"s\":1,\"op\":0}",
+        ] {
+            let general = Scanner { b: input, i: 0 }.envelope();
+            match discord_order(input) {
+                Some(fast) => {
+                    let general = general.unwrap();
+                    assert_eq!(
+                        (fast.op, fast.s, fast.t),
+                        (general.op, general.s, general.t)
+                    );
+                }
+                None => assert!(
+                    general.is_err() || input.windows(2).any(|w| w == b"\\u"),
+                    "{}",
+                    String::from_utf8_lossy(input)
+                ),
+            }
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod decode;
 pub(crate) use decode::decode;
 mod envelope;
 mod payloads;
+mod scratch;
 
 pub use envelope::Envelope;
 pub use payloads::*;
@@ -100,13 +101,32 @@ macro_rules! events {
             }
         }
 
-        pub(crate) fn decode_dispatch<'de, D: serde::Deserializer<'de>>(name: &str, deserializer: D) -> Result<Event, D::Error> {
-            use serde::Deserialize;
-            match name {
-                "READY" => Ready::deserialize(deserializer).map(|v| Event::Ready(Box::new(v))),
-                "RESUMED" => serde::de::IgnoredAny::deserialize(deserializer).map(|_| Event::Resumed(Resumed)),
-                $($name => <$variant>::deserialize(deserializer).map(|v| Event::$variant(Box::new(v))),)*
-                other => serde_json::Value::deserialize(deserializer).map(|raw| Event::Unknown { name: other.to_owned(), raw }),
+        /// The payload type a dispatch name decodes to, chosen from the envelope before `d`
+        /// is parsed (names this crate does not know have none: they become [`Event::Unknown`]).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum Dispatch {
+            Ready,
+            Resumed,
+            $($variant,)*
+        }
+
+        impl Dispatch {
+            pub(crate) fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    "READY" => Some(Self::Ready),
+                    "RESUMED" => Some(Self::Resumed),
+                    $($name => Some(Self::$variant),)*
+                    _ => None,
+                }
+            }
+
+            pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Event, D::Error> {
+                use serde::Deserialize;
+                match self {
+                    Self::Ready => Ready::deserialize(deserializer).map(|v| Event::Ready(Box::new(v))),
+                    Self::Resumed => serde::de::IgnoredAny::deserialize(deserializer).map(|_| Event::Resumed(Resumed)),
+                    $(Self::$variant => <$variant>::deserialize(deserializer).map(|v| Event::$variant(Box::new(v))),)*
+                }
             }
         }
 

@@ -5,6 +5,7 @@ use transport_http::Secret;
 use transport_ws::ReconnectPolicy;
 
 use super::encoding::GatewayEncoding;
+use super::raw::RawHub;
 use crate::error::{Error, ErrorKind};
 use crate::model::{Intents, UpdatePresence};
 
@@ -37,6 +38,7 @@ pub struct ShardConfig {
     pub(crate) presence: Option<UpdatePresence>,
     pub(crate) identify_queue: Option<IdentifyQueue>,
     pub(crate) reconnect: ReconnectPolicy,
+    pub(crate) raw: Option<RawHub>,
 }
 
 impl ShardConfig {
@@ -54,6 +56,7 @@ impl ShardConfig {
                 presence: None,
                 identify_queue: None,
                 reconnect: ReconnectPolicy::new().max_delay(std::time::Duration::from_secs(30)),
+                raw: None,
             },
         }
     }
@@ -88,7 +91,7 @@ impl ShardConfig {
 #[derive(Debug)]
 #[must_use]
 pub struct ShardConfigBuilder {
-    config: ShardConfig,
+    pub(crate) config: ShardConfig,
 }
 
 impl ShardConfigBuilder {
@@ -137,6 +140,15 @@ impl ShardConfigBuilder {
     /// The reconnect backoff.
     pub fn reconnect_policy(mut self, policy: ReconnectPolicy) -> Self {
         self.config.reconnect = policy;
+        self
+    }
+
+    /// Also publishes every dispatch's original bytes into `hub` (see [`RawDispatch`]), for
+    /// forwarding without re-encoding. Typed events still go to the shard's event hub.
+    ///
+    /// [`RawDispatch`]: super::RawDispatch
+    pub fn raw_dispatches(mut self, hub: core_events::EventHub<super::RawDispatch>) -> Self {
+        self.config.raw = Some(hub);
         self
     }
 

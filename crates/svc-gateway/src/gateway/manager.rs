@@ -43,6 +43,10 @@ pub struct ShardManager {
 impl ShardManager {
     /// Asks `GET /gateway/bot`, then starts the shards `scheme` names, each configured by
     /// `configure(builder)` (token and intents already set), publishing into `hub`.
+    ///
+    /// Shards identify through one queue sized from `max_concurrency`, unless `configure` sets
+    /// its own [`identify_queue`](ShardConfigBuilder::identify_queue) (a queue shared by several
+    /// processes, such as core-ratelimit's Redis one).
     pub async fn start(
         rest: &RestClient,
         token: &str,
@@ -75,10 +79,14 @@ impl ShardManager {
         );
         let mut shards = Vec::with_capacity(ids.len());
         for id in ids {
-            let builder = configure(super::ShardConfig::builder(token, intents))
+            let mut builder = configure(super::ShardConfig::builder(token, intents))
                 .shard(id, total)
-                .gateway_url(gateway.url.clone())
-                .identify_queue(queue.clone());
+                .gateway_url(gateway.url.clone());
+            // A queue given by `configure` (e.g. one shared in Redis by several processes)
+            // wins over this process's own.
+            if builder.config.identify_queue.is_none() {
+                builder = builder.identify_queue(queue.clone());
+            }
             shards.push(Shard::start(builder.build()?, hub.clone())?);
         }
         tracing::info!(

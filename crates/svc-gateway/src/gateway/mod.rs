@@ -6,6 +6,7 @@ mod commands;
 mod config;
 mod encoding;
 mod manager;
+mod raw;
 mod shard;
 
 pub use close_code::{CloseBehaviour, close_behaviour};
@@ -13,4 +14,5 @@ pub use commands::{MAX_PAYLOAD_BYTES, RequestGuildMembers, UpdateVoiceState};
 pub use config::{DEFAULT_GATEWAY_URL, GatewayCompression, ShardConfig, ShardConfigBuilder};
 pub use encoding::GatewayEncoding;
 pub use manager::{ShardManager, ShardScheme};
+pub use raw::RawDispatch;
 pub use shard::{SessionInfo, Shard, ShardStats};

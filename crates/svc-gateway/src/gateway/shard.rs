@@ -23,6 +23,7 @@ use super::close_code::{CloseBehaviour, close_behaviour};
 use super::commands::{Identify, Properties, RequestGuildMembers, Resume, UpdateVoiceState};
 use super::config::{GatewayCompression, ShardConfig};
 use super::encoding::{GatewayEncoding, send};
+use super::raw::RawDispatch;
 use crate::error::{Error, ErrorKind};
 use crate::event::{Event, ShardEvent, opcode};
 use crate::model::UpdatePresence;
@@ -324,8 +325,17 @@ impl Runner {
                     WsMessage::Text(text) => text.into_bytes(),
                     WsMessage::Binary(bytes) => bytes,
                 };
+                // The typed decode unescapes in place: copy first if the bytes are wanted.
+                let raw = self
+                    .config
+                    .raw
+                    .as_ref()
+                    .map(|_| bytes::Bytes::copy_from_slice(&bytes));
                 match self.config.encoding.decode(&mut bytes) {
-                    Ok((envelope, event)) => self.on_event(envelope.s, event).await,
+                    Ok((envelope, event)) => {
+                        let raw = raw.zip(envelope.t).map(|(payload, name)| (name, payload));
+                        self.on_event(envelope.s, event, raw).await
+                    }
                     Err(error) => {
                         self.shared.decode_errors.fetch_add(1, Ordering::SeqCst);
                         tracing::warn!(shard = self.config.shard[0], %error, "undecodable gateway payload");
@@ -362,7 +372,14 @@ impl Runner {
         }
     }
 
-    async fn on_event(&mut self, seq: Option<u64>, event: Event) -> Option<Option<Pending>> {
+    /// Handles one decoded payload; `raw` is the dispatch's name and original bytes when
+    /// raw dispatches were asked for.
+    async fn on_event(
+        &mut self,
+        seq: Option<u64>,
+        event: Event,
+        raw: Option<(String, bytes::Bytes)>,
+    ) -> Option<Option<Pending>> {
         match event {
             Event::Hello(hello) => {
                 let interval = Duration::from_millis(hello.heartbeat_interval.max(1));
@@ -434,6 +451,14 @@ impl Runner {
                 self.store_session();
             }
             self.shared.dispatches.fetch_add(1, Ordering::SeqCst);
+            if let (Some(hub), Some((name, payload))) = (&self.config.raw, raw) {
+                hub.publish(RawDispatch {
+                    shard_id: self.config.shard[0],
+                    seq: s,
+                    name,
+                    payload,
+                });
+            }
         }
         self.publish(event);
         None

@@ -122,6 +122,16 @@ impl<T> Visitor<'_> for IdVisitor<T> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        // Snowflakes are 17-19 plain digits, which always fit a u64: fold them directly
+        // and leave anything else (20 digits, a sign) to `str::parse`.
+        let bytes = v.as_bytes();
+        if (1..=19).contains(&bytes.len())
+            && let Some(value) = bytes.iter().try_fold(0u64, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + u64::from(c - b'0'))
+            })
+        {
+            return Ok(Id::new(value));
+        }
         v.parse()
             .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
     }

@@ -44,12 +44,11 @@ impl Timestamp {
         {
             return None;
         }
+        // Plain byte arithmetic: this runs for every timestamp of every decoded event.
         let num = |range: std::ops::Range<usize>| -> Option<i64> {
-            let part = text.get(range)?;
-            if !part.bytes().all(|c| c.is_ascii_digit()) {
-                return None;
-            }
-            part.parse().ok()
+            b[range].iter().try_fold(0i64, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+            })
         };
         let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
         let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
@@ -61,21 +60,21 @@ impl Timestamp {
         {
             return None;
         }
-        let mut rest = &text[19..];
+        let mut rest = &b[19..];
         let mut micros = 0i64;
-        if let Some(frac) = rest.strip_prefix('.') {
-            let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if let Some(frac) = rest.strip_prefix(b".") {
+            let digits = frac.iter().take_while(|c| c.is_ascii_digit()).count();
             if digits == 0 {
                 return None;
             }
             let mut scale = 100_000i64;
-            for c in frac[..digits].bytes().take(6) {
+            for &c in frac[..digits].iter().take(6) {
                 micros += i64::from(c - b'0') * scale;
                 scale /= 10;
             }
             rest = &frac[digits..];
         }
-        let offset_secs = match rest.as_bytes() {
+        let offset_secs = match rest {
             [b'Z'] => 0,
             [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
                 let digits = [*h1, *h2, *m1, *m2];
