@@ -117,7 +117,7 @@ impl HelixClient {
         &self,
         path: &str,
         query: Vec<(&'static str, String)>,
-    ) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+    ) -> impl Stream<Item = Result<T, Error>> + Send + 'static + use<T>
     where
         T: DeserializeOwned + Send + 'static,
     {

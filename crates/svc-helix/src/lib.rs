@@ -55,7 +55,9 @@ pub use endpoints::eventsub::{
     SubscriptionPage, SubscriptionTotals,
 };
 pub use endpoints::games::Game;
-pub use endpoints::media::{Clip, CreatedClip, Video};
+pub use endpoints::media::{
+    Clip, CreatedClip, Video, VideoFilter, VideoPeriod, VideoSort, VideoType,
+};
 pub use endpoints::moderation::{BannedUser, BlockedTerm, ChannelRole};
 pub use endpoints::polls::{Poll, PollChoice, Prediction, PredictionOutcome};
 pub use endpoints::streams::{LiveStream, StreamFilter};

@@ -9,7 +9,7 @@ use sandbox::Server;
 use sandbox::twitch::{HelixControl, Twitch};
 use svc_helix::{
     AccessToken, ChatSettings, Error, ErrorKind, HelixClient, ModifyChannel, StreamFilter, TeamRef,
-    TokenManager,
+    TokenManager, VideoFilter, VideoPeriod, VideoSort, VideoType,
 };
 
 const CLIENT_ID: &str = "endpoints-client";
@@ -299,6 +299,66 @@ async fn videos_round_trip() {
     );
     let left: Vec<_> = collect(app.videos(DALLAS)).await;
     assert_eq!(left.len(), 118);
+}
+
+#[tokio::test(start_paused = true)]
+async fn stream_and_video_filters_and_igdb_ids() {
+    let fx = Fixture::new().await;
+    fx.control.add_streams(30);
+    fx.control.add_game_with_igdb("33214", "Fortnite", "1905");
+    let app = fx.app().await;
+
+    let mut filter = StreamFilter::default();
+    filter.game_ids.push("509658".into());
+    let in_game: Vec<_> = collect(app.streams(&filter)).await;
+    assert_eq!(in_game.len(), 30);
+    filter.languages.push("de".into());
+    assert!(collect(app.streams(&filter)).await.is_empty());
+    let games = app.get_games_by_igdb_ids(&["1905"]).await.unwrap();
+    assert_eq!(games.len(), 1);
+    assert_eq!(games[0].name, "Fortnite");
+
+    // Created "in the future" so it is within any period, whatever the sandbox's clock says.
+    let recent = serde_json::json!({
+        "type": "highlight", "language": "de", "view_count": 5,
+        "created_at": "2999-01-01T00:00:00Z",
+    });
+    fx.control.add_video_with(DALLAS, "highlight", &recent);
+    fx.control
+        .add_video_with(DALLAS, "popular", &serde_json::json!({ "view_count": 100 }));
+    fx.control.add_video(DALLAS, "plain");
+    let titles = |filter: VideoFilter| {
+        let stream = app.videos_matching(DALLAS, &filter);
+        async move {
+            collect(stream)
+                .await
+                .into_iter()
+                .map(|v| v.title)
+                .collect::<Vec<_>>()
+        }
+    };
+    let mut filter = VideoFilter::default();
+    assert_eq!(
+        titles(filter.clone()).await,
+        ["plain", "popular", "highlight"]
+    );
+    filter.video_type = Some(VideoType::Archive);
+    assert_eq!(titles(filter.clone()).await, ["plain", "popular"]);
+    filter.video_type = Some(VideoType::Highlight);
+    assert_eq!(titles(filter.clone()).await, ["highlight"]);
+    let mut filter = VideoFilter::default();
+    filter.language = Some("de".into());
+    assert_eq!(titles(filter).await, ["highlight"]);
+    let mut filter = VideoFilter::default();
+    filter.period = Some(VideoPeriod::Week);
+    assert_eq!(titles(filter).await, ["highlight"]);
+    let mut filter = VideoFilter::default();
+    filter.sort = Some(VideoSort::Views);
+    assert_eq!(titles(filter).await, ["popular", "highlight", "plain"]);
+    let mut uploads = VideoFilter::default();
+    uploads.video_type = Some(VideoType::Upload);
+    let in_game: Vec<_> = collect(app.game_videos_matching("509658", &uploads)).await;
+    assert!(in_game.is_empty(), "no uploads");
 }
 
 #[tokio::test(start_paused = true)]

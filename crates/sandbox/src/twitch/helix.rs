@@ -329,6 +329,12 @@ impl Call<'_> {
         self.clock.rfc3339(Instant::now() + after)
     }
 
+    /// `age` ago as RFC 3339.
+    fn timestamp_ago(&self, age: Duration) -> String {
+        let wall = self.clock.wall_at(Instant::now());
+        super::timestamp::rfc3339(wall.checked_sub(age).unwrap_or(UNIX_EPOCH), false)
+    }
+
     /// One page of `items` (`first`, default 20, at most `max_first`; `after` is the
     /// offset cursor), with `total` when asked.
     fn page(&self, items: &[Value], max_first: usize, total: bool) -> HttpResponse {
@@ -534,10 +540,15 @@ impl HelixControl {
 
     /// Adds a game.
     pub fn add_game(&self, id: &str, name: &str) {
+        self.add_game_with_igdb(id, name, "");
+    }
+
+    /// Adds a game with its IGDB id.
+    pub fn add_game_with_igdb(&self, id: &str, name: &str, igdb_id: &str) {
         self.state
             .lock()
             .games
-            .push(json!({ "id": id, "name": name, "box_art_url": "", "igdb_id": "" }));
+            .push(json!({ "id": id, "name": name, "box_art_url": "", "igdb_id": igdb_id }));
     }
 
     /// Sets the point budget per minute (default 800).

@@ -29,6 +29,12 @@ impl HelixClient {
         self.get_data("/games", &query).await
     }
 
+    /// Games by their IGDB ids.
+    pub async fn get_games_by_igdb_ids(&self, igdb_ids: &[&str]) -> Result<Vec<Game>, Error> {
+        self.get_data("/games", &repeated("igdb_id", igdb_ids))
+            .await
+    }
+
     /// The most watched categories, page by page.
     pub fn top_games(&self) -> impl Stream<Item = Result<Game, Error>> + Send + 'static {
         self.paginate("/games/top", vec![("first", "100".into())])

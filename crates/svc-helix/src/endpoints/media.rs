@@ -120,26 +120,45 @@ impl HelixClient {
         self.get_data("/videos", &repeated("id", ids)).await
     }
 
-    /// A category's videos, page by page.
+    /// A category's videos, newest first, page by page.
     pub fn game_videos(
         &self,
         game_id: &str,
     ) -> impl Stream<Item = Result<Video, Error>> + Send + 'static {
         self.paginate(
             "/videos",
-            vec![("game_id", game_id.to_owned()), ("first", "100".into())],
+            VideoFilter::default().query(("game_id", game_id.to_owned())),
         )
     }
 
-    /// A user's videos, page by page.
+    /// A category's videos narrowed and ordered by `filter`, page by page.
+    pub fn game_videos_matching(
+        &self,
+        game_id: &str,
+        filter: &VideoFilter,
+    ) -> impl Stream<Item = Result<Video, Error>> + Send + 'static + use<> {
+        self.paginate("/videos", filter.query(("game_id", game_id.to_owned())))
+    }
+
+    /// A user's videos, newest first, page by page.
     pub fn videos(
         &self,
         user_id: &str,
     ) -> impl Stream<Item = Result<Video, Error>> + Send + 'static {
         self.paginate(
             "/videos",
-            vec![("user_id", user_id.to_owned()), ("first", "100".into())],
+            VideoFilter::default().query(("user_id", user_id.to_owned())),
         )
+    }
+
+    /// A user's videos narrowed and ordered by `filter` (twitchio's `fetch_videos` options),
+    /// page by page.
+    pub fn videos_matching(
+        &self,
+        user_id: &str,
+        filter: &VideoFilter,
+    ) -> impl Stream<Item = Result<Video, Error>> + Send + 'static + use<> {
+        self.paginate("/videos", filter.query(("user_id", user_id.to_owned())))
     }
 
     /// Deletes up to 5 of the token user's videos (`channel:manage:videos`); answers the
@@ -147,5 +166,116 @@ impl HelixClient {
     pub async fn delete_videos(&self, ids: &[&str]) -> Result<Vec<String>, Error> {
         let query = repeated("id", ids);
         self.request_data(Method::DELETE, "/videos", &query).await
+    }
+}
+
+/// Filters for [`HelixClient::videos_matching`] and [`HelixClient::game_videos_matching`]:
+/// each `None` leaves Twitch's default (every language, all time, newest first, all types).
+///
+/// ```
+/// use svc_helix::{VideoFilter, VideoPeriod, VideoSort, VideoType};
+///
+/// let mut filter = VideoFilter::default();
+/// filter.period = Some(VideoPeriod::Week);
+/// filter.sort = Some(VideoSort::Views);
+/// filter.video_type = Some(VideoType::Highlight);
+/// filter.language = Some("de".into());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VideoFilter {
+    /// Only videos in this language (ISO 639-1, or `other`).
+    pub language: Option<String>,
+    /// Only videos published within this period.
+    pub period: Option<VideoPeriod>,
+    /// The order.
+    pub sort: Option<VideoSort>,
+    /// Only videos of this type.
+    pub video_type: Option<VideoType>,
+}
+
+impl VideoFilter {
+    fn query(&self, owner: (&'static str, String)) -> Vec<(&'static str, String)> {
+        let mut query = vec![owner, ("first", "100".to_owned())];
+        query.extend(self.language.clone().map(|l| ("language", l)));
+        query.extend(self.period.map(|p| ("period", p.as_str().to_owned())));
+        query.extend(self.sort.map(|s| ("sort", s.as_str().to_owned())));
+        query.extend(self.video_type.map(|t| ("type", t.as_str().to_owned())));
+        query
+    }
+}
+
+/// How far back [`VideoFilter`] looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VideoPeriod {
+    /// Any time.
+    All,
+    /// The last day.
+    Day,
+    /// The last week.
+    Week,
+    /// The last month.
+    Month,
+}
+
+impl VideoPeriod {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+        }
+    }
+}
+
+/// The order of [`VideoFilter`]'s results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VideoSort {
+    /// Newest first.
+    Time,
+    /// Trending first.
+    Trending,
+    /// Most viewed first.
+    Views,
+}
+
+impl VideoSort {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Time => "time",
+            Self::Trending => "trending",
+            Self::Views => "views",
+        }
+    }
+}
+
+/// The kind of video [`VideoFilter`] keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VideoType {
+    /// Every kind.
+    All,
+    /// Past broadcasts.
+    Archive,
+    /// Highlights.
+    Highlight,
+    /// Uploads.
+    Upload,
+}
+
+impl VideoType {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Archive => "archive",
+            Self::Highlight => "highlight",
+            Self::Upload => "upload",
+        }
     }
 }

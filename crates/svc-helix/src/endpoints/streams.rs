@@ -56,7 +56,7 @@ impl HelixClient {
     pub fn streams(
         &self,
         filter: &StreamFilter,
-    ) -> impl Stream<Item = Result<LiveStream, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<LiveStream, Error>> + Send + 'static + use<> {
         let mut query = vec![("first", "100".to_owned())];
         query.extend(filter.user_ids.iter().map(|v| ("user_id", v.clone())));
         query.extend(filter.user_logins.iter().map(|v| ("user_login", v.clone())));

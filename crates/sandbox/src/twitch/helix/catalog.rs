@@ -52,14 +52,18 @@ fn users(inner: &HelixInner, call: &Call<'_>) -> Answer {
 }
 
 fn streams(inner: &HelixInner, call: &Call<'_>) -> HttpResponse {
-    let logins = call.params("user_login");
-    let ids = call.params("user_id");
+    // Each filter given narrows the list; several values of one filter are alternatives.
+    let filters: Vec<(&str, Vec<String>)> = ["user_login", "user_id", "game_id", "language"]
+        .into_iter()
+        .map(|name| (name, call.params(name)))
+        .collect();
     let matching: Vec<Value> = inner
         .streams
         .iter()
         .filter(|s| {
-            (logins.is_empty() || logins.iter().any(|l| s["user_login"] == l.as_str()))
-                && (ids.is_empty() || ids.iter().any(|i| s["user_id"] == i.as_str()))
+            filters.iter().all(|(name, values)| {
+                values.is_empty() || values.iter().any(|v| s[*name] == v.as_str())
+            })
         })
         .cloned()
         .collect();
@@ -142,12 +146,14 @@ fn modify_channel(inner: &mut HelixInner, call: &Call<'_>) -> Answer {
 fn games(inner: &HelixInner, call: &Call<'_>) -> HttpResponse {
     let ids = call.params("id");
     let names = call.params("name");
+    let igdb_ids = call.params("igdb_id");
     let data: Vec<Value> = inner
         .games
         .iter()
         .filter(|g| {
             ids.iter().any(|id| g["id"] == id.as_str())
                 || names.iter().any(|n| g["name"] == n.as_str())
+                || igdb_ids.iter().any(|i| g["igdb_id"] == i.as_str())
         })
         .cloned()
         .collect();

@@ -1,5 +1,7 @@
 //! Clips and videos: `GET` / `POST /clips`, `GET` / `DELETE /videos`.
 
+use std::time::Duration;
+
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -27,9 +29,7 @@ pub(super) fn route(
             &["id", "broadcaster_id", "game_id"],
         ),
         (&Method::POST, ["clips"]) => create_clip(inner, call),
-        (&Method::GET, ["videos"]) => {
-            filtered(&inner.media.videos, call, &["id", "user_id", "game_id"])
-        }
+        (&Method::GET, ["videos"]) => videos(inner, call),
         (&Method::DELETE, ["videos"]) => delete_videos(inner, call),
         _ => return None,
     })
@@ -55,6 +55,55 @@ fn filtered(items: &[Value], call: &Call<'_>, filters: &[&str]) -> Answer {
         .cloned()
         .collect();
     Ok(call.page(&matching, 100, false))
+}
+
+/// `GET /videos`: by id, or a user's / a category's videos narrowed by `language`, `type`
+/// and `period` and ordered by `sort` (`time`, `trending`, `views`), as Twitch documents.
+fn videos(inner: &HelixInner, call: &Call<'_>) -> Answer {
+    const KEYS: [&str; 4] = ["language", "period", "sort", "type"];
+    let narrowed = KEYS.iter().any(|k| call.param(k).is_some());
+    if narrowed && !call.params("id").is_empty() {
+        return Err(bad_request(
+            "The language, period, sort and type parameters may be given only with user_id or game_id.",
+        ));
+    }
+    let one_of = |name: &str, allowed: &[&str]| match call.param(name) {
+        Some(value) if !allowed.contains(&value.as_str()) => Err(bad_request(&format!(
+            "The {name} query parameter is not valid."
+        ))),
+        value => Ok(value),
+    };
+    let period = one_of("period", &["all", "day", "week", "month"])?;
+    let sort = one_of("sort", &["time", "trending", "views"])?;
+    let kind = one_of("type", &["all", "archive", "highlight", "upload"])?;
+    let language = call.param("language");
+    let since = match period.as_deref() {
+        Some("day") => Some(Duration::from_hours(24)),
+        Some("week") => Some(Duration::from_hours(24 * 7)),
+        Some("month") => Some(Duration::from_hours(24 * 30)),
+        _ => None,
+    }
+    .map(|age| call.timestamp_ago(age));
+    let mut kept: Vec<Value> = inner
+        .media
+        .videos
+        .iter()
+        .filter(|v| kind.as_deref().is_none_or(|k| k == "all" || v["type"] == k))
+        .filter(|v| language.as_deref().is_none_or(|l| v["language"] == l))
+        // RFC 3339 in UTC with a fixed width compares in time order as text.
+        .filter(|v| {
+            since
+                .as_deref()
+                .is_none_or(|s| v["created_at"].as_str() >= Some(s))
+        })
+        .cloned()
+        .collect();
+    if sort.as_deref() == Some("views") {
+        // `filtered` answers in reverse: ascending here is most viewed first there, and the
+        // stable sort keeps equal counts newest first.
+        kept.sort_by_key(|v| v["view_count"].as_u64().unwrap_or(0));
+    }
+    filtered(&kept, call, &["id", "user_id", "game_id"])
 }
 
 /// A clip of a live broadcaster, by a user with `clips:edit`; answered 202 like Twitch.
@@ -133,6 +182,12 @@ fn delete_videos(inner: &mut HelixInner, call: &Call<'_>) -> Answer {
 impl HelixControl {
     /// Adds a video (an `archive`) of `user_id`; returns its id.
     pub fn add_video(&self, user_id: &str, title: &str) -> String {
+        self.add_video_with(user_id, title, &json!({}))
+    }
+
+    /// Adds a video of `user_id` with some fields replaced (`type`, `language`,
+    /// `view_count`, `created_at`…); returns its id.
+    pub fn add_video_with(&self, user_id: &str, title: &str, fields: &Value) -> String {
         let mut inner = self.state.lock();
         let id = inner.new_id();
         let mut video = json!({
@@ -144,6 +199,11 @@ impl HelixControl {
         });
         for (key, value) in inner.user_fields("user", user_id) {
             video[key] = value;
+        }
+        if let Some(fields) = fields.as_object() {
+            for (key, value) in fields {
+                video[key.as_str()] = value.clone();
+            }
         }
         inner.media.videos.push(video);
         id
