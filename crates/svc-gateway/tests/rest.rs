@@ -9,7 +9,9 @@ use sandbox::discord::DiscordConfig;
 use svc_gateway::Event;
 use svc_gateway::gateway::{Shard, ShardConfig};
 use svc_gateway::model::{Command, Id, Intents};
-use svc_gateway::rest::{CreateMessage, EditMessage, InteractionResponse, RestClient};
+use svc_gateway::rest::{
+    CreateMessage, EditMessage, HistoryAnchor, InteractionResponse, RestClient,
+};
 
 const GUILD: u64 = 1_000_000_000_000_000_000;
 const CHANNEL: u64 = 1_010_000_000_000_000_000;
@@ -584,4 +586,50 @@ async fn interaction_response_is_acknowledged_once_and_editable() {
         ),
         Some(404)
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn channel_history_pages_before_after_and_around() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let rest = rest(&sandbox);
+    let channel = Id::new(CHANNEL);
+    let mut ids = Vec::new();
+    for n in 0..25 {
+        let message = rest
+            .create_message(channel, &CreateMessage::text(format!("m{n}")))
+            .await
+            .unwrap();
+        ids.push(message.id);
+    }
+    let texts = |page: Vec<svc_gateway::model::Message>| {
+        page.into_iter().map(|m| m.content).collect::<Vec<_>>()
+    };
+    let latest = texts(rest.messages(channel, 3).await.unwrap());
+    assert_eq!(latest, ["m24", "m23", "m22"]);
+    // Walking back page by page visits every message once, newest first.
+    let mut walked = Vec::new();
+    let mut page = rest.messages(channel, 10).await.unwrap();
+    while let Some(oldest) = page.last().map(|m| m.id) {
+        walked.extend(page.iter().map(|m| m.content.clone()));
+        page = rest
+            .messages_near(channel, HistoryAnchor::Before(oldest), 10)
+            .await
+            .unwrap();
+    }
+    let expected: Vec<String> = (0..25).rev().map(|n| format!("m{n}")).collect();
+    assert_eq!(walked, expected);
+    let after = rest
+        .messages_near(channel, HistoryAnchor::After(ids[4]), 3)
+        .await
+        .unwrap();
+    assert_eq!(
+        texts(after),
+        ["m7", "m6", "m5"],
+        "the three right after, newest first"
+    );
+    let around = rest
+        .messages_near(channel, HistoryAnchor::Around(ids[10]), 5)
+        .await
+        .unwrap();
+    assert_eq!(texts(around), ["m12", "m11", "m10", "m9", "m8"]);
 }

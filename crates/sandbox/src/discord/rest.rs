@@ -1,5 +1,7 @@
 //! The REST API over the in-memory guild state.
 
+use std::collections::BTreeMap;
+
 use http::{HeaderName, HeaderValue, Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -410,17 +412,50 @@ fn channels(
             ok(removed)
         }
         (Method::GET, ["messages"]) => {
-            // Newest first, `limit` 1–100 (default 50).
+            // Newest first, `limit` 1–100 (default 50), around / before / after one message
+            // id (at most one of them), as Discord pages channel history.
             let limit = match request.query_param("limit").map(str::parse::<usize>) {
                 None => 50,
                 Some(Ok(limit @ 1..=100)) => limit,
                 Some(_) => return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body"),
             };
-            let messages: Vec<Value> = data
-                .messages
-                .get(&channel)
-                .map(|m| m.values().rev().take(limit).cloned().collect())
-                .unwrap_or_default();
+            let anchors: Vec<(&str, Option<u64>)> = ["around", "before", "after"]
+                .into_iter()
+                .filter_map(|name| request.query_param(name).map(|v| (name, parse_id(v))))
+                .collect();
+            let empty = BTreeMap::new();
+            let history = data.messages.get(&channel).unwrap_or(&empty);
+            let messages: Vec<Value> = match anchors.as_slice() {
+                [] => history.values().rev().take(limit).cloned().collect(),
+                [("before", Some(id))] => history
+                    .range(..*id)
+                    .rev()
+                    .take(limit)
+                    .map(|(_, m)| m.clone())
+                    .collect(),
+                [("after", Some(id))] => {
+                    let mut after: Vec<Value> = history
+                        .range(id + 1..)
+                        .take(limit)
+                        .map(|(_, m)| m.clone())
+                        .collect();
+                    after.reverse();
+                    after
+                }
+                [("around", Some(id))] => {
+                    let newer: Vec<&Value> = history.range(id..).map(|(_, m)| m).collect();
+                    let older = history.range(..*id).rev().map(|(_, m)| m);
+                    let newer_count = newer.len().min(limit.div_ceil(2));
+                    let older_count = limit - newer_count;
+                    newer[..newer_count]
+                        .iter()
+                        .rev()
+                        .map(|m| (*m).clone())
+                        .chain(older.take(older_count).cloned())
+                        .collect()
+                }
+                _ => return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body"),
+            };
             ok(Value::from(messages))
         }
         (Method::POST, ["messages"]) => {

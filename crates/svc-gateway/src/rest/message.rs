@@ -111,6 +111,34 @@ impl RestClient {
         .await
     }
 
+    /// `GET /channels/{id}/messages?before|after|around={id}`: one page of a channel's
+    /// history next to a message (up to `limit`, 1–100), newest first. Walk back through a
+    /// channel by passing the oldest id of each page as the next `Before`.
+    pub async fn messages_near(
+        &self,
+        channel: Id<ChannelMarker>,
+        anchor: HistoryAnchor,
+        limit: u8,
+    ) -> Result<Vec<Message>, Error> {
+        let path = format!("/channels/{channel}/messages");
+        let (name, id) = match anchor {
+            HistoryAnchor::Before(id) => ("before", id),
+            HistoryAnchor::After(id) => ("after", id),
+            HistoryAnchor::Around(id) => ("around", id),
+        };
+        self.json(
+            self.request(
+                Method::GET,
+                "GET /channels/{id}/messages",
+                Some(channel.get()),
+                path,
+            )
+            .query(name, id)
+            .query("limit", limit.clamp(1, 100)),
+        )
+        .await
+    }
+
     /// `PATCH /channels/{id}/messages/{id}`.
     pub async fn edit_message(
         &self,
@@ -166,4 +194,15 @@ impl RestClient {
         )
         .await
     }
+}
+
+/// Where [`RestClient::messages_near`] reads a channel's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryAnchor {
+    /// Messages older than this one.
+    Before(Id<MessageMarker>),
+    /// Messages newer than this one (the ones right after it).
+    After(Id<MessageMarker>),
+    /// Messages around this one, itself included.
+    Around(Id<MessageMarker>),
 }

@@ -18,4 +18,4 @@ mod webhook;
 pub use client::{DEFAULT_API_URL, RestClient, RestClientBuilder};
 pub use gateway::{GatewayBot, SessionStartLimit};
 pub use interaction::InteractionResponse;
-pub use message::{CreateMessage, EditMessage};
+pub use message::{CreateMessage, EditMessage, HistoryAnchor};
