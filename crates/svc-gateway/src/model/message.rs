@@ -91,6 +91,10 @@ pub struct Attachment {
 /// A rich embed (the commonly used fields).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Embed {
+    /// Embed type (`"rich"` for bot and webhook embeds; `"image"`, `"video"`, `"link"`… for
+    /// link previews).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
