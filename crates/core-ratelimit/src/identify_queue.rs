@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::{SlidingLog, WindowBackend, WindowLimiter};
+use crate::{SessionBudget, SlidingLog, WindowBackend, WindowLimiter};
 
 /// Paces session starts (Discord IDENTIFY, Twitch chat logins): shards whose
 /// `shard_id % max_concurrency` is equal share a bucket, and each bucket allows one start per
@@ -34,6 +34,7 @@ use crate::{SlidingLog, WindowBackend, WindowLimiter};
 pub struct IdentifyQueue {
     buckets: Arc<[WindowLimiter]>,
     period: Duration,
+    budget: Option<SessionBudget>,
     #[cfg(feature = "redis")]
     redis: Option<crate::RedisIdentifyQueue>,
 }
@@ -61,15 +62,35 @@ impl IdentifyQueue {
         Self {
             buckets,
             period,
+            budget: None,
             #[cfg(feature = "redis")]
             redis: None,
         }
     }
 
-    /// Waits until shard `shard_id` may start a session, then takes its bucket's slot.
+    /// Spends `budget` on every start: once it is used up, starts wait for its reset (Discord
+    /// resets a bot's token when an IDENTIFY overruns the daily budget). A budget is local to
+    /// this process; shards split over processes need a budget each, or none.
+    #[must_use]
+    pub fn with_budget(mut self, budget: SessionBudget) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// The session start budget, if one was given.
+    pub fn budget(&self) -> Option<&SessionBudget> {
+        self.budget.as_ref()
+    }
+
+    /// Waits until shard `shard_id` may start a session, then takes its bucket's slot (and
+    /// one start of the budget, if there is one).
     ///
-    /// Shards of one bucket start in arrival order. Cancel-safe.
+    /// Shards of one bucket start in arrival order. Cancel-safe, though a start cancelled
+    /// while waiting for its bucket has spent its budget share.
     pub async fn acquire(&self, shard_id: u64) {
+        if let Some(budget) = &self.budget {
+            budget.take().await;
+        }
         #[cfg(feature = "redis")]
         if let Some(redis) = &self.redis {
             // Outages are waited out inside; only an unusable answer comes back, and a
@@ -120,6 +141,7 @@ impl fmt::Debug for IdentifyQueue {
         f.debug_struct("IdentifyQueue")
             .field("max_concurrency", &self.buckets.len())
             .field("period", &self.period)
+            .field("budget", &self.budget)
             .finish_non_exhaustive()
     }
 }

@@ -21,9 +21,11 @@ pub use window_limiter::WindowLimiter;
 // Per-connection sends and session starts.
 mod identify_queue;
 mod send_queue;
+mod session_budget;
 
 pub use identify_queue::IdentifyQueue;
 pub use send_queue::{Priority, SendQueue};
+pub use session_budget::{RESET_MARGIN, SessionBudget};
 
 // Header-driven buckets.
 mod bucket_config;

@@ -14,6 +14,7 @@ use svc_gateway::rest::CreateMessage;
 use svc_gateway::{Client, Event, GuildCreate, MessageCreate, Ready};
 
 const MINUTE: Duration = Duration::from_mins(1);
+const DAY: Duration = Duration::from_hours(24);
 
 fn client(sandbox: &Sandbox) -> Client {
     Client::builder(sandbox.control.token())
@@ -127,7 +128,10 @@ async fn ping_pong_cache_and_wait_for() {
     assert!(client.get_message(pong.channel_id, pong.id).is_some());
     let stats = client.cache().stats();
     assert_eq!(stats.guilds, 3);
-    assert!(stats.members >= 36 && stats.approx_bytes > 0);
+    // Without GUILD_PRESENCES a GUILD_CREATE lists the bot and the members in voice
+    // channels only: 3 per guild.
+    assert_eq!((stats.members, stats.presences), (9, 0));
+    assert!(stats.approx_bytes > 0);
     assert_eq!(client.fetch_guild(guild.id).await.unwrap().name, "Guild 0");
 
     client
@@ -286,4 +290,46 @@ fn fetched_messages_keep_id_order_within_the_bound() {
         .map(|m| m.id.get())
         .collect();
     assert_eq!(ids, [4, 5]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn re_identifies_wait_for_the_session_budget_instead_of_overrunning_it() {
+    let mut config = DiscordConfig::default();
+    config.session_start_total = 3;
+    let sandbox = Sandbox::start(config).await;
+    let client = client(&sandbox);
+    let mut events = client.events();
+    client.start().await.unwrap();
+    let mut ready_at = Vec::new();
+    while ready_at.len() < 4 {
+        let event = tokio::time::timeout(2 * DAY, events.next())
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "a READY in time: {} so far, {} identifies, token reset {}",
+                    ready_at.len(),
+                    sandbox.control.identifies(),
+                    sandbox.control.token_was_reset()
+                )
+            })
+            .unwrap()
+            .unwrap();
+        if let Event::Ready(_) = event.event {
+            ready_at.push(tokio::time::Instant::now());
+            // Told to start over three times: the third re-identify is the fourth start.
+            if ready_at.len() < 4 {
+                sandbox.control.invalidate_session(Some(0), false);
+            }
+        }
+    }
+    assert!(!sandbox.control.token_was_reset());
+    assert_eq!(sandbox.control.identifies(), 4);
+    // The fourth waited for the budget's window (counted from the first start) to end.
+    assert!(
+        ready_at[3] - ready_at[0] >= MINUTE,
+        "{:?}",
+        ready_at[3] - ready_at[0]
+    );
+    assert!(ready_at[2] - ready_at[0] < MINUTE);
+    client.shutdown().await.unwrap();
 }

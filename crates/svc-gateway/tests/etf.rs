@@ -45,7 +45,10 @@ async fn identify_dispatch_and_resume(compression: GatewayCompression) {
             _ => None,
         })
         .await;
-        assert_eq!(members.0, 12);
+        assert_eq!(
+            members.0, 13,
+            "with GUILD_PRESENCES every member, the bot among them"
+        );
         assert!(members.1 > 0 && members.2 > 0);
     }
     // The sandbox decoded our ETF identify and heartbeats.

@@ -15,6 +15,8 @@ use svc_gateway::rest::{
 
 const GUILD: u64 = 1_000_000_000_000_000_000;
 const CHANNEL: u64 = 1_010_000_000_000_000_000;
+/// Members of each sandbox guild: twelve users and the bot.
+const MEMBERS: usize = 13;
 
 fn rest(sandbox: &Sandbox) -> RestClient {
     RestClient::builder(sandbox.control.token())
@@ -171,9 +173,9 @@ async fn resources_round_trip() {
     assert!(rest.messages(channel, 10).await.unwrap().is_empty());
 
     let fetched = rest.guild(guild, true).await.unwrap();
-    assert_eq!(fetched.approximate_member_count, Some(12));
+    assert_eq!(fetched.approximate_member_count, Some(MEMBERS as u64));
     let members = rest.guild_members(guild, 1000, None).await.unwrap();
-    assert_eq!(members.len(), 12);
+    assert_eq!(members.len(), MEMBERS);
     let someone = members[0].user.clone().unwrap();
     assert_eq!(
         rest.guild_member(guild, someone.id)
@@ -360,7 +362,7 @@ async fn roles_members_and_stage_changes_reach_the_gateway() {
     );
     assert_eq!(
         rest.guild_members(guild, 1000, None).await.unwrap().len(),
-        11
+        MEMBERS - 1
     );
 
     let stage_channel = Id::new(CHANNEL + 6);
@@ -402,14 +404,14 @@ async fn guild_members_page_with_after_and_limit() {
         after = last.user.as_ref().map(|u| u.id);
         seen.extend(page.iter().map(|m| m.user.as_ref().unwrap().id));
     }
-    assert_eq!(seen.len(), 12);
+    assert_eq!(seen.len(), MEMBERS);
     assert!(
         seen.windows(2).all(|w| w[0] < w[1]),
         "ascending, no overlap"
     );
     assert_eq!(
         rest.guild_members(guild, 1000, None).await.unwrap().len(),
-        12
+        MEMBERS
     );
     assert!(
         rest.guild_members(guild, 1000, after)

@@ -28,10 +28,11 @@ async fn started(
 async fn identifies_and_receives_in_order(compression: GatewayCompression) {
     let sandbox = Sandbox::start(DiscordConfig::default()).await;
     let (shard, mut stream) = started(&sandbox, compression).await;
-    // READY is followed by one GUILD_CREATE per guild.
+    // READY is followed by one GUILD_CREATE per guild; without GUILD_PRESENCES it lists
+    // the bot and the two members in the voice channel, not all 13.
     for _ in 0..3 {
         next_matching(&mut stream, MINUTE, |e| {
-            matches!(&e.event, Event::GuildCreate(g) if g.members.len() == 12).then_some(())
+            matches!(&e.event, Event::GuildCreate(g) if g.members.len() == 3 && g.member_count == 13).then_some(())
         })
         .await;
     }
@@ -199,7 +200,7 @@ async fn request_guild_members_gets_chunks_and_big_payloads_are_refused() {
         _ => None,
     })
     .await;
-    assert_eq!(chunk.members.len(), 12);
+    assert_eq!(chunk.members.len(), 13, "every member, the bot among them");
     assert_eq!(chunk.nonce.as_deref(), Some("n1"));
     let huge = "x".repeat(5000);
     let error = shard.send(3, &huge).await.unwrap_err();
@@ -399,4 +400,33 @@ async fn a_manager_uses_an_identify_queue_given_by_configure() {
     assert!(first.elapsed() >= Duration::from_secs(2));
     assert_eq!(sandbox.control.identifies(), 2);
     manager.shutdown().await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_identify_past_the_session_budget_resets_the_token() {
+    // A bare shard has no budget of its own: the sandbox acts like Discord, ending the
+    // session and voiding the token, and the shard stops on the fatal 4004.
+    let mut config = DiscordConfig::default();
+    config.session_start_total = 1;
+    let sandbox = Sandbox::start(config).await;
+    let (shard, _stream) = common::ready_shard(&sandbox, intents()).await;
+    sandbox.control.invalidate_session(Some(0), false);
+    let error = tokio::time::timeout(MINUTE, shard.join())
+        .await
+        .expect("stops")
+        .unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::FatalClose { code: 4004, .. }),
+        "{error}"
+    );
+    assert!(sandbox.control.token_was_reset());
+    assert_eq!(sandbox.control.identifies(), 1);
+    let rest = svc_gateway::rest::RestClient::builder(sandbox.control.token())
+        .base_url(sandbox.api_url())
+        .build()
+        .unwrap();
+    assert_eq!(
+        common::status(rest.current_user().await.unwrap_err()),
+        Some(401)
+    );
 }

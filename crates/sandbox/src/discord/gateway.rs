@@ -14,6 +14,7 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use super::compress::Encoder;
+use super::intents::Subscription;
 use super::state::{Command, State, id_of};
 use crate::platform::SandboxRequest;
 use crate::ws::ServerSocket;
@@ -268,9 +269,8 @@ impl Connection {
     }
 
     fn token_ok(&self, data: &Value) -> bool {
-        let token = data["token"].as_str().unwrap_or_default();
-        let token = token.strip_prefix("Bot ").unwrap_or(token);
-        token == self.state.config.token
+        self.state
+            .token_accepted(data["token"].as_str().unwrap_or_default())
     }
 
     async fn identify(&mut self, data: &Value) -> Flow {
@@ -303,9 +303,6 @@ impl Connection {
             }
             Some(_) => return Flow::Close(4010, "Invalid shard."),
         };
-        if self.state.data().session_start_remaining == 0 {
-            return Flow::Close(4008, "Rate limited.");
-        }
         // Identifying faster than `max_concurrency` allows: Discord answers op 9 (not
         // resumable) and the client identifies again later.
         if !self.state.take_identify_slot(shard[0]) {
@@ -313,11 +310,16 @@ impl Connection {
                 .send_or_stop(r#"{"t":null,"s":null,"op":9,"d":false}"#)
                 .await;
         }
-        self.state.data().session_start_remaining -= 1;
+        // Past the daily budget Discord ends all of the bot's sessions and resets its token.
+        if !self.state.take_session_start() {
+            self.state.reset_token();
+            return Flow::Close(4004, "Authentication failed.");
+        }
         self.state.counters.identify();
+        let subscription = Subscription::new(intents, data["large_threshold"].as_u64());
         let session_id = self
             .state
-            .new_session(shard, intents, self.id, self.live_tx.clone());
+            .new_session(shard, subscription, self.id, self.live_tx.clone());
         self.session = Some(session_id.clone());
         self.shard = Some(shard[0]);
         let (user, application, guilds) = {

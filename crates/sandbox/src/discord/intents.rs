@@ -1,10 +1,12 @@
 //! Gateway intents as Discord applies them to dispatches: an event the session's intents do
 //! not cover is not sent (and takes no sequence number); without MESSAGE_CONTENT a message
 //! arrives with empty `content`, `embeds`, `attachments`, `components` and `poll` unless it
-//! is a DM, the bot's own, or mentions the bot; without GUILD_PRESENCES a GUILD_CREATE has
-//! no `presences`.
+//! is a DM, the bot's own, or mentions the bot. A GUILD_CREATE lists only the bot and
+//! members in voice channels without GUILD_PRESENCES (and no `presences`), and drops offline
+//! members when the guild has more members than the session's `large_threshold`.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use serde_json::Value;
 
@@ -107,13 +109,32 @@ fn content_exempt(data: &Value, bot: &str) -> bool {
             .is_some_and(|m| m.iter().any(|u| id(u) == Some(bot)))
 }
 
-/// What a session with `intents` receives of `event` (`None`: nothing).
+/// What a session asked for in its IDENTIFY that shapes the dispatches it gets.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Subscription {
+    pub(crate) intents: u64,
+    /// Member count above which a guild is large (50–250, Discord's default 50).
+    pub(crate) large_threshold: u64,
+}
+
+impl Subscription {
+    /// From an IDENTIFY's `large_threshold` (absent: 50; clamped into Discord's 50–250).
+    pub(crate) fn new(intents: u64, large_threshold: Option<u64>) -> Self {
+        Self {
+            intents,
+            large_threshold: large_threshold.unwrap_or(50).clamp(50, 250),
+        }
+    }
+}
+
+/// What a session subscribed as `sub` receives of `event` (`None`: nothing).
 pub(crate) fn filter<'a>(
-    intents: u64,
+    sub: Subscription,
     bot: &str,
     event: &str,
     data: &'a Value,
 ) -> Option<Cow<'a, Value>> {
+    let intents = sub.intents;
     let in_guild = data.get("guild_id").is_some_and(|g| !g.is_null());
     if let Some(needed) = required(event, in_guild)
         && intents & needed == 0
@@ -138,13 +159,49 @@ pub(crate) fn filter<'a>(
             }
             Some(Cow::Owned(stripped))
         }
-        "GUILD_CREATE" if intents & GUILD_PRESENCES == 0 && data.get("presences").is_some() => {
-            let mut stripped = data.clone();
-            stripped["presences"] = Value::Array(Vec::new());
-            Some(Cow::Owned(stripped))
-        }
+        "GUILD_CREATE" if data.get("members").is_some() => Some(guild_create(sub, bot, data)),
         _ => Some(Cow::Borrowed(data)),
     }
+}
+
+/// Discord's GUILD_CREATE member list: without GUILD_PRESENCES only the bot and members in
+/// voice channels (and no presences); with it, a guild over `large_threshold` members leaves
+/// out offline members. `large` says which the session's threshold made it.
+fn guild_create<'a>(sub: Subscription, bot: &str, data: &'a Value) -> Cow<'a, Value> {
+    let presences_on = sub.intents & GUILD_PRESENCES != 0;
+    let count = data["member_count"]
+        .as_u64()
+        .unwrap_or_else(|| data["members"].as_array().map_or(0, |m| m.len() as u64));
+    let large = count > sub.large_threshold;
+    if presences_on && !large && data["large"] == Value::Bool(false) {
+        return Cow::Borrowed(data);
+    }
+    let listed = |key: &str| data[key].as_array().map(Vec::as_slice).unwrap_or_default();
+    let mut kept: HashSet<&str> = HashSet::from([bot]);
+    kept.extend(
+        listed("voice_states")
+            .iter()
+            .filter_map(|v| v["user_id"].as_str()),
+    );
+    if presences_on {
+        kept.extend(
+            listed("presences")
+                .iter()
+                .filter(|p| p["status"] != "offline")
+                .filter_map(|p| p["user"]["id"].as_str()),
+        );
+    }
+    let mut shaped = data.clone();
+    if (!presences_on || large)
+        && let Some(members) = shaped["members"].as_array_mut()
+    {
+        members.retain(|m| m["user"]["id"].as_str().is_some_and(|id| kept.contains(id)));
+    }
+    if !presences_on {
+        shaped["presences"] = Value::Array(Vec::new());
+    }
+    shaped["large"] = Value::Bool(large);
+    Cow::Owned(shaped)
 }
 
 #[cfg(test)]
@@ -153,25 +210,29 @@ mod tests {
 
     use super::*;
 
+    fn sub(intents: u64) -> Subscription {
+        Subscription::new(intents, None)
+    }
+
     #[test]
     fn guild_and_direct_messages_need_their_intents() {
         let guild = json!({"guild_id": "1", "content": "hi", "author": {"id": "7"}});
         let direct = json!({"content": "hi", "author": {"id": "7"}});
-        assert!(filter(GUILD_MESSAGES, "9", "MESSAGE_CREATE", &guild).is_some());
-        assert!(filter(DIRECT_MESSAGES, "9", "MESSAGE_CREATE", &guild).is_none());
-        assert!(filter(DIRECT_MESSAGES, "9", "MESSAGE_CREATE", &direct).is_some());
-        assert!(filter(GUILDS, "9", "PRESENCE_UPDATE", &guild).is_none());
-        assert!(filter(0, "9", "INTERACTION_CREATE", &guild).is_some());
+        assert!(filter(sub(GUILD_MESSAGES), "9", "MESSAGE_CREATE", &guild).is_some());
+        assert!(filter(sub(DIRECT_MESSAGES), "9", "MESSAGE_CREATE", &guild).is_none());
+        assert!(filter(sub(DIRECT_MESSAGES), "9", "MESSAGE_CREATE", &direct).is_some());
+        assert!(filter(sub(GUILDS), "9", "PRESENCE_UPDATE", &guild).is_none());
+        assert!(filter(sub(0), "9", "INTERACTION_CREATE", &guild).is_some());
     }
 
     #[test]
     fn content_is_blank_without_message_content_unless_exempt() {
         let guild = json!({"guild_id": "1", "content": "hi", "embeds": [{}], "author": {"id": "7"}, "mentions": []});
-        let seen = filter(GUILD_MESSAGES, "9", "MESSAGE_CREATE", &guild).unwrap();
+        let seen = filter(sub(GUILD_MESSAGES), "9", "MESSAGE_CREATE", &guild).unwrap();
         assert_eq!(seen["content"], "");
         assert_eq!(seen["embeds"], json!([]));
         let full = filter(
-            GUILD_MESSAGES | MESSAGE_CONTENT,
+            sub(GUILD_MESSAGES | MESSAGE_CONTENT),
             "9",
             "MESSAGE_CREATE",
             &guild,
@@ -180,13 +241,49 @@ mod tests {
         assert_eq!(full["content"], "hi");
         let own = json!({"guild_id": "1", "content": "mine", "author": {"id": "9"}});
         assert_eq!(
-            filter(GUILD_MESSAGES, "9", "MESSAGE_CREATE", &own).unwrap()["content"],
+            filter(sub(GUILD_MESSAGES), "9", "MESSAGE_CREATE", &own).unwrap()["content"],
             "mine"
         );
         let mention = json!({"guild_id": "1", "content": "hey", "author": {"id": "7"}, "mentions": [{"id": "9"}]});
         assert_eq!(
-            filter(GUILD_MESSAGES, "9", "MESSAGE_CREATE", &mention).unwrap()["content"],
+            filter(sub(GUILD_MESSAGES), "9", "MESSAGE_CREATE", &mention).unwrap()["content"],
             "hey"
         );
+    }
+
+    #[test]
+    fn guild_create_members_follow_presences_and_large_threshold() {
+        let member = |id: &str| json!({"user": {"id": id}, "roles": []});
+        let presence = |id: &str, status: &str| json!({"user": {"id": id}, "status": status});
+        let guild = json!({
+            "id": "1", "member_count": 60, "large": false,
+            "members": [member("9"), member("10"), member("11"), member("12"), member("13")],
+            "presences": [presence("10", "online"), presence("11", "offline")],
+            "voice_states": [{"user_id": "12", "channel_id": "5"}],
+        });
+        let ids = |v: &Value| -> Vec<String> {
+            v["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["user"]["id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        // No GUILD_PRESENCES: the bot and voice members only, no presences.
+        let seen = filter(sub(GUILDS), "9", "GUILD_CREATE", &guild).unwrap();
+        assert_eq!(ids(&seen), ["9", "12"]);
+        assert_eq!(seen["presences"], json!([]));
+        // Presences, 60 members over the default threshold of 50: offline members left out.
+        let seen = filter(sub(GUILDS | GUILD_PRESENCES), "9", "GUILD_CREATE", &guild).unwrap();
+        assert_eq!(ids(&seen), ["9", "10", "12"]);
+        assert_eq!(seen["presences"].as_array().unwrap().len(), 2);
+        assert_eq!(seen["large"], true);
+        // A threshold above the member count: everyone, untouched.
+        let all = Subscription::new(GUILDS | GUILD_PRESENCES, Some(250));
+        let seen = filter(all, "9", "GUILD_CREATE", &guild).unwrap();
+        assert!(matches!(seen, Cow::Borrowed(_)));
+        assert_eq!(ids(&seen).len(), 5);
+        assert_eq!(Subscription::new(0, Some(10)).large_threshold, 50);
+        assert_eq!(Subscription::new(0, Some(1000)).large_threshold, 250);
     }
 }

@@ -6,10 +6,13 @@
 //!   per connection, each message flushed). The server sends HELLO, accepts heartbeats at
 //!   any time, checks IDENTIFY (bad token → 4004, invalid intents → 4013, disallowed
 //!   privileged intents → 4014, bad shard → 4010; a second IDENTIFY in one
-//!   `max_concurrency` bucket within 5 s → op 9 `false`) and RESUME (replays what the session
+//!   `max_concurrency` bucket within 5 s → op 9 `false`; one past the daily session start
+//!   budget ends every session with 4004 and resets the token, as Discord does) and RESUME (replays what the session
 //!   missed, then RESUMED; an unknown session gets op 9 `false`), numbers dispatches
 //!   (only those the session's intents cover; without MESSAGE_CONTENT message content is
-//!   blank except in DMs, the bot's own and mentions of it), and
+//!   blank except in DMs, the bot's own and mentions of it; a GUILD_CREATE lists only the
+//!   bot and voice-channel members without GUILD_PRESENCES, and no offline members in a
+//!   guild over the IDENTIFY's `large_threshold`), and
 //!   closes with 4008 past 120 sends per 60 s and 4002 for payloads over 4096 bytes.
 //! - REST under `/api/v10` (or `/api`): `GET /gateway/bot` with `session_start_limit`,
 //!   users, applications, channels, messages, reactions (stored, with `MESSAGE_REACTION_*`
@@ -43,6 +46,7 @@ mod intents;
 mod ratelimit;
 mod reactions;
 mod rest;
+mod session_starts;
 mod state;
 
 use std::sync::Arc;
@@ -154,6 +158,12 @@ impl DiscordControl {
     /// Connections that came in on the `resume_gateway_url` path.
     pub fn resume_url_connections(&self) -> usize {
         self.state.counters.resume_url_connections()
+    }
+
+    /// Whether the bot's token was reset because an IDENTIFY overran the daily session
+    /// start budget (Discord then ends every session; the token authenticates nothing more).
+    pub fn token_was_reset(&self) -> bool {
+        self.state.token_was_reset()
     }
 
     /// Identifies that broke `max_concurrency` (two in one bucket within 5 s); each was

@@ -79,8 +79,8 @@ pub(crate) fn handle(state: &State, request: &SandboxRequest) -> HttpResponse {
     }
     let public = matches!(segments.first(), Some(&"webhooks" | &"interactions"));
     if !public {
-        let expected = format!("Bot {}", state.config.token);
-        if request.header("authorization") != Some(expected.as_str()) {
+        let authorization = request.header("authorization").unwrap_or_default();
+        if !authorization.starts_with("Bot ") || !state.token_accepted(authorization) {
             return finish(
                 error(StatusCode::UNAUTHORIZED, 0, "401: Unauthorized"),
                 Vec::new(),
@@ -147,14 +147,14 @@ fn route(state: &State, request: &SandboxRequest, segments: &[&str], body: &Valu
     match (method.clone(), segments) {
         (Method::GET, ["gateway"]) => ok(json!({"url": format!("ws://{host}")})),
         (Method::GET, ["gateway", "bot"]) => {
-            let data = state.data();
+            let (total, remaining, reset_after) = state.session_start_limit();
             ok(json!({
                 "url": format!("ws://{host}"),
                 "shards": state.config.shards,
                 "session_start_limit": {
-                    "total": state.config.session_start_total,
-                    "remaining": data.session_start_remaining,
-                    "reset_after": 86_400_000,
+                    "total": total,
+                    "remaining": remaining,
+                    "reset_after": reset_after.as_millis() as u64,
                     "max_concurrency": state.config.max_concurrency,
                 },
             }))

@@ -2,7 +2,7 @@
 //! sessions with their replay buffers, control commands and counters.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
+use super::intents::Subscription;
 use super::ratelimit::RateLimits;
+use super::session_starts::SessionStarts;
 
 /// The sandbox's guilds, bot user and application.
 const STATE_FIXTURE: &str = include_str!(concat!(
@@ -33,6 +35,9 @@ pub struct DiscordConfig {
     pub max_concurrency: u32,
     /// `session_start_limit.total` (and the starting `remaining`).
     pub session_start_total: u32,
+    /// How long after the first IDENTIFY of a window `remaining` returns to `total`
+    /// (`session_start_limit.reset_after`; Discord: 24 hours).
+    pub session_start_reset: Duration,
     /// The heartbeat interval HELLO announces.
     pub heartbeat_interval: Duration,
     /// Privileged intents the application has enabled (bits of 1<<1, 1<<8, 1<<15).
@@ -52,6 +57,7 @@ impl Default for DiscordConfig {
             shards: 1,
             max_concurrency: 1,
             session_start_total: 1000,
+            session_start_reset: Duration::from_hours(24),
             heartbeat_interval: Duration::from_millis(41_250),
             allowed_privileged_intents: (1 << 1) | (1 << 8) | (1 << 15),
             bucket_limit: 5,
@@ -90,7 +96,7 @@ pub(crate) enum Command {
 
 pub(crate) struct Session {
     pub(crate) shard: [u32; 2],
-    intents: u64,
+    subscription: Subscription,
     pub(crate) seq: u64,
     history: VecDeque<(u64, Arc<str>)>,
     live: Option<(u64, mpsc::UnboundedSender<Arc<str>>)>,
@@ -157,7 +163,6 @@ pub(crate) struct Data {
     pub(crate) interaction_messages: HashMap<String, (u64, u64)>,
     /// Interactions already answered (a second callback is refused).
     pub(crate) acknowledged: std::collections::HashSet<String>,
-    pub(crate) session_start_remaining: u32,
     next_id: u64,
 }
 
@@ -192,6 +197,9 @@ pub(crate) struct State {
     connection_ids: AtomicU64,
     /// The bot user's id, for the MESSAGE_CONTENT exemptions.
     bot_id: String,
+    session_starts: Mutex<SessionStarts>,
+    /// Set once the session start budget was overrun: the configured token is void.
+    token_reset: AtomicBool,
 }
 
 impl std::fmt::Debug for State {
@@ -234,11 +242,12 @@ impl State {
             reactions: HashMap::new(),
             interaction_messages: HashMap::new(),
             acknowledged: std::collections::HashSet::new(),
-            session_start_remaining: config.session_start_total,
             // Snowflakes for new objects: "now" in Discord time, counting up.
             next_id: (300_000_000_000u64) << 22,
         };
         let (commands, _) = broadcast::channel(1024);
+        let session_starts =
+            SessionStarts::new(config.session_start_total, config.session_start_reset);
         Self {
             heartbeat_ms: AtomicU64::new(config.heartbeat_interval.as_millis() as u64),
             limits: RateLimits::new(&config),
@@ -252,7 +261,41 @@ impl State {
             accepted_identifies: Mutex::new(Vec::new()),
             connection_ids: AtomicU64::new(0),
             bot_id,
+            session_starts: Mutex::new(session_starts),
+            token_reset: AtomicBool::new(false),
         }
+    }
+
+    /// Whether `token` (with or without `Bot `) is the bot's token and still valid.
+    pub(crate) fn token_accepted(&self, token: &str) -> bool {
+        let token = token.strip_prefix("Bot ").unwrap_or(token);
+        token == self.config.token && !self.token_reset.load(Ordering::SeqCst)
+    }
+
+    /// What Discord does to a bot that overran its session start budget: every session
+    /// ends and the token stops working.
+    pub(crate) fn reset_token(&self) {
+        self.token_reset.store(true, Ordering::SeqCst);
+        let mut sessions = lock(&self.sessions);
+        sessions.by_id.clear();
+        sessions.current.clear();
+        drop(sessions);
+        self.command(None, Command::Close(4004));
+    }
+
+    /// Takes one session start from the daily budget; `false` when it is spent.
+    pub(crate) fn take_session_start(&self) -> bool {
+        lock(&self.session_starts).take(Instant::now())
+    }
+
+    /// `(total, remaining, reset_after)` of the session start budget.
+    pub(crate) fn session_start_limit(&self) -> (u32, u32, Duration) {
+        lock(&self.session_starts).limit(Instant::now())
+    }
+
+    /// Whether the token was reset for overrunning the session start budget.
+    pub(crate) fn token_was_reset(&self) -> bool {
+        self.token_reset.load(Ordering::SeqCst)
     }
 
     pub(crate) fn data(&self) -> MutexGuard<'_, Data> {
@@ -322,7 +365,7 @@ impl State {
     pub(crate) fn new_session(
         &self,
         shard: [u32; 2],
-        intents: u64,
+        subscription: Subscription,
         connection: u64,
         live: mpsc::UnboundedSender<Arc<str>>,
     ) -> String {
@@ -336,7 +379,7 @@ impl State {
             session_id.clone(),
             Session {
                 shard,
-                intents,
+                subscription,
                 seq: 0,
                 history: VecDeque::new(),
                 live: Some((connection, live)),
@@ -417,7 +460,7 @@ impl State {
 }
 
 fn push(session: &mut Session, bot: &str, event: &str, data: &Value) {
-    let Some(data) = super::intents::filter(session.intents, bot, event, data) else {
+    let Some(data) = super::intents::filter(session.subscription, bot, event, data) else {
         return;
     };
     session.seq += 1;

@@ -1,13 +1,13 @@
 //! Running many shards: shard count from `GET /gateway/bot` (or given), one identify queue
-//! honouring `max_concurrency`, the session start budget checked, one task per shard, every
-//! shard's events into one hub.
+//! honouring `max_concurrency` and spending the daily session start budget, one task per
+//! shard, every shard's events into one hub.
 
 use std::num::NonZeroU32;
 use std::ops::Range;
 use std::time::Duration;
 
 use core_events::EventHub;
-use core_ratelimit::IdentifyQueue;
+use core_ratelimit::{IdentifyQueue, SessionBudget};
 
 use super::config::ShardConfigBuilder;
 use super::shard::Shard;
@@ -17,6 +17,9 @@ use crate::rest::RestClient;
 
 /// Discord: one identify per concurrency bucket per 5 s.
 const IDENTIFY_PERIOD: Duration = Duration::from_secs(5);
+
+/// Discord: the session start budget is per 24 hours.
+const SESSION_START_PERIOD: Duration = Duration::from_hours(24);
 
 /// Which shards this process runs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -44,9 +47,10 @@ impl ShardManager {
     /// Asks `GET /gateway/bot`, then starts the shards `scheme` names, each configured by
     /// `configure(builder)` (token and intents already set), publishing into `hub`.
     ///
-    /// Shards identify through one queue sized from `max_concurrency`, unless `configure` sets
-    /// its own [`identify_queue`](ShardConfigBuilder::identify_queue) (a queue shared by several
-    /// processes, such as core-ratelimit's Redis one).
+    /// Shards identify through one queue sized from `max_concurrency` that also spends the
+    /// daily `session_start_limit` (once it is used up, identifies wait for its reset), unless
+    /// `configure` sets its own [`identify_queue`](ShardConfigBuilder::identify_queue) (a
+    /// queue shared by several processes, such as core-ratelimit's Redis one).
     pub async fn start(
         rest: &RestClient,
         token: &str,
@@ -73,10 +77,18 @@ impl ShardManager {
                 limit.remaining, limit.reset_after
             ))));
         }
+        // Every identify (re-identifies after invalid sessions too) spends the daily budget;
+        // spent, they wait for its reset rather than get the token reset.
         let queue = IdentifyQueue::new(
             NonZeroU32::new(limit.max_concurrency).unwrap_or(NonZeroU32::MIN),
             IDENTIFY_PERIOD,
-        );
+        )
+        .with_budget(SessionBudget::new(
+            limit.total,
+            limit.remaining,
+            Duration::from_millis(limit.reset_after),
+            SESSION_START_PERIOD,
+        ));
         let mut shards = Vec::with_capacity(ids.len());
         for id in ids {
             let mut builder = configure(super::ShardConfig::builder(token, intents))
