@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Application, Channel, Emoji, Guild, Id, Interaction, Member, Message, Presence, Role,
-    ThreadMember, Timestamp, UnavailableGuild, User, VoiceState,
+    Application, Channel, Emoji, Guild, Id, ImageHash, Interaction, Member, Message, Presence,
+    Role, ThreadMember, Timestamp, UnavailableGuild, User, VoiceState,
 };
 use crate::model::{ChannelMarker, GuildMarker, MessageMarker, RoleMarker, UserMarker};
 
@@ -234,7 +234,7 @@ pub struct GuildMemberUpdate {
     pub nick: Option<String>,
     /// Guild avatar.
     #[serde(default)]
-    pub avatar: Option<String>,
+    pub avatar: Option<ImageHash>,
     /// Joined at.
     #[serde(default)]
     pub joined_at: Option<Timestamp>,

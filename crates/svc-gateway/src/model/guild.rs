@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::channel::Channel;
 use super::flags::Permissions;
 use super::id::{ChannelMarker, EmojiMarker, GuildMarker, Id, RoleMarker, UserMarker};
+use super::image_hash::{ImageHash, cdn_url};
 use super::member::Member;
 use super::presence::Presence;
 use super::timestamp::Timestamp;
@@ -19,7 +20,7 @@ pub struct Guild {
     pub name: String,
     /// Icon hash.
     #[serde(default)]
-    pub icon: Option<String>,
+    pub icon: Option<ImageHash>,
     /// Owner.
     #[serde(default)]
     pub owner_id: Option<Id<UserMarker>>,
@@ -62,7 +63,7 @@ pub struct GuildCreate {
     pub name: String,
     /// Icon hash.
     #[serde(default)]
-    pub icon: Option<String>,
+    pub icon: Option<ImageHash>,
     /// Owner.
     #[serde(default)]
     pub owner_id: Option<Id<UserMarker>>,
@@ -111,6 +112,14 @@ pub struct GuildCreate {
     /// Presences.
     #[serde(default)]
     pub presences: Vec<Presence>,
+}
+
+impl Guild {
+    /// The guild icon on the CDN, `size` pixels wide; `None` without one.
+    pub fn icon_url(&self, size: u16) -> Option<String> {
+        let hash = self.icon.as_ref()?;
+        Some(cdn_url(format_args!("icons/{}", self.id), hash, size))
+    }
 }
 
 impl GuildCreate {

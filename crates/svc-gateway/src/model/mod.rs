@@ -4,6 +4,7 @@ mod channel;
 mod flags;
 mod guild;
 mod id;
+mod image_hash;
 mod interaction;
 mod member;
 mod message;
@@ -23,6 +24,7 @@ pub use id::{
     EmojiMarker, GuildMarker, Id, InteractionMarker, MessageMarker, RoleMarker, StageMarker,
     UserMarker, WebhookMarker,
 };
+pub use image_hash::{CDN_URL, ImageHash};
 pub use interaction::{Application, Command, Interaction};
 pub use member::Member;
 pub use message::{Attachment, Embed, EmbedField, Message, MessageReference, Reaction};
