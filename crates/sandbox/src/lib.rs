@@ -40,6 +40,7 @@ pub mod request_log;
 pub mod response;
 pub mod server;
 pub mod singyeong;
+mod timestamp;
 pub mod twitch;
 pub mod ws;
 

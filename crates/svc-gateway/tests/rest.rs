@@ -635,3 +635,63 @@ async fn channel_history_pages_before_after_and_around() {
         .unwrap();
     assert_eq!(texts(around), ["m12", "m11", "m10", "m9", "m8"]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn message_edits_and_webhook_posts_reach_the_gateway_whole() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let rest = rest(&sandbox);
+    let channel = Id::new(CHANNEL);
+    let (_shard, mut stream) = ready_shard(
+        &sandbox,
+        Intents::GUILDS | Intents::GUILD_MESSAGES | Intents::MESSAGE_CONTENT,
+    )
+    .await;
+    let before = std::time::SystemTime::now();
+    let sent = rest
+        .create_message(channel, &CreateMessage::text("first"))
+        .await
+        .unwrap();
+    // Snowflakes and timestamps are made now, and agree with each other.
+    let made = std::time::UNIX_EPOCH + Duration::from_millis(sent.id.timestamp_ms());
+    assert!(
+        made + Duration::from_secs(1) >= before,
+        "{made:?} vs {before:?}"
+    );
+    assert_eq!(
+        u64::try_from(sent.timestamp.as_micros() / 1000).unwrap(),
+        sent.id.timestamp_ms()
+    );
+    let edit = EditMessage {
+        content: Some("second".into()),
+        embeds: Some(vec![svc_gateway::model::Embed {
+            title: Some("t".into()),
+            ..Default::default()
+        }]),
+    };
+    let edited = rest.edit_message(channel, sent.id, &edit).await.unwrap();
+    assert!(edited.edited_timestamp.is_some());
+    let update = next_matching(&mut stream, Duration::from_mins(1), |e| match &e.event {
+        Event::MessageUpdate(u) if u.id == sent.id => Some(u.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(update.content.as_deref(), Some("second"));
+    assert_eq!(update.guild_id, Some(Id::new(GUILD)));
+    let embeds = update.embeds.as_ref().expect("the whole message");
+    assert_eq!(embeds[0].kind.as_deref(), Some("rich"));
+
+    let posted = rest
+        .execute_webhook(
+            Id::new(77),
+            "hook-token",
+            &CreateMessage::text("from a hook"),
+        )
+        .await
+        .unwrap();
+    let created = next_matching(&mut stream, Duration::from_mins(1), |e| match &e.event {
+        Event::MessageCreate(m) if m.id == posted.id => Some(m.webhook_id),
+        _ => None,
+    })
+    .await;
+    assert_eq!(created, Some(Id::new(77)));
+}

@@ -20,7 +20,10 @@
 //!   interaction responses and follow-ups, application commands, stage instances, webhooks.
 //!   Answers carry `Content-Type: application/json` exactly and real `X-RateLimit-*`
 //!   headers; buckets are per route and major parameter, and a client that ignores them
-//!   gets 429s. A bot's own `POST /channels/{id}/messages` comes back as MESSAGE_CREATE.
+//!   gets 429s. A bot's own `POST /channels/{id}/messages` comes back as MESSAGE_CREATE
+//!   (so do webhook posts and interaction responses), an edit as MESSAGE_UPDATE with the
+//!   whole message; new snowflakes are made at the current time, and message timestamps
+//!   agree with them.
 //!
 //! [`DiscordControl`] injects dispatches and forces disconnects, zombies (no more ACKs),
 //! op 7 reconnects and op 9 invalid sessions.

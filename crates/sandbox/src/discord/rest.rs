@@ -1,14 +1,17 @@
 //! The REST API over the in-memory guild state.
 
 use std::collections::BTreeMap;
+use std::sync::MutexGuard;
+use std::time::SystemTime;
 
 use http::{HeaderName, HeaderValue, Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::ratelimit::Verdict;
-use super::state::{Data, State, id_of};
+use super::state::{Data, State, id_of, snowflake_time};
 use crate::platform::SandboxRequest;
 use crate::response::{self, HttpResponse};
+use crate::timestamp;
 
 type Answer = (StatusCode, Option<Value>);
 
@@ -203,6 +206,8 @@ fn route(state: &State, request: &SandboxRequest, segments: &[&str], body: &Valu
             let mut data = state.data();
             let channel = data.channels.keys().next().copied().unwrap_or_default();
             let message = new_message(&mut data, channel, body, Some(webhook));
+            drop(data);
+            announce(state, "MESSAGE_CREATE", &message);
             if request.query_param("wait") == Some("true") {
                 ok(message)
             } else {
@@ -283,6 +288,8 @@ fn interaction_callback(state: &State, id: &str, token: &str, body: &Value) -> A
         let message = new_message(&mut data, channel, &body["data"], None);
         data.interaction_messages
             .insert(token.to_owned(), (channel, id_of(&message)));
+        drop(data);
+        announce(state, "MESSAGE_CREATE", &message);
     }
     no_content()
 }
@@ -307,7 +314,7 @@ fn webhook_message(state: &State, method: &Method, token: &str, id: &str, body: 
     };
     match *method {
         Method::GET => ok(stored.clone()),
-        Method::PATCH => ok(edit_message(stored, body)),
+        Method::PATCH => edit_message(state, data, channel, id, body),
         _ => {
             data.messages.get_mut(&channel).map(|m| m.remove(&id));
             no_content()
@@ -315,15 +322,51 @@ fn webhook_message(state: &State, method: &Method, token: &str, id: &str, body: 
     }
 }
 
-/// Applies a message edit (`content`, `embeds`) and returns the edited message.
-fn edit_message(stored: &mut Value, body: &Value) -> Value {
+/// Applies a message edit (`content`, `embeds`), tells the gateway and answers with the
+/// edited message.
+fn edit_message(
+    state: &State,
+    mut data: MutexGuard<'_, Data>,
+    channel: u64,
+    id: u64,
+    body: &Value,
+) -> Answer {
+    let Some(stored) = data.messages.get_mut(&channel).and_then(|m| m.get_mut(&id)) else {
+        return unknown("Message", 10008);
+    };
     for key in ["content", "embeds"] {
         if let Some(value) = body.get(key) {
             stored[key] = value.clone();
         }
     }
-    stored["edited_timestamp"] = Value::from("2024-03-01T12:00:01.000000+00:00");
-    stored.clone()
+    rich_embeds(stored);
+    stored["edited_timestamp"] = Value::from(timestamp::discord(SystemTime::now()));
+    let mut edited = stored.clone();
+    if let Some(guild) = data.channels.get(&channel).map(|c| &c["guild_id"])
+        && !guild.is_null()
+    {
+        edited["guild_id"] = guild.clone();
+    }
+    drop(data);
+    // Discord sends the whole edited message over the gateway.
+    announce(state, "MESSAGE_UPDATE", &edited);
+    ok(edited)
+}
+
+/// Embeds a bot sends are `rich` ones; Discord fills in the type.
+fn rich_embeds(message: &mut Value) {
+    for embed in message["embeds"].as_array_mut().into_iter().flatten() {
+        if let Some(embed) = embed.as_object_mut() {
+            embed.entry("type").or_insert_with(|| Value::from("rich"));
+        }
+    }
+}
+
+/// Tells the gateway about a created or edited message (`event`), as Discord does for
+/// every message in a channel the bot can see. `message` carries `guild_id` when in a guild.
+fn announce(state: &State, event: &str, message: &Value) {
+    let guild = message["guild_id"].as_str().and_then(parse_id);
+    state.dispatch(Some(guild.map_or(0, |g| state.shard_of(g))), event, message);
 }
 
 fn new_message(data: &mut Data, channel: u64, body: &Value, webhook: Option<&str>) -> Value {
@@ -337,7 +380,7 @@ fn new_message(data: &mut Data, channel: u64, body: &Value, webhook: Option<&str
         "channel_id": channel.to_string(),
         "author": data.user.clone(),
         "content": body["content"].as_str().unwrap_or_default(),
-        "timestamp": "2024-03-01T12:00:00.000000+00:00",
+        "timestamp": timestamp::discord(snowflake_time(id)),
         "edited_timestamp": null,
         "tts": body["tts"].as_bool().unwrap_or(false),
         "mention_everyone": false,
@@ -359,6 +402,7 @@ fn new_message(data: &mut Data, channel: u64, body: &Value, webhook: Option<&str
     if let Some(nonce) = body.get("nonce") {
         message["nonce"] = nonce.clone();
     }
+    rich_embeds(&mut message);
     data.messages
         .entry(channel)
         .or_default()
@@ -471,11 +515,9 @@ fn channels(
                 );
             }
             let message = new_message(&mut data, channel, body, None);
-            let guild = message["guild_id"].as_str().and_then(parse_id);
             drop(data);
             // Discord echoes a bot's own message over the gateway.
-            let shard = guild.map_or(0, |g| state.shard_of(g));
-            state.dispatch(Some(shard), "MESSAGE_CREATE", &message);
+            announce(state, "MESSAGE_CREATE", &message);
             ok(message)
         }
         (Method::POST, ["messages", "bulk-delete"]) => {
@@ -520,7 +562,7 @@ fn channels(
             };
             match (method.clone(), more) {
                 (Method::GET, []) => ok(stored.clone()),
-                (Method::PATCH, []) => ok(edit_message(stored, body)),
+                (Method::PATCH, []) => edit_message(state, data, channel, message, body),
                 (Method::DELETE, []) => {
                     data.messages.get_mut(&channel).map(|m| m.remove(&message));
                     data.reactions.remove(&message);

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc};
@@ -167,11 +167,24 @@ pub(crate) struct Data {
 }
 
 impl Data {
-    /// A fresh snowflake, increasing.
+    /// A fresh snowflake made now (so its timestamp is the object's creation time, as
+    /// Discord's are), increasing even within one millisecond.
     pub(crate) fn next_id(&mut self) -> u64 {
-        self.next_id += 1;
+        let now_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64)
+            .saturating_sub(DISCORD_EPOCH_MS);
+        self.next_id = (self.next_id + 1).max(now_ms << 22);
         self.next_id
     }
+}
+
+/// Milliseconds from the Unix epoch to Discord's (2015-01-01T00:00:00Z).
+const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
+
+/// When a snowflake was made.
+pub(crate) fn snowflake_time(id: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_millis((id >> 22) + DISCORD_EPOCH_MS)
 }
 
 /// The numeric id of an object's `id` field (0 when absent).
@@ -242,8 +255,7 @@ impl State {
             reactions: HashMap::new(),
             interaction_messages: HashMap::new(),
             acknowledged: std::collections::HashSet::new(),
-            // Snowflakes for new objects: "now" in Discord time, counting up.
-            next_id: (300_000_000_000u64) << 22,
+            next_id: 0,
         };
         let (commands, _) = broadcast::channel(1024);
         let session_starts =

@@ -209,7 +209,7 @@ impl Clock {
 
     /// `at` as RFC 3339 (`2024-01-01T12:00:00Z`), the form Helix timestamps take.
     fn rfc3339(self, at: Instant) -> String {
-        super::timestamp::rfc3339(self.wall_at(at), false)
+        crate::timestamp::rfc3339(self.wall_at(at), false)
     }
 }
 
@@ -332,7 +332,7 @@ impl Call<'_> {
     /// `age` ago as RFC 3339.
     fn timestamp_ago(&self, age: Duration) -> String {
         let wall = self.clock.wall_at(Instant::now());
-        super::timestamp::rfc3339(wall.checked_sub(age).unwrap_or(UNIX_EPOCH), false)
+        crate::timestamp::rfc3339(wall.checked_sub(age).unwrap_or(UNIX_EPOCH), false)
     }
 
     /// One page of `items` (`first`, default 20, at most `max_first`; `after` is the

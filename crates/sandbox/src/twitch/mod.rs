@@ -28,7 +28,6 @@ pub mod eventsub;
 mod helix;
 mod oauth;
 mod tcp;
-mod timestamp;
 mod window;
 
 use std::sync::Arc;

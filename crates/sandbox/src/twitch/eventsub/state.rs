@@ -127,7 +127,7 @@ pub(crate) fn new_id() -> String {
 
 /// Now as RFC 3339 with microseconds, like Twitch's timestamps.
 pub(crate) fn now() -> String {
-    crate::twitch::timestamp::rfc3339(SystemTime::now(), true)
+    crate::timestamp::rfc3339(SystemTime::now(), true)
 }
 
 pub(crate) fn message(
