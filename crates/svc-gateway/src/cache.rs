@@ -464,6 +464,21 @@ impl Cache {
                             if let Some(pinned) = update.pinned {
                                 message.pinned = pinned;
                             }
+                            if let Some(mentions) = &update.mentions {
+                                message.mentions.clone_from(mentions);
+                            }
+                            if let Some(roles) = &update.mention_roles {
+                                message.mention_roles.clone_from(roles);
+                            }
+                            if let Some(everyone) = update.mention_everyone {
+                                message.mention_everyone = everyone;
+                            }
+                            if let Some(attachments) = &update.attachments {
+                                message.attachments.clone_from(attachments);
+                            }
+                            if let Some(flags) = update.flags {
+                                message.flags = flags;
+                            }
                             message.edited_timestamp =
                                 update.edited_timestamp.or(message.edited_timestamp);
                         }

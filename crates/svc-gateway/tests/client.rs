@@ -292,6 +292,39 @@ fn fetched_messages_keep_id_order_within_the_bound() {
     assert_eq!(ids, [4, 5]);
 }
 
+#[test]
+fn message_updates_whole_or_partial_change_the_cached_message() {
+    let cache = Cache::new(CacheConfig::default());
+    let decode = |t: &str, d: serde_json::Value| {
+        let payload = serde_json::json!({"t": t, "s": 1, "op": 0, "d": d});
+        Event::from_slice(&mut serde_json::to_vec(&payload).unwrap()).unwrap()
+    };
+    cache.update(&decode("MESSAGE_CREATE", message("first", 9)));
+    let channel = Id::new(1_010_000_000_000_000_000);
+    // Discord's whole-message update: content, mentions and attachments change.
+    let mut whole = message("second", 9);
+    whole["edited_timestamp"] = serde_json::json!("2024-03-01T12:01:00.000000+00:00");
+    whole["mentions"] = serde_json::json!([{"id": "43", "username": "bo", "discriminator": "0"}]);
+    whole["attachments"] = serde_json::json!([{"id": "5", "filename": "a.png", "size": 3, "url": "https://cdn.discordapp.com/a.png"}]);
+    cache.update(&decode("MESSAGE_UPDATE", whole));
+    let cached = cache.message(channel, Id::new(9)).unwrap();
+    assert_eq!(cached.content, "second");
+    assert_eq!(cached.mentions[0].username, "bo");
+    assert_eq!(cached.attachments[0].filename, "a.png");
+    assert!(cached.edited_timestamp.is_some());
+    // A partial one (an embed unfurl) leaves everything else as it was.
+    cache.update(&decode(
+        "MESSAGE_UPDATE",
+        serde_json::json!({"id": "9", "channel_id": channel.to_string(), "embeds": [{"type": "link", "url": "https://example.com"}]}),
+    ));
+    let cached = cache.message(channel, Id::new(9)).unwrap();
+    assert_eq!(
+        (cached.content.as_str(), cached.mentions.len()),
+        ("second", 1)
+    );
+    assert_eq!(cached.embeds[0].kind.as_deref(), Some("link"));
+}
+
 #[tokio::test(start_paused = true)]
 async fn re_identifies_wait_for_the_session_budget_instead_of_overrunning_it() {
     let mut config = DiscordConfig::default();

@@ -307,7 +307,9 @@ pub struct GuildRoleDelete {
     pub role_id: Id<RoleMarker>,
 }
 
-/// `MESSAGE_UPDATE`: may carry only the fields that changed besides the ids.
+/// `MESSAGE_UPDATE`. Discord now sends the whole edited message, as in `MESSAGE_CREATE`;
+/// older and unfurl-only updates carried just the ids and what changed, so every field but
+/// the ids is optional and a partial update still decodes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageUpdate {
     /// Message.
@@ -332,6 +334,24 @@ pub struct MessageUpdate {
     /// Pinned now.
     #[serde(default)]
     pub pinned: Option<bool>,
+    /// The author as a member (guild messages).
+    #[serde(default)]
+    pub member: Option<Member>,
+    /// Mentioned users now.
+    #[serde(default)]
+    pub mentions: Option<Vec<User>>,
+    /// Mentioned roles now.
+    #[serde(default)]
+    pub mention_roles: Option<Vec<Id<RoleMarker>>>,
+    /// Mentions @everyone now.
+    #[serde(default)]
+    pub mention_everyone: Option<bool>,
+    /// Attachments now.
+    #[serde(default)]
+    pub attachments: Option<Vec<crate::model::Attachment>>,
+    /// Flags now.
+    #[serde(default)]
+    pub flags: Option<u64>,
 }
 
 /// `MESSAGE_DELETE`.
