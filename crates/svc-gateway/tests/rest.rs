@@ -689,9 +689,14 @@ async fn message_edits_and_webhook_posts_reach_the_gateway_whole() {
         .await
         .unwrap();
     let created = next_matching(&mut stream, Duration::from_mins(1), |e| match &e.event {
-        Event::MessageCreate(m) if m.id == posted.id => Some(m.webhook_id),
+        Event::MessageCreate(m) if m.id == posted.id => Some(m.clone()),
         _ => None,
     })
     .await;
-    assert_eq!(created, Some(Id::new(77)));
+    assert_eq!(created.webhook_id, Some(Id::new(77)));
+    // Posted as the webhook, not as the bot.
+    assert_eq!(
+        (created.author.id.get(), created.author.discriminator),
+        (77, Some(0))
+    );
 }

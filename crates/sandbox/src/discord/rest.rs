@@ -375,10 +375,22 @@ fn new_message(data: &mut Data, channel: u64, body: &Value, webhook: Option<&str
         .channels
         .get(&channel)
         .map_or(Value::Null, |c| c["guild_id"].clone());
+    // A webhook posts as itself: its id, the name the post asks for, the `0000`
+    // discriminator Discord gives webhook authors.
+    let author = match webhook {
+        Some(webhook) => json!({
+            "id": webhook,
+            "username": body["username"].as_str().unwrap_or("Webhook"),
+            "discriminator": "0000",
+            "avatar": null,
+            "bot": true,
+        }),
+        None => data.user.clone(),
+    };
     let mut message = json!({
         "id": id.to_string(),
         "channel_id": channel.to_string(),
-        "author": data.user.clone(),
+        "author": author,
         "content": body["content"].as_str().unwrap_or_default(),
         "timestamp": timestamp::discord(snowflake_time(id)),
         "edited_timestamp": null,

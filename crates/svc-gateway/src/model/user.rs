@@ -12,8 +12,9 @@ pub struct User {
     pub id: Id<UserMarker>,
     /// Unique username.
     pub username: String,
-    /// Legacy discriminator, the `1234` of `name#1234` (`Some(0)` for users on unique
-    /// usernames, which Discord sends as `"0"`).
+    /// Legacy discriminator, the `1234` of `name#1234`. `Some(0)` for users on unique
+    /// usernames (Discord sends `"0"`) and for webhook authors (`"0000"`); 0 is written back
+    /// as `"0"`.
     #[serde(default, with = "discriminator")]
     pub discriminator: Option<u16>,
     /// Display name.
