@@ -2,6 +2,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// Waiting before trying again: one backoff for every retry and reconnect.
+mod backoff;
+
+pub use backoff::Backoff;
+
 // Window limits: one backend trait, two in-memory backends, the limiters over them.
 mod gcra_window;
 mod lane;

@@ -46,6 +46,7 @@
 //! - [`WsClient`], [`Events`], [`Sender`]: the running connection.
 //! - [`WsEvent`], [`WsMessage`]: what the connection reports.
 //! - [`ReconnectPolicy`]: backoff, jitter, cap, reset when healthy.
+//! - [`Heartbeat`], [`Beat`]: heartbeat schedule, zombie detection and latency, I/O-free.
 //! - [`CloseClassifier`], [`CloseAction`], [`CloseFrame`], [`CloseInitiator`]: what a close means.
 //! - [`Compression`], [`ZlibStream`], [`ZstdStream`]: inbound inflating.
 //! - [`TlsConfig`]: trusted roots for `wss://`.
@@ -61,6 +62,7 @@ mod connection;
 mod driver;
 mod error;
 mod event;
+mod heartbeat;
 mod reconnect;
 mod sender;
 mod tls;
@@ -74,6 +76,7 @@ pub use config::{DEFAULT_MAX_MESSAGE_SIZE, SendLimit, WsConfig, WsConfigBuilder}
 pub use core_ratelimit::Priority;
 pub use error::{Error, ErrorKind};
 pub use event::{WsEvent, WsMessage};
+pub use heartbeat::{Beat, Heartbeat, MAX_HEARTBEAT_INTERVAL, MIN_HEARTBEAT_INTERVAL};
 pub use reconnect::ReconnectPolicy;
 pub use sender::Sender;
 pub use tls::TlsConfig;
