@@ -116,6 +116,7 @@ macro_rules! error_type {
 }
 
 #[cfg(test)]
+#[allow(unreachable_pub)] // the test error is private; real ones are `pub`
 mod tests {
     use std::error::Error as _;
 
