@@ -7,7 +7,7 @@ use std::time::Duration;
 use core_events::EventHub;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
-use transport_ws::{CloseAction, ReconnectPolicy, WsClient, WsConfig, WsEvent, WsMessage};
+use transport_ws::{Backoff, CloseAction, WsClient, WsConfig, WsEvent, WsMessage};
 
 use crate::dedupe::RecentIds;
 use crate::endpoints::Endpoints;
@@ -31,7 +31,7 @@ pub(crate) struct Timing {
     pub(crate) grace: Duration,
     pub(crate) welcome_timeout: Duration,
     pub(crate) reconnect: bool,
-    pub(crate) backoff: ReconnectPolicy,
+    pub(crate) backoff: Backoff,
 }
 
 /// What the task does with a welcome.
@@ -99,7 +99,7 @@ enum Outcome {
 fn open(url: &str, timing: &Timing) -> Result<WsClient, Error> {
     // One connection per client: this task decides where and when to reconnect.
     let config = WsConfig::builder(url)
-        .reconnect_policy(ReconnectPolicy::new().max_attempts(0))
+        .backoff(Backoff::new().max_attempts(0))
         .close_classifier(|_: Option<&transport_ws::CloseFrame>| CloseAction::Stop)
         .connect_timeout(timing.welcome_timeout)
         .build()

@@ -7,7 +7,7 @@ use core_events::{EventHub, EventStream};
 use svc_helix::{AccessToken, HelixClient, TWITCH_AUTH_URL, TokenManager};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
-use transport_ws::ReconnectPolicy;
+use transport_ws::Backoff;
 
 use crate::dedupe::RecentIds;
 use crate::driver::{Command, Desired, Driver, Role, Timing};
@@ -36,7 +36,7 @@ pub struct EventSubBuilder {
     pub(crate) dedupe_capacity: usize,
     pub(crate) hub: Option<EventHub<EventSubEvent>>,
     pub(crate) initial: Vec<SubscriptionRequest>,
-    pub(crate) backoff: ReconnectPolicy,
+    pub(crate) backoff: Backoff,
     pub(crate) tokens: Option<TokenManager>,
 }
 
@@ -53,7 +53,7 @@ impl EventSubBuilder {
             dedupe_capacity: DEFAULT_DEDUPE_CAPACITY,
             hub: None,
             initial: Vec::new(),
-            backoff: ReconnectPolicy::new(),
+            backoff: Backoff::new(),
             tokens: None,
         }
     }
@@ -135,7 +135,7 @@ impl EventSubBuilder {
     }
 
     /// Backoff between failed fresh-session attempts.
-    pub fn backoff(mut self, policy: ReconnectPolicy) -> Self {
+    pub fn backoff(mut self, policy: Backoff) -> Self {
         self.backoff = policy;
         self
     }

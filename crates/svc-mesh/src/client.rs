@@ -88,7 +88,7 @@ impl MeshClient {
     /// not come in time.
     pub async fn connect(config: MeshConfig) -> Result<Self, Error> {
         let ws_config = WsConfig::builder(config.dsn.gateway_url())
-            .reconnect_policy(config.reconnect.clone())
+            .backoff(config.reconnect.clone())
             .connect_timeout(config.connect_timeout)
             .build()
             .map_err(|e| Error::with_source(ErrorKind::Transport, e))?;

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use transport_ws::ReconnectPolicy;
+use transport_ws::Backoff;
 
 use crate::dsn::Dsn;
 use crate::error::{Error, ErrorKind};
@@ -17,7 +17,7 @@ pub struct MeshConfig {
     pub(crate) ip: Option<String>,
     pub(crate) receive_client_updates: bool,
     pub(crate) metadata: Metadata,
-    pub(crate) reconnect: ReconnectPolicy,
+    pub(crate) reconnect: Backoff,
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
 }
@@ -33,7 +33,7 @@ impl MeshConfig {
                 ip: None,
                 receive_client_updates: false,
                 metadata: Metadata::new(),
-                reconnect: ReconnectPolicy::new()
+                reconnect: Backoff::new()
                     .initial_delay(Duration::from_millis(500))
                     .max_delay(Duration::from_secs(30)),
                 connect_timeout: Duration::from_secs(15),
@@ -60,7 +60,7 @@ struct Options {
     ip: Option<String>,
     receive_client_updates: bool,
     metadata: Metadata,
-    reconnect: ReconnectPolicy,
+    reconnect: Backoff,
     connect_timeout: Duration,
     request_timeout: Duration,
 }
@@ -126,7 +126,7 @@ impl MeshConfigBuilder {
     }
 
     /// Reconnect backoff (default 0.5 s doubling to 30 s, with jitter).
-    pub fn reconnect_policy(mut self, policy: ReconnectPolicy) -> Self {
+    pub fn backoff(mut self, policy: Backoff) -> Self {
         self.options().reconnect = policy;
         self
     }

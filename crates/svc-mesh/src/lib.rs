@@ -26,7 +26,7 @@
 //! - [`Query`], [`QueryBuilder`], [`QueryOp`], [`Comparison`], [`Logical`], [`Target`],
 //!   [`Selector`]: the routing query language, serialised exactly as the server expects.
 //! - [`Metadata`], [`MetadataValue`], [`RESERVED_KEYS`]: typed metadata, checked before sending.
-//! - [`Dsn`], [`MeshConfig`], [`MeshConfigBuilder`], [`ReconnectPolicy`]: where, who, and how
+//! - [`Dsn`], [`MeshConfig`], [`MeshConfigBuilder`], [`Backoff`]: where, who, and how
 //!   to come back.
 //! - [`MeshClient`]: the connection (identify, heartbeats and latency, GOODBYE/zombie
 //!   reconnects with metadata restored, restricted mode).
@@ -66,4 +66,4 @@ pub use query::{Query, QueryBuilder};
 pub use query_op::{Comparison, Logical, QueryOp, Target};
 pub use selector::Selector;
 pub use transport_http::Method;
-pub use transport_ws::ReconnectPolicy;
+pub use transport_ws::Backoff;

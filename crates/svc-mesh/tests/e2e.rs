@@ -5,8 +5,8 @@ use std::time::Duration;
 use sandbox::singyeong::{Singyeong, SingyeongConfig};
 use serde_json::{Value, json};
 use svc_mesh::{
-    Delivery, ErrorKind, MeshClient, MeshConfig, MeshEvent, Message, Metadata, MetadataValue,
-    Query, QueryOp, QueuedMessage, ReconnectPolicy,
+    Backoff, Delivery, ErrorKind, MeshClient, MeshConfig, MeshEvent, Message, Metadata,
+    MetadataValue, Query, QueryOp, QueuedMessage,
 };
 use tokio::sync::mpsc;
 
@@ -38,7 +38,7 @@ impl Mesh {
             .client_id(id)
             .metadata(metadata)
             // Reconnect tests should not wait out a real backoff.
-            .reconnect_policy(ReconnectPolicy::new().initial_delay(Duration::from_millis(1)))
+            .backoff(Backoff::new().initial_delay(Duration::from_millis(1)))
             .build()
             .unwrap();
         MeshClient::connect(config).await.unwrap()

@@ -16,7 +16,7 @@ use crate::event::WsEvent;
 use crate::sender::Sender;
 
 /// A WebSocket client that runs its connection on a task, reconnects per its
-/// [`ReconnectPolicy`](crate::ReconnectPolicy) and [`CloseClassifier`](crate::CloseClassifier),
+/// [`Backoff`](crate::Backoff) and [`CloseClassifier`](crate::CloseClassifier),
 /// inflates inbound messages, and rate-limits outbound ones.
 ///
 /// Read [`WsEvent`]s from [`events`](Self::events) (or [`next_event`](Self::next_event));

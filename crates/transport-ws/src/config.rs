@@ -12,8 +12,8 @@ use url::Url;
 use crate::close::{AlwaysReconnect, CloseClassifier};
 use crate::compression::Compression;
 use crate::error::{Error, ErrorKind};
-use crate::reconnect::ReconnectPolicy;
 use crate::tls::TlsConfig;
+use core_ratelimit::Backoff;
 
 /// Default maximum inbound message size (after inflating): 16 MiB.
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 16 << 20;
@@ -40,7 +40,7 @@ pub struct WsConfig {
     pub(crate) compression: Compression,
     pub(crate) send_limit: Option<SendLimit>,
     pub(crate) tls: Arc<ClientConfig>,
-    pub(crate) reconnect: ReconnectPolicy,
+    pub(crate) reconnect: Backoff,
     pub(crate) classifier: Arc<dyn CloseClassifier>,
     pub(crate) event_buffer: usize,
     pub(crate) connect_timeout: Duration,
@@ -101,14 +101,14 @@ impl WsConfig {
 /// ```
 /// use std::num::NonZeroU32;
 /// use std::time::Duration;
-/// use transport_ws::{Compression, ReconnectPolicy, WsConfig};
+/// use transport_ws::{Compression, Backoff, WsConfig};
 ///
 /// let config = WsConfig::builder("wss://gateway.discord.gg/?v=10&encoding=json&compress=zlib-stream")
 ///     .compression(Compression::ZlibStream)
 ///     .max_message_size(8 << 20)
 ///     // Discord: 120 sends per 60 s per connection; keep 3 for heartbeats.
 ///     .send_limit(NonZeroU32::new(120).unwrap(), Duration::from_secs(60), 3)
-///     .reconnect_policy(ReconnectPolicy::new().max_delay(Duration::from_secs(30)))
+///     .backoff(Backoff::new().max_delay(Duration::from_secs(30)))
 ///     .build()
 ///     .unwrap();
 /// assert_eq!(config.compression(), Compression::ZlibStream);
@@ -124,7 +124,7 @@ pub struct WsConfigBuilder {
     compression: Compression,
     send_limit: Option<SendLimit>,
     tls: TlsConfig,
-    reconnect: ReconnectPolicy,
+    reconnect: Backoff,
     classifier: Arc<dyn CloseClassifier>,
     event_buffer: usize,
     connect_timeout: Duration,
@@ -152,7 +152,7 @@ impl WsConfigBuilder {
             compression: Compression::None,
             send_limit: None,
             tls: TlsConfig::new(),
-            reconnect: ReconnectPolicy::new(),
+            reconnect: Backoff::new(),
             classifier: Arc::new(AlwaysReconnect),
             event_buffer: 256,
             connect_timeout: Duration::from_secs(15),
@@ -207,8 +207,8 @@ impl WsConfigBuilder {
         self
     }
 
-    /// The reconnect policy (default: [`ReconnectPolicy::new`]).
-    pub fn reconnect_policy(mut self, policy: ReconnectPolicy) -> Self {
+    /// The reconnect backoff (default: [`Backoff::new`]).
+    pub fn backoff(mut self, policy: Backoff) -> Self {
         self.reconnect = policy;
         self
     }

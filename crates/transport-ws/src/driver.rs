@@ -22,8 +22,8 @@ use crate::config::WsConfig;
 use crate::connection::{self, Socket, close_politely, connection_error, from_wire};
 use crate::error::{Error, ErrorKind};
 use crate::event::{WsEvent, WsMessage};
-use crate::reconnect::ReconnectPolicy;
 use crate::sender::{AfterClose, Command};
+use core_ratelimit::Backoff;
 
 /// Close code for a message too large to process (RFC 6455).
 const CLOSE_TOO_LARGE: u16 = 1009;
@@ -38,7 +38,7 @@ const CLOSE_NORMAL: u16 = 1000;
 enum Next {
     /// Reconnect after the policy's delay.
     Backoff,
-    /// Reconnect without delay (the service asked for it).
+    /// Reconnect without delay (the service asked for it after a healthy connection).
     Immediately,
     /// Stop the client.
     Stop,
@@ -73,7 +73,7 @@ struct Ending {
 pub(crate) struct Driver {
     config: WsConfig,
     url: Url,
-    policy: ReconnectPolicy,
+    policy: Backoff,
     events: mpsc::Sender<WsEvent>,
     commands: mpsc::UnboundedReceiver<Command>,
     commands_open: bool,
@@ -230,9 +230,15 @@ impl Driver {
         let ending = self.serve(socket, id, inflater, url).await;
 
         self.connection.store(0, Ordering::Release);
-        if started.elapsed() >= self.policy.healthy_duration() {
-            self.policy.reset();
-        }
+        // Only a healthy connection starts the backoff over, and only after one does a
+        // reconnect the service asked for go out at once: a server that asks for reconnects
+        // (or never acknowledges heartbeats) right after every connect would otherwise get a
+        // reconnect, and the service's login, in a tight loop.
+        let healthy = self.policy.on_success_lasting(started.elapsed());
+        let next = match ending.next {
+            Next::Immediately if !healthy => Next::Backoff,
+            next => next,
+        };
         let (code, reason) = ending.close.map_or((None, String::new()), |frame| {
             (Some(frame.code), frame.reason)
         });
@@ -255,7 +261,7 @@ impl Driver {
         if !self.emit(closed).await {
             return Next::Stop;
         }
-        ending.next
+        next
     }
 
     /// The connection loop. Priority: stop when nobody listens, deliver the pending event,

@@ -45,7 +45,8 @@
 //!   limit, TLS, reconnect policy, close hook.
 //! - [`WsClient`], [`Events`], [`Sender`]: the running connection.
 //! - [`WsEvent`], [`WsMessage`]: what the connection reports.
-//! - [`ReconnectPolicy`]: backoff, jitter, cap, reset when healthy.
+//! - [`Backoff`] (core-ratelimit's, re-exported): reconnect delays with jitter and a cap, reset
+//!   once a connection was healthy.
 //! - [`Heartbeat`], [`Beat`]: heartbeat schedule, zombie detection and latency, I/O-free.
 //! - [`CloseClassifier`], [`CloseAction`], [`CloseFrame`], [`CloseInitiator`]: what a close means.
 //! - [`Compression`], [`ZlibStream`], [`ZstdStream`]: inbound inflating.
@@ -63,7 +64,6 @@ mod driver;
 mod error;
 mod event;
 mod heartbeat;
-mod reconnect;
 mod sender;
 mod tls;
 mod zlib_stream;
@@ -73,11 +73,10 @@ pub use client::{Events, WsClient};
 pub use close::{AlwaysReconnect, CloseAction, CloseClassifier, CloseFrame, CloseInitiator};
 pub use compression::Compression;
 pub use config::{DEFAULT_MAX_MESSAGE_SIZE, SendLimit, WsConfig, WsConfigBuilder};
-pub use core_ratelimit::Priority;
+pub use core_ratelimit::{Backoff, Priority};
 pub use error::{Error, ErrorKind};
 pub use event::{WsEvent, WsMessage};
 pub use heartbeat::{Beat, Heartbeat, MAX_HEARTBEAT_INTERVAL, MIN_HEARTBEAT_INTERVAL};
-pub use reconnect::ReconnectPolicy;
 pub use sender::Sender;
 pub use tls::TlsConfig;
 pub use zlib_stream::ZlibStream;
@@ -95,7 +94,7 @@ fn _public_types_are_send_and_sync() {
     send_sync::<WsConfig>();
     send_sync::<Error>();
     send_sync::<TlsConfig>();
-    send_sync::<ReconnectPolicy>();
+    send_sync::<Backoff>();
     send_sync::<ZlibStream>();
     send::<ZstdStream>();
 }

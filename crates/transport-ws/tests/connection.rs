@@ -14,9 +14,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
-use transport_ws::{
-    CloseInitiator, ErrorKind, Priority, ReconnectPolicy, WsClient, WsEvent, WsMessage,
-};
+use transport_ws::{Backoff, CloseInitiator, ErrorKind, Priority, WsClient, WsEvent, WsMessage};
 
 #[tokio::test(start_paused = true)]
 async fn text_and_binary_echo() {
@@ -111,7 +109,7 @@ async fn oversize_message_is_a_typed_error_and_a_clean_1009_close() {
     let server = Server::bind().await;
     let config = config(&server.url)
         .max_message_size(1024)
-        .reconnect_policy(ReconnectPolicy::new().max_attempts(0))
+        .backoff(Backoff::new().max_attempts(0))
         .build()
         .unwrap();
     let mut client = WsClient::start(config);
@@ -149,7 +147,7 @@ async fn oversize_fragmented_message_is_rejected() {
     let server = Server::bind().await;
     let config = config(&server.url)
         .max_message_size(1000)
-        .reconnect_policy(ReconnectPolicy::new().max_attempts(0))
+        .backoff(Backoff::new().max_attempts(0))
         .build()
         .unwrap();
     let mut client = WsClient::start(config);
@@ -225,12 +223,14 @@ async fn service_close_stops_the_client() {
 async fn service_reconnect_closes_with_its_code_and_skips_the_backoff() {
     let server = Server::bind().await;
     let config = config(&server.url)
-        .reconnect_policy(ReconnectPolicy::new().initial_delay(Duration::from_secs(30)))
+        .backoff(Backoff::new().initial_delay(Duration::from_secs(30)))
         .build()
         .unwrap();
     let mut client = WsClient::start(config);
     let mut first = server.accept().await;
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
+    // A healthy connection (up for the backoff's healthy duration) reconnects at once.
+    tokio::time::advance(Duration::from_mins(1)).await;
 
     client.sender().reconnect(4000).unwrap();
     server_expects_close(&mut first, 4000).await;
@@ -252,6 +252,40 @@ async fn service_reconnect_closes_with_its_code_and_skips_the_backoff() {
     let _second = server.accept().await;
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
     assert!(before.elapsed() < Duration::from_secs(1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn quick_service_reconnects_back_off() {
+    // A server that makes the service reconnect right after every connect (op 7 at once,
+    // a HELLO whose heartbeats are never acknowledged) must not get a reconnect storm.
+    let server = Server::bind().await;
+    let config = config(&server.url)
+        .backoff(
+            Backoff::new()
+                .initial_delay(Duration::from_secs(2))
+                .max_delay(Duration::from_secs(8))
+                .jitter(0.0),
+        )
+        .build()
+        .unwrap();
+    let mut client = WsClient::start(config);
+    let mut delays = Vec::new();
+    for _ in 0..4 {
+        let mut socket = server.accept().await;
+        assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
+        client.sender().reconnect(4000).unwrap();
+        server_expects_close(&mut socket, 4000).await;
+        assert!(matches!(next(&mut client).await, WsEvent::Closed { .. }));
+        match next(&mut client).await {
+            WsEvent::Reconnecting { delay, .. } => delays.push(delay),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        delays,
+        [2, 4, 8, 8].map(Duration::from_secs),
+        "short-lived connections climb the backoff"
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -11,13 +11,12 @@ use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame as WireCloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use transport_ws::{
-    CloseAction, CloseClassifier, CloseFrame, CloseInitiator, ErrorKind, ReconnectPolicy, WsClient,
-    WsEvent,
+    Backoff, CloseAction, CloseClassifier, CloseFrame, CloseInitiator, ErrorKind, WsClient, WsEvent,
 };
 use url::Url;
 
-fn policy() -> ReconnectPolicy {
-    ReconnectPolicy::new()
+fn policy() -> Backoff {
+    Backoff::new()
         .initial_delay(Duration::from_secs(1))
         .multiplier(2.0)
         .max_delay(Duration::from_secs(4))
@@ -52,10 +51,7 @@ async fn expect_drop_then_reconnecting(client: &mut WsClient, attempt: u32, dela
 #[tokio::test(start_paused = true)]
 async fn server_drop_reconnects_with_backoff_and_resets_when_healthy() {
     let server = Server::bind().await;
-    let config = config(&server.url)
-        .reconnect_policy(policy())
-        .build()
-        .unwrap();
+    let config = config(&server.url).backoff(policy()).build().unwrap();
     let mut client = WsClient::start(config);
 
     // Short-lived connections and failed attempts: the delay doubles up to the cap.
@@ -102,7 +98,7 @@ async fn server_drop_reconnects_with_backoff_and_resets_when_healthy() {
 async fn connect_failures_back_off_until_the_attempt_limit() {
     let url = refused_url().await;
     let config = config(&url)
-        .reconnect_policy(policy().max_attempts(3))
+        .backoff(policy().max_attempts(3))
         .build()
         .unwrap();
     let mut client = WsClient::start(config);

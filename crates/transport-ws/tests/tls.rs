@@ -12,7 +12,7 @@ use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use transport_ws::{
-    ErrorKind, Priority, ReconnectPolicy, TlsConfig, WsClient, WsConfig, WsEvent, WsMessage,
+    Backoff, ErrorKind, Priority, TlsConfig, WsClient, WsConfig, WsEvent, WsMessage,
 };
 
 /// A test CA and a server certificate for `localhost` / `127.0.0.1` signed by it.
@@ -126,7 +126,7 @@ async fn wss_fails_without_the_custom_root() {
     let pki = pki();
     let url = tls_echo_server(pki.acceptor.clone(), 1).await;
     let config = WsConfig::builder(&url)
-        .reconnect_policy(ReconnectPolicy::new().max_attempts(0))
+        .backoff(Backoff::new().max_attempts(0))
         .build()
         .unwrap();
     let mut client = WsClient::start(config);

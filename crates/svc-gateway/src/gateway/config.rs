@@ -2,7 +2,7 @@
 
 use core_ratelimit::IdentifyQueue;
 use transport_http::Secret;
-use transport_ws::ReconnectPolicy;
+use transport_ws::Backoff;
 
 use super::encoding::GatewayEncoding;
 use super::raw::RawHub;
@@ -37,7 +37,7 @@ pub struct ShardConfig {
     pub(crate) large_threshold: u8,
     pub(crate) presence: Option<UpdatePresence>,
     pub(crate) identify_queue: Option<IdentifyQueue>,
-    pub(crate) reconnect: ReconnectPolicy,
+    pub(crate) reconnect: Backoff,
     pub(crate) raw: Option<RawHub>,
 }
 
@@ -55,7 +55,7 @@ impl ShardConfig {
                 large_threshold: 50,
                 presence: None,
                 identify_queue: None,
-                reconnect: ReconnectPolicy::new().max_delay(std::time::Duration::from_secs(30)),
+                reconnect: Backoff::new().max_delay(std::time::Duration::from_secs(30)),
                 raw: None,
             },
         }
@@ -138,7 +138,7 @@ impl ShardConfigBuilder {
     }
 
     /// The reconnect backoff.
-    pub fn reconnect_policy(mut self, policy: ReconnectPolicy) -> Self {
+    pub fn backoff(mut self, policy: Backoff) -> Self {
         self.config.reconnect = policy;
         self
     }

@@ -99,7 +99,7 @@ impl Shard {
                 Duration::from_mins(1),
                 HEARTBEAT_RESERVE,
             )
-            .reconnect_policy(config.reconnect.clone())
+            .backoff(config.reconnect.clone())
             .close_classifier(|close: Option<&CloseFrame>| {
                 match close_behaviour(close.map(|c| c.code)) {
                     CloseBehaviour::Fatal => CloseAction::Stop,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sandbox::echo::Echo;
 use switchboard::events::EventHub;
-use transport_ws::{Priority, ReconnectPolicy, WsClient, WsConfig, WsEvent, WsMessage};
+use transport_ws::{Backoff, Priority, WsClient, WsConfig, WsEvent, WsMessage};
 
 pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("== foundations (sandbox echo platform)");
@@ -42,7 +42,7 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     // WebSocket: echo, a server push, then a dropped connection that comes back by itself.
     let config = WsConfig::builder(server.ws_url("/ws"))
-        .reconnect_policy(ReconnectPolicy::new().initial_delay(Duration::from_millis(50)))
+        .backoff(Backoff::new().initial_delay(Duration::from_millis(50)))
         .build()?;
     let mut ws = WsClient::start(config);
     let mut connects = 0;

@@ -8,7 +8,7 @@ use futures_util::StreamExt as _;
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
-use transport_ws::{ReconnectPolicy, WsClient, WsConfig, WsConfigBuilder, WsEvent};
+use transport_ws::{Backoff, WsClient, WsConfig, WsConfigBuilder, WsEvent};
 
 /// Upper bound for anything a test waits for (virtual time under `start_paused`).
 pub const PATIENCE: Duration = Duration::from_mins(10);
@@ -55,8 +55,8 @@ pub async fn refused_url() -> String {
 
 /// A config builder with a quick, deterministic reconnect policy.
 pub fn config(url: &str) -> WsConfigBuilder {
-    WsConfig::builder(url).reconnect_policy(
-        ReconnectPolicy::new()
+    WsConfig::builder(url).backoff(
+        Backoff::new()
             .initial_delay(Duration::from_millis(100))
             .jitter(0.0),
     )
