@@ -6,7 +6,7 @@
 //!
 //! - [`Client`]: every public endpoint, typed ([`model`]); tags normalised ([`Tag`]); lists
 //!   paged with `limit`/`after`/`before` and streamable ([`ListRequest`]); responses cached
-//!   for their max-age; each key throttled (30 req/s by default) and keys used
+//!   for their max-age; each key throttled (10 req/s by default) and keys used
 //!   round-robin; 5xx retried with backoff; API errors typed ([`Reason`]);
 //! - [`KeyManager`]: logs in to the developer site and keeps keys for the caller's IP,
 //!   re-run automatically when the API answers `accessDenied.invalidIp`;
@@ -42,7 +42,7 @@
 //! | coc.py `EventsClient` | here |
 //! |---|---|
 //! | `key_count`, `key_names` | [`ClientBuilder::key_count`], [`ClientBuilder::key_names`] (with [`ClientBuilder::login`]) |
-//! | `throttle_limit` (10/s) | [`ClientBuilder::throttle_limit`] (30/s per key by default) |
+//! | `throttle_limit` (10/s) | [`ClientBuilder::throttle_limit`] (10/s per key by default, spaced evenly) |
 //! | `correct_tags` | [`ClientBuilder::correct_tags`] (also `O`→`0` and `%23`) |
 //! | `timeout`, `base_url` | [`ClientBuilder::timeout`], [`ClientBuilder::base_url`] |
 //! | `cache_max_size` (`None` = off) | [`ClientBuilder::cache_max_size`] |
@@ -60,10 +60,12 @@ mod client;
 mod endpoints;
 mod error;
 pub mod events;
+mod game_data;
 mod key_manager;
 mod keys;
 mod list;
 pub mod model;
+mod raw;
 mod search;
 mod tag;
 mod throttle;
@@ -76,6 +78,7 @@ pub use builder::{
 pub use client::Client;
 pub use error::{BoxError, Error, ErrorKind, Reason};
 pub use events::{Event, EventsClient};
+pub use game_data::{GameData, GameUnit, TownHallCap, UnitKind, game_data};
 pub use key_manager::{KeyManager, KeySync, MAX_KEYS_PER_ACCOUNT};
 pub use list::ListRequest;
 pub use search::ClanSearch;
