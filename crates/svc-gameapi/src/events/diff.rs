@@ -12,52 +12,50 @@ use super::store::SeenStore;
 use crate::model::{Clan, ClanMember, ClanWar, Player, Unit, WarState};
 use crate::{Tag, UnitKind};
 
-/// Events between two snapshots of the same clan: members first, then the clan's own
-/// attributes.
+/// Events between two snapshots of the same clan: joins and leaves first, then what changed
+/// about the members who stayed, then the clan's own attributes.
 pub(crate) fn clan(old: &Clan, new: &Clan) -> Vec<ClanEvent> {
     let tag = &new.tag;
-    let mut events = Vec::new();
     let before: HashMap<&Tag, MemberView<'_>> = member_views(&old.member_list)
         .into_iter()
         .map(|view| (&view.member.tag, view))
         .collect();
     let after = member_views(&new.member_list);
-    for view in &after {
-        let Some(previous) = before.get(&view.member.tag) else {
-            events.push(ClanEvent::MemberJoined {
+    let still_here: HashSet<&Tag> = after.iter().map(|view| &view.member.tag).collect();
+    let joined = after
+        .iter()
+        .filter(|view| !before.contains_key(&view.member.tag))
+        .map(|view| ClanEvent::MemberJoined {
+            clan: tag.clone(),
+            member: view.member.clone(),
+        });
+    let left = old
+        .member_list
+        .iter()
+        .filter(|member| !still_here.contains(&member.tag))
+        .map(|member| ClanEvent::MemberLeft {
+            clan: tag.clone(),
+            member: member.clone(),
+        });
+    let changed = after.iter().flat_map(|view| {
+        before
+            .get(&view.member.tag)
+            .map(|previous| MemberChange::diff(previous, view))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|change| ClanEvent::MemberChanged {
                 clan: tag.clone(),
                 member: view.member.clone(),
-            });
-            continue;
-        };
-        events.extend(
-            MemberChange::diff(previous, view)
-                .into_iter()
-                .map(|change| ClanEvent::MemberChanged {
-                    clan: tag.clone(),
-                    member: view.member.clone(),
-                    change,
-                }),
-        );
-    }
-    let still_here: HashSet<&Tag> = after.iter().map(|view| &view.member.tag).collect();
-    for member in &old.member_list {
-        if !still_here.contains(&member.tag) {
-            events.push(ClanEvent::MemberLeft {
-                clan: tag.clone(),
-                member: member.clone(),
-            });
-        }
-    }
-    events.extend(
-        ClanChange::diff(old, new)
-            .into_iter()
-            .map(|change| ClanEvent::Changed {
-                clan: tag.clone(),
                 change,
-            }),
-    );
-    events
+            })
+    });
+    let attributes = ClanChange::diff(old, new)
+        .into_iter()
+        .map(|change| ClanEvent::Changed {
+            clan: tag.clone(),
+            change,
+        });
+    joined.chain(left).chain(changed).chain(attributes).collect()
 }
 
 /// The members in listed order, each with its builder base rank (by builder base trophies,

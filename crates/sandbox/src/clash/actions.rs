@@ -1,0 +1,163 @@
+//! Things players do in the game, as control calls. The game shows one fact in several
+//! answers (a member's donations in the clan's member list and in the player's profile),
+//! so each action updates every answer that shows it, as the real API would.
+
+use serde_json::{Value, json};
+
+use super::state::World;
+use super::{ClashControl, lock};
+
+/// The lists of a player profile that hold units.
+const UNIT_LISTS: [&str; 4] = ["troops", "spells", "heroes", "heroEquipment"];
+
+impl ClashControl {
+    /// `donor` gives `troops` troops to `recipient`, both members of `clan`: the member list
+    /// and both players' profiles count them. `false` unless both are members.
+    pub fn donate(&self, clan: &str, donor: &str, recipient: &str, troops: u32) -> bool {
+        let mut world = lock(&self.state.world);
+        let Some(entry) = world.clans.get_mut(clan) else {
+            return false;
+        };
+        let is_member = |tag: &str| {
+            entry["memberList"]
+                .as_array()
+                .is_some_and(|list| list.iter().any(|m| m["tag"] == tag))
+        };
+        if !is_member(donor) || !is_member(recipient) {
+            return false;
+        }
+        for (tag, field) in [(donor, "donations"), (recipient, "donationsReceived")] {
+            if let Some(member) = member_mut(entry, tag) {
+                add(&mut member[field], troops);
+            }
+        }
+        for (tag, field) in [(donor, "donations"), (recipient, "donationsReceived")] {
+            if let Some(player) = world.players.get_mut(tag) {
+                add(&mut player[field], troops);
+            }
+        }
+        true
+    }
+
+    /// Sets a player's trophies in their profile and in every clan member list that shows
+    /// them (re-ranking the clan). `false` if there is no such player.
+    pub fn set_trophies(&self, player: &str, trophies: u32) -> bool {
+        let mut world = lock(&self.state.world);
+        let Some(profile) = world.players.get_mut(player) else {
+            return false;
+        };
+        profile["trophies"] = json!(trophies);
+        if profile["bestTrophies"].as_u64().unwrap_or(0) < u64::from(trophies) {
+            profile["bestTrophies"] = json!(trophies);
+        }
+        for clan in world.clans.values_mut() {
+            if let Some(member) = member_mut(clan, player) {
+                member["trophies"] = json!(trophies);
+                World::renumber(clan);
+            }
+        }
+        true
+    }
+
+    /// Upgrades the player's home-village unit `name` (troop, pet, spell, hero or equipment,
+    /// whatever list holds it) by one level, never past its `maxLevel`. Returns the new
+    /// level, or `None` if the player has no such unit or it is maxed.
+    pub fn upgrade_unit(&self, player: &str, name: &str) -> Option<u32> {
+        let mut world = lock(&self.state.world);
+        let profile = world.players.get_mut(player)?.as_object_mut()?;
+        let unit = profile
+            .iter_mut()
+            .filter(|(list, _)| UNIT_LISTS.contains(&list.as_str()))
+            .filter_map(|(_, units)| units.as_array_mut())
+            .flatten()
+            .find(|u| u["name"] == name && u["village"].as_str().unwrap_or("home") == "home")?;
+        let level = unit["level"].as_u64().unwrap_or(0);
+        if unit["maxLevel"].as_u64().is_some_and(|max| level >= max) {
+            return None;
+        }
+        unit["level"] = json!(level + 1);
+        u32::try_from(level + 1).ok()
+    }
+
+    /// Unlocks a unit at level 1 in one of the player's lists (`troops` for troops, pets
+    /// and siege machines; `spells`, `heroes`, `heroEquipment`). `false` if there is no such
+    /// player or list, or the unit is already there.
+    pub fn unlock_unit(&self, player: &str, list: &str, name: &str, max_level: u32) -> bool {
+        let mut world = lock(&self.state.world);
+        let Some(units) = world
+            .players
+            .get_mut(player)
+            .filter(|_| UNIT_LISTS.contains(&list))
+            .and_then(|p| {
+                if p[list].is_null() {
+                    p[list] = json!([]);
+                }
+                p[list].as_array_mut()
+            })
+        else {
+            return false;
+        };
+        if units.iter().any(|u| u["name"] == name) {
+            return false;
+        }
+        units.push(json!({ "name": name, "level": 1, "maxLevel": max_level, "village": "home" }));
+        true
+    }
+
+    /// The hero puts on a piece of equipment the player owns (`heroEquipment`), taking off
+    /// the piece worn longest when both slots are full. `false` if the player, hero or
+    /// piece is missing, or the hero already wears it.
+    pub fn equip(&self, player: &str, hero: &str, equipment: &str) -> bool {
+        let mut world = lock(&self.state.world);
+        let Some(profile) = world.players.get_mut(player) else {
+            return false;
+        };
+        let Some(piece) = profile["heroEquipment"]
+            .as_array()
+            .and_then(|owned| owned.iter().find(|e| e["name"] == equipment))
+            .cloned()
+        else {
+            return false;
+        };
+        let Some(hero) = profile["heroes"]
+            .as_array_mut()
+            .and_then(|heroes| heroes.iter_mut().find(|h| h["name"] == hero))
+        else {
+            return false;
+        };
+        if hero["equipment"].is_null() {
+            hero["equipment"] = json!([]);
+        }
+        let Some(worn) = hero["equipment"].as_array_mut() else {
+            return false;
+        };
+        if worn.iter().any(|e| e["name"] == equipment) {
+            return false;
+        }
+        worn.push(piece);
+        if worn.len() > 2 {
+            worn.remove(0);
+        }
+        true
+    }
+
+    /// Edits `clan`'s current war JSON in place; `false` without a war.
+    pub fn with_war(&self, clan: &str, edit: impl FnOnce(&mut Value)) -> bool {
+        lock(&self.state.world)
+            .wars
+            .get_mut(clan)
+            .map(edit)
+            .is_some()
+    }
+}
+
+fn member_mut<'a>(clan: &'a mut Value, tag: &str) -> Option<&'a mut Value> {
+    clan["memberList"]
+        .as_array_mut()?
+        .iter_mut()
+        .find(|m| m["tag"] == tag)
+}
+
+fn add(counter: &mut Value, amount: u32) {
+    *counter = json!(counter.as_u64().unwrap_or(0) + u64::from(amount));
+}
