@@ -229,20 +229,16 @@ pub(crate) fn generate() -> String {
     ] {
         units.extend(rows.iter().map(|row| unit(kind, "home", *row)));
     }
-    units.extend(
-        HOME_HEROES
-            .iter()
-            .map(|&(name, id, hall, max, caps)| {
-                let mut value = unit("hero", "home", (name, id, hall, max));
-                if !caps.is_empty() {
-                    value["townHallMaxLevels"] = caps
-                        .iter()
-                        .map(|(town_hall, level)| json!({ "townHall": town_hall, "maxLevel": level }))
-                        .collect();
-                }
-                value
-            }),
-    );
+    units.extend(HOME_HEROES.iter().map(|&(name, id, hall, max, caps)| {
+        let mut value = unit("hero", "home", (name, id, hall, max));
+        if !caps.is_empty() {
+            value["townHallMaxLevels"] = caps
+                .iter()
+                .map(|(town_hall, level)| json!({ "townHall": town_hall, "maxLevel": level }))
+                .collect();
+        }
+        value
+    }));
     units.extend(EQUIPMENT.iter().map(|&(name, hero, max)| {
         let mut value = unit("heroEquipment", "home", (name, None, None, max));
         value["hero"] = json!(hero);

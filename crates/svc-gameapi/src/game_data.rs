@@ -195,9 +195,7 @@ mod tests {
 
     #[test]
     fn hero_caps() {
-        let king = game_data()
-            .unit("Barbarian King", Village::Home)
-            .unwrap();
+        let king = game_data().unit("Barbarian King", Village::Home).unwrap();
         assert_eq!(king.max_level_for_town_hall(12), Some(65));
         assert_eq!(king.max_level_for_town_hall(17), Some(100));
         // Locked below its hall; unknown caps are `None`, not a guess.

@@ -138,8 +138,7 @@ impl<T: ApiObject> Body for Page<T> {
             let raw: RawItems<'_> = serde_json::from_slice(body).map_err(|error| {
                 Error::with_source(
                     ErrorKind::Decode {
-                        snippet: String::from_utf8_lossy(&body[..body.len().min(120)])
-                            .into_owned(),
+                        snippet: String::from_utf8_lossy(&body[..body.len().min(120)]).into_owned(),
                     },
                     error,
                 )

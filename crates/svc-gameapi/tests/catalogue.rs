@@ -67,7 +67,8 @@ async fn every_clan_attribute_event() {
             c["location"] = json!({ "id": 32_000_094, "name": "Germany", "isCountry": true, "countryCode": "DE" });
         }),
         ("badge", |c| {
-            c["badgeUrls"]["small"] = json!("https://api-assets.clashofclans.com/badges/70/new.png");
+            c["badgeUrls"]["small"] =
+                json!("https://api-assets.clashofclans.com/badges/70/new.png");
         }),
         ("level", |c| bump(&mut c["clanLevel"])),
         ("points", |c| bump(&mut c["clanPoints"])),
@@ -79,7 +80,9 @@ async fn every_clan_attribute_event() {
         ("required_builder_base_trophies", |c| {
             bump(&mut c["requiredBuilderBaseTrophies"]);
         }),
-        ("required_townhall", |c| bump(&mut c["requiredTownhallLevel"])),
+        ("required_townhall", |c| {
+            bump(&mut c["requiredTownhallLevel"])
+        }),
         ("war_frequency", |c| {
             c["warFrequency"] = json!("moreThanOncePerWeek");
         }),
@@ -104,7 +107,8 @@ async fn every_clan_attribute_event() {
             c["isFamilyFriendly"] = json!(!c["isFamilyFriendly"].as_bool().unwrap());
         }),
         ("chat_language", |c| {
-            c["chatLanguage"] = json!({ "id": 75_000_001, "name": "Deutsch", "languageCode": "DE" });
+            c["chatLanguage"] =
+                json!({ "id": 75_000_001, "name": "Deutsch", "languageCode": "DE" });
         }),
     ];
     let mut expected: BTreeSet<&str> = edits.iter().map(|(name, _)| *name).collect();
@@ -131,7 +135,9 @@ async fn every_clan_attribute_event() {
     }
     assert_eq!(changed.keys().copied().collect::<BTreeSet<_>>(), expected);
     // Typed old and new values.
-    assert!(matches!(&changed["name"], ClanChange::Name(Change { new, .. }) if new == "Renamed Clan"));
+    assert!(
+        matches!(&changed["name"], ClanChange::Name(Change { new, .. }) if new == "Renamed Clan")
+    );
     assert!(matches!(
         &changed["public_war_log"],
         ClanChange::PublicWarLog(Change {
@@ -143,8 +149,12 @@ async fn every_clan_attribute_event() {
         &changed["member_count"],
         ClanChange::MemberCount(Change { old: 50, new: 51 })
     ));
-    assert!(matches!(&changed["location"], ClanChange::Location(Change { new: Some(l), .. }) if l.country_code.as_deref() == Some("DE")));
-    assert!(matches!(&changed["capital_hall"], ClanChange::CapitalHall(Change { old: Some(o), new: Some(n) }) if n == &(o + 1)));
+    assert!(
+        matches!(&changed["location"], ClanChange::Location(Change { new: Some(l), .. }) if l.country_code.as_deref() == Some("DE"))
+    );
+    assert!(
+        matches!(&changed["capital_hall"], ClanChange::CapitalHall(Change { old: Some(o), new: Some(n) }) if n == &(o + 1))
+    );
     assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::MemberJoined { member, .. }) if member.tag.as_str() == joined)));
 
     // coc.py's member_leave.
@@ -171,22 +181,43 @@ async fn every_member_attribute_event() {
     let edits: Vec<(&str, &str, Option<Edit>)> = vec![
         (&members[1], "name", Some(|m| m["name"] = json!("Renamed"))),
         (&members[2], "role", Some(|m| m["role"] = json!("leader"))),
-        (&members[3], "town_hall", Some(|m| bump(&mut m["townHallLevel"]))),
+        (
+            &members[3],
+            "town_hall",
+            Some(|m| bump(&mut m["townHallLevel"])),
+        ),
         (&members[4], "exp_level", Some(|m| bump(&mut m["expLevel"]))),
-        (&members[5], "league", Some(|m| {
-            m["league"] = json!({ "id": 29_000_001, "name": "Bronze League III", "iconUrls": {} });
-        })),
+        (
+            &members[5],
+            "league",
+            Some(|m| {
+                m["league"] =
+                    json!({ "id": 29_000_001, "name": "Bronze League III", "iconUrls": {} });
+            }),
+        ),
         (&members[6], "trophies", None),
         // Moving to the top of the trophy list changes the member's rank.
         (&members[6], "clan_rank", None),
-        (&members[7], "builder_base_trophies", Some(|m| {
-            m["builderBaseTrophies"] = json!(99_999);
-        })),
+        (
+            &members[7],
+            "builder_base_trophies",
+            Some(|m| {
+                m["builderBaseTrophies"] = json!(99_999);
+            }),
+        ),
         (&members[7], "builder_base_rank", None),
-        (&members[8], "builder_base_league", Some(|m| {
-            m["builderBaseLeague"] = json!({ "id": 44_000_000, "name": "Wood League V" });
-        })),
-        (&members[9], "clan_previous_rank", Some(|m| bump(&mut m["previousClanRank"]))),
+        (
+            &members[8],
+            "builder_base_league",
+            Some(|m| {
+                m["builderBaseLeague"] = json!({ "id": 44_000_000, "name": "Wood League V" });
+            }),
+        ),
+        (
+            &members[9],
+            "clan_previous_rank",
+            Some(|m| bump(&mut m["previousClanRank"])),
+        ),
         (&members[10], "donations", None),
         (&members[11], "received", None),
     ];
@@ -198,11 +229,7 @@ async fn every_member_attribute_event() {
         }
     }
     assert!(setup.control.set_trophies(&members[6], 99_999));
-    assert!(
-        setup
-            .control
-            .donate(&main, &members[10], &members[11], 12)
-    );
+    assert!(setup.control.donate(&main, &members[10], &members[11], 12));
     next_poll().await;
 
     let got = take(&seen);
@@ -263,7 +290,11 @@ async fn every_player_attribute_event() {
         }),
         ("role", |p| p["role"] = json!("coLeader")),
         ("war_opted_in", |p| {
-            let now = if p["warPreference"] == "in" { "out" } else { "in" };
+            let now = if p["warPreference"] == "in" {
+                "out"
+            } else {
+                "in"
+            };
             p["warPreference"] = json!(now);
         }),
         ("league", |p| {
@@ -283,7 +314,8 @@ async fn every_player_attribute_event() {
         ("clan_name", |p| p["clan"]["name"] = json!("Renamed Clan")),
         ("clan_level", |p| bump(&mut p["clan"]["clanLevel"])),
         ("clan_badge", |p| {
-            p["clan"]["badgeUrls"]["large"] = json!("https://api-assets.clashofclans.com/badges/512/new.png");
+            p["clan"]["badgeUrls"]["large"] =
+                json!("https://api-assets.clashofclans.com/badges/512/new.png");
         }),
     ];
     let mut expected: BTreeSet<&str> = edits.iter().map(|(name, _)| *name).collect();
@@ -300,7 +332,10 @@ async fn every_player_attribute_event() {
     let mut changed: BTreeMap<&str, PlayerChange> = BTreeMap::new();
     for event in take(&seen) {
         match event {
-            Event::Player(PlayerEvent::Changed { player: tag, change }) => {
+            Event::Player(PlayerEvent::Changed {
+                player: tag,
+                change,
+            }) => {
                 assert_eq!(tag.as_str(), player);
                 assert!(changed.insert(change.name(), change).is_none());
             }
@@ -312,8 +347,12 @@ async fn every_player_attribute_event() {
         &changed["trophies"],
         PlayerChange::Trophies(Change { new: 99_999, .. })
     ));
-    assert!(matches!(&changed["donations"], PlayerChange::Donations(Change { old, new }) if new - old == 7));
-    assert!(matches!(&changed["legend_statistics"], PlayerChange::LegendStatistics(Change { old: None, new: Some(s) }) if s.legend_trophies == 120 && s.best_season.as_ref().and_then(|b| b.rank) == Some(800)));
+    assert!(
+        matches!(&changed["donations"], PlayerChange::Donations(Change { old, new }) if new - old == 7)
+    );
+    assert!(
+        matches!(&changed["legend_statistics"], PlayerChange::LegendStatistics(Change { old: None, new: Some(s) }) if s.legend_trophies == 120 && s.best_season.as_ref().and_then(|b| b.rank) == Some(800))
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -409,7 +448,14 @@ async fn units_equipment_achievements_and_clan_moves() {
     next_poll().await;
     let got = take(&seen);
     assert!(
-        got.iter().any(|e| matches!(e, Event::Player(PlayerEvent::Clan { old: Some(_), new: None, .. }))),
+        got.iter().any(|e| matches!(
+            e,
+            Event::Player(PlayerEvent::Clan {
+                old: Some(_),
+                new: None,
+                ..
+            })
+        )),
         "{got:#?}"
     );
     let other_clan = setup
@@ -419,7 +465,8 @@ async fn units_equipment_achievements_and_clan_moves() {
         .find(|tag| *tag != main)
         .unwrap();
     setup.control.with_player(&player, |p| {
-        p["clan"] = json!({ "tag": other_clan, "name": "Elsewhere", "clanLevel": 3, "badgeUrls": {} });
+        p["clan"] =
+            json!({ "tag": other_clan, "name": "Elsewhere", "clanLevel": 3, "badgeUrls": {} });
     });
     next_poll().await;
     let got = take(&seen);
@@ -451,8 +498,12 @@ async fn war_life_attacks_defenses_and_attributes() {
     let edits: &[(&str, Edit)] = &[
         ("team_size", |w| bump(&mut w["teamSize"])),
         ("attacks_per_member", |w| w["attacksPerMember"] = json!(1)),
-        ("battle_modifier", |w| w["battleModifier"] = json!("hardMode")),
-        ("start_time", |w| w["startTime"] = json!("20240301T000000.000Z")),
+        ("battle_modifier", |w| {
+            w["battleModifier"] = json!("hardMode")
+        }),
+        ("start_time", |w| {
+            w["startTime"] = json!("20240301T000000.000Z")
+        }),
         ("end_time", |w| w["endTime"] = json!("20240302T000000.000Z")),
         ("members", |w| {
             w["opponent"]["members"].as_array_mut().unwrap().pop();
@@ -512,7 +563,10 @@ async fn raw_attribute_keeps_the_json_end_to_end() {
     let kept = setup.builder().raw_attribute(true).build().await.unwrap();
     let plain = setup.client().await;
 
-    let served = kept.raw_get(&format!("/clans/{}", main.replace('#', "%23"))).await.unwrap();
+    let served = kept
+        .raw_get(&format!("/clans/{}", main.replace('#', "%23")))
+        .await
+        .unwrap();
     let clan = kept.clan(&main).await.unwrap();
     let raw: Value = clan.raw.to_value().unwrap().unwrap();
     assert_eq!(raw, serde_json::from_slice::<Value>(&served).unwrap());
@@ -525,7 +579,11 @@ async fn raw_attribute_keeps_the_json_end_to_end() {
         assert_eq!(raw["tag"], member.tag.as_str());
     }
     assert!(plain.clan(&main).await.unwrap().raw.is_empty());
-    assert!(plain.clan_members(&main).limit(3).await.unwrap().items[0].raw.is_empty());
+    assert!(
+        plain.clan_members(&main).limit(3).await.unwrap().items[0]
+            .raw
+            .is_empty()
+    );
 
     // Events carry what the client decoded: a war with its JSON.
     let events = EventsClient::new(kept);

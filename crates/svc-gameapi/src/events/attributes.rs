@@ -4,8 +4,8 @@
 
 use super::change::attribute_changes;
 use crate::model::{
-    BadgeUrls, BuilderBaseLeague, CapitalLeague, ChatLanguage, Clan, ClanMember, ClanType,
-    ClanWar, Label, League, LegendStatistics, Location, Player, Role, WarLeague,
+    BadgeUrls, BuilderBaseLeague, CapitalLeague, ChatLanguage, Clan, ClanMember, ClanType, ClanWar,
+    Label, League, LegendStatistics, Location, Player, Role, WarLeague,
 };
 use crate::{Tag, Timestamp};
 
@@ -85,8 +85,8 @@ attribute_changes! {
         TownHall(Option<u32>) = "town_hall": |m| m.member.town_hall_level;
         /// `expLevel`.
         ExpLevel(u32) = "exp_level": |m| m.member.exp_level;
-        /// `league`.
-        League(Option<League>) = "league": |m| m.member.league.clone();
+        /// `league` (boxed: it is the largest member attribute, and events are moved by value).
+        League(Option<Box<League>>) = "league": |m| m.member.league.clone().map(Box::new);
         /// `trophies`.
         Trophies(u32) = "trophies": |m| m.member.trophies;
         /// `builderBaseTrophies` (coc.py before 3.0: `versus_trophies`).
@@ -147,14 +147,14 @@ attribute_changes! {
         Role(Option<Role>) = "role": |p| p.role;
         /// `warPreference` (`in` / `out`).
         WarOptedIn(Option<String>) = "war_opted_in": |p| p.war_preference.clone();
-        /// `league`.
-        League(Option<League>) = "league": |p| p.league.clone();
+        /// `league` (boxed, like the other large attributes: events are moved by value).
+        League(Option<Box<League>>) = "league": |p| p.league.clone().map(Box::new);
         /// `builderBaseLeague`.
         BuilderBaseLeague(Option<BuilderBaseLeague>) = "builder_base_league":
             |p| p.builder_base_league.clone();
-        /// `legendStatistics`.
-        LegendStatistics(Option<LegendStatistics>) = "legend_statistics":
-            |p| p.legend_statistics.clone();
+        /// `legendStatistics` (boxed).
+        LegendStatistics(Option<Box<LegendStatistics>>) = "legend_statistics":
+            |p| p.legend_statistics.clone().map(Box::new);
         /// `labels`.
         Labels(Vec<Label>) = "labels": |p| p.labels.clone();
         /// The player's clan's name, while in a clan before and after.

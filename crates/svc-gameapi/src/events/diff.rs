@@ -55,7 +55,11 @@ pub(crate) fn clan(old: &Clan, new: &Clan) -> Vec<ClanEvent> {
             clan: tag.clone(),
             change,
         });
-    joined.chain(left).chain(changed).chain(attributes).collect()
+    joined
+        .chain(left)
+        .chain(changed)
+        .chain(attributes)
+        .collect()
 }
 
 /// The members in listed order, each with its builder base rank (by builder base trophies,
@@ -429,7 +433,11 @@ mod tests {
     fn game_data_names_what_a_troop_really_is() {
         let old = Player::default();
         let mut new = old.clone();
-        new.troops = vec![unit("Unicorn", 1), unit("Wall Wrecker", 1), unit("Mystery", 1)];
+        new.troops = vec![
+            unit("Unicorn", 1),
+            unit("Wall Wrecker", 1),
+            unit("Mystery", 1),
+        ];
         new.troops[2].village = Village::Home;
         let kinds: Vec<UnitKind> = player(&old, &new)
             .into_iter()
@@ -469,7 +477,10 @@ mod tests {
         off.heroes.push(queen);
         let events = player(&new, &off);
         assert!(
-            matches!(events.as_slice(), [PlayerEvent::UnitUpgraded { old_level: 0, .. }]),
+            matches!(
+                events.as_slice(),
+                [PlayerEvent::UnitUpgraded { old_level: 0, .. }]
+            ),
             "{events:#?}"
         );
     }

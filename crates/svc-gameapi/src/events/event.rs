@@ -224,3 +224,18 @@ extract!(Player, PlayerEvent);
 extract!(War, WarEvent);
 extract!(Maintenance, MaintenanceEvent);
 extract!(Calendar, CalendarEvent);
+
+#[cfg(test)]
+mod tests {
+    /// The hub keeps its last 1,024 events by value, so an event's size is paid a thousand
+    /// times over: large attributes are boxed in the change tables to keep it near a
+    /// clan member's size.
+    #[test]
+    fn events_stay_small() {
+        assert!(
+            size_of::<super::Event>() <= 352,
+            "{}",
+            size_of::<super::Event>()
+        );
+    }
+}
