@@ -16,8 +16,8 @@ pub struct Change<T> {
 /// Each line reads `Variant(Type) = "coc_py_name": |snapshot| value;`, or with `if_both`
 /// before the colon, `|snapshot| Option<value>`: such an attribute is compared only when
 /// both snapshots have it (a player's clan's name, while in a clan). The enum gets
-/// `NAMES` (every name, in table order), `name()`, and `diff(old, new)`: one change per
-/// attribute whose values differ, in table order.
+/// `NAMES` (every name, in table order), `name()`, `Display` (`name: old -> new`), and
+/// `diff(old, new)`: one change per attribute whose values differ, in table order.
 macro_rules! attribute_changes {
     (
         $(#[$meta:meta])*
@@ -50,6 +50,8 @@ macro_rules! attribute_changes {
             }
 
             /// Every attribute that differs between `old` and `new`, in table order.
+            /// Values are cloned only by the comparison's read of each attribute: snapshots
+            /// are compared once per poll, at most once per `max-age`.
             pub(crate) fn diff(old: &$snapshot, new: &$snapshot) -> Vec<Self> {
                 let mut changes = Vec::new();
                 $(
@@ -63,6 +65,17 @@ macro_rules! attribute_changes {
                     }
                 )*
                 changes
+            }
+        }
+
+        /// `name: old -> new`, values in their `Debug` form (for logs).
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    $(Self::$variant(change) => {
+                        write!(f, "{}: {:?} -> {:?}", $key, change.old, change.new)
+                    })*
+                }
             }
         }
     };

@@ -357,6 +357,17 @@ mod tests {
     }
 
     #[test]
+    fn changes_print_as_name_old_new() {
+        let change = MemberChange::Donations(Change { old: 1, new: 5 });
+        assert_eq!(change.to_string(), "donations: 1 -> 5");
+        let change = ClanChange::Description(Change {
+            old: None,
+            new: Some("hi".to_owned()),
+        });
+        assert_eq!(change.to_string(), r#"description: None -> Some("hi")"#);
+    }
+
+    #[test]
     fn builder_base_rank_is_derived_from_the_list() {
         let mut a = member("#A", 0);
         let mut b = member("#B", 0);
