@@ -46,12 +46,13 @@
 //! | `correct_tags` | [`ClientBuilder::correct_tags`] (also `O`→`0` and `%23`) |
 //! | `timeout`, `base_url` | [`ClientBuilder::timeout`], [`ClientBuilder::base_url`] |
 //! | `cache_max_size` (`None` = off) | [`ClientBuilder::cache_max_size`] |
-//! | `raw_attribute` | [`Client::raw_get`] |
+//! | `raw_attribute` | [`ClientBuilder::raw_attribute`]: returned objects keep their JSON in `raw` ([`model::RawJson`]); [`Client::raw_get`] for a whole body |
 //! | `loop`, `connector`, `run_forever` | tokio's runtime; one pooled HTTP client per [`Client`] |
-//! | `load_game_data`, `realtime` | not provided: static game data is not part of the API, and realtime access is a private Supercell arrangement |
+//! | `load_game_data` | [`game_data()`]: shipped with the crate, parsed on first use, always on ([`Unit::game_data`](model::Unit::game_data)); upgrade events carry it |
+//! | `realtime` | not provided: realtime access is a private Supercell arrangement |
 //! | `add_clan_updates` / `add_player_updates` / `add_war_updates` (+ `remove_…`) | [`EventsClient::add_clans`], [`EventsClient::add_players`], [`EventsClient::add_wars`] (+ `remove_…`) |
 //! | `event`, `add_events`, `remove_events`, `dispatch` | `hub().on` / `on_async` / `once` / `wait_for` / `stream`; `Listener::cancel`; `hub().publish` |
-//! | `ClanEvents.*`, `PlayerEvents.*`, `WarEvents.*`, `ClientEvents.maintenance_*` | [`events::ClanEvent`], [`events::PlayerEvent`], [`events::WarEvent`], [`events::MaintenanceEvent`], [`events::CalendarEvent`] |
+//! | `ClanEvents.*`, `PlayerEvents.*`, `WarEvents.*`, `ClientEvents.*` | [`events::ClanEvent`], [`events::PlayerEvent`], [`events::WarEvent`], [`events::MaintenanceEvent`], [`events::CalendarEvent`]; every event, one by one, in the [`events`] module's table |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
