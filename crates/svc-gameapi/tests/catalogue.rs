@@ -7,30 +7,15 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::sandbox;
+use common::{record, sandbox, take};
 use serde_json::{Value, json};
 use svc_gameapi::events::{
     Change, ClanChange, ClanEvent, Event, EventsClient, MemberChange, PlayerChange, PlayerEvent,
     UnitKind, WarChange, WarEvent, WarSide,
 };
 use svc_gameapi::model::{Role, WarState};
-
-fn record(events: &EventsClient) -> Arc<Mutex<Vec<Event>>> {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&seen);
-    events
-        .hub()
-        .on(move |event: Event| sink.lock().unwrap().push(event))
-        .detach();
-    seen
-}
-
-fn take(seen: &Arc<Mutex<Vec<Event>>>) -> Vec<Event> {
-    std::mem::take(&mut *seen.lock().unwrap())
-}
 
 /// Longer than every route's max-age, so each watched resource is polled again.
 async fn next_poll() {
@@ -50,6 +35,7 @@ fn assert_covers(edits: &BTreeSet<&str>, declared: &[&str]) {
 type Edit = fn(&mut Value);
 
 #[tokio::test(start_paused = true)]
+#[allow(clippy::too_many_lines)] // one edit per clan attribute
 async fn every_clan_attribute_event() {
     let setup = sandbox().await;
     let events = EventsClient::new(setup.client().await);
@@ -81,7 +67,7 @@ async fn every_clan_attribute_event() {
             bump(&mut c["requiredBuilderBaseTrophies"]);
         }),
         ("required_townhall", |c| {
-            bump(&mut c["requiredTownhallLevel"])
+            bump(&mut c["requiredTownhallLevel"]);
         }),
         ("war_frequency", |c| {
             c["warFrequency"] = json!("moreThanOncePerWeek");
@@ -356,9 +342,8 @@ async fn every_player_attribute_event() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn units_equipment_achievements_and_clan_moves() {
+async fn units_equipment_and_achievements() {
     let setup = sandbox().await;
-    let main = setup.control.main_clan();
     let player = setup.control.main_members()[3].clone();
     // Start from level 1 everywhere, so every unit has an upgrade left.
     setup.control.with_player(&player, |p| {
@@ -442,6 +427,18 @@ async fn units_equipment_achievements_and_clan_moves() {
         1
     );
     assert_eq!(got.len(), expected.len() + 2, "{got:#?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn player_clan_moves() {
+    let setup = sandbox().await;
+    let main = setup.control.main_clan();
+    let player = setup.control.main_members()[3].clone();
+    let events = EventsClient::new(setup.client().await);
+    let seen = record(&events);
+    events.add_players([&player]);
+    next_poll().await;
+    assert!(take(&seen).is_empty());
 
     // coc.py: left_clan, then joined_clan.
     assert!(setup.control.member_leave(&main, &player));
@@ -499,10 +496,10 @@ async fn war_life_attacks_defenses_and_attributes() {
         ("team_size", |w| bump(&mut w["teamSize"])),
         ("attacks_per_member", |w| w["attacksPerMember"] = json!(1)),
         ("battle_modifier", |w| {
-            w["battleModifier"] = json!("hardMode")
+            w["battleModifier"] = json!("hardMode");
         }),
         ("start_time", |w| {
-            w["startTime"] = json!("20240301T000000.000Z")
+            w["startTime"] = json!("20240301T000000.000Z");
         }),
         ("end_time", |w| w["endTime"] = json!("20240302T000000.000Z")),
         ("members", |w| {

@@ -3,31 +3,15 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{enc, sandbox};
+use common::{enc, record, sandbox, take};
 use serde_json::json;
 use svc_gameapi::events::{
     Change, ClanChange, ClanEvent, Event, EventsClient, FileStore, MaintenanceEvent, MemberChange,
     PlayerChange, PlayerEvent, UnitKind, WarEvent, WarSide,
 };
 use svc_gameapi::model::WarState;
-
-/// Collects every published event.
-fn record(events: &EventsClient) -> Arc<Mutex<Vec<Event>>> {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&seen);
-    events
-        .hub()
-        .on(move |event: Event| sink.lock().unwrap().push(event))
-        .detach();
-    seen
-}
-
-fn take(seen: &Arc<Mutex<Vec<Event>>>) -> Vec<Event> {
-    std::mem::take(&mut *seen.lock().unwrap())
-}
 
 /// Rank changes ripple through a clan whenever one member's trophies move.
 fn is_rank_change(event: &Event) -> bool {

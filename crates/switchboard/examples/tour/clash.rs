@@ -122,7 +122,8 @@ fn describe(event: &Event) -> String {
             unit.level,
             info.max_level,
             info.kind,
-            info.id.map_or_else(|| "unknown".to_owned(), |id| id.to_string())
+            info.id
+                .map_or_else(|| "unknown".to_owned(), |id| id.to_string())
         ),
         Event::Clan(ClanEvent::Changed { clan, change }) => format!("{}: {change}", tag(clan)),
         Event::Clan(ClanEvent::MemberChanged { member, change, .. }) => {
