@@ -38,8 +38,7 @@ type Edit = fn(&mut Value);
 #[allow(clippy::too_many_lines)] // one edit per clan attribute
 async fn every_clan_attribute_event() {
     let setup = sandbox().await;
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     let main = setup.control.main_clan();
     events.add_clans([&main]);
     next_poll().await;
@@ -155,8 +154,7 @@ async fn every_clan_attribute_event() {
 #[tokio::test(start_paused = true)]
 async fn every_member_attribute_event() {
     let setup = sandbox().await;
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     let main = setup.control.main_clan();
     let members = setup.control.main_members();
     events.add_clans([&main]);
@@ -246,8 +244,7 @@ async fn every_member_attribute_event() {
 #[tokio::test(start_paused = true)]
 async fn every_player_attribute_event() {
     let setup = sandbox().await;
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     let main = setup.control.main_clan();
     let members = setup.control.main_members();
     let player = members[3].clone();
@@ -353,8 +350,7 @@ async fn units_equipment_and_achievements() {
             }
         }
     });
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     events.add_players([&player]);
     next_poll().await;
     assert!(take(&seen).is_empty());
@@ -434,8 +430,7 @@ async fn player_clan_moves() {
     let setup = sandbox().await;
     let main = setup.control.main_clan();
     let player = setup.control.main_members()[3].clone();
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     events.add_players([&player]);
     next_poll().await;
     assert!(take(&seen).is_empty());
@@ -477,8 +472,7 @@ async fn player_clan_moves() {
 async fn war_life_attacks_defenses_and_attributes() {
     let setup = sandbox().await;
     let main = setup.control.main_clan();
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     events.add_wars([&main]);
     next_poll().await;
     assert!(take(&seen).is_empty());

@@ -31,8 +31,7 @@ async fn sleep(seconds: u64) {
 #[tokio::test(start_paused = true)]
 async fn clan_changes_fire_once_and_never_on_baseline() {
     let setup = sandbox().await;
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     let main = setup.control.main_clan();
     let members = setup.control.main_members();
     events.add_clans([&main]);
@@ -146,8 +145,7 @@ async fn maintenance_window_loses_nothing() {
 #[tokio::test(start_paused = true)]
 async fn player_changes_and_runtime_removal() {
     let setup = sandbox().await;
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     let member = setup.control.main_members()[2].clone();
     events.add_players([member.to_lowercase()]);
     sleep(5).await;
@@ -290,8 +288,7 @@ async fn calendar_moments() {
     use svc_gameapi::Timestamp;
     use svc_gameapi::events::{CalendarEvent, CalendarKind};
     let setup = sandbox().await;
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     events.watch_calendar_from(Timestamp::parse("20240101T000000.000Z").unwrap());
     events.watch_calendar_from(Timestamp::parse("20240101T000000.000Z").unwrap());
     sleep(31 * 86_400).await;
@@ -334,8 +331,7 @@ async fn league_round_wars() {
     let main = setup.control.main_clan();
     // During CWL week `currentwar` says notInWar; the wars are in the league group.
     setup.control.set_war_state(&main, "notInWar");
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     events.add_wars([&main]);
     sleep(5).await;
     assert!(take(&seen).is_empty(), "drawn rounds are the baseline");

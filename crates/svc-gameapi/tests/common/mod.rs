@@ -39,6 +39,13 @@ impl Setup {
         self.builder().build().await.expect("client builds")
     }
 
+    /// An events client with the defaults, and what it publishes, recorded.
+    pub async fn events(&self) -> (EventsClient, Arc<Mutex<Vec<Event>>>) {
+        let events = EventsClient::new(self.client().await);
+        let seen = record(&events);
+        (events, seen)
+    }
+
     /// Requests whose path is exactly `path` (tags as sent, `%23`-encoded).
     pub fn requests_to(&self, path: &str) -> usize {
         self.server.log().count(|r| r.path == path)
