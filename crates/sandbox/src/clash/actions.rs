@@ -161,3 +161,102 @@ fn member_mut<'a>(clan: &'a mut Value, tag: &str) -> Option<&'a mut Value> {
 fn add(counter: &mut Value, amount: u32) {
     *counter = json!(counter.as_u64().unwrap_or(0) + u64::from(amount));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Clash;
+    use super::*;
+
+    fn player(control: &ClashControl, tag: &str) -> Value {
+        lock(&control.state.world).players[tag].clone()
+    }
+
+    fn member(control: &ClashControl, tag: &str) -> Value {
+        let world = lock(&control.state.world);
+        world.clans[&world.main_clan]["memberList"]
+            .as_array()
+            .and_then(|list| list.iter().find(|m| m["tag"] == tag).cloned())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_donation_shows_in_the_member_list_and_both_profiles() {
+        let control = Clash::new().control();
+        let clan = control.main_clan();
+        let members = control.main_members();
+        let (donor, recipient) = (&members[1], &members[2]);
+        let before = (
+            member(&control, donor)["donations"].as_u64().unwrap(),
+            player(&control, recipient)["donationsReceived"]
+                .as_u64()
+                .unwrap(),
+        );
+        assert!(control.donate(&clan, donor, recipient, 5));
+        assert_eq!(member(&control, donor)["donations"], before.0 + 5);
+        assert_eq!(player(&control, donor)["donations"], before.0 + 5);
+        assert_eq!(
+            player(&control, recipient)["donationsReceived"],
+            before.1 + 5
+        );
+        assert!(!control.donate(&clan, donor, "#NOTAMEMBER", 5));
+    }
+
+    #[test]
+    fn trophies_re_rank_the_clan() {
+        let control = Clash::new().control();
+        let last = control.main_members().last().cloned().unwrap();
+        assert!(control.set_trophies(&last, 99_999));
+        assert_eq!(member(&control, &last)["clanRank"], 1);
+        assert_eq!(player(&control, &last)["bestTrophies"], 99_999);
+        assert_eq!(control.main_members()[0], last);
+    }
+
+    #[test]
+    fn upgrades_stop_at_max_and_unlocks_happen_once() {
+        let control = Clash::new().control();
+        let tag = control.main_members()[0].clone();
+        control.with_player(&tag, |p| {
+            p["spells"][0]["level"] = p["spells"][0]["maxLevel"].clone();
+        });
+        let maxed = player(&control, &tag)["spells"][0]["name"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(control.upgrade_unit(&tag, &maxed), None);
+        assert_eq!(control.upgrade_unit(&tag, "No Such Unit"), None);
+        assert!(control.unlock_unit(&tag, "troops", "Unicorn", 10));
+        assert!(!control.unlock_unit(&tag, "troops", "Unicorn", 10));
+        assert!(!control.unlock_unit(&tag, "buildings", "Cannon", 21));
+        assert_eq!(control.upgrade_unit(&tag, "Unicorn"), Some(2));
+    }
+
+    #[test]
+    fn a_hero_wears_two_pieces_at_most() {
+        let control = Clash::new().control();
+        let tag = control.main_members()[0].clone();
+        for piece in ["Rage Vial", "Earthquake Boots"] {
+            assert!(control.unlock_unit(&tag, "heroEquipment", piece, 18));
+        }
+        assert!(!control.equip(&tag, "Barbarian King", "Not Owned"));
+        assert!(control.equip(&tag, "Barbarian King", "Rage Vial"));
+        assert!(!control.equip(&tag, "Barbarian King", "Rage Vial"));
+        assert!(control.equip(&tag, "Barbarian King", "Earthquake Boots"));
+        let worn: Vec<String> = player(&control, &tag)["heroes"][0]["equipment"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(worn, ["Rage Vial", "Earthquake Boots"]);
+    }
+
+    #[test]
+    fn defenses_are_attacks_by_the_opponent() {
+        let control = Clash::new().control();
+        let clan = control.main_clan();
+        let ours: Vec<String> = control.main_members();
+        let defense = control.add_defense(&clan, 2).unwrap();
+        assert!(ours.iter().any(|tag| defense["defenderTag"] == *tag));
+        assert!(!ours.iter().any(|tag| defense["attackerTag"] == *tag));
+    }
+}
