@@ -7,9 +7,10 @@ use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
 
+use futures_core::Stream;
+
 use crate::model::{ApiObject, Page};
 use crate::{Client, Error};
-use futures_core::Stream;
 
 /// A request for one of the API's lists. `.await` it for one [`Page`], or call
 /// [`stream`](Self::stream) for every item, following `paging.cursors.after`.
