@@ -3,10 +3,12 @@
 //! ```text
 //! cargo xtask fixtures          # regenerate fixtures/ from the seeded generators
 //! cargo xtask fixtures --check  # regenerate in memory and fail on any difference
+//! cargo xtask gamedata [--check] # svc-gameapi's static game data (also part of `fixtures`)
 //! ```
 #![forbid(unsafe_code)]
 
 mod fixtures;
+mod gamedata;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +19,8 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["fixtures"] => fixtures::write(&workspace_root()),
         ["fixtures", "--check"] => fixtures::check(&workspace_root()),
+        ["gamedata"] => gamedata::write(&workspace_root()),
+        ["gamedata", "--check"] => gamedata::check(&workspace_root()),
         _ => {
             eprintln!("usage: cargo xtask fixtures [--check]");
             return ExitCode::from(2);

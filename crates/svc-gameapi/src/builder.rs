@@ -17,8 +17,11 @@ use crate::{Error, ErrorKind};
 pub const DEFAULT_BASE_URL: &str = "https://api.clashofclans.com/v1";
 /// The production developer site (key management).
 pub const DEFAULT_DEVELOPER_SITE: &str = "https://developer.clashofclans.com";
-/// Requests per second per key unless configured.
-pub const DEFAULT_THROTTLE_LIMIT: u32 = 30;
+/// Requests per second per key unless configured: coc.py's default, which Supercell's
+/// limits have tolerated for years. Raise it with [`ClientBuilder::throttle_limit`] only if
+/// your keys are known to take more; a key over its limit meets 429s, and persistent abuse
+/// risks an IP ban.
+pub const DEFAULT_THROTTLE_LIMIT: u32 = 10;
 /// Cached responses kept at most unless configured.
 pub const DEFAULT_CACHE_MAX_SIZE: u64 = 10_000;
 /// Per-request timeout unless configured.
@@ -51,6 +54,7 @@ pub struct ClientBuilder {
     correct_tags: bool,
     timeout: Duration,
     cache_max_size: Option<u64>,
+    raw_attribute: bool,
     base_url: String,
     developer_site: String,
     retry: Retry,
@@ -67,6 +71,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("correct_tags", &self.correct_tags)
             .field("timeout", &self.timeout)
             .field("cache_max_size", &self.cache_max_size)
+            .field("raw_attribute", &self.raw_attribute)
             .field("base_url", &self.base_url)
             .field("developer_site", &self.developer_site)
             .finish_non_exhaustive()
@@ -84,6 +89,7 @@ impl Default for ClientBuilder {
             correct_tags: true,
             timeout: DEFAULT_TIMEOUT,
             cache_max_size: Some(DEFAULT_CACHE_MAX_SIZE),
+            raw_attribute: false,
             base_url: DEFAULT_BASE_URL.to_owned(),
             developer_site: DEFAULT_DEVELOPER_SITE.to_owned(),
             retry: Retry {
@@ -121,7 +127,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Requests per second per key (default 30; at least 1).
+    /// Requests per second per key (default [`DEFAULT_THROTTLE_LIMIT`], 10; at least 1),
+    /// spaced evenly: with 10, one request every 100 ms per key.
     pub fn throttle_limit(mut self, per_second: u32) -> Self {
         self.throttle_limit = per_second.max(1);
         self
@@ -142,6 +149,18 @@ impl ClientBuilder {
     /// Maximum cached responses (default 10,000); `None` disables the cache.
     pub fn cache_max_size(mut self, size: Option<u64>) -> Self {
         self.cache_max_size = size.filter(|size| *size > 0);
+        self
+    }
+
+    /// Whether returned objects keep the JSON they were decoded from in their `raw` field
+    /// ([`RawJson`](crate::model::RawJson)), like coc.py's `raw_attribute` (default off).
+    ///
+    /// On, every object an endpoint returns and every item of a list page holds a copy of
+    /// its JSON text, which roughly doubles the memory each answer takes; off, the field is
+    /// one empty pointer. Nested objects (a clan's members inside `GET /clans/{tag}`) keep
+    /// none of their own: read them from the enclosing object's JSON.
+    pub fn raw_attribute(mut self, keep: bool) -> Self {
+        self.raw_attribute = keep;
         self
     }
 
@@ -206,6 +225,7 @@ impl ClientBuilder {
                 static_keys,
                 cache,
                 correct_tags: self.correct_tags,
+                raw_attribute: self.raw_attribute,
                 retry: self.retry,
                 key_manager,
                 refresh: tokio::sync::Mutex::new(()),

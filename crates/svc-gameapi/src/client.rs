@@ -13,6 +13,7 @@ use transport_http::{Method, Secret};
 
 use crate::key_manager::KeyManager;
 use crate::keys::KeyRing;
+use crate::raw::Body;
 use crate::{ClientBuilder, Error, ErrorKind, Reason, Tag};
 
 /// A Clash of Clans API client. Cheap to clone; clones share keys, throttles and cache.
@@ -37,6 +38,8 @@ pub(crate) struct Inner {
     pub(crate) static_keys: Vec<Secret>,
     pub(crate) cache: Option<TtlCache<String, Bytes>>,
     pub(crate) correct_tags: bool,
+    /// Whether decoded objects keep their JSON (see [`ClientBuilder::raw_attribute`]).
+    pub(crate) raw_attribute: bool,
     pub(crate) retry: Retry,
     pub(crate) key_manager: Option<KeyManager>,
     /// Serialises key-manager refreshes after `accessDenied.invalidIp`.
@@ -104,7 +107,7 @@ struct ErrorBody {
 }
 
 impl Client {
-    /// A builder with the defaults (production URLs, 30 req/s per key, 10,000 cached
+    /// A builder with the defaults (production URLs, 10 req/s per key, 10,000 cached
     /// responses, 30 s timeout, tag correction on).
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -176,30 +179,24 @@ impl Client {
     }
 
     /// GET `path` (already encoded, query included) and decode it, through the cache.
-    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
+    pub(crate) async fn get<T: Body>(&self, path: &str) -> Result<T, Error> {
         Ok(self.get_fetched(path).await?.value)
     }
 
-    pub(crate) async fn get_fetched<T: DeserializeOwned>(
-        &self,
-        path: &str,
-    ) -> Result<Fetched<T>, Error> {
+    pub(crate) async fn get_fetched<T: Body>(&self, path: &str) -> Result<Fetched<T>, Error> {
         let raw = self.get_raw(path).await?;
         Ok(Fetched {
-            value: decode(&raw.value)?,
+            value: T::decode(&raw.value, self.inner.raw_attribute)?,
             expires: raw.expires,
         })
     }
 
     /// GET `path` from the API even if cached (the answer refreshes the cache): for pollers
     /// that already wait out each max-age themselves.
-    pub(crate) async fn get_fresh<T: DeserializeOwned>(
-        &self,
-        path: &str,
-    ) -> Result<Fetched<T>, Error> {
+    pub(crate) async fn get_fresh<T: Body>(&self, path: &str) -> Result<Fetched<T>, Error> {
         let raw = self.fetch_raw(path).await?;
         Ok(Fetched {
-            value: decode(&raw.value)?,
+            value: T::decode(&raw.value, self.inner.raw_attribute)?,
             expires: raw.expires,
         })
     }

@@ -6,7 +6,7 @@
 //!
 //! - [`Client`]: every public endpoint, typed ([`model`]); tags normalised ([`Tag`]); lists
 //!   paged with `limit`/`after`/`before` and streamable ([`ListRequest`]); responses cached
-//!   for their max-age; each key throttled (30 req/s by default) and keys used
+//!   for their max-age; each key throttled (10 req/s by default) and keys used
 //!   round-robin; 5xx retried with backoff; API errors typed ([`Reason`]);
 //! - [`KeyManager`]: logs in to the developer site and keeps keys for the caller's IP,
 //!   re-run automatically when the API answers `accessDenied.invalidIp`;
@@ -42,16 +42,17 @@
 //! | coc.py `EventsClient` | here |
 //! |---|---|
 //! | `key_count`, `key_names` | [`ClientBuilder::key_count`], [`ClientBuilder::key_names`] (with [`ClientBuilder::login`]) |
-//! | `throttle_limit` (10/s) | [`ClientBuilder::throttle_limit`] (30/s per key by default) |
+//! | `throttle_limit` (10/s) | [`ClientBuilder::throttle_limit`] (10/s per key by default, spaced evenly) |
 //! | `correct_tags` | [`ClientBuilder::correct_tags`] (also `O`→`0` and `%23`) |
 //! | `timeout`, `base_url` | [`ClientBuilder::timeout`], [`ClientBuilder::base_url`] |
 //! | `cache_max_size` (`None` = off) | [`ClientBuilder::cache_max_size`] |
-//! | `raw_attribute` | [`Client::raw_get`] |
+//! | `raw_attribute` | [`ClientBuilder::raw_attribute`]: returned objects keep their JSON in `raw` ([`model::RawJson`]); [`Client::raw_get`] for a whole body |
 //! | `loop`, `connector`, `run_forever` | tokio's runtime; one pooled HTTP client per [`Client`] |
-//! | `load_game_data`, `realtime` | not provided: static game data is not part of the API, and realtime access is a private Supercell arrangement |
+//! | `load_game_data` | [`game_data()`]: shipped with the crate, parsed on first use, always on ([`Unit::game_data`](model::Unit::game_data)); upgrade events carry it |
+//! | `realtime` | not provided: realtime access is a private Supercell arrangement |
 //! | `add_clan_updates` / `add_player_updates` / `add_war_updates` (+ `remove_…`) | [`EventsClient::add_clans`], [`EventsClient::add_players`], [`EventsClient::add_wars`] (+ `remove_…`) |
 //! | `event`, `add_events`, `remove_events`, `dispatch` | `hub().on` / `on_async` / `once` / `wait_for` / `stream`; `Listener::cancel`; `hub().publish` |
-//! | `ClanEvents.*`, `PlayerEvents.*`, `WarEvents.*`, `ClientEvents.maintenance_*` | [`events::ClanEvent`], [`events::PlayerEvent`], [`events::WarEvent`], [`events::MaintenanceEvent`], [`events::CalendarEvent`] |
+//! | `ClanEvents.*`, `PlayerEvents.*`, `WarEvents.*`, `ClientEvents.*` | [`events::ClanEvent`], [`events::PlayerEvent`], [`events::WarEvent`], [`events::MaintenanceEvent`], [`events::CalendarEvent`]; every event, one by one, in the [`events`] module's table |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -60,10 +61,12 @@ mod client;
 mod endpoints;
 mod error;
 pub mod events;
+mod game_data;
 mod key_manager;
 mod keys;
 mod list;
 pub mod model;
+mod raw;
 mod search;
 mod tag;
 mod throttle;
@@ -76,6 +79,7 @@ pub use builder::{
 pub use client::Client;
 pub use error::{BoxError, Error, ErrorKind, Reason};
 pub use events::{Event, EventsClient};
+pub use game_data::{GameData, GameUnit, TownHallCap, UnitKind, game_data};
 pub use key_manager::{KeyManager, KeySync, MAX_KEYS_PER_ACCOUNT};
 pub use list::ListRequest;
 pub use search::ClanSearch;

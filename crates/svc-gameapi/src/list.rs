@@ -8,9 +8,8 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 
 use futures_core::Stream;
-use serde::de::DeserializeOwned;
 
-use crate::model::Page;
+use crate::model::{ApiObject, Page};
 use crate::{Client, Error};
 
 /// A request for one of the API's lists. `.await` it for one [`Page`], or call
@@ -52,7 +51,7 @@ impl<T> std::fmt::Debug for ListRequest<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
+impl<T: ApiObject> ListRequest<T> {
     pub(crate) fn new(client: &Client, path: String) -> Self {
         Self {
             client: client.clone(),
@@ -160,7 +159,7 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListRequest<T> {
+impl<T: ApiObject> IntoFuture for ListRequest<T> {
     type Output = Result<Page<T>, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 

@@ -3,29 +3,25 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{enc, sandbox};
+use common::{enc, record, sandbox, take};
 use serde_json::json;
 use svc_gameapi::events::{
-    ClanEvent, Event, EventsClient, FileStore, MaintenanceEvent, PlayerEvent, UnitKind, WarEvent,
+    Change, ClanChange, ClanEvent, Event, EventsClient, FileStore, MaintenanceEvent, MemberChange,
+    PlayerChange, PlayerEvent, UnitKind, WarEvent, WarSide,
 };
 use svc_gameapi::model::WarState;
 
-/// Collects every published event.
-fn record(events: &EventsClient) -> Arc<Mutex<Vec<Event>>> {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&seen);
-    events
-        .hub()
-        .on(move |event: Event| sink.lock().unwrap().push(event))
-        .detach();
-    seen
-}
-
-fn take(seen: &Arc<Mutex<Vec<Event>>>) -> Vec<Event> {
-    std::mem::take(&mut *seen.lock().unwrap())
+/// Rank changes ripple through a clan whenever one member's trophies move.
+fn is_rank_change(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Clan(ClanEvent::MemberChanged {
+            change: MemberChange::ClanRank(_) | MemberChange::BuilderBaseRank(_),
+            ..
+        })
+    )
 }
 
 async fn sleep(seconds: u64) {
@@ -35,8 +31,7 @@ async fn sleep(seconds: u64) {
 #[tokio::test(start_paused = true)]
 async fn clan_changes_fire_once_and_never_on_baseline() {
     let setup = sandbox().await;
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     let main = setup.control.main_clan();
     let members = setup.control.main_members();
     events.add_clans([&main]);
@@ -56,17 +51,21 @@ async fn clan_changes_fire_once_and_never_on_baseline() {
         c["clanLevel"] = json!(31);
     });
     sleep(120).await;
-    let got = take(&seen);
+    let (ranks, got): (Vec<Event>, Vec<Event>) = take(&seen).into_iter().partition(is_rank_change);
+    assert!(!ranks.is_empty(), "a join and a leave move ranks");
     assert_eq!(got.len(), 6, "{got:#?}");
     assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::MemberJoined { member, .. }) if member.tag.as_str() == joined)));
     assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::MemberLeft { member, .. }) if member.tag.as_str() == members[3])));
-    assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::Donations { member, old, .. }) if member.donations == old + 8)));
-    assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::RoleChanged { member, .. }) if member.tag.as_str() == members[1])));
-    assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::Description { new: Some(d), .. }) if d == "new description")));
-    assert!(
-        got.iter()
-            .any(|e| matches!(e, Event::Clan(ClanEvent::Level { new: 31, .. })))
-    );
+    assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::MemberChanged { member, change: MemberChange::Donations(Change { old, new }), .. }) if member.donations == old + 8 && *new == member.donations)));
+    assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::MemberChanged { member, change: MemberChange::Role(_), .. }) if member.tag.as_str() == members[1])));
+    assert!(got.iter().any(|e| matches!(e, Event::Clan(ClanEvent::Changed { change: ClanChange::Description(Change { new: Some(d), .. }), .. }) if d == "new description")));
+    assert!(got.iter().any(|e| matches!(
+        e,
+        Event::Clan(ClanEvent::Changed {
+            change: ClanChange::Level(Change { new: 31, .. }),
+            ..
+        })
+    )));
 
     sleep(600).await;
     assert!(take(&seen).is_empty(), "nothing changed, nothing fires");
@@ -123,12 +122,22 @@ async fn maintenance_window_loses_nothing() {
     assert!(take(&seen).is_empty(), "maintenance start is reported once");
     setup.control.set_maintenance(false);
     sleep(31).await;
-    let got = take(&seen);
-    assert_eq!(got.len(), 2, "{got:#?}");
+    let got: Vec<Event> = take(&seen)
+        .into_iter()
+        .filter(|e| !is_rank_change(e))
+        .collect();
+    assert_eq!(got.len(), 3, "{got:#?}");
     assert_eq!(got[0], Event::Maintenance(MaintenanceEvent::Completed));
     assert!(
         matches!(&got[1], Event::Clan(ClanEvent::MemberJoined { member, .. }) if member.tag.as_str() == joined)
     );
+    assert!(matches!(
+        &got[2],
+        Event::Clan(ClanEvent::Changed {
+            change: ClanChange::MemberCount(Change { old: 50, new: 51 }),
+            ..
+        })
+    ));
     sleep(300).await;
     assert!(take(&seen).is_empty());
 }
@@ -136,8 +145,7 @@ async fn maintenance_window_loses_nothing() {
 #[tokio::test(start_paused = true)]
 async fn player_changes_and_runtime_removal() {
     let setup = sandbox().await;
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     let member = setup.control.main_members()[2].clone();
     events.add_players([member.to_lowercase()]);
     sleep(5).await;
@@ -152,12 +160,15 @@ async fn player_changes_and_runtime_removal() {
     let got = take(&seen);
     assert_eq!(got.len(), 4, "{got:#?}");
     assert!(got.iter().any(
-        |e| matches!(e, Event::Player(PlayerEvent::Trophies { old, new, .. }) if new - old == 31)
+        |e| matches!(e, Event::Player(PlayerEvent::Changed { change: PlayerChange::Trophies(Change { old, new }), .. }) if new - old == 31)
     ));
-    assert!(
-        got.iter()
-            .any(|e| matches!(e, Event::Player(PlayerEvent::TownHall { new: 17, .. })))
-    );
+    assert!(got.iter().any(|e| matches!(
+        e,
+        Event::Player(PlayerEvent::Changed {
+            change: PlayerChange::TownHall(Change { new: 17, .. }),
+            ..
+        })
+    )));
     assert!(got.iter().any(|e| matches!(
         e,
         Event::Player(PlayerEvent::UnitUpgraded {
@@ -208,7 +219,7 @@ async fn attacks_once_even_across_restarts() {
     let got = take(&seen);
     assert_eq!(got.len(), 1, "{got:#?}");
     assert!(
-        matches!(&got[0], Event::War(WarEvent::NewAttack { attack: a, .. }) if u64::from(a.order) == attack["order"].as_u64().unwrap())
+        matches!(&got[0], Event::War(WarEvent::NewAttack { attack: a, side: WarSide::Clan, .. }) if u64::from(a.order) == attack["order"].as_u64().unwrap())
     );
     drop(events);
 
@@ -277,8 +288,7 @@ async fn calendar_moments() {
     use svc_gameapi::Timestamp;
     use svc_gameapi::events::{CalendarEvent, CalendarKind};
     let setup = sandbox().await;
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     events.watch_calendar_from(Timestamp::parse("20240101T000000.000Z").unwrap());
     events.watch_calendar_from(Timestamp::parse("20240101T000000.000Z").unwrap());
     sleep(31 * 86_400).await;
@@ -290,12 +300,18 @@ async fn calendar_moments() {
         })
         .collect();
     let expected = [
+        (CalendarKind::RaidWeekendEnd, "20240101T070000.000Z"),
         (CalendarKind::RaidWeekend, "20240105T070000.000Z"),
+        (CalendarKind::RaidWeekendEnd, "20240108T070000.000Z"),
         (CalendarKind::RaidWeekend, "20240112T070000.000Z"),
+        (CalendarKind::RaidWeekendEnd, "20240115T070000.000Z"),
         (CalendarKind::RaidWeekend, "20240119T070000.000Z"),
+        (CalendarKind::RaidWeekendEnd, "20240122T070000.000Z"),
         (CalendarKind::ClanGames, "20240122T080000.000Z"),
         (CalendarKind::RaidWeekend, "20240126T070000.000Z"),
+        (CalendarKind::ClanGamesEnd, "20240128T080000.000Z"),
         (CalendarKind::Season, "20240129T050000.000Z"),
+        (CalendarKind::RaidWeekendEnd, "20240129T070000.000Z"),
     ];
     let expected: Vec<(CalendarKind, String)> = expected
         .iter()
@@ -315,8 +331,7 @@ async fn league_round_wars() {
     let main = setup.control.main_clan();
     // During CWL week `currentwar` says notInWar; the wars are in the league group.
     setup.control.set_war_state(&main, "notInWar");
-    let events = EventsClient::new(setup.client().await);
-    let seen = record(&events);
+    let (events, seen) = setup.events().await;
     events.add_wars([&main]);
     sleep(5).await;
     assert!(take(&seen).is_empty(), "drawn rounds are the baseline");

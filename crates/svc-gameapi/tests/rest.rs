@@ -335,7 +335,7 @@ async fn ten_times_oversubscribed_sees_no_429() {
     let setup = sandbox().await;
     let client = setup.builder().cache_max_size(None).build().await.unwrap();
     let members = setup.control.main_members();
-    // 30 req/s allowed per key; ask for 300 at once, ten seconds' worth.
+    // 10 req/s per key by default (the sandbox allows 30); ask for 300 at once.
     let calls = (0..300).map(|i| {
         let client = client.clone();
         let tag = members[i % members.len()].clone();
@@ -358,6 +358,47 @@ async fn ten_times_oversubscribed_sees_no_429() {
         "{:?}",
         started.elapsed()
     );
+}
+
+/// When each of `count` sequential calls to `call` returned, from the first call's start.
+async fn send_times<F: std::future::Future<Output = ()>>(
+    count: usize,
+    mut call: impl FnMut() -> F,
+) -> Vec<Duration> {
+    let started = tokio::time::Instant::now();
+    let mut times = Vec::with_capacity(count);
+    for _ in 0..count {
+        call().await;
+        times.push(started.elapsed());
+    }
+    times
+}
+
+#[tokio::test(start_paused = true)]
+async fn default_throttle_is_ten_per_second_per_key_and_configurable() {
+    let setup = sandbox().await;
+    let main = setup.control.main_clan();
+    assert_eq!(svc_gameapi::DEFAULT_THROTTLE_LIMIT, 10);
+    let default = setup.builder().cache_max_size(None).build().await.unwrap();
+    let times = send_times(21, || async { drop(default.clan(&main).await.unwrap()) }).await;
+    // One request every 100 ms: ten fit in the first second, the 21st starts at 2 s.
+    assert!(times[9] < Duration::from_secs(1), "{:?}", times[9]);
+    assert!(times[10] >= Duration::from_secs(1), "{:?}", times[10]);
+    assert!(times[20] >= Duration::from_secs(2), "{:?}", times[20]);
+    assert!(times[20] < Duration::from_millis(2100), "{:?}", times[20]);
+
+    let faster = setup
+        .builder()
+        .cache_max_size(None)
+        .throttle_limit(20)
+        .build()
+        .await
+        .unwrap();
+    let times = send_times(21, || async { drop(faster.clan(&main).await.unwrap()) }).await;
+    assert!(times[19] < Duration::from_secs(1), "{:?}", times[19]);
+    assert!(times[20] >= Duration::from_secs(1), "{:?}", times[20]);
+    assert!(times[20] < Duration::from_millis(1100), "{:?}", times[20]);
+    assert_eq!(setup.control.throttled(), 0);
 }
 
 #[tokio::test(start_paused = true)]

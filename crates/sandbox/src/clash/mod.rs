@@ -11,6 +11,10 @@
 //! - Each key may make [`DEFAULT_RATE_LIMIT`] requests per rolling second; more get 429
 //!   `requestThrottled`. Maintenance mode answers 503 `inMaintenance` everywhere.
 //! - Time is tokio's, so tests with a paused clock see consistent max-ages and windows.
+//! - The control changes the world like the game does: members join and leave, donate,
+//!   gain trophies, upgrade and unlock units, put on equipment; wars start, move on, see
+//!   attacks and defenses; CWL rounds are drawn. `with_clan` / `with_player` / `with_member`
+//!   / `with_war` edit anything else in the JSON directly.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -24,6 +28,7 @@
 //! # }
 //! ```
 
+mod actions;
 mod api;
 mod devsite;
 mod state;
@@ -389,13 +394,20 @@ impl ClashControl {
     /// opponent. Returns the attack, or `None` when nobody can attack.
     pub fn add_attack(&self, clan: &str, stars: u32) -> Option<Value> {
         let mut world = self.state.world.lock();
-        attack_in(world.wars.get_mut(clan)?, stars)
+        attack_in(world.wars.get_mut(clan)?, Side::Clan, stars)
+    }
+
+    /// The next attack *on* `clan` in its war: the first opponent with attacks left hits one
+    /// of `clan`'s members (a defense, seen from `clan`).
+    pub fn add_defense(&self, clan: &str, stars: u32) -> Option<Value> {
+        let mut world = self.state.world.lock();
+        attack_in(world.wars.get_mut(clan)?, Side::Opponent, stars)
     }
 
     /// The next attack in a CWL war, made by its `clan` side (see [`add_attack`](Self::add_attack)).
     pub fn add_league_attack(&self, war_tag: &str, stars: u32) -> Option<Value> {
         let mut world = self.state.world.lock();
-        attack_in(world.league_wars.get_mut(war_tag)?, stars)
+        attack_in(world.league_wars.get_mut(war_tag)?, Side::Clan, stars)
     }
 
     /// Draws the next CWL round of `clan`'s league group: four wars pairing the group's
@@ -453,9 +465,33 @@ impl ClashControl {
     }
 }
 
-/// The next attack in `war` by its `clan` side: the first member with attacks left hits
-/// the next defender.
-fn attack_in(war: &mut Value, stars: u32) -> Option<Value> {
+/// One side of a war answer.
+#[derive(Clone, Copy)]
+enum Side {
+    Clan,
+    Opponent,
+}
+
+impl Side {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Clan => "clan",
+            Self::Opponent => "opponent",
+        }
+    }
+
+    fn other(self) -> Self {
+        match self {
+            Self::Clan => Self::Opponent,
+            Self::Opponent => Self::Clan,
+        }
+    }
+}
+
+/// The next attack in `war` by its `side`: the first member with attacks left hits the
+/// next defender of the other side.
+fn attack_in(war: &mut Value, side: Side, stars: u32) -> Option<Value> {
+    let (ours, theirs) = (side.key(), side.other().key());
     let per_member = war["attacksPerMember"].as_u64().unwrap_or(2) as usize;
     let order = war
         .pointer("/clan/members")?
@@ -467,14 +503,13 @@ fn attack_in(war: &mut Value, stars: u32) -> Option<Value> {
         .max()
         .unwrap_or(0)
         + 1;
-    let defenders = war.pointer("/opponent/members")?.as_array()?.len();
+    let defenders = war[theirs]["members"].as_array()?.len();
     if defenders == 0 {
         return None;
     }
     let defender_index = (order as usize - 1) % defenders;
-    let defender_tag = war.pointer("/opponent/members")?[defender_index]["tag"].clone();
-    let attacker = war
-        .pointer_mut("/clan/members")?
+    let defender_tag = war[theirs]["members"][defender_index]["tag"].clone();
+    let attacker = war[ours]["members"]
         .as_array_mut()?
         .iter_mut()
         .find(|m| m["attacks"].as_array().map_or(0, Vec::len) < per_member)?;
@@ -488,13 +523,10 @@ fn attack_in(war: &mut Value, stars: u32) -> Option<Value> {
     } else {
         attacker["attacks"] = json!([attack.clone()]);
     }
-    let side = &mut war["clan"];
-    side["attacks"] = json!(side["attacks"].as_u64().unwrap_or(0) + 1);
-    side["stars"] = json!(side["stars"].as_u64().unwrap_or(0) + u64::from(stars));
-    if let Some(defender) = war
-        .pointer_mut("/opponent/members")
-        .and_then(|m| m.get_mut(defender_index))
-    {
+    let totals = &mut war[ours];
+    totals["attacks"] = json!(totals["attacks"].as_u64().unwrap_or(0) + 1);
+    totals["stars"] = json!(totals["stars"].as_u64().unwrap_or(0) + u64::from(stars));
+    if let Some(defender) = war[theirs]["members"].get_mut(defender_index) {
         defender["opponentAttacks"] = json!(defender["opponentAttacks"].as_u64().unwrap_or(0) + 1);
         defender["bestOpponentAttack"] = attack.clone();
     }

@@ -1,5 +1,5 @@
-//! The game's calendar: when a trophy season, the clan games and a raid weekend start.
-//! These are not in the API, they are fixed rules, so they are computed, not polled.
+//! The game's calendar: when a trophy season, the clan games and a raid weekend start and
+//! end. These are not in the API, they are fixed rules, so they are computed, not polled.
 
 use crate::Timestamp;
 use crate::timestamp::{civil_from_days, days_from_civil};
@@ -18,11 +18,21 @@ pub enum CalendarKind {
     ClanGames,
     /// A raid weekend: Friday, 07:00 UTC.
     RaidWeekend,
+    /// Clan games end: the 28th, 08:00 UTC.
+    ClanGamesEnd,
+    /// A raid weekend ends: Monday, 07:00 UTC.
+    RaidWeekendEnd,
 }
 
 impl CalendarKind {
     /// Every kind.
-    pub const ALL: [Self; 3] = [Self::Season, Self::ClanGames, Self::RaidWeekend];
+    pub const ALL: [Self; 5] = [
+        Self::Season,
+        Self::ClanGames,
+        Self::RaidWeekend,
+        Self::ClanGamesEnd,
+        Self::RaidWeekendEnd,
+    ];
 
     /// The first start of this kind strictly after `after`.
     pub fn next_after(self, after: Timestamp) -> Timestamp {
@@ -32,18 +42,30 @@ impl CalendarKind {
                 .map(last_monday)
                 .map(|day| day * DAY + 5 * HOUR)
                 .find(|t| *t > after),
-            Self::ClanGames => months_from(after)
-                .map(|(y, m)| days_from_civil(y, m, 22) * DAY + 8 * HOUR)
-                .find(|t| *t > after),
-            Self::RaidWeekend => (0..=7)
-                .map(|d| after.div_euclid(DAY) + d)
-                .filter(|day| weekday(*day) == FRIDAY)
-                .map(|day| day * DAY + 7 * HOUR)
-                .find(|t| *t > after),
+            Self::ClanGames => monthly(after, 22, 8),
+            Self::ClanGamesEnd => monthly(after, 28, 8),
+            Self::RaidWeekend => weekly(after, FRIDAY, 7),
+            Self::RaidWeekendEnd => weekly(after, MONDAY, 7),
         };
         // Every iterator above covers more than one period, so `find` always succeeds.
         Timestamp::from_unix_millis(start.unwrap_or(after + 31 * DAY))
     }
+}
+
+/// The first `day`-of-the-month at `hour` UTC strictly after `after`.
+fn monthly(after: i64, day: i64, hour: i64) -> Option<i64> {
+    months_from(after)
+        .map(|(y, m)| days_from_civil(y, m, day) * DAY + hour * HOUR)
+        .find(|t| *t > after)
+}
+
+/// The first `weekday` at `hour` UTC strictly after `after`.
+fn weekly(after: i64, day_of_week: i64, hour: i64) -> Option<i64> {
+    (0..=7)
+        .map(|d| after.div_euclid(DAY) + d)
+        .filter(|day| weekday(*day) == day_of_week)
+        .map(|day| day * DAY + hour * HOUR)
+        .find(|t| *t > after)
 }
 
 /// 0 = Sunday, 1 = Monday, … (1970-01-01 was a Thursday).
@@ -93,6 +115,19 @@ mod tests {
         assert_eq!(
             CalendarKind::RaidWeekend.next_after(start),
             at("20240105T070000.000Z")
+        );
+        // Ends: the 28th, and Monday the 1st itself (07:00 is after midnight).
+        assert_eq!(
+            CalendarKind::ClanGamesEnd.next_after(start),
+            at("20240128T080000.000Z")
+        );
+        assert_eq!(
+            CalendarKind::RaidWeekendEnd.next_after(start),
+            at("20240101T070000.000Z")
+        );
+        assert_eq!(
+            CalendarKind::RaidWeekendEnd.next_after(at("20240101T070000.000Z")),
+            at("20240108T070000.000Z")
         );
         // Strictly after: at the very moment, the next one.
         assert_eq!(

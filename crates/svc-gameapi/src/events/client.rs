@@ -332,18 +332,23 @@ async fn calendar(shared: Arc<Shared>, now: crate::Timestamp) {
     let origin = Instant::now();
     let mut cursor = now;
     loop {
-        let Some((kind, at)) = CalendarKind::ALL
+        let Some(at) = CalendarKind::ALL
             .iter()
-            .map(|kind| (*kind, kind.next_after(cursor)))
-            .min_by_key(|(_, at)| *at)
+            .map(|kind| kind.next_after(cursor))
+            .min()
         else {
             return;
         };
         let offset = u64::try_from(at.unix_millis() - now.unix_millis()).unwrap_or(0);
         tokio::time::sleep_until(origin + Duration::from_millis(offset)).await;
-        shared
-            .hub
-            .publish(Event::Calendar(CalendarEvent { kind, at }));
+        // Every kind due at this moment, should two ever coincide.
+        for kind in CalendarKind::ALL {
+            if kind.next_after(cursor) == at {
+                shared
+                    .hub
+                    .publish(Event::Calendar(CalendarEvent { kind, at }));
+            }
+        }
         cursor = at;
     }
 }
@@ -430,7 +435,7 @@ async fn poll_diffed<T, E>(
     wrap: fn(E) -> Event,
 ) -> Result<Option<Instant>, Error>
 where
-    T: serde::de::DeserializeOwned,
+    T: crate::model::ApiObject,
 {
     let fetched = shared.client.get_fresh::<T>(path).await?;
     shared.answered();

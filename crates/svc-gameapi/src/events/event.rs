@@ -4,10 +4,9 @@ use std::sync::Arc;
 
 use core_events::Extract;
 
-use crate::Tag;
-use crate::model::{
-    Achievement, Attack, BadgeUrls, ClanMember, ClanWar, League, PlayerClan, Role, Unit, WarState,
-};
+use super::attributes::{ClanChange, MemberChange, PlayerChange, WarChange};
+use crate::model::{Achievement, Attack, ClanMember, ClanWar, PlayerClan, Unit, WarState};
+use crate::{GameUnit, Tag, UnitKind};
 
 /// Everything the [`EventsClient`](super::EventsClient) publishes. Subscribe to all of it,
 /// or to one family through [`Extract`] (`hub.on::<ClanEvent>(…)`).
@@ -55,159 +54,34 @@ pub enum ClanEvent {
         /// The member as last seen.
         member: ClanMember,
     },
-    /// A member was promoted or demoted.
-    RoleChanged {
+    /// One of the clan's own attributes changed; one event per attribute.
+    Changed {
         /// The clan.
         clan: Tag,
-        /// The member, with the new role.
+        /// What changed, from what to what.
+        change: ClanChange,
+    },
+    /// One attribute of a member changed; one event per member and attribute.
+    MemberChanged {
+        /// The clan.
+        clan: Tag,
+        /// The member as now listed.
         member: ClanMember,
-        /// The previous role.
-        old: Role,
+        /// What changed, from what to what.
+        change: MemberChange,
     },
-    /// A member's donation count changed (it resets at the season start).
-    Donations {
-        /// The clan.
-        clan: Tag,
-        /// The member, with the new count.
-        member: ClanMember,
-        /// The previous count.
-        old: u32,
-    },
-    /// A member's received-donations count changed.
-    DonationsReceived {
-        /// The clan.
-        clan: Tag,
-        /// The member, with the new count.
-        member: ClanMember,
-        /// The previous count.
-        old: u32,
-    },
-    /// A member's trophies changed.
-    MemberTrophies {
-        /// The clan.
-        clan: Tag,
-        /// The member, with the new count.
-        member: ClanMember,
-        /// The previous count.
-        old: u32,
-    },
-    /// The clan levelled up.
-    Level {
-        /// The clan.
-        clan: Tag,
-        /// Before.
-        old: u32,
-        /// After.
-        new: u32,
-    },
-    /// The clan's trophy points changed.
-    Points {
-        /// The clan.
-        clan: Tag,
-        /// Before.
-        old: u32,
-        /// After.
-        new: u32,
-    },
-    /// The description changed.
-    Description {
-        /// The clan.
-        clan: Tag,
-        /// Before.
-        old: Option<String>,
-        /// After.
-        new: Option<String>,
-    },
-    /// The badge changed.
-    Badge {
-        /// The clan.
-        clan: Tag,
-        /// Before.
-        old: BadgeUrls,
-        /// After.
-        new: BadgeUrls,
-    },
-    /// The war log was made public or private.
-    WarLogVisibility {
-        /// The clan.
-        clan: Tag,
-        /// Whether it is public now.
-        public: bool,
-    },
-}
-
-/// Which list of a player's units changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum UnitKind {
-    /// `troops`.
-    Troop,
-    /// `spells`.
-    Spell,
-    /// `heroes`.
-    Hero,
-    /// `heroEquipment`.
-    HeroEquipment,
 }
 
 /// Changes to a watched player.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PlayerEvent {
-    /// Trophies changed.
-    Trophies {
+    /// One of the player's attributes changed; one event per attribute.
+    Changed {
         /// The player.
         player: Tag,
-        /// Before.
-        old: u32,
-        /// After.
-        new: u32,
-    },
-    /// Experience level changed.
-    Level {
-        /// The player.
-        player: Tag,
-        /// Before.
-        old: u32,
-        /// After.
-        new: u32,
-    },
-    /// League changed.
-    League {
-        /// The player.
-        player: Tag,
-        /// Before.
-        old: Option<League>,
-        /// After.
-        new: Option<League>,
-    },
-    /// Town hall upgraded.
-    TownHall {
-        /// The player.
-        player: Tag,
-        /// Before.
-        old: u32,
-        /// After.
-        new: u32,
-    },
-    /// An achievement progressed (value or stars).
-    Achievement {
-        /// The player.
-        player: Tag,
-        /// Before (default when it was not listed).
-        old: Achievement,
-        /// After.
-        new: Achievement,
-    },
-    /// A troop, spell, hero or equipment was upgraded or unlocked.
-    UnitUpgraded {
-        /// The player.
-        player: Tag,
-        /// Which list.
-        kind: UnitKind,
-        /// Level before (0 when newly unlocked).
-        old_level: u32,
-        /// The unit now.
-        unit: Unit,
+        /// What changed, from what to what.
+        change: PlayerChange,
     },
     /// The player joined, left or switched clan.
     Clan {
@@ -218,6 +92,55 @@ pub enum PlayerEvent {
         /// After.
         new: Option<PlayerClan>,
     },
+    /// An achievement progressed (value or stars), or a new one appeared.
+    Achievement {
+        /// The player.
+        player: Tag,
+        /// Before (default when it was not listed).
+        old: Achievement,
+        /// After.
+        new: Achievement,
+    },
+    /// A troop, super troop, siege machine, pet, spell, hero or piece of equipment was
+    /// upgraded, or unlocked (`old_level` 0).
+    UnitUpgraded {
+        /// The player.
+        player: Tag,
+        /// What it is: from the game data when it knows the unit, else from the list the
+        /// API put it in.
+        kind: UnitKind,
+        /// Level before (0 when newly unlocked).
+        old_level: u32,
+        /// The unit now.
+        unit: Unit,
+        /// What the shipped game data knows about it, if anything.
+        info: Option<&'static GameUnit>,
+    },
+    /// A hero put on a piece of equipment (coc.py: `active_equipment_change`).
+    EquipmentEquipped {
+        /// The player.
+        player: Tag,
+        /// The hero, now wearing it.
+        hero: Unit,
+        /// The equipment put on.
+        equipment: Unit,
+    },
+}
+
+impl PlayerEvent {
+    /// Whether this is a unit appearing for the first time.
+    pub fn is_unlock(&self) -> bool {
+        matches!(self, Self::UnitUpgraded { old_level: 0, .. })
+    }
+}
+
+/// Which side of a war made an attack, seen from the watched clan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WarSide {
+    /// The watched clan attacked.
+    Clan,
+    /// The watched clan was attacked: a defense.
+    Opponent,
 }
 
 /// Changes to a watched clan's war.
@@ -231,7 +154,7 @@ pub enum WarEvent {
         /// The war.
         war: Arc<ClanWar>,
     },
-    /// The war moved on (preparation → inWar → warEnded).
+    /// The war moved on (preparation → inWar → warEnded, or the war vanished).
     StateChanged {
         /// The watched clan.
         clan: Tag,
@@ -246,7 +169,18 @@ pub enum WarEvent {
         clan: Tag,
         /// The attack.
         attack: Attack,
+        /// Who attacked: the watched clan, or its opponent (a defense).
+        side: WarSide,
         /// The war it belongs to.
+        war: Arc<ClanWar>,
+    },
+    /// Another attribute of the same war changed (roster, times, size).
+    Changed {
+        /// The watched clan.
+        clan: Tag,
+        /// What changed, from what to what.
+        change: WarChange,
+        /// The war now.
         war: Arc<ClanWar>,
     },
     /// A Clan War League round's war for the clan appeared.
@@ -290,3 +224,18 @@ extract!(Player, PlayerEvent);
 extract!(War, WarEvent);
 extract!(Maintenance, MaintenanceEvent);
 extract!(Calendar, CalendarEvent);
+
+#[cfg(test)]
+mod tests {
+    /// The hub keeps its last 1,024 events by value, so an event's size is paid a thousand
+    /// times over: large attributes are boxed in the change tables to keep it near a
+    /// clan member's size.
+    #[test]
+    fn events_stay_small() {
+        assert!(
+            size_of::<super::Event>() <= 352,
+            "{}",
+            size_of::<super::Event>()
+        );
+    }
+}

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RawJson;
 use super::common::{BadgeUrls, ChatLanguage, Label, Location};
 use super::league::{BuilderBaseLeague, CapitalLeague, League, WarLeague};
 use crate::Tag;
@@ -72,6 +73,9 @@ pub struct ClanMember {
     pub donations: u32,
     /// Troops received this season.
     pub donations_received: u32,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 /// A clan capital district.
@@ -155,4 +159,7 @@ pub struct Clan {
     pub clan_capital: Option<ClanCapital>,
     /// Chat language.
     pub chat_language: Option<ChatLanguage>,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }

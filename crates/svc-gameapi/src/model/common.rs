@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RawJson;
+
 /// Icon URLs (`tiny`, `small`, `medium`); any may be absent.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -36,6 +38,9 @@ pub struct Label {
     pub name: String,
     /// Its icons.
     pub icon_urls: IconUrls,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 /// A location (country or region).
@@ -52,6 +57,9 @@ pub struct Location {
     pub country_code: Option<String>,
     /// Localized name, when sent.
     pub localized_name: Option<String>,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 /// A clan's chat language.

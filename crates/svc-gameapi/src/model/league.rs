@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RawJson;
 use super::common::IconUrls;
 use crate::Timestamp;
 
@@ -15,6 +16,9 @@ pub struct League {
     pub name: String,
     /// Icons.
     pub icon_urls: IconUrls,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 /// A Clan War League league (`/warleagues`).
@@ -25,6 +29,9 @@ pub struct WarLeague {
     pub id: u64,
     /// Name.
     pub name: String,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 /// A clan capital league (`/capitalleagues`).
@@ -35,6 +42,9 @@ pub struct CapitalLeague {
     pub id: u64,
     /// Name.
     pub name: String,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 /// A builder base league (`/builderbaseleagues`).
@@ -45,6 +55,9 @@ pub struct BuilderBaseLeague {
     pub id: u64,
     /// Name.
     pub name: String,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 /// A Legend League season (`/leagues/{id}/seasons`): `{"id": "2023-09"}`.
@@ -53,6 +66,9 @@ pub struct BuilderBaseLeague {
 pub struct LeagueSeason {
     /// Season id, `YYYY-MM`.
     pub id: String,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 /// The current gold pass season (`/goldpass/seasons/current`).
@@ -63,4 +79,7 @@ pub struct GoldPassSeason {
     pub start_time: Option<Timestamp>,
     /// End.
     pub end_time: Option<Timestamp>,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }

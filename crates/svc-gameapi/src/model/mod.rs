@@ -1,5 +1,7 @@
 //! The typed model of every API payload. Unknown fields are ignored and missing fields take
 //! their defaults (`None` for optional ones), so new API fields never break decoding.
+//! Objects an endpoint returns ([`ApiObject`]s) keep their original JSON in `raw` when
+//! [`ClientBuilder::raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
 
 mod clan;
 mod common;
@@ -9,12 +11,16 @@ mod raid;
 mod ranking;
 mod war;
 
+pub use crate::raw::{ApiObject, RawJson};
 pub use clan::{Clan, ClanCapital, ClanMember, ClanType, District, Role};
 pub use common::{BadgeUrls, ChatLanguage, Cursors, IconUrls, Label, Location, Page, Paging};
 pub use league::{
     BuilderBaseLeague, CapitalLeague, GoldPassSeason, League, LeagueSeason, WarLeague,
 };
-pub use player::{Achievement, Player, PlayerClan, Unit, VerifyTokenResponse, Village};
+pub use player::{
+    Achievement, LegendSeason, LegendStatistics, Player, PlayerClan, Unit, VerifyTokenResponse,
+    Village,
+};
 pub use raid::{CapitalRaidSeason, RaidMember};
 pub use ranking::{ClanCapitalRanking, ClanRanking, PlayerRanking};
 pub use war::{

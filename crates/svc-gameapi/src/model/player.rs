@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RawJson;
 use super::clan::Role;
 use super::common::{BadgeUrls, Label};
 use super::league::{BuilderBaseLeague, League};
@@ -71,6 +72,38 @@ pub struct Unit {
     pub village: Village,
     /// Whether a super troop is active.
     pub super_troop_is_active: Option<bool>,
+    /// For heroes: the equipment worn now (the API lists it inside each hero).
+    pub equipment: Vec<Unit>,
+}
+
+/// One Legend League season's result.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LegendSeason {
+    /// Season id, `YYYY-MM` (absent for the current season).
+    pub id: Option<String>,
+    /// Global rank, when ranked.
+    pub rank: Option<u32>,
+    /// Trophies.
+    pub trophies: u32,
+}
+
+/// A player's Legend League record (`legendStatistics`, for players who reached it).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LegendStatistics {
+    /// Legend trophies.
+    pub legend_trophies: u32,
+    /// This season so far.
+    pub current_season: Option<LegendSeason>,
+    /// Last season.
+    pub previous_season: Option<LegendSeason>,
+    /// The best season.
+    pub best_season: Option<LegendSeason>,
+    /// Last builder base season.
+    pub previous_builder_base_season: Option<LegendSeason>,
+    /// The best builder base season.
+    pub best_builder_base_season: Option<LegendSeason>,
 }
 
 /// A player profile (`/players/{tag}`).
@@ -119,6 +152,8 @@ pub struct Player {
     pub league: Option<League>,
     /// Builder base league.
     pub builder_base_league: Option<BuilderBaseLeague>,
+    /// Legend League record, for players who reached it.
+    pub legend_statistics: Option<LegendStatistics>,
     /// Achievements.
     pub achievements: Vec<Achievement>,
     /// Labels.
@@ -131,6 +166,9 @@ pub struct Player {
     pub spells: Vec<Unit>,
     /// Hero equipment.
     pub hero_equipment: Vec<Unit>,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 /// The answer of `POST /players/{tag}/verifytoken`.

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RawJson;
 use crate::{Tag, Timestamp};
 
 /// A member's raid weekend results.
@@ -51,4 +52,7 @@ pub struct CapitalRaidSeason {
     pub attack_log: Vec<serde_json::Value>,
     /// Defense log, raw.
     pub defense_log: Vec<serde_json::Value>,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }

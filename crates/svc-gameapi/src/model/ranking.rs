@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RawJson;
 use super::common::{BadgeUrls, Location};
 use super::league::League;
 use super::player::PlayerClan;
@@ -31,6 +32,9 @@ pub struct ClanRanking {
     pub rank: u32,
     /// Previous rank.
     pub previous_rank: u32,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 /// A clan in the capital ranking (`/locations/{id}/rankings/capitals`).
@@ -49,6 +53,9 @@ pub struct ClanCapitalRanking {
     pub rank: u32,
     /// Previous rank.
     pub previous_rank: u32,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 /// A player in a ranking (`/locations/{id}/rankings/players`, `…/players-builder-base`,
@@ -78,4 +85,7 @@ pub struct PlayerRanking {
     pub clan: Option<PlayerClan>,
     /// League.
     pub league: Option<League>,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RawJson;
 use super::common::BadgeUrls;
 use crate::{Tag, Timestamp};
 
@@ -124,6 +125,9 @@ pub struct ClanWar {
     pub clan: WarClan,
     /// The other side.
     pub opponent: WarClan,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 impl ClanWar {
@@ -179,6 +183,9 @@ pub struct WarLogEntry {
     pub clan: WarLogClan,
     /// The opponent.
     pub opponent: WarLogClan,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }
 
 /// A member of a clan in a league group.
@@ -236,4 +243,7 @@ pub struct LeagueGroup {
     pub clans: Vec<LeagueGroupClan>,
     /// Rounds.
     pub rounds: Vec<LeagueRound>,
+    /// The original JSON, when [`raw_attribute`](crate::ClientBuilder::raw_attribute) is on.
+    #[serde(skip)]
+    pub raw: RawJson,
 }

@@ -2,8 +2,11 @@
 
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
+use std::sync::{Arc, Mutex};
+
 use sandbox::Server;
 use sandbox::clash::{Clash, ClashControl};
+use svc_gameapi::events::{Event, EventsClient};
 use svc_gameapi::{Client, ClientBuilder};
 
 pub struct Setup {
@@ -36,6 +39,13 @@ impl Setup {
         self.builder().build().await.expect("client builds")
     }
 
+    /// An events client with the defaults, and what it publishes, recorded.
+    pub async fn events(&self) -> (EventsClient, Arc<Mutex<Vec<Event>>>) {
+        let events = EventsClient::new(self.client().await);
+        let seen = record(&events);
+        (events, seen)
+    }
+
     /// Requests whose path is exactly `path` (tags as sent, `%23`-encoded).
     pub fn requests_to(&self, path: &str) -> usize {
         self.server.log().count(|r| r.path == path)
@@ -45,4 +55,20 @@ impl Setup {
 /// `#ABC` → `%23ABC`.
 pub fn enc(tag: &str) -> String {
     tag.replace('#', "%23")
+}
+
+/// Collects every event the client publishes.
+pub fn record(events: &EventsClient) -> Arc<Mutex<Vec<Event>>> {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    events
+        .hub()
+        .on(move |event: Event| sink.lock().unwrap().push(event))
+        .detach();
+    seen
+}
+
+/// The events recorded since the last call.
+pub fn take(seen: &Arc<Mutex<Vec<Event>>>) -> Vec<Event> {
+    std::mem::take(&mut *seen.lock().unwrap())
 }

@@ -1,11 +1,14 @@
 //! Step: Clash of Clans. Keys from the developer site (login, caller IP from the JWT,
-//! key creation), typed REST with paging, then the events client noticing a member join
-//! and a war attack, and riding out a maintenance window.
+//! key creation), typed REST with paging, then the events client noticing a member join,
+//! a war attack and a hero upgrade (named from the shipped game data), and riding out a
+//! maintenance window.
 
 use std::time::Duration;
 
 use sandbox::clash::{Clash, DEFAULT_EMAIL, DEFAULT_PASSWORD};
-use switchboard::gameapi::events::{ClanEvent, Event, EventsClient, MaintenanceEvent, WarEvent};
+use switchboard::gameapi::events::{
+    ClanEvent, Event, EventsClient, MaintenanceEvent, MemberChange, PlayerEvent, WarEvent,
+};
 use switchboard::gameapi::{Client, Tag};
 
 pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -50,10 +53,16 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     events
         .hub()
-        .on(|event: Event| println!("event: {}", describe(&event)))
+        .on(|event: Event| {
+            if !is_rank_shuffle(&event) {
+                println!("event: {}", describe(&event));
+            }
+        })
         .detach();
+    let player = control.main_members()[1].clone();
     events.add_clans([&main]);
     events.add_wars([&main]);
+    events.add_players([&player]);
     tokio::time::sleep(Duration::from_millis(300)).await; // the baseline: no events
 
     let joined = events.hub().wait_for(
@@ -68,6 +77,12 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
     control.add_attack(&main, 3);
     attacked.await?;
+    let upgraded = events.hub().wait_for(
+        |e: &PlayerEvent| matches!(e, PlayerEvent::UnitUpgraded { .. }),
+        Duration::from_secs(5),
+    );
+    control.upgrade_unit(&player, "Archer Queen");
+    upgraded.await?;
 
     let over = events.hub().wait_for(
         |e: &MaintenanceEvent| *e == MaintenanceEvent::Completed,
@@ -95,7 +110,39 @@ fn describe(event: &Event) -> String {
             "attack #{} by {} on {}: {} stars",
             attack.order, attack.attacker_tag, attack.defender_tag, attack.stars
         ),
+        Event::Player(PlayerEvent::UnitUpgraded {
+            player,
+            unit,
+            info: Some(info),
+            ..
+        }) => format!(
+            "{} of {} reached level {} of {} ({:?}, game id {})",
+            unit.name,
+            tag(player),
+            unit.level,
+            info.max_level,
+            info.kind,
+            info.id
+                .map_or_else(|| "unknown".to_owned(), |id| id.to_string())
+        ),
+        Event::Clan(ClanEvent::Changed { clan, change }) => format!("{}: {change}", tag(clan)),
+        Event::Clan(ClanEvent::MemberChanged { member, change, .. }) => {
+            format!("member {}: {change}", member.name)
+        }
         Event::Maintenance(state) => format!("maintenance {state:?}"),
         other => format!("{other:?}"),
     }
+}
+
+/// A join or a trophy change re-ranks half the clan; the tour leaves those out.
+fn is_rank_shuffle(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Clan(ClanEvent::MemberChanged {
+            change: MemberChange::ClanRank(_)
+                | MemberChange::PreviousClanRank(_)
+                | MemberChange::BuilderBaseRank(_),
+            ..
+        })
+    )
 }
