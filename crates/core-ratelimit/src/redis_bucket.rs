@@ -81,11 +81,14 @@ const POLL: Duration = Duration::from_millis(20);
 /// minute untouched), `{prefix}:global` (+ `:seq`, `:fence`, `:lockout`).
 ///
 /// ```no_run
+/// use std::time::Duration;
 /// use core_ratelimit::{BucketConfig, Outcome, RedisBucketLimiter, RouteKey, connect_redis};
 ///
 /// # async fn run() -> Result<(), core_ratelimit::Error> {
 /// let conn = connect_redis("redis://127.0.0.1:6379/").await?;
-/// let limiter = RedisBucketLimiter::new(conn, "mybot:discord", BucketConfig::discord());
+/// // Per-route buckets and 50 requests per second over all of them (Discord's REST).
+/// let config = BucketConfig { global: Some((50, Duration::from_secs(1))), ..BucketConfig::default() };
+/// let limiter = RedisBucketLimiter::new(conn, "mybot:discord", config);
 /// let route = RouteKey::new("POST /channels/{channel_id}/messages", Some("1234"));
 /// let ticket = limiter.acquire(&route).await?;
 /// // … send the request, then report what came back:

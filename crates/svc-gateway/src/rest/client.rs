@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use core_ratelimit::{BucketConfig, BucketLimiter, RouteKey};
+use core_ratelimit::{BucketLimiter, RouteKey};
 use serde::de::DeserializeOwned;
 use transport_http::{Method, RequestBuilder, RetryPolicy, Secret};
 
@@ -95,7 +95,8 @@ impl RestClientBuilder {
         self
     }
 
-    /// Shares a rate limiter (several clients of one bot token must share one).
+    /// Shares a rate limiter (several clients of one bot token must share one); build it
+    /// from [`bucket_config`](super::bucket_config).
     pub fn limiter(mut self, limiter: BucketLimiter) -> Self {
         self.limiter = Some(limiter);
         self
@@ -122,8 +123,9 @@ impl RestClientBuilder {
             .retry(RetryPolicy::new().max_attempts(5))
             .ratelimiter(
                 self.limiter
-                    .unwrap_or_else(|| BucketLimiter::new(BucketConfig::discord())),
+                    .unwrap_or_else(|| BucketLimiter::new(super::bucket_config())),
             )
+            .rate_limit_body(super::ratelimit::too_many_requests)
             .build()?;
         Ok(RestClient { http })
     }
