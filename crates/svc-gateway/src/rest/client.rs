@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
-use core_ratelimit::{BucketLimiter, RouteKey};
+use core_ratelimit::BucketLimiter;
 use serde::de::DeserializeOwned;
-use transport_http::{Method, RequestBuilder, RetryPolicy, Secret};
+use transport_http::{RequestBuilder, RetryPolicy, Secret};
 
+use super::route::Route;
 use crate::error::{Error, ErrorKind};
 
 /// Discord's API base for v10.
@@ -56,18 +57,10 @@ impl RestClient {
         self.http.limiter()
     }
 
-    /// A request on `path`, bucketed by `template` (`"POST /channels/{id}/messages"`) and the
-    /// major parameter.
-    pub(crate) fn request(
-        &self,
-        method: Method,
-        template: &'static str,
-        major: Option<u64>,
-        path: String,
-    ) -> RequestBuilder {
-        let major = major.map(|m| m.to_string());
-        let route = RouteKey::new(template, major.as_deref());
-        self.http.request(method, path).route(route)
+    /// A request for `route`: its method and path, rate-limited under its route key.
+    pub(crate) fn route(&self, route: &Route<'_>) -> RequestBuilder {
+        let (method, path, key) = route.parts();
+        self.http.request(method, path).route(key)
     }
 
     /// Sends and decodes a JSON answer.

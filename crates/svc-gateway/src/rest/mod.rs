@@ -1,6 +1,7 @@
 //! The REST client: `Authorization: Bot …`, per-route buckets learned from `X-RateLimit-*`
-//! (core-ratelimit's `BucketLimiter`), the 50/s global limit, 429 retries. One file per
-//! resource, like the API reference.
+//! (core-ratelimit's `BucketLimiter`), the 50/s global limit, 429 retries. Every endpoint
+//! is a variant of one `Route` table (method, path and rate-limit key from one definition);
+//! the endpoint methods live in one file per resource, like the API reference.
 
 mod application;
 mod channel;
@@ -12,6 +13,7 @@ mod interaction;
 mod message;
 mod ratelimit;
 mod reaction;
+mod route;
 mod stage;
 mod user;
 mod webhook;
