@@ -303,7 +303,10 @@ impl Route<'_> {
 
     /// The path of each variant: template, filled in, and major parameter. Variants on the
     /// same path share an arm.
-    #[allow(clippy::too_many_lines, reason = "one arm per path, like the API reference")]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per path, like the API reference"
+    )]
     fn resource(&self) -> Resource {
         let (c, g) = (|c: Channel| Some(c.get()), |g: Guild| Some(g.get()));
         match *self {
