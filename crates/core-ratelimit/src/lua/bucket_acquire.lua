@@ -10,14 +10,7 @@ if ARGV[1] ~= '' then
 end
 local lock = tonumber(redis.call('GET', KEYS[7]))
 if lock and now < lock then return {0, lock - now, ''} end
-local s = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset_at', 'refilled', 'unlimited', 'blocked', 'gen')
-local limit = tonumber(s[1])
-local remaining = tonumber(s[2]) or 0
-local reset_at = tonumber(s[3])
-local refilled = s[4] == '1'
-local unlimited = s[5] == '1'
-local blocked = tonumber(s[6])
-local gen = tonumber(s[7]) or 0
+local limit, remaining, reset_at, refilled, unlimited, blocked, gen = load_bucket(KEYS[1])
 if blocked and now < blocked then return {0, blocked - now, ''} end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', f(now))
 local inflight = redis.call('ZCARD', KEYS[2])

@@ -12,16 +12,7 @@ end
 local key = KEYS[3]
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', f(now))
 local inflight = redis.call('ZCARD', KEYS[4])
-local s = redis.call('HMGET', key, 'limit', 'remaining', 'reset_at', 'refilled', 'unlimited', 'blocked', 'gen', 'epoch', 'hint')
-local limit = tonumber(s[1])
-local remaining = tonumber(s[2]) or 0
-local reset_at = tonumber(s[3])
-local refilled = s[4] == '1'
-local unlimited = s[5] == '1'
-local blocked = tonumber(s[6])
-local gen = tonumber(s[7]) or 0
-local epoch = tonumber(s[8])
-local hint = tonumber(s[9]) or 0
+local limit, remaining, reset_at, refilled, unlimited, blocked, gen, epoch, hint = load_bucket(key)
 local status = tonumber(ARGV[2])
 if ARGV[3] == '1' then
   unlimited = false
