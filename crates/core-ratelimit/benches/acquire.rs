@@ -80,7 +80,7 @@ fn buckets(c: &mut Criterion) {
     });
     let discord = BucketLimiter::new(BucketConfig {
         global: Some((u32::MAX, Duration::from_secs(1))),
-        ..BucketConfig::discord()
+        ..BucketConfig::default()
     });
     runtime.block_on(async {
         discord.acquire(&route).await.complete(outcome.clone());

@@ -70,7 +70,7 @@ fn shared_buckets(c: &mut Criterion) {
     // trimmed on every acquire, as in production).
     let config = BucketConfig {
         global: Some((u32::MAX, Duration::from_millis(1))),
-        ..BucketConfig::discord()
+        ..BucketConfig::default()
     };
     let limiter = RedisBucketLimiter::builder(conn, "bench:discord", config)
         .cold_start(ColdStart::Trust)

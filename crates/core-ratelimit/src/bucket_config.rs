@@ -20,8 +20,9 @@ pub enum Bucketing {
 /// use std::time::Duration;
 /// use core_ratelimit::BucketConfig;
 ///
-/// // Discord's defaults, with a tighter global limit for a shared IP.
-/// let config = BucketConfig { global: Some((25, Duration::from_secs(1))), ..BucketConfig::discord() };
+/// // Per-route buckets under a global limit of 25 requests per second. Service crates
+/// // provide their platform's config (e.g. `svc_gateway::rest::bucket_config()`).
+/// let config = BucketConfig { global: Some((25, Duration::from_secs(1))), ..BucketConfig::default() };
 /// assert_eq!(config.global, Some((25, Duration::from_secs(1))));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,27 +37,6 @@ pub struct BucketConfig {
     /// The longest wait any response may impose (a reset or `retry_after` beyond it is capped,
     /// with a warning), so a bogus header cannot park requests for days.
     pub max_wait: Duration,
-}
-
-impl BucketConfig {
-    /// Discord REST: per-route buckets learned from `X-RateLimit-*`, 50 requests per second
-    /// globally.
-    pub fn discord() -> Self {
-        Self {
-            global: Some((50, Duration::from_secs(1))),
-            ..Self::default()
-        }
-    }
-
-    /// Twitch Helix: one budget (800 points per minute for a typical client) shared by every
-    /// route, learned from `Ratelimit-Limit` / `-Remaining` / `-Reset`.
-    pub fn helix() -> Self {
-        Self {
-            global: None,
-            bucketing: Bucketing::Single,
-            ..Self::default()
-        }
-    }
 }
 
 impl Default for BucketConfig {

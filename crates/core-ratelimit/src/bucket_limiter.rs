@@ -43,7 +43,7 @@ use crate::{
 /// use core_ratelimit::{BucketConfig, BucketLimiter, Outcome, RateLimitHeaders, RouteKey};
 ///
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)] async fn main() {
-/// let limiter = BucketLimiter::new(BucketConfig::discord());
+/// let limiter = BucketLimiter::new(BucketConfig::default());
 /// let route = RouteKey::new("POST /channels/{channel_id}/messages", Some("1234"));
 ///
 /// let ticket = limiter.acquire(&route).await;

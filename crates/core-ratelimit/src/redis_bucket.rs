@@ -14,13 +14,8 @@ use crate::bucket_state::lockout;
 use crate::redis_connect::store_error;
 use crate::{BucketConfig, BucketId, Bucketing, ColdStart, Error, ErrorKind, Outcome, RouteKey};
 
-/// Shared helpers: the server clock in microseconds, and integer formatting (Lua 5.1 would
-/// print 16-digit microsecond times in exponent form).
-const PRELUDE: &str = r"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local function f(x) return string.format('%d', x) end
-";
+/// Shared helpers: the server clock in microseconds, and integer formatting.
+const PRELUDE: &str = include_str!("lua/prelude.lua");
 
 /// One admission, atomically: the global 429 lockout, the bucket (learned limit, remaining,
 /// reset, lockout, one probe at a time while the limit is unknown), then the global sliding
@@ -28,77 +23,8 @@ local function f(x) return string.format('%d', x) end
 /// so a caller never holds one while waiting for the other. Requests in flight are leases
 /// (a sorted set scored by expiry) so a process that dies mid-request frees its slots.
 ///
-/// KEYS: state, leases, routes, global log, global seq, global fence, global lockout.
-/// ARGV: route template to look up ('' for none), global limit (0: none), global window µs,
-/// cold start wait (1/0), lease µs, poll µs, ttl ms.
-/// Returns {1, generation, lease id} | {0, wait µs, ''} | {2, 0, bucket hash}.
-const ACQUIRE: &str = r"
-if ARGV[1] ~= '' then
-  local h = redis.call('HGET', KEYS[3], ARGV[1])
-  if h then return {2, 0, h} end
-end
-local lock = tonumber(redis.call('GET', KEYS[7]))
-if lock and now < lock then return {0, lock - now, ''} end
-local s = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'reset_at', 'refilled', 'unlimited', 'blocked', 'gen')
-local limit = tonumber(s[1])
-local remaining = tonumber(s[2]) or 0
-local reset_at = tonumber(s[3])
-local refilled = s[4] == '1'
-local unlimited = s[5] == '1'
-local blocked = tonumber(s[6])
-local gen = tonumber(s[7]) or 0
-if blocked and now < blocked then return {0, blocked - now, ''} end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', f(now))
-local inflight = redis.call('ZCARD', KEYS[2])
-local poll = tonumber(ARGV[6])
-local take = false
-if not unlimited then
-  if not limit then
-    if inflight > 0 then return {0, poll, ''} end
-  else
-    if not refilled and reset_at and reset_at <= now then
-      remaining = math.max(limit - inflight, 0)
-      refilled = true
-      gen = gen + 1
-    end
-    if remaining > 0 then
-      take = true
-    elseif not refilled then
-      return {0, math.max((reset_at or now + poll) - now, 1), ''}
-    elseif inflight > 0 then
-      return {0, poll, ''}
-    end
-  end
-end
-local glimit = tonumber(ARGV[2])
-if glimit > 0 then
-  local window = tonumber(ARGV[3])
-  local fence = redis.call('GET', KEYS[6])
-  if not fence then
-    if ARGV[4] == '1' then fence = now + window else fence = now end
-    redis.call('SET', KEYS[6], f(fence))
-  end
-  fence = tonumber(fence)
-  if now < fence then return {0, fence - now, ''} end
-  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. f(now - window))
-  if redis.call('ZCARD', KEYS[4]) >= glimit then
-    local oldest = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
-    return {0, math.max(tonumber(oldest[2]) + window - now + 1, 1), ''}
-  end
-  local seq = redis.call('INCR', KEYS[5])
-  redis.call('ZADD', KEYS[4], f(now), f(now) .. '-' .. seq)
-  redis.call('PEXPIRE', KEYS[4], f(math.floor(window / 1000) + 1000))
-end
-if take then remaining = remaining - 1 end
-local lease = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-redis.call('ZADD', KEYS[2], f(now + tonumber(ARGV[5])), lease)
-if limit then
-  redis.call('HSET', KEYS[1], 'remaining', remaining, 'refilled', refilled and '1' or '0', 'gen', gen)
-end
-redis.call('PEXPIRE', KEYS[1], ARGV[7])
-redis.call('PEXPIRE', KEYS[2], ARGV[7])
-return {1, gen, tostring(lease)}
-";
+/// The file lists its KEYS, ARGV and answers.
+const ACQUIRE: &str = include_str!("lua/bucket_acquire.lua");
 
 /// What a response taught, atomically: frees the lease, records a learned route → bucket
 /// hash (moving to the hash's state, shared with every route reporting it), then applies
@@ -107,86 +33,12 @@ return {1, gen, tostring(lease)}
 /// window only ever lowers it, requests still in flight are subtracted from the server's
 /// count, a 429 locks the bucket (or, global, every bucket) out.
 ///
-/// KEYS: ticket's state, ticket's leases, target state, target leases, routes, lockout.
-/// ARGV: lease id, status, has window (1/0), limit, remaining, reset-after µs, reset epoch
-/// ('' for none), 429 wait µs, global 429 (1/0), route template to record ('' for none),
-/// bucket hash, ttl ms.
-const COMPLETE: &str = r"
-redis.call('ZREM', KEYS[2], ARGV[1])
-if ARGV[10] ~= '' then
-  redis.call('HSET', KEYS[5], ARGV[10], ARGV[11])
-  if KEYS[1] ~= KEYS[3] then redis.call('DEL', KEYS[1]) end
-end
-local key = KEYS[3]
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', f(now))
-local inflight = redis.call('ZCARD', KEYS[4])
-local s = redis.call('HMGET', key, 'limit', 'remaining', 'reset_at', 'refilled', 'unlimited', 'blocked', 'gen', 'epoch', 'hint')
-local limit = tonumber(s[1])
-local remaining = tonumber(s[2]) or 0
-local reset_at = tonumber(s[3])
-local refilled = s[4] == '1'
-local unlimited = s[5] == '1'
-local blocked = tonumber(s[6])
-local gen = tonumber(s[7]) or 0
-local epoch = tonumber(s[8])
-local hint = tonumber(s[9]) or 0
-local status = tonumber(ARGV[2])
-if ARGV[3] == '1' then
-  unlimited = false
-  local after = tonumber(ARGV[6])
-  local reset = now + after
-  local new_epoch = tonumber(ARGV[7])
-  local usable = math.max(tonumber(ARGV[5]) - inflight, 0)
-  local newer
-  if not reset_at then newer = true
-  elseif new_epoch and epoch then newer = new_epoch > epoch + 0.001
-  else newer = reset > reset_at + hint / 2 end
-  if newer then
-    limit = tonumber(ARGV[4]); remaining = usable; reset_at = reset; epoch = new_epoch
-    hint = after; refilled = false; gen = gen + 1
-  elseif not refilled then
-    limit = tonumber(ARGV[4]); remaining = math.min(remaining, usable)
-    reset_at = math.min(reset_at, reset); hint = math.max(hint, after)
-  end
-end
-if status == 429 then
-  local wait = tonumber(ARGV[8])
-  if ARGV[9] == '1' then
-    local cur = tonumber(redis.call('GET', KEYS[6]))
-    if not cur or cur < now + wait then
-      redis.call('SET', KEYS[6], f(now + wait), 'PX', f(math.floor(wait / 1000) + 1000))
-    end
-  else
-    blocked = math.max(blocked or 0, now + wait); remaining = 0; unlimited = false
-  end
-elseif ARGV[3] ~= '1' and not limit and status >= 200 and status < 300 then
-  unlimited = true
-end
-local fields = {'remaining', remaining, 'refilled', refilled and '1' or '0',
-  'unlimited', unlimited and '1' or '0', 'gen', gen, 'hint', f(hint)}
-if limit then table.insert(fields, 'limit'); table.insert(fields, limit) end
-if reset_at then table.insert(fields, 'reset_at'); table.insert(fields, f(reset_at)) end
-if blocked then table.insert(fields, 'blocked'); table.insert(fields, f(blocked)) end
-table.insert(fields, 'epoch'); table.insert(fields, epoch and tostring(epoch) or '')
-redis.call('HSET', key, unpack(fields))
-redis.call('PEXPIRE', key, ARGV[12])
-return 1
-";
+/// The file lists its KEYS and ARGV.
+const COMPLETE: &str = include_str!("lua/bucket_complete.lua");
 
 /// A request that ended without a response: its lease goes, and its slot comes back if its
 /// window is still the current one.
-///
-/// KEYS: state, leases. ARGV: lease id, generation.
-const RELEASE: &str = r"
-if redis.call('ZREM', KEYS[2], ARGV[1]) == 1 then
-  local s = redis.call('HMGET', KEYS[1], 'limit', 'remaining', 'gen', 'unlimited')
-  local limit = tonumber(s[1])
-  if limit and s[4] ~= '1' and tonumber(s[3]) == tonumber(ARGV[2]) then
-    redis.call('HSET', KEYS[1], 'remaining', math.min((tonumber(s[2]) or 0) + 1, limit))
-  end
-end
-return 1
-";
+const RELEASE: &str = include_str!("lua/bucket_release.lua");
 
 static ACQUIRE_SCRIPT: LazyLock<Script> =
     LazyLock::new(|| Script::new(&format!("{PRELUDE}{ACQUIRE}")));
@@ -229,11 +81,14 @@ const POLL: Duration = Duration::from_millis(20);
 /// minute untouched), `{prefix}:global` (+ `:seq`, `:fence`, `:lockout`).
 ///
 /// ```no_run
+/// use std::time::Duration;
 /// use core_ratelimit::{BucketConfig, Outcome, RedisBucketLimiter, RouteKey, connect_redis};
 ///
 /// # async fn run() -> Result<(), core_ratelimit::Error> {
 /// let conn = connect_redis("redis://127.0.0.1:6379/").await?;
-/// let limiter = RedisBucketLimiter::new(conn, "mybot:discord", BucketConfig::discord());
+/// // Per-route buckets and 50 requests per second over all of them (Discord's REST).
+/// let config = BucketConfig { global: Some((50, Duration::from_secs(1))), ..BucketConfig::default() };
+/// let limiter = RedisBucketLimiter::new(conn, "mybot:discord", config);
 /// let route = RouteKey::new("POST /channels/{channel_id}/messages", Some("1234"));
 /// let ticket = limiter.acquire(&route).await?;
 /// // … send the request, then report what came back:

@@ -9,7 +9,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use common::{Rng, max_in_any_window};
 use core_ratelimit::{
-    BucketConfig, BucketId, BucketLimiter, Bucketing, Outcome, RateLimitHeaders, RouteKey, Ticket,
+    BucketConfig, BucketId, BucketLimiter, Outcome, RateLimitHeaders, RouteKey, Ticket,
 };
 use tokio::time::{Instant, sleep};
 
@@ -186,7 +186,7 @@ fn check_overload(server: &ServerModel, elapsed: Duration, windows: u32, seed: u
 async fn ten_times_the_quota_in_concurrent_callers_gets_zero_429s() {
     for seed in 0..16 {
         let server = ServerModel::new(5, Duration::from_secs(1), Style::Discord);
-        let limiter = BucketLimiter::new(BucketConfig::discord());
+        let limiter = BucketLimiter::new(common::per_route_50_per_second());
         let route = RouteKey::new("POST /channels/{channel_id}/messages", Some("1"));
         // Cold start: nothing known, 50 callers at once.
         let elapsed = overload(
@@ -211,7 +211,7 @@ async fn ten_times_the_quota_in_concurrent_callers_gets_zero_429s() {
 async fn routes_sharing_a_bucket_stay_within_its_quota_together() {
     for seed in 0..16 {
         let server = ServerModel::new(5, Duration::from_secs(1), Style::Discord);
-        let limiter = BucketLimiter::new(BucketConfig::discord());
+        let limiter = BucketLimiter::new(common::per_route_50_per_second());
         // Two route templates that share one bucket (same hash, same major parameter). Which
         // templates share is only known once each has answered once, so each is used once
         // first; from then on they draw from one budget.
@@ -255,7 +255,7 @@ async fn routes_sharing_a_bucket_stay_within_its_quota_together() {
 #[tokio::test(start_paused = true)]
 async fn helix_points_are_one_budget_for_every_route() {
     let server = ServerModel::new(20, Duration::from_secs(10), Style::Helix);
-    let limiter = BucketLimiter::new(BucketConfig::helix());
+    let limiter = BucketLimiter::new(common::single_budget());
     let routes = vec![
         RouteKey::new("GET /users", None),
         RouteKey::new("GET /streams", None),
@@ -332,7 +332,7 @@ async fn the_global_limit_caps_every_bucket_together() {
 
 #[tokio::test(start_paused = true)]
 async fn discord_global_limit_is_50_per_second() {
-    let limiter = BucketLimiter::new(BucketConfig::discord());
+    let limiter = BucketLimiter::new(common::per_route_50_per_second());
     let route = RouteKey::new("GET /users/@me", None);
     limiter
         .acquire(&route)
@@ -392,7 +392,7 @@ async fn a_429_without_a_body_uses_the_retry_after_header() {
 
 #[tokio::test(start_paused = true)]
 async fn a_global_429_blocks_every_bucket() {
-    let limiter = BucketLimiter::new(BucketConfig::discord());
+    let limiter = BucketLimiter::new(common::per_route_50_per_second());
     let first = RouteKey::new("GET /channels/{channel_id}", Some("1"));
     let second = RouteKey::new("GET /guilds/{guild_id}", Some("2"));
     limiter.acquire(&first).await.complete(Outcome {
@@ -602,7 +602,7 @@ async fn absurd_waits_are_capped() {
 #[test]
 fn acquire_futures_are_send() {
     fn send<T: Send>(_: &T) {}
-    let limiter = BucketLimiter::new(BucketConfig::discord());
+    let limiter = BucketLimiter::new(common::per_route_50_per_second());
     let route = RouteKey::new("GET /x", None);
     send(&limiter.acquire(&route));
     let window = core_ratelimit::WindowLimiter::new(common::nz(1), Duration::from_secs(1));
@@ -619,8 +619,6 @@ fn bucket_types_are_send_sync() {
     check::<BucketLimiter>();
     check::<Ticket>();
     check::<RouteKey>();
-    let config = BucketConfig::helix();
-    assert_eq!(config.bucketing, Bucketing::Single);
 }
 
 /// Random quotas, windows, latencies (some longer than the window) and requests that fail
@@ -646,8 +644,8 @@ fn random_quotas_latencies_and_failures_never_429() {
         runtime.block_on(async {
             let server = ServerModel::new(limit, window, style);
             let config = match style {
-                Style::Discord => BucketConfig::discord(),
-                Style::Helix => BucketConfig::helix(),
+                Style::Discord => common::per_route_50_per_second(),
+                Style::Helix => common::single_budget(),
             };
             let limiter = BucketLimiter::new(config);
             let route = RouteKey::new("POST /channels/{channel_id}/messages", Some("1"));

@@ -1,10 +1,11 @@
-//! The shared bucket limiter on a real Redis server, in front of the Discord sandbox's REST
-//! API (real sockets on 127.0.0.1): two "processes" (limiters on separate connections)
+//! The shared bucket limiter on a real Redis server, in front of a rate-limited HTTP
+//! server (`common::bucket_server`, real sockets on 127.0.0.1) with Discord's REST numbers
+//! (5 per second per channel bucket, 50 per second globally): two "processes" (limiters on separate connections)
 //! oversubscribing the global limit and the per-route buckets get 0 × 429; Redis restarting
 //! mid-run makes callers wait and recover; a script flush reloads the scripts; a process
 //! that dies mid-request frees its slot when the lease expires.
 //!
-//! These run in real time (Redis and the sandbox keep their own clocks), each bounded to a
+//! These run in real time (Redis and the server keep their own clocks), each bounded to a
 //! few seconds.
 #![cfg(feature = "redis")]
 
@@ -23,7 +24,10 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use redis_test_server::{RedisServer, max_in_any_window};
-use sandbox::discord::{Discord, DiscordConfig, DiscordControl};
+
+mod common;
+
+use common::bucket_server::{BucketServer, Limits};
 
 type Http = Client<HttpConnector, Empty<Bytes>>;
 
@@ -40,45 +44,36 @@ async fn process(server: &RedisServer) -> ConnectionManager {
 fn shared(conn: ConnectionManager, cold_start: ColdStart) -> RedisBucketLimiter {
     let config = BucketConfig {
         global: Some(GLOBAL),
-        ..BucketConfig::discord()
+        ..BucketConfig::default()
     };
-    RedisBucketLimiter::builder(conn, "t:discord", config)
+    RedisBucketLimiter::builder(conn, "t:buckets", config)
         .cold_start(cold_start)
         .build()
 }
 
-struct Sandbox {
-    server: sandbox::Server,
-    control: DiscordControl,
+struct Upstream {
+    server: BucketServer,
     http: Http,
 }
 
-impl Sandbox {
+impl Upstream {
     async fn start() -> Self {
-        let discord = Discord::new(DiscordConfig::default());
-        let control = discord.control();
-        let server = sandbox::Server::builder()
-            .serve(discord)
-            .await
-            .expect("sandbox");
+        let server = BucketServer::start(Limits {
+            bucket_limit: 5,
+            bucket_window: Duration::from_secs(1),
+            global_per_second: 50,
+        })
+        .await;
         let http = Client::builder(TokioExecutor::new()).build_http();
-        Self {
-            server,
-            control,
-            http,
-        }
+        Self { server, http }
     }
 
     /// `GET /channels/{channel}`: what the server answered, as the limiter reads it.
     async fn get_channel(&self, channel: u64) -> Outcome {
-        let request = hyper::Request::get(format!(
-            "{}/api/v10/channels/{channel}",
-            self.server.base_url()
-        ))
-        .header("authorization", format!("Bot {}", self.control.token()))
-        .body(Empty::new())
-        .expect("request");
-        let response = self.http.request(request).await.expect("sandbox answers");
+        let request = hyper::Request::get(format!("{}/channels/{channel}", self.server.base_url()))
+            .body(Empty::new())
+            .expect("request");
+        let response = self.http.request(request).await.expect("server answers");
         let status = response.status().as_u16();
         let headers = RateLimitHeaders::parse(
             response
@@ -93,14 +88,12 @@ impl Sandbox {
 
     /// The most requests that arrived within any one second.
     fn max_arrivals_per_second(&self) -> usize {
-        let times: Vec<SystemTime> = self
-            .server
-            .log()
-            .snapshot()
-            .iter()
-            .map(|request| request.at)
-            .collect();
-        max_in_any_window(&times, Duration::from_secs(1))
+        max_in_any_window(&self.server.arrivals(), Duration::from_secs(1))
+    }
+
+    /// Requests that arrived so far.
+    fn arrived(&self) -> usize {
+        self.server.arrivals().len()
     }
 }
 
@@ -114,12 +107,12 @@ enum Caller {
 }
 
 impl Caller {
-    async fn request(&self, sandbox: &Sandbox, channel: u64) -> u16 {
+    async fn request(&self, upstream: &Upstream, channel: u64) -> u16 {
         let route = RouteKey::new("GET /channels/{channel_id}", Some(&channel.to_string()));
         match self {
             Self::Direct(limiter) => {
                 let ticket = limiter.acquire(&route).await.expect("acquire");
-                let outcome = sandbox.get_channel(channel).await;
+                let outcome = upstream.get_channel(channel).await;
                 let status = outcome.status;
                 // Redis may be restarting: a lost report is fine, the lease expires.
                 let _ = ticket.complete(&outcome).await;
@@ -127,7 +120,7 @@ impl Caller {
             }
             Self::Wrapped(limiter) => {
                 let ticket: Ticket = limiter.acquire(&route).await;
-                let outcome = sandbox.get_channel(channel).await;
+                let outcome = upstream.get_channel(channel).await;
                 let status = outcome.status;
                 ticket.complete(outcome);
                 status
@@ -139,7 +132,7 @@ impl Caller {
 /// `tasks` callers per process, each sending `each` requests round-robin over `channels`
 /// channels; counts the answers.
 async fn drive(
-    sandbox: &Arc<Sandbox>,
+    upstream: &Arc<Upstream>,
     callers: &[Caller],
     tasks: usize,
     each: usize,
@@ -149,13 +142,13 @@ async fn drive(
     let mut handles = Vec::new();
     for (p, caller) in callers.iter().enumerate() {
         for task in 0..tasks {
-            let (caller, sandbox, answered) =
-                (caller.clone(), Arc::clone(sandbox), Arc::clone(answered));
+            let (caller, upstream, answered) =
+                (caller.clone(), Arc::clone(upstream), Arc::clone(answered));
             handles.push(tokio::spawn(async move {
                 let mut statuses = Vec::new();
                 for n in 0..each {
                     let channel = 1 + ((p * tasks + task) * each + n) as u64 % channels;
-                    statuses.push(caller.request(&sandbox, channel).await);
+                    statuses.push(caller.request(&upstream, channel).await);
                     answered.fetch_add(1, Ordering::SeqCst);
                 }
                 statuses
@@ -170,11 +163,11 @@ async fn drive(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_processes_oversubscribing_the_sandbox_get_zero_429s() {
+async fn two_processes_oversubscribing_the_server_get_zero_429s() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let sandbox = Arc::new(Sandbox::start().await);
+    let upstream = Arc::new(Upstream::start().await);
     let a = Caller::Direct(shared(process(&server).await, ColdStart::Trust));
     let b = Caller::Wrapped(BucketLimiter::from(shared(
         process(&server).await,
@@ -186,24 +179,24 @@ async fn two_processes_oversubscribing_the_sandbox_get_zero_429s() {
     let answered = Arc::new(AtomicUsize::new(0));
     let statuses = tokio::time::timeout(
         Duration::from_secs(20),
-        drive(&sandbox, &[a, b], 8, 10, 20, &answered),
+        drive(&upstream, &[a, b], 8, 10, 20, &answered),
     )
     .await
     .expect("160 requests at 50/s finish in a few seconds");
 
     assert_eq!(statuses.len(), 160);
     assert_eq!(
-        sandbox.control.rate_limited(),
+        upstream.server.rate_limited(),
         0,
-        "the sandbox served 0 × 429"
+        "the server served 0 × 429"
     );
     assert!(statuses.iter().all(|&status| status != 429));
     assert!(
-        sandbox.max_arrivals_per_second() <= 50,
+        upstream.max_arrivals_per_second() <= 50,
         "{} requests arrived within one second",
-        sandbox.max_arrivals_per_second()
+        upstream.max_arrivals_per_second()
     );
-    assert_eq!(sandbox.server.log().len(), 160, "no request was sent twice");
+    assert_eq!(upstream.arrived(), 160, "no request was sent twice");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -211,7 +204,7 @@ async fn routes_learn_their_bucket_hash_across_processes() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let sandbox = Sandbox::start().await;
+    let upstream = Upstream::start().await;
     let a = shared(process(&server).await, ColdStart::Trust);
     let b = shared(process(&server).await, ColdStart::Trust);
     let route = RouteKey::new("GET /channels/{channel_id}", Some("7"));
@@ -219,7 +212,7 @@ async fn routes_learn_their_bucket_hash_across_processes() {
 
     let ticket = a.acquire(&route).await.expect("acquire");
     ticket
-        .complete(&sandbox.get_channel(7).await)
+        .complete(&upstream.get_channel(7).await)
         .await
         .expect("complete");
     assert!(matches!(a.bucket_of(&route), BucketId::Hash { .. }));
@@ -228,7 +221,7 @@ async fn routes_learn_their_bucket_hash_across_processes() {
     assert_eq!(ticket.bucket(), &a.bucket_of(&route));
     assert_eq!(b.bucket_of(&route), a.bucket_of(&route));
     ticket
-        .complete(&sandbox.get_channel(7).await)
+        .complete(&upstream.get_channel(7).await)
         .await
         .expect("complete");
 }
@@ -238,7 +231,7 @@ async fn redis_restarting_mid_run_makes_callers_wait_and_recover() {
     let Some(mut server) = RedisServer::start() else {
         return;
     };
-    let sandbox = Arc::new(Sandbox::start().await);
+    let upstream = Arc::new(Upstream::start().await);
     // The default cold start: after the restart the global limit waits one window.
     let a = Caller::Direct(shared(process(&server).await, ColdStart::Wait));
     let b = Caller::Wrapped(BucketLimiter::from(shared(
@@ -248,8 +241,8 @@ async fn redis_restarting_mid_run_makes_callers_wait_and_recover() {
 
     let answered = Arc::new(AtomicUsize::new(0));
     let run = {
-        let (sandbox, answered) = (Arc::clone(&sandbox), Arc::clone(&answered));
-        tokio::spawn(async move { drive(&sandbox, &[a, b], 4, 30, 20, &answered).await })
+        let (upstream, answered) = (Arc::clone(&upstream), Arc::clone(&answered));
+        tokio::spawn(async move { drive(&upstream, &[a, b], 4, 30, 20, &answered).await })
     };
     tokio::time::timeout(Duration::from_secs(10), async {
         while answered.load(Ordering::SeqCst) < 60 {
@@ -260,10 +253,10 @@ async fn redis_restarting_mid_run_makes_callers_wait_and_recover() {
     .expect("the first 60 are answered");
     server.stop();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let during_outage = sandbox.server.log().len();
+    let during_outage = upstream.arrived();
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
-        sandbox.server.log().len() <= during_outage + 16,
+        upstream.arrived() <= during_outage + 16,
         "at most the requests already granted went out while Redis was down"
     );
     server.restart();
@@ -274,14 +267,14 @@ async fn redis_restarting_mid_run_makes_callers_wait_and_recover() {
         .expect("no caller panicked");
     assert_eq!(statuses.len(), 240);
     assert_eq!(
-        sandbox.control.rate_limited(),
+        upstream.server.rate_limited(),
         0,
-        "the sandbox served 0 × 429"
+        "the server served 0 × 429"
     );
     assert!(
-        sandbox.max_arrivals_per_second() <= 50,
+        upstream.max_arrivals_per_second() <= 50,
         "{} requests arrived within one second",
-        sandbox.max_arrivals_per_second()
+        upstream.max_arrivals_per_second()
     );
 }
 
@@ -327,7 +320,11 @@ async fn a_process_dying_mid_request_frees_its_slot_when_the_lease_expires() {
     let Some(server) = RedisServer::start() else {
         return;
     };
-    let config = BucketConfig::discord();
+    // Discord's numbers: per-route buckets and 50 per second globally.
+    let config = BucketConfig {
+        global: Some((50, Duration::from_secs(1))),
+        ..BucketConfig::default()
+    };
     let dying = RedisBucketLimiter::builder(process(&server).await, "t:lease", config.clone())
         .cold_start(ColdStart::Trust)
         .lease(Duration::from_millis(400))

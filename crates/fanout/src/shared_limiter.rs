@@ -38,7 +38,7 @@ pub const GLOBAL_WINDOW_MARGIN: Duration = Duration::from_millis(50);
 pub fn shared_limiter(conn: ConnectionManager, prefix: &str) -> BucketLimiter {
     let config = BucketConfig {
         global: Some((50, Duration::from_secs(1) + GLOBAL_WINDOW_MARGIN)),
-        ..BucketConfig::discord()
+        ..svc_gateway::rest::bucket_config()
     };
     BucketLimiter::from(RedisBucketLimiter::new(
         conn,

@@ -700,3 +700,49 @@ async fn message_edits_and_webhook_posts_reach_the_gateway_whole() {
         (77, Some(0))
     );
 }
+
+/// Discord's 429 body says how long to wait (float seconds) and whether the limit is
+/// global; the client reads it (transport-http alone reads only headers, and this server
+/// sends none). A tiny HTTP/1.1 server that answers every request with that 429.
+#[tokio::test]
+async fn a_429_body_says_how_long_to_wait_and_whether_it_is_global() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/api/v10", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let body =
+                    r#"{"message":"You are being rate limited.","retry_after":0.05,"global":true}"#;
+                let reply = format!(
+                    "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let (mut buffer, mut seen) = (vec![0; 4096], Vec::new());
+                while let Ok(read @ 1..) = socket.read(&mut buffer).await {
+                    seen.extend_from_slice(&buffer[..read]);
+                    while let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                        seen.drain(..end + 4);
+                        if socket.write_all(reply.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let rest = RestClient::builder("token").base_url(base).build().unwrap();
+    let error = rest.current_user().await.unwrap_err();
+    let source = error.into_source().expect("the transport error");
+    let http = source
+        .downcast::<transport_http::Error>()
+        .expect("a transport error");
+    assert_eq!(
+        *http.kind(),
+        transport_http::ErrorKind::RateLimited {
+            retry_after: Some(Duration::from_millis(50)),
+            global: true
+        }
+    );
+}

@@ -29,9 +29,7 @@ impl HelixClient {
     pub fn new(base_url: &str, tokens: TokenManager) -> Result<Self, Error> {
         let http = Client::builder()
             .base_url(base_url)
-            .ratelimiter(core_ratelimit::BucketLimiter::new(
-                core_ratelimit::BucketConfig::helix(),
-            ))
+            .ratelimiter(core_ratelimit::BucketLimiter::new(crate::bucket_config()))
             .retry(RetryPolicy::new().max_attempts(4))
             .build()
             .map_err(|e| Error::with_source(ErrorKind::Config("bad Helix base URL".into()), e))?;

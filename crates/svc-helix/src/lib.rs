@@ -29,14 +29,15 @@
 //! otherwise (400 bad request, 401 missing scope or wrong user, 403 not a moderator, 404, 409,
 //! 422); [`Error::status`] reads the status of either.
 //!
-//! Modules: `token` ([`AccessToken`]), `auth` ([`TokenManager`], [`TokenInfo`]), `client`
-//! ([`HelixClient`]), `page` ([`Page`]), `endpoints` (one file per API area: users, streams,
+//! Modules: `token` ([`AccessToken`]), `auth` ([`TokenManager`], [`TokenInfo`]), `budget`
+//! ([`bucket_config`]: the point budget's limiter settings), `client` ([`HelixClient`]), `page` ([`Page`]), `endpoints` (one file per API area: users, streams,
 //! games, channels and follows, chat, media (clips, videos), moderation, polls and
 //! predictions, community (cheermotes, teams), eventsub), `error`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod auth;
+mod budget;
 mod client;
 mod endpoints;
 mod error;
@@ -44,6 +45,7 @@ mod page;
 mod token;
 
 pub use auth::{TWITCH_AUTH_URL, TokenInfo, TokenManager, VALIDATE_EVERY};
+pub use budget::bucket_config;
 pub use client::{HelixClient, TWITCH_HELIX_URL};
 pub use endpoints::channels::{
     ChannelInformation, FollowedChannel, Follower, ModifyChannel, SearchedChannel,

@@ -15,7 +15,7 @@ use crate::client::Config;
 use crate::redact::{HeadersDebug, Redactions};
 use crate::request::parse_header;
 use crate::tls::TlsOptions;
-use crate::{Client, Error, RetryPolicy, Secret, base_url};
+use crate::{Client, Error, RateLimitBodyParser, RetryPolicy, Secret, base_url};
 
 /// The default bound on a response body: 16 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
@@ -50,6 +50,7 @@ pub struct ClientBuilder {
     tls: TlsOptions,
     max_response_bytes: usize,
     limiter: Option<BucketLimiter>,
+    rate_limit_body: Option<RateLimitBodyParser>,
     pool_idle_timeout: Duration,
     pool_max_idle_per_host: usize,
     error: Option<Error>,
@@ -57,7 +58,7 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// The defaults: no base URL, 30 s timeout, [`RetryPolicy::new`], webpki roots,
-    /// 16 MiB body bound, no rate limiter.
+    /// 16 MiB body bound, no rate limiter, 429s read from headers only.
     pub fn new() -> Self {
         Self {
             base_url: None,
@@ -70,6 +71,7 @@ impl ClientBuilder {
             tls: TlsOptions::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             limiter: None,
+            rate_limit_body: None,
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: usize::MAX,
             error: None,
@@ -184,6 +186,14 @@ impl ClientBuilder {
         self
     }
 
+    /// How to read a 429 body's wait and global flag, in the platform's format (a service
+    /// sets its own, e.g. Discord's `{"retry_after": 1.5, "global": false}`). Without one,
+    /// a 429 is read from its headers only.
+    pub fn rate_limit_body(mut self, parser: RateLimitBodyParser) -> Self {
+        self.rate_limit_body = Some(parser);
+        self
+    }
+
     /// How long an unused pooled connection is kept. Default 90 s.
     pub const fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
         self.pool_idle_timeout = timeout;
@@ -238,6 +248,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
                 limiter: self.limiter,
+                rate_limit_body: self.rate_limit_body,
             },
         ))
     }
@@ -265,6 +276,7 @@ impl fmt::Debug for ClientBuilder {
             .field("accept_invalid_certs", &self.tls.accept_invalid_certs)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("limiter", &self.limiter.is_some())
+            .field("rate_limit_body", &self.rate_limit_body.is_some())
             .finish_non_exhaustive()
     }
 }

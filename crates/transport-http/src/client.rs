@@ -18,7 +18,7 @@ use tracing::Instrument;
 use tracing::field::Empty;
 use url::Url;
 
-use crate::ratelimit::{TooManyRequests, parse_headers};
+use crate::ratelimit::{RateLimitBodyParser, parse_headers};
 use crate::redact::{Redactions, url_for_display};
 use crate::retry::is_idempotent;
 use crate::{ClientBuilder, Error, ErrorKind, RequestBuilder, Response, RetryPolicy};
@@ -67,6 +67,7 @@ pub(crate) struct Config {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
     pub(crate) limiter: Option<BucketLimiter>,
+    pub(crate) rate_limit_body: Option<RateLimitBodyParser>,
 }
 
 /// A request ready to go: everything resolved, nothing left to fail but the network.
@@ -235,7 +236,12 @@ impl Client {
         let status = response.status();
         let headers = parse_headers(response.headers());
         if status == StatusCode::TOO_MANY_REQUESTS {
-            let body = TooManyRequests::parse(response.body());
+            let body = self
+                .inner
+                .config
+                .rate_limit_body
+                .map(|parse| parse(response.body()))
+                .unwrap_or_default();
             let retry_after = body
                 .retry_after
                 .or(headers.retry_after)

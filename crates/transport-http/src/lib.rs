@@ -37,7 +37,9 @@
 //!   `http(s)://` URLs bypass it.
 //! - Connect errors and 5xx are retried for idempotent methods only; 429s for any
 //!   method (the server did not act), waiting as the limiter or `retry_after` says, until
-//!   the [`RetryPolicy`] budget ends in [`ErrorKind::RateLimited`].
+//!   the [`RetryPolicy`] budget ends in [`ErrorKind::RateLimited`]. How long a 429 asks to
+//!   wait comes from its headers, or from its body where the service set a
+//!   [`ClientBuilder::rate_limit_body`] parser for its platform's format.
 //! - Non-2xx final answers are [`ErrorKind::Status`] unless the request says
 //!   [`RequestBuilder::accept_any_status`]. Redirects are not followed.
 //! - The timeout bounds each attempt (connect, TLS, headers and the whole body); bodies
@@ -65,6 +67,7 @@ pub use builder::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 pub use client::Client;
 pub use error::{BoxError, Error, ErrorKind};
 pub use http::{Method, StatusCode};
+pub use ratelimit::{RateLimitBodyParser, TooManyRequests};
 pub use request::RequestBuilder;
 pub use response::Response;
 pub use retry::RetryPolicy;

@@ -1,10 +1,10 @@
-//! What a response tells the rate limiter: its headers, and for a 429 the JSON body.
+//! What a response tells the rate limiter: its headers, and for a 429 what the platform's
+//! body says (read by a parser the service provides).
 
 use std::time::Duration;
 
 use core_ratelimit::RateLimitHeaders;
 use http::HeaderMap;
-use serde::Deserialize;
 
 /// The rate-limit headers of a response. A malformed one is ignored (core-ratelimit logs
 /// it as a warning): the response itself is still good, and the limiter falls back to
@@ -19,67 +19,37 @@ pub(crate) fn parse_headers(headers: &HeaderMap) -> RateLimitHeaders {
     })
 }
 
-/// A 429 body as Discord sends it: `{"message": …, "retry_after": 1.5, "global": false}`.
-/// Other platforms send other bodies (or none); anything unreadable counts as empty.
-#[derive(Debug, Default, PartialEq)]
-pub(crate) struct TooManyRequests {
-    pub(crate) retry_after: Option<Duration>,
-    pub(crate) global: bool,
-}
-
-#[derive(Deserialize)]
-struct Body {
-    retry_after: Option<f64>,
-    #[serde(default)]
-    global: bool,
+/// What a 429 response's body says about waiting, for platforms that put it there (Discord
+/// sends `{"retry_after": 1.5, "global": false}`). A service reads its platform's body with
+/// a parser set by [`ClientBuilder::rate_limit_body`](crate::ClientBuilder::rate_limit_body);
+/// without one, 429s are read from the headers only (`Retry-After`, `X-RateLimit-Reset-After`,
+/// `X-RateLimit-Global`). The body's values win over the headers' where both are given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TooManyRequests {
+    /// How long to wait before trying again.
+    pub retry_after: Option<Duration>,
+    /// Whether the limit hit is the global one (every route waits), not the route's.
+    pub global: bool,
 }
 
 impl TooManyRequests {
-    pub(crate) fn parse(body: &[u8]) -> Self {
-        let mut buffer = body.to_vec();
-        match simd_json::serde::from_slice::<Body>(&mut buffer) {
-            Ok(body) => Self {
-                retry_after: body
-                    .retry_after
-                    .and_then(|secs| Duration::try_from_secs_f64(secs).ok()),
-                global: body.global,
-            },
-            Err(_) => Self::default(),
+    /// What a body said: the wait (if any) and whether it is global.
+    pub const fn new(retry_after: Option<Duration>, global: bool) -> Self {
+        Self {
+            retry_after,
+            global,
         }
     }
 }
+
+/// Reads a platform's 429 body; anything it cannot read should be
+/// [`TooManyRequests::default`] (nothing said).
+pub type RateLimitBodyParser = fn(&[u8]) -> TooManyRequests;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn discord_429_body() {
-        let parsed = TooManyRequests::parse(
-            br#"{"message":"You are being rate limited.","retry_after":0.25,"global":true}"#,
-        );
-        assert_eq!(
-            parsed,
-            TooManyRequests {
-                retry_after: Some(Duration::from_millis(250)),
-                global: true,
-            }
-        );
-    }
-
-    #[test]
-    fn odd_429_bodies_are_empty() {
-        for body in [
-            &b""[..],
-            b"<html>",
-            br#"{"retry_after":-1}"#,
-            br#"{"reason":"requestThrottled"}"#,
-        ] {
-            let parsed = TooManyRequests::parse(body);
-            assert_eq!(parsed.retry_after, None, "{body:?}");
-            assert!(!parsed.global);
-        }
-    }
 
     #[test]
     fn headers_are_parsed() {

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use core_ratelimit::{BucketConfig, BucketLimiter, RouteKey};
-use support::{Reply, TestServer, reply};
+use support::{Reply, TestServer, json_retry_after, reply};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use transport_http::{Client, ErrorKind, RetryPolicy};
@@ -71,11 +71,20 @@ impl Enforcer {
     }
 }
 
+/// Per-route buckets under a global 50 requests per second (Discord's REST shape).
+fn limiter() -> BucketLimiter {
+    BucketLimiter::new(BucketConfig {
+        global: Some((50, Duration::from_secs(1))),
+        ..BucketConfig::default()
+    })
+}
+
 fn limited_client(server: &TestServer) -> Client {
     Client::builder()
         .base_url(server.url())
         .no_timeout()
-        .ratelimiter(BucketLimiter::new(BucketConfig::discord()))
+        .ratelimiter(limiter())
+        .rate_limit_body(json_retry_after)
         .build()
         .unwrap()
 }
@@ -94,7 +103,8 @@ async fn fifty_concurrent_callers_never_see_a_429() {
         .base_url(server.url())
         .no_timeout()
         .retry(RetryPolicy::new().rate_limit_retries(0))
-        .ratelimiter(BucketLimiter::new(BucketConfig::discord()))
+        .ratelimiter(limiter())
+        .rate_limit_body(json_retry_after)
         .build()
         .unwrap();
     let route = RouteKey::new("POST /channels/{channel_id}/messages", Some("42"));
@@ -176,7 +186,8 @@ async fn exhausted_429_retries_surface_rate_limited() {
         .base_url(server.url())
         .no_timeout()
         .retry(RetryPolicy::new().rate_limit_retries(1))
-        .ratelimiter(BucketLimiter::new(BucketConfig::discord()))
+        .ratelimiter(limiter())
+        .rate_limit_body(json_retry_after)
         .build()
         .unwrap();
     let error = client

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use support::{TestServer, closed_port, reply};
+use support::{TestServer, closed_port, json_retry_after, reply};
 use tokio::time::Instant;
 use transport_http::{Client, ErrorKind, Method, RetryPolicy, StatusCode};
 
@@ -28,6 +28,7 @@ fn client(base: &str) -> Client {
         .base_url(base)
         .no_timeout()
         .retry(policy())
+        .rate_limit_body(json_retry_after)
         .build()
         .unwrap()
 }
@@ -166,12 +167,49 @@ async fn retry_after_header_is_honoured_without_a_body() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn without_a_body_parser_a_429_is_read_from_its_headers_only() {
+    // The body asks for 5 s, the header for 1 s: a client that knows no body format (the
+    // transport knows no platform) waits what the header says.
+    let count = Arc::new(AtomicUsize::new(0));
+    let server = TestServer::start(move |_| {
+        let count = count.clone();
+        async move {
+            if count.fetch_add(1, Ordering::SeqCst) == 0 {
+                let mut response = reply(429, r#"{"retry_after":5.0,"global":true}"#);
+                response
+                    .headers_mut()
+                    .insert("retry-after", "1".parse().unwrap());
+                response
+            } else {
+                reply(200, "{}")
+            }
+        }
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(server.url())
+        .no_timeout()
+        .retry(policy())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    client.get("/x").send().await.unwrap();
+    assert_eq!(server.hits(), 2);
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(1) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn persistent_429_surfaces_rate_limited() {
     let server = flaky(usize::MAX, 429, r#"{"retry_after":1.0,"global":true}"#).await;
     let client = Client::builder()
         .base_url(server.url())
         .no_timeout()
         .retry(policy().rate_limit_retries(2))
+        .rate_limit_body(json_retry_after)
         .build()
         .unwrap();
     let error = client.get("/x").send().await.unwrap_err();

@@ -1,10 +1,31 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod bucket_server;
+
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use core_ratelimit::{BucketConfig, Bucketing};
 use tokio::time::Instant;
+
+/// Per-route buckets under a global limit of 50 requests per second: the shape of
+/// Discord's REST limits (svc-gateway's `rest::bucket_config()`).
+pub fn per_route_50_per_second() -> BucketConfig {
+    BucketConfig {
+        global: Some((50, Duration::from_secs(1))),
+        ..BucketConfig::default()
+    }
+}
+
+/// One budget for every route, no global limit: the shape of Helix's point budget
+/// (svc-helix's `bucket_config()`).
+pub fn single_budget() -> BucketConfig {
+    BucketConfig {
+        bucketing: Bucketing::Single,
+        ..BucketConfig::default()
+    }
+}
 
 pub fn nz(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).expect("test limits are non-zero")

@@ -1,22 +1,16 @@
 //! Channels.
 
 use serde_json::Value;
-use transport_http::Method;
 
 use super::RestClient;
+use super::route::Route;
 use crate::error::Error;
 use crate::model::{Channel, ChannelMarker, Id};
 
 impl RestClient {
     /// `GET /channels/{id}`.
     pub async fn channel(&self, channel: Id<ChannelMarker>) -> Result<Channel, Error> {
-        self.json(self.request(
-            Method::GET,
-            "GET /channels/{id}",
-            Some(channel.get()),
-            format!("/channels/{channel}"),
-        ))
-        .await
+        self.json(self.route(&Route::GetChannel { channel })).await
     }
 
     /// `PATCH /channels/{id}` with the fields to change (`{"name": "…", "topic": "…"}`).
@@ -25,26 +19,13 @@ impl RestClient {
         channel: Id<ChannelMarker>,
         changes: &Value,
     ) -> Result<Channel, Error> {
-        self.json(
-            self.request(
-                Method::PATCH,
-                "PATCH /channels/{id}",
-                Some(channel.get()),
-                format!("/channels/{channel}"),
-            )
-            .json(changes),
-        )
-        .await
+        self.json(self.route(&Route::UpdateChannel { channel }).json(changes))
+            .await
     }
 
     /// `DELETE /channels/{id}`: deletes a channel (or closes a DM); returns it.
     pub async fn delete_channel(&self, channel: Id<ChannelMarker>) -> Result<Channel, Error> {
-        self.json(self.request(
-            Method::DELETE,
-            "DELETE /channels/{id}",
-            Some(channel.get()),
-            format!("/channels/{channel}"),
-        ))
-        .await
+        self.json(self.route(&Route::DeleteChannel { channel }))
+            .await
     }
 }

@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
-use core_ratelimit::{BucketConfig, BucketLimiter, RouteKey};
+use core_ratelimit::BucketLimiter;
 use serde::de::DeserializeOwned;
-use transport_http::{Method, RequestBuilder, RetryPolicy, Secret};
+use transport_http::{RequestBuilder, RetryPolicy, Secret};
 
+use super::route::Route;
 use crate::error::{Error, ErrorKind};
 
 /// Discord's API base for v10.
@@ -56,18 +57,10 @@ impl RestClient {
         self.http.limiter()
     }
 
-    /// A request on `path`, bucketed by `template` (`"POST /channels/{id}/messages"`) and the
-    /// major parameter.
-    pub(crate) fn request(
-        &self,
-        method: Method,
-        template: &'static str,
-        major: Option<u64>,
-        path: String,
-    ) -> RequestBuilder {
-        let major = major.map(|m| m.to_string());
-        let route = RouteKey::new(template, major.as_deref());
-        self.http.request(method, path).route(route)
+    /// A request for `route`: its method and path, rate-limited under its route key.
+    pub(crate) fn route(&self, route: &Route<'_>) -> RequestBuilder {
+        let (method, path, key) = route.parts();
+        self.http.request(method, path).route(key)
     }
 
     /// Sends and decodes a JSON answer.
@@ -95,7 +88,8 @@ impl RestClientBuilder {
         self
     }
 
-    /// Shares a rate limiter (several clients of one bot token must share one).
+    /// Shares a rate limiter (several clients of one bot token must share one); build it
+    /// from [`bucket_config`](super::bucket_config).
     pub fn limiter(mut self, limiter: BucketLimiter) -> Self {
         self.limiter = Some(limiter);
         self
@@ -122,8 +116,9 @@ impl RestClientBuilder {
             .retry(RetryPolicy::new().max_attempts(5))
             .ratelimiter(
                 self.limiter
-                    .unwrap_or_else(|| BucketLimiter::new(BucketConfig::discord())),
+                    .unwrap_or_else(|| BucketLimiter::new(super::bucket_config())),
             )
+            .rate_limit_body(super::ratelimit::too_many_requests)
             .build()?;
         Ok(RestClient { http })
     }

@@ -1,17 +1,9 @@
-//! Application commands, global and per guild.
-
-use transport_http::Method;
+//! Application commands, global and per guild (`guild: Some(…)`).
 
 use super::RestClient;
+use super::route::Route;
 use crate::error::Error;
 use crate::model::{ApplicationMarker, Command, CommandMarker, GuildMarker, Id};
-
-fn base(application: Id<ApplicationMarker>, guild: Option<Id<GuildMarker>>) -> String {
-    match guild {
-        Some(guild) => format!("/applications/{application}/guilds/{guild}/commands"),
-        None => format!("/applications/{application}/commands"),
-    }
-}
 
 impl RestClient {
     /// `GET …/commands`: global commands, or a guild's with `guild`.
@@ -20,13 +12,8 @@ impl RestClient {
         application: Id<ApplicationMarker>,
         guild: Option<Id<GuildMarker>>,
     ) -> Result<Vec<Command>, Error> {
-        self.json(self.request(
-            Method::GET,
-            "GET /applications/{id}/commands",
-            guild.map(Id::get),
-            base(application, guild),
-        ))
-        .await
+        self.json(self.route(&Route::GetCommands { application, guild }))
+            .await
     }
 
     /// `POST …/commands`: creates (or replaces one of the same name).
@@ -36,16 +23,8 @@ impl RestClient {
         guild: Option<Id<GuildMarker>>,
         command: &Command,
     ) -> Result<Command, Error> {
-        self.json(
-            self.request(
-                Method::POST,
-                "POST /applications/{id}/commands",
-                guild.map(Id::get),
-                base(application, guild),
-            )
-            .json(command),
-        )
-        .await
+        let route = Route::CreateCommand { application, guild };
+        self.json(self.route(&route).json(command)).await
     }
 
     /// `PUT …/commands`: replaces every command at once.
@@ -55,28 +34,10 @@ impl RestClient {
         guild: Option<Id<GuildMarker>>,
         commands: &[Command],
     ) -> Result<Vec<Command>, Error> {
-        self.json(
-            self.request(
-                Method::PUT,
-                "PUT /applications/{id}/commands",
-                guild.map(Id::get),
-                base(application, guild),
-            )
-            .json(commands),
-        )
-        .await
+        let route = Route::SetCommands { application, guild };
+        self.json(self.route(&route).json(commands)).await
     }
-}
 
-fn one(
-    application: Id<ApplicationMarker>,
-    guild: Option<Id<GuildMarker>>,
-    command: Id<CommandMarker>,
-) -> String {
-    format!("{}/{command}", base(application, guild))
-}
-
-impl RestClient {
     /// `GET …/commands/{id}`: one global command, or a guild's with `guild`.
     pub async fn command(
         &self,
@@ -84,13 +45,12 @@ impl RestClient {
         guild: Option<Id<GuildMarker>>,
         command: Id<CommandMarker>,
     ) -> Result<Command, Error> {
-        self.json(self.request(
-            Method::GET,
-            "GET /applications/{id}/commands/{id}",
-            guild.map(Id::get),
-            one(application, guild, command),
-        ))
-        .await
+        let route = Route::GetCommand {
+            application,
+            guild,
+            command,
+        };
+        self.json(self.route(&route)).await
     }
 
     /// `PATCH …/commands/{id}`: changes a command (the fields `command` serializes).
@@ -101,16 +61,12 @@ impl RestClient {
         command: Id<CommandMarker>,
         changes: &Command,
     ) -> Result<Command, Error> {
-        self.json(
-            self.request(
-                Method::PATCH,
-                "PATCH /applications/{id}/commands/{id}",
-                guild.map(Id::get),
-                one(application, guild, command),
-            )
-            .json(changes),
-        )
-        .await
+        let route = Route::UpdateCommand {
+            application,
+            guild,
+            command,
+        };
+        self.json(self.route(&route).json(changes)).await
     }
 
     /// `DELETE …/commands/{id}`.
@@ -120,12 +76,11 @@ impl RestClient {
         guild: Option<Id<GuildMarker>>,
         command: Id<CommandMarker>,
     ) -> Result<(), Error> {
-        self.empty(self.request(
-            Method::DELETE,
-            "DELETE /applications/{id}/commands/{id}",
-            guild.map(Id::get),
-            one(application, guild, command),
-        ))
-        .await
+        let route = Route::DeleteCommand {
+            application,
+            guild,
+            command,
+        };
+        self.empty(self.route(&route)).await
     }
 }

@@ -1,10 +1,9 @@
 //! `GET /gateway/bot`.
 
-use serde::{Deserialize, Serialize};
-use transport_http::Method;
-
 use super::RestClient;
+use super::route::Route;
 use crate::error::Error;
+use serde::{Deserialize, Serialize};
 
 /// Where and how to connect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +32,6 @@ pub struct SessionStartLimit {
 impl RestClient {
     /// `GET /gateway/bot`.
     pub async fn gateway_bot(&self) -> Result<GatewayBot, Error> {
-        self.json(self.request(Method::GET, "GET /gateway/bot", None, "/gateway/bot".into()))
-            .await
+        self.json(self.route(&Route::GetGatewayBot)).await
     }
 }

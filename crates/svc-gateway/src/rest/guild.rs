@@ -1,35 +1,23 @@
 //! Guilds, members, roles, bans.
 
 use serde_json::{Value, json};
-use transport_http::Method;
 
 use super::RestClient;
+use super::route::Route;
 use crate::error::Error;
 use crate::model::{Ban, Channel, Guild, GuildMarker, Id, Member, Role, RoleMarker, UserMarker};
 
 impl RestClient {
     /// `GET /guilds/{id}` (`with_counts` adds approximate member and presence counts).
     pub async fn guild(&self, guild: Id<GuildMarker>, with_counts: bool) -> Result<Guild, Error> {
-        let request = self
-            .request(
-                Method::GET,
-                "GET /guilds/{id}",
-                Some(guild.get()),
-                format!("/guilds/{guild}"),
-            )
-            .query("with_counts", with_counts);
-        self.json(request).await
+        let request = self.route(&Route::GetGuild { guild });
+        self.json(request.query("with_counts", with_counts)).await
     }
 
     /// `GET /guilds/{id}/channels`.
     pub async fn guild_channels(&self, guild: Id<GuildMarker>) -> Result<Vec<Channel>, Error> {
-        self.json(self.request(
-            Method::GET,
-            "GET /guilds/{id}/channels",
-            Some(guild.get()),
-            format!("/guilds/{guild}/channels"),
-        ))
-        .await
+        self.json(self.route(&Route::GetGuildChannels { guild }))
+            .await
     }
 
     /// `GET /guilds/{id}/members?limit=&after=` (needs GUILD_MEMBERS).
@@ -40,12 +28,7 @@ impl RestClient {
         after: Option<Id<UserMarker>>,
     ) -> Result<Vec<Member>, Error> {
         let mut request = self
-            .request(
-                Method::GET,
-                "GET /guilds/{id}/members",
-                Some(guild.get()),
-                format!("/guilds/{guild}/members"),
-            )
+            .route(&Route::GetGuildMembers { guild })
             .query("limit", limit.clamp(1, 1000));
         if let Some(after) = after {
             request = request.query("after", after);
@@ -59,50 +42,24 @@ impl RestClient {
         guild: Id<GuildMarker>,
         user: Id<UserMarker>,
     ) -> Result<Member, Error> {
-        let path = format!("/guilds/{guild}/members/{user}");
-        self.json(self.request(
-            Method::GET,
-            "GET /guilds/{id}/members/{id}",
-            Some(guild.get()),
-            path,
-        ))
-        .await
+        self.json(self.route(&Route::GetGuildMember { guild, user }))
+            .await
     }
 
     /// `GET /guilds/{id}/roles`.
     pub async fn roles(&self, guild: Id<GuildMarker>) -> Result<Vec<Role>, Error> {
-        self.json(self.request(
-            Method::GET,
-            "GET /guilds/{id}/roles",
-            Some(guild.get()),
-            format!("/guilds/{guild}/roles"),
-        ))
-        .await
+        self.json(self.route(&Route::GetRoles { guild })).await
     }
 
     /// `POST /guilds/{id}/roles` with `{"name", "permissions", "color", "hoist", "mentionable"}`.
     pub async fn create_role(&self, guild: Id<GuildMarker>, role: &Value) -> Result<Role, Error> {
-        self.json(
-            self.request(
-                Method::POST,
-                "POST /guilds/{id}/roles",
-                Some(guild.get()),
-                format!("/guilds/{guild}/roles"),
-            )
-            .json(role),
-        )
-        .await
+        self.json(self.route(&Route::CreateRole { guild }).json(role))
+            .await
     }
 
     /// `GET /guilds/{id}/roles/{role}`.
     pub async fn role(&self, guild: Id<GuildMarker>, role: Id<RoleMarker>) -> Result<Role, Error> {
-        self.json(self.request(
-            Method::GET,
-            "GET /guilds/{id}/roles/{id}",
-            Some(guild.get()),
-            format!("/guilds/{guild}/roles/{role}"),
-        ))
-        .await
+        self.json(self.route(&Route::GetRole { guild, role })).await
     }
 
     /// `PATCH /guilds/{id}/roles/{role}` with the fields to change.
@@ -112,16 +69,8 @@ impl RestClient {
         role: Id<RoleMarker>,
         changes: &Value,
     ) -> Result<Role, Error> {
-        self.json(
-            self.request(
-                Method::PATCH,
-                "PATCH /guilds/{id}/roles/{id}",
-                Some(guild.get()),
-                format!("/guilds/{guild}/roles/{role}"),
-            )
-            .json(changes),
-        )
-        .await
+        self.json(self.route(&Route::UpdateRole { guild, role }).json(changes))
+            .await
     }
 
     /// `DELETE /guilds/{id}/roles/{role}`.
@@ -130,13 +79,8 @@ impl RestClient {
         guild: Id<GuildMarker>,
         role: Id<RoleMarker>,
     ) -> Result<(), Error> {
-        self.empty(self.request(
-            Method::DELETE,
-            "DELETE /guilds/{id}/roles/{id}",
-            Some(guild.get()),
-            format!("/guilds/{guild}/roles/{role}"),
-        ))
-        .await
+        self.empty(self.route(&Route::DeleteRole { guild, role }))
+            .await
     }
 
     /// `DELETE /guilds/{id}/members/{user}`: kicks a member.
@@ -145,24 +89,13 @@ impl RestClient {
         guild: Id<GuildMarker>,
         user: Id<UserMarker>,
     ) -> Result<(), Error> {
-        self.empty(self.request(
-            Method::DELETE,
-            "DELETE /guilds/{id}/members/{id}",
-            Some(guild.get()),
-            format!("/guilds/{guild}/members/{user}"),
-        ))
-        .await
+        self.empty(self.route(&Route::RemoveGuildMember { guild, user }))
+            .await
     }
 
     /// `GET /guilds/{id}/bans`.
     pub async fn bans(&self, guild: Id<GuildMarker>) -> Result<Vec<Ban>, Error> {
-        self.json(self.request(
-            Method::GET,
-            "GET /guilds/{id}/bans",
-            Some(guild.get()),
-            format!("/guilds/{guild}/bans"),
-        ))
-        .await
+        self.json(self.route(&Route::GetBans { guild })).await
     }
 
     /// `PUT /guilds/{id}/bans/{user}`.
@@ -173,12 +106,7 @@ impl RestClient {
         reason: Option<&str>,
     ) -> Result<(), Error> {
         let mut request = self
-            .request(
-                Method::PUT,
-                "PUT /guilds/{id}/bans/{id}",
-                Some(guild.get()),
-                format!("/guilds/{guild}/bans/{user}"),
-            )
+            .route(&Route::CreateBan { guild, user })
             .json(&json!({}));
         if let Some(reason) = reason {
             request = request.header(
@@ -195,12 +123,7 @@ impl RestClient {
         guild: Id<GuildMarker>,
         user: Id<UserMarker>,
     ) -> Result<(), Error> {
-        self.empty(self.request(
-            Method::DELETE,
-            "DELETE /guilds/{id}/bans/{id}",
-            Some(guild.get()),
-            format!("/guilds/{guild}/bans/{user}"),
-        ))
-        .await
+        self.empty(self.route(&Route::DeleteBan { guild, user }))
+            .await
     }
 }

@@ -1,12 +1,11 @@
 //! Interaction responses and follow-ups.
 
-use serde::Serialize;
-use transport_http::Method;
-
 use super::RestClient;
 use super::message::{CreateMessage, EditMessage};
+use super::route::Route;
 use crate::error::Error;
 use crate::model::{ApplicationMarker, Id, InteractionMarker, Message, MessageMarker};
+use serde::Serialize;
 
 /// The body of `POST /interactions/{id}/{token}/callback`. `kind`: 1 pong, 4 message,
 /// 5 deferred message, 6 deferred update, 7 update message.
@@ -46,17 +45,8 @@ impl RestClient {
         token: &str,
         response: &InteractionResponse,
     ) -> Result<(), Error> {
-        let path = format!("/interactions/{interaction}/{token}/callback");
-        self.empty(
-            self.request(
-                Method::POST,
-                "POST /interactions/{id}/{token}/callback",
-                Some(interaction.get()),
-                path,
-            )
-            .json(response),
-        )
-        .await
+        let route = Route::InteractionCallback { interaction, token };
+        self.empty(self.route(&route).json(response)).await
     }
 
     /// `POST /webhooks/{application}/{token}`: a follow-up message (valid 15 minutes).
@@ -66,17 +56,12 @@ impl RestClient {
         token: &str,
         message: &CreateMessage,
     ) -> Result<Message, Error> {
-        let path = format!("/webhooks/{application}/{token}");
-        let request = self
-            .request(
-                Method::POST,
-                "POST /webhooks/{id}/{token}",
-                Some(application.get()),
-                path,
-            )
-            .query("wait", true)
-            .json(message);
-        self.json(request).await
+        let route = Route::ExecuteWebhook {
+            webhook: application.cast(),
+            token,
+        };
+        self.json(self.route(&route).query("wait", true).json(message))
+            .await
     }
 
     /// `PATCH /webhooks/{application}/{token}/messages/@original`: edits the response.
@@ -130,17 +115,13 @@ impl RestClient {
         message: &str,
         edit: &EditMessage,
     ) -> Result<Message, Error> {
-        let path = format!("/webhooks/{application}/{token}/messages/{message}");
-        self.json(
-            self.request(
-                Method::PATCH,
-                "PATCH /webhooks/{id}/{token}/messages/{id}",
-                Some(application.get()),
-                path,
-            )
-            .json(edit),
-        )
-        .await
+        let webhook = application.cast();
+        let route = Route::UpdateWebhookMessage {
+            webhook,
+            token,
+            message,
+        };
+        self.json(self.route(&route).json(edit)).await
     }
 
     async fn delete_webhook_message(
@@ -149,13 +130,12 @@ impl RestClient {
         token: &str,
         message: &str,
     ) -> Result<(), Error> {
-        let path = format!("/webhooks/{application}/{token}/messages/{message}");
-        self.empty(self.request(
-            Method::DELETE,
-            "DELETE /webhooks/{id}/{token}/messages/{id}",
-            Some(application.get()),
-            path,
-        ))
-        .await
+        let webhook = application.cast();
+        let route = Route::DeleteWebhookMessage {
+            webhook,
+            token,
+            message,
+        };
+        self.empty(self.route(&route)).await
     }
 }

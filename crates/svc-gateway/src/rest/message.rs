@@ -1,11 +1,10 @@
 //! Messages.
 
-use serde::Serialize;
-use transport_http::Method;
-
 use super::RestClient;
+use super::route::Route;
 use crate::error::Error;
 use crate::model::{ChannelMarker, Embed, Id, Message, MessageMarker, MessageReference};
+use serde::Serialize;
 
 /// The body of `POST /channels/{id}/messages`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -63,17 +62,8 @@ impl RestClient {
         channel: Id<ChannelMarker>,
         message: &CreateMessage,
     ) -> Result<Message, Error> {
-        let path = format!("/channels/{channel}/messages");
-        self.json(
-            self.request(
-                Method::POST,
-                "POST /channels/{id}/messages",
-                Some(channel.get()),
-                path,
-            )
-            .json(message),
-        )
-        .await
+        self.json(self.route(&Route::CreateMessage { channel }).json(message))
+            .await
     }
 
     /// `GET /channels/{id}/messages/{id}`.
@@ -82,14 +72,8 @@ impl RestClient {
         channel: Id<ChannelMarker>,
         message: Id<MessageMarker>,
     ) -> Result<Message, Error> {
-        let path = format!("/channels/{channel}/messages/{message}");
-        self.json(self.request(
-            Method::GET,
-            "GET /channels/{id}/messages/{id}",
-            Some(channel.get()),
-            path,
-        ))
-        .await
+        self.json(self.route(&Route::GetMessage { channel, message }))
+            .await
     }
 
     /// `GET /channels/{id}/messages`: the latest messages (up to `limit`, 1–100).
@@ -98,17 +82,8 @@ impl RestClient {
         channel: Id<ChannelMarker>,
         limit: u8,
     ) -> Result<Vec<Message>, Error> {
-        let path = format!("/channels/{channel}/messages");
-        self.json(
-            self.request(
-                Method::GET,
-                "GET /channels/{id}/messages",
-                Some(channel.get()),
-                path,
-            )
-            .query("limit", limit.clamp(1, 100)),
-        )
-        .await
+        let request = self.route(&Route::GetMessages { channel });
+        self.json(request.query("limit", limit.clamp(1, 100))).await
     }
 
     /// `GET /channels/{id}/messages?before|after|around={id}`: one page of a channel's
@@ -120,23 +95,14 @@ impl RestClient {
         anchor: HistoryAnchor,
         limit: u8,
     ) -> Result<Vec<Message>, Error> {
-        let path = format!("/channels/{channel}/messages");
         let (name, id) = match anchor {
             HistoryAnchor::Before(id) => ("before", id),
             HistoryAnchor::After(id) => ("after", id),
             HistoryAnchor::Around(id) => ("around", id),
         };
-        self.json(
-            self.request(
-                Method::GET,
-                "GET /channels/{id}/messages",
-                Some(channel.get()),
-                path,
-            )
-            .query(name, id)
-            .query("limit", limit.clamp(1, 100)),
-        )
-        .await
+        let request = self.route(&Route::GetMessages { channel });
+        self.json(request.query(name, id).query("limit", limit.clamp(1, 100)))
+            .await
     }
 
     /// `PATCH /channels/{id}/messages/{id}`.
@@ -146,17 +112,8 @@ impl RestClient {
         message: Id<MessageMarker>,
         edit: &EditMessage,
     ) -> Result<Message, Error> {
-        let path = format!("/channels/{channel}/messages/{message}");
-        self.json(
-            self.request(
-                Method::PATCH,
-                "PATCH /channels/{id}/messages/{id}",
-                Some(channel.get()),
-                path,
-            )
-            .json(edit),
-        )
-        .await
+        let route = Route::UpdateMessage { channel, message };
+        self.json(self.route(&route).json(edit)).await
     }
 
     /// `DELETE /channels/{id}/messages/{id}`.
@@ -165,14 +122,8 @@ impl RestClient {
         channel: Id<ChannelMarker>,
         message: Id<MessageMarker>,
     ) -> Result<(), Error> {
-        let path = format!("/channels/{channel}/messages/{message}");
-        self.empty(self.request(
-            Method::DELETE,
-            "DELETE /channels/{id}/messages/{id}",
-            Some(channel.get()),
-            path,
-        ))
-        .await
+        self.empty(self.route(&Route::DeleteMessage { channel, message }))
+            .await
     }
 
     /// `POST /channels/{id}/messages/bulk-delete` (2–100 messages younger than 2 weeks).
@@ -181,16 +132,10 @@ impl RestClient {
         channel: Id<ChannelMarker>,
         messages: &[Id<MessageMarker>],
     ) -> Result<(), Error> {
-        let path = format!("/channels/{channel}/messages/bulk-delete");
         let body = serde_json::json!({ "messages": messages });
         self.empty(
-            self.request(
-                Method::POST,
-                "POST /channels/{id}/messages/bulk-delete",
-                Some(channel.get()),
-                path,
-            )
-            .json(&body),
+            self.route(&Route::BulkDeleteMessages { channel })
+                .json(&body),
         )
         .await
     }

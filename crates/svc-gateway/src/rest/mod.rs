@@ -1,6 +1,7 @@
 //! The REST client: `Authorization: Bot …`, per-route buckets learned from `X-RateLimit-*`
-//! (core-ratelimit's `BucketLimiter`), the 50/s global limit, 429 retries. One file per
-//! resource, like the API reference.
+//! (core-ratelimit's `BucketLimiter`), the 50/s global limit, 429 retries. Every endpoint
+//! is a variant of one `Route` table (method, path and rate-limit key from one definition);
+//! the endpoint methods live in one file per resource, like the API reference.
 
 mod application;
 mod channel;
@@ -10,7 +11,9 @@ mod gateway;
 mod guild;
 mod interaction;
 mod message;
+mod ratelimit;
 mod reaction;
+mod route;
 mod stage;
 mod user;
 mod webhook;
@@ -19,3 +22,4 @@ pub use client::{DEFAULT_API_URL, RestClient, RestClientBuilder};
 pub use gateway::{GatewayBot, SessionStartLimit};
 pub use interaction::InteractionResponse;
 pub use message::{CreateMessage, EditMessage, HistoryAnchor};
+pub use ratelimit::bucket_config;

@@ -1,14 +1,9 @@
 //! Reactions. `emoji` is the unicode character or `name:id` for a custom emoji.
 
-use transport_http::Method;
-
 use super::RestClient;
+use super::route::Route;
 use crate::error::Error;
 use crate::model::{ChannelMarker, Id, MessageMarker, User, UserMarker};
-
-fn encode(emoji: &str) -> String {
-    url::form_urlencoded::byte_serialize(emoji.as_bytes()).collect()
-}
 
 impl RestClient {
     /// `PUT …/reactions/{emoji}/@me`.
@@ -18,17 +13,12 @@ impl RestClient {
         message: Id<MessageMarker>,
         emoji: &str,
     ) -> Result<(), Error> {
-        let path = format!(
-            "/channels/{channel}/messages/{message}/reactions/{}/@me",
-            encode(emoji)
-        );
-        self.empty(self.request(
-            Method::PUT,
-            "PUT /channels/{id}/messages/{id}/reactions/{emoji}/@me",
-            Some(channel.get()),
-            path,
-        ))
-        .await
+        let route = Route::CreateReaction {
+            channel,
+            message,
+            emoji,
+        };
+        self.empty(self.route(&route)).await
     }
 
     /// `DELETE …/reactions/{emoji}/@me`.
@@ -38,17 +28,12 @@ impl RestClient {
         message: Id<MessageMarker>,
         emoji: &str,
     ) -> Result<(), Error> {
-        let path = format!(
-            "/channels/{channel}/messages/{message}/reactions/{}/@me",
-            encode(emoji)
-        );
-        self.empty(self.request(
-            Method::DELETE,
-            "DELETE /channels/{id}/messages/{id}/reactions/{emoji}/@me",
-            Some(channel.get()),
-            path,
-        ))
-        .await
+        let route = Route::DeleteOwnReaction {
+            channel,
+            message,
+            emoji,
+        };
+        self.empty(self.route(&route)).await
     }
 
     /// `GET …/reactions/{emoji}`: who reacted.
@@ -58,17 +43,12 @@ impl RestClient {
         message: Id<MessageMarker>,
         emoji: &str,
     ) -> Result<Vec<User>, Error> {
-        let path = format!(
-            "/channels/{channel}/messages/{message}/reactions/{}",
-            encode(emoji)
-        );
-        self.json(self.request(
-            Method::GET,
-            "GET /channels/{id}/messages/{id}/reactions/{emoji}",
-            Some(channel.get()),
-            path,
-        ))
-        .await
+        let route = Route::GetReactions {
+            channel,
+            message,
+            emoji,
+        };
+        self.json(self.route(&route)).await
     }
 
     /// `DELETE …/reactions`: removes every reaction.
@@ -77,14 +57,8 @@ impl RestClient {
         channel: Id<ChannelMarker>,
         message: Id<MessageMarker>,
     ) -> Result<(), Error> {
-        let path = format!("/channels/{channel}/messages/{message}/reactions");
-        self.empty(self.request(
-            Method::DELETE,
-            "DELETE /channels/{id}/messages/{id}/reactions",
-            Some(channel.get()),
-            path,
-        ))
-        .await
+        let route = Route::DeleteAllReactions { channel, message };
+        self.empty(self.route(&route)).await
     }
 
     /// `DELETE …/reactions/{emoji}/{user}`: removes someone else's reaction.
@@ -95,17 +69,13 @@ impl RestClient {
         emoji: &str,
         user: Id<UserMarker>,
     ) -> Result<(), Error> {
-        let path = format!(
-            "/channels/{channel}/messages/{message}/reactions/{}/{user}",
-            encode(emoji)
-        );
-        self.empty(self.request(
-            Method::DELETE,
-            "DELETE /channels/{id}/messages/{id}/reactions/{emoji}/{id}",
-            Some(channel.get()),
-            path,
-        ))
-        .await
+        let route = Route::DeleteUserReaction {
+            channel,
+            message,
+            emoji,
+            user,
+        };
+        self.empty(self.route(&route)).await
     }
 
     /// `DELETE …/reactions/{emoji}`: removes every reaction with one emoji.
@@ -115,16 +85,11 @@ impl RestClient {
         message: Id<MessageMarker>,
         emoji: &str,
     ) -> Result<(), Error> {
-        let path = format!(
-            "/channels/{channel}/messages/{message}/reactions/{}",
-            encode(emoji)
-        );
-        self.empty(self.request(
-            Method::DELETE,
-            "DELETE /channels/{id}/messages/{id}/reactions/{emoji}",
-            Some(channel.get()),
-            path,
-        ))
-        .await
+        let route = Route::DeleteEmojiReactions {
+            channel,
+            message,
+            emoji,
+        };
+        self.empty(self.route(&route)).await
     }
 }

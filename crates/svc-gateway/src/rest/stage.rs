@@ -1,9 +1,9 @@
 //! Stage instances.
 
 use serde_json::json;
-use transport_http::Method;
 
 use super::RestClient;
+use super::route::Route;
 use crate::error::Error;
 use crate::model::{ChannelMarker, Id, StageInstance};
 
@@ -15,38 +15,20 @@ impl RestClient {
         topic: &str,
     ) -> Result<StageInstance, Error> {
         let body = json!({ "channel_id": channel, "topic": topic });
-        self.json(
-            self.request(
-                Method::POST,
-                "POST /stage-instances",
-                None,
-                "/stage-instances".into(),
-            )
-            .json(&body),
-        )
-        .await
+        self.json(self.route(&Route::CreateStageInstance).json(&body))
+            .await
     }
 
     /// `GET /stage-instances/{channel}`.
     pub async fn stage_instance(&self, channel: Id<ChannelMarker>) -> Result<StageInstance, Error> {
-        self.json(self.request(
-            Method::GET,
-            "GET /stage-instances/{id}",
-            None,
-            format!("/stage-instances/{channel}"),
-        ))
-        .await
+        self.json(self.route(&Route::GetStageInstance { channel }))
+            .await
     }
 
     /// `DELETE /stage-instances/{channel}`.
     pub async fn delete_stage_instance(&self, channel: Id<ChannelMarker>) -> Result<(), Error> {
-        self.empty(self.request(
-            Method::DELETE,
-            "DELETE /stage-instances/{id}",
-            None,
-            format!("/stage-instances/{channel}"),
-        ))
-        .await
+        self.empty(self.route(&Route::DeleteStageInstance { channel }))
+            .await
     }
 
     /// `PATCH /stage-instances/{channel}`: changes the topic.
@@ -55,15 +37,8 @@ impl RestClient {
         channel: Id<ChannelMarker>,
         topic: &str,
     ) -> Result<StageInstance, Error> {
-        self.json(
-            self.request(
-                Method::PATCH,
-                "PATCH /stage-instances/{id}",
-                None,
-                format!("/stage-instances/{channel}"),
-            )
-            .json(&json!({ "topic": topic })),
-        )
-        .await
+        let route = Route::UpdateStageInstance { channel };
+        self.json(self.route(&route).json(&json!({ "topic": topic })))
+            .await
     }
 }

@@ -1,9 +1,8 @@
 //! Webhook execution.
 
-use transport_http::Method;
-
 use super::RestClient;
 use super::message::CreateMessage;
+use super::route::Route;
 use crate::error::Error;
 use crate::model::{Id, Message, WebhookMarker};
 
@@ -15,17 +14,8 @@ impl RestClient {
         token: &str,
         message: &CreateMessage,
     ) -> Result<Message, Error> {
-        let path = format!("/webhooks/{webhook}/{token}");
-        self.json(
-            self.request(
-                Method::POST,
-                "POST /webhooks/{id}/{token}",
-                Some(webhook.get()),
-                path,
-            )
-            .query("wait", true)
-            .json(message),
-        )
-        .await
+        let route = Route::ExecuteWebhook { webhook, token };
+        self.json(self.route(&route).query("wait", true).json(message))
+            .await
     }
 }

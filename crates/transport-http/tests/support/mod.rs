@@ -8,6 +8,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -21,6 +22,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
+use transport_http::TooManyRequests;
 
 /// What a handler sees of a request: already collected, so handlers stay simple.
 #[derive(Debug, Clone)]
@@ -166,6 +168,21 @@ where
                 .await;
         }
     }
+}
+
+/// A 429 body parser for `{"retry_after": <seconds>, "global": <bool>}` bodies (the shape
+/// Discord sends; svc-gateway sets the real one), set with `rate_limit_body`.
+pub fn json_retry_after(body: &[u8]) -> TooManyRequests {
+    use simd_json::prelude::*;
+    let mut bytes = body.to_vec();
+    let Ok(value) = simd_json::to_owned_value(&mut bytes) else {
+        return TooManyRequests::default();
+    };
+    let seconds = value.get("retry_after").and_then(ValueAsScalar::cast_f64);
+    TooManyRequests::new(
+        seconds.and_then(|s| Duration::try_from_secs_f64(s).ok()),
+        value.get("global").and_then(ValueAsScalar::as_bool) == Some(true),
+    )
 }
 
 pub fn reply(status: u16, body: impl Into<Bytes>) -> Reply {
