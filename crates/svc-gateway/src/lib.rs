@@ -48,6 +48,7 @@ mod error;
 mod etf;
 mod event;
 pub mod gateway;
+pub mod interactions;
 pub mod model;
 pub mod rest;
 

@@ -25,7 +25,9 @@ impl RestClient {
             "GET /applications/{id}/commands",
             guild.map(Id::get),
             base(application, guild),
-        ))
+        )
+        // Whole localization maps, as sent, rather than the caller's locale's text alone.
+        .query("with_localizations", true))
         .await
     }
 
