@@ -5,11 +5,13 @@
 //! holds text inputs, each in its own row.
 //!
 //! ```
-//! use svc_gateway::model::{ActionRow, Button, Modal, SelectMenu, SelectOption, TextInput};
+//! use svc_gateway::model::{ActionRow, Button, Component, Modal, SelectMenu, SelectOption, TextInput};
 //!
 //! let row = ActionRow::new([Button::primary("vote:yes", "Yes").into(), Button::danger("vote:no", "No").into()]);
 //! let menu = ActionRow::new([SelectMenu::string("pick", [SelectOption::new("Red", "red"), SelectOption::new("Blue", "blue")]).into()]);
-//! let json = serde_json::to_value([&row, &menu]).unwrap();
+//! // Messages and modals hold `Component`s, which write their `type`.
+//! let rows: Vec<Component> = vec![row.into(), menu.into()];
+//! let json = serde_json::to_value(&rows).unwrap();
 //! assert_eq!(json[0]["type"], 1);
 //! assert_eq!(json[0]["components"][0]["type"], 2);
 //! assert_eq!(json[0]["components"][1]["style"], 4);
