@@ -153,7 +153,11 @@ impl ChoiceAttrs {
         let mut parsed = Self::default();
         for attr in attrs.iter().filter(|a| a.path().is_ident("choice")) {
             attr.parse_nested_meta(|meta| {
-                let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+                let key = meta
+                    .path
+                    .get_ident()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
                 match key.as_str() {
                     "name" => parsed.name = Some(string(&meta)?),
                     "value" => {
@@ -191,7 +195,10 @@ fn negate(lit: &syn::Lit) -> Result<syn::Lit> {
             &format!("-{}", float.base10_digits()),
             float.span(),
         ))),
-        other => Err(syn::Error::new(other.span(), "only numbers can be negative")),
+        other => Err(syn::Error::new(
+            other.span(),
+            "only numbers can be negative",
+        )),
     }
 }
 

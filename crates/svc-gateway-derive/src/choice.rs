@@ -148,7 +148,8 @@ fn parse_body(kind: ValueKind, choices: &[Choice<'_>], krate: &TokenStream) -> T
         ValueKind::Number => {
             let values = choices.iter().map(|c| match &c.2 {
                 Lit::Int(int) => {
-                    let float = syn::LitFloat::new(&format!("{}.0", int.base10_digits()), int.span());
+                    let float =
+                        syn::LitFloat::new(&format!("{}.0", int.base10_digits()), int.span());
                     quote!(#float)
                 }
                 other => quote!(#other),

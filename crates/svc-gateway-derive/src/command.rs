@@ -53,7 +53,11 @@ pub(crate) fn create_command(input: &DeriveInput) -> Result<TokenStream> {
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
     let constructor = match command.kind {
         Kind::ChatInput => {
-            let desc = description(&command.attrs.desc, &input.attrs, input.ident.span())?;
+            let desc = description(
+                command.attrs.desc.as_ref(),
+                &input.attrs,
+                input.ident.span(),
+            )?;
             quote!(#krate::model::Command::chat_input(#name, #desc))
         }
         Kind::User => quote!(#krate::model::Command::user(#name)),
@@ -70,7 +74,10 @@ pub(crate) fn create_command(input: &DeriveInput) -> Result<TokenStream> {
             ));
         }
         (Data::Union(_), _) => {
-            return Err(syn::Error::new(input.ident.span(), "unions cannot be commands"));
+            return Err(syn::Error::new(
+                input.ident.span(),
+                "unions cannot be commands",
+            ));
         }
     };
     let settings = command_settings(&command.attrs, &krate);
@@ -90,7 +97,7 @@ pub(crate) fn create_command(input: &DeriveInput) -> Result<TokenStream> {
 
 /// The description: `desc = "…"`, else the doc comment.
 fn description(
-    desc: &Option<LitStr>,
+    desc: Option<&LitStr>,
     attrs: &[syn::Attribute],
     span: proc_macro2::Span,
 ) -> Result<LitStr> {
@@ -224,7 +231,7 @@ fn struct_options(fields: &Fields, krate: &TokenStream) -> Result<Vec<TokenStrea
                 field,
                 ..
             } = option;
-            let desc = description(&attrs.desc, &field.attrs, field.span())?;
+            let desc = description(attrs.desc.as_ref(), &field.attrs, field.span())?;
             let mut settings = TokenStream::new();
             let mut set = |method: &str, value: &Option<syn::Expr>| {
                 if let Some(value) = value {
@@ -293,7 +300,7 @@ fn variant_options(data: &syn::DataEnum, krate: &TokenStream) -> Result<Vec<Toke
                     let name = attrs.name.clone().ok_or_else(|| {
                         syn::Error::new(variant.span(), "a unit variant needs `#[command(name = \"…\")]`")
                     })?;
-                    let desc = description(&attrs.desc, &variant.attrs, variant.span())?;
+                    let desc = description(attrs.desc.as_ref(), &variant.attrs, variant.span())?;
                     Ok(quote!(#krate::model::CommandOption::subcommand(#name, #desc)))
                 }
                 _ => Err(syn::Error::new(
@@ -351,12 +358,17 @@ fn struct_model(fields: &Fields) -> Result<TokenStream> {
         quote_spanned!(ty.span()=> let #ident = options.#method::<#ty>(#name)?;)
     });
     let idents = match fields {
-        Fields::Named(named) => named.named.iter().filter_map(|f| f.ident.as_ref()).collect(),
+        Fields::Named(named) => named
+            .named
+            .iter()
+            .filter_map(|f| f.ident.as_ref())
+            .collect(),
         _ => Vec::new(),
     };
-    let construct = match fields {
-        Fields::Unit => quote!(Self),
-        _ => quote!(Self { #(#idents),* }),
+    let construct = if let Fields::Unit = fields {
+        quote!(Self)
+    } else {
+        quote!(Self { #(#idents),* })
     };
     Ok(quote! {
         #(#reads)*

@@ -8,8 +8,8 @@ use svc_gateway::interactions::{
     ResolvedUser,
 };
 use svc_gateway::model::{
-    Attachment, Channel, ChannelType, CommandData, CommandOptionType, CommandType,
-    Id, IntegrationType, InteractionContextType, Message, Permissions, Role, User, UserMarker,
+    Attachment, Channel, ChannelType, CommandData, CommandOptionType, CommandType, Id,
+    IntegrationType, InteractionContextType, Message, Permissions, Role, User, UserMarker,
 };
 
 fn french_name() -> [(&'static str, &'static str); 1] {
@@ -212,11 +212,17 @@ fn bad_options_are_typed_errors() {
         json!({"id": "1", "name": "all", "options": options})
     };
     assert_eq!(
-        parse_error(replace("small", json!({"name": "small", "type": 4, "value": 300}))),
+        parse_error(replace(
+            "small",
+            json!({"name": "small", "type": 4, "value": 300})
+        )),
         ("small".into(), OptionErrorKind::OutOfRange)
     );
     assert_eq!(
-        parse_error(replace("text", json!({"name": "text", "type": 4, "value": 1}))),
+        parse_error(replace(
+            "text",
+            json!({"name": "text", "type": 4, "value": 1})
+        )),
         (
             "text".into(),
             OptionErrorKind::WrongType {
@@ -226,15 +232,27 @@ fn bad_options_are_typed_errors() {
         )
     );
     assert_eq!(
-        parse_error(replace("user", json!({"name": "user", "type": 6, "value": "999"}))),
+        parse_error(replace(
+            "user",
+            json!({"name": "user", "type": 6, "value": "999"})
+        )),
         ("user".into(), OptionErrorKind::Unresolved)
     );
     assert_eq!(
-        parse_error(replace("colour", json!({"name": "colour", "type": 3, "value": "green"}))),
-        ("colour".into(), OptionErrorKind::UnknownChoice("green".into()))
+        parse_error(replace(
+            "colour",
+            json!({"name": "colour", "type": 3, "value": "green"})
+        )),
+        (
+            "colour".into(),
+            OptionErrorKind::UnknownChoice("green".into())
+        )
     );
     assert_eq!(
-        parse_error(replace("colour", json!({"name": "extra", "type": 3, "value": "x"}))),
+        parse_error(replace(
+            "colour",
+            json!({"name": "extra", "type": 3, "value": "x"})
+        )),
         ("extra".into(), OptionErrorKind::Unexpected)
     );
 }
@@ -282,9 +300,15 @@ fn enums_are_subcommands_and_groups() {
     assert_eq!(json["options"][0]["name"], "open");
     assert_eq!(json["options"][0]["options"][0]["name"], "topic");
     assert_eq!(json["options"][1]["type"], 2, "an enum variant is a group");
-    assert_eq!(json["options"][1]["name"], "admin", "renamed by the variant");
+    assert_eq!(
+        json["options"][1]["name"], "admin",
+        "renamed by the variant"
+    );
     assert_eq!(json["options"][1]["options"][0]["name"], "purge");
-    assert_eq!(json["options"][2], json!({"type": 1, "name": "list", "description": "Lists tickets"}));
+    assert_eq!(
+        json["options"][2],
+        json!({"type": 1, "name": "list", "description": "Lists tickets"})
+    );
 
     let purge = data(json!({"id": "1", "name": "ticket", "options": [
         {"name": "admin", "type": 2, "options": [{"name": "purge", "type": 1, "options": [{"name": "days", "type": 4, "value": 30}]}]},
@@ -294,8 +318,12 @@ fn enums_are_subcommands_and_groups() {
         Ticket::Admin(TicketAdmin::Purge(Purge { days: Some(30) }))
     );
     let list = data(json!({"id": "1", "name": "ticket", "options": [{"name": "list", "type": 1}]}));
-    assert_eq!(Ticket::from_options(CommandOptions::new(&list)).unwrap(), Ticket::List);
-    let unknown = data(json!({"id": "1", "name": "ticket", "options": [{"name": "close", "type": 1}]}));
+    assert_eq!(
+        Ticket::from_options(CommandOptions::new(&list)).unwrap(),
+        Ticket::List
+    );
+    let unknown =
+        data(json!({"id": "1", "name": "ticket", "options": [{"name": "close", "type": 1}]}));
     let error = Ticket::from_options(CommandOptions::new(&unknown)).unwrap_err();
     assert_eq!(error.kind(), &OptionErrorKind::UnknownSubcommand);
     let none = data(json!({"id": "1", "name": "ticket"}));
@@ -316,21 +344,36 @@ struct Quote(Message);
 #[test]
 fn context_menu_commands_parse_their_target() {
     let json = serde_json::to_value(ReportUser::create_command()).unwrap();
-    assert_eq!(json, json!({"type": 2, "name": "Report user", "description": "", "contexts": [0]}));
+    assert_eq!(
+        json,
+        json!({"type": 2, "name": "Report user", "description": "", "contexts": [0]})
+    );
     assert_eq!(ReportUser::create_command().kind, CommandType::User);
-    let user = data(json!({"id": "1", "name": "Report user", "type": 2, "target_id": "42",
-        "resolved": {"users": {"42": {"id": "42", "username": "ana"}}}}));
+    let user = data(
+        json!({"id": "1", "name": "Report user", "type": 2, "target_id": "42",
+        "resolved": {"users": {"42": {"id": "42", "username": "ana"}}}}),
+    );
     let report = ReportUser::from_options(CommandOptions::new(&user)).unwrap();
     assert_eq!(report.target.user.username, "ana");
     // A message command's data is not a user command's target.
     assert_eq!(
-        Quote::from_options(CommandOptions::new(&user)).unwrap_err().kind(),
+        Quote::from_options(CommandOptions::new(&user))
+            .unwrap_err()
+            .kind(),
         &OptionErrorKind::NoTarget
     );
-    let message = data(json!({"id": "1", "name": "Quote", "type": 3, "target_id": "5",
+    let message = data(
+        json!({"id": "1", "name": "Quote", "type": 3, "target_id": "5",
         "resolved": {"messages": {"5": {"id": "5", "channel_id": "6", "author": {"id": "42", "username": "ana"},
-            "content": "hi", "timestamp": "2024-01-01T00:00:00+00:00"}}}}));
-    assert_eq!(Quote::from_options(CommandOptions::new(&message)).unwrap().0.content, "hi");
+            "content": "hi", "timestamp": "2024-01-01T00:00:00+00:00"}}}}),
+    );
+    assert_eq!(
+        Quote::from_options(CommandOptions::new(&message))
+            .unwrap()
+            .0
+            .content,
+        "hi"
+    );
 }
 
 #[test]

@@ -244,7 +244,10 @@ impl AutocompleteContext {
     ) -> Result<(), Error> {
         let choices = choices.into_iter().take(25).collect();
         self.base
-            .initial(&InteractionResponse::autocomplete(choices), Answer::Answered)
+            .initial(
+                &InteractionResponse::autocomplete(choices),
+                Answer::Answered,
+            )
             .await
     }
 }

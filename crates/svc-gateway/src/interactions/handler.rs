@@ -8,8 +8,8 @@ use std::sync::Arc;
 use core_error::BoxError;
 
 use super::contexts::{AutocompleteContext, CommandContext, ComponentContext, ModalContext};
-use super::options::CommandOptions;
 use super::option_error::OptionError;
+use super::options::CommandOptions;
 use super::respond::InteractionContext;
 use crate::error::Error;
 
@@ -36,7 +36,10 @@ pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 /// A command handler: parses its options (synchronously, borrowing the interaction), then
 /// gives the future that runs the user's handler.
 pub(crate) type CommandHandler = Arc<
-    dyn Fn(CommandContext, CommandOptions<'_>) -> Result<BoxFuture<Result<(), BoxError>>, OptionError>
+    dyn Fn(
+            CommandContext,
+            CommandOptions<'_>,
+        ) -> Result<BoxFuture<Result<(), BoxError>>, OptionError>
         + Send
         + Sync,
 >;
@@ -51,11 +54,12 @@ pub(crate) type AutocompleteHandler =
     Arc<dyn Fn(AutocompleteContext) -> BoxFuture<Result<(), BoxError>> + Send + Sync>;
 
 /// The error hook: every failure, with the interaction it happened on.
-pub(crate) type ErrorHook =
-    Arc<dyn Fn(Error, InteractionContext) -> BoxFuture<()> + Send + Sync>;
+pub(crate) type ErrorHook = Arc<dyn Fn(Error, InteractionContext) -> BoxFuture<()> + Send + Sync>;
 
 /// Boxes a user handler of one context type.
-pub(crate) fn boxed<C, F, Fut>(handler: F) -> Arc<dyn Fn(C) -> BoxFuture<Result<(), BoxError>> + Send + Sync>
+pub(crate) fn boxed<C, F, Fut>(
+    handler: F,
+) -> Arc<dyn Fn(C) -> BoxFuture<Result<(), BoxError>> + Send + Sync>
 where
     C: Send + 'static,
     F: Fn(C) -> Fut + Send + Sync + 'static,

@@ -72,15 +72,25 @@ impl fmt::Display for OptionError {
                 f,
                 "option {option:?} is of type {found:?}, the command expects {expected:?}"
             ),
-            OptionErrorKind::BadValue => write!(f, "option {option:?} has a value of the wrong shape"),
+            OptionErrorKind::BadValue => {
+                write!(f, "option {option:?} has a value of the wrong shape")
+            }
             OptionErrorKind::Unresolved => {
-                write!(f, "option {option:?} names something the interaction did not resolve")
+                write!(
+                    f,
+                    "option {option:?} names something the interaction did not resolve"
+                )
             }
             OptionErrorKind::OutOfRange => write!(f, "option {option:?} is out of range"),
             OptionErrorKind::UnknownChoice(value) => {
-                write!(f, "option {option:?} has {value:?}, which is none of its choices")
+                write!(
+                    f,
+                    "option {option:?} has {value:?}, which is none of its choices"
+                )
             }
-            OptionErrorKind::Unexpected => write!(f, "option {option:?} is not part of the command"),
+            OptionErrorKind::Unexpected => {
+                write!(f, "option {option:?} is not part of the command")
+            }
             OptionErrorKind::UnknownSubcommand => write!(f, "unknown subcommand {option:?}"),
             OptionErrorKind::MissingSubcommand => write!(f, "{option:?} needs a subcommand"),
             OptionErrorKind::NoTarget => write!(f, "context-menu command {option:?} has no target"),

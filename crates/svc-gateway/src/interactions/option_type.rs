@@ -18,8 +18,10 @@ pub trait OptionType: Sized {
     const KIND: CommandOptionType;
 
     /// Parses a value (with the interaction's resolved data).
-    fn from_option(value: &OptionValue, resolved: Option<&Resolved>)
-    -> Result<Self, OptionErrorKind>;
+    fn from_option(
+        value: &OptionValue,
+        resolved: Option<&Resolved>,
+    ) -> Result<Self, OptionErrorKind>;
 
     /// Adds what the type implies to its declaration (choices, integer range). Explicit
     /// attributes are applied after, so they win.
@@ -141,6 +143,7 @@ impl ResolvedUser {
 
 /// A user or a role, from a mentionable option.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // made once per interaction; a box would only add a hop
 pub enum Mentionable {
     /// A user.
     User(ResolvedUser),
@@ -189,7 +192,10 @@ snowflake_options! {
 impl OptionType for User {
     const KIND: CommandOptionType = CommandOptionType::User;
 
-    fn from_option(value: &OptionValue, resolved: Option<&Resolved>) -> Result<Self, OptionErrorKind> {
+    fn from_option(
+        value: &OptionValue,
+        resolved: Option<&Resolved>,
+    ) -> Result<Self, OptionErrorKind> {
         ResolvedUser::from_option(value, resolved).map(|r| r.user)
     }
 }
@@ -197,7 +203,10 @@ impl OptionType for User {
 impl OptionType for Mentionable {
     const KIND: CommandOptionType = CommandOptionType::Mentionable;
 
-    fn from_option(value: &OptionValue, resolved: Option<&Resolved>) -> Result<Self, OptionErrorKind> {
+    fn from_option(
+        value: &OptionValue,
+        resolved: Option<&Resolved>,
+    ) -> Result<Self, OptionErrorKind> {
         let id: u64 = snowflake::<()>(value)?.get();
         let roles = resolved.map(|r| &r.roles);
         match roles.and_then(|roles| roles.get(&Id::new(id))) {
@@ -214,14 +223,19 @@ pub trait CommandTarget: Sized {
     const COMMAND_TYPE: CommandType;
 
     /// Reads the target (with the interaction's resolved data).
-    fn from_target(target: Id<TargetMarker>, resolved: Option<&Resolved>)
-    -> Result<Self, OptionErrorKind>;
+    fn from_target(
+        target: Id<TargetMarker>,
+        resolved: Option<&Resolved>,
+    ) -> Result<Self, OptionErrorKind>;
 }
 
 impl CommandTarget for ResolvedUser {
     const COMMAND_TYPE: CommandType = CommandType::User;
 
-    fn from_target(target: Id<TargetMarker>, resolved: Option<&Resolved>) -> Result<Self, OptionErrorKind> {
+    fn from_target(
+        target: Id<TargetMarker>,
+        resolved: Option<&Resolved>,
+    ) -> Result<Self, OptionErrorKind> {
         Self::resolve(target.cast(), resolved)
     }
 }
@@ -229,7 +243,10 @@ impl CommandTarget for ResolvedUser {
 impl CommandTarget for User {
     const COMMAND_TYPE: CommandType = CommandType::User;
 
-    fn from_target(target: Id<TargetMarker>, resolved: Option<&Resolved>) -> Result<Self, OptionErrorKind> {
+    fn from_target(
+        target: Id<TargetMarker>,
+        resolved: Option<&Resolved>,
+    ) -> Result<Self, OptionErrorKind> {
         ResolvedUser::resolve(target.cast(), resolved).map(|r| r.user)
     }
 }
@@ -237,7 +254,10 @@ impl CommandTarget for User {
 impl CommandTarget for Id<UserMarker> {
     const COMMAND_TYPE: CommandType = CommandType::User;
 
-    fn from_target(target: Id<TargetMarker>, _: Option<&Resolved>) -> Result<Self, OptionErrorKind> {
+    fn from_target(
+        target: Id<TargetMarker>,
+        _: Option<&Resolved>,
+    ) -> Result<Self, OptionErrorKind> {
         Ok(target.cast())
     }
 }
@@ -245,7 +265,10 @@ impl CommandTarget for Id<UserMarker> {
 impl CommandTarget for Message {
     const COMMAND_TYPE: CommandType = CommandType::Message;
 
-    fn from_target(target: Id<TargetMarker>, resolved: Option<&Resolved>) -> Result<Self, OptionErrorKind> {
+    fn from_target(
+        target: Id<TargetMarker>,
+        resolved: Option<&Resolved>,
+    ) -> Result<Self, OptionErrorKind> {
         resolved
             .and_then(|r| r.messages.get(&target.cast()).cloned())
             .ok_or(OptionErrorKind::Unresolved)
@@ -255,7 +278,10 @@ impl CommandTarget for Message {
 impl CommandTarget for Id<MessageMarker> {
     const COMMAND_TYPE: CommandType = CommandType::Message;
 
-    fn from_target(target: Id<TargetMarker>, _: Option<&Resolved>) -> Result<Self, OptionErrorKind> {
+    fn from_target(
+        target: Id<TargetMarker>,
+        _: Option<&Resolved>,
+    ) -> Result<Self, OptionErrorKind> {
         Ok(target.cast())
     }
 }

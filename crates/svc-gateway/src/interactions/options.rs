@@ -4,9 +4,7 @@
 
 use super::option_error::{OptionError, OptionErrorKind};
 use super::option_type::{CommandTarget, OptionType};
-use crate::model::{
-    CommandData, CommandDataOption, CommandOptionType, Id, Resolved, TargetMarker,
-};
+use crate::model::{CommandData, CommandDataOption, CommandOptionType, Id, Resolved, TargetMarker};
 
 /// The options at one level of a command (the command itself, or a subcommand), each
 /// taken once; [`finish`](Self::finish) rejects any left over.
@@ -151,5 +149,4 @@ impl<'a> CommandOptions<'a> {
             None => Ok(()),
         }
     }
-
 }

@@ -15,8 +15,8 @@ use tokio::time::Instant;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::{
-    ApplicationMarker, ChannelMarker, GuildMarker, Id, Interaction, Message, MessageMarker,
-    Modal, User,
+    ApplicationMarker, ChannelMarker, GuildMarker, Id, Interaction, Message, MessageMarker, Modal,
+    User,
 };
 use crate::rest::{CreateMessage, EPHEMERAL, EditMessage, InteractionResponse, RestClient};
 
@@ -239,9 +239,7 @@ impl InteractionContext {
         match self.answer() {
             Answer::Pending => self.respond_ephemeral(text).await,
             Answer::Deferred => self.edit_original(text).await.map(drop),
-            Answer::Answered | Answer::Sending => {
-                self.followup_ephemeral(text).await.map(drop)
-            }
+            Answer::Answered | Answer::Sending => self.followup_ephemeral(text).await.map(drop),
         }
     }
 }

@@ -61,7 +61,10 @@ impl std::fmt::Debug for Router {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Router")
             .field("commands", &self.commands.keys().collect::<Vec<_>>())
-            .field("autocomplete", &self.autocomplete.keys().collect::<Vec<_>>())
+            .field(
+                "autocomplete",
+                &self.autocomplete.keys().collect::<Vec<_>>(),
+            )
             .field(
                 "components",
                 &self.components.iter().map(|(p, _)| p).collect::<Vec<_>>(),
@@ -105,7 +108,8 @@ impl Router {
     {
         let command = C::create_command();
         let kind = command.kind;
-        self.register(command).handle::<C, F, Fut>(kind, C::NAME, handler)
+        self.register(command)
+            .handle::<C, F, Fut>(kind, C::NAME, handler)
     }
 
     /// Like [`command`](Self::command), registered in `guilds` only.
@@ -223,7 +227,9 @@ impl Router {
         F: Fn(Error, InteractionContext) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        self.on_error = Some(Arc::new(move |error, context| Box::pin(hook(error, context))));
+        self.on_error = Some(Arc::new(move |error, context| {
+            Box::pin(hook(error, context))
+        }));
         self
     }
 
@@ -278,7 +284,7 @@ fn insert_prefix<H>(routes: &mut Vec<(String, H)>, prefix: String, handler: H) {
     routes.retain(|(p, _)| *p != prefix);
     routes.push((prefix, handler));
     // Longest first, so the most specific prefix wins.
-    routes.sort_by(|(a, _), (b, _)| b.len().cmp(&a.len()));
+    routes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
 }
 
 fn by_prefix<'a, H>(routes: &'a [(String, H)], custom_id: &str) -> Option<(usize, &'a H)> {
@@ -417,8 +423,7 @@ impl Router {
 
     /// Tells the user (if Discord still lets us), then the hook.
     async fn fail(&self, context: &InteractionContext, error: Error) {
-        let told = if context.interaction().kind
-            == InteractionType::ApplicationCommandAutocomplete
+        let told = if context.interaction().kind == InteractionType::ApplicationCommandAutocomplete
         {
             // Autocomplete cannot show a message; no suggestions is the honest answer.
             if context.is_answered() {
@@ -437,17 +442,14 @@ impl Router {
         if let Err(told) = told {
             tracing::warn!(error = %told, "could not tell the user their interaction failed");
         }
-        match &self.on_error {
-            Some(hook) => {
-                let running = AssertUnwindSafe(hook(error, context.clone())).catch_unwind();
-                if running.await.is_err() {
-                    tracing::error!("the interaction error hook panicked");
-                }
+        if let Some(hook) = &self.on_error {
+            let running = AssertUnwindSafe(hook(error, context.clone())).catch_unwind();
+            if running.await.is_err() {
+                tracing::error!("the interaction error hook panicked");
             }
-            None => {
-                let source = std::error::Error::source(&error).map(ToString::to_string);
-                tracing::warn!(%error, ?source, "interaction failed");
-            }
+        } else {
+            let source = std::error::Error::source(&error).map(ToString::to_string);
+            tracing::warn!(%error, ?source, "interaction failed");
         }
     }
 }

@@ -81,10 +81,15 @@ pub(crate) async fn sync(
             report.unchanged.push(scope);
             continue;
         }
-        tracing::info!(?scope, commands = desired.len(), "overwriting application commands");
+        tracing::info!(
+            ?scope,
+            commands = desired.len(),
+            "overwriting application commands"
+        );
         let mut body = desired;
         body.extend(kept);
-        rest.bulk_overwrite_commands(application, scope, &body).await?;
+        rest.bulk_overwrite_commands(application, scope, &body)
+            .await?;
         report.written.push(scope);
     }
     Ok(report)
@@ -150,7 +155,10 @@ pub(crate) fn normalise(mut command: Command) -> Command {
         InteractionContextType::PrivateChannel,
     ];
     normal_list(&mut command.contexts, &every_context);
-    normal_list(&mut command.integration_types, &[IntegrationType::GuildInstall]);
+    normal_list(
+        &mut command.integration_types,
+        &[IntegrationType::GuildInstall],
+    );
     command.options = command.options.into_iter().map(normalise_option).collect();
     command
 }
@@ -195,7 +203,11 @@ mod tests {
     fn ours() -> Command {
         Command::chat_input("ban", "Bans")
             .option(CommandOption::user("target", "Who").required(true))
-            .option(CommandOption::integer("days", "Days").min_value(0).max_value(7))
+            .option(
+                CommandOption::integer("days", "Days")
+                    .min_value(0)
+                    .max_value(7),
+            )
             .option(
                 CommandOption::channel("log", "Where")
                     .channel_types([ChannelType::GuildVoice, ChannelType::GuildText]),
@@ -254,8 +266,14 @@ mod tests {
         let plain = scopes(&registrations, &SyncOptions::default().exclude("legacy"));
         assert_eq!(plain[&None].len(), 1);
         assert_eq!(plain[&Some(Id::new(5))][0].name, "admin");
-        let dev = scopes(&registrations, &SyncOptions::default().dev_guilds([Id::new(6)]));
-        assert!(!dev.contains_key(&None), "global left alone while developing");
+        let dev = scopes(
+            &registrations,
+            &SyncOptions::default().dev_guilds([Id::new(6)]),
+        );
+        assert!(
+            !dev.contains_key(&None),
+            "global left alone while developing"
+        );
         assert_eq!(dev[&Some(Id::new(6))].len(), 2);
     }
 }

@@ -87,9 +87,9 @@ fn text_length(option: &CommandOption) -> usize {
 fn check_name(name: &str, localizations: Option<&Localizations>) -> Result<(), String> {
     let valid = |name: &str| {
         (1..=MAX_NAME).contains(&name.chars().count())
-            && name.chars().all(|c| {
-                (c.is_alphanumeric() || c == '-' || c == '_') && c.to_lowercase().eq([c])
-            })
+            && name
+                .chars()
+                .all(|c| (c.is_alphanumeric() || c == '-' || c == '_') && c.to_lowercase().eq([c]))
     };
     if !valid(name) {
         return Err(format!(
@@ -98,7 +98,9 @@ fn check_name(name: &str, localizations: Option<&Localizations>) -> Result<(), S
     }
     for (locale, name) in localizations.into_iter().flatten() {
         if !valid(name) {
-            return Err(format!("{locale} name {name:?}: 1–32 lowercase letters, digits, '-' or '_'"));
+            return Err(format!(
+                "{locale} name {name:?}: 1–32 lowercase letters, digits, '-' or '_'"
+            ));
         }
     }
     Ok(())
@@ -139,7 +141,10 @@ fn check_options(options: &[CommandOption], depth: u8) -> Result<(), String> {
             return Err(format!("two options named {name:?}"));
         }
         check_name(name, option.name_localizations.as_ref())?;
-        check_description(&option.description, option.description_localizations.as_ref())?;
+        check_description(
+            &option.description,
+            option.description_localizations.as_ref(),
+        )?;
         match option.kind {
             CommandOptionType::SubCommandGroup if depth > 0 => {
                 return Err(format!("group {name:?} nested below the top level"));
@@ -149,7 +154,10 @@ fn check_options(options: &[CommandOption], depth: u8) -> Result<(), String> {
             }
             CommandOptionType::SubCommandGroup => {
                 if option.options.is_empty()
-                    || option.options.iter().any(|o| o.kind != CommandOptionType::SubCommand)
+                    || option
+                        .options
+                        .iter()
+                        .any(|o| o.kind != CommandOptionType::SubCommand)
                 {
                     return Err(format!("group {name:?} must hold subcommands only"));
                 }
@@ -163,9 +171,7 @@ fn check_options(options: &[CommandOption], depth: u8) -> Result<(), String> {
             }
             _ => {
                 if option.required && seen_optional {
-                    return Err(format!(
-                        "required option {name:?} after an optional one"
-                    ));
+                    return Err(format!("required option {name:?} after an optional one"));
                 }
                 seen_optional |= !option.required;
                 check_value_option(option)?;
@@ -185,36 +191,54 @@ fn check_value_option(option: &CommandOption) -> Result<(), String> {
     let choosable = numeric || kind == CommandOptionType::String;
     if !option.choices.is_empty() {
         if !choosable {
-            return Err(format!("option {name:?} of type {kind:?} cannot have choices"));
+            return Err(format!(
+                "option {name:?} of type {kind:?} cannot have choices"
+            ));
         }
         if option.autocomplete {
             return Err(format!("option {name:?} has both choices and autocomplete"));
         }
         if option.choices.len() > MAX_OPTIONS {
-            return Err(format!("option {name:?} has {} choices (25 at most)", option.choices.len()));
+            return Err(format!(
+                "option {name:?} has {} choices (25 at most)",
+                option.choices.len()
+            ));
         }
         for choice in &option.choices {
             if !(1..=MAX_DESCRIPTION).contains(&choice.name.chars().count()) {
-                return Err(format!("choice {:?} of {name:?}: 1–100 characters", choice.name));
+                return Err(format!(
+                    "choice {:?} of {name:?}: 1–100 characters",
+                    choice.name
+                ));
             }
             let fits = match (&choice.value, kind) {
                 (ChoiceValue::String(value), CommandOptionType::String) => {
                     value.chars().count() <= MAX_DESCRIPTION
                 }
-                (ChoiceValue::Integer(_), CommandOptionType::Integer | CommandOptionType::Number)
+                (
+                    ChoiceValue::Integer(_),
+                    CommandOptionType::Integer | CommandOptionType::Number,
+                )
                 | (ChoiceValue::Number(_), CommandOptionType::Number) => true,
                 _ => false,
             };
             if !fits {
-                return Err(format!("choice {:?} of {name:?} does not fit a {kind:?} option", choice.name));
+                return Err(format!(
+                    "choice {:?} of {name:?} does not fit a {kind:?} option",
+                    choice.name
+                ));
             }
         }
     }
     if option.autocomplete && !choosable {
-        return Err(format!("option {name:?} of type {kind:?} cannot autocomplete"));
+        return Err(format!(
+            "option {name:?} of type {kind:?} cannot autocomplete"
+        ));
     }
     if (option.min_value.is_some() || option.max_value.is_some()) && !numeric {
-        return Err(format!("option {name:?}: min/max values are for integers and numbers"));
+        return Err(format!(
+            "option {name:?}: min/max values are for integers and numbers"
+        ));
     }
     if let (Some(min), Some(max)) = (option.min_value, option.max_value)
         && min.as_f64() > max.as_f64()
@@ -225,13 +249,18 @@ fn check_value_option(option: &CommandOption) -> Result<(), String> {
         if kind != CommandOptionType::String {
             return Err(format!("option {name:?}: lengths are for strings"));
         }
-        let (min, max) = (option.min_length.unwrap_or(0), option.max_length.unwrap_or(MAX_LENGTH));
+        let (min, max) = (
+            option.min_length.unwrap_or(0),
+            option.max_length.unwrap_or(MAX_LENGTH),
+        );
         if min > MAX_LENGTH || !(1..=MAX_LENGTH).contains(&max) || min > max {
             return Err(format!("option {name:?}: lengths within 0–6000, min ≤ max"));
         }
     }
     if !option.channel_types.is_empty() && kind != CommandOptionType::Channel {
-        return Err(format!("option {name:?}: channel types are for channel options"));
+        return Err(format!(
+            "option {name:?}: channel types are for channel options"
+        ));
     }
     Ok(())
 }
@@ -255,12 +284,16 @@ mod tests {
             (Command::chat_input("has space", "d"), "name"),
             (Command::chat_input("ok", &long), "description"),
             (
-                Command::chat_input("ok", "d").option(CommandOption::boolean("b", "d").choice("x", "y")),
+                Command::chat_input("ok", "d")
+                    .option(CommandOption::boolean("b", "d").choice("x", "y")),
                 "cannot have choices",
             ),
             (
-                Command::chat_input("ok", "d")
-                    .option(CommandOption::string("s", "d").choice("a", "a").autocomplete(true)),
+                Command::chat_input("ok", "d").option(
+                    CommandOption::string("s", "d")
+                        .choice("a", "a")
+                        .autocomplete(true),
+                ),
                 "both choices and autocomplete",
             ),
             (
@@ -268,8 +301,9 @@ mod tests {
                 "min/max",
             ),
             (
-                Command::chat_input("ok", "d")
-                    .option(CommandOption::string("s", "d").channel_types([ChannelType::GuildText])),
+                Command::chat_input("ok", "d").option(
+                    CommandOption::string("s", "d").channel_types([ChannelType::GuildText]),
+                ),
                 "channel types",
             ),
             (
@@ -279,10 +313,9 @@ mod tests {
                 "beside plain options",
             ),
             (
-                Command::chat_input("ok", "d").option(
-                    CommandOption::group("g", "d")
-                        .option(CommandOption::group("h", "d").option(CommandOption::subcommand("s", "d"))),
-                ),
+                Command::chat_input("ok", "d").option(CommandOption::group("g", "d").option(
+                    CommandOption::group("h", "d").option(CommandOption::subcommand("s", "d")),
+                )),
                 "subcommands only",
             ),
             (
@@ -292,9 +325,8 @@ mod tests {
                 "two options",
             ),
             (
-                Command::chat_input("ok", "d").options(
-                    (0..26).map(|i| CommandOption::string(format!("o{i}"), "d")),
-                ),
+                Command::chat_input("ok", "d")
+                    .options((0..26).map(|i| CommandOption::string(format!("o{i}"), "d"))),
                 "25 at most",
             ),
             (
@@ -309,7 +341,10 @@ mod tests {
         ];
         for (command, expected) in cases {
             let reason = reason(&command);
-            assert!(reason.contains(expected), "{reason:?} should mention {expected:?}");
+            assert!(
+                reason.contains(expected),
+                "{reason:?} should mention {expected:?}"
+            );
         }
         let user = Command {
             description: "no".into(),
@@ -322,8 +357,9 @@ mod tests {
     #[test]
     fn four_thousand_characters_in_all() {
         let fat = Command::chat_input("ok", "d").options((0..25).map(|i| {
-            CommandOption::string(format!("o{i}"), "d".repeat(100))
-                .choices((0..25).map(|c| crate::model::CommandOptionChoice::new(format!("c{c}"), "v")))
+            CommandOption::string(format!("o{i}"), "d".repeat(100)).choices(
+                (0..25).map(|c| crate::model::CommandOptionChoice::new(format!("c{c}"), "v")),
+            )
         }));
         assert!(reason(&fat).contains("characters in all"));
     }

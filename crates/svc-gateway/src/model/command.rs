@@ -16,8 +16,10 @@ pub type Localizations = BTreeMap<String, String>;
 
 wire_enum! {
     /// What kind of command: a slash command or a context-menu entry.
+    #[derive(Default)]
     pub enum CommandType {
         /// A slash command (typed in the chat box).
+        #[default]
         ChatInput = 1,
         /// A context-menu entry on a user.
         User = 2,
@@ -25,12 +27,6 @@ wire_enum! {
         Message = 3,
         /// The entry point of an activity.
         PrimaryEntryPoint = 4,
-    }
-}
-
-impl Default for CommandType {
-    fn default() -> Self {
-        Self::ChatInput
     }
 }
 

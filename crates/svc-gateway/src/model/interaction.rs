@@ -165,7 +165,9 @@ impl From<WireInteraction> for Interaction {
             id: wire.id,
             application_id: wire.application_id,
             kind: wire.kind,
-            data: wire.data.map(|data| InteractionData::typed(wire.kind, data)),
+            data: wire
+                .data
+                .map(|data| InteractionData::typed(wire.kind, data)),
             guild_id: wire.guild_id,
             channel: wire.channel,
             channel_id: wire.channel_id,

@@ -21,14 +21,6 @@ pub use channel::{
     Channel, OverwriteTarget, OverwriteTargetMarker, PermissionOverwrite, StageInstance,
     ThreadMember, ThreadMetadata,
 };
-pub use flags::{Intents, Permissions};
-pub use guild::{Ban, Emoji, Guild, GuildCreate, Role, UnavailableGuild};
-pub use id::{
-    ApplicationMarker, AttachmentMarker, ChannelMarker, CommandMarker, DISCORD_EPOCH_MS,
-    EmojiMarker, GuildMarker, Id, InteractionMarker, MessageMarker, RoleMarker, StageMarker,
-    UserMarker, WebhookMarker,
-};
-pub use image_hash::{CDN_URL, ImageHash};
 pub use channel_type::ChannelType;
 pub use command::{
     ChoiceValue, Command, CommandNumber, CommandOption, CommandOptionChoice, CommandOptionType,
@@ -38,6 +30,14 @@ pub use component::{
     ActionRow, Button, ButtonStyle, Component, ComponentType, Modal, SelectDefaultValue,
     SelectMenu, SelectOption, TextInput, TextInputStyle,
 };
+pub use flags::{Intents, Permissions};
+pub use guild::{Ban, Emoji, Guild, GuildCreate, Role, UnavailableGuild};
+pub use id::{
+    ApplicationMarker, AttachmentMarker, ChannelMarker, CommandMarker, DISCORD_EPOCH_MS,
+    EmojiMarker, GuildMarker, Id, InteractionMarker, MessageMarker, RoleMarker, StageMarker,
+    UserMarker, WebhookMarker,
+};
+pub use image_hash::{CDN_URL, ImageHash};
 pub use interaction::{
     Application, CommandData, CommandDataOption, ComponentData, Interaction, InteractionData,
     InteractionType, ModalSubmitData, OptionValue, Resolved, TargetMarker,

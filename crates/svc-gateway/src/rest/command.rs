@@ -20,14 +20,16 @@ impl RestClient {
         application: Id<ApplicationMarker>,
         guild: Option<Id<GuildMarker>>,
     ) -> Result<Vec<Command>, Error> {
-        self.json(self.request(
-            Method::GET,
-            "GET /applications/{id}/commands",
-            guild.map(Id::get),
-            base(application, guild),
+        self.json(
+            self.request(
+                Method::GET,
+                "GET /applications/{id}/commands",
+                guild.map(Id::get),
+                base(application, guild),
+            )
+            // Whole localization maps, as sent, rather than the caller's locale's text alone.
+            .query("with_localizations", true),
         )
-        // Whole localization maps, as sent, rather than the caller's locale's text alone.
-        .query("with_localizations", true))
         .await
     }
 

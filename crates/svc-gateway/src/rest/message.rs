@@ -5,9 +5,7 @@ use transport_http::Method;
 
 use super::RestClient;
 use crate::error::Error;
-use crate::model::{
-    ChannelMarker, Component, Embed, Id, Message, MessageMarker, MessageReference,
-};
+use crate::model::{ChannelMarker, Component, Embed, Id, Message, MessageMarker, MessageReference};
 
 /// The body of `POST /channels/{id}/messages`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
