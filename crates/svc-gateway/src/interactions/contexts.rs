@@ -78,7 +78,7 @@ impl ComponentContext {
     /// What follows the routed prefix in the `custom_id` (`"42"` for `"ticket:42"` routed
     /// on `"ticket:"`): state carried in the component.
     pub fn args(&self) -> &str {
-        self.custom_id().get(self.prefix_len..).unwrap_or_default()
+        after(self.custom_id(), self.prefix_len)
     }
 
     /// The values picked in a select menu.
@@ -93,12 +93,7 @@ impl ComponentContext {
 
     /// Answers by editing the message the component is on.
     pub async fn update_message(&self, message: impl Into<CreateMessage>) -> Result<(), Error> {
-        self.base
-            .initial(
-                &InteractionResponse::update_message(message.into()),
-                Answer::Answered,
-            )
-            .await
+        update_message(&self.base, message.into()).await
     }
 
     /// Acknowledges now; edit the message later with
@@ -116,6 +111,20 @@ impl Deref for ComponentContext {
     fn deref(&self) -> &InteractionContext {
         &self.base
     }
+}
+
+/// What follows a routed prefix in a `custom_id`.
+fn after(custom_id: &str, prefix_len: usize) -> &str {
+    custom_id.get(prefix_len..).unwrap_or_default()
+}
+
+/// Response type 7: the answer edits the message the component is on.
+async fn update_message(base: &InteractionContext, message: CreateMessage) -> Result<(), Error> {
+    base.initial(
+        &InteractionResponse::update_message(message),
+        Answer::Answered,
+    )
+    .await
 }
 
 /// The context of a modal submit.
@@ -145,7 +154,7 @@ impl ModalContext {
 
     /// What follows the routed prefix in the `custom_id`.
     pub fn args(&self) -> &str {
-        self.custom_id().get(self.prefix_len..).unwrap_or_default()
+        after(self.custom_id(), self.prefix_len)
     }
 
     /// What the user typed in the text input `custom_id`, if it was in the modal.
@@ -166,12 +175,7 @@ impl ModalContext {
 
     /// Answers by editing the message whose component opened the modal.
     pub async fn update_message(&self, message: impl Into<CreateMessage>) -> Result<(), Error> {
-        self.base
-            .initial(
-                &InteractionResponse::update_message(message.into()),
-                Answer::Answered,
-            )
-            .await
+        update_message(&self.base, message.into()).await
     }
 }
 

@@ -44,22 +44,20 @@ pub(crate) type CommandHandler = Arc<
         + Sync,
 >;
 
-pub(crate) type ComponentHandler =
-    Arc<dyn Fn(ComponentContext) -> BoxFuture<Result<(), BoxError>> + Send + Sync>;
+/// A handler of one context type.
+pub(crate) type Handler<C> = Arc<dyn Fn(C) -> BoxFuture<Result<(), BoxError>> + Send + Sync>;
 
-pub(crate) type ModalHandler =
-    Arc<dyn Fn(ModalContext) -> BoxFuture<Result<(), BoxError>> + Send + Sync>;
+pub(crate) type ComponentHandler = Handler<ComponentContext>;
 
-pub(crate) type AutocompleteHandler =
-    Arc<dyn Fn(AutocompleteContext) -> BoxFuture<Result<(), BoxError>> + Send + Sync>;
+pub(crate) type ModalHandler = Handler<ModalContext>;
+
+pub(crate) type AutocompleteHandler = Handler<AutocompleteContext>;
 
 /// The error hook: every failure, with the interaction it happened on.
 pub(crate) type ErrorHook = Arc<dyn Fn(Error, InteractionContext) -> BoxFuture<()> + Send + Sync>;
 
 /// Boxes a user handler of one context type.
-pub(crate) fn boxed<C, F, Fut>(
-    handler: F,
-) -> Arc<dyn Fn(C) -> BoxFuture<Result<(), BoxError>> + Send + Sync>
+pub(crate) fn boxed<C, F, Fut>(handler: F) -> Handler<C>
 where
     C: Send + 'static,
     F: Fn(C) -> Fut + Send + Sync + 'static,

@@ -15,8 +15,8 @@ use tokio::time::Instant;
 use super::command_model::{CommandModel, CreateCommand};
 use super::contexts::{AutocompleteContext, CommandContext, ComponentContext, ModalContext};
 use super::handler::{
-    AutocompleteHandler, BoxFuture, CommandHandler, ComponentHandler, ErrorHook, HandlerResult,
-    ModalHandler, boxed,
+    AutocompleteHandler, BoxFuture, CommandHandler, ComponentHandler, ErrorHook, Handler,
+    HandlerResult, ModalHandler, boxed,
 };
 use super::options::CommandOptions;
 use super::respond::InteractionContext;
@@ -25,7 +25,8 @@ use crate::client::Client;
 use crate::error::{Error, ErrorKind};
 use crate::event::InteractionCreate;
 use crate::model::{
-    ApplicationMarker, Command, CommandType, GuildMarker, Id, Interaction, InteractionType,
+    ApplicationMarker, Command, CommandData, CommandType, GuildMarker, Id, Interaction,
+    InteractionType,
 };
 use crate::rest::{InteractionResponse, RestClient};
 
@@ -350,12 +351,7 @@ impl Router {
             .interaction()
             .command_data()
             .ok_or_else(|| unknown("command without readable data"))?;
-        // Each level from the command down to the deepest subcommand, with its options.
-        let mut levels = vec![(data.name.clone(), CommandOptions::new(data))];
-        while let Some((_, name, below)) = levels.last().and_then(|(_, o)| o.descend()) {
-            let path = format!("{} {name}", levels.last().map_or("", |(p, _)| p.as_str()));
-            levels.push((path, below));
-        }
+        let levels = levels(data);
         let deepest = levels.last().map(|(p, _)| p.clone()).unwrap_or_default();
         for (path, options) in levels.into_iter().rev() {
             if let Some(handler) = self.commands.get(&(data.kind, path.clone())) {
@@ -374,15 +370,9 @@ impl Router {
             .interaction()
             .command_data()
             .ok_or_else(|| unknown("autocomplete without readable data"))?;
-        let mut paths = vec![data.name.clone()];
-        let mut options = CommandOptions::new(data);
-        while let Some((_, name, below)) = options.descend() {
-            let path = format!("{} {name}", paths.last().map_or("", String::as_str));
-            paths.push(path);
-            options = below;
-        }
-        let deepest = paths.last().cloned().unwrap_or_default();
-        for path in paths.into_iter().rev() {
+        let levels = levels(data);
+        let deepest = levels.last().map(|(p, _)| p.clone()).unwrap_or_default();
+        for (path, _) in levels.into_iter().rev() {
             if let Some(handler) = self.autocomplete.get(&path) {
                 let running = handler(AutocompleteContext::new(context.clone(), path.clone()));
                 return guarded(running, &path).await;
@@ -395,14 +385,10 @@ impl Router {
         let custom_id = context
             .interaction()
             .component_data()
-            .map(|d| d.custom_id.as_str())
-            .ok_or_else(|| unknown("component without readable data"))?;
-        let (prefix_len, handler) =
-            by_prefix(&self.components, custom_id).ok_or_else(|| unknown(custom_id))?;
-        guarded(
-            handler(ComponentContext::new(context.clone(), prefix_len)),
-            custom_id,
-        )
+            .map(|d| d.custom_id.as_str());
+        run_prefixed(&self.components, custom_id, "component", |prefix_len| {
+            ComponentContext::new(context.clone(), prefix_len)
+        })
         .await
     }
 
@@ -410,14 +396,10 @@ impl Router {
         let custom_id = context
             .interaction()
             .modal_data()
-            .map(|d| d.custom_id.as_str())
-            .ok_or_else(|| unknown("modal without readable data"))?;
-        let (prefix_len, handler) =
-            by_prefix(&self.modals, custom_id).ok_or_else(|| unknown(custom_id))?;
-        guarded(
-            handler(ModalContext::new(context.clone(), prefix_len)),
-            custom_id,
-        )
+            .map(|d| d.custom_id.as_str());
+        run_prefixed(&self.modals, custom_id, "modal", |prefix_len| {
+            ModalContext::new(context.clone(), prefix_len)
+        })
         .await
     }
 
@@ -452,6 +434,29 @@ impl Router {
             tracing::warn!(%error, ?source, "interaction failed");
         }
     }
+}
+
+/// Each level of a command, from the command down to the deepest subcommand, with its
+/// route path (`"ticket"`, `"ticket admin"`, `"ticket admin purge"`) and its options.
+fn levels(data: &CommandData) -> Vec<(String, CommandOptions<'_>)> {
+    let mut levels = vec![(data.name.clone(), CommandOptions::new(data))];
+    while let Some((_, name, below)) = levels.last().and_then(|(_, o)| o.descend()) {
+        let path = format!("{} {name}", levels.last().map_or("", |(p, _)| p.as_str()));
+        levels.push((path, below));
+    }
+    levels
+}
+
+/// Runs the handler of the longest prefix of `custom_id` among `routes`.
+async fn run_prefixed<C>(
+    routes: &[(String, Handler<C>)],
+    custom_id: Option<&str>,
+    what: &str,
+    context: impl FnOnce(usize) -> C,
+) -> Result<(), Error> {
+    let custom_id = custom_id.ok_or_else(|| unknown(&format!("{what} without readable data")))?;
+    let (prefix_len, handler) = by_prefix(routes, custom_id).ok_or_else(|| unknown(custom_id))?;
+    guarded(handler(context(prefix_len)), custom_id).await
 }
 
 fn unknown(what: &str) -> Error {

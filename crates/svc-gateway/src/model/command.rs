@@ -14,6 +14,34 @@ use super::wire_enum::wire_enum;
 /// Text per locale (`"fr"`, `"es-ES"`…), for names, descriptions and choices.
 pub type Localizations = BTreeMap<String, String>;
 
+/// The `name_localization` and `description_localization` builders of a command and of an
+/// option, which localize the same two fields.
+macro_rules! localized {
+    () => {
+        /// The name in `locale`.
+        #[must_use]
+        pub fn name_localization(
+            mut self,
+            locale: impl Into<String>,
+            name: impl Into<String>,
+        ) -> Self {
+            localize(&mut self.name_localizations, locale, name);
+            self
+        }
+
+        /// The description in `locale`.
+        #[must_use]
+        pub fn description_localization(
+            mut self,
+            locale: impl Into<String>,
+            description: impl Into<String>,
+        ) -> Self {
+            localize(&mut self.description_localizations, locale, description);
+            self
+        }
+    };
+}
+
 wire_enum! {
     /// What kind of command: a slash command or a context-menu entry.
     #[derive(Default)]
@@ -229,23 +257,7 @@ impl Command {
         self
     }
 
-    /// The name in `locale`.
-    #[must_use]
-    pub fn name_localization(mut self, locale: impl Into<String>, name: impl Into<String>) -> Self {
-        localize(&mut self.name_localizations, locale, name);
-        self
-    }
-
-    /// The description in `locale`.
-    #[must_use]
-    pub fn description_localization(
-        mut self,
-        locale: impl Into<String>,
-        description: impl Into<String>,
-    ) -> Self {
-        localize(&mut self.description_localizations, locale, description);
-        self
-    }
+    localized!();
 }
 
 fn localize(map: &mut Option<Localizations>, locale: impl Into<String>, text: impl Into<String>) {
@@ -451,23 +463,7 @@ impl CommandOption {
         self
     }
 
-    /// The name in `locale`.
-    #[must_use]
-    pub fn name_localization(mut self, locale: impl Into<String>, name: impl Into<String>) -> Self {
-        localize(&mut self.name_localizations, locale, name);
-        self
-    }
-
-    /// The description in `locale`.
-    #[must_use]
-    pub fn description_localization(
-        mut self,
-        locale: impl Into<String>,
-        description: impl Into<String>,
-    ) -> Self {
-        localize(&mut self.description_localizations, locale, description);
-        self
-    }
+    localized!();
 }
 
 /// One allowed value of an option (also an autocomplete suggestion).
