@@ -580,6 +580,42 @@ fn explode() {
     panic!("bug in handler");
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_select_menu_pick_updates_its_message() {
+    let bot = Bot::new().await;
+    let router = Router::new().component("assign:", |ctx| async move {
+        let resolved = ctx.resolved().ok_or("no resolved users")?;
+        let names: Vec<&str> = ctx
+            .values()
+            .iter()
+            .filter_map(|id| resolved.users.get(&id.parse().ok()?))
+            .map(|user| user.username.as_str())
+            .collect();
+        let text = format!("Ticket {} assigned to {}", ctx.args(), names.join(", "));
+        ctx.update_message(text).await?;
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+    });
+    let _interactions = bot.run(router).await;
+    bot.interact(
+        70,
+        3,
+        &json!({
+            "custom_id": "assign:12", "component_type": 5, "values": ["42", "43"],
+            "resolved": {"users": {
+                "42": {"id": "42", "username": "ana"},
+                "43": {"id": "43", "username": "bo"},
+            }},
+        }),
+    );
+    bot.until("the update", |bot| !bot.callbacks(70).is_empty())
+        .await;
+    assert_eq!(
+        bot.callbacks(70),
+        [json!({"type": 7, "data": {"content": "Ticket 12 assigned to ana, bo"}})]
+    );
+    bot.client.shutdown().await.unwrap();
+}
+
 type Failures = Arc<Mutex<Vec<(ErrorKind, String)>>>;
 
 /// A router whose hook records each failure's kind and source.

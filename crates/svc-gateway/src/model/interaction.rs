@@ -35,8 +35,9 @@ wire_enum! {
     }
 }
 
-/// An interaction: a slash command, a component click, a modal submit…
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An interaction: a slash command, a component click, a modal submit… Its `token`
+/// answers it for 15 minutes, so `Debug` leaves it out.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(from = "WireInteraction")]
 pub struct Interaction {
     /// Its id.
@@ -84,6 +85,26 @@ pub struct Interaction {
     /// Where it was triggered.
     #[serde(default)]
     pub context: Option<InteractionContextType>,
+}
+
+impl std::fmt::Debug for Interaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interaction")
+            .field("id", &self.id)
+            .field("application_id", &self.application_id)
+            .field("kind", &self.kind)
+            .field("data", &self.data)
+            .field("guild_id", &self.guild_id)
+            .field("channel_id", &self.channel_id())
+            .field("member", &self.member)
+            .field("user", &self.user)
+            .field("token", &"[redacted]")
+            .field("message", &self.message.as_ref().map(|m| m.id))
+            .field("app_permissions", &self.app_permissions)
+            .field("locale", &self.locale)
+            .field("context", &self.context)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Interaction {
@@ -488,6 +509,19 @@ mod tests {
             &serde_json::json!({"custom_id": "f", "components": [{"type": 1, "components": [{"type": 4, "custom_id": "a", "value": "b"}]}]}),
         );
         assert_eq!(modal.modal_data().unwrap().value("a"), Some("b"));
+    }
+
+    #[test]
+    fn debug_leaves_the_token_out() {
+        let mut raw = serde_json::json!({
+            "id": "1", "application_id": "2", "type": 3, "token": "secret-interaction-token",
+        })
+        .to_string()
+        .into_bytes();
+        let interaction: Interaction = simd_json::serde::from_slice(&mut raw).unwrap();
+        let shown = format!("{interaction:?}");
+        assert!(!shown.contains("secret-interaction-token"), "{shown}");
+        assert!(shown.contains("[redacted]"));
     }
 
     #[test]
