@@ -73,9 +73,9 @@ async fn submitted(ctx: ModalContext) -> Result<(), Error> {
 
 fn router() -> Router {
     Router::new()
-        .command::<Ping, _, _>(ping)
-        .command::<Roll, _, _>(roll)
-        .command::<Feedback, _, _>(feedback)
+        .command(ping)
+        .command(roll)
+        .command(feedback)
         .component("feedback:open", open_form)
         .modal("feedback:submit", submitted)
         .on_error(|error, _| async move {

@@ -25,7 +25,8 @@
 //! }
 //!
 //! # async fn run(client: Client) -> Result<(), svc_gateway::Error> {
-//! let router = Router::new().command::<Ban, _, _>(ban);
+//! // The handler's second parameter says which command it handles.
+//! let router = Router::new().command(ban);
 //! router.sync(client.rest(), client.application_id().await?, &SyncOptions::default()).await?;
 //! let _interactions = router.attach(&client);
 //! client.start().await?;

@@ -99,7 +99,8 @@ impl Router {
     }
 
     /// Registers the global command `C` and its handler, which gets `C` parsed from each
-    /// interaction.
+    /// interaction. `C` is the type of the handler's second parameter
+    /// (`async fn ban(ctx: CommandContext, ban: Ban)`), so `.command(ban)` says it all.
     pub fn command<C, F, Fut>(self, handler: F) -> Self
     where
         C: CommandModel + CreateCommand + Send + 'static,
@@ -341,8 +342,14 @@ impl Router {
                 return;
             }
         };
-        if let Err(error) = outcome {
-            self.fail(&context, error).await;
+        match outcome {
+            Err(error) => self.fail(&context, error).await,
+            Ok(()) if !context.is_answered() => tracing::warn!(
+                id = %context.interaction().id,
+                "handler returned without answering: unless something answers within 3 s, \
+                 Discord shows \"This interaction failed\""
+            ),
+            Ok(()) => {}
         }
     }
 

@@ -100,7 +100,7 @@ async fn slash_command(
     server: &sandbox::Server,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let router = || {
-        Router::new().command::<Hello, _, _>(|ctx: CommandContext, hello: Hello| async move {
+        Router::new().command(|ctx: CommandContext, hello: Hello| async move {
             ctx.respond_ephemeral(format!("Hello, {}!", hello.name))
                 .await
         })
