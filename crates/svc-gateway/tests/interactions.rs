@@ -211,6 +211,18 @@ async fn sync_writes_once_then_never_on_an_unchanged_restart() {
         .unwrap();
     assert_eq!(first.written, [None, Some(guild)]);
     assert_eq!(bot.puts(), 2);
+    // Compared with whole localization maps, not the bot's locale's text alone.
+    let reads = bot.sandbox.server.log().snapshot();
+    let reads: Vec<_> = reads
+        .iter()
+        .filter(|r| r.method.as_str() == "GET" && r.path.ends_with("/commands"))
+        .collect();
+    assert_eq!(reads.len(), 2);
+    assert!(
+        reads
+            .iter()
+            .all(|r| r.query.as_deref() == Some("with_localizations=true"))
+    );
     let global = bot.client.fetch_commands(None).await.unwrap();
     assert_eq!(global.len(), 2);
 
