@@ -48,6 +48,33 @@ pub enum ErrorKind {
     /// Waiting for something timed out.
     #[error("timed out")]
     Timeout,
+    /// No handler is registered for an interaction (its command path or custom id).
+    #[error("no handler for interaction {0:?}")]
+    UnknownInteraction(String),
+    /// An interaction's options do not parse into the handler's type; the source (an
+    /// `interactions::OptionError`) names the option and says why.
+    #[error("the options of {0:?} do not parse")]
+    InvalidOptions(String),
+    /// An interaction handler returned an error (the source) or panicked.
+    #[error("the handler of {0:?} failed")]
+    Handler(String),
+    /// Too late to answer: the first response is due within 3 s, the token lasts 15 min.
+    #[error("too late to answer the interaction")]
+    InteractionExpired,
+    /// The interaction already has its first response.
+    #[error("the interaction was already answered")]
+    AlreadyAnswered,
+    /// Follow-ups and edits need the first response (or a defer) before them.
+    #[error("the interaction has not been answered yet")]
+    NotAnswered,
+    /// A command definition breaks one of Discord's rules.
+    #[error("invalid command {command:?}: {reason}")]
+    InvalidCommand {
+        /// The command's name.
+        command: String,
+        /// The rule it breaks.
+        reason: String,
+    },
 }
 
 impl Error {

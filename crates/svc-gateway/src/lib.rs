@@ -16,6 +16,8 @@
 //! - [`model`]: typed ids, timestamps, permissions and intents, the entities.
 //! - [`Event`], [`Envelope`], [`DecodeError`] and one payload type per event.
 //! - [`gateway`]: [`gateway::Shard`] and its configuration.
+//! - [`interactions`]: slash commands and interactions as a framework (derives, router,
+//!   contexts, command sync).
 //! - [`cache`]: [`cache::Cache`], fed by events.
 //! - [`rest`]: [`rest::RestClient`], one file per resource.
 //! - [`Error`], [`ErrorKind`].
@@ -31,7 +33,9 @@
 //! [`Client::guild_ids`]; `fetch_glob_app_command(s)`, `create_application_command`,
 //! `bulk_update_*_app_commands` → [`Client::fetch_command`], [`Client::fetch_commands`],
 //! [`Client::create_command`], [`Client::bulk_overwrite_commands`] (global with `None`, a
-//! guild's with `Some`); `create_stage_instance` → [`Client::create_stage_instance`];
+//! guild's with `Some`); `register_application_command` and `run(update_app_commands=True,
+//! exclude_app_cmds=…)` → [`interactions::Router`] and [`interactions::Router::sync`] (writes
+//! only on a difference; [`interactions::SyncOptions::exclude`]); `create_stage_instance` → [`Client::create_stage_instance`];
 //! `session_id`/`shards` → [`Client::shard_stats`] and [`gateway::Shard::session`];
 //! `encoding=`/`compress=` → [`ClientBuilder::encoding`] (ETF behind the `etf` feature) and
 //! [`ClientBuilder::compression`];
@@ -48,6 +52,7 @@ mod error;
 mod etf;
 mod event;
 pub mod gateway;
+pub mod interactions;
 pub mod model;
 pub mod rest;
 

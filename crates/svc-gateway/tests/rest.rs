@@ -142,7 +142,7 @@ async fn resources_round_trip() {
             first.id,
             &EditMessage {
                 content: Some("uno".into()),
-                embeds: None,
+                ..EditMessage::default()
             },
         )
         .await
@@ -544,7 +544,7 @@ async fn interaction_response_is_acknowledged_once_and_editable() {
     assert_eq!(status(again.unwrap_err()), Some(400));
     let edit = EditMessage {
         content: Some("pong!".into()),
-        embeds: None,
+        ..EditMessage::default()
     };
     let original = rest
         .edit_original_response(app, "itoken", &edit)
@@ -667,6 +667,7 @@ async fn message_edits_and_webhook_posts_reach_the_gateway_whole() {
             title: Some("t".into()),
             ..Default::default()
         }]),
+        ..EditMessage::default()
     };
     let edited = rest.edit_message(channel, sent.id, &edit).await.unwrap();
     assert!(edited.edited_timestamp.is_some());

@@ -4,8 +4,8 @@
 
 use serde_json::{Value, json};
 
-use super::state::World;
 use super::ClashControl;
+use super::state::World;
 
 /// The lists of a player profile that hold units.
 const UNIT_LISTS: [&str; 4] = ["troops", "spells", "heroes", "heroEquipment"];
@@ -143,7 +143,9 @@ impl ClashControl {
 
     /// Edits `clan`'s current war JSON in place; `false` without a war.
     pub fn with_war(&self, clan: &str, edit: impl FnOnce(&mut Value)) -> bool {
-        self.state.world.lock()
+        self.state
+            .world
+            .lock()
             .wars
             .get_mut(clan)
             .map(edit)

@@ -1,6 +1,9 @@
 //! The Discord data model: typed ids, timestamps, flags and the entities events carry.
 
 mod channel;
+mod channel_type;
+mod command;
+mod component;
 mod flags;
 mod guild;
 mod id;
@@ -12,10 +15,20 @@ mod presence;
 mod timestamp;
 mod user;
 mod voice;
+mod wire_enum;
 
 pub use channel::{
     Channel, OverwriteTarget, OverwriteTargetMarker, PermissionOverwrite, StageInstance,
     ThreadMember, ThreadMetadata,
+};
+pub use channel_type::ChannelType;
+pub use command::{
+    ChoiceValue, Command, CommandNumber, CommandOption, CommandOptionChoice, CommandOptionType,
+    CommandType, IntegrationType, InteractionContextType, Localizations,
+};
+pub use component::{
+    ActionRow, Button, ButtonStyle, Component, ComponentType, Modal, SelectDefaultValue,
+    SelectMenu, SelectOption, TextInput, TextInputStyle,
 };
 pub use flags::{Intents, Permissions};
 pub use guild::{Ban, Emoji, Guild, GuildCreate, Role, UnavailableGuild};
@@ -25,7 +38,10 @@ pub use id::{
     UserMarker, WebhookMarker,
 };
 pub use image_hash::{CDN_URL, ImageHash};
-pub use interaction::{Application, Command, Interaction};
+pub use interaction::{
+    Application, CommandData, CommandDataOption, ComponentData, Interaction, InteractionData,
+    InteractionType, ModalSubmitData, OptionValue, Resolved, TargetMarker,
+};
 pub use member::Member;
 pub use message::{Attachment, Embed, EmbedField, Message, MessageReference, Reaction};
 pub use presence::{Activity, Presence, PresenceUser, Status, UpdatePresence};

@@ -12,8 +12,12 @@ impl RestClient {
         application: Id<ApplicationMarker>,
         guild: Option<Id<GuildMarker>>,
     ) -> Result<Vec<Command>, Error> {
-        self.json(self.route(&Route::GetCommands { application, guild }))
-            .await
+        self.json(
+            self.route(&Route::GetCommands { application, guild })
+                // Whole localization maps, as sent, rather than the caller's locale's text alone.
+                .query("with_localizations", true),
+        )
+        .await
     }
 
     /// `POST …/commands`: creates (or replaces one of the same name).

@@ -3,7 +3,7 @@
 use super::RestClient;
 use super::route::Route;
 use crate::error::Error;
-use crate::model::{ChannelMarker, Embed, Id, Message, MessageMarker, MessageReference};
+use crate::model::{ChannelMarker, Component, Embed, Id, Message, MessageMarker, MessageReference};
 use serde::Serialize;
 
 /// The body of `POST /channels/{id}/messages`.
@@ -21,6 +21,18 @@ pub struct CreateMessage {
     /// Reply to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_reference: Option<MessageReference>,
+    /// Buttons and select menus, in action rows (up to 5).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<Component>,
+    /// Message flags (`1 << 6` ephemeral, for interaction responses and follow-ups;
+    /// `1 << 2` suppress embeds; `1 << 12` silent).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub flags: u64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's `skip_serializing_if` signature
+fn is_zero(flags: &u64) -> bool {
+    *flags == 0
 }
 
 impl CreateMessage {
@@ -53,6 +65,9 @@ pub struct EditMessage {
     /// New embeds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub embeds: Option<Vec<Embed>>,
+    /// New components (`Some(vec![])` removes them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub components: Option<Vec<Component>>,
 }
 
 impl RestClient {

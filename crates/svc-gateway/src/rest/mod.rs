@@ -20,6 +20,6 @@ mod webhook;
 
 pub use client::{DEFAULT_API_URL, RestClient, RestClientBuilder};
 pub use gateway::{GatewayBot, SessionStartLimit};
-pub use interaction::InteractionResponse;
+pub use interaction::{EPHEMERAL, InteractionResponse, InteractionResponseData};
 pub use message::{CreateMessage, EditMessage, HistoryAnchor};
 pub use ratelimit::bucket_config;

@@ -1,12 +1,25 @@
 //! Discord: a bot on three shards against the sandbox: identify under the concurrency limit,
 //! a forced disconnect resumed without losing an event, a REST message echoed by the
-//! gateway, a reaction announced over the gateway, the cache.
+//! gateway, a reaction announced over the gateway, the cache, and a slash command synced
+//! once and answered through the interaction router.
 
 use std::time::Duration;
 
 use switchboard::discord::gateway::ShardScheme;
+use switchboard::discord::interactions::{
+    CommandContext, CommandModel, CreateCommand, Router, SyncOptions,
+};
 use switchboard::discord::model::{Id, Intents};
 use switchboard::discord::{Client, MessageCreate, MessageReactionAdd, Resumed};
+
+/// Greets someone
+#[derive(CommandModel, CreateCommand)]
+#[command(name = "hello", crate = "switchboard::discord")]
+struct Hello {
+    /// Who to greet
+    #[option(max_length = 32)]
+    name: String,
+}
 
 pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("== discord ==");
@@ -74,6 +87,61 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
         "reacted 👍: MESSAGE_REACTION_ADD arrived; the fetched message (now cached) counts {}",
         stored.reactions.first().map_or(0, |r| r.count)
     );
+
+    slash_command(&client, &control, &server).await?;
     client.shutdown().await?;
+    Ok(())
+}
+
+/// `/hello name:…`: synced (a second sync writes nothing), then answered by the router.
+async fn slash_command(
+    client: &Client,
+    control: &sandbox::discord::DiscordControl,
+    server: &sandbox::Server,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let router = || {
+        Router::new().command(|ctx: CommandContext, hello: Hello| async move {
+            ctx.respond_ephemeral(format!("Hello, {}!", hello.name))
+                .await
+        })
+    };
+    let application = client.application_id().await?;
+    let first = router()
+        .sync(client.rest(), application, &SyncOptions::default())
+        .await?;
+    let again = router()
+        .sync(client.rest(), application, &SyncOptions::default())
+        .await?;
+    let _interactions = router().attach(client);
+    control.dispatch(
+        Some(0),
+        "INTERACTION_CREATE",
+        &serde_json::json!({
+            "id": "7000", "application_id": application.to_string(), "type": 2,
+            "token": "tour-token", "version": 1,
+            "guild_id": "1000000000000000000", "channel_id": "1010000000000000000",
+            "member": {"user": {"id": "42", "username": "ana", "discriminator": "0"}, "roles": []},
+            "data": {"id": "1", "name": "hello", "type": 1,
+                     "options": [{"name": "name", "type": 3, "value": "ana"}]},
+        }),
+    );
+    let answer = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let log = server.log().snapshot();
+            if let Some(r) = log.iter().find(|r| r.path.contains("/interactions/7000/")) {
+                break r.body.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await?;
+    let answer = String::from_utf8_lossy(&answer);
+    if !answer.contains("Hello, ana!") || !again.written.is_empty() {
+        return Err(format!("/hello went wrong: {answer}, second sync {again:?}").into());
+    }
+    println!(
+        "/hello synced (first sync wrote {:?}, the second nothing); answered {answer}",
+        first.written
+    );
     Ok(())
 }
