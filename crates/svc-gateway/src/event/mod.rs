@@ -2,7 +2,7 @@
 //! points ([`Event::from_slice`], [`Envelope::from_slice`]).
 
 mod decode;
-pub(crate) use decode::decode;
+pub(crate) use decode::{ShardPayload, decode};
 mod envelope;
 mod payloads;
 mod scratch;
