@@ -357,4 +357,15 @@ async fn hostile_gateway_bot_answers_are_refused_or_clamped() {
     .await
     .expect("within the maximum");
     manager.shutdown().await.expect("clean shutdown");
+    // A process running a range of the shards is not bound by the maximum: the
+    // recommendation starts nothing there.
+    let range = ShardScheme::Range {
+        ids: 0..1,
+        total: 10_000,
+    };
+    let manager = start_manager(gateway_bot(url, 10_000, &sane), range)
+        .await
+        .expect("a range of a big bot");
+    assert_eq!(manager.shards()[0].total(), 10_000);
+    manager.shutdown().await.expect("clean shutdown");
 }

@@ -73,8 +73,10 @@ impl ShardManager {
     ) -> Result<Self, Error> {
         let answer = rest.gateway_bot().await?;
         let max_shards = match scheme {
+            ShardScheme::Auto => DEFAULT_MAX_SHARDS,
             ShardScheme::AutoAtMost { max_shards } => max_shards,
-            ShardScheme::Auto | ShardScheme::Range { .. } => DEFAULT_MAX_SHARDS,
+            // The caller chose the shards: the recommended count starts nothing.
+            ShardScheme::Range { .. } => u32::MAX,
         };
         let gateway = Recommended::check(&answer, rest.base_url(), max_shards)?;
         let (ids, total) = match scheme {
