@@ -142,7 +142,7 @@ impl Driver {
                     .get("heartbeat_interval")
                     .and_then(Value::as_u64)
                     .unwrap_or(45_000);
-                // The first beat one whole interval after HELLO, as singyeong expects.
+                // The first beat one whole interval after HELLO (no jitter), as before.
                 self.heartbeat
                     .start(Duration::from_millis(interval), 1.0, Instant::now());
                 let identify = identify_payload(inner);

@@ -360,7 +360,8 @@ impl Connection {
         Flow::Continue
     }
 
-    /// [`GatewayFaults::reconnect_after_login`]: op 7 behind what the login queued.
+    /// [`GatewayFaults::reconnect_after_login`](super::GatewayFaults::reconnect_after_login):
+    /// op 7 behind what the login queued.
     fn reconnect_after_login(&self, faults: &super::GatewayFaults) {
         if faults.reconnect_after_login {
             let _ = self

@@ -23,7 +23,7 @@ const IDENTIFY_PERIOD: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum ShardScheme {
     /// All shards, as many as `GET /gateway/bot` recommends, up to
-    /// [`DEFAULT_MAX_SHARDS`](super::DEFAULT_MAX_SHARDS).
+    /// [`DEFAULT_MAX_SHARDS`].
     #[default]
     Auto,
     /// All shards, as many as `GET /gateway/bot` recommends, up to `max_shards`: a larger
