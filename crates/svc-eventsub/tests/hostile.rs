@@ -1,0 +1,138 @@
+//! A hostile or broken EventSub server: welcomes announcing absurd keepalive windows, and a
+//! `session_reconnect` to an insecure URL. The session must neither panic nor follow, and
+//! keep delivering. Paused clock, real sockets against the sandbox.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{builder, next_matching, next_matching_within, online, sandbox, sandbox_with};
+use sandbox::twitch::eventsub::EventSubConfig;
+use serde_json::{Value, json};
+use svc_eventsub::{EventSubClient, EventSubEvent};
+
+fn is_notification(event: &EventSubEvent) -> bool {
+    matches!(event, EventSubEvent::Notification { .. })
+}
+
+/// A client asking for 10 s keepalives (grace 2 s) from a server whose welcomes announce
+/// `announced`.
+async fn connect_announcing(announced: Value, token: &str) -> (common::Env, EventSubClient) {
+    let env = sandbox_with(EventSubConfig::default().welcome_keepalive(announced.clone())).await;
+    let client = builder(&env, token)
+        .grace(Duration::from_secs(2))
+        .subscribe(online())
+        .connect()
+        .await
+        .unwrap_or_else(|e| panic!("connects despite keepalive {announced}: {e:?}"));
+    (env, client)
+}
+
+/// A keepalive too large for an `Instant` (which used to panic the driver task) is clamped
+/// to 600 s: the session works, and a silent server is still detected within 600 s + grace.
+#[tokio::test(start_paused = true)]
+async fn huge_announced_keepalive_is_clamped_to_ten_minutes() {
+    for (announced, token) in [
+        (json!(u64::MAX), "token-huge-keepalive"),
+        (json!(1e300), "token-float-keepalive"),
+    ] {
+        let (env, client) = connect_announcing(announced, token).await;
+        let mut events = client.events();
+        env.control.notify("stream.online");
+        next_matching(&mut events, is_notification).await;
+
+        let session = client.session_id().unwrap();
+        let silenced = tokio::time::Instant::now();
+        assert!(env.control.silence(&session));
+        next_matching_within(&mut events, Duration::from_mins(15), |e| {
+            matches!(e, EventSubEvent::Disconnected { code: None, .. })
+        })
+        .await;
+        let waited = silenced.elapsed();
+        assert!(
+            waited <= Duration::from_secs(602),
+            "detected after {waited:?}"
+        );
+        assert_eq!(client.stats().keepalive_timeouts, 1);
+        client.close().await;
+    }
+}
+
+/// A negative, zero, tiny or non-numeric keepalive neither loses the welcome nor kills a
+/// healthy session: it is read as at least 10 s, and the server's 10 s keepalives keep the
+/// session up.
+#[tokio::test(start_paused = true)]
+async fn tiny_negative_or_garbage_keepalives_keep_a_healthy_session() {
+    for (announced, token) in [
+        (json!(-5), "token-negative-keepalive"),
+        (json!(0), "token-zero-keepalive"),
+        (json!(1), "token-tiny-keepalive"),
+        (json!("ten"), "token-text-keepalive"),
+    ] {
+        let (env, client) = connect_announcing(announced.clone(), token).await;
+        let session = client.session_id().unwrap();
+        tokio::time::sleep(Duration::from_mins(1)).await;
+        assert_eq!(client.stats().keepalive_timeouts, 0, "{announced}");
+        assert_eq!(client.stats().fresh_sessions, 0, "{announced}");
+        assert_eq!(
+            client.session_id().as_deref(),
+            Some(session.as_str()),
+            "{announced}"
+        );
+        let mut events = client.events();
+        env.control.notify("stream.online");
+        next_matching(&mut events, is_notification).await;
+        client.close().await;
+    }
+}
+
+/// A `session_reconnect` to a plain `ws://` URL off loopback is refused (reported as
+/// malformed, nothing opened): the session stays on its socket until Twitch gives up on
+/// the reconnect (4004), then a fresh session follows.
+#[tokio::test(start_paused = true)]
+async fn insecure_reconnect_url_is_not_followed() {
+    let env = sandbox().await;
+    let client = builder(&env, "token-insecure-reconnect")
+        .subscribe(online())
+        .connect()
+        .await
+        .expect("connects");
+    let mut events = client.events();
+    let first = client.session_id().unwrap();
+    let accepted = env.control.accepted();
+    // `.invalid` never resolves (RFC 6761): nothing could be reached even if it were tried.
+    assert!(
+        env.control
+            .reconnect_to(&first, "ws://reconnect.invalid/ws")
+    );
+    let EventSubEvent::Malformed { reason, .. } = next_matching(&mut events, |e| {
+        matches!(e, EventSubEvent::Malformed { .. })
+    })
+    .await
+    else {
+        unreachable!()
+    };
+    assert!(reason.contains("refused"), "{reason}");
+    env.control.notify("stream.online");
+    next_matching(&mut events, is_notification).await;
+    assert_eq!(client.session_id().as_deref(), Some(first.as_str()));
+    assert_eq!(env.control.accepted(), accepted, "no socket was opened");
+    assert_eq!(client.stats().malformed, 1);
+
+    next_matching_within(&mut events, Duration::from_mins(1), |e| {
+        matches!(
+            e,
+            EventSubEvent::Disconnected {
+                code: Some(4004),
+                ..
+            }
+        )
+    })
+    .await;
+    next_matching(&mut events, |e| {
+        matches!(e, EventSubEvent::Connected { .. })
+    })
+    .await;
+    assert_eq!(client.stats().reconnects, 0);
+    client.close().await;
+}
