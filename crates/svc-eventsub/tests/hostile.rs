@@ -1,15 +1,22 @@
-//! A hostile or broken EventSub server: welcomes announcing absurd keepalive windows, and a
-//! `session_reconnect` to an insecure URL. The session must neither panic nor follow, and
-//! keep delivering. Paused clock, real sockets against the sandbox.
+//! A hostile or broken EventSub server: welcomes announcing absurd keepalive windows, a
+//! `session_reconnect` to an insecure URL, a conduit sized otherwise than asked, a listing
+//! whose cursor loops. The client must neither panic, nor follow, nor loop, and keep
+//! delivering. Real sockets against the sandbox (paused clock where time matters).
 
 mod common;
 
 use std::time::Duration;
 
 use common::{builder, next_matching, next_matching_within, online, sandbox, sandbox_with};
-use sandbox::twitch::eventsub::EventSubConfig;
+use http::{Method, StatusCode};
+use sandbox::platform::ResponseFuture;
+use sandbox::response;
+use sandbox::twitch::eventsub::{EventSub, EventSubConfig};
+use sandbox::{Platform, SandboxRequest};
 use serde_json::{Value, json};
-use svc_eventsub::{EventSubClient, EventSubEvent};
+use svc_eventsub::{
+    AccessToken, ConduitApp, ConduitBuilder, ErrorKind, EventSubClient, EventSubEvent,
+};
 
 fn is_notification(event: &EventSubEvent) -> bool {
     matches!(event, EventSubEvent::Notification { .. })
@@ -135,4 +142,115 @@ async fn insecure_reconnect_url_is_not_followed() {
     .await;
     assert_eq!(client.stats().reconnects, 0);
     client.close().await;
+}
+
+/// The EventSub sandbox with some answers replaced: `script` answers a request it wants to
+/// (by method and path), the sandbox the rest.
+struct Rigged<F> {
+    inner: EventSub,
+    script: F,
+}
+
+impl<F> Platform for Rigged<F>
+where
+    F: Fn(&Method, &str) -> Option<Value> + Send + Sync + 'static,
+{
+    fn name(&self) -> &'static str {
+        "rigged-eventsub"
+    }
+
+    fn handle(&self, request: SandboxRequest) -> ResponseFuture<'_> {
+        match (self.script)(&request.method, request.path()) {
+            Some(answer) => {
+                let status = answer["status"]
+                    .as_u64()
+                    .and_then(|s| u16::try_from(s).ok())
+                    .and_then(|s| StatusCode::from_u16(s).ok())
+                    .unwrap_or(StatusCode::OK);
+                Box::pin(async move { response::json(status, &answer) })
+            }
+            None => self.inner.handle(request),
+        }
+    }
+}
+
+async fn rigged(
+    script: impl Fn(&Method, &str) -> Option<Value> + Send + Sync + 'static,
+) -> sandbox::Server {
+    sandbox::Server::builder()
+        .serve(Rigged {
+            inner: EventSub::new(),
+            script,
+        })
+        .await
+        .expect("sandbox starts")
+}
+
+fn conduit_app(server: &sandbox::Server, token: &str) -> ConduitBuilder {
+    ConduitApp::builder("client-id", AccessToken::new(token))
+        .mock_url(&server.base_url())
+        .expect("mock url")
+}
+
+/// A conduit answered with another shard count than asked is refused before any shard
+/// starts: one task runs per shard, so a count of billions would start billions.
+#[tokio::test]
+async fn a_conduit_sized_otherwise_than_asked_is_refused() {
+    for answered in [3_u32, u32::MAX] {
+        let server = rigged(move |method, path| {
+            (method == Method::POST && path == "/eventsub/conduits")
+                .then(|| json!({"data": [{"id": "conduit-1", "shard_count": answered}]}))
+        })
+        .await;
+        let error = conduit_app(&server, "token-conduit-size")
+            .shard_count(1)
+            .start()
+            .await
+            .expect_err("refused");
+        assert_eq!(
+            error.kind(),
+            &ErrorKind::OutOfRange {
+                field: "conduit shard_count"
+            },
+            "answered {answered}"
+        );
+    }
+}
+
+/// Looking up the existing subscription after a 409 follows the listing's cursors; one
+/// that repeats ends the lookup with an error instead of looping forever.
+#[tokio::test]
+async fn a_repeating_cursor_ends_the_conflict_lookup() {
+    let server = rigged(|method, path| {
+        if path != "/eventsub/subscriptions" {
+            return None;
+        }
+        Some(if method == Method::POST {
+            json!({"error": "Conflict", "status": 409, "message": "subscription already exists"})
+        } else {
+            json!({
+                "data": [{"id": "other", "status": "enabled", "type": "channel.raid", "version": "1",
+                    "condition": {"to_broadcaster_user_id": "9"}, "transport": {"method": "conduit", "conduit_id": "x"},
+                    "created_at": "2024-01-01T00:00:00Z", "cost": 0}],
+                "total": 1, "total_cost": 0, "max_total_cost": 10000,
+                "pagination": {"cursor": "the-same-cursor"},
+            })
+        })
+    })
+    .await;
+    let app = conduit_app(&server, "token-conduit-cursor")
+        .start()
+        .await
+        .expect("starts");
+    let lookup = tokio::time::timeout(Duration::from_secs(10), app.subscribe(&online()))
+        .await
+        .expect("the lookup ends");
+    let error = lookup.expect_err("no such subscription, and a looping listing");
+    assert_eq!(
+        error.kind(),
+        &ErrorKind::OutOfRange {
+            field: "pagination cursor"
+        }
+    );
+    app.close().await;
 }
