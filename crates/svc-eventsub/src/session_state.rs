@@ -783,11 +783,17 @@ mod tests {
             .unwrap_or_else(|| panic!("no Open in {actions:?}"))
     }
 
-    /// A machine with a welcomed session `a` on the returned socket, welcomed at `now`.
-    fn live(now: Instant) -> (SessionState, SocketId) {
-        let mut state = machine_with(timing());
+    /// A machine started at `now`, and the socket it is waiting on for a welcome.
+    fn opening(timing: Timing, now: Instant) -> (SessionState, SocketId) {
+        let mut state = machine_with(timing);
         state.start(now);
         let socket = opened(&actions(&mut state));
+        (state, socket)
+    }
+
+    /// A machine with a welcomed session `a` on the returned socket, welcomed at `now`.
+    fn live(now: Instant) -> (SessionState, SocketId) {
+        let (mut state, socket) = opening(timing(), now);
         state.on_text(socket, &welcome("a", &json!(10)), now);
         let welcomed = actions(&mut state);
         assert!(
@@ -870,13 +876,14 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn absurd_configured_durations_do_not_overflow() {
         let now = Instant::now();
-        let mut state = machine_with(Timing {
-            grace: Duration::MAX,
-            welcome_timeout: Duration::MAX,
-            ..timing()
-        });
-        state.start(now);
-        let socket = opened(&actions(&mut state));
+        let (mut state, socket) = opening(
+            Timing {
+                grace: Duration::MAX,
+                welcome_timeout: Duration::MAX,
+                ..timing()
+            },
+            now,
+        );
         assert!(state.deadline().is_some_and(|at| at > now));
         state.on_text(socket, &welcome("a", &json!(600)), now);
         assert!(state.deadline().is_some_and(|at| at > now + 600 * SECOND));
@@ -1078,9 +1085,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_first_session_failing_is_reported_not_retried() {
         let now = Instant::now();
-        let mut state = machine_with(timing());
-        state.start(now);
-        let socket = opened(&actions(&mut state));
+        let (mut state, socket) = opening(timing(), now);
         state.on_ended(socket, Some(1006), "refused".into(), now);
         let failed = actions(&mut state);
         assert!(
@@ -1176,12 +1181,13 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn without_reconnect_the_task_ends_with_the_session() {
         let now = Instant::now();
-        let mut state = machine_with(Timing {
-            reconnect: false,
-            ..timing()
-        });
-        state.start(now);
-        let socket = opened(&actions(&mut state));
+        let (mut state, socket) = opening(
+            Timing {
+                reconnect: false,
+                ..timing()
+            },
+            now,
+        );
         state.on_text(socket, &welcome("a", &json!(10)), now);
         let _ = actions(&mut state);
         state.on_ended(socket, Some(4001), String::new(), now);
@@ -1220,9 +1226,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn messages_before_the_welcome_and_from_unknown_sockets_are_ignored() {
         let now = Instant::now();
-        let mut state = machine_with(timing());
-        state.start(now);
-        let socket = opened(&actions(&mut state));
+        let (mut state, socket) = opening(timing(), now);
         state.on_text(socket, &notification("early"), now);
         state.on_text(socket, "{not json", now);
         assert!(actions(&mut state).is_empty());

@@ -7,7 +7,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{builder, next_matching, next_matching_within, online, sandbox, sandbox_with};
+use common::{
+    builder, closed_with, is_connected, next_matching, next_matching_within, online, sandbox,
+    sandbox_with, subscribed,
+};
 use http::{Method, StatusCode};
 use sandbox::platform::ResponseFuture;
 use sandbox::response;
@@ -99,11 +102,7 @@ async fn tiny_negative_or_garbage_keepalives_keep_a_healthy_session() {
 #[tokio::test(start_paused = true)]
 async fn insecure_reconnect_url_is_not_followed() {
     let env = sandbox().await;
-    let client = builder(&env, "token-insecure-reconnect")
-        .subscribe(online())
-        .connect()
-        .await
-        .expect("connects");
+    let client = subscribed(&env, "token-insecure-reconnect").await;
     let mut events = client.events();
     let first = client.session_id().unwrap();
     let accepted = env.control.accepted();
@@ -126,20 +125,8 @@ async fn insecure_reconnect_url_is_not_followed() {
     assert_eq!(env.control.accepted(), accepted, "no socket was opened");
     assert_eq!(client.stats().malformed, 1);
 
-    next_matching_within(&mut events, Duration::from_mins(1), |e| {
-        matches!(
-            e,
-            EventSubEvent::Disconnected {
-                code: Some(4004),
-                ..
-            }
-        )
-    })
-    .await;
-    next_matching(&mut events, |e| {
-        matches!(e, EventSubEvent::Connected { .. })
-    })
-    .await;
+    next_matching_within(&mut events, Duration::from_mins(1), closed_with(4004)).await;
+    next_matching(&mut events, is_connected).await;
     assert_eq!(client.stats().reconnects, 0);
     client.close().await;
 }

@@ -96,7 +96,23 @@ impl Setup {
     }
 
     async fn client(&self) -> Client {
-        self.builder().key(&self.key).build().await.unwrap()
+        self.client_with(|builder| builder).await
+    }
+
+    async fn client_with(&self, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
+        configure(self.builder().key(&self.key))
+            .build()
+            .await
+            .unwrap()
+    }
+
+    /// Why a client logging in to the developer site fails to build.
+    async fn login_error(&self) -> svc_gameapi::Error {
+        self.builder()
+            .login(DEFAULT_EMAIL, DEFAULT_PASSWORD)
+            .build()
+            .await
+            .expect_err("the login fails")
     }
 
     fn answer(&self, path: &str, body: Value) {
@@ -133,12 +149,7 @@ async fn developer_site_answers_are_never_quoted_in_errors() {
         "/api/apikey/list",
         json!({"keys": [{"key": listed, "id": "k1", "name": "x", "cidrRanges": "not a list"}]}),
     );
-    let error = setup
-        .builder()
-        .login(DEFAULT_EMAIL, DEFAULT_PASSWORD)
-        .build()
-        .await
-        .unwrap_err();
+    let error = setup.login_error().await;
     assert!(
         matches!(error.kind(), ErrorKind::KeyManager { .. }),
         "{error:?}"
@@ -152,12 +163,7 @@ async fn developer_site_answers_are_never_quoted_in_errors() {
         "/api/apikey/create",
         json!({"key": {"key": created, "id": 5, "cidrRanges": ["127.0.0.1"]}}),
     );
-    let error = setup
-        .builder()
-        .login(DEFAULT_EMAIL, DEFAULT_PASSWORD)
-        .build()
-        .await
-        .unwrap_err();
+    let error = setup.login_error().await;
     let text = shown(&error);
     assert!(!text.contains(created), "{text}");
 }
@@ -186,13 +192,7 @@ async fn an_absurd_max_age_is_capped_at_an_hour() {
 async fn large_answers_keep_the_cache_within_its_byte_cap() {
     const CAP: u64 = 64 * 1024;
     let setup = Setup::new().await;
-    let client = setup
-        .builder()
-        .key(&setup.key)
-        .cache_max_bytes(CAP)
-        .build()
-        .await
-        .unwrap();
+    let client = setup.client_with(|b| b.cache_max_bytes(CAP)).await;
     let mut fetched = 0;
     for tag in setup.control.main_members() {
         fetched += client
@@ -214,13 +214,7 @@ async fn large_answers_keep_the_cache_within_its_byte_cap() {
 #[tokio::test(start_paused = true)]
 async fn many_answers_keep_the_cache_within_its_entry_cap() {
     let setup = Setup::new().await;
-    let client = setup
-        .builder()
-        .key(&setup.key)
-        .cache_max_size(Some(5))
-        .build()
-        .await
-        .unwrap();
+    let client = setup.client_with(|b| b.cache_max_size(Some(5))).await;
     for tag in setup.control.main_members() {
         client.player(&tag).await.unwrap();
     }
@@ -235,13 +229,7 @@ async fn many_answers_keep_the_cache_within_its_entry_cap() {
 async fn a_repeating_paging_cursor_ends_the_stream() {
     let setup = Setup::new().await;
     // Uncached, so the first page is the rigged one too.
-    let client = setup
-        .builder()
-        .key(&setup.key)
-        .cache_max_size(None)
-        .build()
-        .await
-        .unwrap();
+    let client = setup.client_with(|b| b.cache_max_size(None)).await;
     let main = setup.control.main_clan();
     let path = format!("/clans/{}/members", enc(&main));
     let mut page: Value =
