@@ -38,10 +38,18 @@ pub(crate) fn is_sensitive_query(name: &str) -> bool {
     FRAGMENTS.iter().any(|fragment| name.contains(fragment))
 }
 
+/// What replaces the body snippet of a response whose body may carry secrets.
+pub(crate) const WITHHELD: &str = "[body withheld: it may carry credentials]";
+
 /// The values to scrub from text: each secret, and for `Scheme credential` values
-/// (`Bot x`, `Bearer x`) the credential alone, since a server may echo only that.
+/// (`Bot x`, `Bearer x`) the credential alone, since a server may echo only that. And
+/// whether a response body may carry secrets of its own (a fresh OAuth token, an API key)
+/// that no scrubbing could know in advance: then errors show none of it.
 #[derive(Clone, Default)]
-pub(crate) struct Redactions(Vec<Secret>);
+pub(crate) struct Redactions {
+    values: Vec<Secret>,
+    withhold_body: bool,
+}
 
 impl Redactions {
     /// Values shorter than this are not scrubbed: they would mangle ordinary text and are
@@ -51,29 +59,34 @@ impl Redactions {
     pub(crate) fn push(&mut self, secret: &Secret) {
         let value = secret.expose();
         if value.len() >= Self::MIN_LEN {
-            self.0.push(secret.clone());
+            self.values.push(secret.clone());
         }
         if let Some((_, credential)) = value.split_once(' ') {
             let credential = credential.trim();
             if credential.len() >= Self::MIN_LEN {
-                self.0.push(Secret::new(credential));
+                self.values.push(Secret::new(credential));
             }
         }
     }
 
     pub(crate) fn extend(&mut self, other: &Self) {
-        self.0.extend(other.0.iter().cloned());
+        self.values.extend(other.values.iter().cloned());
+        self.withhold_body |= other.withhold_body;
     }
 
     fn longest(&self) -> usize {
-        self.0.iter().map(|s| s.expose().len()).max().unwrap_or(0)
+        self.values
+            .iter()
+            .map(|s| s.expose().len())
+            .max()
+            .unwrap_or(0)
     }
 
     /// `text` with every known secret value replaced by the placeholder.
     pub(crate) fn scrub(&self, text: &str) -> String {
         let mut text = text.to_owned();
         // Longest first, so a full `Bot x` is replaced before its bare `x`.
-        let mut values: Vec<&str> = self.0.iter().map(Secret::expose).collect();
+        let mut values: Vec<&str> = self.values.iter().map(Secret::expose).collect();
         values.sort_by_key(|value| std::cmp::Reverse(value.len()));
         for value in values {
             if text.contains(value) {
@@ -83,9 +96,23 @@ impl Redactions {
         text
     }
 
+    /// Response bodies may carry secrets nobody knows in advance: errors show none of
+    /// them.
+    pub(crate) fn withhold_body(&mut self) {
+        self.withhold_body = true;
+    }
+
+    /// Whether response bodies are kept out of errors.
+    pub(crate) fn body_withheld(&self) -> bool {
+        self.withhold_body
+    }
+
     /// The start of `body` as text, scrubbed, at most [`SNIPPET_BYTES`] long (plus an
-    /// ellipsis when cut).
+    /// ellipsis when cut); [`WITHHELD`] when bodies are withheld.
     pub(crate) fn snippet(&self, body: &[u8]) -> String {
+        if self.withhold_body {
+            return WITHHELD.to_owned();
+        }
         // Scrub a window longer than the snippet, so a secret straddling the cut is still
         // recognised whole.
         let window = &body[..body.len().min(SNIPPET_BYTES + self.longest())];
@@ -210,6 +237,18 @@ mod tests {
         body.push_str(secret);
         let snippet = redactions(&[secret]).snippet(body.as_bytes());
         assert!(!snippet.contains("strad"), "{snippet}");
+    }
+
+    #[test]
+    fn withheld_bodies_show_nothing() {
+        let mut withheld = Redactions::default();
+        withheld.withhold_body();
+        let body = br#"{"access_token":"fresh-token-value"}"#;
+        assert_eq!(withheld.snippet(body), WITHHELD);
+        // Withholding survives merging into the client's redactions.
+        let mut merged = redactions(&["Bearer x-y-z-w"]);
+        merged.extend(&withheld);
+        assert_eq!(merged.snippet(body), WITHHELD);
     }
 
     #[test]
