@@ -334,11 +334,11 @@ impl State {
     }
 
     pub(crate) fn faults(&self) -> GatewayFaults {
-        lock(&self.faults).clone()
+        self.faults.lock().clone()
     }
 
     pub(crate) fn set_faults(&self, faults: GatewayFaults) {
-        *lock(&self.faults) = faults;
+        *self.faults.lock() = faults;
     }
 
     pub(crate) fn heartbeat_interval(&self) -> u64 {
