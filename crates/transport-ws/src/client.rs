@@ -9,6 +9,7 @@ use core_ratelimit::SendQueue;
 use futures_core::Stream;
 use tokio::sync::mpsc;
 use tracing::Instrument as _;
+use transport_core::redact;
 
 use crate::config::WsConfig;
 use crate::driver::Driver;
@@ -70,7 +71,8 @@ impl WsClient {
         let queue = config
             .send_limit
             .map(|limit| SendQueue::new(limit.limit, limit.window, limit.reserved));
-        let span = tracing::info_span!("ws", url = %config.url);
+        // Logged URLs go through the same redaction as HTTP ones (query tokens, userinfo).
+        let span = tracing::info_span!("ws", url = %redact::url(&config.url));
         let driver = Driver::new(config, events_tx, commands_rx, Arc::clone(&connection));
         tokio::spawn(driver.run().instrument(span));
         Self {

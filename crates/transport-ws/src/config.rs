@@ -7,13 +7,14 @@ use std::time::Duration;
 
 use rustls::ClientConfig;
 use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
+use transport_core::redact;
 use url::Url;
 
 use crate::close::{AlwaysReconnect, CloseClassifier};
 use crate::compression::Compression;
 use crate::error::{Error, ErrorKind};
-use crate::tls::TlsConfig;
 use core_ratelimit::Backoff;
+use transport_core::TlsConfig;
 
 /// Default maximum inbound message size (after inflating): 16 MiB.
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 16 << 20;
@@ -53,7 +54,7 @@ impl fmt::Debug for WsConfig {
         // Header values may be credentials: only names are shown.
         let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("WsConfig")
-            .field("url", &self.url.as_str())
+            .field("url", &redact::url(&self.url))
             .field("headers", &header_names)
             .field("max_message_size", &self.max_message_size)
             .field("max_frame_size", &self.max_frame_size)
@@ -269,7 +270,10 @@ impl WsConfigBuilder {
             max_frame_size: self.max_frame_size.unwrap_or(self.max_message_size),
             compression: self.compression,
             send_limit: self.send_limit,
-            tls: self.tls.build()?,
+            tls: self.tls.build().map_err(|source| {
+                tracing::warn!(error = %source, "unusable TLS settings");
+                Error::with_source(ErrorKind::TlsConfig, source)
+            })?,
             reconnect: self.reconnect,
             classifier: self.classifier,
             event_buffer: self.event_buffer,

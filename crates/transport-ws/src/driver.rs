@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::error::CapacityError;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use transport_core::redact;
 use url::Url;
 
 use crate::close::{CloseAction, CloseFrame, CloseInitiator};
@@ -107,7 +108,7 @@ impl Driver {
                 Attempt::Stop => return,
                 Attempt::Restart => Next::Immediately,
                 Attempt::Failed(error) => {
-                    tracing::warn!(url = %self.url, %error, "connect attempt failed");
+                    tracing::warn!(url = %redact::url(&self.url), %error, "connect attempt failed");
                     if !self.emit(WsEvent::Error(error)).await {
                         return;
                     }
@@ -224,7 +225,7 @@ impl Driver {
         self.last_connection += 1;
         let id = self.last_connection;
         self.connection.store(id, Ordering::Release);
-        tracing::info!(%url, "connected");
+        tracing::info!(url = %redact::url(&url), "connected");
         let started = Instant::now();
 
         let ending = self.serve(socket, id, inflater, url).await;

@@ -50,7 +50,8 @@
 //! - [`Heartbeat`], [`Beat`]: heartbeat schedule, zombie detection and latency, I/O-free.
 //! - [`CloseClassifier`], [`CloseAction`], [`CloseFrame`], [`CloseInitiator`]: what a close means.
 //! - [`Compression`], [`ZlibStream`], [`ZstdStream`]: inbound inflating.
-//! - [`TlsConfig`]: trusted roots for `wss://`.
+//! - [`TlsConfig`] (transport-core's, re-exported; the same as transport-http's): trusted
+//!   roots for `wss://`.
 //! - [`Error`], [`ErrorKind`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -65,7 +66,6 @@ mod error;
 mod event;
 mod heartbeat;
 mod sender;
-mod tls;
 mod zlib_stream;
 mod zstd_stream;
 
@@ -78,7 +78,7 @@ pub use error::{Error, ErrorKind};
 pub use event::{WsEvent, WsMessage};
 pub use heartbeat::{Beat, Heartbeat, MAX_HEARTBEAT_INTERVAL, MIN_HEARTBEAT_INTERVAL};
 pub use sender::Sender;
-pub use tls::TlsConfig;
+pub use transport_core::TlsConfig;
 pub use zlib_stream::ZlibStream;
 pub use zstd_stream::ZstdStream;
 
