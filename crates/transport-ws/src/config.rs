@@ -170,7 +170,9 @@ impl WsConfigBuilder {
     }
 
     /// Largest inbound message, after inflating (default 16 MiB). Larger messages end the
-    /// connection with close code 1009 and an [`ErrorKind::MessageTooLarge`] error.
+    /// connection with close code 1009 and an [`ErrorKind::MessageTooLarge`] error. With
+    /// [`Compression::ZstdStream`] it also caps the server's compression window (a frame
+    /// asking for more is refused the same way, see [`ZstdStream`](crate::ZstdStream)).
     pub fn max_message_size(mut self, bytes: usize) -> Self {
         self.max_message_size = bytes;
         self
