@@ -1,6 +1,8 @@
 //! What a URL's scheme means here: `ws://` / `wss://` (WebSocket) and `tcp://` / `tls://`
 //! (a line protocol over a plain or TLS TCP connection, such as IRC).
 
+use std::net::IpAddr;
+
 use url::{Host, Url};
 
 use crate::error::{Error, ErrorKind};
@@ -31,7 +33,15 @@ pub(crate) fn is_secure(url: &Url) -> bool {
 /// never leaves it may go unencrypted.
 pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        // `tcp://` and `tls://` are not special schemes: their IP hosts stay text.
+        Some(Host::Domain(domain)) => {
+            domain.eq_ignore_ascii_case("localhost")
+                || domain
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
         Some(Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
@@ -100,6 +110,9 @@ mod tests {
             "ws://127.0.0.1:1",
             "ws://127.8.9.10:1",
             "ws://[::1]:1",
+            "tcp://127.0.0.1:6667",
+            "tls://[::1]:6697",
+            "tcp://localhost:1",
         ] {
             assert!(is_loopback(&Url::parse(url).unwrap()), "{url}");
         }

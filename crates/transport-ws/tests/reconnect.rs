@@ -274,3 +274,71 @@ async fn close_hook_sees_drops_without_close_frame() {
     ));
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
+
+/// A hook passing on a clear-text URL from a server (a forged `resume_gateway_url`): the URL
+/// is refused with a typed error, and the client comes back to the URL it had.
+#[tokio::test(start_paused = true)]
+async fn close_hook_cannot_move_the_client_to_clear_text() {
+    let server = Server::bind().await;
+    let (classify, seen) = hook("ws://attacker.example/gateway");
+    let config = config(&server.url)
+        .close_classifier(classify)
+        .build()
+        .unwrap();
+    let mut client = WsClient::start(config);
+    let server_task = tokio::spawn(async move {
+        server_closes_with(&server, 4900, "go elsewhere").await;
+        let ws = server.accept().await;
+        (server, ws)
+    });
+    assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
+    match next(&mut client).await {
+        WsEvent::Error(error) => assert_eq!(error.kind(), &ErrorKind::InsecureUrl),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        next(&mut client).await,
+        WsEvent::Closed {
+            code: Some(4900),
+            ..
+        }
+    ));
+    assert!(matches!(
+        next(&mut client).await,
+        WsEvent::Reconnecting { attempt: 1, .. }
+    ));
+    let (server, _ws) = server_task.await.unwrap();
+    match next(&mut client).await {
+        WsEvent::Connected { url } => assert_eq!(url.as_str(), server.url),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(*seen.lock().unwrap(), [Some(4900)]);
+}
+
+/// `set_url` and `reconnect_to` take only URLs `check_offered_url` accepts, on the same
+/// carrier; a refused URL changes nothing.
+#[tokio::test(start_paused = true)]
+async fn offered_urls_must_be_encrypted_unless_local() {
+    let server = Server::bind().await;
+    let mut client = WsClient::start(config(&server.url).build().unwrap());
+    let _ws = server.accept().await;
+    assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
+    let sender = client.sender();
+    let kind = |result: Result<(), transport_ws::Error>| result.unwrap_err().kind().clone();
+    assert_eq!(
+        kind(sender.set_url("ws://attacker.example/gateway")),
+        ErrorKind::InsecureUrl
+    );
+    assert_eq!(
+        kind(sender.reconnect_to("ws://attacker.example/gateway", 4000)),
+        ErrorKind::InsecureUrl
+    );
+    assert_eq!(
+        kind(sender.set_url("tcp://127.0.0.1:6667")),
+        ErrorKind::InvalidUrl,
+        "a WebSocket client cannot turn into a line connection"
+    );
+    assert!(sender.set_url("wss://gateway.example/?v=10").is_ok());
+    assert!(sender.set_url("ws://127.0.0.1:1/local").is_ok());
+    assert!(sender.is_connected(), "refusals leave the connection alone");
+}
