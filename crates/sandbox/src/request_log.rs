@@ -1,11 +1,12 @@
 //! What clients sent: every request a server received, in order, with secrets redacted.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method};
+use parking_lot::Mutex;
 
 /// Header names whose values are replaced by `[redacted]` in the log.
 const SECRET_HEADERS: &[&str] = &[
@@ -84,7 +85,7 @@ impl RequestLog {
             body: body.clone(),
             at: SystemTime::now(),
         };
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut entries = self.entries.lock();
         if entries.len() >= MAX_ENTRIES {
             entries.pop_front();
         }
@@ -93,20 +94,12 @@ impl RequestLog {
 
     /// A copy of every entry, oldest first.
     pub fn snapshot(&self) -> Vec<RecordedRequest> {
-        self.entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .cloned()
-            .collect()
+        self.entries.lock().iter().cloned().collect()
     }
 
     /// Number of recorded requests.
     pub fn len(&self) -> usize {
-        self.entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.entries.lock().len()
     }
 
     /// Whether nothing was recorded.
@@ -118,7 +111,6 @@ impl RequestLog {
     pub fn count(&self, predicate: impl Fn(&RecordedRequest) -> bool) -> usize {
         self.entries
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .iter()
             .filter(|entry| predicate(entry))
             .count()
@@ -126,9 +118,6 @@ impl RequestLog {
 
     /// Forgets every entry.
     pub fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        self.entries.lock().clear();
     }
 }

@@ -13,7 +13,7 @@ use http::{HeaderValue, Method, StatusCode, header};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-use super::{State, lock, percent_decode};
+use super::{State, percent_decode};
 use crate::platform::SandboxRequest;
 use crate::response::{self, HttpResponse};
 
@@ -58,10 +58,10 @@ pub(super) fn handle(state: &State, request: &SandboxRequest, path: &[String]) -
             "API is currently in maintenance, please come back later",
         );
     }
-    let override_age = *lock(&state.max_age);
+    let override_age = *state.max_age.lock();
     let age = |default: u64| override_age.unwrap_or(default);
     let query = |name: &str| request.query_param(name).map(percent_decode);
-    let world = lock(&state.world);
+    let world = state.world.lock();
     let parts: Vec<&str> = path.iter().map(String::as_str).collect();
     let found =
         |value: Option<&Value>, max_age: u64| value.map_or_else(not_found, |v| ok(v, age(max_age)));
@@ -193,13 +193,15 @@ fn authorize(state: &State, request: &SandboxRequest) -> Result<(), HttpResponse
         .header("authorization")
         .and_then(|value| value.strip_prefix("Bearer "))
         .ok_or_else(|| denied("Invalid authorization"))?;
-    let cidrs = lock(&state.site)
+    let cidrs = state
+        .site
+        .lock()
         .keys
         .iter()
         .find(|k| k.key == key)
         .map(|k| k.cidr_ranges.clone())
         .ok_or_else(|| denied("Invalid authorization"))?;
-    let ip = lock(&state.caller_ip).clone();
+    let ip = state.caller_ip.lock().clone();
     if !cidrs
         .iter()
         .any(|cidr| cidr == &ip || cidr.strip_suffix("/32") == Some(&ip))
@@ -212,7 +214,7 @@ fn authorize(state: &State, request: &SandboxRequest) -> Result<(), HttpResponse
     }
     let limit = state.rate_limit.load(Ordering::SeqCst) as usize;
     let now = Instant::now();
-    let mut windows = lock(&state.windows);
+    let mut windows = state.windows.lock();
     let window = windows.entry(key.to_owned()).or_default();
     while window
         .front()

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::{HeaderValue, Method, StatusCode, header};
 use serde_json::{Value, json};
 
-use super::{DevSite, SiteKey, State, lock};
+use super::{DevSite, SiteKey, State};
 use crate::platform::SandboxRequest;
 use crate::response::{self, HttpResponse};
 
@@ -74,7 +74,7 @@ pub(super) fn handle(state: &State, request: &SandboxRequest, path: &[String]) -
                 .find_map(|c| c.strip_prefix("session="))
         })
         .map(str::to_owned);
-    let mut site = lock(&state.site);
+    let mut site = state.site.lock();
     let Some(account) = session.and_then(|s| site.sessions.get(&s).cloned()) else {
         return failure(StatusCode::FORBIDDEN, "not logged in");
     };
@@ -138,14 +138,14 @@ fn login(state: &State, body: &Value) -> HttpResponse {
     let (Some(email), Some(password)) = (body["email"].as_str(), body["password"].as_str()) else {
         return failure(StatusCode::BAD_REQUEST, "email and password are required");
     };
-    let mut site = lock(&state.site);
+    let mut site = state.site.lock();
     if site.accounts.get(email).map(String::as_str) != Some(password) {
         return failure(StatusCode::FORBIDDEN, "Invalid credentials");
     }
     site.next_id += 1;
     let session = format!("sbx-session-{}", site.next_id);
     site.sessions.insert(session.clone(), email.to_owned());
-    let ip = lock(&state.caller_ip).clone();
+    let ip = state.caller_ip.lock().clone();
     let header_part = URL_SAFE_NO_PAD
         .encode(r#"{"typ":"JWT","alg":"HS512","kid":"28a318f7-0000-a1eb-7fa1-2c7433c6cca5"}"#);
     let claims = json!({

@@ -29,9 +29,11 @@ mod devsite;
 mod state;
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use parking_lot::Mutex;
+use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
@@ -82,10 +84,6 @@ struct State {
     max_age: Mutex<Option<u64>>,
     throttled: AtomicU64,
     fail_next: AtomicU32,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The Clash of Clans platform. Keep a [`ClashControl`] from [`Clash::control`].
@@ -159,12 +157,12 @@ impl Platform for Clash {
 impl ClashControl {
     /// The tag of the fixture's main clan (50 members, a war, a CWL group, raids).
     pub fn main_clan(&self) -> String {
-        lock(&self.state.world).main_clan.clone()
+        self.state.world.lock().main_clan.clone()
     }
 
     /// Tags of the main clan's members.
     pub fn main_members(&self) -> Vec<String> {
-        let world = lock(&self.state.world);
+        let world = self.state.world.lock();
         world.clans[&world.main_clan]["memberList"]
             .as_array()
             .map(|list| {
@@ -177,7 +175,7 @@ impl ClashControl {
 
     /// Every clan tag the sandbox knows.
     pub fn clan_tags(&self) -> Vec<String> {
-        lock(&self.state.world).clans.keys().cloned().collect()
+        self.state.world.lock().clans.keys().cloned().collect()
     }
 
     /// Switches maintenance mode (503 `inMaintenance` on every API route) on or off.
@@ -187,7 +185,7 @@ impl ClashControl {
 
     /// The IP the sandbox believes the caller has (default `127.0.0.1`).
     pub fn set_caller_ip(&self, ip: impl Into<String>) {
-        *lock(&self.state.caller_ip) = ip.into();
+        *self.state.caller_ip.lock() = ip.into();
     }
 
     /// Requests per key per rolling second (default [`DEFAULT_RATE_LIMIT`]).
@@ -207,12 +205,14 @@ impl ClashControl {
 
     /// One `max-age` for every route (`None`: per-route defaults).
     pub fn set_max_age(&self, seconds: Option<u64>) {
-        *lock(&self.state.max_age) = seconds;
+        *self.state.max_age.lock() = seconds;
     }
 
     /// Adds a developer account.
     pub fn add_account(&self, email: impl Into<String>, password: impl Into<String>) {
-        lock(&self.state.site)
+        self.state
+            .site
+            .lock()
             .accounts
             .insert(email.into(), password.into());
     }
@@ -220,7 +220,7 @@ impl ClashControl {
     /// Creates a key for [`DEFAULT_EMAIL`] directly (no login), allowed from `cidr`.
     pub fn create_key(&self, name: &str, cidr: &str) -> String {
         devsite::create_key(
-            &mut lock(&self.state.site),
+            &mut self.state.site.lock(),
             DEFAULT_EMAIL,
             name,
             "created by control",
@@ -231,19 +231,21 @@ impl ClashControl {
 
     /// Every key on the developer site.
     pub fn keys(&self) -> Vec<SiteKey> {
-        lock(&self.state.site).keys.clone()
+        self.state.site.lock().keys.clone()
     }
 
     /// Sets the token `POST /players/{tag}/verifytoken` accepts for `player`.
     pub fn set_player_token(&self, player: &str, token: &str) {
-        lock(&self.state.world)
+        self.state
+            .world
+            .lock()
             .player_tokens
             .insert(player.to_owned(), token.to_owned());
     }
 
     /// Edits a clan's JSON in place; `false` if there is no such clan.
     pub fn with_clan(&self, tag: &str, edit: impl FnOnce(&mut Value)) -> bool {
-        let mut world = lock(&self.state.world);
+        let mut world = self.state.world.lock();
         let Some(clan) = world.clans.get_mut(tag) else {
             return false;
         };
@@ -254,7 +256,9 @@ impl ClashControl {
 
     /// Edits a player's JSON in place; `false` if there is no such player.
     pub fn with_player(&self, tag: &str, edit: impl FnOnce(&mut Value)) -> bool {
-        lock(&self.state.world)
+        self.state
+            .world
+            .lock()
             .players
             .get_mut(tag)
             .map(edit)
@@ -278,7 +282,7 @@ impl ClashControl {
 
     /// A new player joins `clan`; returns the new member's tag.
     pub fn member_join(&self, clan: &str, name: &str) -> Option<String> {
-        let mut world = lock(&self.state.world);
+        let mut world = self.state.world.lock();
         let tag = world.new_tag();
         let summary = {
             let entry = world.clans.get(clan)?;
@@ -304,7 +308,7 @@ impl ClashControl {
 
     /// A member leaves `clan`; `false` if they were not in it.
     pub fn member_leave(&self, clan: &str, member: &str) -> bool {
-        let mut world = lock(&self.state.world);
+        let mut world = self.state.world.lock();
         let Some(entry) = world.clans.get_mut(clan) else {
             return false;
         };
@@ -324,7 +328,7 @@ impl ClashControl {
 
     /// Starts a new war for `clan` (preparation day) against a generated opponent.
     pub fn start_war(&self, clan: &str) -> bool {
-        let mut world = lock(&self.state.world);
+        let mut world = self.state.world.lock();
         let n = world.next_counter();
         let opponent_tag = world.new_tag();
         let opponent_members: Vec<String> = (0..15).map(|_| world.new_tag()).collect();
@@ -367,7 +371,7 @@ impl ClashControl {
     /// Sets the state of `clan`'s current war (`preparation`, `inWar`, `warEnded`,
     /// `notInWar`); `false` without a war.
     pub fn set_war_state(&self, clan: &str, state: &str) -> bool {
-        let mut world = lock(&self.state.world);
+        let mut world = self.state.world.lock();
         if state == "notInWar" {
             world
                 .wars
@@ -384,13 +388,13 @@ impl ClashControl {
     /// The next attack in `clan`'s war: the first of its members with attacks left hits an
     /// opponent. Returns the attack, or `None` when nobody can attack.
     pub fn add_attack(&self, clan: &str, stars: u32) -> Option<Value> {
-        let mut world = lock(&self.state.world);
+        let mut world = self.state.world.lock();
         attack_in(world.wars.get_mut(clan)?, stars)
     }
 
     /// The next attack in a CWL war, made by its `clan` side (see [`add_attack`](Self::add_attack)).
     pub fn add_league_attack(&self, war_tag: &str, stars: u32) -> Option<Value> {
-        let mut world = lock(&self.state.world);
+        let mut world = self.state.world.lock();
         attack_in(world.league_wars.get_mut(war_tag)?, stars)
     }
 
@@ -398,7 +402,7 @@ impl ClashControl {
     /// clans (`clan` against the next one), in battle day. Returns `clan`'s war tag, or
     /// `None` without a group or when all seven rounds are drawn.
     pub fn add_league_round(&self, clan: &str) -> Option<String> {
-        let mut world = lock(&self.state.world);
+        let mut world = self.state.world.lock();
         let mut group = world.league_groups.get(clan)?.clone();
         let round = group["rounds"]
             .as_array()?
@@ -503,22 +507,5 @@ fn war_member(tag: &Value, name: &Value, townhall: &Value, index: usize) -> Valu
 
 /// `%23ABC` → `#ABC`; invalid escapes are kept as they are.
 fn percent_decode(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_decode_str(segment).decode_utf8_lossy().into_owned()
 }

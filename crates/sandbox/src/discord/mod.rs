@@ -47,7 +47,6 @@ mod etf;
 mod gateway;
 mod intents;
 mod ratelimit;
-mod reactions;
 mod rest;
 mod session_starts;
 mod state;

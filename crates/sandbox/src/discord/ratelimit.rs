@@ -2,9 +2,9 @@
 //! major parameter) and a global per-second limit, reported in `X-RateLimit-*` headers.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use parking_lot::Mutex;
 use tokio::time::Instant;
 
 use super::state::DiscordConfig;
@@ -58,7 +58,7 @@ impl RateLimits {
     pub(crate) fn check(&self, bucket: &str, hash: &str) -> Verdict {
         let now = Instant::now();
         {
-            let mut global = self.global.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut global = self.global.lock();
             let second = Duration::from_secs(1);
             let window = global.get_or_insert_with(|| Window {
                 started: now,
@@ -87,7 +87,7 @@ impl RateLimits {
             }
             window.used += 1;
         }
-        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut buckets = self.buckets.lock();
         let span = self.bucket_window;
         let window = buckets.entry(bucket.to_owned()).or_insert_with(|| Window {
             started: now,

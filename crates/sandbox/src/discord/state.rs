@@ -2,10 +2,11 @@
 //! sessions with their replay buffers, control commands and counters.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use parking_lot::{Mutex, MutexGuard};
 use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
@@ -224,10 +225,6 @@ impl std::fmt::Debug for State {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 impl State {
     pub(crate) fn new(config: DiscordConfig) -> Self {
         let fixture: Value = serde_json::from_str(STATE_FIXTURE).unwrap_or_else(|_| json!({}));
@@ -288,7 +285,7 @@ impl State {
     /// ends and the token stops working.
     pub(crate) fn reset_token(&self) {
         self.token_reset.store(true, Ordering::SeqCst);
-        let mut sessions = lock(&self.sessions);
+        let mut sessions = self.sessions.lock();
         sessions.by_id.clear();
         sessions.current.clear();
         drop(sessions);
@@ -297,12 +294,12 @@ impl State {
 
     /// Takes one session start from the daily budget; `false` when it is spent.
     pub(crate) fn take_session_start(&self) -> bool {
-        lock(&self.session_starts).take(Instant::now())
+        self.session_starts.lock().take(Instant::now())
     }
 
     /// `(total, remaining, reset_after)` of the session start budget.
     pub(crate) fn session_start_limit(&self) -> (u32, u32, Duration) {
-        lock(&self.session_starts).limit(Instant::now())
+        self.session_starts.lock().limit(Instant::now())
     }
 
     /// Whether the token was reset for overrunning the session start budget.
@@ -311,7 +308,7 @@ impl State {
     }
 
     pub(crate) fn data(&self) -> MutexGuard<'_, Data> {
-        lock(&self.data)
+        self.data.lock()
     }
 
     pub(crate) fn heartbeat_interval(&self) -> u64 {
@@ -341,7 +338,7 @@ impl State {
     }
 
     pub(crate) fn record(&self, payload: Value) {
-        let mut log = lock(&self.log);
+        let mut log = self.log.lock();
         if log.len() >= 100_000 {
             log.remove(0);
         }
@@ -349,11 +346,11 @@ impl State {
     }
 
     pub(crate) fn gateway_log(&self) -> Vec<Value> {
-        lock(&self.log).clone()
+        self.log.lock().clone()
     }
 
     pub(crate) fn identified_shards(&self) -> Vec<[u32; 2]> {
-        lock(&self.accepted_identifies).clone()
+        self.accepted_identifies.lock().clone()
     }
 
     /// Takes the identify slot of `shard`'s concurrency bucket (`shard % max_concurrency`,
@@ -362,7 +359,7 @@ impl State {
     pub(crate) fn take_identify_slot(&self, shard: u32) -> bool {
         let bucket = shard % self.config.max_concurrency;
         let now = Instant::now();
-        let mut times = lock(&self.identify_times);
+        let mut times = self.identify_times.lock();
         if let Some(last) = times.get(&bucket)
             && now.duration_since(*last) < Duration::from_secs(5)
         {
@@ -382,8 +379,8 @@ impl State {
         live: mpsc::UnboundedSender<Arc<str>>,
     ) -> String {
         let session_id = format!("{:032x}", rand::random::<u128>());
-        lock(&self.accepted_identifies).push(shard);
-        let mut sessions = lock(&self.sessions);
+        self.accepted_identifies.lock().push(shard);
+        let mut sessions = self.sessions.lock();
         if let Some(old) = sessions.current.insert(shard[0], session_id.clone()) {
             sessions.by_id.remove(&old);
         }
@@ -409,7 +406,7 @@ impl State {
         connection: u64,
         live: mpsc::UnboundedSender<Arc<str>>,
     ) -> Option<([u32; 2], Vec<Arc<str>>)> {
-        let mut sessions = lock(&self.sessions);
+        let mut sessions = self.sessions.lock();
         let session = sessions.by_id.get_mut(session_id)?;
         let missed = session
             .history
@@ -423,7 +420,7 @@ impl State {
 
     /// Detaches a connection from its session (the session stays resumable).
     pub(crate) fn detach(&self, session_id: &str, connection: u64) {
-        let mut sessions = lock(&self.sessions);
+        let mut sessions = self.sessions.lock();
         if let Some(session) = sessions.by_id.get_mut(session_id)
             && session
                 .live
@@ -436,7 +433,7 @@ impl State {
 
     /// Forgets a session (op 9 with `false`, or a close that ends the session).
     pub(crate) fn forget_session(&self, session_id: &str) {
-        let mut sessions = lock(&self.sessions);
+        let mut sessions = self.sessions.lock();
         if let Some(session) = sessions.by_id.remove(session_id)
             && sessions
                 .current
@@ -450,7 +447,7 @@ impl State {
     /// Numbers and sends (or keeps for replay) a dispatch to the current session of
     /// `shard`, or of every shard.
     pub(crate) fn dispatch(&self, shard: Option<u32>, event: &str, data: &Value) {
-        let mut sessions = lock(&self.sessions);
+        let mut sessions = self.sessions.lock();
         let targets: Vec<String> = match shard {
             Some(shard) => sessions.current.get(&shard).cloned().into_iter().collect(),
             None => sessions.current.values().cloned().collect(),
@@ -464,7 +461,7 @@ impl State {
 
     /// Sends a dispatch into one session (READY, GUILD_CREATE after identify).
     pub(crate) fn dispatch_to(&self, session_id: &str, event: &str, data: &Value) {
-        let mut sessions = lock(&self.sessions);
+        let mut sessions = self.sessions.lock();
         if let Some(session) = sessions.by_id.get_mut(session_id) {
             push(session, &self.bot_id, event, data);
         }

@@ -23,16 +23,15 @@ mod moderation;
 mod polls;
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderValue, StatusCode};
+use parking_lot::{Mutex, MutexGuard};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use crate::platform::SandboxRequest;
 use crate::response::{self, HttpResponse};
-use crate::twitch::oauth::decode;
 
 /// Helix's default budget: 800 points per minute per client id.
 pub const DEFAULT_POINTS_PER_MINUTE: u32 = 800;
@@ -130,7 +129,7 @@ impl HelixState {
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, HelixInner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner.lock()
     }
 }
 
@@ -241,16 +240,10 @@ impl Call<'_> {
 
     /// Every value of a repeated query parameter, percent-decoded.
     fn params(&self, name: &str) -> Vec<String> {
-        self.request
-            .uri
-            .query()
-            .unwrap_or("")
-            .split('&')
-            .filter_map(|pair| {
-                pair.split_once('=')
-                    .filter(|(k, _)| *k == name)
-                    .map(|(_, v)| decode(v))
-            })
+        let query = self.request.uri.query().unwrap_or("");
+        form_urlencoded::parse(query.as_bytes())
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
             .collect()
     }
 

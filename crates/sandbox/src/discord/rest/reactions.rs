@@ -2,34 +2,16 @@
 //! announced as `MESSAGE_REACTION_*` dispatches like Discord does.
 
 use http::{Method, StatusCode};
+use percent_encoding::percent_decode_str;
 use serde_json::{Value, json};
 
-use super::state::{Data, State, id_of};
+use super::answer::{Answer, method_not_allowed};
+use crate::discord::state::{Data, State, id_of};
 
-type Answer = (StatusCode, Option<Value>);
-
-/// Percent-decodes a path segment (`%F0%9F%91%8D` → `👍`); bad escapes stay as they are.
-pub(crate) fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let hex = bytes
-            .get(index + 1..index + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[index], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                index += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// The reaction key of a path segment: percent-decoded (`%F0%9F%91%8D` → `👍`); bad
+/// escapes stay as they are.
+fn reaction_key(segment: &str) -> String {
+    percent_decode_str(segment).decode_utf8_lossy().into_owned()
 }
 
 /// The emoji object of a key: `name:id` is a custom emoji, anything else a unicode one.
@@ -102,7 +84,7 @@ fn refresh(data: &mut Data, channel: u64, message: u64) {
 
 /// `…/messages/{id}/reactions…`: `rest` is what follows `reactions`.
 #[allow(clippy::too_many_lines)] // one arm per reaction endpoint, like the API reference
-pub(crate) fn handle(
+pub(super) fn handle(
     state: &State,
     method: &Method,
     channel: u64,
@@ -121,7 +103,7 @@ pub(crate) fn handle(
         base["guild_id"] = Value::from(guild.to_string());
     }
     let mut events: Vec<(&'static str, Value)> = Vec::new();
-    let key = rest.first().map(|e| percent_decode(e));
+    let key = rest.first().map(|e| reaction_key(e));
     let entries = data.reactions.entry(message).or_default();
     let answer = match (method.clone(), rest, key) {
         (Method::GET, [_], Some(key)) => {
@@ -197,12 +179,7 @@ pub(crate) fn handle(
             }
             (StatusCode::NO_CONTENT, None)
         }
-        _ => {
-            return (
-                StatusCode::METHOD_NOT_ALLOWED,
-                Some(json!({"message": "405: Method Not Allowed", "code": 0})),
-            );
-        }
+        _ => return method_not_allowed(),
     };
     refresh(&mut data, channel, message);
     drop(data);
@@ -219,10 +196,10 @@ mod tests {
 
     #[test]
     fn percent_decoding_handles_emoji_and_bad_escapes() {
-        assert_eq!(percent_decode("%F0%9F%91%8D"), "👍");
-        assert_eq!(percent_decode("blob%3A123"), "blob:123");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(reaction_key("%F0%9F%91%8D"), "👍");
+        assert_eq!(reaction_key("blob%3A123"), "blob:123");
+        assert_eq!(reaction_key("100%"), "100%");
+        assert_eq!(reaction_key("%zz"), "%zz");
     }
 
     #[test]

@@ -1,0 +1,155 @@
+//! [`ChatControl`]: steering the chat server from tests and demos.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use super::SentMessage;
+use super::lines::{PrivmsgLine, privmsg_line, room_id};
+use super::state::ChatState;
+
+/// Steers the chat server from tests and demos.
+#[derive(Debug, Clone)]
+pub struct ChatControl {
+    state: Arc<ChatState>,
+}
+
+impl ChatControl {
+    pub(crate) fn new(state: Arc<ChatState>) -> Self {
+        Self { state }
+    }
+
+    /// Registers a user: `PASS oauth:<token>` with `NICK <login>` then logs in as `user_id`.
+    pub fn add_user(&self, token: &str, login: &str, user_id: &str) {
+        self.state
+            .lock()
+            .users
+            .insert(token.to_owned(), (login.to_lowercase(), user_id.to_owned()));
+    }
+
+    /// Gives `login` these badges in `channel` (`"moderator/1"`, `"vip/1"`): moderators, VIPs and
+    /// broadcasters get the higher send limit and skip the duplicate rule.
+    pub fn set_badges(&self, login: &str, channel: &str, badges: &str) {
+        self.state.lock().badges.insert(
+            (login.to_lowercase(), channel.to_lowercase()),
+            badges.to_owned(),
+        );
+    }
+
+    /// Sends a raw line to every logged-in session.
+    pub fn inject(&self, line: &str) {
+        for conn in self
+            .state
+            .lock()
+            .conns
+            .values()
+            .filter(|c| c.login.is_some())
+        {
+            conn.send(line.to_owned());
+        }
+    }
+
+    /// Sends a raw line to every session in `channel`.
+    pub fn inject_channel(&self, channel: &str, line: &str) {
+        let inner = self.state.lock();
+        for id in inner.channels.get(channel).into_iter().flatten() {
+            if let Some(conn) = inner.conns.get(id) {
+                conn.send(line.to_owned());
+            }
+        }
+    }
+
+    /// Delivers a chat message from `login` to every session in `channel`, with the full tag
+    /// set (as if another user had typed it).
+    pub fn say(&self, channel: &str, login: &str, text: &str) {
+        let id = self.state.message_id();
+        let line = privmsg_line(&PrivmsgLine {
+            login,
+            user_id: &room_id(login).to_string(),
+            channel,
+            text,
+            badges: "",
+            id: &id,
+            client_tags: "",
+        });
+        self.inject_channel(channel, &line);
+    }
+
+    /// Sends `:tmi.twitch.tv RECONNECT` to every session (they should reconnect and rejoin).
+    pub fn request_reconnect(&self) {
+        self.inject(":tmi.twitch.tv RECONNECT");
+    }
+
+    /// Sends `PING :tmi.twitch.tv` to every session.
+    pub fn ping(&self) {
+        self.inject("PING :tmi.twitch.tv");
+    }
+
+    /// Drops every session without a goodbye, like a network failure.
+    pub fn disconnect_all(&self) {
+        for conn in self.state.lock().conns.values() {
+            conn.close();
+        }
+    }
+
+    /// Sessions open now.
+    pub fn connected(&self) -> usize {
+        self.state.lock().conns.len()
+    }
+
+    /// Sessions accepted since the start.
+    pub fn accepted(&self) -> usize {
+        self.state.accepted.load(Ordering::Relaxed)
+    }
+
+    /// Sessions currently in `channel`.
+    pub fn members(&self, channel: &str) -> usize {
+        self.state
+            .lock()
+            .channels
+            .get(channel)
+            .map_or(0, BTreeSet::len)
+    }
+
+    /// Channels `login` is in right now (over all its sessions).
+    pub fn channels_of(&self, login: &str) -> BTreeSet<String> {
+        let inner = self.state.lock();
+        inner
+            .conns
+            .values()
+            .filter(|c| c.login.as_deref() == Some(login))
+            .flat_map(|c| c.channels.iter().cloned())
+            .collect()
+    }
+
+    /// Every PRIVMSG accepted so far, in order.
+    pub fn sent(&self) -> Vec<SentMessage> {
+        self.state.lock().sent.clone()
+    }
+
+    /// JOINs dropped for exceeding the JOIN limit.
+    pub fn joins_dropped(&self) -> usize {
+        self.state.lock().counters.joins_dropped
+    }
+
+    /// PRIVMSGs dropped for exceeding the message limit.
+    pub fn privmsgs_dropped(&self) -> usize {
+        self.state.lock().counters.privmsgs_dropped
+    }
+
+    /// PRIVMSGs dropped as duplicates.
+    pub fn duplicates_dropped(&self) -> usize {
+        self.state.lock().counters.duplicates_dropped
+    }
+
+    /// Logins refused for exceeding the login limit.
+    pub fn auths_dropped(&self) -> usize {
+        self.state.lock().counters.auths_dropped
+    }
+
+    /// All rate-limit NOTICEs sent (JOIN, PRIVMSG, duplicate, login).
+    pub fn rate_limit_notices(&self) -> usize {
+        let c = &self.state.lock().counters;
+        c.joins_dropped + c.privmsgs_dropped + c.duplicates_dropped + c.auths_dropped
+    }
+}

@@ -1,0 +1,91 @@
+//! The lines the server writes: PRIVMSG and USERSTATE with Twitch's tag sets, and the
+//! ids and timestamps in them.
+
+use std::fmt::Write as _;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A stable room id for a channel login (Twitch's are numeric user ids).
+pub(super) fn room_id(channel: &str) -> u64 {
+    channel.bytes().fold(1_469_598_103_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(1_099_511)
+    }) % 900_000_000
+        + 10_000
+}
+
+fn now_ms() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
+}
+
+/// USERSTATE for `login` in `channel`; after a PRIVMSG it carries the message `id`.
+pub(super) fn userstate(
+    login: &str,
+    channel: &str,
+    badges: &str,
+    message_id: Option<&str>,
+) -> String {
+    let mut line =
+        format!("@badge-info=;badges={badges};color=;display-name={login};emote-sets=0;");
+    if let Some(id) = message_id {
+        let _ = write!(line, "id={id};");
+    }
+    let is_mod = u8::from(badges.contains("moderator/"));
+    let _ = write!(
+        line,
+        "mod={is_mod};subscriber=0;user-type= :tmi.twitch.tv USERSTATE #{channel}"
+    );
+    line
+}
+
+/// What goes into a PRIVMSG line.
+pub(super) struct PrivmsgLine<'s> {
+    pub(super) login: &'s str,
+    pub(super) user_id: &'s str,
+    pub(super) channel: &'s str,
+    pub(super) text: &'s str,
+    pub(super) badges: &'s str,
+    pub(super) id: &'s str,
+    pub(super) client_tags: &'s str,
+}
+
+/// A PRIVMSG with the tag set Twitch sends (alphabetical, as Twitch orders them).
+pub(super) fn privmsg_line(m: &PrivmsgLine<'_>) -> String {
+    let PrivmsgLine {
+        login,
+        user_id,
+        channel,
+        text,
+        badges,
+        id,
+        client_tags,
+    } = *m;
+    let client_tag = |name: &str| {
+        client_tags.split(';').find_map(|pair| {
+            pair.strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('='))
+        })
+    };
+    let mut tags = format!("@badge-info=;badges={badges};");
+    if let Some(nonce) = client_tag("client-nonce") {
+        let _ = write!(tags, "client-nonce={nonce};");
+    }
+    let is_mod = u8::from(badges.contains("moderator/"));
+    let _ = write!(
+        tags,
+        "color=;display-name={login};emotes=;first-msg=0;flags=;id={id};mod={is_mod};"
+    );
+    if let Some(parent) = client_tag("reply-parent-msg-id") {
+        let _ = write!(tags, "reply-parent-msg-id={parent};");
+    }
+    let _ = write!(
+        tags,
+        "returning-chatter=0;room-id={};subscriber=0;tmi-sent-ts={};turbo=0;user-id={user_id};user-type=",
+        room_id(channel),
+        now_ms()
+    );
+    if badges.contains("vip/") {
+        tags.push_str(";vip=1");
+    }
+    format!("{tags} :{login}!{login}@{login}.tmi.twitch.tv PRIVMSG #{channel} :{text}")
+}
