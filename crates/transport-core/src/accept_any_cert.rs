@@ -1,4 +1,5 @@
-//! The verifier behind [`TlsConfig::danger_accept_invalid_certs`](crate::TlsConfig::danger_accept_invalid_certs).
+//! The verifier behind
+//! [`TlsConfig::danger_accept_invalid_certs`](crate::TlsConfig::danger_accept_invalid_certs).
 
 use std::sync::Arc;
 

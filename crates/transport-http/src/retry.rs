@@ -173,21 +173,6 @@ mod tests {
     }
 
     #[test]
-    fn delays_are_the_workspace_backoff() {
-        let policy = RetryPolicy::new()
-            .jitter(false)
-            .base_delay(Duration::from_millis(30))
-            .max_delay(Duration::from_secs(1));
-        let mut backoff = Backoff::new()
-            .initial_delay(Duration::from_millis(30))
-            .max_delay(Duration::from_secs(1))
-            .jitter(0.0);
-        for retry in 1..=8 {
-            assert_eq!(Some(policy.backoff(retry)), backoff.next_delay());
-        }
-    }
-
-    #[test]
     fn zero_attempts_means_one() {
         assert_eq!(RetryPolicy::new().max_attempts(0).attempts(), 1);
         assert_eq!(RetryPolicy::none().attempts(), 1);

@@ -179,7 +179,9 @@ impl Driver {
             tokio::select! {
                 result = &mut connect => {
                     return match result {
-                        Ok(connection) => Attempt::Connected(Box::new(connection), inflater, url.clone()),
+                        Ok(connection) => {
+                            Attempt::Connected(Box::new(connection), inflater, url.clone())
+                        }
                         Err(error) => Attempt::Failed(error),
                     };
                 }

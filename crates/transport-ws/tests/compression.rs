@@ -166,6 +166,33 @@ async fn zstd_stream_round_trip_over_many_messages() {
     }
 }
 
+/// The client closes for bad data: `Error(kind)`, `Closed` with `code` from the client, the
+/// close frame reaches the server, then the first reconnect.
+async fn expect_client_close(
+    client: &mut WsClient,
+    ws: &mut tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
+    kind: ErrorKind,
+    code: u16,
+) {
+    match next(client).await {
+        WsEvent::Error(error) => assert_eq!(error.kind(), &kind),
+        other => panic!("{other:?}"),
+    }
+    match next(client).await {
+        WsEvent::Closed {
+            code: closed,
+            initiator,
+            ..
+        } => assert_eq!((closed, initiator), (Some(code), CloseInitiator::Client)),
+        other => panic!("{other:?}"),
+    }
+    server_expects_close(ws, code).await;
+    assert!(matches!(
+        next(client).await,
+        WsEvent::Reconnecting { attempt: 1, .. }
+    ));
+}
+
 /// Corrupt data: Error(Decompress), close 1007, reconnect, and the new connection gets a new
 /// inflater (its server starts a new stream, which the old context would reject).
 async fn corrupt_data_reconnects_with_a_fresh_context(compression: Compression) {
@@ -200,23 +227,7 @@ async fn corrupt_data_reconnects_with_a_fresh_context(compression: Compression) 
             _ => vec![0xff, 0xff, 0xff, 0x01, 0x02, 0x03],
         };
         ws.send(Message::binary(garbage)).await.unwrap();
-        match next(&mut client).await {
-            WsEvent::Error(error) => assert_eq!(error.kind(), &ErrorKind::Decompress),
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(
-            next(&mut client).await,
-            WsEvent::Closed {
-                code: Some(1007),
-                initiator: CloseInitiator::Client,
-                ..
-            }
-        ));
-        server_expects_close(&mut ws, 1007).await;
-        assert!(matches!(
-            next(&mut client).await,
-            WsEvent::Reconnecting { attempt: 1, .. }
-        ));
+        expect_client_close(&mut client, &mut ws, ErrorKind::Decompress, 1007).await;
     }
 }
 
@@ -272,9 +283,9 @@ async fn inflated_size_is_bounded() {
     }
 }
 
-/// A zstd frame whose header asks for a 2^27-byte (128 MiB) window (a decompression bomb for a decoder
-/// that allocates what the server asks): refused before anything is allocated, as an
-/// oversize message (1009), then a reconnect.
+/// A zstd frame whose header asks for a 2^27-byte (128 MiB) window (a decompression bomb for
+/// a decoder that allocates what the server asks): refused before anything is allocated, as
+/// an oversize message (1009), then a reconnect.
 #[tokio::test(start_paused = true)]
 async fn a_zstd_window_past_the_cap_is_refused() {
     let server = Server::bind().await;
@@ -289,28 +300,14 @@ async fn a_zstd_window_past_the_cap_is_refused() {
     frame.extend_from_slice(&[(5 << 3) | 1, 0, 0]);
     frame.extend_from_slice(b"hello");
     ws.send(Message::binary(frame)).await.unwrap();
-    match next(&mut client).await {
-        WsEvent::Error(error) => assert_eq!(
-            error.kind(),
-            &ErrorKind::MessageTooLarge {
-                max: transport_ws::DEFAULT_MAX_MESSAGE_SIZE
-            }
-        ),
-        other => panic!("{other:?}"),
-    }
-    assert!(matches!(
-        next(&mut client).await,
-        WsEvent::Closed {
-            code: Some(1009),
-            initiator: CloseInitiator::Client,
-            ..
-        }
-    ));
-    server_expects_close(&mut ws, 1009).await;
-    assert!(matches!(
-        next(&mut client).await,
-        WsEvent::Reconnecting { attempt: 1, .. }
-    ));
+    let max = transport_ws::DEFAULT_MAX_MESSAGE_SIZE;
+    expect_client_close(
+        &mut client,
+        &mut ws,
+        ErrorKind::MessageTooLarge { max },
+        1009,
+    )
+    .await;
     let _ws = server.accept().await;
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
 }

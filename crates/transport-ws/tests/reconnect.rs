@@ -124,6 +124,18 @@ async fn connect_failures_back_off_until_the_attempt_limit() {
     assert!(started.elapsed() >= Duration::from_secs(7));
 }
 
+/// `Closed` with the server's `code`, then `Reconnecting` as attempt `attempt`.
+async fn expect_server_close(client: &mut WsClient, code: u16, attempt: u32) {
+    match next(client).await {
+        WsEvent::Closed { code: closed, .. } => assert_eq!(closed, Some(code)),
+        other => panic!("{other:?}"),
+    }
+    match next(client).await {
+        WsEvent::Reconnecting { attempt: got, .. } => assert_eq!(got, attempt),
+        other => panic!("{other:?}"),
+    }
+}
+
 async fn server_closes_with(server: &Server, code: u16, reason: &str) {
     let mut ws = server.accept().await;
     ws.close(Some(WireCloseFrame {
@@ -210,30 +222,10 @@ async fn close_hook_reconnect_and_reconnect_to() {
         server
     });
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
-    assert!(matches!(
-        next(&mut client).await,
-        WsEvent::Closed {
-            code: Some(4000),
-            ..
-        }
-    ));
-    assert!(matches!(
-        next(&mut client).await,
-        WsEvent::Reconnecting { attempt: 1, .. }
-    ));
+    expect_server_close(&mut client, 4000, 1).await;
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
     // 4900: reconnect to the other URL.
-    assert!(matches!(
-        next(&mut client).await,
-        WsEvent::Closed {
-            code: Some(4900),
-            ..
-        }
-    ));
-    assert!(matches!(
-        next(&mut client).await,
-        WsEvent::Reconnecting { attempt: 2, .. }
-    ));
+    expect_server_close(&mut client, 4900, 2).await;
     let _resumed = resume_server.accept().await;
     match next(&mut client).await {
         WsEvent::Connected { url } => assert_eq!(url.as_str(), resume_server.url),
@@ -296,17 +288,7 @@ async fn close_hook_cannot_move_the_client_to_clear_text() {
         WsEvent::Error(error) => assert_eq!(error.kind(), &ErrorKind::InsecureUrl),
         other => panic!("{other:?}"),
     }
-    assert!(matches!(
-        next(&mut client).await,
-        WsEvent::Closed {
-            code: Some(4900),
-            ..
-        }
-    ));
-    assert!(matches!(
-        next(&mut client).await,
-        WsEvent::Reconnecting { attempt: 1, .. }
-    ));
+    expect_server_close(&mut client, 4900, 1).await;
     let (server, _ws) = server_task.await.unwrap();
     match next(&mut client).await {
         WsEvent::Connected { url } => assert_eq!(url.as_str(), server.url),

@@ -4,7 +4,7 @@
 //! speaks IRC over it.
 
 use std::collections::{HashSet, VecDeque};
-use std::sync::{PoisonError, Weak};
+use std::sync::Weak;
 
 use core_events::EventHub;
 use rand::Rng;
@@ -41,7 +41,10 @@ enum Phase {
     /// No connection (connecting, or waiting out the backoff).
     Disconnected,
     /// Login lines sent; waiting for the welcome (`001`) until the deadline.
-    LoggingIn { deadline: Instant, login: String },
+    LoggingIn {
+        deadline: Option<Instant>,
+        login: String,
+    },
     /// Logged in: joins, messages and our PINGs flow.
     Ready,
     /// This task asked the transport to end the connection; waiting for it to close.
@@ -162,31 +165,31 @@ impl Driver {
     async fn wait(&mut self) -> Wake {
         let ready = matches!(self.phase, Phase::Ready);
         let need_join = ready && !self.join_queue.is_empty() && !self.join_permit;
-        let send_wait = match self.pending.front() {
+        let send_at = match self.pending.front() {
             Some(next) if ready => {
                 let privileged = self.is_privileged(&next.channel);
-                Some(self.limits.message_wait(privileged))
+                Instant::now().checked_add(self.limits.message_wait(privileged))
             }
             _ => None,
         };
         let ping_at = match self.ping_sent {
-            Some(at) => at + self.config.pong_timeout,
-            None => self.last_heard + self.config.ping_interval,
+            _ if !ready => None,
+            Some(at) => at.checked_add(self.config.pong_timeout),
+            None => self.last_heard.checked_add(self.config.ping_interval),
         };
         let login_deadline = match &self.phase {
-            Phase::LoggingIn { deadline, .. } => Some(*deadline),
+            Phase::LoggingIn { deadline, .. } => *deadline,
             _ => None,
         };
-        let ack_deadline = self.unacked.next_expiry();
         tokio::select! {
             biased;
             event = self.events.recv() => Wake::Transport(event),
             command = self.commands.recv() => Wake::Command(command),
             () = self.limits.join.acquire(), if need_join => Wake::JoinPermit,
-            () = tokio::time::sleep(send_wait.unwrap_or_default()), if send_wait.is_some() => Wake::SendSlot,
-            () = sleep_until(ping_at), if ready => Wake::Ping,
-            () = sleep_until(login_deadline.unwrap_or_else(Instant::now)), if login_deadline.is_some() => Wake::LoginDeadline,
-            () = sleep_until(ack_deadline.unwrap_or_else(Instant::now)), if ack_deadline.is_some() => Wake::AckDeadline,
+            () = until(send_at) => Wake::SendSlot,
+            () = until(ping_at) => Wake::Ping,
+            () = until(login_deadline) => Wake::LoginDeadline,
+            () = until(self.unacked.next_expiry()) => Wake::AckDeadline,
         }
     }
 
@@ -298,7 +301,8 @@ impl Driver {
             }
         };
         self.phase = Phase::LoggingIn {
-            deadline: Instant::now() + self.config.login_timeout,
+            // `None`: a timeout too large to represent never fires.
+            deadline: Instant::now().checked_add(self.config.login_timeout),
             login: login.clone(),
         };
         let mut lines =
@@ -391,15 +395,9 @@ impl Driver {
     }
 
     fn wanted_channels(&self) -> Vec<String> {
-        self.shared.upgrade().map_or_else(Vec::new, |shared| {
-            shared
-                .channels
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .iter()
-                .cloned()
-                .collect()
-        })
+        self.shared
+            .upgrade()
+            .map_or_else(Vec::new, |shared| shared.channel_list())
     }
 
     fn is_privileged(&self, channel: &str) -> bool {
@@ -527,5 +525,13 @@ impl Driver {
         self.shut_down().await;
         self.stopped(reason);
         true
+    }
+}
+
+/// Sleeps until `at`; never wakes for `None`.
+async fn until(at: Option<Instant>) {
+    match at {
+        Some(at) => sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }

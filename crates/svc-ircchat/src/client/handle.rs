@@ -86,6 +86,18 @@ pub(crate) struct Shared {
     upkeep: Mutex<Option<TokenUpkeep>>,
 }
 
+impl Shared {
+    /// The channels joined (or being joined), sorted.
+    pub(crate) fn channel_list(&self) -> Vec<String> {
+        self.channels
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
+    }
+}
+
 impl Drop for Shared {
     fn drop(&mut self) {
         let _ = self.commands.send(Command::Close);
@@ -245,13 +257,7 @@ impl ChatClient {
 
     /// The channels joined (or being joined).
     pub fn channels(&self) -> Vec<String> {
-        self.shared
-            .channels
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .cloned()
-            .collect()
+        self.shared.channel_list()
     }
 
     /// Queues a message for `channel`. It is sent within the limits and, if the connection
