@@ -256,7 +256,8 @@ impl Driver {
                 tracing::debug!("ignoring a binary message on the chat connection");
             }
             WsEvent::Error(error) => {
-                tracing::warn!(%error, "chat connection error");
+                // transport-ws has logged it already (warn); here it becomes a reason.
+                tracing::debug!(%error, "chat connection error");
                 if matches!(self.phase, Phase::Disconnected) {
                     // A connect attempt failed; it is retried after the backoff.
                     self.hub.publish(ChatEvent::Disconnected {
