@@ -154,8 +154,11 @@ pub struct WsConfigBuilder {
 impl fmt::Debug for WsConfigBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        // The URL as given may carry a token in its query: shown redacted (or not at all).
+        let url =
+            Url::parse(&self.url).map_or_else(|_| "<unparsed>".to_owned(), |u| redact::url(&u));
         f.debug_struct("WsConfigBuilder")
-            .field("url", &self.url)
+            .field("url", &url)
             .field("headers", &header_names)
             .finish_non_exhaustive()
     }
@@ -371,6 +374,10 @@ mod tests {
         assert!(!error.to_string().contains("line"));
         let builder = WsConfig::builder("ws://127.0.0.1:1").header("Authorization", "hidden");
         assert!(!format!("{builder:?}").contains("hidden"));
+        let builder = WsConfig::builder("wss://a.example/ws?token=hidden&v=10");
+        assert!(!format!("{builder:?}").contains("hidden"));
+        let config = builder.build().unwrap();
+        assert!(!format!("{config:?}").contains("hidden"));
     }
 
     #[test]

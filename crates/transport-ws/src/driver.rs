@@ -2,8 +2,8 @@
 //! The same loop serves WebSockets and TCP line connections, through the one
 //! [`Connection`] interface.
 //!
-//! Backpressure: an inbound message becomes *pending* events (several when line framing
-//! splits a text message); while they cannot be delivered (the event channel is full) the
+//! Backpressure: an inbound message becomes *pending* events (several, cut one at a time,
+//! when line framing splits a text message); while they cannot be delivered (the event channel is full) the
 //! socket is not read, so the server is slowed down by TCP instead of this task buffering
 //! without bound. Commands (sends, closes) are still served meanwhile, so heartbeats go out
 //! even when the service lags behind on events.
@@ -25,7 +25,7 @@ use crate::connection::{Connection, Incoming};
 use crate::dial;
 use crate::error::{Error, ErrorKind};
 use crate::event::{WsEvent, WsMessage};
-use crate::framing::{self, Framing};
+use crate::framing::{Framing, LineCursor};
 use crate::sender::{self, AfterClose, Command};
 use core_ratelimit::Backoff;
 
@@ -70,7 +70,7 @@ struct Ending {
     error: Option<Error>,
     next: Next,
     /// Events read (or `Connected`) that the service has not received yet.
-    undelivered: VecDeque<WsEvent>,
+    undelivered: Pending,
 }
 
 impl Ending {
@@ -80,7 +80,7 @@ impl Ending {
             initiator,
             error: None,
             next,
-            undelivered: VecDeque::new(),
+            undelivered: Pending::default(),
         }
     }
 
@@ -274,7 +274,8 @@ impl Driver {
             (Some(frame.code), frame.reason)
         });
         tracing::info!(?code, %reason, initiator = ?ending.initiator, "connection closed");
-        for event in ending.undelivered {
+        let mut undelivered = ending.undelivered;
+        while let Some(event) = undelivered.pop() {
             if !self.emit(event).await {
                 return Next::Stop;
             }
@@ -304,7 +305,8 @@ impl Driver {
         mut inflater: Inflater,
         url: Url,
     ) -> Ending {
-        let mut pending = VecDeque::from([WsEvent::Connected { url }]);
+        let mut pending = Pending::default();
+        pending.push(WsEvent::Connected { url });
         // A second handle, so that a reserved permit does not borrow `self`.
         let events = self.events.clone();
         let mut ending = loop {
@@ -317,7 +319,7 @@ impl Driver {
                 }
                 permit = events.reserve(), if !pending.is_empty() => {
                     // A closed channel is handled by the branch above on the next turn.
-                    if let (Ok(permit), Some(event)) = (permit, pending.pop_front()) {
+                    if let (Ok(permit), Some(event)) = (permit, pending.pop()) {
                         permit.send(event);
                     }
                 }
@@ -407,18 +409,16 @@ impl Driver {
         incoming: Incoming,
         connection: &mut Connection,
         inflater: &mut Inflater,
-        pending: &mut VecDeque<WsEvent>,
+        pending: &mut Pending,
     ) -> Option<Ending> {
         let message = |message| WsEvent::Message(message);
         match incoming {
             Incoming::Text(text) => match self.config.framing {
-                Framing::Messages => pending.push_back(message(WsMessage::Text(text))),
-                Framing::Lines => pending.extend(
-                    framing::lines(&text).map(|line| message(WsMessage::Text(line.to_owned()))),
-                ),
+                Framing::Messages => pending.push(message(WsMessage::Text(text))),
+                Framing::Lines => pending.lines = LineCursor::new(text),
             },
             Incoming::Binary(data) => match inflater.push(data) {
-                Ok(Some(data)) => pending.push_back(message(WsMessage::Binary(data))),
+                Ok(Some(data)) => pending.push(message(WsMessage::Binary(data))),
                 Ok(None) => {}
                 Err(error) => {
                     let code = if matches!(error.kind(), ErrorKind::MessageTooLarge { .. }) {
@@ -450,7 +450,7 @@ impl Driver {
             }
             Incoming::Failed(error) => match error.kind() {
                 // One bad line: reported, skipped; the connection goes on.
-                ErrorKind::InvalidUtf8 => pending.push_back(WsEvent::Error(error)),
+                ErrorKind::InvalidUtf8 => pending.push(WsEvent::Error(error)),
                 ErrorKind::MessageTooLarge { .. } => {
                     return Some(self.fail(connection, CLOSE_TOO_LARGE, error).await);
                 }
@@ -519,5 +519,31 @@ impl Driver {
     /// Delivers an event; `false` when nobody listens any more.
     async fn emit(&mut self, event: WsEvent) -> bool {
         self.events.send(event).await.is_ok()
+    }
+}
+
+/// Events read but not delivered yet: whole events first, then the lines still to cut from
+/// the last text message (the socket is read only once both are used up).
+#[derive(Default)]
+struct Pending {
+    events: VecDeque<WsEvent>,
+    lines: LineCursor,
+}
+
+impl Pending {
+    fn push(&mut self, event: WsEvent) {
+        self.events.push_back(event);
+    }
+
+    fn pop(&mut self) -> Option<WsEvent> {
+        self.events.pop_front().or_else(|| {
+            self.lines
+                .next_line()
+                .map(|line| WsEvent::Message(WsMessage::Text(line)))
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.lines.is_empty()
     }
 }

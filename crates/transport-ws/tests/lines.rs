@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use common::pki::pki;
@@ -337,4 +338,28 @@ async fn websocket_text_split_into_lines() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), &ErrorKind::InvalidMessage);
+}
+
+/// A message of many lines reaches a slow consumer whole and in order, one line at a time.
+#[tokio::test(start_paused = true)]
+async fn many_lines_in_one_message_reach_a_slow_consumer_in_order() {
+    let server = Server::bind().await;
+    let config = config(&server.url)
+        .framing(Framing::Lines)
+        .event_buffer(1)
+        .build()
+        .unwrap();
+    let mut client = WsClient::start(config);
+    let mut ws = server.accept().await;
+    assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
+    let mut text = String::new();
+    for i in 0..5000 {
+        writeln!(text, "line {i}\r").unwrap();
+    }
+    ws.send(Message::text(text)).await.unwrap();
+    ws.send(Message::text("after")).await.unwrap();
+    for i in 0..5000 {
+        expect_text(&mut client, &format!("line {i}")).await;
+    }
+    expect_text(&mut client, "after").await;
 }
