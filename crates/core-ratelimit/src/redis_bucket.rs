@@ -473,7 +473,7 @@ impl RedisBucketLimiter {
             (2, _, hash) if !hash.is_empty() => Ok(Decision::Moved(hash)),
             _ => {
                 tracing::warn!(%route, "bucket script returned an unknown answer");
-                Err(Error::new(ErrorKind::StoreReply, None))
+                Err(Error::new(ErrorKind::StoreReply))
             }
         }
     }

@@ -231,7 +231,7 @@ impl RedisWindowLimiter {
             .map_err(store_error)?;
         let micros = u64::try_from(reply.1).map_err(|_| {
             tracing::warn!(key = %inner.keys[0], "window script returned a negative time");
-            Error::new(ErrorKind::StoreReply, None)
+            Error::new(ErrorKind::StoreReply)
         })?;
         Ok(if reply.0 == 1 {
             Decision::Granted(UNIX_EPOCH + Duration::from_micros(micros))

@@ -121,7 +121,7 @@ impl Publisher {
                 len = raw.len(),
                 "not publishing a malformed payload"
             );
-            Error::new(ErrorKind::Malformed, Some(Box::new(source)))
+            Error::with_source(ErrorKind::Malformed, source)
         })?;
         let Some(name) = envelope
             .t

@@ -159,7 +159,7 @@ impl WorkerBuilder {
     pub async fn connect(self) -> Result<Worker, Error> {
         if self.rest_missing {
             tracing::warn!("an on_rest handler was registered before WorkerBuilder::rest");
-            return Err(Error::new(ErrorKind::Config, None));
+            return Err(Error::new(ErrorKind::Config));
         }
         Worker::connect(&self.url, self.config, self.handlers).await
     }
