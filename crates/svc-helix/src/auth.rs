@@ -4,9 +4,10 @@
 
 use std::fmt;
 use std::fmt::Write as _;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
+use parking_lot::RwLock;
 use serde::Deserialize;
 use tokio::time::Instant;
 use transport_http::{Client, RetryPolicy, Secret};
@@ -155,26 +156,18 @@ impl TokenManager {
 
     /// The token to use now.
     pub fn token(&self) -> AccessToken {
-        self.current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .token
-            .clone()
+        self.current.read().token.clone()
     }
 
     /// What the last validation said.
     pub fn info(&self) -> Option<TokenInfo> {
-        self.current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .info
-            .clone()
+        self.current.read().info.clone()
     }
 
     /// A token fit for a request now: renewed first if it expires within five minutes.
     pub async fn fresh_token(&self) -> Result<AccessToken, Error> {
         let due = {
-            let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+            let current = self.current.read();
             current
                 .expires_at
                 .is_some_and(|at| at.saturating_duration_since(Instant::now()) <= REFRESH_MARGIN)
@@ -199,13 +192,7 @@ impl TokenManager {
     }
 
     fn can_renew(&self) -> bool {
-        !matches!(
-            self.current
-                .read()
-                .unwrap_or_else(PoisonError::into_inner)
-                .renewal,
-            Renewal::None
-        )
+        !matches!(self.current.read().renewal, Renewal::None)
     }
 
     async fn validate_once(&self) -> Result<TokenInfo, Error> {
@@ -226,7 +213,7 @@ impl TokenManager {
         let info: TokenInfo = response
             .json()
             .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
-        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        let mut current = self.current.write();
         current.expires_at = Some(Instant::now() + Duration::from_secs(info.expires_in));
         current.info = Some(info.clone());
         Ok(info)
@@ -235,12 +222,7 @@ impl TokenManager {
     /// Gets a new token now (refresh grant or client credentials).
     pub async fn renew(&self) -> Result<(), Error> {
         let _one_at_a_time = self.renewing.lock().await;
-        let renewal = self
-            .current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .renewal
-            .clone();
+        let renewal = self.current.read().renewal.clone();
         let secret = self
             .client_secret
             .as_ref()
@@ -280,7 +262,7 @@ impl TokenManager {
         let answer: TokenResponse = response
             .json()
             .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
-        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        let mut current = self.current.write();
         current.token = AccessToken::new(answer.access_token);
         current.expires_at = answer
             .expires_in
@@ -349,11 +331,7 @@ impl TokenManager {
                         on_failure(error);
                     }
                 }
-                let expires_at = manager
-                    .current
-                    .read()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .expires_at;
+                let expires_at = manager.current.read().expires_at;
                 let refresh_at = expires_at
                     .map(|at| at.checked_sub(REFRESH_MARGIN).unwrap_or(at))
                     .filter(|_| manager.can_renew());

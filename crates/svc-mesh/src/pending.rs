@@ -1,8 +1,8 @@
 //! Waiters for replies (by nonce) and queue confirmations (by queue, in order).
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
 
+use parking_lot::Mutex;
 use serde_json::Value;
 use tokio::sync::oneshot;
 
@@ -18,12 +18,12 @@ pub(crate) struct Pending {
 impl Pending {
     pub(crate) fn wait_reply(&self, nonce: String) -> oneshot::Receiver<Result<Value, Error>> {
         let (tx, rx) = oneshot::channel();
-        lock(&self.replies).insert(nonce, tx);
+        self.replies.lock().insert(nonce, tx);
         rx
     }
 
     pub(crate) fn forget_reply(&self, nonce: &str) {
-        lock(&self.replies).remove(nonce);
+        self.replies.lock().remove(nonce);
     }
 
     /// Completes the request waiting on `nonce`; gives the payload back when nobody waits.
@@ -32,7 +32,7 @@ impl Pending {
         nonce: &str,
         result: Result<Value, Error>,
     ) -> Option<Result<Value, Error>> {
-        match lock(&self.replies).remove(nonce) {
+        match self.replies.lock().remove(nonce) {
             Some(waiter) => {
                 let _ = waiter.send(result);
                 None
@@ -43,7 +43,8 @@ impl Pending {
 
     pub(crate) fn wait_confirm(&self, queue: &str) -> oneshot::Receiver<()> {
         let (tx, rx) = oneshot::channel();
-        lock(&self.confirms)
+        self.confirms
+            .lock()
             .entry(queue.to_owned())
             .or_default()
             .push_back(tx);
@@ -51,7 +52,7 @@ impl Pending {
     }
 
     pub(crate) fn confirm(&self, queue: &str) {
-        let mut confirms = lock(&self.confirms);
+        let mut confirms = self.confirms.lock();
         if let Some(waiters) = confirms.get_mut(queue) {
             // Skip waiters that gave up (timed out) so confirmations stay in order.
             while let Some(waiter) = waiters.pop_front() {
@@ -64,10 +65,4 @@ impl Pending {
             }
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

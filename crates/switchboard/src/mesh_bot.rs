@@ -49,76 +49,31 @@ pub struct MeshRequest {
 }
 
 /// What went wrong in a [`MeshBot`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MeshBotErrorKind {
     /// The Discord client failed (login, shards); the source is a [`svc_gateway::Error`].
+    #[error("the Discord client failed")]
     Discord,
     /// The mesh configuration or connection failed; the source is a [`svc_mesh::Error`].
+    #[error("the mesh client failed")]
     Mesh,
 }
 
-/// A [`MeshBot`] error: a kind and the underlying client error.
-#[derive(Debug)]
-pub struct MeshBotError {
-    kind: MeshBotErrorKind,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
-}
-
-impl MeshBotError {
-    /// What went wrong.
-    pub fn kind(&self) -> MeshBotErrorKind {
-        self.kind
-    }
-
-    /// The underlying error.
-    pub fn into_source(self) -> Option<Box<dyn std::error::Error + Send + Sync>> {
-        self.source
-    }
-
-    /// The kind and the underlying error.
-    pub fn into_parts(
-        self,
-    ) -> (
-        MeshBotErrorKind,
-        Option<Box<dyn std::error::Error + Send + Sync>>,
-    ) {
-        (self.kind, self.source)
-    }
-}
-
-impl fmt::Display for MeshBotError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self.kind {
-            MeshBotErrorKind::Discord => "the Discord client failed",
-            MeshBotErrorKind::Mesh => "the mesh client failed",
-        })
-    }
-}
-
-impl std::error::Error for MeshBotError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
-    }
+core_error::error_type! {
+    /// A [`MeshBot`] error: a kind and the underlying client error.
+    pub struct MeshBotError(MeshBotErrorKind);
 }
 
 impl From<svc_gateway::Error> for MeshBotError {
     fn from(error: svc_gateway::Error) -> Self {
-        Self {
-            kind: MeshBotErrorKind::Discord,
-            source: Some(Box::new(error)),
-        }
+        Self::with_source(MeshBotErrorKind::Discord, error)
     }
 }
 
 impl From<svc_mesh::Error> for MeshBotError {
     fn from(error: svc_mesh::Error) -> Self {
-        Self {
-            kind: MeshBotErrorKind::Mesh,
-            source: Some(Box::new(error)),
-        }
+        Self::with_source(MeshBotErrorKind::Mesh, error)
     }
 }
 
@@ -154,7 +109,7 @@ struct Inner {
     client_id_prefix: String,
     handler: Option<Handler>,
     shards: Mutex<BTreeMap<u32, ShardMesh>>,
-    listener: std::sync::Mutex<Option<Listener>>,
+    listener: parking_lot::Mutex<Option<Listener>>,
 }
 
 struct ShardMesh {
@@ -221,7 +176,7 @@ impl MeshBotBuilder {
                 client_id_prefix: self.client_id_prefix,
                 handler: self.handler,
                 shards: Mutex::new(BTreeMap::new()),
-                listener: std::sync::Mutex::new(None),
+                listener: parking_lot::Mutex::new(None),
             }),
         })
     }
@@ -248,7 +203,7 @@ impl MeshBot {
         });
         match self.inner.discord.start().await {
             Ok(user) => {
-                if let Some(old) = self.listener().replace(listener) {
+                if let Some(old) = self.inner.listener.lock().replace(listener) {
                     old.cancel();
                 }
                 Ok(user)
@@ -262,7 +217,7 @@ impl MeshBot {
 
     /// Closes the shards and their mesh clients.
     pub async fn shutdown(&self) -> Result<(), MeshBotError> {
-        if let Some(listener) = self.listener().take() {
+        if let Some(listener) = self.inner.listener.lock().take() {
             listener.cancel();
         }
         let result = self.inner.discord.shutdown().await;
@@ -290,13 +245,6 @@ impl MeshBot {
             .get(&shard_id)
             .map(|shard| shard.guilds.iter().copied().collect())
             .unwrap_or_default()
-    }
-
-    fn listener(&self) -> std::sync::MutexGuard<'_, Option<Listener>> {
-        self.inner
-            .listener
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

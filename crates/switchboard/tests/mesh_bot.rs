@@ -174,5 +174,5 @@ async fn an_outage_keeps_the_guild_on_its_shard() {
 async fn a_bad_dsn_is_refused_at_build() {
     let client = Client::builder("token").build().unwrap();
     let error = MeshBot::builder(client, "http://nope").build().unwrap_err();
-    assert_eq!(error.kind(), switchboard::MeshBotErrorKind::Mesh);
+    assert_eq!(*error.kind(), switchboard::MeshBotErrorKind::Mesh);
 }
