@@ -3,7 +3,6 @@
 //! before it expires).
 
 use std::fmt;
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -229,17 +228,17 @@ impl TokenManager {
             .map(|s| s.expose().to_owned())
             .unwrap_or_default();
         let form = match &renewal {
-            Renewal::Refresh { refresh_token } => format!(
-                "grant_type=refresh_token&refresh_token={}&client_id={}&client_secret={}",
-                form_escape(refresh_token.expose()),
-                form_escape(&self.client_id),
-                form_escape(&secret)
-            ),
-            Renewal::ClientCredentials => format!(
-                "grant_type=client_credentials&client_id={}&client_secret={}",
-                form_escape(&self.client_id),
-                form_escape(&secret)
-            ),
+            Renewal::Refresh { refresh_token } => form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token.expose()),
+                ("client_id", &self.client_id),
+                ("client_secret", &secret),
+            ]),
+            Renewal::ClientCredentials => form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", &self.client_id),
+                ("client_secret", &secret),
+            ]),
             Renewal::None => return Err(Error::new(ErrorKind::Unauthorized)),
         };
         let mut request = self
@@ -279,11 +278,7 @@ impl TokenManager {
     /// Revokes the current token (`POST /oauth2/revoke`).
     pub async fn revoke(&self) -> Result<(), Error> {
         let token = self.token();
-        let form = format!(
-            "client_id={}&token={}",
-            form_escape(&self.client_id),
-            form_escape(token.expose())
-        );
+        let form = form(&[("client_id", &self.client_id), ("token", token.expose())]);
         let response = self
             .http
             .post("/oauth2/revoke")
@@ -366,18 +361,29 @@ pub(crate) fn status_error(response: &transport_http::Response) -> Error {
     })
 }
 
-/// `application/x-www-form-urlencoded` escaping.
-pub(crate) fn form_escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char);
-            }
-            _ => {
-                let _ = write!(out, "%{byte:02X}");
-            }
-        }
+/// An `application/x-www-form-urlencoded` body.
+fn form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form;
+
+    #[test]
+    fn form_values_are_escaped_so_they_cannot_add_fields() {
+        let body = form(&[("client_id", "a b"), ("token", "x&grant_type=evil")]);
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("client_id".to_owned(), "a b".to_owned()),
+                ("token".to_owned(), "x&grant_type=evil".to_owned()),
+            ]
+        );
     }
-    out
 }
