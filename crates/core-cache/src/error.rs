@@ -6,6 +6,7 @@ use core_redis::RedisFailure;
 /// The kinds of [`Error`] the shared tier reports.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub enum ErrorKind {
     /// Redis could not be reached or did not answer in time. Treat as a miss (read) or as
     /// "only cached locally" (write).
@@ -18,6 +19,7 @@ pub enum ErrorKind {
 
 core_error::error_type! {
     /// Why a [`SharedCache`](crate::SharedCache) operation failed.
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
     pub struct Error(ErrorKind);
 }
 

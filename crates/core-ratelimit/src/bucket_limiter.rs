@@ -197,6 +197,7 @@ impl BucketLimiter {
 }
 
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 impl From<crate::RedisBucketLimiter> for BucketLimiter {
     /// A limiter whose state lives in Redis, shared by every process on the same prefix.
     fn from(redis: crate::RedisBucketLimiter) -> Self {

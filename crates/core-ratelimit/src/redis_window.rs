@@ -88,6 +88,7 @@ const BACKOFF_MAX: Duration = Duration::from_millis(500);
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisWindowLimiter {
     inner: Arc<Inner>,
 }
@@ -104,6 +105,7 @@ struct Inner {
 
 /// Builds a [`RedisWindowLimiter`]; see [`RedisWindowLimiter::builder`].
 #[must_use]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisWindowLimiterBuilder {
     conn: ConnectionManager,
     key: String,

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
-use svc_gateway::Envelope;
+use svc_gateway::event::Envelope;
 
 use crate::error::store_error;
 use crate::{Error, ErrorKind, EventGroup};
@@ -126,7 +126,7 @@ impl Publisher {
         let Some(name) = envelope
             .t
             .as_deref()
-            .filter(|_| envelope.op == svc_gateway::opcode::DISPATCH)
+            .filter(|_| envelope.op == svc_gateway::event::opcode::DISPATCH)
         else {
             return Ok(None);
         };

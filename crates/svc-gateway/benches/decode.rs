@@ -16,8 +16,8 @@
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, IgnoredAny};
+use svc_gateway::event::{Envelope, Event};
 use svc_gateway::model::Timestamp;
-use svc_gateway::{Envelope, Event};
 use twilight_model::gateway::event::GatewayEventDeserializer;
 
 fn fixture(name: &str) -> String {

@@ -25,7 +25,7 @@ const HUB_CAPACITY: usize = 4096;
 /// [`on`](Self::on), then [`start`](Self::start).
 ///
 /// ```no_run
-/// use svc_gateway::{Client, MessageCreate};
+/// use svc_gateway::{Client, event::MessageCreate};
 /// use svc_gateway::model::Intents;
 /// use svc_gateway::rest::CreateMessage;
 ///

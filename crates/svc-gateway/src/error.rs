@@ -59,7 +59,8 @@ mod tests {
     use std::error::Error as _;
 
     use super::{Error, ErrorKind};
-    use crate::{DecodeErrorKind, Event};
+    use crate::DecodeErrorKind;
+    use crate::event::Event;
 
     #[test]
     fn display_names_the_kind_and_leaves_the_cause_to_source() {

@@ -10,13 +10,18 @@ use std::sync::Arc;
 use core_events::Listener;
 use serde_json::Value;
 use svc_gateway::model::User;
-use svc_gateway::{Client, Event, ShardEvent};
+use svc_gateway::{
+    Client,
+    event::{Event, ShardEvent},
+};
 use svc_mesh::{MeshClient, MeshConfig, Message, Metadata, MetadataValue, Query};
 use tokio::sync::Mutex;
 
 /// Metadata key holding the guild ids (strings) a shard owns.
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub const GUILDS_KEY: &str = "guilds";
 /// Metadata key holding a shard's id (integer).
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub const SHARD_ID_KEY: &str = "shard_id";
 
 type BoxFuture = Pin<Box<dyn Future<Output = Value> + Send>>;
@@ -30,6 +35,7 @@ type Handler = Arc<dyn Fn(MeshRequest) -> BoxFuture + Send + Sync>;
 /// assert_eq!(query.application_id(), Some("discord-bot"));
 /// # Ok::<(), switchboard::mesh::Error>(())
 /// ```
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub fn guild_query(application: &str, guild_id: u64) -> Result<Query, svc_mesh::Error> {
     Query::builder(application)
         .contains(format!("/{GUILDS_KEY}"), guild_id.to_string())
@@ -39,6 +45,7 @@ pub fn guild_query(application: &str, guild_id: u64) -> Result<Query, svc_mesh::
 /// A mesh message routed to one of the bot's shards.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub struct MeshRequest {
     /// The shard whose mesh client received it.
     pub shard_id: u32,
@@ -51,6 +58,7 @@ pub struct MeshRequest {
 /// What went wrong in a [`MeshBot`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub enum MeshBotErrorKind {
     /// The Discord client failed (login, shards); the source is a [`svc_gateway::Error`].
     #[error("the Discord client failed")]
@@ -62,6 +70,7 @@ pub enum MeshBotErrorKind {
 
 core_error::error_type! {
     /// A [`MeshBot`] error: a kind and the underlying client error.
+    #[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
     pub struct MeshBotError(MeshBotErrorKind);
 }
 
@@ -99,6 +108,7 @@ impl From<svc_mesh::Error> for MeshBotError {
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub struct MeshBot {
     inner: Arc<Inner>,
 }
@@ -130,6 +140,7 @@ impl fmt::Debug for MeshBot {
 
 /// Configures a [`MeshBot`].
 #[must_use]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub struct MeshBotBuilder {
     discord: Client,
     dsn: String,

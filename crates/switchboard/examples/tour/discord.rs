@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use switchboard::discord::gateway::ShardScheme;
 use switchboard::discord::model::{Id, Intents};
-use switchboard::discord::{Client, MessageCreate, MessageReactionAdd, Resumed};
+use switchboard::discord::{
+    Client,
+    event::{MessageCreate, MessageReactionAdd, Resumed},
+};
 
 pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("== discord ==");
