@@ -16,7 +16,9 @@ use crate::event_out::{Counters, EventSubEvent};
 use crate::limits;
 use crate::message::{Envelope, Message};
 use crate::subscription::SubscriptionRequest;
-use svc_helix::{ConduitShard, EventSubTransport, HelixClient, Subscription};
+use svc_helix::{
+    ConduitId, ConduitShard, EventSubTransport, HelixClient, Subscription, SubscriptionId,
+};
 
 /// How often a shard whose assignment failed tries `PATCH /eventsub/conduits/shards` again.
 pub(crate) const ASSIGN_RETRY: Duration = Duration::from_secs(5);
@@ -303,7 +305,7 @@ impl Driver {
                 match self
                     .helix
                     .update_conduit_shards(
-                        conduit_id,
+                        &ConduitId::from(conduit_id.as_str()),
                         &[ConduitShard::websocket(*shard_id, session_id)],
                     )
                     .await
@@ -345,11 +347,11 @@ impl Driver {
             Command::Unsubscribe(id, reply) => {
                 let result = self
                     .helix
-                    .delete_subscription(&id)
+                    .delete_subscription(&SubscriptionId::from(id.as_str()))
                     .await
                     .map_err(|e| Error::helix("delete subscription", e));
                 if let Role::User { desired, .. } = &mut self.role {
-                    desired.retain(|d| d.active.as_ref().is_none_or(|s| s.id != id));
+                    desired.retain(|d| d.active.as_ref().is_none_or(|s| s.id != id.as_str()));
                 }
                 let _ = reply.send(result);
             }

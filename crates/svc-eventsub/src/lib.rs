@@ -84,6 +84,6 @@ pub use message::{Envelope, Message, Metadata, Notification, SessionInfo};
 pub use session::{DEFAULT_DEDUPE_CAPACITY, EventSubBuilder, EventSubClient};
 pub use subscription::{Condition, SubscriptionRequest};
 pub use svc_helix::{
-    AccessToken, Conduit, ConduitShard, EventSubTransport, HelixClient, ShardError, ShardUpdate,
-    Subscription, SubscriptionPage, SubscriptionTotals, TokenManager,
+    AccessToken, Conduit, ConduitId, ConduitShard, EventSubTransport, HelixClient, ShardError,
+    ShardUpdate, Subscription, SubscriptionId, SubscriptionPage, SubscriptionTotals, TokenManager,
 };

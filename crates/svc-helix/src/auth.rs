@@ -11,7 +11,7 @@ use serde::Deserialize;
 use tokio::time::Instant;
 use transport_http::{Client, RetryPolicy, Secret};
 
-use crate::{AccessToken, Error, ErrorKind};
+use crate::{AccessToken, Error, ErrorKind, UserId};
 
 /// Twitch's OAuth base URL.
 pub const TWITCH_AUTH_URL: &str = "https://id.twitch.tv";
@@ -33,7 +33,7 @@ pub struct TokenInfo {
     pub login: Option<String>,
     /// The user's id (absent for app tokens).
     #[serde(default)]
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     /// Granted scopes.
     #[serde(default)]
     pub scopes: Vec<String>,

@@ -40,6 +40,7 @@ mod auth;
 mod client;
 mod endpoints;
 mod error;
+mod id;
 mod page;
 mod token;
 
@@ -63,5 +64,9 @@ pub use endpoints::polls::{Poll, PollChoice, Prediction, PredictionOutcome};
 pub use endpoints::streams::{LiveStream, StreamFilter};
 pub use endpoints::users::User;
 pub use error::{Error, ErrorKind};
+pub use id::{
+    BlockedTermId, ClipId, ConduitId, EmoteId, GameId, OutcomeId, PollChoiceId, PollId,
+    PredictionId, StreamId, SubscriptionId, TeamId, UserId, VideoId,
+};
 pub use page::{Page, Pagination};
 pub use token::AccessToken;
