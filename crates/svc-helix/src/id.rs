@@ -128,6 +128,7 @@ ids! {
 pub(crate) mod empty_is_none {
     use super::{Deserialize, Deserializer, Serializer};
 
+    #[allow(clippy::ref_option)] // serde's `with` hands the field over as `&Option<T>`
     pub(crate) fn serialize<S: Serializer, T: AsRef<str>>(
         id: &Option<T>,
         serializer: S,
