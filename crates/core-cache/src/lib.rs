@@ -35,6 +35,7 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cache_control;
 mod expiry;
@@ -57,6 +58,7 @@ mod shared_cache;
 pub use error::{Error, ErrorKind};
 /// The Redis client the shared tier uses (for [`redis::aio::ConnectionManager`]).
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis;
 #[cfg(feature = "redis")]
 pub use shared_cache::{SharedCache, SharedCacheBuilder};

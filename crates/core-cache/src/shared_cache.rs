@@ -36,6 +36,7 @@ use crate::{Error, TtlCache};
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct SharedCache {
     local: TtlCache<String, Bytes>,
     conn: ConnectionManager,
@@ -45,6 +46,7 @@ pub struct SharedCache {
 
 /// Builds a [`SharedCache`]; see [`SharedCache::builder`].
 #[must_use]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct SharedCacheBuilder {
     conn: ConnectionManager,
     prefix: String,

@@ -64,7 +64,7 @@ macro_rules! error_type {
         #[allow(dead_code)]
         impl $name {
             /// An error of `kind` without an underlying cause.
-            pub(crate) fn new(kind: $kind) -> Self {
+            pub(crate) const fn new(kind: $kind) -> Self {
                 Self { kind, source: ::std::option::Option::None }
             }
 
@@ -75,7 +75,7 @@ macro_rules! error_type {
 
             /// What went wrong: the part to match on.
             #[must_use]
-            pub fn kind(&self) -> &$kind {
+            pub const fn kind(&self) -> &$kind {
                 &self.kind
             }
 

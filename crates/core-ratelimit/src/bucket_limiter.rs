@@ -2,9 +2,10 @@
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 
 use dashmap::DashMap;
+use parking_lot::Mutex;
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
@@ -196,6 +197,7 @@ impl BucketLimiter {
 }
 
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 impl From<crate::RedisBucketLimiter> for BucketLimiter {
     /// A limiter whose state lives in Redis, shared by every process on the same prefix.
     fn from(redis: crate::RedisBucketLimiter) -> Self {
@@ -244,7 +246,7 @@ impl Shared {
         loop {
             let queue = self.queue_for(route);
             let receiver = {
-                let mut inner = queue.lock();
+                let mut inner = queue.inner.lock();
                 if let Some(next) = inner.moved_to.clone() {
                     drop(inner);
                     self.routes.insert(route.clone(), next);
@@ -411,7 +413,7 @@ impl Shared {
             major: route.major_arc(),
         });
         // Lock order: provisional queue, then learned queue (learned queues never move).
-        let mut target_inner = target.lock();
+        let mut target_inner = target.inner.lock();
         let mut moved = BucketState::default();
         self.store
             .update(&queue.id, &mut |state| moved = std::mem::take(state));
@@ -453,7 +455,7 @@ impl Queue {
     fn with_live<R>(queue: &Arc<Self>, f: impl FnOnce(&Arc<Self>, &mut QueueInner) -> R) -> R {
         let mut current = Arc::clone(queue);
         loop {
-            let mut inner = current.lock();
+            let mut inner = current.inner.lock();
             if let Some(next) = inner.moved_to.clone() {
                 drop(inner);
                 current = next;
@@ -461,10 +463,6 @@ impl Queue {
             }
             return f(&current, &mut inner);
         }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, QueueInner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

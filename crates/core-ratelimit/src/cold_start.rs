@@ -11,6 +11,7 @@
 /// the restart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub enum ColdStart {
     /// Wait one window before the first grant after state was lost (the safe default).
     #[default]

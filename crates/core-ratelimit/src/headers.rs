@@ -121,9 +121,9 @@ impl RateLimitHeaders {
             if let Err(problem) = parsed.read(field, value, now) {
                 let name = name.to_ascii_lowercase();
                 tracing::warn!(header = %name, %problem, "invalid rate-limit header");
-                return Err(Error::new(
+                return Err(Error::with_source(
                     ErrorKind::HeaderInvalid { name },
-                    Some(Box::new(problem)),
+                    problem,
                 ));
             }
         }

@@ -126,6 +126,7 @@ impl IdentifyQueue {
 }
 
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 impl From<crate::RedisIdentifyQueue> for IdentifyQueue {
     /// A queue pacing every process that shares the Redis queue's prefix.
     fn from(redis: crate::RedisIdentifyQueue) -> Self {

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Waiting before trying again: one backoff for every retry and reconnect.
 mod backoff;
@@ -67,6 +68,7 @@ mod redis_window;
 pub use cold_start::ColdStart;
 /// The Redis client this crate's shared limiters use (for [`redis::aio::ConnectionManager`]).
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis;
 #[cfg(feature = "redis")]
 pub use redis_bucket::{RedisBucketLimiter, RedisBucketLimiterBuilder, RedisTicket};

@@ -97,6 +97,7 @@ const POLL: Duration = Duration::from_millis(20);
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisBucketLimiter {
     inner: Arc<Inner>,
 }
@@ -117,6 +118,7 @@ struct Inner {
 
 /// Builds a [`RedisBucketLimiter`]; see [`RedisBucketLimiter::builder`].
 #[must_use]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisBucketLimiterBuilder {
     conn: ConnectionManager,
     prefix: String,
@@ -130,6 +132,7 @@ pub struct RedisBucketLimiterBuilder {
 /// Report the response with [`complete`](Self::complete). Dropping the ticket instead
 /// releases the slot (in a background task) and gives it back if the window has not changed.
 #[must_use = "complete the ticket with the response's outcome; dropping it releases the slot"]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisTicket {
     limiter: RedisBucketLimiter,
     bucket: BucketId,
@@ -328,7 +331,7 @@ impl RedisBucketLimiter {
             (2, _, hash) if !hash.is_empty() => Ok(Decision::Moved(hash)),
             _ => {
                 tracing::warn!(%route, "bucket script returned an unknown answer");
-                Err(Error::new(ErrorKind::StoreReply, None))
+                Err(Error::new(ErrorKind::StoreReply))
             }
         }
     }

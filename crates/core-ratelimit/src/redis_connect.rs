@@ -1,14 +1,16 @@
-//! Connecting to Redis, and telling "the store is down" apart from "the store said no".
+//! Connecting to Redis, and telling "the store is down" apart from "the store said no"
+//! (both are `core-redis`'s; this maps them onto the crate's error).
 
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use core_redis::RedisFailure;
+use redis::aio::ConnectionManager;
 
 use crate::{Error, ErrorKind};
 
-/// How long one connection attempt or one reply may take before the call fails as
-/// [`ErrorKind::StoreUnavailable`] (callers of `acquire` then back off and retry).
-const IO_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long one reply may take before the call fails as [`ErrorKind::StoreUnavailable`]
+/// (callers of `acquire` then back off and retry).
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Connects to the Redis server at `url` (`redis://host:port/db`) with a
 /// [`ConnectionManager`] that reconnects on its own after the server restarts.
@@ -21,37 +23,18 @@ const IO_TIMEOUT: Duration = Duration::from_secs(1);
 ///
 /// [`ErrorKind::StoreUnavailable`] if the server cannot be reached now,
 /// [`ErrorKind::StoreReply`] if `url` is not a valid Redis address.
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub async fn connect_redis(url: &str) -> Result<ConnectionManager, Error> {
-    let client = redis::Client::open(url).map_err(|source| {
-        tracing::warn!("invalid Redis address");
-        Error::new(ErrorKind::StoreReply, Some(Box::new(source)))
-    })?;
-    let config = ConnectionManagerConfig::new()
-        .set_connection_timeout(IO_TIMEOUT)
-        .set_response_timeout(IO_TIMEOUT)
-        .set_number_of_retries(2)
-        .set_max_delay(500);
-    client
-        .get_connection_manager_with_config(config)
+    core_redis::connect(url, RESPONSE_TIMEOUT)
         .await
         .map_err(store_error)
 }
 
-/// Classifies a Redis error: transport trouble (retry later) or a reply we cannot use.
+/// A failed Redis call as this crate's error, the Redis error kept as its source.
 pub(crate) fn store_error(source: redis::RedisError) -> Error {
-    let unavailable = source.is_io_error()
-        || source.is_connection_refusal()
-        || source.is_connection_dropped()
-        || source.is_timeout()
-        || source.is_unrecoverable_error()
-        || matches!(
-            source.code(),
-            Some("LOADING" | "BUSY" | "MASTERDOWN" | "TRYAGAIN" | "CLUSTERDOWN")
-        );
-    let kind = if unavailable {
-        ErrorKind::StoreUnavailable
-    } else {
-        ErrorKind::StoreReply
+    let kind = match core_redis::classify(&source) {
+        RedisFailure::Unavailable => ErrorKind::StoreUnavailable,
+        RedisFailure::Reply => ErrorKind::StoreReply,
     };
-    Error::new(kind, Some(Box::new(source)))
+    Error::with_source(kind, source)
 }

@@ -29,6 +29,7 @@ use crate::{ColdStart, Error, RedisWindowLimiter};
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisIdentifyQueue {
     buckets: Arc<[RedisWindowLimiter]>,
     prefix: Arc<str>,

@@ -61,6 +61,7 @@ const BACKOFF_MAX: Duration = Duration::from_millis(500);
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisWindowLimiter {
     inner: Arc<Inner>,
 }
@@ -77,6 +78,7 @@ struct Inner {
 
 /// Builds a [`RedisWindowLimiter`]; see [`RedisWindowLimiter::builder`].
 #[must_use]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisWindowLimiterBuilder {
     conn: ConnectionManager,
     key: String,
@@ -204,7 +206,7 @@ impl RedisWindowLimiter {
             .map_err(store_error)?;
         let micros = u64::try_from(reply.1).map_err(|_| {
             tracing::warn!(key = %inner.keys[0], "window script returned a negative time");
-            Error::new(ErrorKind::StoreReply, None)
+            Error::new(ErrorKind::StoreReply)
         })?;
         Ok(if reply.0 == 1 {
             Decision::Granted(UNIX_EPOCH + Duration::from_micros(micros))

@@ -2,9 +2,10 @@
 //! `session_start_limit`), spent by [`IdentifyQueue`](crate::IdentifyQueue) before each start.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use tokio::time::Instant;
 
 /// How long past its own count of a window a [`SessionBudget`] waits before it refills.
@@ -82,7 +83,7 @@ impl SessionBudget {
     pub async fn take(&self) {
         loop {
             let reset = {
-                let mut state = self.lock();
+                let mut state = self.state.lock();
                 let now = Instant::now();
                 state.refresh(now);
                 if state.remaining > 0 {
@@ -103,19 +104,15 @@ impl SessionBudget {
 
     /// Starts left in the current window.
     pub fn remaining(&self) -> u32 {
-        let mut state = self.lock();
+        let mut state = self.state.lock();
         state.refresh(Instant::now());
         state.remaining
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 impl fmt::Debug for SessionBudget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.lock();
+        let state = self.state.lock();
         f.debug_struct("SessionBudget")
             .field("total", &state.total)
             .field("remaining", &state.remaining)

@@ -2,9 +2,9 @@
 
 use std::fmt;
 use std::num::NonZeroU32;
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use tokio::time::Instant;
 
 use crate::WindowBackend;
@@ -75,7 +75,7 @@ impl SlidingLog {
     /// returns how long until that is true.
     pub fn try_acquire_within(&self, allowed: u32) -> Result<(), Duration> {
         let allowed = allowed.clamp(1, self.limit) as usize;
-        let mut ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut ring = self.ring.lock();
         // Read the clock under the lock so the ring stays sorted.
         let now = u64::try_from(self.base.elapsed().as_nanos()).unwrap_or(u64::MAX / 2);
         let len = ring.stamps.len();
@@ -105,7 +105,7 @@ impl SlidingLog {
 impl fmt::Debug for SlidingLog {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The ring can hold thousands of instants: show how full it is, not its contents.
-        let recorded = self.ring.lock().map_or(0, |ring| ring.stamps.len());
+        let recorded = self.ring.lock().stamps.len();
         f.debug_struct("SlidingLog")
             .field("limit", &self.limit)
             .field("window", &self.window)

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fanout::{EventGroup, Publisher, Worker};
-use svc_gateway::MessageCreate;
+use svc_gateway::event::MessageCreate;
 
 const BATCH: usize = 1_000;
 

@@ -1,15 +1,12 @@
-//! Connecting to Redis with a connection manager that reconnects on its own.
+//! Connecting to Redis with a connection manager that reconnects on its own
+//! (`core-redis`'s, shared with the other Redis-backed crates).
 
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 
 use crate::Error;
-use crate::ErrorKind;
 use crate::error::store_error;
-
-/// How long one connection attempt may take.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Connects to `url` (`redis://host:port/db`); replies may take up to `response_timeout`
 /// (workers pass their blocking-read time plus a margin).
@@ -17,17 +14,7 @@ pub(crate) async fn connect(
     url: &str,
     response_timeout: Duration,
 ) -> Result<ConnectionManager, Error> {
-    let client = redis::Client::open(url).map_err(|source| {
-        tracing::warn!("invalid Redis address");
-        Error::new(ErrorKind::StoreReply, Some(Box::new(source)))
-    })?;
-    let config = ConnectionManagerConfig::new()
-        .set_connection_timeout(CONNECT_TIMEOUT)
-        .set_response_timeout(response_timeout)
-        .set_number_of_retries(2)
-        .set_max_delay(500);
-    client
-        .get_connection_manager_with_config(config)
+    core_redis::connect(url, response_timeout)
         .await
         .map_err(store_error)
 }

@@ -2,7 +2,7 @@
 
 use redis::Value;
 use redis::streams::StreamId;
-use svc_gateway::{Event, ShardEvent};
+use svc_gateway::event::{Event, ShardEvent};
 
 use crate::publisher::{FIELD_DATA, FIELD_SHARD};
 

@@ -1,84 +1,37 @@
-//! The crate's error type, twilight style: a kind to match on plus an optional source.
+//! The crate's error type: a kind to match on plus an optional source (see `core-error`).
 
-use std::{error::Error as StdError, fmt};
-
-/// Why a fan-out operation failed.
-#[derive(Debug)]
-pub struct Error {
-    kind: ErrorKind,
-    source: Option<Box<dyn StdError + Send + Sync>>,
-}
+use core_redis::RedisFailure;
 
 /// The kinds of [`Error`] this crate reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// Redis could not be reached or did not answer in time. Workers retry with backoff.
+    #[error("the Redis server is unreachable")]
     StoreUnavailable,
     /// Redis answered with something unusable (wrong type at a key, invalid address).
+    #[error("the Redis server gave an unusable answer")]
     StoreReply,
     /// The payload handed to the publisher is not a gateway payload (no readable `op`).
+    #[error("the payload is not a gateway payload")]
     Malformed,
     /// The worker's configuration is incomplete (an `on_rest` handler without a REST
     /// client).
+    #[error("the worker's configuration is incomplete")]
     Config,
 }
 
-impl Error {
-    pub(crate) fn new(kind: ErrorKind, source: Option<Box<dyn StdError + Send + Sync>>) -> Self {
-        Self { kind, source }
-    }
-
-    /// The kind of failure, for matching.
-    pub const fn kind(&self) -> &ErrorKind {
-        &self.kind
-    }
-
-    /// Consumes the error, returning the underlying cause if there is one.
-    pub fn into_source(self) -> Option<Box<dyn StdError + Send + Sync>> {
-        self.source
-    }
-
-    /// Consumes the error, returning its kind and underlying cause.
-    pub fn into_parts(self) -> (ErrorKind, Option<Box<dyn StdError + Send + Sync>>) {
-        (self.kind, self.source)
-    }
+core_error::error_type! {
+    /// Why a fan-out operation failed.
+    pub struct Error(ErrorKind);
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
-            ErrorKind::StoreUnavailable => f.write_str("the Redis server is unreachable"),
-            ErrorKind::StoreReply => f.write_str("the Redis server gave an unusable answer"),
-            ErrorKind::Malformed => f.write_str("the payload is not a gateway payload"),
-            ErrorKind::Config => f.write_str("the worker's configuration is incomplete"),
-        }
-    }
-}
-
-impl StdError for Error {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_ref()
-            .map(|source| &**source as &(dyn StdError + 'static))
-    }
-}
-
-/// Classifies a Redis error: transport trouble (retry later) or a reply we cannot use.
+/// A failed Redis call as this crate's error (classified by `core-redis`: transport trouble
+/// to retry later, or a reply we cannot use), the Redis error kept as the source.
 pub(crate) fn store_error(source: redis::RedisError) -> Error {
-    let unavailable = source.is_io_error()
-        || source.is_connection_refusal()
-        || source.is_connection_dropped()
-        || source.is_timeout()
-        || source.is_unrecoverable_error()
-        || matches!(
-            source.code(),
-            Some("LOADING" | "BUSY" | "MASTERDOWN" | "TRYAGAIN" | "CLUSTERDOWN")
-        );
-    let kind = if unavailable {
-        ErrorKind::StoreUnavailable
-    } else {
-        ErrorKind::StoreReply
+    let kind = match core_redis::classify(&source) {
+        RedisFailure::Unavailable => ErrorKind::StoreUnavailable,
+        RedisFailure::Reply => ErrorKind::StoreReply,
     };
-    Error::new(kind, Some(Box::new(source)))
+    Error::with_source(kind, source)
 }

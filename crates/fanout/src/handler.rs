@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use core_events::Extract;
-use svc_gateway::ShardEvent;
+use svc_gateway::event::ShardEvent;
 use svc_gateway::rest::RestClient;
 
 /// An async event handler taking a `T`: any `Fn(T) -> impl Future<Output = ()>` that can

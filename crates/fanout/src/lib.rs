@@ -4,7 +4,7 @@
 //! A large bot splits the processes holding gateway sockets from the ones doing the work. A
 //! [`Publisher`] in each gateway process writes every dispatch's raw bytes (never
 //! re-encoded) to one capped stream per [`EventGroup`], routed by the payload's
-//! [`svc_gateway::Envelope`]. [`Worker`]s read them with a consumer group, decode with
+//! [`svc_gateway::event::Envelope`]. [`Worker`]s read them with a consumer group, decode with
 //! svc-gateway's model, run typed handlers, acknowledge afterwards, and claim entries a dead
 //! worker left behind, so no event is lost when a worker dies.
 //!
@@ -22,7 +22,7 @@
 //!
 //! ```no_run
 //! use fanout::{EventGroup, Publisher, Worker};
-//! use svc_gateway::MessageCreate;
+//! use svc_gateway::event::MessageCreate;
 //!
 //! # async fn run(raw_dispatch: &[u8]) -> Result<(), fanout::Error> {
 //! // Gateway process: forward what shard 0 received.

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
-use svc_gateway::Envelope;
+use svc_gateway::event::Envelope;
 
 use crate::error::store_error;
 use crate::{Error, ErrorKind, EventGroup};
@@ -121,12 +121,12 @@ impl Publisher {
                 len = raw.len(),
                 "not publishing a malformed payload"
             );
-            Error::new(ErrorKind::Malformed, Some(Box::new(source)))
+            Error::with_source(ErrorKind::Malformed, source)
         })?;
         let Some(name) = envelope
             .t
             .as_deref()
-            .filter(|_| envelope.op == svc_gateway::opcode::DISPATCH)
+            .filter(|_| envelope.op == svc_gateway::event::opcode::DISPATCH)
         else {
             return Ok(None);
         };

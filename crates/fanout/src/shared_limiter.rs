@@ -20,7 +20,7 @@ pub const GLOBAL_WINDOW_MARGIN: Duration = Duration::from_millis(50);
 ///
 /// ```no_run
 /// use fanout::{Worker, shared_limiter};
-/// use svc_gateway::MessageCreate;
+/// use svc_gateway::event::MessageCreate;
 /// use svc_gateway::rest::RestClient;
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -295,7 +295,7 @@ impl Worker {
             if let Err(error) = self.ensure_groups().await {
                 return error;
             }
-            return Error::new(ErrorKind::StoreUnavailable, Some(Box::new(error)));
+            return Error::with_source(ErrorKind::StoreUnavailable, error);
         }
         store_error(error)
     }
@@ -349,10 +349,7 @@ impl Worker {
                 Ok(Ok(())) => {}
                 Ok(Err(error)) => result = Err(store_error(error)),
                 Err(join) => {
-                    result = Err(Error::new(
-                        ErrorKind::StoreUnavailable,
-                        Some(Box::new(join)),
-                    ));
+                    result = Err(Error::with_source(ErrorKind::StoreUnavailable, join));
                 }
             }
         }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use core_events::Extract;
-use svc_gateway::ShardEvent;
+use svc_gateway::event::ShardEvent;
 use svc_gateway::rest::RestClient;
 
 use crate::handler::{EventHandler, Handler, RestHandler, erase, erase_rest};
@@ -80,7 +80,7 @@ impl WorkerBuilder {
     }
 
     /// Runs `handler` for every event carrying a `T` (any payload type of
-    /// [`svc_gateway`], [`svc_gateway::Event`] for all, or [`ShardEvent`] with the shard
+    /// [`svc_gateway`], [`svc_gateway::event::Event`] for all, or [`ShardEvent`] with the shard
     /// id). Handlers of one entry run in registration order; the entry is acknowledged
     /// after the last one finished.
     pub fn on<T>(mut self, handler: impl EventHandler<T>) -> Self
@@ -159,7 +159,7 @@ impl WorkerBuilder {
     pub async fn connect(self) -> Result<Worker, Error> {
         if self.rest_missing {
             tracing::warn!("an on_rest handler was registered before WorkerBuilder::rest");
-            return Err(Error::new(ErrorKind::Config, None));
+            return Err(Error::new(ErrorKind::Config));
         }
         Worker::connect(&self.url, self.config, self.handlers).await
     }

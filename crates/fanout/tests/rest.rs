@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use fanout::{EventGroup, Publisher, Worker, shared_limiter};
 use redis_test_server::{RedisServer, max_in_any_window};
 use sandbox::discord::{Discord, DiscordConfig};
-use svc_gateway::MessageCreate;
+use svc_gateway::event::MessageCreate;
 use svc_gateway::rest::RestClient;
 
 const PREFIX: &str = "r";

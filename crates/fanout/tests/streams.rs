@@ -14,7 +14,7 @@ use fanout::{ErrorKind, EventGroup, Publisher, Worker, dead_letter_key};
 use redis::aio::ConnectionManager;
 use redis::streams::StreamRangeReply;
 use redis_test_server::RedisServer;
-use svc_gateway::MessageCreate;
+use svc_gateway::event::MessageCreate;
 
 const PREFIX: &str = "t";
 

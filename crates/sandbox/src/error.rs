@@ -1,64 +1,18 @@
-//! The sandbox's error type.
-
-use std::fmt;
-
-/// An error starting or running a sandbox server.
-#[derive(Debug)]
-pub struct Error {
-    kind: ErrorKind,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
-}
+//! The sandbox's error type: a kind to match on plus an optional source (see `core-error`).
 
 /// What went wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// Binding the listening socket failed.
+    #[error("failed to bind sandbox listener on {addr}")]
     Bind {
         /// The address asked for.
         addr: String,
     },
 }
 
-impl Error {
-    pub(crate) fn new(
-        kind: ErrorKind,
-        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
-        Self {
-            kind,
-            source: Some(source.into()),
-        }
-    }
-
-    /// What went wrong.
-    pub fn kind(&self) -> &ErrorKind {
-        &self.kind
-    }
-
-    /// The underlying error, if any.
-    pub fn into_source(self) -> Option<Box<dyn std::error::Error + Send + Sync>> {
-        self.source
-    }
-
-    /// Kind and source together.
-    pub fn into_parts(self) -> (ErrorKind, Option<Box<dyn std::error::Error + Send + Sync>>) {
-        (self.kind, self.source)
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            ErrorKind::Bind { addr } => write!(f, "failed to bind sandbox listener on {addr}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
-    }
+core_error::error_type! {
+    /// An error starting or running a sandbox server.
+    pub struct Error(ErrorKind);
 }

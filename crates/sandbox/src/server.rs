@@ -49,7 +49,7 @@ impl ServerBuilder {
     /// Binds and starts serving `platform` in a background task.
     pub async fn serve<P: Platform>(self, platform: P) -> Result<Server, Error> {
         let listener = TcpListener::bind(self.addr).await.map_err(|e| {
-            Error::new(
+            Error::with_source(
                 ErrorKind::Bind {
                     addr: self.addr.to_string(),
                 },
@@ -57,7 +57,7 @@ impl ServerBuilder {
             )
         })?;
         let addr = listener.local_addr().map_err(|e| {
-            Error::new(
+            Error::with_source(
                 ErrorKind::Bind {
                     addr: self.addr.to_string(),
                 },

@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use core_events::{EventHub, EventStream};
 use svc_helix::{
-    AccessToken, Conduit, CursorTrail, EventSubTransport, HelixClient, Subscription, TokenManager,
+    AccessToken, Conduit, ConduitId, CursorTrail, EventSubTransport, HelixClient, Subscription,
+    TokenManager,
 };
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
@@ -27,7 +28,7 @@ pub const MAX_SHARDS_PER_CONDUIT: u32 = 20_000;
 pub struct ConduitBuilder {
     session: EventSubBuilder,
     shard_count: u32,
-    conduit_id: Option<String>,
+    conduit_id: Option<ConduitId>,
     only: Option<Vec<u32>>,
 }
 
@@ -64,7 +65,7 @@ impl ConduitBuilder {
     }
 
     /// Reuse this conduit; without it the first existing conduit is reused, or one created.
-    pub fn conduit_id(mut self, id: impl Into<String>) -> Self {
+    pub fn conduit_id(mut self, id: impl Into<ConduitId>) -> Self {
         self.conduit_id = Some(id.into());
         self
     }
@@ -120,7 +121,7 @@ impl ConduitBuilder {
         };
         let conduit = sized_as_asked(conduit, self.shard_count)?;
         tracing::info!(
-            conduit = conduit.id,
+            conduit = %conduit.id,
             shards = conduit.shard_count,
             "EventSub conduit ready"
         );
@@ -218,7 +219,7 @@ impl ConduitApp {
                 helix: self.helix.clone(),
                 timing: timing.clone(),
                 role: Role::Shard {
-                    conduit_id: self.conduit.id.clone(),
+                    conduit_id: self.conduit.id.to_string(),
                     shard_id,
                     assigned: None,
                 },
@@ -289,7 +290,7 @@ impl ConduitApp {
             Err(error) if matches!(error.kind(), ErrorKind::Status { status: 409, .. }) => {
                 match self.existing(request).await? {
                     Some(subscription) => {
-                        tracing::debug!(id = subscription.id, "subscription already existed");
+                        tracing::debug!(id = %subscription.id, "subscription already existed");
                         Ok(subscription)
                     }
                     None => Err(error),
@@ -315,7 +316,7 @@ impl ConduitApp {
                 s.kind == request.kind
                     && s.version == request.version
                     && s.condition == condition
-                    && s.transport.conduit_id.as_deref() == Some(self.conduit.id.as_str())
+                    && s.transport.conduit_id.as_ref() == Some(&self.conduit.id)
             });
             if found.is_some() {
                 return Ok(found);
@@ -343,7 +344,7 @@ impl ConduitApp {
     }
 
     /// The conduit id.
-    pub fn conduit_id(&self) -> &str {
+    pub fn conduit_id(&self) -> &ConduitId {
         &self.conduit.id
     }
 

@@ -18,7 +18,9 @@ use crate::limits::{self, CostBudget};
 use crate::session_state::{Action, SessionState};
 use crate::sockets::Sockets;
 use crate::subscription::SubscriptionRequest;
-use svc_helix::{ConduitShard, EventSubTransport, HelixClient, Subscription};
+use svc_helix::{
+    ConduitId, ConduitShard, EventSubTransport, HelixClient, Subscription, SubscriptionId,
+};
 
 pub(crate) use crate::session_state::Timing;
 
@@ -299,7 +301,7 @@ impl Driver {
         let reason = match self
             .helix
             .update_conduit_shards(
-                conduit_id,
+                &ConduitId::from(conduit_id.as_str()),
                 &[ConduitShard::websocket(*shard_id, session_id)],
             )
             .await
@@ -332,11 +334,11 @@ impl Driver {
             Command::Unsubscribe(id, reply) => {
                 let result = self
                     .helix
-                    .delete_subscription(&id)
+                    .delete_subscription(&SubscriptionId::from(id.as_str()))
                     .await
                     .map_err(|e| Error::helix("delete subscription", e));
                 if let Role::User { desired, .. } = &mut self.role {
-                    desired.retain(|d| d.active.as_ref().is_none_or(|s| s.id != id));
+                    desired.retain(|d| d.active.as_ref().is_none_or(|s| s.id != id.as_str()));
                 }
                 let _ = reply.send(result);
             }

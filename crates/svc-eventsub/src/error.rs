@@ -1,15 +1,11 @@
-//! The crate's error type: a kind to match on plus an optional source.
-
-use std::error::Error as StdError;
-use std::fmt;
+//! The crate's error type: a kind to match on plus an optional source (see `core-error`).
 
 /// A boxed error that caused an [`Error`].
-pub type BoxError = Box<dyn StdError + Send + Sync>;
+pub use core_error::BoxError;
 
-/// Everything that can go wrong in this crate. Match on [`Error::kind`].
-pub struct Error {
-    kind: ErrorKind,
-    source: Option<BoxError>,
+core_error::error_type! {
+    /// Everything that can go wrong in this crate. Match on [`Error::kind`].
+    pub struct Error(ErrorKind);
 }
 
 /// What went wrong.
@@ -101,32 +97,6 @@ pub enum LimitKind {
 }
 
 impl Error {
-    /// What went wrong.
-    pub const fn kind(&self) -> &ErrorKind {
-        &self.kind
-    }
-
-    /// The underlying error, if any.
-    pub fn into_source(self) -> Option<BoxError> {
-        self.source
-    }
-
-    /// The kind and the underlying error.
-    pub fn into_parts(self) -> (ErrorKind, Option<BoxError>) {
-        (self.kind, self.source)
-    }
-
-    pub(crate) const fn new(kind: ErrorKind) -> Self {
-        Self { kind, source: None }
-    }
-
-    pub(crate) fn with_source(kind: ErrorKind, source: impl Into<BoxError>) -> Self {
-        Self {
-            kind,
-            source: Some(source.into()),
-        }
-    }
-
     /// A failed svc-helix call: Twitch's refusals (and an invalid token that could not be
     /// renewed, as 401) become [`ErrorKind::Status`], the rest [`ErrorKind::Http`].
     pub(crate) fn helix(operation: &'static str, error: svc_helix::Error) -> Self {
@@ -158,6 +128,17 @@ impl Error {
         })
     }
 
+    /// A message whose `part` did not decode; the parser's error (where, and why) is kept
+    /// as the source rather than copied into the reason.
+    pub(crate) fn undecodable(part: &str, source: serde_json::Error) -> Self {
+        Self::with_source(
+            ErrorKind::Malformed {
+                reason: part.to_owned(),
+            },
+            source,
+        )
+    }
+
     pub(crate) fn config(reason: impl Into<String>) -> Self {
         Self::new(ErrorKind::Config {
             reason: reason.into(),
@@ -166,28 +147,5 @@ impl Error {
 
     pub(crate) const fn limit(kind: LimitKind) -> Self {
         Self::new(ErrorKind::Limit(kind))
-    }
-}
-
-impl fmt::Debug for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Error")
-            .field("kind", &self.kind)
-            .field("source", &self.source)
-            .finish()
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.kind, f)
-    }
-}
-
-impl StdError for Error {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|source| source as &(dyn StdError + 'static))
     }
 }

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::OnceLock;
+
+use parking_lot::Mutex;
 
 use svc_helix::SubscriptionTotals;
 
@@ -38,7 +40,7 @@ pub(crate) struct SessionSlot {
 impl SessionSlot {
     pub(crate) fn claim(token: &str) -> Result<Self, Error> {
         let key = fingerprint(token);
-        let mut sessions = registry().lock().unwrap_or_else(PoisonError::into_inner);
+        let mut sessions = registry().lock();
         let count = sessions.entry(key).or_default();
         if *count >= MAX_SESSIONS_PER_TOKEN {
             tracing::warn!(
@@ -56,7 +58,7 @@ impl SessionSlot {
 
 impl Drop for SessionSlot {
     fn drop(&mut self) {
-        let mut sessions = registry().lock().unwrap_or_else(PoisonError::into_inner);
+        let mut sessions = registry().lock();
         if let Some(count) = sessions.get_mut(&self.key) {
             *count = count.saturating_sub(1);
             if *count == 0 {

@@ -116,14 +116,14 @@ impl Envelope {
     /// ```
     pub fn parse(text: &str) -> Result<Self, Error> {
         let raw: RawEnvelope =
-            serde_json::from_str(text).map_err(|e| Error::malformed(format!("envelope: {e}")))?;
+            serde_json::from_str(text).map_err(|e| Error::undecodable("envelope", e))?;
         let message = match raw.metadata.message_type.as_str() {
             "session_welcome" => Message::Welcome(session(raw.payload)?),
             "session_reconnect" => Message::Reconnect(session(raw.payload)?),
             "session_keepalive" => Message::Keepalive,
             "notification" => {
                 let payload: SubscriptionPayload = serde_json::from_value(raw.payload)
-                    .map_err(|e| Error::malformed(format!("notification payload: {e}")))?;
+                    .map_err(|e| Error::undecodable("notification payload", e))?;
                 let event = Event::parse(
                     &payload.subscription.kind,
                     &payload.subscription.version,
@@ -136,7 +136,7 @@ impl Envelope {
             }
             "revocation" => {
                 let payload: SubscriptionPayload = serde_json::from_value(raw.payload)
-                    .map_err(|e| Error::malformed(format!("revocation payload: {e}")))?;
+                    .map_err(|e| Error::undecodable("revocation payload", e))?;
                 Message::Revocation(Box::new(payload.subscription))
             }
             _ => Message::Unknown {
@@ -177,12 +177,15 @@ where
 fn session(payload: Value) -> Result<SessionInfo, Error> {
     serde_json::from_value::<SessionPayload>(payload)
         .map(|p| p.session)
-        .map_err(|e| Error::malformed(format!("session payload: {e}")))
+        .map_err(|e| Error::undecodable("session payload", e))
 }
 
 #[cfg(test)]
 mod tests {
+    use std::error::Error as _;
+
     use super::*;
+    use crate::ErrorKind;
 
     fn welcome(keepalive: &str) -> Result<Envelope, Error> {
         Envelope::parse(&format!(
@@ -211,5 +214,19 @@ mod tests {
         assert_eq!(announced("null"), None);
         assert_eq!(announced(r#""ten""#), None);
         assert_eq!(announced("[600]"), None);
+    }
+
+    #[test]
+    fn a_malformed_message_keeps_the_parser_error_as_its_source() {
+        let error = Envelope::parse("{\"metadata\": 42").expect_err("not an envelope");
+        assert_eq!(
+            error.kind(),
+            &ErrorKind::Malformed {
+                reason: "envelope".to_owned()
+            }
+        );
+        assert_eq!(error.to_string(), "malformed EventSub message: envelope");
+        let source = error.source().expect("the parser's error");
+        assert!(source.downcast_ref::<serde_json::Error>().is_some());
     }
 }

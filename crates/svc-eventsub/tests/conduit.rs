@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use common::{next_matching, raid, sandbox};
 use futures_util::TryStreamExt;
-use svc_eventsub::{AccessToken, ConduitApp, ConduitShard, EventSubEvent};
+use svc_eventsub::{AccessToken, ConduitApp, ConduitId, ConduitShard, EventSubEvent};
 
 async fn start(env: &common::Env, shards: u32) -> ConduitApp {
     ConduitApp::builder("client-id", AccessToken::new("app-token"))
@@ -63,7 +63,7 @@ async fn shards_are_reassigned_only_when_their_session_changes() {
     assert!(env.control.drop_session(&dropped));
     let shard = env
         .control
-        .conduit_shards(app.conduit_id())
+        .conduit_shards(app.conduit_id().as_str())
         .into_iter()
         .find(|s| s.id == 1)
         .unwrap();
@@ -106,7 +106,7 @@ async fn a_shard_whose_session_died_is_reported_websocket_disconnected() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    let view = env.control.conduit_shards(&conduit_id);
+    let view = env.control.conduit_shards(conduit_id.as_str());
     assert_eq!(view.len(), 2);
     assert!(view.iter().all(|s| s.status == "websocket_disconnected"));
     let disconnected: Vec<ConduitShard> = helix
@@ -168,11 +168,11 @@ async fn scaling_the_shard_count_up_and_down() {
     app.close().await;
 }
 
-fn assigned(env: &common::Env, conduit_id: &str) -> Vec<(u32, String)> {
+fn assigned(env: &common::Env, conduit_id: &ConduitId) -> Vec<(u32, String)> {
     env.control
         .conduits()
         .into_iter()
-        .find(|(id, ..)| id == conduit_id)
+        .find(|(id, ..)| id == conduit_id.as_str())
         .map(|(_, _, shards)| shards)
         .unwrap_or_default()
 }
@@ -282,7 +282,7 @@ async fn an_existing_conduit_is_reused_and_resized() {
         .start()
         .await
         .unwrap();
-    assert_eq!(second.conduit_id(), id);
+    assert_eq!(second.conduit_id(), &id);
     assert_eq!(second.shard_count(), 3);
     assert_eq!(env.control.conduits().len(), 1);
     // Subscribing again after the restart answers 409; the existing subscription comes back.

@@ -267,7 +267,10 @@ async fn revocation_removes_the_subscription() {
         .await
         .unwrap();
     client.subscribe(online()).await.unwrap();
-    assert!(env.control.revoke(&follow.id, "authorization_revoked"));
+    assert!(
+        env.control
+            .revoke(follow.id.as_str(), "authorization_revoked")
+    );
     let EventSubEvent::Revoked { subscription, .. } =
         next_matching(&mut events, |e| matches!(e, EventSubEvent::Revoked { .. })).await
     else {

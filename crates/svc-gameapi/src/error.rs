@@ -1,16 +1,11 @@
-//! The crate's error type: a kind to match on, and the underlying cause.
-
-use std::error::Error as StdError;
-use std::fmt;
+//! The crate's error type: a kind to match on, and the underlying cause (see `core-error`).
 
 /// A boxed underlying error.
-pub type BoxError = Box<dyn StdError + Send + Sync>;
+pub use core_error::BoxError;
 
-/// An error from the Clash of Clans client. Match on [`Error::kind`].
-#[derive(Debug)]
-pub struct Error {
-    kind: ErrorKind,
-    source: Option<BoxError>,
+core_error::error_type! {
+    /// An error from the Clash of Clans client. Match on [`Error::kind`].
+    pub struct Error(ErrorKind);
 }
 
 /// The `reason` of an API error body (`{"reason": "...", "message": "..."}`).
@@ -116,17 +111,6 @@ pub enum ErrorKind {
 }
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind) -> Self {
-        Self { kind, source: None }
-    }
-
-    pub(crate) fn with_source(kind: ErrorKind, source: impl Into<BoxError>) -> Self {
-        Self {
-            kind,
-            source: Some(source.into()),
-        }
-    }
-
     pub(crate) fn api(status: u16, reason: Reason, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Api {
             status,
@@ -139,41 +123,12 @@ impl Error {
         Self::new(ErrorKind::InvalidInput { what: what.into() })
     }
 
-    /// What went wrong.
-    pub fn kind(&self) -> &ErrorKind {
-        &self.kind
-    }
-
     /// The API reason, when the error is an API error.
     pub fn reason(&self) -> Option<&Reason> {
         match &self.kind {
             ErrorKind::Api { reason, .. } => Some(reason),
             _ => None,
         }
-    }
-
-    /// The underlying error, if any.
-    pub fn into_source(self) -> Option<BoxError> {
-        self.source
-    }
-
-    /// Kind and source together.
-    pub fn into_parts(self) -> (ErrorKind, Option<BoxError>) {
-        (self.kind, self.source)
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.kind, f)
-    }
-}
-
-impl StdError for Error {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
     }
 }
 
@@ -198,11 +153,19 @@ impl From<transport_http::Error> for Error {
                 reason: Reason::RequestThrottled,
                 message: "rate limited, retries exhausted".to_owned(),
             },
-            transport_http::ErrorKind::Config { .. }
-            | transport_http::ErrorKind::InvalidUrl { .. }
-            | transport_http::ErrorKind::InvalidHeader { .. }
-            | transport_http::ErrorKind::Encode => ErrorKind::InvalidInput {
-                what: error.to_string(),
+            // What was refused is named here; how is the source's to say (printing the
+            // transport error here too would show it twice).
+            transport_http::ErrorKind::Config { .. } => ErrorKind::InvalidInput {
+                what: "the HTTP client configuration".to_owned(),
+            },
+            transport_http::ErrorKind::InvalidUrl { .. } => ErrorKind::InvalidInput {
+                what: "the request URL".to_owned(),
+            },
+            transport_http::ErrorKind::InvalidHeader { .. } => ErrorKind::InvalidInput {
+                what: "a request header".to_owned(),
+            },
+            transport_http::ErrorKind::Encode => ErrorKind::InvalidInput {
+                what: "the request body".to_owned(),
             },
             _ => ErrorKind::Transport,
         };
@@ -239,5 +202,26 @@ mod tests {
         let (kind, source) = error.into_parts();
         assert!(matches!(kind, ErrorKind::Api { status: 404, .. }));
         assert!(source.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_refused_request_setting_names_what_and_leaves_how_to_the_source() {
+        let Err(error) = crate::Client::builder()
+            .key("k")
+            .base_url("not a url")
+            .build()
+            .await
+        else {
+            panic!("a base URL that is not a URL was accepted");
+        };
+        assert_eq!(
+            error.kind(),
+            &ErrorKind::InvalidInput {
+                what: "the request URL".to_owned()
+            }
+        );
+        assert_eq!(error.to_string(), "invalid input: the request URL");
+        let source = std::error::Error::source(&error).expect("the transport error");
+        assert!(source.downcast_ref::<transport_http::Error>().is_some());
     }
 }

@@ -1,9 +1,10 @@
 //! The set of API keys a client rotates through, each with its own throttle.
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
 
+use parking_lot::RwLock;
 use transport_http::Secret;
 
 use crate::throttle::KeyThrottle;
@@ -48,10 +49,7 @@ impl KeyRing {
                 })
             })
             .collect();
-        *self
-            .keys
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(keys);
+        *self.keys.write() = Arc::new(keys);
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
@@ -62,12 +60,7 @@ impl KeyRing {
 
     /// The next key in round-robin order, if there is any.
     pub(crate) fn next(&self) -> Option<Arc<ApiKey>> {
-        let keys = Arc::clone(
-            &self
-                .keys
-                .read()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
+        let keys = Arc::clone(&self.keys.read());
         if keys.is_empty() {
             return None;
         }
@@ -76,9 +69,6 @@ impl KeyRing {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.keys
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .len()
+        self.keys.read().len()
     }
 }

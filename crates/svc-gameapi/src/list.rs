@@ -2,12 +2,12 @@
 //! one page or streamed item by item across pages.
 
 use std::collections::{HashSet, VecDeque};
-use std::fmt::Write as _;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
 
 use futures_core::Stream;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::model::{ApiObject, Page};
 use crate::{Client, Error, ErrorKind};
@@ -206,15 +206,26 @@ fn refused_cursor(followed: &mut HashSet<String>, cursor: &str) -> Option<&'stat
         .then_some("paging cursor repeated: the listing would never end")
 }
 
+/// What a query value keeps unescaped: RFC 3986's unreserved characters.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Percent-encodes a query value (cursors are base64 with `=`; names have spaces).
 pub(crate) fn encode_query(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_query;
+
+    #[test]
+    fn query_values_keep_only_unreserved_characters() {
+        assert_eq!(encode_query("eyJwb3MiOjF9=="), "eyJwb3MiOjF9%3D%3D");
+        assert_eq!(encode_query("a b&c-d_e.f~g"), "a%20b%26c-d_e.f~g");
+        assert_eq!(encode_query("é"), "%C3%A9");
     }
-    out
 }

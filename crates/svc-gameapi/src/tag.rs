@@ -1,7 +1,8 @@
 //! Player, clan and war tags: normalising what users type, and encoding tags for URLs.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 
 /// A tag as the API knows it: `#` followed by uppercase characters (`#2PP0JQ8Y`).
@@ -52,15 +53,7 @@ impl Tag {
     /// The tag as a URL path segment: `#` becomes `%23`; anything else outside letters and
     /// digits is percent-encoded too, so an uncorrected tag cannot change the path.
     pub fn url_encoded(&self) -> String {
-        let mut out = String::with_capacity(self.0.len() + 2);
-        for byte in self.0.bytes() {
-            if byte.is_ascii_alphanumeric() {
-                out.push(char::from(byte));
-            } else {
-                let _ = write!(out, "%{byte:02X}");
-            }
-        }
-        out
+        utf8_percent_encode(&self.0, NON_ALPHANUMERIC).to_string()
     }
 
     /// Whether the tag is `#` plus at least one character of the game's alphabet, and
@@ -125,6 +118,7 @@ mod tests {
     fn url_encoding_escapes_everything_but_alphanumerics() {
         assert_eq!(Tag::new("#2PP").url_encoded(), "%232PP");
         assert_eq!(Tag::new("#a/b?").url_encoded(), "%23a%2Fb%3F");
+        assert_eq!(Tag::new("#é ").url_encoded(), "%23%C3%A9%20");
     }
 
     #[test]

@@ -4,9 +4,21 @@ use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+/// `YYYYMMDDTHHMMSS[.fraction]Z`: the fraction has any number of digits (`.5` is 500 ms).
+const FORMAT: &[BorrowedFormatItem<'_>] =
+    format_description!("[year][month][day]T[hour][minute][second][optional [.[subsecond]]]Z");
+
+const MILLIS_PER_SECOND: i64 = 1_000;
 
 /// A point in time as the API writes it, `20240101T120000.000Z`, kept as milliseconds
 /// since the Unix epoch.
+///
+/// Parsing and the calendar are the `time` crate's: dates and times that do not exist
+/// (`20230229`, `20240431`, hour 24) are refused.
 ///
 /// ```
 /// use svc_gameapi::Timestamp;
@@ -14,6 +26,8 @@ use serde::{Deserialize, Serialize, Serializer};
 /// let t = Timestamp::parse("20240101T120000.000Z").unwrap();
 /// assert_eq!(t.unix_millis(), 1_704_110_400_000);
 /// assert_eq!(t.to_string(), "20240101T120000.000Z");
+/// assert_eq!(Timestamp::parse("20240101T120000.5Z").unwrap().unix_millis() % 1000, 500);
+/// assert!(Timestamp::parse("20240231T120000.000Z").is_none());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub struct Timestamp {
@@ -31,88 +45,46 @@ impl Timestamp {
         self.unix_millis
     }
 
-    /// Parses `YYYYMMDDTHHMMSS.mmmZ` (the milliseconds part is optional); `None` for
-    /// anything else.
+    /// Parses `YYYYMMDDTHHMMSS.mmmZ` (the fraction is optional and may have any number of
+    /// digits; those past the millisecond are dropped); `None` for anything else.
     pub fn parse(text: &str) -> Option<Self> {
-        let bytes = text.as_bytes();
-        if bytes.len() < 16 || bytes[8] != b'T' || *bytes.last()? != b'Z' {
-            return None;
-        }
-        let number = |range: std::ops::Range<usize>| -> Option<i64> {
-            let part = text.get(range)?;
-            if part.bytes().all(|b| b.is_ascii_digit()) {
-                part.parse().ok()
-            } else {
-                None
-            }
-        };
-        let (year, month, day) = (number(0..4)?, number(4..6)?, number(6..8)?);
-        let (hour, minute, second) = (number(9..11)?, number(11..13)?, number(13..15)?);
-        let millis = match &bytes[15..] {
-            [b'Z'] => 0,
-            [b'.', .., b'Z'] => number(16..bytes.len() - 1)?,
-            _ => return None,
-        };
-        if !(1..=12).contains(&month)
-            || !(1..=31).contains(&day)
-            || hour > 23
-            || minute > 59
-            || second > 60
-            || millis > 999
-        {
-            return None;
-        }
-        let days = days_from_civil(year, month, day);
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second;
-        Some(Self {
-            unix_millis: seconds * 1000 + millis,
-        })
+        let parsed = PrimitiveDateTime::parse(text, FORMAT).ok()?.assume_utc();
+        Some(Self::from_date_time(parsed))
+    }
+
+    /// The instant `time` describes, to the millisecond (below it is dropped).
+    pub(crate) fn from_date_time(at: OffsetDateTime) -> Self {
+        Self::from_unix_millis(
+            at.unix_timestamp() * MILLIS_PER_SECOND + i64::from(at.millisecond()),
+        )
+    }
+
+    /// This instant as a `time` date and time in UTC; `None` outside the years
+    /// -9999..=9999 (only reachable through [`Timestamp::from_unix_millis`]).
+    pub(crate) fn to_date_time(self) -> Option<OffsetDateTime> {
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.unix_millis) * 1_000_000).ok()
     }
 }
 
-/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_index = if month > 2 { month - 3 } else { month + 9 };
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The inverse of [`days_from_civil`].
-pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 impl fmt::Display for Timestamp {
+    /// The API's own format. A value outside the years 0..=9999 (only reachable through
+    /// [`Timestamp::from_unix_millis`]) is written as its millisecond count, which no
+    /// parser mistakes for a date.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let seconds = self.unix_millis.div_euclid(1000);
-        let millis = self.unix_millis.rem_euclid(1000);
-        let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
-        let of_day = seconds.rem_euclid(86_400);
-        write!(
-            f,
-            "{year:04}{month:02}{day:02}T{:02}{:02}{:02}.{millis:03}Z",
-            of_day / 3600,
-            of_day % 3600 / 60,
-            of_day % 60
-        )
+        match self.to_date_time() {
+            Some(t) if t.year() >= 0 => write!(
+                f,
+                "{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                t.millisecond()
+            ),
+            _ => write!(f, "{} ms since the Unix epoch", self.unix_millis),
+        }
     }
 }
 
@@ -141,6 +113,8 @@ impl<'de> Deserialize<'de> for Timestamp {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -161,6 +135,23 @@ mod tests {
     }
 
     #[test]
+    fn a_fraction_is_a_fraction_of_a_second() {
+        for (text, millis) in [
+            ("19700101T000000.5Z", 500),
+            ("19700101T000000.05Z", 50),
+            ("19700101T000000.005Z", 5),
+            ("19700101T000000.0005Z", 0),
+            ("19700101T000000.1234Z", 123),
+        ] {
+            assert_eq!(
+                Timestamp::parse(text).map(Timestamp::unix_millis),
+                Some(millis),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn rejects_garbage() {
         for text in [
             "",
@@ -170,8 +161,49 @@ mod tests {
             "20240101T120000.000",
             "2024010xT120000.000Z",
             "20240101T120000.abcZ",
+            "20240101T120000.Z",
+            "20240101T120000.000Z ",
         ] {
             assert!(Timestamp::parse(text).is_none(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn dates_and_times_that_do_not_exist_are_refused() {
+        for text in [
+            "20230229T000000.000Z",
+            "19000229T000000.000Z",
+            "20240230T000000.000Z",
+            "20240231T000000.000Z",
+            "20240431T000000.000Z",
+            "20240631T000000.000Z",
+            "20240101T240000.000Z",
+            "20240101T126000.000Z",
+            "20240101T120060.000Z",
+        ] {
+            assert!(Timestamp::parse(text).is_none(), "{text}");
+        }
+        assert!(Timestamp::parse("20240229T000000.000Z").is_some());
+    }
+
+    #[test]
+    fn values_outside_the_calendar_still_display() {
+        for millis in [i64::MIN, i64::MAX, -62_167_219_200_001] {
+            let text = Timestamp::from_unix_millis(millis).to_string();
+            assert_eq!(text, format!("{millis} ms since the Unix epoch"));
+            assert_eq!(Timestamp::parse(&text), None);
+        }
+        assert_eq!(
+            Timestamp::from_unix_millis(-62_167_219_200_000).to_string(),
+            "00000101T000000.000Z"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn display_parses_back(millis in -62_167_219_200_000i64..253_402_300_800_000) {
+            let t = Timestamp::from_unix_millis(millis);
+            prop_assert_eq!(Timestamp::parse(&t.to_string()), Some(t));
         }
     }
 }

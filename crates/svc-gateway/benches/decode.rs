@@ -2,7 +2,9 @@
 //! against twilight-model + serde_json, in the same run.
 //!
 //! Groups: `mixed_stream` (2,000 mixed dispatches), `guild_create_large` (one GUILD_CREATE
-//! with 1,000 members). Throughput is in bytes, so criterion reports GB/s.
+//! with 1,000 members). Throughput is in bytes, so criterion reports GB/s. `timestamps`
+//! parses every ISO 8601 timestamp of both fixtures alone (the `time` crate's RFC 3339
+//! parser behind `Timestamp::parse`), to see what it weighs in a decode.
 //!
 //! Two parser floors run in the same groups, so a ratio can be read against what the
 //! parsers alone cost: `simd_json_tape_only` (simd-json parsing each payload into its tape
@@ -14,7 +16,8 @@
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, IgnoredAny};
-use svc_gateway::{Envelope, Event};
+use svc_gateway::event::{Envelope, Event};
+use svc_gateway::model::Timestamp;
 use twilight_model::gateway::event::GatewayEventDeserializer;
 
 fn fixture(name: &str) -> String {
@@ -123,6 +126,42 @@ fn decode(c: &mut Criterion) {
     }
     bench_set(c, "mixed_stream", &stream);
     bench_set(c, "guild_create_large", &large);
+    bench_timestamps(c, &[&stream[..], &large[..]].concat());
+}
+
+/// Every quoted ISO 8601 timestamp in `lines` (what the typed decode parses).
+fn timestamps(lines: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in lines {
+        for (start, _) in line.match_indices(":\"") {
+            let value = &line[start + 2..];
+            let Some(end) = value.find('"') else { continue };
+            let value = &value[..end];
+            if value.len() >= 20
+                && value.as_bytes()[10] == b'T'
+                && value[..4].parse::<u16>().is_ok()
+            {
+                found.push(value.to_owned());
+            }
+        }
+    }
+    found
+}
+
+fn bench_timestamps(c: &mut Criterion, lines: &[String]) {
+    let stamps = timestamps(lines);
+    assert!(stamps.len() > 1_000, "the fixtures hold timestamps");
+    assert!(stamps.iter().all(|stamp| Timestamp::parse(stamp).is_some()));
+    let mut g = c.benchmark_group("timestamps");
+    g.throughput(Throughput::Elements(stamps.len() as u64));
+    g.bench_function("parse", |b| {
+        b.iter(|| {
+            for stamp in &stamps {
+                std::hint::black_box(Timestamp::parse(std::hint::black_box(stamp)));
+            }
+        });
+    });
+    g.finish();
 }
 
 criterion_group!(benches, decode);

@@ -93,7 +93,7 @@ type GuildUser = (Id<GuildMarker>, Id<UserMarker>);
 /// The cache. Feed it every event with [`update`](Self::update); the bot client does.
 ///
 /// ```
-/// use svc_gateway::Event;
+/// use svc_gateway::event::Event;
 /// use svc_gateway::cache::{Cache, CacheConfig};
 ///
 /// let cache = Cache::new(CacheConfig::default());

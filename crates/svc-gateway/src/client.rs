@@ -25,7 +25,7 @@ const HUB_CAPACITY: usize = 4096;
 /// [`on`](Self::on), then [`start`](Self::start).
 ///
 /// ```no_run
-/// use svc_gateway::{Client, MessageCreate};
+/// use svc_gateway::{Client, event::MessageCreate};
 /// use svc_gateway::model::Intents;
 /// use svc_gateway::rest::CreateMessage;
 ///
@@ -63,7 +63,7 @@ struct Inner {
     cache: Arc<Cache>,
     manager: Mutex<Option<ShardManager>>,
     application: std::sync::OnceLock<Id<ApplicationMarker>>,
-    cache_listener: std::sync::Mutex<Option<Listener>>,
+    cache_listener: parking_lot::Mutex<Option<Listener>>,
 }
 
 /// Configures a [`Client`].
@@ -486,7 +486,7 @@ impl ClientBuilder {
                 cache,
                 manager: Mutex::new(None),
                 application: std::sync::OnceLock::new(),
-                cache_listener: std::sync::Mutex::new(Some(listener)),
+                cache_listener: parking_lot::Mutex::new(Some(listener)),
             }),
         })
     }
@@ -494,12 +494,7 @@ impl ClientBuilder {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        if let Some(listener) = self
-            .cache_listener
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()
-        {
+        if let Some(listener) = self.cache_listener.get_mut().take() {
             listener.cancel();
         }
     }

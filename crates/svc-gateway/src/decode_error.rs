@@ -1,14 +1,10 @@
 //! Why a gateway payload could not be decoded.
 
-use std::error::Error as StdError;
-use std::fmt;
-
-/// A gateway payload that could not be decoded. Decoding never panics: malformed, truncated
-/// or oversized input ends here.
-#[derive(Debug)]
-pub struct DecodeError {
-    kind: DecodeErrorKind,
-    source: Option<Box<dyn StdError + Send + Sync>>,
+core_error::error_type! {
+    /// A gateway payload that could not be decoded. Decoding never panics: malformed,
+    /// truncated or oversized input ends here. `Display` shows the kind; the parser's error
+    /// (where it went wrong) is [`source()`](std::error::Error::source).
+    pub struct DecodeError(DecodeErrorKind);
 }
 
 /// What was wrong with the payload.
@@ -36,53 +32,4 @@ pub enum DecodeErrorKind {
         /// The opcode.
         op: u8,
     },
-}
-
-impl DecodeError {
-    pub(crate) fn new(kind: DecodeErrorKind) -> Self {
-        Self { kind, source: None }
-    }
-
-    pub(crate) fn with_source(
-        kind: DecodeErrorKind,
-        source: impl Into<Box<dyn StdError + Send + Sync>>,
-    ) -> Self {
-        Self {
-            kind,
-            source: Some(source.into()),
-        }
-    }
-
-    /// What was wrong.
-    pub fn kind(&self) -> &DecodeErrorKind {
-        &self.kind
-    }
-
-    /// The underlying parser error, if any.
-    pub fn into_source(self) -> Option<Box<dyn StdError + Send + Sync>> {
-        self.source
-    }
-
-    /// Kind and source.
-    pub fn into_parts(self) -> (DecodeErrorKind, Option<Box<dyn StdError + Send + Sync>>) {
-        (self.kind, self.source)
-    }
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.kind, f)?;
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
-        }
-        Ok(())
-    }
-}
-
-impl StdError for DecodeError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
-    }
 }

@@ -1,13 +1,11 @@
-//! The crate's error type.
+//! The crate's error type: a kind to match on plus an optional source (see `core-error`).
 
-use std::error::Error as StdError;
-use std::fmt;
-
-/// An error from a shard, the REST client or the bot client.
-#[derive(Debug)]
-pub struct Error {
-    kind: ErrorKind,
-    source: Option<Box<dyn StdError + Send + Sync>>,
+core_error::error_type! {
+    /// An error from a shard, the REST client or the bot client.
+    ///
+    /// `Display` shows the kind only; the cause (a transport or decode error) is
+    /// [`source()`](std::error::Error::source), for reporters that walk the chain.
+    pub struct Error(ErrorKind);
 }
 
 /// What went wrong.
@@ -89,57 +87,35 @@ pub enum ErrorKind {
     },
 }
 
-impl Error {
-    pub(crate) fn new(kind: ErrorKind) -> Self {
-        Self { kind, source: None }
-    }
-
-    pub(crate) fn with_source(
-        kind: ErrorKind,
-        source: impl Into<Box<dyn StdError + Send + Sync>>,
-    ) -> Self {
-        Self {
-            kind,
-            source: Some(source.into()),
-        }
-    }
-
-    /// What went wrong.
-    pub fn kind(&self) -> &ErrorKind {
-        &self.kind
-    }
-
-    /// The underlying error, if any.
-    pub fn into_source(self) -> Option<Box<dyn StdError + Send + Sync>> {
-        self.source
-    }
-
-    /// Kind and source.
-    pub fn into_parts(self) -> (ErrorKind, Option<Box<dyn StdError + Send + Sync>>) {
-        (self.kind, self.source)
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.kind, f)?;
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
-        }
-        Ok(())
-    }
-}
-
-impl StdError for Error {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
-    }
-}
-
 impl From<transport_http::Error> for Error {
     fn from(error: transport_http::Error) -> Self {
         Self::with_source(ErrorKind::Http, error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::{Error, ErrorKind};
+    use crate::DecodeErrorKind;
+    use crate::event::Event;
+
+    #[test]
+    fn display_names_the_kind_and_leaves_the_cause_to_source() {
+        let error = Error::with_source(ErrorKind::Http, std::io::Error::other("reset by peer"));
+        assert_eq!(error.to_string(), "REST request failed");
+        assert_eq!(
+            error.source().map(ToString::to_string).as_deref(),
+            Some("reset by peer")
+        );
+    }
+
+    #[test]
+    fn a_decode_error_keeps_the_parser_error_as_its_source_only() {
+        let error = Event::from_slice(&mut b"{not json".to_vec()).expect_err("malformed");
+        assert_eq!(error.kind(), &DecodeErrorKind::Malformed);
+        assert_eq!(error.to_string(), "malformed gateway payload");
+        assert!(error.source().is_some());
     }
 }

@@ -11,7 +11,10 @@ use sandbox::discord::DiscordConfig;
 use svc_gateway::cache::{Cache, CacheConfig};
 use svc_gateway::model::{Command, Id, Intents};
 use svc_gateway::rest::CreateMessage;
-use svc_gateway::{Client, Event, GuildCreate, MessageCreate, Ready};
+use svc_gateway::{
+    Client,
+    event::{Event, GuildCreate, MessageCreate, Ready},
+};
 
 const MINUTE: Duration = Duration::from_mins(1);
 const DAY: Duration = Duration::from_hours(24);
@@ -252,7 +255,7 @@ async fn application_commands_and_shard_lookup_through_the_client() {
     let expected = ((guild.get() >> 22) % 2) as u32;
     assert_eq!(client.shard_id_for(guild).await, Some(expected));
     let me = client.wait_for(|r: &Ready| r.session_id == "custom", MINUTE);
-    let reached = client.dispatch(svc_gateway::ShardEvent {
+    let reached = client.dispatch(svc_gateway::event::ShardEvent {
         shard_id: 1,
         event: Event::Ready(Box::new(serde_json::from_value(ready_payload()).unwrap())),
     });

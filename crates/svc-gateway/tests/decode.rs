@@ -1,7 +1,7 @@
 //! Decoding the fixtures, and the decoder's behaviour on hostile input.
 
 use proptest::prelude::*;
-use svc_gateway::{Envelope, Event};
+use svc_gateway::event::{Envelope, Event};
 
 fn fixture(name: &str) -> String {
     let path = format!(

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use sandbox::discord::DiscordConfig;
 use svc_gateway::gateway::{GatewayCompression, GatewayEncoding, Shard};
 use svc_gateway::model::Intents;
-use svc_gateway::{DecodeErrorKind, EtfError, Event};
+use svc_gateway::{DecodeErrorKind, EtfError, event::Event};
 
 const MINUTE: Duration = Duration::from_mins(1);
 
@@ -28,7 +28,10 @@ fn intents() -> Intents {
 async fn etf_shard(
     sandbox: &Sandbox,
     compression: GatewayCompression,
-) -> (Shard, core_events::EventStream<svc_gateway::ShardEvent>) {
+) -> (
+    Shard,
+    core_events::EventStream<svc_gateway::event::ShardEvent>,
+) {
     common::ready_shard_with(sandbox, intents(), |b| {
         b.encoding(GatewayEncoding::Etf).compression(compression)
     })

@@ -11,9 +11,9 @@ use core_events::{EventHub, EventStream};
 use futures_util::{FutureExt, StreamExt};
 use sandbox::discord::{DiscordConfig, GatewayFaults};
 use serde_json::json;
+use svc_gateway::event::{Event, ShardEvent};
 use svc_gateway::gateway::{GatewayCompression, RawDispatch, Shard, ShardConfig};
 use svc_gateway::model::Intents;
-use svc_gateway::{Event, ShardEvent};
 use tokio::time::Instant;
 
 const MINUTE: Duration = Duration::from_mins(1);

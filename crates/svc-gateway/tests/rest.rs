@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::{Sandbox, content, hub, next_matching, ready_shard, status};
 use sandbox::discord::DiscordConfig;
-use svc_gateway::Event;
+use svc_gateway::event::Event;
 use svc_gateway::gateway::{Shard, ShardConfig};
 use svc_gateway::model::{Command, Id, Intents};
 use svc_gateway::rest::{

@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use sandbox::discord::DiscordConfig;
 use svc_gateway::gateway::{GatewayCompression, RequestGuildMembers, Shard, ShardConfig};
 use svc_gateway::model::{Id, Intents};
-use svc_gateway::{ErrorKind, Event};
+use svc_gateway::{ErrorKind, event::Event};
 
 const MINUTE: Duration = Duration::from_mins(1);
 
@@ -21,7 +21,10 @@ fn intents() -> Intents {
 async fn started(
     sandbox: &Sandbox,
     compression: GatewayCompression,
-) -> (Shard, core_events::EventStream<svc_gateway::ShardEvent>) {
+) -> (
+    Shard,
+    core_events::EventStream<svc_gateway::event::ShardEvent>,
+) {
     common::ready_shard_with(sandbox, intents(), |b| b.compression(compression)).await
 }
 
@@ -114,7 +117,7 @@ async fn raw_dispatches_are_the_original_bytes_once_each_across_resumes() {
         assert_eq!(dispatch.shard_id, 0);
         assert!(dispatch.seq > last_seq, "sequence numbers only grow");
         last_seq = dispatch.seq;
-        let envelope = svc_gateway::Envelope::from_slice(&dispatch.payload).expect("JSON");
+        let envelope = svc_gateway::event::Envelope::from_slice(&dispatch.payload).expect("JSON");
         assert_eq!(envelope.s, Some(dispatch.seq));
         assert_eq!(envelope.t.as_deref(), Some(dispatch.name.as_str()));
         if dispatch.name == "MESSAGE_CREATE" {

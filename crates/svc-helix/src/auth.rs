@@ -3,15 +3,15 @@
 //! before it expires).
 
 use std::fmt;
-use std::fmt::Write as _;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
+use parking_lot::RwLock;
 use serde::Deserialize;
 use tokio::time::Instant;
 use transport_http::{Client, RetryPolicy, Secret};
 
-use crate::{AccessToken, Error, ErrorKind};
+use crate::{AccessToken, Error, ErrorKind, UserId};
 
 /// Twitch's OAuth base URL.
 pub const TWITCH_AUTH_URL: &str = "https://id.twitch.tv";
@@ -40,7 +40,7 @@ pub struct TokenInfo {
     pub login: Option<String>,
     /// The user's id (absent for app tokens).
     #[serde(default)]
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     /// Granted scopes.
     #[serde(default)]
     pub scopes: Vec<String>,
@@ -202,26 +202,18 @@ impl TokenManager {
 
     /// The token to use now.
     pub fn token(&self) -> AccessToken {
-        self.current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .token
-            .clone()
+        self.current.read().token.clone()
     }
 
     /// What the last validation said.
     pub fn info(&self) -> Option<TokenInfo> {
-        self.current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .info
-            .clone()
+        self.current.read().info.clone()
     }
 
     /// A token fit for a request now: renewed first if it expires within five minutes.
     pub async fn fresh_token(&self) -> Result<AccessToken, Error> {
         let due = {
-            let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+            let current = self.current.read();
             current
                 .expires_at
                 .is_some_and(|at| at.saturating_duration_since(Instant::now()) <= REFRESH_MARGIN)
@@ -246,13 +238,7 @@ impl TokenManager {
     }
 
     fn can_renew(&self) -> bool {
-        !matches!(
-            self.current
-                .read()
-                .unwrap_or_else(PoisonError::into_inner)
-                .renewal,
-            Renewal::None
-        )
+        !matches!(self.current.read().renewal, Renewal::None)
     }
 
     async fn validate_once(&self) -> Result<TokenInfo, Error> {
@@ -273,7 +259,7 @@ impl TokenManager {
         let info: TokenInfo = response
             .json()
             .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
-        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        let mut current = self.current.write();
         current.expires_at = expiry(Instant::now(), info.expires_in);
         current.info = Some(info.clone());
         Ok(info)
@@ -282,29 +268,24 @@ impl TokenManager {
     /// Gets a new token now (refresh grant or client credentials).
     pub async fn renew(&self) -> Result<(), Error> {
         let _one_at_a_time = self.renewing.lock().await;
-        let renewal = self
-            .current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .renewal
-            .clone();
+        let renewal = self.current.read().renewal.clone();
         let secret = self
             .client_secret
             .as_ref()
             .map(|s| s.expose().to_owned())
             .unwrap_or_default();
         let form = match &renewal {
-            Renewal::Refresh { refresh_token } => format!(
-                "grant_type=refresh_token&refresh_token={}&client_id={}&client_secret={}",
-                form_escape(refresh_token.expose()),
-                form_escape(&self.client_id),
-                form_escape(&secret)
-            ),
-            Renewal::ClientCredentials => format!(
-                "grant_type=client_credentials&client_id={}&client_secret={}",
-                form_escape(&self.client_id),
-                form_escape(&secret)
-            ),
+            Renewal::Refresh { refresh_token } => form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token.expose()),
+                ("client_id", &self.client_id),
+                ("client_secret", &secret),
+            ]),
+            Renewal::ClientCredentials => form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", &self.client_id),
+                ("client_secret", &secret),
+            ]),
             Renewal::None => return Err(Error::new(ErrorKind::Unauthorized)),
         };
         let mut request = self
@@ -333,7 +314,7 @@ impl TokenManager {
         let answer: TokenResponse = response
             .json()
             .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
-        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        let mut current = self.current.write();
         current.token = AccessToken::new(answer.access_token);
         current.expires_at = expiry(Instant::now(), answer.expires_in);
         if let (Renewal::Refresh { .. }, Some(refresh)) = (&current.renewal, answer.refresh_token) {
@@ -348,11 +329,7 @@ impl TokenManager {
     /// Revokes the current token (`POST /oauth2/revoke`).
     pub async fn revoke(&self) -> Result<(), Error> {
         let token = self.token();
-        let form = format!(
-            "client_id={}&token={}",
-            form_escape(&self.client_id),
-            form_escape(token.expose())
-        );
+        let form = form(&[("client_id", &self.client_id), ("token", token.expose())]);
         let response = self
             .http
             .post("/oauth2/revoke")
@@ -400,11 +377,7 @@ impl TokenManager {
                         on_failure(error);
                     }
                 }
-                let expires_at = manager
-                    .current
-                    .read()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .expires_at;
+                let expires_at = manager.current.read().expires_at;
                 let refresh_at = expires_at
                     .map(|at| at.checked_sub(REFRESH_MARGIN).unwrap_or(at))
                     .filter(|_| manager.can_renew());
@@ -439,18 +412,29 @@ pub(crate) fn status_error(response: &transport_http::Response) -> Error {
     })
 }
 
-/// `application/x-www-form-urlencoded` escaping.
-pub(crate) fn form_escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char);
-            }
-            _ => {
-                let _ = write!(out, "%{byte:02X}");
-            }
-        }
+/// An `application/x-www-form-urlencoded` body.
+fn form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form;
+
+    #[test]
+    fn form_values_are_escaped_so_they_cannot_add_fields() {
+        let body = form(&[("client_id", "a b"), ("token", "x&grant_type=evil")]);
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("client_id".to_owned(), "a b".to_owned()),
+                ("token".to_owned(), "x&grant_type=evil".to_owned()),
+            ]
+        );
     }
-    out
 }

@@ -266,6 +266,12 @@ impl HelixClient {
 }
 
 /// `key=v1&key=v2…` for repeated query parameters.
-pub(crate) fn repeated(name: &'static str, values: &[&str]) -> Vec<(&'static str, String)> {
-    values.iter().map(|v| (name, (*v).to_owned())).collect()
+pub(crate) fn repeated<T: AsRef<str>>(
+    name: &'static str,
+    values: &[T],
+) -> Vec<(&'static str, String)> {
+    values
+        .iter()
+        .map(|v| (name, v.as_ref().to_owned()))
+        .collect()
 }

@@ -1,12 +1,8 @@
-//! The crate's error type.
+//! The crate's error type: a kind to match on plus an optional source (see `core-error`).
 
-use std::fmt;
-
-/// An error from Helix or the OAuth endpoints.
-#[derive(Debug)]
-pub struct Error {
-    kind: ErrorKind,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+core_error::error_type! {
+    /// An error from Helix or the OAuth endpoints.
+    pub struct Error(ErrorKind);
 }
 
 /// What went wrong.
@@ -38,25 +34,6 @@ pub enum ErrorKind {
 }
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind) -> Self {
-        Self { kind, source: None }
-    }
-
-    pub(crate) fn with_source(
-        kind: ErrorKind,
-        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
-        Self {
-            kind,
-            source: Some(source.into()),
-        }
-    }
-
-    /// What went wrong.
-    pub fn kind(&self) -> &ErrorKind {
-        &self.kind
-    }
-
     /// The HTTP status Twitch answered with, for [`ErrorKind::Status`] (and 401 for
     /// [`ErrorKind::Unauthorized`]).
     ///
@@ -75,30 +52,6 @@ impl Error {
             ErrorKind::Unauthorized => Some(401),
             _ => None,
         }
-    }
-
-    /// The underlying error, if any.
-    pub fn into_source(self) -> Option<Box<dyn std::error::Error + Send + Sync>> {
-        self.source
-    }
-
-    /// Kind and source together.
-    pub fn into_parts(self) -> (ErrorKind, Option<Box<dyn std::error::Error + Send + Sync>>) {
-        (self.kind, self.source)
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.kind, f)
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 

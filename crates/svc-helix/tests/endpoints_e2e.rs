@@ -8,8 +8,9 @@ use futures_util::{Stream, TryStreamExt};
 use sandbox::Server;
 use sandbox::twitch::{HelixControl, Twitch};
 use svc_helix::{
-    AccessToken, ChatSettings, Error, ErrorKind, HelixClient, ModifyChannel, StreamFilter, TeamRef,
-    TokenManager, VideoFilter, VideoPeriod, VideoSort, VideoType,
+    AccessToken, ChatSettings, Error, ErrorKind, GameId, HelixClient, ModifyChannel, OutcomeId,
+    StreamFilter, TeamId, TeamRef, TokenManager, UserId, VideoFilter, VideoId, VideoPeriod,
+    VideoSort, VideoType,
 };
 
 const CLIENT_ID: &str = "endpoints-client";
@@ -23,6 +24,11 @@ const RONNI: &str = "2";
 const ELLE: &str = "3";
 /// Another viewer.
 const BOB: &str = "4";
+
+/// A user id for Helix calls (the sandbox's control takes the plain text).
+fn uid(id: &str) -> UserId {
+    UserId::from(id)
+}
 
 /// Every scope the broadcaster's and the moderator's tokens hold.
 const SCOPES: &[&str] = &[
@@ -129,7 +135,7 @@ async fn users_channels_games_and_search() {
 
     let me = dallas.get_users(&[], &[]).await.unwrap();
     assert_eq!(me[0].login, "dallas", "no filter: the token's user");
-    let both = app.get_users(&[RONNI], &["elle"]).await.unwrap();
+    let both = app.get_users(&[uid(RONNI)], &["elle"]).await.unwrap();
     let mut logins: Vec<_> = both.iter().map(|u| u.login.as_str()).collect();
     logins.sort_unstable();
     assert_eq!(logins, ["elle", "ronni"]);
@@ -138,19 +144,22 @@ async fn users_channels_games_and_search() {
 
     dallas
         .modify_channel(
-            DALLAS,
+            &uid(DALLAS),
             &ModifyChannel::default().title("speedrun").game_id("33214"),
         )
         .await
         .unwrap();
-    let channel = &app.get_channels(&[DALLAS]).await.unwrap()[0];
+    let channel = &app.get_channels(&[uid(DALLAS)]).await.unwrap()[0];
     assert_eq!(
-        (channel.title.as_str(), channel.game_id.as_str()),
-        ("speedrun", "33214")
+        (
+            channel.title.as_str(),
+            channel.game_id.as_ref().map(GameId::as_str)
+        ),
+        ("speedrun", Some("33214"))
     );
     let err = fx
         .user("ronni")
-        .modify_channel(DALLAS, &ModifyChannel::default().title("mine now"))
+        .modify_channel(&uid(DALLAS), &ModifyChannel::default().title("mine now"))
         .await
         .unwrap_err();
     assert_eq!(
@@ -164,7 +173,10 @@ async fn users_channels_games_and_search() {
         (400, "Missing required parameter \"broadcaster_id\"")
     );
 
-    let games = app.get_games(&["510"], &["Fortnite"]).await.unwrap();
+    let games = app
+        .get_games(&[GameId::from("510")], &["Fortnite"])
+        .await
+        .unwrap();
     assert_eq!(games.len(), 2);
     let top: Vec<_> = collect(app.top_games()).await;
     assert_eq!(top.len(), 151);
@@ -203,7 +215,7 @@ async fn followers_and_followed_channels() {
     fx.control.add_follow(ELLE, DALLAS);
     fx.control.add_follow(ELLE, RONNI);
     let dallas = fx.user("dallas");
-    let followers: Vec<_> = collect(dallas.channel_followers(DALLAS)).await;
+    let followers: Vec<_> = collect(dallas.channel_followers(&uid(DALLAS))).await;
     assert_eq!(followers.len(), 251);
     assert_eq!(followers[0].user_login, "elle", "newest first");
     assert!(!followers[0].followed_at.is_empty());
@@ -215,16 +227,16 @@ async fn followers_and_followed_channels() {
     );
     // Others see the count, not the list.
     let app = fx.app().await;
-    assert_eq!(app.follower_count(DALLAS).await.unwrap(), 251);
-    let hidden: Vec<_> = collect(app.channel_followers(DALLAS)).await;
+    assert_eq!(app.follower_count(&uid(DALLAS)).await.unwrap(), 251);
+    let hidden: Vec<_> = collect(app.channel_followers(&uid(DALLAS))).await;
     assert!(hidden.is_empty());
 
     let elle = fx.user("elle");
-    let err = list_error(elle.followed_channels(ELLE)).await;
+    let err = list_error(elle.followed_channels(&uid(ELLE))).await;
     assert_eq!(refusal(&err), (401, "Missing scope: user:read:follows"));
     fx.control
         .grant_scopes("token-elle", &["user:read:follows"]);
-    let followed: Vec<_> = collect(elle.followed_channels(ELLE)).await;
+    let followed: Vec<_> = collect(elle.followed_channels(&uid(ELLE))).await;
     assert_eq!(
         followed
             .iter()
@@ -232,7 +244,7 @@ async fn followers_and_followed_channels() {
             .collect::<Vec<_>>(),
         ["ronni", "dallas"]
     );
-    let err = list_error(elle.followed_channels(DALLAS)).await;
+    let err = list_error(elle.followed_channels(&uid(DALLAS))).await;
     assert_eq!(refusal(&err).0, 401, "another user's follows");
 }
 
@@ -240,30 +252,30 @@ async fn followers_and_followed_channels() {
 async fn clips_round_trip() {
     let fx = Fixture::new().await;
     let dallas = fx.user("dallas");
-    let err = dallas.create_clip(DALLAS, false).await.unwrap_err();
+    let err = dallas.create_clip(&uid(DALLAS), false).await.unwrap_err();
     assert_eq!(refusal(&err).0, 404, "offline channels cannot be clipped");
     fx.control.go_live(DALLAS);
     let app = fx.app().await;
-    let err = app.create_clip(DALLAS, false).await.unwrap_err();
+    let err = app.create_clip(&uid(DALLAS), false).await.unwrap_err();
     assert_eq!(refusal(&err), (401, "Missing User OAUTH Token"));
 
     let mut ids = Vec::new();
     for _ in 0..105 {
-        let created = dallas.create_clip(DALLAS, true).await.unwrap();
-        assert!(created.edit_url.contains(&created.id));
+        let created = dallas.create_clip(&uid(DALLAS), true).await.unwrap();
+        assert!(created.edit_url.contains(created.id.as_str()));
         ids.push(created.id);
     }
-    let fetched = app.get_clips(&[&ids[0], &ids[1]]).await.unwrap();
+    let fetched = app.get_clips(&ids[..2]).await.unwrap();
     assert_eq!(fetched.len(), 2);
     assert!(
         fetched
             .iter()
             .all(|c| c.broadcaster_id == DALLAS && c.creator_id == DALLAS)
     );
-    let all: Vec<_> = collect(app.clips(DALLAS)).await;
+    let all: Vec<_> = collect(app.clips(&uid(DALLAS))).await;
     assert_eq!(all.len(), 105);
     assert_eq!(all[0].id, ids[104], "newest first");
-    let by_game: Vec<_> = collect(app.game_clips("509658")).await;
+    let by_game: Vec<_> = collect(app.game_clips(&GameId::from("509658"))).await;
     assert_eq!(by_game.len(), 105);
     assert!(
         app.get_clips(&[]).await.is_err(),
@@ -274,30 +286,29 @@ async fn clips_round_trip() {
 #[tokio::test(start_paused = true)]
 async fn videos_round_trip() {
     let fx = Fixture::new().await;
-    let ids: Vec<String> = (0..120)
-        .map(|n| fx.control.add_video(DALLAS, &format!("vod {n}")))
+    let ids: Vec<VideoId> = (0..120)
+        .map(|n| VideoId::from(fx.control.add_video(DALLAS, &format!("vod {n}"))))
         .collect();
-    let ronni_video = fx.control.add_video(RONNI, "ronni's vod");
+    let ronni_video = VideoId::from(fx.control.add_video(RONNI, "ronni's vod"));
     let app = fx.app().await;
-    let all: Vec<_> = collect(app.videos(DALLAS)).await;
+    let all: Vec<_> = collect(app.videos(&uid(DALLAS))).await;
     assert_eq!(all.len(), 120);
     assert_eq!(all[0].title, "vod 119");
-    assert_eq!(app.get_videos(&[&ids[3]]).await.unwrap()[0].title, "vod 3");
-    let in_game: Vec<_> = collect(app.game_videos("509658")).await;
+    assert_eq!(app.get_videos(&ids[3..4]).await.unwrap()[0].title, "vod 3");
+    let in_game: Vec<_> = collect(app.game_videos(&GameId::from("509658"))).await;
     assert_eq!(in_game.len(), 121);
 
     let dallas = fx.user("dallas");
-    let deleted = dallas.delete_videos(&[&ids[0], &ids[1]]).await.unwrap();
+    let deleted = dallas.delete_videos(&ids[..2]).await.unwrap();
     assert_eq!(deleted, [ids[0].clone(), ids[1].clone()]);
-    assert!(app.get_videos(&[&ids[0]]).await.unwrap().is_empty());
-    let err = dallas.delete_videos(&[&ronni_video]).await.unwrap_err();
+    assert!(app.get_videos(&ids[..1]).await.unwrap().is_empty());
+    let err = dallas.delete_videos(&[ronni_video]).await.unwrap_err();
     assert_eq!(refusal(&err).0, 401, "only one's own videos");
-    let six: Vec<&str> = ids[2..8].iter().map(String::as_str).collect();
     assert_eq!(
-        refusal(&dallas.delete_videos(&six).await.unwrap_err()).0,
+        refusal(&dallas.delete_videos(&ids[2..8]).await.unwrap_err()).0,
         400
     );
-    let left: Vec<_> = collect(app.videos(DALLAS)).await;
+    let left: Vec<_> = collect(app.videos(&uid(DALLAS))).await;
     assert_eq!(left.len(), 118);
 }
 
@@ -328,7 +339,7 @@ async fn stream_and_video_filters_and_igdb_ids() {
         .add_video_with(DALLAS, "popular", &serde_json::json!({ "view_count": 100 }));
     fx.control.add_video(DALLAS, "plain");
     let titles = |filter: VideoFilter| {
-        let stream = app.videos_matching(DALLAS, &filter);
+        let stream = app.videos_matching(&uid(DALLAS), &filter);
         async move {
             collect(stream)
                 .await
@@ -357,7 +368,8 @@ async fn stream_and_video_filters_and_igdb_ids() {
     assert_eq!(titles(filter).await, ["popular", "highlight", "plain"]);
     let mut uploads = VideoFilter::default();
     uploads.video_type = Some(VideoType::Upload);
-    let in_game: Vec<_> = collect(app.game_videos_matching("509658", &uploads)).await;
+    let in_game: Vec<_> =
+        collect(app.game_videos_matching(&GameId::from("509658"), &uploads)).await;
     assert!(in_game.is_empty(), "no uploads");
 }
 
@@ -370,26 +382,33 @@ async fn chat_chatters_settings_badges_emotes_and_colors() {
     let dallas = fx.user("dallas");
     let ronni = fx.user("ronni");
 
-    let chatters: Vec<_> = collect(dallas.chatters(DALLAS, DALLAS)).await;
+    let chatters: Vec<_> = collect(dallas.chatters(&uid(DALLAS), &uid(DALLAS))).await;
     assert_eq!(chatters.len(), 2500);
     assert_eq!(
         fx.server.log().count(|r| r.path == "/helix/chat/chatters"),
         3
     );
-    let err = list_error(ronni.chatters(DALLAS, RONNI)).await;
+    let err = list_error(ronni.chatters(&uid(DALLAS), &uid(RONNI))).await;
     assert_eq!(refusal(&err).0, 403, "ronni is no moderator yet");
-    dallas.set_moderator(DALLAS, RONNI, true).await.unwrap();
-    let seen: Vec<_> = collect(ronni.chatters(DALLAS, RONNI)).await;
+    dallas
+        .set_moderator(&uid(DALLAS), &uid(RONNI), true)
+        .await
+        .unwrap();
+    let seen: Vec<_> = collect(ronni.chatters(&uid(DALLAS), &uid(RONNI))).await;
     assert_eq!(seen.len(), 2500);
 
-    let settings = dallas.get_chat_settings(DALLAS).await.unwrap().unwrap();
+    let settings = dallas
+        .get_chat_settings(&uid(DALLAS))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(settings.slow_mode, Some(false));
     let mut change = ChatSettings::default();
     change.slow_mode = Some(true);
     change.slow_mode_wait_time = Some(10);
     change.emote_mode = Some(true);
     let updated = ronni
-        .update_chat_settings(DALLAS, RONNI, &change)
+        .update_chat_settings(&uid(DALLAS), &uid(RONNI), &change)
         .await
         .unwrap()
         .unwrap();
@@ -402,18 +421,18 @@ async fn chat_chatters_settings_badges_emotes_and_colors() {
         (Some(true), Some(10), Some(true))
     );
     let app = fx.app().await;
-    let read = app.get_chat_settings(DALLAS).await.unwrap().unwrap();
+    let read = app.get_chat_settings(&uid(DALLAS)).await.unwrap().unwrap();
     assert_eq!(read.slow_mode_wait_time, Some(10));
     let mut too_slow = ChatSettings::default();
     too_slow.slow_mode_wait_time = Some(500);
     let err = ronni
-        .update_chat_settings(DALLAS, RONNI, &too_slow)
+        .update_chat_settings(&uid(DALLAS), &uid(RONNI), &too_slow)
         .await
         .unwrap_err();
     assert_eq!(refusal(&err).0, 400);
     let err = fx
         .user("elle")
-        .update_chat_settings(DALLAS, ELLE, &change)
+        .update_chat_settings(&uid(DALLAS), &uid(ELLE), &change)
         .await
         .unwrap_err();
     assert_eq!(
@@ -423,23 +442,35 @@ async fn chat_chatters_settings_badges_emotes_and_colors() {
 
     let global = app.chat_badges(None).await.unwrap();
     assert!(global.iter().any(|b| b.set_id == "moderator"));
-    let channel = app.chat_badges(Some(DALLAS)).await.unwrap();
+    let channel = app.chat_badges(Some(&uid(DALLAS))).await.unwrap();
     let subscriber = channel.iter().find(|b| b.set_id == "subscriber").unwrap();
     assert_eq!(subscriber.versions.len(), 4);
     let emotes = app.chat_emotes(None).await.unwrap();
     assert!(emotes.iter().any(|e| e.name == "Kappa"));
-    let own = app.chat_emotes(Some(DALLAS)).await.unwrap();
+    let own = app.chat_emotes(Some(&uid(DALLAS))).await.unwrap();
     assert_eq!((own.len(), own[0].name.as_str()), (1, "dallasHype"));
 
-    dallas.update_chat_color(DALLAS, "hot_pink").await.unwrap();
-    dallas.update_chat_color(DALLAS, "#9146FF").await.unwrap();
-    let colors = app.get_chat_colors(&[DALLAS, ELLE]).await.unwrap();
+    dallas
+        .update_chat_color(&uid(DALLAS), "hot_pink")
+        .await
+        .unwrap();
+    dallas
+        .update_chat_color(&uid(DALLAS), "#9146FF")
+        .await
+        .unwrap();
+    let colors = app
+        .get_chat_colors(&[uid(DALLAS), uid(ELLE)])
+        .await
+        .unwrap();
     assert_eq!(colors[0].color, "#9146FF");
     assert_eq!(
         (colors[1].user_login.as_str(), colors[1].color.as_str()),
         ("elle", "")
     );
-    let err = dallas.update_chat_color(DALLAS, "mauve").await.unwrap_err();
+    let err = dallas
+        .update_chat_color(&uid(DALLAS), "mauve")
+        .await
+        .unwrap_err();
     assert_eq!(refusal(&err).0, 400);
 }
 
@@ -449,12 +480,12 @@ async fn bans_and_timeouts_round_trip() {
     let dallas = fx.user("dallas");
     let ronni = fx.user("ronni");
     let err = ronni
-        .ban_user(DALLAS, RONNI, ELLE, None, "spam")
+        .ban_user(&uid(DALLAS), &uid(RONNI), &uid(ELLE), None, "spam")
         .await
         .unwrap_err();
     assert_eq!(refusal(&err).0, 403, "not a moderator of dallas");
     let err = ronni
-        .ban_user(DALLAS, DALLAS, ELLE, None, "spam")
+        .ban_user(&uid(DALLAS), &uid(DALLAS), &uid(ELLE), None, "spam")
         .await
         .unwrap_err();
     assert_eq!(
@@ -462,18 +493,21 @@ async fn bans_and_timeouts_round_trip() {
         401,
         "moderator_id must be the token's user"
     );
-    dallas.set_moderator(DALLAS, RONNI, true).await.unwrap();
+    dallas
+        .set_moderator(&uid(DALLAS), &uid(RONNI), true)
+        .await
+        .unwrap();
 
     ronni
-        .ban_user(DALLAS, RONNI, ELLE, None, "spam")
+        .ban_user(&uid(DALLAS), &uid(RONNI), &uid(ELLE), None, "spam")
         .await
         .unwrap();
     ronni
-        .ban_user(DALLAS, RONNI, BOB, Some(600), "calm down")
+        .ban_user(&uid(DALLAS), &uid(RONNI), &uid(BOB), Some(600), "calm down")
         .await
         .unwrap();
     let err = ronni
-        .ban_user(DALLAS, RONNI, ELLE, None, "again")
+        .ban_user(&uid(DALLAS), &uid(RONNI), &uid(ELLE), None, "again")
         .await
         .unwrap_err();
     assert_eq!(
@@ -484,12 +518,18 @@ async fn bans_and_timeouts_round_trip() {
         )
     );
     let err = ronni
-        .ban_user(DALLAS, RONNI, BOB, Some(5_000_000), "too long")
+        .ban_user(
+            &uid(DALLAS),
+            &uid(RONNI),
+            &uid(BOB),
+            Some(5_000_000),
+            "too long",
+        )
         .await
         .unwrap_err();
     assert_eq!(refusal(&err).0, 400);
 
-    let banned: Vec<_> = collect(dallas.banned_users(DALLAS)).await;
+    let banned: Vec<_> = collect(dallas.banned_users(&uid(DALLAS))).await;
     assert_eq!(banned.len(), 2);
     let bob = banned.iter().find(|b| b.user_id == BOB).unwrap();
     assert!(!bob.expires_at.is_empty(), "a timeout has an end");
@@ -502,7 +542,7 @@ async fn bans_and_timeouts_round_trip() {
 
     // The timeout runs out on its own.
     tokio::time::advance(Duration::from_secs(601)).await;
-    let banned: Vec<_> = collect(dallas.banned_users(DALLAS)).await;
+    let banned: Vec<_> = collect(dallas.banned_users(&uid(DALLAS))).await;
     assert_eq!(
         banned
             .iter()
@@ -510,26 +550,38 @@ async fn bans_and_timeouts_round_trip() {
             .collect::<Vec<_>>(),
         [ELLE]
     );
-    ronni.unban_user(DALLAS, RONNI, ELLE).await.unwrap();
-    let err = ronni.unban_user(DALLAS, RONNI, ELLE).await.unwrap_err();
+    ronni
+        .unban_user(&uid(DALLAS), &uid(RONNI), &uid(ELLE))
+        .await
+        .unwrap();
+    let err = ronni
+        .unban_user(&uid(DALLAS), &uid(RONNI), &uid(ELLE))
+        .await
+        .unwrap_err();
     assert_eq!(refusal(&err).0, 400, "not banned any more");
-    assert!(collect(dallas.banned_users(DALLAS)).await.is_empty());
+    assert!(collect(dallas.banned_users(&uid(DALLAS))).await.is_empty());
 }
 
 #[tokio::test(start_paused = true)]
 async fn moderators_vips_and_blocked_terms_round_trip() {
     let fx = Fixture::new().await;
     let dallas = fx.user("dallas");
-    dallas.set_moderator(DALLAS, RONNI, true).await.unwrap();
-    dallas.set_vip(DALLAS, ELLE, true).await.unwrap();
-    let mods: Vec<_> = collect(dallas.moderators(DALLAS)).await;
+    dallas
+        .set_moderator(&uid(DALLAS), &uid(RONNI), true)
+        .await
+        .unwrap();
+    dallas
+        .set_vip(&uid(DALLAS), &uid(ELLE), true)
+        .await
+        .unwrap();
+    let mods: Vec<_> = collect(dallas.moderators(&uid(DALLAS))).await;
     assert_eq!(
         mods.iter()
             .map(|m| m.user_login.as_str())
             .collect::<Vec<_>>(),
         ["ronni"]
     );
-    let vips: Vec<_> = collect(dallas.vips(DALLAS)).await;
+    let vips: Vec<_> = collect(dallas.vips(&uid(DALLAS))).await;
     assert_eq!(
         vips.iter()
             .map(|m| m.user_login.as_str())
@@ -537,13 +589,22 @@ async fn moderators_vips_and_blocked_terms_round_trip() {
         ["elle"]
     );
     // A VIP must stop being one before becoming a moderator, and the other way round.
-    let err = dallas.set_moderator(DALLAS, ELLE, true).await.unwrap_err();
+    let err = dallas
+        .set_moderator(&uid(DALLAS), &uid(ELLE), true)
+        .await
+        .unwrap_err();
     assert_eq!(refusal(&err).0, 422);
-    let err = dallas.set_vip(DALLAS, RONNI, true).await.unwrap_err();
+    let err = dallas
+        .set_vip(&uid(DALLAS), &uid(RONNI), true)
+        .await
+        .unwrap_err();
     assert_eq!(refusal(&err).0, 422);
-    let err = dallas.set_moderator(DALLAS, RONNI, true).await.unwrap_err();
+    let err = dallas
+        .set_moderator(&uid(DALLAS), &uid(RONNI), true)
+        .await
+        .unwrap_err();
     assert_eq!(refusal(&err).0, 400, "already a moderator");
-    let err = list_error(fx.user("ronni").moderators(DALLAS)).await;
+    let err = list_error(fx.user("ronni").moderators(&uid(DALLAS))).await;
     assert_eq!(
         refusal(&err).0,
         401,
@@ -553,7 +614,7 @@ async fn moderators_vips_and_blocked_terms_round_trip() {
     // Blocked terms, managed by the moderator.
     let ronni = fx.user("ronni");
     let term = ronni
-        .add_blocked_term(DALLAS, RONNI, "badword")
+        .add_blocked_term(&uid(DALLAS), &uid(RONNI), "badword")
         .await
         .unwrap()
         .unwrap();
@@ -563,33 +624,42 @@ async fn moderators_vips_and_blocked_terms_round_trip() {
     );
     for n in 0..120 {
         ronni
-            .add_blocked_term(DALLAS, RONNI, &format!("term{n}"))
+            .add_blocked_term(&uid(DALLAS), &uid(RONNI), &format!("term{n}"))
             .await
             .unwrap();
     }
-    let terms: Vec<_> = collect(ronni.blocked_terms(DALLAS, RONNI)).await;
+    let terms: Vec<_> = collect(ronni.blocked_terms(&uid(DALLAS), &uid(RONNI))).await;
     assert_eq!(terms.len(), 121);
     assert!(terms.iter().any(|t| t.id == term.id));
     let err = ronni
-        .add_blocked_term(DALLAS, RONNI, "x")
+        .add_blocked_term(&uid(DALLAS), &uid(RONNI), "x")
         .await
         .unwrap_err();
     assert_eq!(refusal(&err).0, 400, "terms are 2 to 500 characters");
     ronni
-        .remove_blocked_term(DALLAS, RONNI, &term.id)
+        .remove_blocked_term(&uid(DALLAS), &uid(RONNI), &term.id)
         .await
         .unwrap();
-    let terms: Vec<_> = collect(ronni.blocked_terms(DALLAS, RONNI)).await;
+    let terms: Vec<_> = collect(ronni.blocked_terms(&uid(DALLAS), &uid(RONNI))).await;
     assert_eq!(terms.len(), 120);
     assert!(terms.iter().all(|t| t.id != term.id));
 
     // Removing roles.
-    dallas.set_moderator(DALLAS, RONNI, false).await.unwrap();
-    dallas.set_vip(DALLAS, ELLE, false).await.unwrap();
-    let err = dallas.set_vip(DALLAS, ELLE, false).await.unwrap_err();
+    dallas
+        .set_moderator(&uid(DALLAS), &uid(RONNI), false)
+        .await
+        .unwrap();
+    dallas
+        .set_vip(&uid(DALLAS), &uid(ELLE), false)
+        .await
+        .unwrap();
+    let err = dallas
+        .set_vip(&uid(DALLAS), &uid(ELLE), false)
+        .await
+        .unwrap_err();
     assert_eq!(refusal(&err).0, 422, "not a VIP any more");
-    assert!(collect(dallas.moderators(DALLAS)).await.is_empty());
-    let err = list_error(ronni.blocked_terms(DALLAS, RONNI)).await;
+    assert!(collect(dallas.moderators(&uid(DALLAS))).await.is_empty());
+    let err = list_error(ronni.blocked_terms(&uid(DALLAS), &uid(RONNI))).await;
     assert_eq!(refusal(&err).0, 403, "no longer a moderator");
 }
 
@@ -598,33 +668,33 @@ async fn polls_round_trip() {
     let fx = Fixture::new().await;
     let dallas = fx.user("dallas");
     let poll = dallas
-        .create_poll(DALLAS, "Best map?", &["Dust", "Inferno"], 60)
+        .create_poll(&uid(DALLAS), "Best map?", &["Dust", "Inferno"], 60)
         .await
         .unwrap()
         .unwrap();
     assert_eq!((poll.status.as_str(), poll.choices.len()), ("ACTIVE", 2));
-    fx.control.vote(&poll.choices[1].id, 7);
-    let listed = dallas.get_polls(DALLAS).await.unwrap();
+    fx.control.vote(poll.choices[1].id.as_str(), 7);
+    let listed = dallas.get_polls(&uid(DALLAS)).await.unwrap();
     assert_eq!(listed[0].id, poll.id);
     assert_eq!(listed[0].choices[1].votes, 7);
     let err = dallas
-        .create_poll(DALLAS, "Another?", &["a", "b"], 60)
+        .create_poll(&uid(DALLAS), "Another?", &["a", "b"], 60)
         .await
         .unwrap_err();
     assert_eq!(refusal(&err).0, 400, "one active poll at a time");
     let ended = dallas
-        .end_poll(DALLAS, &poll.id, "TERMINATED")
+        .end_poll(&uid(DALLAS), &poll.id, "TERMINATED")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(ended.status, "TERMINATED");
     let err = dallas
-        .end_poll(DALLAS, &poll.id, "TERMINATED")
+        .end_poll(&uid(DALLAS), &poll.id, "TERMINATED")
         .await
         .unwrap_err();
     assert_eq!(refusal(&err).0, 400, "already ended");
     let archived = dallas
-        .end_poll(DALLAS, &poll.id, "ARCHIVED")
+        .end_poll(&uid(DALLAS), &poll.id, "ARCHIVED")
         .await
         .unwrap()
         .unwrap();
@@ -632,12 +702,12 @@ async fn polls_round_trip() {
 
     // A poll left alone completes when its time is up.
     let short = dallas
-        .create_poll(DALLAS, "Quick one", &["yes", "no", "maybe"], 15)
+        .create_poll(&uid(DALLAS), "Quick one", &["yes", "no", "maybe"], 15)
         .await
         .unwrap()
         .unwrap();
     tokio::time::advance(Duration::from_secs(16)).await;
-    let listed = dallas.get_polls(DALLAS).await.unwrap();
+    let listed = dallas.get_polls(&uid(DALLAS)).await.unwrap();
     assert_eq!(
         (listed[0].id.as_str(), listed[0].status.as_str()),
         (short.id.as_str(), "COMPLETED")
@@ -645,13 +715,13 @@ async fn polls_round_trip() {
     assert_eq!(listed.len(), 2);
 
     let err = dallas
-        .create_poll(DALLAS, "Bad", &["only one"], 60)
+        .create_poll(&uid(DALLAS), "Bad", &["only one"], 60)
         .await
         .unwrap_err();
     assert_eq!(refusal(&err).0, 400);
     let err = fx
         .user("ronni")
-        .create_poll(DALLAS, "Not mine", &["a", "b"], 60)
+        .create_poll(&uid(DALLAS), "Not mine", &["a", "b"], 60)
         .await
         .unwrap_err();
     assert_eq!(refusal(&err).0, 401, "only the broadcaster runs polls");
@@ -662,60 +732,65 @@ async fn predictions_round_trip() {
     let fx = Fixture::new().await;
     let dallas = fx.user("dallas");
     let prediction = dallas
-        .create_prediction(DALLAS, "Win?", &["Yes", "No"], 120)
+        .create_prediction(&uid(DALLAS), "Win?", &["Yes", "No"], 120)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(prediction.status, "ACTIVE");
     let locked = dallas
-        .end_prediction(DALLAS, &prediction.id, "LOCKED", None)
+        .end_prediction(&uid(DALLAS), &prediction.id, "LOCKED", None)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(locked.status, "LOCKED");
     let err = dallas
-        .end_prediction(DALLAS, &prediction.id, "RESOLVED", Some("nope"))
+        .end_prediction(
+            &uid(DALLAS),
+            &prediction.id,
+            "RESOLVED",
+            Some(&OutcomeId::from("nope")),
+        )
         .await
         .unwrap_err();
     assert_eq!(refusal(&err).0, 400, "the winner must be an outcome");
     let winner = prediction.outcomes[0].id.clone();
     let resolved = dallas
-        .end_prediction(DALLAS, &prediction.id, "RESOLVED", Some(&winner))
+        .end_prediction(&uid(DALLAS), &prediction.id, "RESOLVED", Some(&winner))
         .await
         .unwrap()
         .unwrap();
     assert_eq!(
         (
             resolved.status.as_str(),
-            resolved.winning_outcome_id.as_deref()
+            resolved.winning_outcome_id.as_ref().map(OutcomeId::as_str)
         ),
         ("RESOLVED", Some(winner.as_str()))
     );
     let err = dallas
-        .end_prediction(DALLAS, &prediction.id, "CANCELED", None)
+        .end_prediction(&uid(DALLAS), &prediction.id, "CANCELED", None)
         .await
         .unwrap_err();
     assert_eq!(refusal(&err).0, 400, "a resolved prediction stays resolved");
 
     // The window closing locks it; it can still be canceled.
     let second = dallas
-        .create_prediction(DALLAS, "Again?", &["a", "b", "c"], 30)
+        .create_prediction(&uid(DALLAS), "Again?", &["a", "b", "c"], 30)
         .await
         .unwrap()
         .unwrap();
     tokio::time::advance(Duration::from_secs(31)).await;
-    let listed = dallas.get_predictions(DALLAS).await.unwrap();
+    let listed = dallas.get_predictions(&uid(DALLAS)).await.unwrap();
     assert_eq!(
         (listed[0].id.as_str(), listed[0].status.as_str()),
         (second.id.as_str(), "LOCKED")
     );
     let canceled = dallas
-        .end_prediction(DALLAS, &second.id, "CANCELED", None)
+        .end_prediction(&uid(DALLAS), &second.id, "CANCELED", None)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(canceled.status, "CANCELED");
-    assert_eq!(dallas.get_predictions(DALLAS).await.unwrap().len(), 2);
+    assert_eq!(dallas.get_predictions(&uid(DALLAS)).await.unwrap().len(), 2);
 }
 
 #[tokio::test(start_paused = true)]
@@ -725,7 +800,7 @@ async fn refusals_are_typed_and_scope_errors_do_not_renew_the_token() {
     let renewals = || fx.server.log().count(|r| r.path == "/oauth2/token");
     // 401 for a missing scope keeps Twitch's message and does not renew the token.
     let before = renewals();
-    let err = elle.set_vip(ELLE, BOB, true).await.unwrap_err();
+    let err = elle.set_vip(&uid(ELLE), &uid(BOB), true).await.unwrap_err();
     assert_eq!(refusal(&err), (401, "Missing scope: channel:manage:vips"));
     assert_eq!(err.status(), Some(401));
     assert_eq!(renewals(), before);
@@ -739,7 +814,7 @@ async fn refusals_are_typed_and_scope_errors_do_not_renew_the_token() {
     fx.control
         .grant_scopes("token-elle", &["moderator:manage:banned_users"]);
     let err = elle
-        .ban_user(DALLAS, ELLE, BOB, None, "")
+        .ban_user(&uid(DALLAS), &uid(ELLE), &uid(BOB), None, "")
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(403));
@@ -768,7 +843,7 @@ async fn refusals_are_typed_and_scope_errors_do_not_renew_the_token() {
     .unwrap();
     let expiring = HelixClient::new(&fx.helix_url(), tokens).unwrap();
     tokio::time::advance(Duration::from_secs(6)).await;
-    let err = expiring.get_users(&[ELLE], &[]).await.unwrap_err();
+    let err = expiring.get_users(&[uid(ELLE)], &[]).await.unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Unauthorized);
     assert!(!format!("{err} {err:?}").contains("short-lived"));
 }
@@ -787,7 +862,12 @@ async fn cheermotes_and_teams() {
             .windows(2)
             .all(|t| t[0].min_bits < t[1].min_bits)
     );
-    assert!(!app.get_cheermotes(Some(DALLAS)).await.unwrap().is_empty());
+    assert!(
+        !app.get_cheermotes(Some(&uid(DALLAS)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let by_name = app
         .get_team(TeamRef::Name("speedrunners"))
@@ -803,11 +883,15 @@ async fn cheermotes_and_teams() {
             .collect::<Vec<_>>(),
         ["dallas", "ronni"]
     );
-    let by_id = app.get_team(TeamRef::Id(&team_id)).await.unwrap().unwrap();
+    let by_id = app
+        .get_team(TeamRef::Id(&TeamId::from(team_id.as_str())))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(by_id.team_name, "speedrunners");
     let err = app.get_team(TeamRef::Name("nobody")).await.unwrap_err();
     assert_eq!(refusal(&err).0, 404);
-    let teams = app.channel_teams(RONNI).await.unwrap();
+    let teams = app.channel_teams(&uid(RONNI)).await.unwrap();
     assert_eq!(
         teams
             .iter()
@@ -815,7 +899,7 @@ async fn cheermotes_and_teams() {
             .collect::<Vec<_>>(),
         ["speedrunners"]
     );
-    assert!(app.channel_teams(ELLE).await.unwrap().is_empty());
+    assert!(app.channel_teams(&uid(ELLE)).await.unwrap().is_empty());
 }
 
 /// The raw answer to `GET path` with `token`: status line, headers and body as text.

@@ -74,8 +74,8 @@ async fn subscriptions_round_trip_with_their_totals() {
     assert_eq!(subscription.kind, "channel.raid");
     assert_eq!(subscription.status, "enabled");
     assert_eq!(
-        subscription.transport.conduit_id.as_deref(),
-        Some(conduit.id.as_str())
+        subscription.transport.conduit_id.as_ref(),
+        Some(&conduit.id)
     );
     assert_eq!(totals.total, 1);
     assert!(totals.max_total_cost > 0);

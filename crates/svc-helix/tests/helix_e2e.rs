@@ -6,7 +6,9 @@ use std::time::Duration;
 use futures_util::{StreamExt, TryStreamExt};
 use sandbox::Server;
 use sandbox::twitch::{HelixControl, Twitch};
-use svc_helix::{AccessToken, ErrorKind, HelixClient, ModifyChannel, StreamFilter, TokenManager};
+use svc_helix::{
+    AccessToken, ErrorKind, HelixClient, ModifyChannel, StreamFilter, TokenManager, UserId,
+};
 
 const CLIENT_ID: &str = "sandbox-client";
 const SECRET: &str = "sandbox-secret";
@@ -106,28 +108,34 @@ async fn an_expired_user_token_is_refreshed() {
     .unwrap();
     let info = tokens.validate().await.unwrap();
     assert_eq!(
-        (info.login.as_deref(), info.user_id.as_deref()),
+        (
+            info.login.as_deref(),
+            info.user_id.as_ref().map(UserId::as_str)
+        ),
         (Some("dallas"), Some("1"))
     );
     let helix = HelixClient::new(&format!("{}/helix", server.base_url()), tokens.clone()).unwrap();
 
     // Within five minutes of expiry the token is renewed before the request goes out.
     tokio::time::advance(Duration::from_secs(400)).await;
-    let users = helix.get_users(&["1"], &[]).await.unwrap();
+    let users = helix.get_users(&[UserId::from("1")], &[]).await.unwrap();
     assert_eq!(users[0].login, "dallas");
     assert_ne!(tokens.token().expose(), "user-token-1");
     assert!(!control.is_valid("user-token-1") || control.is_valid(tokens.token().expose()));
 
     // Past expiry without warning (the manager's clock says fine): the 401 triggers a renewal.
     tokio::time::advance(Duration::from_hours(5)).await;
-    let channels = helix.get_channels(&["1"]).await.unwrap();
+    let channels = helix.get_channels(&[UserId::from("1")]).await.unwrap();
     assert_eq!(channels[0].broadcaster_login, "dallas");
     helix
-        .modify_channel("1", &ModifyChannel::default().title("new title"))
+        .modify_channel(
+            &UserId::from("1"),
+            &ModifyChannel::default().title("new title"),
+        )
         .await
         .unwrap();
     assert_eq!(
-        helix.get_channels(&["1"]).await.unwrap()[0].title,
+        helix.get_channels(&[UserId::from("1")]).await.unwrap()[0].title,
         "new title"
     );
     assert!(!format!("{tokens:?} {helix:?}").contains(tokens.token().expose()));
@@ -157,7 +165,10 @@ async fn app_token_revoke_and_refused_tokens() {
         &ErrorKind::Unauthorized
     );
     let helix = HelixClient::new(&format!("{}/helix", server.base_url()), bad).unwrap();
-    let err = helix.get_users(&["1"], &[]).await.unwrap_err();
+    let err = helix
+        .get_users(&[UserId::from("1")], &[])
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Unauthorized);
     assert!(!format!("{err:?} {err}").contains("nope"));
 

@@ -1,10 +1,11 @@
 //! [`MeshClient`]: the handle applications use to talk through the mesh.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use core_events::EventHub;
+use parking_lot::Mutex;
 use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -41,12 +42,6 @@ pub(crate) struct Inner {
     pub(crate) http: transport_http::Client,
     seq: AtomicU64,
     pub(crate) closed: AtomicBool,
-}
-
-impl Inner {
-    pub(crate) fn session(&self) -> MutexGuard<'_, Session> {
-        self.session.lock().unwrap_or_else(PoisonError::into_inner)
-    }
 }
 
 /// A connection to a singyeong server: identify, heartbeats, reconnects (metadata
@@ -152,12 +147,12 @@ impl MeshClient {
 
     /// Whether the server put this client in restricted mode (only metadata updates allowed).
     pub fn is_restricted(&self) -> bool {
-        self.inner.session().restricted
+        self.inner.session.lock().restricted
     }
 
     /// Whether the current connection is identified.
     pub fn is_ready(&self) -> bool {
-        self.inner.session().ready
+        self.inner.session.lock().ready
     }
 
     /// Whether [`close`](Self::close) was called.
@@ -167,18 +162,18 @@ impl MeshClient {
 
     /// The last heartbeat round trip, once one was acknowledged.
     pub fn latency(&self) -> Option<Duration> {
-        self.inner.session().latency
+        self.inner.session.lock().latency
     }
 
     /// The metadata this client has set (restored after every reconnect).
     pub fn metadata(&self) -> Metadata {
-        self.inner.session().metadata.clone()
+        self.inner.session.lock().metadata.clone()
     }
 
     /// Closes the connection for good (close code 1000).
     pub fn close(&self) {
         self.inner.closed.store(true, Ordering::Release);
-        self.inner.session().ready = false;
+        self.inner.session.lock().ready = false;
         let _ = self.inner.ws.close(1000, "client closed");
     }
 
@@ -186,7 +181,7 @@ impl MeshClient {
     /// (otherwise at the next identify). Restricted clients may do this too.
     pub async fn update_metadata(&self, metadata: &Metadata) -> Result<(), Error> {
         let ready = {
-            let mut session = self.inner.session();
+            let mut session = self.inner.session.lock();
             session.metadata.merge(metadata);
             session.ready
         };

@@ -74,7 +74,7 @@ impl Driver {
             let _ = ready.send(Err(Error::new(ErrorKind::Closed)));
         }
         if let Some(inner) = self.inner.upgrade() {
-            inner.session().ready = false;
+            inner.session.lock().ready = false;
         }
         tracing::debug!("singyeong connection task ended");
     }
@@ -95,7 +95,7 @@ impl Driver {
             }
             Beat::Zombie => {
                 tracing::warn!("singyeong heartbeat not acknowledged; reconnecting");
-                inner.session().ready = false;
+                inner.session.lock().ready = false;
                 let _ = self.ws.reconnect(RECONNECT_CLOSE_CODE);
             }
         }
@@ -116,7 +116,7 @@ impl Driver {
             WsEvent::Closed { code, .. } => {
                 self.heartbeat.stop();
                 self.goodbye_deadline = None;
-                inner.session().ready = false;
+                inner.session.lock().ready = false;
                 inner.pending.connection_lost();
                 inner.hub.publish(MeshEvent::Disconnected { code });
             }
@@ -158,7 +158,7 @@ impl Driver {
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
                 {
-                    let mut session = inner.session();
+                    let mut session = inner.session.lock();
                     session.ready = true;
                     session.restricted = restricted;
                 }
@@ -187,7 +187,7 @@ impl Driver {
             }
             OpCode::HeartbeatAck => {
                 if let Some(latency) = self.heartbeat.on_ack(Instant::now()) {
-                    inner.session().latency = Some(latency);
+                    inner.session.lock().latency = Some(latency);
                     inner.hub.publish(MeshEvent::HeartbeatAck { latency });
                 }
             }
@@ -199,7 +199,7 @@ impl Driver {
                     .map(str::to_owned);
                 tracing::info!(?reason, "singyeong GOODBYE; reconnecting");
                 self.heartbeat.stop();
-                inner.session().ready = false;
+                inner.session.lock().ready = false;
                 inner.hub.publish(MeshEvent::Goodbye { reason });
                 // The server closes right after GOODBYE; the transport then reconnects with
                 // the policy's backoff and jitter, so clients sent away together do not all
@@ -253,7 +253,7 @@ fn error_text(d: &Value) -> String {
 
 fn identify_payload(inner: &Inner) -> Value {
     let config = &inner.config;
-    let mut metadata = inner.session().metadata.to_wire();
+    let mut metadata = inner.session.lock().metadata.to_wire();
     if let Value::Object(map) = &mut metadata {
         // Published so replies can be routed to exactly this client.
         map.insert(

@@ -1,16 +1,14 @@
-//! The crate's error type: a kind callers match on, plus an optional source.
+//! The crate's error type: a kind callers match on, plus an optional source (see
+//! `core-error`).
 
-use std::fmt;
 use std::time::Duration;
 
 /// Boxed source error.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub use core_error::BoxError;
 
-/// An error from the mesh client: match on [`kind`](Self::kind).
-#[derive(Debug)]
-pub struct Error {
-    kind: ErrorKind,
-    source: Option<BoxError>,
+core_error::error_type! {
+    /// An error from the mesh client: match on [`kind`](Self::kind).
+    pub struct Error(ErrorKind);
 }
 
 /// What went wrong.
@@ -106,52 +104,4 @@ pub enum ErrorKind {
         /// The limit.
         limit: usize,
     },
-}
-
-impl Error {
-    pub(crate) fn new(kind: ErrorKind) -> Self {
-        Self { kind, source: None }
-    }
-
-    pub(crate) fn with_source(kind: ErrorKind, source: impl Into<BoxError>) -> Self {
-        Self {
-            kind,
-            source: Some(source.into()),
-        }
-    }
-
-    /// What went wrong.
-    pub fn kind(&self) -> &ErrorKind {
-        &self.kind
-    }
-
-    /// The underlying error, if any.
-    pub fn into_source(self) -> Option<BoxError> {
-        self.source
-    }
-
-    /// Kind and source together.
-    pub fn into_parts(self) -> (ErrorKind, Option<BoxError>) {
-        (self.kind, self.source)
-    }
-}
-
-impl From<ErrorKind> for Error {
-    fn from(kind: ErrorKind) -> Self {
-        Self::new(kind)
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.kind, f)
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
-    }
 }

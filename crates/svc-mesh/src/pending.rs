@@ -15,8 +15,8 @@
 //! fail at once: no confirmation crosses connections.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use parking_lot::Mutex;
 use serde_json::Value;
 use tokio::sync::oneshot;
 
@@ -46,7 +46,7 @@ impl Pending {
     /// Registers a request by its nonce. The entry lives as long as the returned guard.
     pub(crate) fn wait_reply(&self, nonce: String) -> Result<ReplyWait<'_>, Error> {
         let (tx, rx) = oneshot::channel();
-        let mut replies = lock(&self.replies);
+        let mut replies = self.replies.lock();
         if replies.len() >= MAX_PENDING {
             return Err(too_many());
         }
@@ -64,7 +64,7 @@ impl Pending {
         nonce: &str,
         result: Result<Value, Error>,
     ) -> Option<Result<Value, Error>> {
-        let waiter = lock(&self.replies).remove(nonce);
+        let waiter = self.replies.lock().remove(nonce);
         match waiter {
             Some(waiter) => {
                 let _ = waiter.send(result);
@@ -78,7 +78,7 @@ impl Pending {
     /// ends, or the returned guard is dropped.
     pub(crate) fn wait_confirm(&self, queue: &str) -> Result<ConfirmWait<'_>, Error> {
         let (tx, rx) = oneshot::channel();
-        let mut confirms = lock(&self.confirms);
+        let mut confirms = self.confirms.lock();
         if confirms.len >= MAX_PENDING {
             return Err(too_many());
         }
@@ -100,7 +100,7 @@ impl Pending {
 
     /// `QUEUE_CONFIRM` for `queue`: confirms the oldest push of the queue still waiting.
     pub(crate) fn confirm(&self, queue: &str) {
-        let waiter = lock(&self.confirms).remove(queue, |_| true);
+        let waiter = self.confirms.lock().remove(queue, |_| true);
         if let Some(waiter) = waiter {
             let _ = waiter.send(());
         } else {
@@ -111,14 +111,14 @@ impl Pending {
     /// The connection ended: no confirmation of what was pushed on it will come, so every
     /// waiting push fails now.
     pub(crate) fn connection_lost(&self) {
-        let mut confirms = lock(&self.confirms);
+        let mut confirms = self.confirms.lock();
         confirms.by_queue.clear();
         confirms.len = 0;
     }
 
     #[cfg(test)]
     fn sizes(&self) -> (usize, usize) {
-        (lock(&self.replies).len(), lock(&self.confirms).len)
+        (self.replies.lock().len(), self.confirms.lock().len)
     }
 }
 
@@ -146,7 +146,7 @@ pub(crate) struct ReplyWait<'a> {
 
 impl Drop for ReplyWait<'_> {
     fn drop(&mut self) {
-        lock(&self.pending.replies).remove(&self.nonce);
+        self.pending.replies.lock().remove(&self.nonce);
     }
 }
 
@@ -162,7 +162,10 @@ pub(crate) struct ConfirmWait<'a> {
 impl Drop for ConfirmWait<'_> {
     fn drop(&mut self) {
         let ticket = self.ticket;
-        lock(&self.pending.confirms).remove(&self.queue, |t| t == ticket);
+        self.pending
+            .confirms
+            .lock()
+            .remove(&self.queue, |t| t == ticket);
     }
 }
 
@@ -172,10 +175,6 @@ fn too_many() -> Error {
         "too many requests or queue pushes await an answer"
     );
     Error::new(ErrorKind::TooManyPending { limit: MAX_PENDING })
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

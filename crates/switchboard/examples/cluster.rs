@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 
 use core_ratelimit::{ColdStart, IdentifyQueue, RedisIdentifyQueue, connect_redis, redis};
 use fanout::{EventGroup, Publisher, Worker, shared_limiter};
+use switchboard::discord::event::{MessageCreate, ShardEvent};
 use switchboard::discord::gateway::{RawDispatch, Shard, ShardConfig};
 use switchboard::discord::model::Intents;
 use switchboard::discord::rest::RestClient;
-use switchboard::discord::{MessageCreate, ShardEvent};
 use switchboard::events::EventHub;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;

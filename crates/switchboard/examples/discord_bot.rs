@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use switchboard::discord::model::Intents;
 use switchboard::discord::rest::CreateMessage;
-use switchboard::discord::{Client, MessageCreate, Ready};
+use switchboard::discord::{
+    Client,
+    event::{MessageCreate, Ready},
+};
 
 fn bot(token: &str, api_url: Option<String>) -> Result<Client, switchboard::discord::Error> {
     let mut builder = Client::builder(token)

@@ -11,13 +11,14 @@
 use std::time::Duration;
 
 use serde_json::json;
+use switchboard::discord::event::Ready;
 use switchboard::discord::interactions::{
     CommandContext, CommandModel, ComponentContext, CreateCommand, ModalContext, Router,
     SyncOptions,
 };
 use switchboard::discord::model::{ActionRow, Button, Intents, Modal, TextInput};
 use switchboard::discord::rest::CreateMessage;
-use switchboard::discord::{Client, Error, Ready};
+use switchboard::discord::{Client, Error};
 
 /// Checks that the bot is alive
 #[derive(CommandModel, CreateCommand)]

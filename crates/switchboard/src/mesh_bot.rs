@@ -10,13 +10,18 @@ use std::sync::Arc;
 use core_events::Listener;
 use serde_json::Value;
 use svc_gateway::model::User;
-use svc_gateway::{Client, Event, ShardEvent};
+use svc_gateway::{
+    Client,
+    event::{Event, ShardEvent},
+};
 use svc_mesh::{MeshClient, MeshConfig, Message, Metadata, MetadataValue, Query};
 use tokio::sync::Mutex;
 
 /// Metadata key holding the guild ids (strings) a shard owns.
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub const GUILDS_KEY: &str = "guilds";
 /// Metadata key holding a shard's id (integer).
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub const SHARD_ID_KEY: &str = "shard_id";
 
 type BoxFuture = Pin<Box<dyn Future<Output = Value> + Send>>;
@@ -30,6 +35,7 @@ type Handler = Arc<dyn Fn(MeshRequest) -> BoxFuture + Send + Sync>;
 /// assert_eq!(query.application_id(), Some("discord-bot"));
 /// # Ok::<(), switchboard::mesh::Error>(())
 /// ```
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub fn guild_query(application: &str, guild_id: u64) -> Result<Query, svc_mesh::Error> {
     Query::builder(application)
         .contains(format!("/{GUILDS_KEY}"), guild_id.to_string())
@@ -39,6 +45,7 @@ pub fn guild_query(application: &str, guild_id: u64) -> Result<Query, svc_mesh::
 /// A mesh message routed to one of the bot's shards.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub struct MeshRequest {
     /// The shard whose mesh client received it.
     pub shard_id: u32,
@@ -49,76 +56,33 @@ pub struct MeshRequest {
 }
 
 /// What went wrong in a [`MeshBot`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub enum MeshBotErrorKind {
     /// The Discord client failed (login, shards); the source is a [`svc_gateway::Error`].
+    #[error("the Discord client failed")]
     Discord,
     /// The mesh configuration or connection failed; the source is a [`svc_mesh::Error`].
+    #[error("the mesh client failed")]
     Mesh,
 }
 
-/// A [`MeshBot`] error: a kind and the underlying client error.
-#[derive(Debug)]
-pub struct MeshBotError {
-    kind: MeshBotErrorKind,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
-}
-
-impl MeshBotError {
-    /// What went wrong.
-    pub fn kind(&self) -> MeshBotErrorKind {
-        self.kind
-    }
-
-    /// The underlying error.
-    pub fn into_source(self) -> Option<Box<dyn std::error::Error + Send + Sync>> {
-        self.source
-    }
-
-    /// The kind and the underlying error.
-    pub fn into_parts(
-        self,
-    ) -> (
-        MeshBotErrorKind,
-        Option<Box<dyn std::error::Error + Send + Sync>>,
-    ) {
-        (self.kind, self.source)
-    }
-}
-
-impl fmt::Display for MeshBotError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self.kind {
-            MeshBotErrorKind::Discord => "the Discord client failed",
-            MeshBotErrorKind::Mesh => "the mesh client failed",
-        })
-    }
-}
-
-impl std::error::Error for MeshBotError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
-    }
+core_error::error_type! {
+    /// A [`MeshBot`] error: a kind and the underlying client error.
+    #[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
+    pub struct MeshBotError(MeshBotErrorKind);
 }
 
 impl From<svc_gateway::Error> for MeshBotError {
     fn from(error: svc_gateway::Error) -> Self {
-        Self {
-            kind: MeshBotErrorKind::Discord,
-            source: Some(Box::new(error)),
-        }
+        Self::with_source(MeshBotErrorKind::Discord, error)
     }
 }
 
 impl From<svc_mesh::Error> for MeshBotError {
     fn from(error: svc_mesh::Error) -> Self {
-        Self {
-            kind: MeshBotErrorKind::Mesh,
-            source: Some(Box::new(error)),
-        }
+        Self::with_source(MeshBotErrorKind::Mesh, error)
     }
 }
 
@@ -144,6 +108,7 @@ impl From<svc_mesh::Error> for MeshBotError {
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub struct MeshBot {
     inner: Arc<Inner>,
 }
@@ -154,7 +119,7 @@ struct Inner {
     client_id_prefix: String,
     handler: Option<Handler>,
     shards: Mutex<BTreeMap<u32, ShardMesh>>,
-    listener: std::sync::Mutex<Option<Listener>>,
+    listener: parking_lot::Mutex<Option<Listener>>,
 }
 
 struct ShardMesh {
@@ -175,6 +140,7 @@ impl fmt::Debug for MeshBot {
 
 /// Configures a [`MeshBot`].
 #[must_use]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "gateway", feature = "mesh"))))]
 pub struct MeshBotBuilder {
     discord: Client,
     dsn: String,
@@ -221,7 +187,7 @@ impl MeshBotBuilder {
                 client_id_prefix: self.client_id_prefix,
                 handler: self.handler,
                 shards: Mutex::new(BTreeMap::new()),
-                listener: std::sync::Mutex::new(None),
+                listener: parking_lot::Mutex::new(None),
             }),
         })
     }
@@ -248,7 +214,7 @@ impl MeshBot {
         });
         match self.inner.discord.start().await {
             Ok(user) => {
-                if let Some(old) = self.listener().replace(listener) {
+                if let Some(old) = self.inner.listener.lock().replace(listener) {
                     old.cancel();
                 }
                 Ok(user)
@@ -262,7 +228,7 @@ impl MeshBot {
 
     /// Closes the shards and their mesh clients.
     pub async fn shutdown(&self) -> Result<(), MeshBotError> {
-        if let Some(listener) = self.listener().take() {
+        if let Some(listener) = self.inner.listener.lock().take() {
             listener.cancel();
         }
         let result = self.inner.discord.shutdown().await;
@@ -290,13 +256,6 @@ impl MeshBot {
             .get(&shard_id)
             .map(|shard| shard.guilds.iter().copied().collect())
             .unwrap_or_default()
-    }
-
-    fn listener(&self) -> std::sync::MutexGuard<'_, Option<Listener>> {
-        self.inner
-            .listener
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -140,9 +140,10 @@ async fn the_shard_owning_a_guild_answers_until_the_guild_is_deleted() {
 async fn an_outage_keeps_the_guild_on_its_shard() {
     let (bot, discord, mesh, dsn, servers) = start().await;
     until_owned(&mesh, "bot-shard-1", GUILD_ON_SHARD_1, true).await;
-    let changed = bot
-        .discord()
-        .wait_for(|e: &switchboard::discord::GuildDelete| e.unavailable, WAIT);
+    let changed = bot.discord().wait_for(
+        |e: &switchboard::discord::event::GuildDelete| e.unavailable,
+        WAIT,
+    );
     discord.dispatch(
         Some(1),
         "GUILD_DELETE",
@@ -174,5 +175,5 @@ async fn an_outage_keeps_the_guild_on_its_shard() {
 async fn a_bad_dsn_is_refused_at_build() {
     let client = Client::builder("token").build().unwrap();
     let error = MeshBot::builder(client, "http://nope").build().unwrap_err();
-    assert_eq!(error.kind(), switchboard::MeshBotErrorKind::Mesh);
+    assert_eq!(*error.kind(), switchboard::MeshBotErrorKind::Mesh);
 }

@@ -1,73 +1,19 @@
 //! The crate's error type: a kind to match on plus an optional source.
 
-use std::error::Error as StdError;
-use std::fmt;
 use std::time::Duration;
 
 use http::StatusCode;
 
 /// A boxed error that caused an [`Error`].
-pub type BoxError = Box<dyn StdError + Send + Sync>;
+pub use core_error::BoxError;
 
-/// Everything that can go wrong building, sending or decoding a request.
-///
-/// Match on [`Error::kind`]; the source (a hyper, rustls or simd-json error) is kept for
-/// context. Neither the kind nor the source ever carries a secret: URLs are redacted and
-/// body snippets are scrubbed of the request's secret values.
-pub struct Error {
-    kind: ErrorKind,
-    source: Option<BoxError>,
-}
-
-impl Error {
-    /// What went wrong.
-    pub const fn kind(&self) -> &ErrorKind {
-        &self.kind
-    }
-
-    /// The underlying error, if any.
-    pub fn into_source(self) -> Option<BoxError> {
-        self.source
-    }
-
-    /// The kind and the underlying error.
-    pub fn into_parts(self) -> (ErrorKind, Option<BoxError>) {
-        (self.kind, self.source)
-    }
-
-    pub(crate) const fn new(kind: ErrorKind) -> Self {
-        Self { kind, source: None }
-    }
-
-    pub(crate) fn with_source(kind: ErrorKind, source: impl Into<BoxError>) -> Self {
-        Self {
-            kind,
-            source: Some(source.into()),
-        }
-    }
-}
-
-impl fmt::Debug for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Error")
-            .field("kind", &self.kind)
-            .field("source", &self.source)
-            .finish()
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.kind, f)
-    }
-}
-
-impl StdError for Error {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|source| source as &(dyn StdError + 'static))
-    }
+core_error::error_type! {
+    /// Everything that can go wrong building, sending or decoding a request.
+    ///
+    /// Match on [`Error::kind`]; the source (a hyper, rustls or simd-json error) is kept for
+    /// context. Neither the kind nor the source ever carries a secret: URLs are redacted and
+    /// body snippets are scrubbed of the request's secret values.
+    pub struct Error(ErrorKind);
 }
 
 /// The kinds of [`Error`].
@@ -150,7 +96,7 @@ mod tests {
     fn parts_round_trip() {
         let error = Error::with_source(ErrorKind::Connect, std::io::Error::other("refused"));
         assert_eq!(error.to_string(), "failed to connect");
-        assert!(StdError::source(&error).is_some());
+        assert!(std::error::Error::source(&error).is_some());
         let (kind, source) = error.into_parts();
         assert_eq!(kind, ErrorKind::Connect);
         assert_eq!(source.unwrap().to_string(), "refused");

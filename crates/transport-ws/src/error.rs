@@ -1,17 +1,4 @@
-//! The crate's error type: a kind to match on plus an optional source.
-
-use std::error::Error as StdError;
-use std::fmt;
-
-/// Boxed source error.
-type Source = Box<dyn StdError + Send + Sync>;
-
-/// An error from this crate: match on [`Error::kind`], keep the source for logs.
-#[derive(Debug)]
-pub struct Error {
-    kind: ErrorKind,
-    source: Option<Source>,
-}
+//! The crate's error type: a kind to match on plus an optional source (see `core-error`).
 
 /// What went wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,54 +66,9 @@ pub enum ErrorKind {
     Stopped,
 }
 
-impl Error {
-    /// Creates an error without a source.
-    pub(crate) fn new(kind: ErrorKind) -> Self {
-        Self { kind, source: None }
-    }
-
-    /// Creates an error with a source.
-    pub(crate) fn with_source(kind: ErrorKind, source: impl Into<Source>) -> Self {
-        Self {
-            kind,
-            source: Some(source.into()),
-        }
-    }
-
-    /// What went wrong.
-    pub fn kind(&self) -> &ErrorKind {
-        &self.kind
-    }
-
-    /// The underlying error, if any.
-    pub fn into_source(self) -> Option<Box<dyn StdError + Send + Sync>> {
-        self.source
-    }
-
-    /// The kind and the underlying error.
-    pub fn into_parts(self) -> (ErrorKind, Option<Box<dyn StdError + Send + Sync>>) {
-        (self.kind, self.source)
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.kind, f)
-    }
-}
-
-impl StdError for Error {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_ref()
-            .map(|source| &**source as &(dyn StdError + 'static))
-    }
-}
-
-impl From<ErrorKind> for Error {
-    fn from(kind: ErrorKind) -> Self {
-        Self::new(kind)
-    }
+core_error::error_type! {
+    /// An error from this crate: match on [`Error::kind`], keep the source for logs.
+    pub struct Error(ErrorKind);
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ impl Drop for TcpServer {
 pub async fn serve_tcp(twitch: &Twitch) -> Result<TcpServer, Error> {
     let want = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
     let bind_error = |e| {
-        Error::new(
+        Error::with_source(
             ErrorKind::Bind {
                 addr: want.to_string(),
             },

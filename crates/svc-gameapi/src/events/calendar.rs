@@ -1,13 +1,17 @@
 //! The game's calendar: when a trophy season, the clan games and a raid weekend start and
-//! end. These are not in the API, they are fixed rules, so they are computed, not polled.
+//! end.
+//! These are not in the API, they are fixed rules, so they are computed, not polled (with
+//! the `time` crate's calendar).
+
+use std::iter;
+
+use time::{Date, OffsetDateTime, Weekday};
 
 use crate::Timestamp;
-use crate::timestamp::{civil_from_days, days_from_civil};
 
-const HOUR: i64 = 3_600_000;
-const DAY: i64 = 24 * HOUR;
-const MONDAY: i64 = 1;
-const FRIDAY: i64 = 5;
+/// What [`CalendarKind::next_after`] answers at the very edge of the calendar (the year
+/// 9999), where the rules find no later start.
+const FALLBACK_MILLIS: i64 = 31 * 24 * 3_600_000;
 
 /// A calendar moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,60 +40,74 @@ impl CalendarKind {
 
     /// The first start of this kind strictly after `after`.
     pub fn next_after(self, after: Timestamp) -> Timestamp {
-        let after = after.unix_millis();
-        let start = match self {
-            Self::Season => months_from(after)
-                .map(last_monday)
-                .map(|day| day * DAY + 5 * HOUR)
-                .find(|t| *t > after),
-            Self::ClanGames => monthly(after, 22, 8),
-            Self::ClanGamesEnd => monthly(after, 28, 8),
-            Self::RaidWeekend => weekly(after, FRIDAY, 7),
-            Self::RaidWeekendEnd => weekly(after, MONDAY, 7),
-        };
-        // Every iterator above covers more than one period, so `find` always succeeds.
-        Timestamp::from_unix_millis(start.unwrap_or(after + 31 * DAY))
+        let next = after.to_date_time().and_then(|now| {
+            let today = now.date();
+            // Each candidate list covers more than one period, so one is later than `now`.
+            let mut starts: Box<dyn Iterator<Item = Option<OffsetDateTime>>> = match self {
+                Self::Season => Box::new(
+                    months_from(today).map(|first| at(last_weekday(first, Weekday::Monday)?, 5)),
+                ),
+                Self::ClanGames => monthly(today, 22, 8),
+                Self::ClanGamesEnd => monthly(today, 28, 8),
+                Self::RaidWeekend => weekly(today, Weekday::Friday, 7),
+                Self::RaidWeekendEnd => weekly(today, Weekday::Monday, 7),
+            };
+            starts.find_map(|start| start.filter(|start| *start > now))
+        });
+        next.map_or_else(
+            || Timestamp::from_unix_millis(after.unix_millis().saturating_add(FALLBACK_MILLIS)),
+            Timestamp::from_date_time,
+        )
     }
 }
 
-/// The first `day`-of-the-month at `hour` UTC strictly after `after`.
-fn monthly(after: i64, day: i64, hour: i64) -> Option<i64> {
-    months_from(after)
-        .map(|(y, m)| days_from_civil(y, m, day) * DAY + hour * HOUR)
-        .find(|t| *t > after)
+/// The `day`-of-the-month at `hour`:00 UTC, this month and the next two.
+fn monthly(today: Date, day: u8, hour: u8) -> Box<dyn Iterator<Item = Option<OffsetDateTime>>> {
+    Box::new(months_from(today).map(move |first| at(first.replace_day(day).ok()?, hour)))
 }
 
-/// The first `weekday` at `hour` UTC strictly after `after`.
-fn weekly(after: i64, day_of_week: i64, hour: i64) -> Option<i64> {
-    (0..=7)
-        .map(|d| after.div_euclid(DAY) + d)
-        .filter(|day| weekday(*day) == day_of_week)
-        .map(|day| day * DAY + hour * HOUR)
-        .find(|t| *t > after)
+/// Every `weekday` at `hour`:00 UTC within the next eight days (today included).
+fn weekly(
+    today: Date,
+    weekday: Weekday,
+    hour: u8,
+) -> Box<dyn Iterator<Item = Option<OffsetDateTime>>> {
+    Box::new(
+        days_from(today)
+            .take(8)
+            .filter(move |day| day.weekday() == weekday)
+            .map(move |day| at(day, hour)),
+    )
 }
 
-/// 0 = Sunday, 1 = Monday, … (1970-01-01 was a Thursday).
-fn weekday(days: i64) -> i64 {
-    (days + 4).rem_euclid(7)
+/// `day` at `hour`:00 UTC.
+fn at(day: Date, hour: u8) -> Option<OffsetDateTime> {
+    Some(day.with_hms(hour, 0, 0).ok()?.assume_utc())
 }
 
-/// This month and the next two, as (year, month).
-fn months_from(millis: i64) -> impl Iterator<Item = (i64, i64)> {
-    let (year, month, _) = civil_from_days(millis.div_euclid(DAY));
-    (0..3).map(move |offset| {
-        let index = year * 12 + (month - 1) + offset;
-        (index.div_euclid(12), index.rem_euclid(12) + 1)
+/// `day` and the days after it.
+fn days_from(day: Date) -> impl Iterator<Item = Date> {
+    iter::successors(Some(day), |day| day.next_day())
+}
+
+/// The first day of `day`'s month and of the next two.
+fn months_from(day: Date) -> impl Iterator<Item = Date> {
+    let first = day.replace_day(1).ok();
+    iter::successors(first, |first| {
+        first
+            .replace_day(first.month().length(first.year()))
+            .ok()?
+            .next_day()
     })
+    .take(3)
 }
 
-/// Days since the epoch of the month's last Monday.
-fn last_monday((year, month): (i64, i64)) -> i64 {
-    let next = year * 12 + month; // (month - 1) + 1
-    let mut day = days_from_civil(next.div_euclid(12), next.rem_euclid(12) + 1, 1) - 1;
-    while weekday(day) != MONDAY {
-        day -= 1;
-    }
-    day
+/// The last `weekday` of the month starting on `first`.
+fn last_weekday(first: Date, weekday: Weekday) -> Option<Date> {
+    let last = first.replace_day(first.month().length(first.year())).ok()?;
+    iter::successors(Some(last), |day| day.previous_day())
+        .take(7)
+        .find(|day| day.weekday() == weekday)
 }
 
 #[cfg(test)]
@@ -147,5 +165,21 @@ mod tests {
             CalendarKind::ClanGames.next_after(at("20241223T000000.000Z")),
             at("20250122T080000.000Z")
         );
+    }
+
+    #[test]
+    fn a_leap_february_and_the_edges_of_the_calendar() {
+        // February 2024 has 29 days; its last Monday is the 26th.
+        assert_eq!(
+            CalendarKind::Season.next_after(at("20240201T000000.000Z")),
+            at("20240226T050000.000Z")
+        );
+        // No panic and still strictly later where the calendar ends or a value is absurd.
+        for millis in [i64::MIN, -1, i64::MAX - 1, 253_402_300_799_000] {
+            let after = Timestamp::from_unix_millis(millis);
+            for kind in CalendarKind::ALL {
+                assert!(kind.next_after(after) >= after, "{kind:?} after {millis}");
+            }
+        }
     }
 }

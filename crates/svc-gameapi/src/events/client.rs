@@ -2,11 +2,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use core_events::EventHub;
+use parking_lot::Mutex;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -138,12 +139,7 @@ struct Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        for (_, task) in self
-            .tasks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .drain()
-        {
+        for (_, task) in self.tasks.lock().drain() {
             task.abort();
         }
     }
@@ -173,11 +169,7 @@ struct Shared {
 
 impl fmt::Debug for EventsClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tasks = self
-            .inner
-            .tasks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let tasks = self.inner.tasks.lock();
         f.debug_struct("EventsClient")
             .field("watching", &tasks.keys().collect::<Vec<_>>())
             .field(
@@ -260,11 +252,7 @@ impl EventsClient {
     /// Like [`watch_calendar`](Self::watch_calendar), pretending the wall clock reads
     /// `now` at this instant (for demos and tests on a paused tokio clock).
     pub fn watch_calendar_from(&self, now: crate::Timestamp) {
-        let mut tasks = self
-            .inner
-            .tasks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut tasks = self.inner.tasks.lock();
         if tasks.contains_key(&Target::Calendar) {
             return;
         }
@@ -274,19 +262,11 @@ impl EventsClient {
 
     /// How many resources are watched.
     pub fn watched(&self) -> usize {
-        self.inner
-            .tasks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.inner.tasks.lock().len()
     }
 
     fn add<I: IntoIterator<Item = S>, S: AsRef<str>>(&self, tags: I, kind: fn(Tag) -> Target) {
-        let mut tasks = self
-            .inner
-            .tasks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut tasks = self.inner.tasks.lock();
         for tag in tags {
             let target = kind(self.inner.shared.client.tag(tag.as_ref()));
             if tasks.contains_key(&target) {
@@ -298,11 +278,7 @@ impl EventsClient {
     }
 
     fn remove<I: IntoIterator<Item = S>, S: AsRef<str>>(&self, tags: I, kind: fn(Tag) -> Target) {
-        let mut tasks = self
-            .inner
-            .tasks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut tasks = self.inner.tasks.lock();
         for tag in tags {
             if let Some(task) = tasks.remove(&kind(self.inner.shared.client.tag(tag.as_ref()))) {
                 task.abort();

@@ -4,7 +4,8 @@ use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+
+use parking_lot::Mutex;
 
 /// A set of keys already reported. Implement it over a database to share it between
 /// processes; [`MemoryStore`] and [`FileStore`] come with the crate.
@@ -30,17 +31,11 @@ impl MemoryStore {
 
 impl SeenStore for MemoryStore {
     fn contains(&self, key: &str) -> bool {
-        self.keys
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .contains(key)
+        self.keys.lock().contains(key)
     }
 
     fn insert(&self, key: &str) -> bool {
-        self.keys
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(key.to_owned())
+        self.keys.lock().insert(key.to_owned())
     }
 }
 
@@ -80,18 +75,11 @@ impl FileStore {
 
 impl SeenStore for FileStore {
     fn contains(&self, key: &str) -> bool {
-        self.keys
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .0
-            .contains(key)
+        self.keys.lock().0.contains(key)
     }
 
     fn insert(&self, key: &str) -> bool {
-        let mut guard = self
-            .keys
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = self.keys.lock();
         let (keys, file) = &mut *guard;
         if !keys.insert(key.to_owned()) {
             return false;

@@ -4,6 +4,7 @@ use std::fmt;
 
 /// An ETF term that could not be decoded (or a value that could not be encoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(docsrs, doc(cfg(feature = "etf")))]
 pub struct EtfError {
     what: &'static str,
     offset: usize,

@@ -10,7 +10,7 @@
 //! as the atom `nil`.
 //!
 //! ```
-//! use svc_gateway::Event;
+//! use svc_gateway::event::Event;
 //!
 //! // {op: 10, d: {heartbeat_interval: 41250}, s: nil, t: nil}
 //! let mut hello = vec![131, 116, 0, 0, 0, 4];
@@ -41,6 +41,7 @@ impl Event {
     /// Decodes one full gateway payload in ETF (`encoding=etf`) into the same [`Event`] the
     /// JSON payload would give. Bad terms are a [`DecodeErrorKind::Malformed`] error whose
     /// source is an [`EtfError`] saying where and why.
+    #[cfg_attr(docsrs, doc(cfg(feature = "etf")))]
     pub fn from_etf(bytes: &[u8]) -> Result<Event, DecodeError> {
         let mut json =
             to_json(bytes).map_err(|e| DecodeError::with_source(DecodeErrorKind::Malformed, e))?;

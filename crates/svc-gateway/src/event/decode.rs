@@ -33,7 +33,7 @@ impl Event {
     /// dispatch without a name, or malformed JSON give a [`DecodeError`].
     ///
     /// ```
-    /// use svc_gateway::{Event, MessageCreate};
+    /// use svc_gateway::{event::{Event, MessageCreate}};
     ///
     /// let mut raw = br#"{"t":"MESSAGE_CREATE","s":3,"op":0,"d":{"id":"1","channel_id":"2",
     ///   "author":{"id":"3","username":"ana"},"content":"ping","timestamp":"2024-01-01T00:00:00+00:00"}}"#.to_vec();

@@ -10,11 +10,11 @@ use crate::decode_error::{DecodeError, DecodeErrorKind};
 /// [`Envelope::from_slice`] walks only the top-level object and stops as soon as it has
 /// seen `op`, `s` and `t` (Discord sends them before `d`), so deciding what to do with a
 /// payload costs a few dozen bytes of scanning whatever the size of `d`. It checks the
-/// structure it walks but does not validate what it skips; [`crate::Event::from_slice`]
+/// structure it walks but does not validate what it skips; [`crate::event::Event::from_slice`]
 /// does the full parse.
 ///
 /// ```
-/// use svc_gateway::Envelope;
+/// use svc_gateway::event::Envelope;
 ///
 /// let env = Envelope::from_slice(br#"{"t":"MESSAGE_CREATE","s":42,"op":0,"d":{"content":"hi"}}"#).unwrap();
 /// assert_eq!((env.op, env.s, env.t.as_deref()), (0, Some(42), Some("MESSAGE_CREATE")));

@@ -1,5 +1,14 @@
-//! Gateway events: the [`Event`] enum, one payload type per event, and the decode entry
-//! points ([`Event::from_slice`], [`Envelope::from_slice`]).
+//! Gateway events: the [`Event`] enum, one payload type per event (what listeners ask for:
+//! `client.on::<MessageCreate>(…)`), the [`ShardEvent`] the bot's hub carries, and the
+//! decode entry points ([`Event::from_slice`], [`Envelope::from_slice`]).
+//!
+//! ```
+//! use svc_gateway::event::MessageCreate;
+//!
+//! # fn listen(client: &svc_gateway::Client) {
+//! client.on(|message: MessageCreate| println!("{}", message.content)).detach();
+//! # }
+//! ```
 
 mod decode;
 pub(crate) use decode::{ShardPayload, decode};

@@ -18,6 +18,7 @@ pub enum GatewayEncoding {
     Json,
     /// `encoding=etf`: Erlang External Term Format, binary frames (feature `etf`).
     #[cfg(feature = "etf")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "etf")))]
     Etf,
 }
 

@@ -11,7 +11,7 @@ use core_events::EventHub;
 ///
 /// With [`GatewayEncoding::Json`](super::GatewayEncoding::Json) (the default) `payload` is the
 /// JSON text of the whole payload (`op`, `d`, `s`, `t`), ready for
-/// [`Envelope::from_slice`](crate::Envelope::from_slice); with `encoding=etf` it is the ETF term.
+/// [`Envelope::from_slice`](crate::event::Envelope::from_slice); with `encoding=etf` it is the ETF term.
 ///
 /// Enable with [`ShardConfigBuilder::raw_dispatches`](super::ShardConfigBuilder::raw_dispatches).
 /// Each dispatch costs one copy of its bytes (the typed decode unescapes in place).

@@ -20,11 +20,12 @@
 use std::future::Future;
 use std::num::NonZeroU32;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use core_events::EventHub;
+use parking_lot::Mutex;
 use rand::Rng;
 use serde::Serialize;
 use tokio::task::JoinHandle;
@@ -177,11 +178,7 @@ impl Shard {
 
     /// The resumable session, if any.
     pub fn session(&self) -> Option<SessionInfo> {
-        self.shared
-            .session
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.shared.session.lock().clone()
     }
 
     /// What the shard went through so far.
@@ -593,11 +590,7 @@ impl Runner {
             }),
             _ => None,
         };
-        *self
-            .shared
-            .session
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = info;
+        *self.shared.session.lock() = info;
     }
 
     fn forget_session(&mut self) {

@@ -8,7 +8,7 @@ use core_events::{EventHub, EventStream};
 use futures_util::StreamExt;
 use sandbox::Server;
 use sandbox::discord::{Discord, DiscordConfig, DiscordControl};
-use svc_gateway::{Event, ShardEvent};
+use svc_gateway::event::{Event, ShardEvent};
 
 pub struct Sandbox {
     pub server: Server,

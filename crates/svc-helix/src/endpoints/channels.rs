@@ -5,30 +5,37 @@ use serde::{Deserialize, Serialize};
 use transport_http::Method;
 
 use crate::client::repeated;
-use crate::{Error, HelixClient};
+use crate::{Error, GameId, HelixClient, UserId};
 
 /// Channel information (`GET /channels`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ChannelInformation {
     /// Broadcaster id.
-    pub broadcaster_id: String,
+    pub broadcaster_id: UserId,
     /// Broadcaster login.
+    #[serde(default)]
     pub broadcaster_login: String,
     /// Broadcaster display name.
+    #[serde(default)]
     pub broadcaster_name: String,
     /// Stream language (ISO 639-1).
+    #[serde(default)]
     pub broadcaster_language: String,
-    /// Category id.
-    pub game_id: String,
+    /// Category id; `None` for a channel without a category (Twitch sends `""`).
+    #[serde(default, with = "crate::id::empty_is_none")]
+    pub game_id: Option<GameId>,
     /// Category name.
+    #[serde(default)]
     pub game_name: String,
     /// Stream title.
+    #[serde(default)]
     pub title: String,
     /// Stream delay in seconds.
+    #[serde(default)]
     pub delay: u64,
     /// Tags.
+    #[serde(default)]
     pub tags: Vec<String>,
 }
 
@@ -38,7 +45,7 @@ pub struct ChannelInformation {
 pub struct ModifyChannel {
     /// New category id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub game_id: Option<String>,
+    pub game_id: Option<GameId>,
     /// New title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -60,60 +67,69 @@ impl ModifyChannel {
 
     /// Sets the category.
     #[must_use]
-    pub fn game_id(mut self, game_id: impl Into<String>) -> Self {
+    pub fn game_id(mut self, game_id: impl Into<GameId>) -> Self {
         self.game_id = Some(game_id.into());
         self
     }
 }
 
 /// A follower (`GET /channels/followers`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Follower {
     /// Follower id.
-    pub user_id: String,
+    pub user_id: UserId,
     /// Follower login.
+    #[serde(default)]
     pub user_login: String,
     /// Follower display name.
+    #[serde(default)]
     pub user_name: String,
     /// Since when (RFC 3339).
+    #[serde(default)]
     pub followed_at: String,
 }
 
 /// A channel a user follows (`GET /channels/followed`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct FollowedChannel {
     /// Broadcaster id.
-    pub broadcaster_id: String,
+    pub broadcaster_id: UserId,
     /// Broadcaster login.
+    #[serde(default)]
     pub broadcaster_login: String,
     /// Broadcaster display name.
+    #[serde(default)]
     pub broadcaster_name: String,
     /// Since when (RFC 3339).
+    #[serde(default)]
     pub followed_at: String,
 }
 
 /// A search result (`GET /search/channels`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct SearchedChannel {
     /// Channel id.
-    pub id: String,
+    pub id: UserId,
     /// Login.
+    #[serde(default)]
     pub broadcaster_login: String,
     /// Display name.
+    #[serde(default)]
     pub display_name: String,
-    /// Current category id.
-    pub game_id: String,
+    /// Current category id; `None` without a category (Twitch sends `""`).
+    #[serde(default, with = "crate::id::empty_is_none")]
+    pub game_id: Option<GameId>,
     /// Current category name.
+    #[serde(default)]
     pub game_name: String,
     /// Whether live now.
+    #[serde(default)]
     pub is_live: bool,
     /// Title.
+    #[serde(default)]
     pub title: String,
 }
 
@@ -121,7 +137,7 @@ impl HelixClient {
     /// Channel information for up to 100 broadcasters.
     pub async fn get_channels(
         &self,
-        broadcaster_ids: &[&str],
+        broadcaster_ids: &[UserId],
     ) -> Result<Vec<ChannelInformation>, Error> {
         self.get_data("/channels", &repeated("broadcaster_id", broadcaster_ids))
             .await
@@ -130,13 +146,13 @@ impl HelixClient {
     /// Changes a channel's title, category, language or tags (`PATCH /channels`).
     pub async fn modify_channel(
         &self,
-        broadcaster_id: &str,
+        broadcaster_id: &UserId,
         changes: &ModifyChannel,
     ) -> Result<(), Error> {
         self.send_json::<_, serde_json::Value>(
             Method::PATCH,
             "/channels",
-            &[("broadcaster_id", broadcaster_id.to_owned())],
+            &[("broadcaster_id", broadcaster_id.to_string())],
             changes,
         )
         .await
@@ -146,12 +162,12 @@ impl HelixClient {
     /// Every follower of a channel, page by page.
     pub fn channel_followers(
         &self,
-        broadcaster_id: &str,
+        broadcaster_id: &UserId,
     ) -> impl Stream<Item = Result<Follower, Error>> + Send + 'static {
         self.paginate(
             "/channels/followers",
             vec![
-                ("broadcaster_id", broadcaster_id.to_owned()),
+                ("broadcaster_id", broadcaster_id.to_string()),
                 ("first", "100".into()),
             ],
         )
@@ -159,12 +175,12 @@ impl HelixClient {
 
     /// How many users follow a channel (any token; the list itself needs the broadcaster
     /// or a moderator with `moderator:read:followers`).
-    pub async fn follower_count(&self, broadcaster_id: &str) -> Result<u64, Error> {
+    pub async fn follower_count(&self, broadcaster_id: &UserId) -> Result<u64, Error> {
         let page = self
             .get_page::<Follower>(
                 "/channels/followers",
                 &[
-                    ("broadcaster_id", broadcaster_id.to_owned()),
+                    ("broadcaster_id", broadcaster_id.to_string()),
                     ("first", "1".into()),
                 ],
             )
@@ -176,11 +192,11 @@ impl HelixClient {
     /// with `user:read:follows`).
     pub fn followed_channels(
         &self,
-        user_id: &str,
+        user_id: &UserId,
     ) -> impl Stream<Item = Result<FollowedChannel, Error>> + Send + 'static {
         self.paginate(
             "/channels/followed",
-            vec![("user_id", user_id.to_owned()), ("first", "100".into())],
+            vec![("user_id", user_id.to_string()), ("first", "100".into())],
         )
     }
 

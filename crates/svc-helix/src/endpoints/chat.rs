@@ -5,18 +5,19 @@ use serde::{Deserialize, Serialize};
 use transport_http::Method;
 
 use crate::client::repeated;
-use crate::{Error, HelixClient};
+use crate::{EmoteId, Error, HelixClient, UserId};
 
 /// Someone in a chat (`GET /chat/chatters`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Chatter {
     /// Id.
-    pub user_id: String,
+    pub user_id: UserId,
     /// Login.
+    #[serde(default)]
     pub user_login: String,
     /// Display name.
+    #[serde(default)]
     pub user_name: String,
 }
 
@@ -25,9 +26,10 @@ pub struct Chatter {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ChatSettings {
-    /// Broadcaster id.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub broadcaster_id: String,
+    /// Broadcaster id: always in Twitch's answers, left out of an update (the broadcaster
+    /// is a parameter of [`HelixClient::update_chat_settings`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broadcaster_id: Option<UserId>,
     /// Emote-only mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emote_mode: Option<bool>,
@@ -76,34 +78,39 @@ pub struct BadgeVersion {
 }
 
 /// An emote (`GET /chat/emotes`, `/chat/emotes/global`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ChatEmote {
     /// Id.
-    pub id: String,
+    pub id: EmoteId,
     /// Name (the text that shows it).
+    #[serde(default)]
     pub name: String,
     /// Tier, for subscriber emotes.
+    #[serde(default)]
     pub tier: String,
     /// `bitstier`, `follower`, `subscriptions`, ….
+    #[serde(default)]
     pub emote_type: String,
     /// Emote set.
+    #[serde(default)]
     pub emote_set_id: String,
 }
 
 /// A user's chat color (`GET /chat/color`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ChatColor {
     /// Id.
-    pub user_id: String,
+    pub user_id: UserId,
     /// Login.
+    #[serde(default)]
     pub user_login: String,
     /// Display name.
+    #[serde(default)]
     pub user_name: String,
     /// `#RRGGBB`, or empty if the user never chose one.
+    #[serde(default)]
     pub color: String,
 }
 
@@ -111,14 +118,14 @@ impl HelixClient {
     /// Everyone in a chat, page by page (moderator token).
     pub fn chatters(
         &self,
-        broadcaster_id: &str,
-        moderator_id: &str,
+        broadcaster_id: &UserId,
+        moderator_id: &UserId,
     ) -> impl Stream<Item = Result<Chatter, Error>> + Send + 'static {
         self.paginate(
             "/chat/chatters",
             vec![
-                ("broadcaster_id", broadcaster_id.to_owned()),
-                ("moderator_id", moderator_id.to_owned()),
+                ("broadcaster_id", broadcaster_id.to_string()),
+                ("moderator_id", moderator_id.to_string()),
                 ("first", "1000".into()),
             ],
         )
@@ -127,12 +134,12 @@ impl HelixClient {
     /// A chat's settings.
     pub async fn get_chat_settings(
         &self,
-        broadcaster_id: &str,
+        broadcaster_id: &UserId,
     ) -> Result<Option<ChatSettings>, Error> {
         Ok(self
             .get_data(
                 "/chat/settings",
-                &[("broadcaster_id", broadcaster_id.to_owned())],
+                &[("broadcaster_id", broadcaster_id.to_string())],
             )
             .await?
             .into_iter()
@@ -142,13 +149,13 @@ impl HelixClient {
     /// Changes chat settings (moderator token).
     pub async fn update_chat_settings(
         &self,
-        broadcaster_id: &str,
-        moderator_id: &str,
+        broadcaster_id: &UserId,
+        moderator_id: &UserId,
         settings: &ChatSettings,
     ) -> Result<Option<ChatSettings>, Error> {
         let query = [
-            ("broadcaster_id", broadcaster_id.to_owned()),
-            ("moderator_id", moderator_id.to_owned()),
+            ("broadcaster_id", broadcaster_id.to_string()),
+            ("moderator_id", moderator_id.to_string()),
         ];
         Ok(self
             .send_json(Method::PATCH, "/chat/settings", &query, settings)
@@ -159,23 +166,29 @@ impl HelixClient {
     }
 
     /// The chat colors of up to 100 users.
-    pub async fn get_chat_colors(&self, user_ids: &[&str]) -> Result<Vec<ChatColor>, Error> {
+    pub async fn get_chat_colors(&self, user_ids: &[UserId]) -> Result<Vec<ChatColor>, Error> {
         self.get_data("/chat/color", &repeated("user_id", user_ids))
             .await
     }
 
     /// Sets the token user's chat color (`user:manage:chat_color`): a named color
     /// (`blue`, `hot_pink`, …) or, for Turbo and Prime users, `#RRGGBB`.
-    pub async fn update_chat_color(&self, user_id: &str, color: &str) -> Result<(), Error> {
-        let query = [("user_id", user_id.to_owned()), ("color", color.to_owned())];
+    pub async fn update_chat_color(&self, user_id: &UserId, color: &str) -> Result<(), Error> {
+        let query = [
+            ("user_id", user_id.to_string()),
+            ("color", color.to_owned()),
+        ];
         self.send_empty(Method::PUT, "/chat/color", &query).await
     }
 
     /// Badge sets of a channel, or global ones with `None`.
-    pub async fn chat_badges(&self, broadcaster_id: Option<&str>) -> Result<Vec<BadgeSet>, Error> {
+    pub async fn chat_badges(
+        &self,
+        broadcaster_id: Option<&UserId>,
+    ) -> Result<Vec<BadgeSet>, Error> {
         match broadcaster_id {
             Some(id) => {
-                self.get_data("/chat/badges", &[("broadcaster_id", id.to_owned())])
+                self.get_data("/chat/badges", &[("broadcaster_id", id.to_string())])
                     .await
             }
             None => self.get_data("/chat/badges/global", &[]).await,
@@ -183,10 +196,13 @@ impl HelixClient {
     }
 
     /// Emotes of a channel, or global ones with `None`.
-    pub async fn chat_emotes(&self, broadcaster_id: Option<&str>) -> Result<Vec<ChatEmote>, Error> {
+    pub async fn chat_emotes(
+        &self,
+        broadcaster_id: Option<&UserId>,
+    ) -> Result<Vec<ChatEmote>, Error> {
         match broadcaster_id {
             Some(id) => {
-                self.get_data("/chat/emotes", &[("broadcaster_id", id.to_owned())])
+                self.get_data("/chat/emotes", &[("broadcaster_id", id.to_string())])
                     .await
             }
             None => self.get_data("/chat/emotes/global", &[]).await,

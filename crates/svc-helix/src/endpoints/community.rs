@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, HelixClient};
+use crate::{Error, HelixClient, TeamId, UserId};
 
 /// A cheermote (`GET /bits/cheermotes`): the word that, followed by an amount, cheers bits.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -36,32 +36,36 @@ pub struct CheermoteTier {
 }
 
 /// A team (`GET /teams`, `GET /teams/channel`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Team {
     /// Id.
-    pub id: String,
+    pub id: TeamId,
     /// Name.
+    #[serde(default)]
     pub team_name: String,
     /// Display name.
+    #[serde(default)]
     pub team_display_name: String,
     /// Description.
+    #[serde(default)]
     pub info: String,
     /// Members (only from [`HelixClient::get_team`]).
+    #[serde(default)]
     pub users: Vec<TeamMember>,
 }
 
 /// A member of a [`Team`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct TeamMember {
     /// Id.
-    pub user_id: String,
+    pub user_id: UserId,
     /// Login.
+    #[serde(default)]
     pub user_login: String,
     /// Display name.
+    #[serde(default)]
     pub user_name: String,
 }
 
@@ -72,17 +76,17 @@ pub enum TeamRef<'a> {
     /// By name (`staff`, …).
     Name(&'a str),
     /// By id.
-    Id(&'a str),
+    Id(&'a TeamId),
 }
 
 impl HelixClient {
     /// Cheermotes usable everywhere, plus a channel's own with `Some(broadcaster_id)`.
     pub async fn get_cheermotes(
         &self,
-        broadcaster_id: Option<&str>,
+        broadcaster_id: Option<&UserId>,
     ) -> Result<Vec<Cheermote>, Error> {
         let query: Vec<(&str, String)> = broadcaster_id
-            .map(|id| ("broadcaster_id", id.to_owned()))
+            .map(|id| ("broadcaster_id", id.to_string()))
             .into_iter()
             .collect();
         self.get_data("/bits/cheermotes", &query).await
@@ -92,16 +96,16 @@ impl HelixClient {
     pub async fn get_team(&self, team: TeamRef<'_>) -> Result<Option<Team>, Error> {
         let query = match team {
             TeamRef::Name(name) => [("name", name.to_owned())],
-            TeamRef::Id(id) => [("id", id.to_owned())],
+            TeamRef::Id(id) => [("id", id.to_string())],
         };
         Ok(self.get_data("/teams", &query).await?.into_iter().next())
     }
 
     /// The teams a broadcaster belongs to (without their member lists).
-    pub async fn channel_teams(&self, broadcaster_id: &str) -> Result<Vec<Team>, Error> {
+    pub async fn channel_teams(&self, broadcaster_id: &UserId) -> Result<Vec<Team>, Error> {
         self.get_data(
             "/teams/channel",
-            &[("broadcaster_id", broadcaster_id.to_owned())],
+            &[("broadcaster_id", broadcaster_id.to_string())],
         )
         .await
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use transport_http::Method;
 
-use crate::{Error, ErrorKind, HelixClient, Pagination};
+use crate::{ConduitId, Error, ErrorKind, HelixClient, Pagination, SubscriptionId};
 
 /// How notifications reach us.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -27,7 +27,7 @@ pub struct EventSubTransport {
     pub disconnected_at: Option<String>,
     /// Conduit id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub conduit_id: Option<String>,
+    pub conduit_id: Option<ConduitId>,
     /// Webhook callback URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback: Option<String>,
@@ -56,7 +56,7 @@ impl EventSubTransport {
     }
 
     /// Deliver through conduit `conduit_id`.
-    pub fn conduit(conduit_id: impl Into<String>) -> Self {
+    pub fn conduit(conduit_id: impl Into<ConduitId>) -> Self {
         Self {
             method: "conduit".into(),
             conduit_id: Some(conduit_id.into()),
@@ -67,27 +67,32 @@ impl EventSubTransport {
 
 /// A subscription, as `POST /eventsub/subscriptions` answers it and every EventSub
 /// notification repeats it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Subscription {
     /// Id.
-    pub id: String,
+    pub id: SubscriptionId,
     /// `enabled`, `webhook_callback_verification_pending`, `websocket_disconnected`,
     /// `authorization_revoked`, `user_removed`, `version_removed`, …
+    #[serde(default)]
     pub status: String,
     /// Type (`channel.follow`, …).
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default)]
     pub kind: String,
     /// Version.
+    #[serde(default)]
     pub version: String,
     /// Condition (`{"broadcaster_user_id": "1337"}` and friends).
+    #[serde(default)]
     pub condition: serde_json::Value,
     /// Transport.
+    #[serde(default)]
     pub transport: EventSubTransport,
     /// Created at (RFC 3339).
+    #[serde(default)]
     pub created_at: String,
     /// Cost against `max_total_cost`.
+    #[serde(default)]
     pub cost: u64,
 }
 
@@ -105,13 +110,13 @@ pub struct SubscriptionTotals {
 }
 
 /// A conduit.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Conduit {
     /// Id.
-    pub id: String,
+    pub id: ConduitId,
     /// Number of shards.
+    #[serde(default)]
     pub shard_count: u32,
 }
 
@@ -242,11 +247,11 @@ impl HelixClient {
     }
 
     /// Deletes a subscription.
-    pub async fn delete_subscription(&self, id: &str) -> Result<(), Error> {
+    pub async fn delete_subscription(&self, id: &SubscriptionId) -> Result<(), Error> {
         self.send_empty(
             Method::DELETE,
             "/eventsub/subscriptions",
-            &[("id", id.to_owned())],
+            &[("id", id.to_string())],
         )
         .await
     }
@@ -268,7 +273,7 @@ impl HelixClient {
     }
 
     /// Changes a conduit's shard count (shards past the new count are dropped).
-    pub async fn update_conduit(&self, id: &str, shard_count: u32) -> Result<Conduit, Error> {
+    pub async fn update_conduit(&self, id: &ConduitId, shard_count: u32) -> Result<Conduit, Error> {
         let body = json!({ "id": id, "shard_count": shard_count });
         self.send_json(Method::PATCH, "/eventsub/conduits", &[], &body)
             .await?
@@ -279,11 +284,11 @@ impl HelixClient {
     }
 
     /// Deletes a conduit (and the subscriptions delivered through it).
-    pub async fn delete_conduit(&self, id: &str) -> Result<(), Error> {
+    pub async fn delete_conduit(&self, id: &ConduitId) -> Result<(), Error> {
         self.send_empty(
             Method::DELETE,
             "/eventsub/conduits",
-            &[("id", id.to_owned())],
+            &[("id", id.to_string())],
         )
         .await
     }
@@ -292,10 +297,10 @@ impl HelixClient {
     /// `status`), page by page.
     pub fn conduit_shards(
         &self,
-        conduit_id: &str,
+        conduit_id: &ConduitId,
         status: Option<&str>,
     ) -> impl Stream<Item = Result<ConduitShard, Error>> + Send + 'static {
-        let mut query = vec![("conduit_id", conduit_id.to_owned())];
+        let mut query = vec![("conduit_id", conduit_id.to_string())];
         if let Some(status) = status {
             query.push(("status", status.to_owned()));
         }
@@ -306,7 +311,7 @@ impl HelixClient {
     /// and the shards refused.
     pub async fn update_conduit_shards(
         &self,
-        conduit_id: &str,
+        conduit_id: &ConduitId,
         shards: &[ConduitShard],
     ) -> Result<ShardUpdate, Error> {
         let body = json!({ "conduit_id": conduit_id, "shards": shards });

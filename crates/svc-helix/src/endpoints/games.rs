@@ -4,26 +4,28 @@ use futures_core::Stream;
 use serde::{Deserialize, Serialize};
 
 use crate::client::repeated;
-use crate::{Error, HelixClient};
+use crate::{Error, GameId, HelixClient};
 
 /// A game or category.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Game {
     /// Id.
-    pub id: String,
+    pub id: GameId,
     /// Name.
+    #[serde(default)]
     pub name: String,
     /// Box art URL template.
+    #[serde(default)]
     pub box_art_url: String,
     /// IGDB id.
+    #[serde(default)]
     pub igdb_id: String,
 }
 
 impl HelixClient {
     /// Games by id and/or name.
-    pub async fn get_games(&self, ids: &[&str], names: &[&str]) -> Result<Vec<Game>, Error> {
+    pub async fn get_games(&self, ids: &[GameId], names: &[&str]) -> Result<Vec<Game>, Error> {
         let mut query = repeated("id", ids);
         query.extend(repeated("name", names));
         self.get_data("/games", &query).await

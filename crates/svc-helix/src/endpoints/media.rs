@@ -5,64 +5,72 @@ use serde::{Deserialize, Serialize};
 use transport_http::Method;
 
 use crate::client::repeated;
-use crate::{Error, ErrorKind, HelixClient};
+use crate::{ClipId, Error, ErrorKind, GameId, HelixClient, UserId, VideoId};
 
 /// A clip.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Clip {
     /// Id.
-    pub id: String,
+    pub id: ClipId,
     /// URL.
+    #[serde(default)]
     pub url: String,
     /// Broadcaster id.
-    pub broadcaster_id: String,
+    pub broadcaster_id: UserId,
     /// Creator id.
-    pub creator_id: String,
+    pub creator_id: UserId,
     /// Title.
+    #[serde(default)]
     pub title: String,
     /// Views.
+    #[serde(default)]
     pub view_count: u64,
     /// Created at (RFC 3339).
+    #[serde(default)]
     pub created_at: String,
     /// Length in seconds.
+    #[serde(default)]
     pub duration: f64,
 }
 
 /// A clip just created (`POST /clips`): it is processed in the background, so only its id
 /// and the URL to edit it are known yet.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct CreatedClip {
     /// Clip id (fetch it with [`HelixClient::get_clips`]).
-    pub id: String,
+    pub id: ClipId,
     /// Where the broadcaster edits it.
+    #[serde(default)]
     pub edit_url: String,
 }
 
 /// A video (VOD, highlight, upload).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Video {
     /// Id.
-    pub id: String,
+    pub id: VideoId,
     /// Owner id.
-    pub user_id: String,
+    pub user_id: UserId,
     /// Title.
+    #[serde(default)]
     pub title: String,
     /// URL.
+    #[serde(default)]
     pub url: String,
     /// Views.
+    #[serde(default)]
     pub view_count: u64,
     /// `archive`, `highlight` or `upload`.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default)]
     pub video_type: String,
     /// Length (`3h8m33s`).
+    #[serde(default)]
     pub duration: String,
     /// Created at (RFC 3339).
+    #[serde(default)]
     pub created_at: String,
 }
 
@@ -70,30 +78,30 @@ impl HelixClient {
     /// A broadcaster's clips, page by page.
     pub fn clips(
         &self,
-        broadcaster_id: &str,
+        broadcaster_id: &UserId,
     ) -> impl Stream<Item = Result<Clip, Error>> + Send + 'static {
         self.paginate(
             "/clips",
             vec![
-                ("broadcaster_id", broadcaster_id.to_owned()),
+                ("broadcaster_id", broadcaster_id.to_string()),
                 ("first", "100".into()),
             ],
         )
     }
 
     /// Clips by id.
-    pub async fn get_clips(&self, ids: &[&str]) -> Result<Vec<Clip>, Error> {
+    pub async fn get_clips(&self, ids: &[ClipId]) -> Result<Vec<Clip>, Error> {
         self.get_data("/clips", &repeated("id", ids)).await
     }
 
     /// A category's clips, page by page.
     pub fn game_clips(
         &self,
-        game_id: &str,
+        game_id: &GameId,
     ) -> impl Stream<Item = Result<Clip, Error>> + Send + 'static {
         self.paginate(
             "/clips",
-            vec![("game_id", game_id.to_owned()), ("first", "100".into())],
+            vec![("game_id", game_id.to_string()), ("first", "100".into())],
         )
     }
 
@@ -101,11 +109,11 @@ impl HelixClient {
     /// `has_delay` the clip starts a few seconds earlier, matching what viewers saw.
     pub async fn create_clip(
         &self,
-        broadcaster_id: &str,
+        broadcaster_id: &UserId,
         has_delay: bool,
     ) -> Result<CreatedClip, Error> {
         let query = [
-            ("broadcaster_id", broadcaster_id.to_owned()),
+            ("broadcaster_id", broadcaster_id.to_string()),
             ("has_delay", has_delay.to_string()),
         ];
         self.request_data(Method::POST, "/clips", &query)
@@ -116,38 +124,38 @@ impl HelixClient {
     }
 
     /// Videos by id.
-    pub async fn get_videos(&self, ids: &[&str]) -> Result<Vec<Video>, Error> {
+    pub async fn get_videos(&self, ids: &[VideoId]) -> Result<Vec<Video>, Error> {
         self.get_data("/videos", &repeated("id", ids)).await
     }
 
     /// A category's videos, newest first, page by page.
     pub fn game_videos(
         &self,
-        game_id: &str,
+        game_id: &GameId,
     ) -> impl Stream<Item = Result<Video, Error>> + Send + 'static {
         self.paginate(
             "/videos",
-            VideoFilter::default().query(("game_id", game_id.to_owned())),
+            VideoFilter::default().query(("game_id", game_id.to_string())),
         )
     }
 
     /// A category's videos narrowed and ordered by `filter`, page by page.
     pub fn game_videos_matching(
         &self,
-        game_id: &str,
+        game_id: &GameId,
         filter: &VideoFilter,
     ) -> impl Stream<Item = Result<Video, Error>> + Send + 'static + use<> {
-        self.paginate("/videos", filter.query(("game_id", game_id.to_owned())))
+        self.paginate("/videos", filter.query(("game_id", game_id.to_string())))
     }
 
     /// A user's videos, newest first, page by page.
     pub fn videos(
         &self,
-        user_id: &str,
+        user_id: &UserId,
     ) -> impl Stream<Item = Result<Video, Error>> + Send + 'static {
         self.paginate(
             "/videos",
-            VideoFilter::default().query(("user_id", user_id.to_owned())),
+            VideoFilter::default().query(("user_id", user_id.to_string())),
         )
     }
 
@@ -155,15 +163,15 @@ impl HelixClient {
     /// page by page.
     pub fn videos_matching(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         filter: &VideoFilter,
     ) -> impl Stream<Item = Result<Video, Error>> + Send + 'static + use<> {
-        self.paginate("/videos", filter.query(("user_id", user_id.to_owned())))
+        self.paginate("/videos", filter.query(("user_id", user_id.to_string())))
     }
 
     /// Deletes up to 5 of the token user's videos (`channel:manage:videos`); answers the
     /// ids deleted.
-    pub async fn delete_videos(&self, ids: &[&str]) -> Result<Vec<String>, Error> {
+    pub async fn delete_videos(&self, ids: &[VideoId]) -> Result<Vec<VideoId>, Error> {
         let query = repeated("id", ids);
         self.request_data(Method::DELETE, "/videos", &query).await
     }

@@ -10,7 +10,10 @@ use switchboard::discord::interactions::{
     CommandContext, CommandModel, CreateCommand, Router, SyncOptions,
 };
 use switchboard::discord::model::{Id, Intents};
-use switchboard::discord::{Client, MessageCreate, MessageReactionAdd, Resumed};
+use switchboard::discord::{
+    Client,
+    event::{MessageCreate, MessageReactionAdd, Resumed},
+};
 
 /// Greets someone
 #[derive(CommandModel, CreateCommand)]

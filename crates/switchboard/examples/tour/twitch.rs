@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use switchboard::helix::{AccessToken, HelixClient, LiveStream, TokenManager};
+use switchboard::helix::{AccessToken, HelixClient, LiveStream, TokenManager, UserId};
 use switchboard::twitch_chat::{ChatClient, ChatConfig, ChatEvent, Privmsg};
 
 pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -90,15 +90,22 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
         None,
     )?;
     let me = HelixClient::new(&format!("{}/helix", server.base_url()), user_tokens)?;
+    let (broadcaster, viewer) = (UserId::from("4242"), UserId::from("77"));
     if let Some(poll) = me
-        .create_poll("4242", "Next game?", &["Chess", "Go"], 60)
+        .create_poll(&broadcaster, "Next game?", &["Chess", "Go"], 60)
         .await?
     {
         println!("helix: poll {:?} is {}", poll.title, poll.status);
     }
-    me.ban_user("4242", "4242", "77", Some(600), "tour timeout")
-        .await?;
-    let banned: Vec<_> = me.banned_users("4242").try_collect().await?;
+    me.ban_user(
+        &broadcaster,
+        &broadcaster,
+        &viewer,
+        Some(600),
+        "tour timeout",
+    )
+    .await?;
+    let banned: Vec<_> = me.banned_users(&broadcaster).try_collect().await?;
     println!(
         "helix: {} timed out until {}",
         banned[0].user_login, banned[0].expires_at
