@@ -2,13 +2,10 @@
 //! `wss://`, unless the configured URL is a loopback `ws://` (a local mock or the sandbox),
 //! in which case a loopback `ws://` is accepted too. A hostile or compromised server could
 //! otherwise move the session onto an unencrypted socket, or onto another host in clear.
-//!
-//! transport-ws is getting the same rule as a public function; this one is then replaced
-//! by it.
+//! It is transport-ws's [`check_offered_url`](transport_ws::check_offered_url), narrowed
+//! to WebSocket schemes and to `ws://` only where the configured URL is `ws://` itself.
 
-use std::net::IpAddr;
-
-use url::{Host, Url};
+use url::Url;
 
 use crate::error::{Error, ErrorKind};
 
@@ -16,32 +13,17 @@ use crate::error::{Error, ErrorKind};
 /// [`ErrorKind::InsecureUrl`].
 pub(crate) fn check_offered_url(configured: &str, offered: &str) -> Result<String, Error> {
     let refuse = |why: &'static str| Error::with_source(ErrorKind::InsecureUrl, why);
-    let url = Url::parse(offered).map_err(|e| Error::with_source(ErrorKind::InsecureUrl, e))?;
+    let configured =
+        Url::parse(configured).map_err(|e| Error::with_source(ErrorKind::InsecureUrl, e))?;
+    let url = transport_ws::check_offered_url(&configured, offered)
+        .map_err(|e| Error::with_source(ErrorKind::InsecureUrl, e))?;
     match url.scheme() {
         "wss" => Ok(offered.to_owned()),
-        "ws" => {
-            let local_setup = Url::parse(configured)
-                .is_ok_and(|configured| configured.scheme() == "ws" && is_loopback(&configured));
-            if !local_setup {
-                Err(refuse(
-                    "ws:// offered while the configured URL is not a loopback ws://",
-                ))
-            } else if !is_loopback(&url) {
-                Err(refuse("ws:// offered to a host that is not loopback"))
-            } else {
-                Ok(offered.to_owned())
-            }
-        }
+        "ws" if configured.scheme() == "ws" => Ok(offered.to_owned()),
+        "ws" => Err(refuse(
+            "ws:// offered while the configured URL is not a loopback ws://",
+        )),
         _ => Err(refuse("not a WebSocket URL")),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
     }
 }
 

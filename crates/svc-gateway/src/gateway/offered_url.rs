@@ -2,10 +2,10 @@
 //! READY's `resume_gateway_url` is where the token goes next, so it must be `wss://`;
 //! plain `ws://` only between loopback addresses (the sandbox, a local proxy).
 //!
-//! The same rule as transport-ws's check of server-offered URLs, applied here to the URLs
-//! svc-gateway opens itself.
+//! The rule is transport-ws's [`check_offered_url`](transport_ws::check_offered_url),
+//! applied here to the URLs svc-gateway opens itself, narrowed to WebSocket schemes.
 
-use url::{Host, Url};
+use url::Url;
 
 use crate::error::{Error, ErrorKind};
 
@@ -15,26 +15,23 @@ use crate::error::{Error, ErrorKind};
 /// Fails with [`ErrorKind::InsecureUrl`] otherwise (a `ws://` URL elsewhere, any other
 /// scheme).
 pub(crate) fn check_offered_url(configured: Option<&Url>, offered: &Url) -> Result<(), Error> {
-    match offered.scheme() {
-        "wss" if offered.host().is_some() => Ok(()),
-        "ws" if configured.is_some_and(is_loopback) && is_loopback(offered) => Ok(()),
-        scheme => {
-            tracing::warn!(
-                scheme,
-                host = offered.host_str().unwrap_or_default(),
-                "refusing a server-offered URL that is not wss://"
-            );
-            Err(Error::new(ErrorKind::InsecureUrl))
+    let insecure = |source: Option<transport_ws::Error>| {
+        tracing::warn!(
+            scheme = offered.scheme(),
+            host = offered.host_str().unwrap_or_default(),
+            "refusing a server-offered gateway URL that is not wss://"
+        );
+        match source {
+            Some(source) => Error::with_source(ErrorKind::InsecureUrl, source),
+            None => Error::new(ErrorKind::InsecureUrl),
         }
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
+    };
+    match (offered.scheme(), configured) {
+        ("wss", _) if offered.host().is_some() => Ok(()),
+        ("ws", Some(configured)) => transport_ws::check_offered_url(configured, offered.as_str())
+            .map(drop)
+            .map_err(|error| insecure(Some(error))),
+        _ => Err(insecure(None)),
     }
 }
 
