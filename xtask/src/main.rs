@@ -3,10 +3,13 @@
 //! ```text
 //! cargo xtask fixtures          # regenerate fixtures/ from the seeded generators
 //! cargo xtask fixtures --check  # regenerate in memory and fail on any difference
+//! cargo xtask fuzz --replay      # every fuzz target over its stored corpus and crashes
+//! cargo xtask fuzz TARGET --time SECS   # fuzz one target with AFL++ (see fuzz/README.md)
 //! ```
 #![forbid(unsafe_code)]
 
 mod fixtures;
+mod fuzz;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,8 +20,9 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["fixtures"] => fixtures::write(&workspace_root()),
         ["fixtures", "--check"] => fixtures::check(&workspace_root()),
+        ["fuzz", rest @ ..] => fuzz::run(&workspace_root(), rest),
         _ => {
-            eprintln!("usage: cargo xtask fixtures [--check]");
+            eprintln!("usage: cargo xtask fixtures [--check] | {}", fuzz::USAGE);
             return ExitCode::from(2);
         }
     };

@@ -55,6 +55,8 @@ mod shared_limiter;
 mod worker;
 mod worker_builder;
 
+#[doc(hidden)]
+pub use entry::decode_fields;
 pub use error::{Error, ErrorKind};
 pub use group::{EventGroup, dead_letter_key};
 pub use handler::{EventHandler, RestHandler};
