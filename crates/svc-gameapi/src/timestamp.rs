@@ -50,7 +50,15 @@ impl Timestamp {
         let (hour, minute, second) = (number(9..11)?, number(11..13)?, number(13..15)?);
         let millis = match &bytes[15..] {
             [b'Z'] => 0,
-            [b'.', .., b'Z'] => number(16..bytes.len() - 1)?,
+            // A decimal fraction: `.5` is 500 ms; digits past the third are dropped.
+            [b'.', fraction @ .., b'Z'] if !fraction.is_empty() => {
+                if !fraction.iter().all(u8::is_ascii_digit) {
+                    return None;
+                }
+                (0..3).fold(0, |millis, i| {
+                    millis * 10 + fraction.get(i).map_or(0, |d| i64::from(d - b'0'))
+                })
+            }
             _ => return None,
         };
         if !(1..=12).contains(&month)
@@ -64,11 +72,15 @@ impl Timestamp {
         }
         let days = days_from_civil(year, month, day);
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second;
-        Some(Self {
-            unix_millis: seconds * 1000 + millis,
-        })
+        // A leap second on the last day of 9999 would display as a five-digit year that
+        // nothing reads back.
+        let unix_millis = seconds * 1000 + millis;
+        (unix_millis <= LAST_MILLIS).then_some(Self { unix_millis })
     }
 }
+
+/// 99991231T235959.999Z, the last instant a four-digit year can write.
+const LAST_MILLIS: i64 = 253_402_300_799_999;
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
@@ -158,6 +170,20 @@ mod tests {
             Timestamp::parse("19700101T000001Z").unwrap().unix_millis(),
             1000
         );
+    }
+
+    #[test]
+    fn reads_the_fraction_as_a_decimal_and_stays_within_four_digit_years() {
+        // Found with the clash_timestamp fuzz target (round trip through Display): a leap
+        // second at the end of 9999 displayed as year 10000; and reading the parser for it,
+        // `.5` was taken as 5 ms.
+        let millis = |text| Timestamp::parse(text).map(Timestamp::unix_millis);
+        assert_eq!(millis("19700101T000000.5Z"), Some(500));
+        assert_eq!(millis("19700101T000000.05Z"), Some(50));
+        assert_eq!(millis("19700101T000000.1239Z"), Some(123));
+        assert_eq!(millis("19700101T000000.Z"), None);
+        assert_eq!(millis("99991231T235960.000Z"), None);
+        assert_eq!(millis("99991231T235959.999Z"), Some(LAST_MILLIS));
     }
 
     #[test]

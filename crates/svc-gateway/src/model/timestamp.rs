@@ -91,11 +91,20 @@ impl Timestamp {
         };
         let days = days_from_civil(year, month, day);
         let secs = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_secs;
-        Some(Self {
-            micros: secs * 1_000_000 + micros,
-        })
+        // An offset or a leap second can carry a date at either end of years 0000-9999
+        // into a year this format cannot write, so `Display` (and serialization) would
+        // produce text nothing reads back: refuse those.
+        let micros = secs * 1_000_000 + micros;
+        (FIRST_MICROS..=LAST_MICROS)
+            .contains(&micros)
+            .then_some(Self { micros })
     }
 }
+
+/// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: the instants four-digit years
+/// can write.
+const FIRST_MICROS: i64 = -62_167_219_200_000_000;
+const LAST_MICROS: i64 = 253_402_300_799_999_999;
 
 // Howard Hinnant's days_from_civil: days since 1970-01-01 of a proleptic Gregorian date.
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
@@ -177,5 +186,20 @@ mod tests {
         assert_eq!(Timestamp::parse(&t.to_string()), Some(t));
         assert!(Timestamp::parse("2024-13-01T00:00:00Z").is_none());
         assert!(Timestamp::parse("2024-01-01T00:00:00+0a:00").is_none());
+    }
+
+    #[test]
+    fn refuses_instants_outside_four_digit_years() {
+        // Found by the discord_timestamp fuzz target's round trip: these displayed as years
+        // 10000 and -1, which nothing reads back.
+        assert!(Timestamp::parse("9999-12-31T23:59:60.999999+00:00").is_none());
+        assert!(Timestamp::parse("0000-01-01T00:00:00+00:01").is_none());
+        for edge in [
+            "0000-01-01T00:00:00.000000+00:00",
+            "9999-12-31T23:59:59.999999+00:00",
+        ] {
+            let t = Timestamp::parse(edge).unwrap();
+            assert_eq!(t.to_string(), edge);
+        }
     }
 }
