@@ -5,14 +5,16 @@
 //! cargo xtask fuzz --list                        # the targets
 //! cargo xtask fuzz --replay                      # every target over fuzz/{corpus,regressions}/
 //! cargo xtask fuzz --seed                        # rewrite the seed corpus from fixtures/
-//! cargo xtask fuzz TARGET --time SECS [--minimize]
+//! cargo xtask fuzz TARGET --time SECS [--minimize] [--no-build]
 //! ```
 //!
 //! A run installs `cargo-afl` if it is missing, builds the harness (`fuzz/afl`, its own
 //! workspace) into `$SWITCHBOARD_FUZZ_TARGET_DIR` (default `target/fuzz`), fuzzes from the
 //! target's corpus and regressions for SECS seconds under `nice`, copies every crash into
 //! `fuzz/regressions/TARGET/` and prints AFL's statistics as a table row. `--minimize`
-//! replaces the stored corpus with `afl-cmin`'s reduction of corpus and queue.
+//! replaces the stored corpus with `afl-cmin`'s reduction of corpus and queue;
+//! `--no-build` reuses the harness already built (a campaign over many targets while the
+//! tree changes).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,7 @@ pub(crate) fn run(root: &Path, args: &[&str]) -> Result<(), String> {
         [target, rest @ ..] if !target.starts_with('-') => {
             let mut secs = None;
             let mut minimize = false;
+            let mut build = true;
             let mut rest = rest.iter();
             while let Some(arg) = rest.next() {
                 match *arg {
@@ -34,11 +37,12 @@ pub(crate) fn run(root: &Path, args: &[&str]) -> Result<(), String> {
                         secs = rest.next().and_then(|s| s.parse::<u64>().ok());
                     }
                     "--minimize" => minimize = true,
+                    "--no-build" => build = false,
                     other => return Err(format!("unknown argument {other:?}")),
                 }
             }
             let secs = secs.ok_or("--time SECS is required")?;
-            fuzz(root, target, secs, minimize)
+            fuzz(root, target, secs, minimize, build)
         }
         _ => Err(USAGE.to_owned()),
     }
@@ -73,12 +77,22 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
-fn fuzz(root: &Path, target: &str, secs: u64, minimize: bool) -> Result<(), String> {
+fn fuzz(
+    root: &Path,
+    target: &str,
+    secs: u64,
+    minimize: bool,
+    build_first: bool,
+) -> Result<(), String> {
     let fuzz_dir = root.join("fuzz");
     let target_dir = std::env::var_os("SWITCHBOARD_FUZZ_TARGET_DIR")
         .map_or_else(|| root.join("target/fuzz"), PathBuf::from);
     ensure_cargo_afl()?;
-    let harness = build(root, &target_dir)?;
+    let harness = if build_first {
+        build(root, &target_dir)?
+    } else {
+        target_dir.join("release/fuzz-afl")
+    };
     check_target(&harness, target)?;
 
     // AFL takes one input directory: the corpus and every past crash.
@@ -88,17 +102,10 @@ fn fuzz(root: &Path, target: &str, secs: u64, minimize: bool) -> Result<(), Stri
         let _ = std::fs::remove_dir_all(dir);
     }
     std::fs::create_dir_all(&input).map_err(|e| e.to_string())?;
-    let mut inputs = 0;
-    for sub in ["corpus", "regressions"] {
-        for file in files(&fuzz_dir.join(sub).join(target)) {
-            let name = format!(
-                "{sub}-{}",
-                file.file_name().and_then(|n| n.to_str()).unwrap_or("x")
-            );
-            std::fs::copy(&file, input.join(name)).map_err(|e| e.to_string())?;
-            inputs += 1;
-        }
+    if let Some(parent) = output.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
     }
+    let inputs = gather_inputs(&fuzz_dir, target, &input)?;
     if inputs == 0 {
         return Err(format!(
             "fuzz/corpus/{target}/ is empty: run `cargo xtask fuzz --seed`"
@@ -125,16 +132,19 @@ fn fuzz(root: &Path, target: &str, secs: u64, minimize: bool) -> Result<(), Stri
         .env("AFL_SKIP_CPUFREQ", "1")
         .env("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1")
         .env("AFL_NO_UI", "1")
+        // A stored crash that still crashes is reported by the replay; fuzz on regardless.
+        .env("AFL_IGNORE_SEED_PROBLEMS", "1")
         .stdout(log.try_clone().map_err(|e| e.to_string())?)
         .stderr(log)
         .status()
         .map_err(|e| format!("cargo afl fuzz: {e}"))?;
-    let stats = read_stats(&output.join("default/fuzzer_stats"))?;
     if !status.success() {
         return Err(format!(
-            "afl-fuzz failed ({status}); see target/fuzz/afl-{target}.log"
+            "afl-fuzz failed ({status}); see {}",
+            target_dir.join(format!("afl-{target}.log")).display()
         ));
     }
+    let stats = read_stats(&output.join("default/fuzzer_stats"))?;
 
     let crashes = keep_crashes(
         &output.join("default/crashes"),
@@ -148,6 +158,38 @@ fn fuzz(root: &Path, target: &str, secs: u64, minimize: bool) -> Result<(), Stri
             &fuzz_dir.join("corpus").join(target),
         )?;
     }
+    print_stats(target, &stats);
+    if crashes.is_empty() {
+        Ok(())
+    } else {
+        for crash in &crashes {
+            println!("new crash input: {}", crash.display());
+        }
+        Err(format!(
+            "{target}: {} crashing inputs saved in fuzz/regressions/{target}/",
+            crashes.len()
+        ))
+    }
+}
+
+/// Copies the target's corpus and regressions into AFL's input directory.
+fn gather_inputs(fuzz_dir: &Path, target: &str, input: &Path) -> Result<usize, String> {
+    let mut inputs = 0;
+    for sub in ["corpus", "regressions"] {
+        for file in files(&fuzz_dir.join(sub).join(target)) {
+            let name = format!(
+                "{sub}-{}",
+                file.file_name().and_then(|n| n.to_str()).unwrap_or("x")
+            );
+            std::fs::copy(&file, input.join(name)).map_err(|e| e.to_string())?;
+            inputs += 1;
+        }
+    }
+    Ok(inputs)
+}
+
+/// AFL's statistics of a run as a markdown table (what `fuzz/README.md` records).
+fn print_stats(target: &str, stats: &BTreeMap<String, String>) {
     let get = |key: &str| stats.get(key).map_or("?", String::as_str);
     println!(
         "| target | seconds | executions | exec/s | corpus | edges found | bitmap | crashes | hangs |"
@@ -164,17 +206,6 @@ fn fuzz(root: &Path, target: &str, secs: u64, minimize: bool) -> Result<(), Stri
         get("saved_crashes"),
         get("saved_hangs"),
     );
-    if crashes.is_empty() {
-        Ok(())
-    } else {
-        for crash in &crashes {
-            println!("new crash input: {}", crash.display());
-        }
-        Err(format!(
-            "{target}: {} crashing inputs saved in fuzz/regressions/{target}/",
-            crashes.len()
-        ))
-    }
 }
 
 fn ensure_cargo_afl() -> Result<(), String> {

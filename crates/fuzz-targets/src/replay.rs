@@ -70,7 +70,7 @@ pub fn replay(fuzz_dir: &Path) -> io::Result<Report> {
 
 /// The regular files in `dir`, sorted (none if it does not exist); dotfiles are skipped.
 fn files(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    entries(dir, |path| path.is_file())
+    entries(dir, Path::is_file)
 }
 
 fn subdirectories(dir: &Path) -> io::Result<Vec<PathBuf>> {

@@ -15,14 +15,35 @@ const PER_SOURCE: usize = 30;
 
 /// Seeds for every target, from the fixtures under `fixtures`.
 pub fn from_fixtures(fixtures: &Path) -> io::Result<BTreeMap<&'static str, Vec<Vec<u8>>>> {
-    let read = |path: &str| std::fs::read_to_string(fixtures.join(path));
-    let json = |path: &str| -> io::Result<Value> {
-        serde_json::from_str(&read(path)?)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
-    };
-    let dispatches = shortest_per_name(&read("discord/dispatch-stream.txt")?, 3);
-    let mut seeds: BTreeMap<&'static str, Vec<Vec<u8>>> = BTreeMap::new();
+    let fixtures = Fixtures(fixtures);
+    let mut seeds = BTreeMap::new();
+    discord(&fixtures, &mut seeds)?;
+    twitch(&fixtures, &mut seeds)?;
+    headers(&fixtures, &mut seeds)?;
+    clash(&fixtures, &mut seeds)?;
+    mesh(&mut seeds);
+    Ok(seeds)
+}
 
+type Seeds = BTreeMap<&'static str, Vec<Vec<u8>>>;
+
+struct Fixtures<'a>(&'a Path);
+
+impl Fixtures<'_> {
+    fn text(&self, path: &str) -> io::Result<String> {
+        std::fs::read_to_string(self.0.join(path))
+    }
+
+    fn json(&self, path: &str) -> io::Result<Value> {
+        serde_json::from_str(&self.text(path)?)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+}
+
+/// Gateway payloads (JSON, ETF, compressed streams), timestamps and fan-out entries.
+fn discord(fixtures: &Fixtures<'_>, seeds: &mut Seeds) -> io::Result<()> {
+    let stream = fixtures.text("discord/dispatch-stream.txt")?;
+    let dispatches = shortest_per_name(&stream, 3);
     let mut gateway: Vec<Vec<u8>> = dispatches
         .iter()
         .map(|line| line.as_bytes().to_vec())
@@ -38,8 +59,6 @@ pub fn from_fixtures(fixtures: &Path) -> io::Result<BTreeMap<&'static str, Vec<V
     ] {
         gateway.push(control.as_bytes().to_vec());
     }
-    seeds.insert("discord_envelope", gateway.clone());
-    seeds.insert("discord_event", gateway.clone());
     seeds.insert(
         "discord_etf",
         gateway
@@ -52,13 +71,11 @@ pub fn from_fixtures(fixtures: &Path) -> io::Result<BTreeMap<&'static str, Vec<V
             })
             .collect(),
     );
+    seeds.insert("discord_envelope", gateway.clone());
+    seeds.insert("discord_event", gateway);
 
-    let mut discord_times = strings_after(
-        &read("discord/dispatch-stream.txt")?,
-        "\"timestamp\":\"",
-        PER_SOURCE,
-    );
-    discord_times.extend(
+    let mut times = strings_after(&stream, "\"timestamp\":\"", PER_SOURCE);
+    times.extend(
         [
             "2021-06-01T12:34:56.789000+00:00",
             "2021-06-01T12:34:56Z",
@@ -68,23 +85,36 @@ pub fn from_fixtures(fixtures: &Path) -> io::Result<BTreeMap<&'static str, Vec<V
         ]
         .map(str::to_owned),
     );
-    seeds.insert("discord_timestamp", bytes(discord_times));
+    seeds.insert("discord_timestamp", bytes(times));
 
     let messages: Vec<&str> = dispatches.iter().map(String::as_str).take(12).collect();
     seeds.insert("zlib_stream", compressed(&messages, zlib));
     seeds.insert("zstd_stream", compressed(&messages, zstd));
+    seeds.insert(
+        "fanout_entry",
+        dispatches
+            .iter()
+            .take(PER_SOURCE)
+            .enumerate()
+            .map(|(shard, line)| format!("shard\0{shard}\0data\0{line}").into_bytes())
+            .collect(),
+    );
+    Ok(())
+}
 
-    let eventsub = json("twitch/eventsub-messages.json")?;
+/// EventSub messages and events, chat lines.
+fn twitch(fixtures: &Fixtures<'_>, seeds: &mut Seeds) -> io::Result<()> {
+    let messages = fixtures.json("twitch/eventsub-messages.json")?;
     seeds.insert(
         "eventsub_message",
-        eventsub
+        messages
             .as_array()
             .into_iter()
             .flatten()
             .map(|m| m.to_string().into_bytes())
             .collect(),
     );
-    let events = json("twitch/eventsub-events.json")?;
+    let events = fixtures.json("twitch/eventsub-events.json")?;
     seeds.insert(
         "eventsub_event",
         events
@@ -97,30 +127,37 @@ pub fn from_fixtures(fixtures: &Path) -> io::Result<BTreeMap<&'static str, Vec<V
             })
             .collect(),
     );
+    seeds.insert(
+        "irc_message",
+        bytes(chat_lines(&fixtures.text("twitch/chat.txt")?)),
+    );
+    Ok(())
+}
 
-    seeds.insert("irc_message", bytes(chat_lines(&read("twitch/chat.txt")?)));
-
-    let headers = json("common/ratelimit-headers.json")?;
+/// Rate-limit header sets and Cache-Control values.
+fn headers(fixtures: &Fixtures<'_>, seeds: &mut Seeds) -> io::Result<()> {
+    let cases = fixtures.json("common/ratelimit-headers.json")?;
     seeds.insert(
         "ratelimit_headers",
-        headers
+        cases
             .as_array()
             .into_iter()
             .flatten()
             .map(|case| {
-                let mut text = String::new();
-                for pair in case["headers"].as_array().into_iter().flatten() {
-                    text.push_str(&format!(
-                        "{}: {}\n",
-                        pair[0].as_str().unwrap_or(""),
-                        pair[1].as_str().unwrap_or("")
-                    ));
-                }
-                text.into_bytes()
+                let lines: Vec<String> = case["headers"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|pair| {
+                        let (name, value) = (pair[0].as_str(), pair[1].as_str());
+                        format!("{}: {}\n", name.unwrap_or(""), value.unwrap_or(""))
+                    })
+                    .collect();
+                lines.concat().into_bytes()
             })
             .collect(),
     );
-    let cache = json("common/cache-control.json")?;
+    let cache = fixtures.json("common/cache-control.json")?;
     seeds.insert(
         "cache_control",
         cache
@@ -131,21 +168,18 @@ pub fn from_fixtures(fixtures: &Path) -> io::Result<BTreeMap<&'static str, Vec<V
             .map(|header| header.as_bytes().to_vec())
             .collect(),
     );
+    Ok(())
+}
 
-    let mut clash_times = Vec::new();
+/// API timestamps and developer-site tokens.
+fn clash(fixtures: &Fixtures<'_>, seeds: &mut Seeds) -> io::Result<()> {
+    let mut times = Vec::new();
     for file in ["war.json", "warlog.json", "capitalraidseasons.json"] {
-        clash_times.extend(strings_after(
-            &read(&format!("clash/{file}"))?,
-            "Time\": \"",
-            10,
-        ));
-        clash_times.extend(strings_after(
-            &read(&format!("clash/{file}"))?,
-            "Time\":\"",
-            10,
-        ));
+        let text = fixtures.text(&format!("clash/{file}"))?;
+        times.extend(strings_after(&text, "Time\": \"", 10));
+        times.extend(strings_after(&text, "Time\":\"", 10));
     }
-    clash_times.extend(
+    times.extend(
         [
             "20240101T120000.000Z",
             "20240229T235959Z",
@@ -153,9 +187,13 @@ pub fn from_fixtures(fixtures: &Path) -> io::Result<BTreeMap<&'static str, Vec<V
         ]
         .map(str::to_owned),
     );
-    seeds.insert("clash_timestamp", bytes(clash_times));
+    seeds.insert("clash_timestamp", bytes(times));
     seeds.insert("clash_jwt_ip", jwts());
+    Ok(())
+}
 
+/// DSNs and gateway packets, hand-written from the singyeong protocol (no fixtures).
+fn mesh(seeds: &mut Seeds) {
     seeds.insert(
         "mesh_dsn",
         bytes(
@@ -190,16 +228,6 @@ pub fn from_fixtures(fixtures: &Path) -> io::Result<BTreeMap<&'static str, Vec<V
             .to_vec(),
         ),
     );
-    seeds.insert(
-        "fanout_entry",
-        dispatches
-            .iter()
-            .take(PER_SOURCE)
-            .enumerate()
-            .map(|(shard, line)| format!("shard\0{shard}\0data\0{line}").into_bytes())
-            .collect(),
-    );
-    Ok(seeds)
 }
 
 fn bytes(texts: Vec<String>) -> Vec<Vec<u8>> {
@@ -279,7 +307,7 @@ fn jwts() -> Vec<Vec<u8>> {
         r#"{"limits":[{},{"cidrs":["2001:db8::1/128"]}]}"#,
         r#"{"limits":[{},{"cidrs":[]}]}"#,
         r#"{"limits":[]}"#,
-        r#"{}"#,
+        "{}",
     ];
     let mut tokens: Vec<Vec<u8>> = claims
         .iter()
