@@ -65,7 +65,11 @@ impl RedisServer {
     /// does not start: a Redis test that cannot reach a server fails, it never passes by
     /// skipping.
     pub fn start() -> Self {
-        let installed = Command::new("redis-server")
+        Self::start_program("redis-server")
+    }
+
+    fn start_program(program: &str) -> Self {
+        let installed = Command::new(program)
             .arg("--version")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -121,5 +125,16 @@ impl RedisServer {
 impl Drop for RedisServer {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RedisServer;
+
+    #[test]
+    #[should_panic(expected = "not installed")]
+    fn a_missing_server_fails_the_test_instead_of_skipping_it() {
+        let _ = RedisServer::start_program("redis-server-that-is-not-installed");
     }
 }
