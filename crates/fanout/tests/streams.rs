@@ -421,100 +421,6 @@ async fn a_worker_recovers_after_redis_restarts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_panicking_handler_is_retried_then_poison_is_dead_lettered() {
-    let server = RedisServer::start();
-    // Message 13 panics every time; message 7 panics on its first attempt only.
-    let attempts_13 = Arc::new(AtomicUsize::new(0));
-    let attempts_7 = Arc::new(AtomicUsize::new(0));
-    let handled = Arc::new(Mutex::new(Vec::new()));
-    let (a13, a7, seen) = (
-        Arc::clone(&attempts_13),
-        Arc::clone(&attempts_7),
-        Arc::clone(&handled),
-    );
-    let worker = Worker::builder(server.url())
-        .prefix(PREFIX)
-        .group("bot")
-        .consumer("a")
-        .streams([EventGroup::Messages])
-        .block(Duration::from_millis(50))
-        .min_idle(Duration::from_millis(100))
-        .claim_interval(Duration::from_millis(50))
-        .max_deliveries(3)
-        .on::<MessageCreate>(move |message| {
-            let id = message.id.get();
-            let (a13, a7, seen) = (Arc::clone(&a13), Arc::clone(&a7), Arc::clone(&seen));
-            async move {
-                if id == 13 {
-                    a13.fetch_add(1, Ordering::SeqCst);
-                    panic!("handler bug on message 13");
-                }
-                let first_try_of_7 = id == 7 && a7.fetch_add(1, Ordering::SeqCst) == 0;
-                assert!(!first_try_of_7, "transient failure on message 7");
-                seen.lock().unwrap().push(id);
-            }
-        })
-        .connect()
-        .await
-        .expect("worker");
-    let worker = tokio::spawn(worker.run());
-
-    let publisher = Publisher::connect(&server.url())
-        .await
-        .expect("redis")
-        .prefix(PREFIX);
-    let payloads: Vec<Vec<u8>> = (1..=20).map(message).collect();
-    publisher
-        .publish_batch(payloads.iter().map(|raw| (0, raw.as_slice())))
-        .await
-        .expect("publish");
-
-    let mut conn = raw_conn(&server).await;
-    let dead = dead_letter_key(PREFIX);
-    tokio::time::timeout(Duration::from_secs(10), async {
-        while xlen(&mut conn.clone(), &dead).await < 1 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await
-    .expect("the poison entry is dead-lettered");
-    until("19 handled", || handled.lock().unwrap().len() >= 19).await;
-
-    assert!(!worker.is_finished(), "the worker survived the panics");
-    let mut seen = handled.lock().unwrap().clone();
-    seen.sort_unstable();
-    assert_eq!(seen, (1..=20).filter(|&id| id != 13).collect::<Vec<u64>>());
-    assert_eq!(
-        attempts_7.load(Ordering::SeqCst),
-        2,
-        "7 failed once, then succeeded"
-    );
-    // Delivered once by XREADGROUP and twice more by claims, then the fourth delivery is
-    // over the cap: three attempts, never a fourth.
-    assert_eq!(attempts_13.load(Ordering::SeqCst), 3);
-
-    let range: StreamRangeReply = redis::cmd("XRANGE")
-        .arg(&dead)
-        .arg("-")
-        .arg("+")
-        .query_async(&mut conn)
-        .await
-        .expect("xrange");
-    assert_eq!(range.ids.len(), 1);
-    let reason: String = range.ids[0].get("reason").expect("reason");
-    assert!(reason.contains("poison"), "{reason}");
-    let data: Vec<u8> = range.ids[0].get("field:data").expect("original kept");
-    assert_eq!(data, message(13));
-
-    // Nothing is left pending: the poison entry was acknowledged with its dead letter.
-    assert_eq!(
-        pending(&mut conn, &EventGroup::Messages.stream_key(PREFIX)).await,
-        0
-    );
-    worker.abort();
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_on_rest_handler_without_a_client_is_a_config_error() {
     let server = RedisServer::start();
     let error = Worker::builder(server.url())
@@ -523,6 +429,16 @@ async fn an_on_rest_handler_without_a_client_is_a_config_error() {
         .await
         .expect_err("no REST client");
     assert_eq!(error.kind(), &ErrorKind::Config);
+}
+
+/// Publishes messages 1..=`count` in one batch, from shard 0.
+async fn publish_messages(server: &RedisServer, count: u64) {
+    let payloads: Vec<Vec<u8>> = (1..=count).map(message).collect();
+    publisher(server)
+        .await
+        .publish_batch(payloads.iter().map(|raw| (0, raw.as_slice())))
+        .await
+        .expect("publish");
 }
 
 /// Waits (real time, bounded) until `group` has nothing pending on `key`.
@@ -630,96 +546,6 @@ async fn the_length_cap_is_a_reported_safety_valve() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_handler_error_leaves_the_entry_pending_for_retry_then_dead_letters_it() {
-    let server = RedisServer::start();
-    // Message 13 fails every time; message 7 fails on its first attempt only.
-    let attempts_13 = Arc::new(AtomicUsize::new(0));
-    let attempts_7 = Arc::new(AtomicUsize::new(0));
-    let handled = Arc::new(Mutex::new(Vec::new()));
-    let (a13, a7, seen) = (
-        Arc::clone(&attempts_13),
-        Arc::clone(&attempts_7),
-        Arc::clone(&handled),
-    );
-    let worker = Worker::builder(server.url())
-        .prefix(PREFIX)
-        .group("bot")
-        .consumer("a")
-        .streams([EventGroup::Messages])
-        .block(Duration::from_millis(50))
-        .min_idle(Duration::from_millis(500))
-        .claim_interval(Duration::from_millis(50))
-        .max_deliveries(3)
-        .on::<MessageCreate>(move |message| {
-            let id = message.id.get();
-            let (a13, a7, seen) = (Arc::clone(&a13), Arc::clone(&a7), Arc::clone(&seen));
-            async move {
-                if id == 13 {
-                    a13.fetch_add(1, Ordering::SeqCst);
-                    return Err(std::io::Error::other("the database is down"));
-                }
-                if id == 7 && a7.fetch_add(1, Ordering::SeqCst) == 0 {
-                    return Err(std::io::Error::other("a timeout"));
-                }
-                seen.lock().unwrap().push(id);
-                Ok(())
-            }
-        })
-        .connect()
-        .await
-        .expect("worker");
-    let worker = tokio::spawn(worker.run());
-    let publisher = publisher(&server).await;
-    let payloads: Vec<Vec<u8>> = (1..=20).map(message).collect();
-    publisher
-        .publish_batch(payloads.iter().map(|raw| (0, raw.as_slice())))
-        .await
-        .expect("publish");
-
-    let key = EventGroup::Messages.stream_key(PREFIX);
-    let mut conn = raw_conn(&server).await;
-    until("18 handled", || handled.lock().unwrap().len() >= 18).await;
-    // Well before min_idle: the two failed entries were not acknowledged.
-    assert_eq!(pending(&mut conn, &key).await, 2, "7 and 13 stay pending");
-
-    let dead = dead_letter_key(PREFIX);
-    tokio::time::timeout(Duration::from_secs(10), async {
-        while xlen(&mut conn.clone(), &dead).await < 1 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await
-    .expect("the always-failing entry is dead-lettered");
-    until("7 retried", || handled.lock().unwrap().len() >= 19).await;
-    drained(&conn, &key, "bot").await;
-    worker.abort();
-
-    let mut seen = handled.lock().unwrap().clone();
-    seen.sort_unstable();
-    assert_eq!(seen, (1..=20).filter(|&id| id != 13).collect::<Vec<u64>>());
-    assert_eq!(
-        attempts_7.load(Ordering::SeqCst),
-        2,
-        "failed once, then done"
-    );
-    assert_eq!(
-        attempts_13.load(Ordering::SeqCst),
-        3,
-        "max_deliveries attempts"
-    );
-    let range: StreamRangeReply = redis::cmd("XRANGE")
-        .arg(&dead)
-        .arg("-")
-        .arg("+")
-        .query_async(&mut conn)
-        .await
-        .expect("xrange");
-    assert_eq!(range.ids.len(), 1);
-    let data: Vec<u8> = range.ids[0].get("field:data").expect("original kept");
-    assert_eq!(data, message(13));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_handler_does_not_make_the_others_see_the_event_twice() {
     let server = RedisServer::start();
     let first = Arc::new(Mutex::new(Vec::new()));
@@ -767,12 +593,7 @@ async fn a_failing_handler_does_not_make_the_others_see_the_event_twice() {
         .await
         .expect("worker");
     let worker = tokio::spawn(worker.run());
-    let publisher = publisher(&server).await;
-    let payloads: Vec<Vec<u8>> = (1..=10).map(message).collect();
-    publisher
-        .publish_batch(payloads.iter().map(|raw| (0, raw.as_slice())))
-        .await
-        .expect("publish");
+    publish_messages(&server, 10).await;
 
     let key = EventGroup::Messages.stream_key(PREFIX);
     let mut conn = raw_conn(&server).await;
@@ -803,4 +624,127 @@ async fn a_failing_handler_does_not_make_the_others_see_the_event_twice() {
         records, 0,
         "finished-handler records go with the acknowledgement"
     );
+}
+
+/// How the handler of [`retried_then_dead_lettered`] fails.
+#[derive(Clone, Copy)]
+enum Failing {
+    Panics,
+    ReturnsErr,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_handler_is_retried_then_poison_is_dead_lettered() {
+    retried_then_dead_lettered(Failing::Panics).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_error_leaves_the_entry_pending_for_retry_then_dead_letters_it() {
+    retried_then_dead_lettered(Failing::ReturnsErr).await;
+}
+
+/// Message 13 fails every time; message 7 fails on its first attempt only. Neither is
+/// acknowledged while failing; 7 succeeds on redelivery, 13 is dead-lettered after
+/// `max_deliveries` attempts, and the worker survives it all.
+async fn retried_then_dead_lettered(how: Failing) {
+    let server = RedisServer::start();
+    let attempts_13 = Arc::new(AtomicUsize::new(0));
+    let attempts_7 = Arc::new(AtomicUsize::new(0));
+    let handled = Arc::new(Mutex::new(Vec::new()));
+    let (a13, a7, seen) = (
+        Arc::clone(&attempts_13),
+        Arc::clone(&attempts_7),
+        Arc::clone(&handled),
+    );
+    let worker = Worker::builder(server.url())
+        .prefix(PREFIX)
+        .group("bot")
+        .consumer("a")
+        .streams([EventGroup::Messages])
+        .block(Duration::from_millis(50))
+        .min_idle(Duration::from_millis(500))
+        .claim_interval(Duration::from_millis(50))
+        .max_deliveries(3)
+        .on::<MessageCreate>(move |message| {
+            let id = message.id.get();
+            let (a13, a7, seen) = (Arc::clone(&a13), Arc::clone(&a7), Arc::clone(&seen));
+            async move {
+                let fails = match id {
+                    13 => {
+                        a13.fetch_add(1, Ordering::SeqCst);
+                        true
+                    }
+                    7 => a7.fetch_add(1, Ordering::SeqCst) == 0,
+                    _ => false,
+                };
+                if fails {
+                    match how {
+                        Failing::Panics => panic!("handler bug on message {id}"),
+                        Failing::ReturnsErr => {
+                            return Err(std::io::Error::other(format!("failure on {id}")));
+                        }
+                    }
+                }
+                seen.lock().unwrap().push(id);
+                Ok(())
+            }
+        })
+        .connect()
+        .await
+        .expect("worker");
+    let worker = tokio::spawn(worker.run());
+    publish_messages(&server, 20).await;
+
+    let key = EventGroup::Messages.stream_key(PREFIX);
+    let mut conn = raw_conn(&server).await;
+    until("18 handled", || handled.lock().unwrap().len() >= 18).await;
+    // Once the batch's acknowledgements landed, well before min_idle: the two failed
+    // entries were not acknowledged.
+    tokio::time::timeout(Duration::from_millis(400), async {
+        while pending(&mut conn.clone(), &key).await > 2 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("acknowledgements land");
+    assert_eq!(pending(&mut conn, &key).await, 2, "7 and 13 stay pending");
+
+    let dead = dead_letter_key(PREFIX);
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while xlen(&mut conn.clone(), &dead).await < 1 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the poison entry is dead-lettered");
+    until("19 handled", || handled.lock().unwrap().len() >= 19).await;
+    // Nothing is left pending: the poison entry was acknowledged with its dead letter.
+    drained(&conn, &key, "bot").await;
+    assert!(!worker.is_finished(), "the worker survived the failures");
+    worker.abort();
+
+    let mut seen = handled.lock().unwrap().clone();
+    seen.sort_unstable();
+    assert_eq!(seen, (1..=20).filter(|&id| id != 13).collect::<Vec<u64>>());
+    assert_eq!(
+        attempts_7.load(Ordering::SeqCst),
+        2,
+        "7 failed once, then succeeded"
+    );
+    // Delivered once by XREADGROUP and twice more by claims, then the fourth delivery is
+    // over the cap: three attempts, never a fourth.
+    assert_eq!(attempts_13.load(Ordering::SeqCst), 3);
+
+    let range: StreamRangeReply = redis::cmd("XRANGE")
+        .arg(&dead)
+        .arg("-")
+        .arg("+")
+        .query_async(&mut conn)
+        .await
+        .expect("xrange");
+    assert_eq!(range.ids.len(), 1);
+    let reason: String = range.ids[0].get("reason").expect("reason");
+    assert!(reason.contains("poison"), "{reason}");
+    let data: Vec<u8> = range.ids[0].get("field:data").expect("original kept");
+    assert_eq!(data, message(13));
 }

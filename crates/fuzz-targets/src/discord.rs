@@ -59,17 +59,7 @@ pub(crate) fn etf(data: &[u8]) {
 }
 
 pub(crate) fn timestamp(data: &[u8]) {
-    let Some(text) = crate::text(data) else {
-        return;
-    };
-    if let Some(parsed) = Timestamp::parse(text) {
-        let shown = parsed.to_string();
-        assert_eq!(
-            Timestamp::parse(&shown),
-            Some(parsed),
-            "{text:?} shows as {shown:?}"
-        );
-    }
+    crate::display_round_trip(data, Timestamp::parse);
 }
 
 /// op/s/t as serde_json reads them from the top-level object.

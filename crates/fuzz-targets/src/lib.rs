@@ -159,3 +159,18 @@ pub fn target(name: &str) -> Option<&'static Target> {
 pub(crate) fn text(data: &[u8]) -> Option<&str> {
     std::str::from_utf8(data).ok()
 }
+
+/// A value that parses from text and displays as text: what displays must parse back to
+/// the same value (so a parsed value can be written out and read again, e.g. when cached).
+pub(crate) fn display_round_trip<T>(data: &[u8], parse: fn(&str) -> Option<T>)
+where
+    T: std::fmt::Display + std::fmt::Debug + PartialEq,
+{
+    let Some(text) = text(data) else {
+        return;
+    };
+    if let Some(parsed) = parse(text) {
+        let shown = parsed.to_string();
+        assert_eq!(parse(&shown), Some(parsed), "{text:?} shows as {shown:?}");
+    }
+}

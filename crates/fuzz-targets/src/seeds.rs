@@ -107,10 +107,7 @@ fn twitch(fixtures: &Fixtures<'_>, seeds: &mut Seeds) -> io::Result<()> {
     let messages = fixtures.json("twitch/eventsub-messages.json")?;
     seeds.insert(
         "eventsub_message",
-        messages
-            .as_array()
-            .into_iter()
-            .flatten()
+        items(&messages)
             .map(|m| m.to_string().into_bytes())
             .collect(),
     );
@@ -139,15 +136,9 @@ fn headers(fixtures: &Fixtures<'_>, seeds: &mut Seeds) -> io::Result<()> {
     let cases = fixtures.json("common/ratelimit-headers.json")?;
     seeds.insert(
         "ratelimit_headers",
-        cases
-            .as_array()
-            .into_iter()
-            .flatten()
+        items(&cases)
             .map(|case| {
-                let lines: Vec<String> = case["headers"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
+                let lines: Vec<String> = items(&case["headers"])
                     .map(|pair| {
                         let (name, value) = (pair[0].as_str(), pair[1].as_str());
                         format!("{}: {}\n", name.unwrap_or(""), value.unwrap_or(""))
@@ -160,10 +151,7 @@ fn headers(fixtures: &Fixtures<'_>, seeds: &mut Seeds) -> io::Result<()> {
     let cache = fixtures.json("common/cache-control.json")?;
     seeds.insert(
         "cache_control",
-        cache
-            .as_array()
-            .into_iter()
-            .flatten()
+        items(&cache)
             .filter_map(|case| case["header"].as_str())
             .map(|header| header.as_bytes().to_vec())
             .collect(),
@@ -228,6 +216,11 @@ fn mesh(seeds: &mut Seeds) {
             .to_vec(),
         ),
     );
+}
+
+/// The elements of a JSON array (none for anything else).
+fn items(value: &Value) -> impl Iterator<Item = &Value> {
+    value.as_array().into_iter().flatten()
 }
 
 fn bytes(texts: Vec<String>) -> Vec<Vec<u8>> {
