@@ -15,7 +15,10 @@ fn every_stored_input_runs_without_a_panic() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     for (target, count) in &report.inputs {
-        assert!(*count > 0, "{target} has no stored inputs: nothing was replayed");
+        assert!(
+            *count > 0,
+            "{target} has no stored inputs: nothing was replayed"
+        );
     }
     // Only the ETF corpus may lack its target, when built without the `etf` feature.
     for dir in &report.unknown {
