@@ -49,7 +49,7 @@ pub(crate) fn run(root: &Path, args: &[&str]) -> Result<(), String> {
 }
 
 pub(crate) const USAGE: &str =
-    "cargo xtask fuzz --list | --replay | --seed | TARGET --time SECS [--minimize]";
+    "cargo xtask fuzz --list | --replay | --seed | TARGET --time SECS [--minimize] [--no-build]";
 
 /// Runs the `fuzz-targets` binary (plain Rust, every target compiled in).
 fn cargo_targets(root: &Path, args: &[&str]) -> Result<(), String> {
