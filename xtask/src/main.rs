@@ -4,10 +4,13 @@
 //! cargo xtask fixtures          # regenerate fixtures/ from the seeded generators
 //! cargo xtask fixtures --check  # regenerate in memory and fail on any difference
 //! cargo xtask gamedata [--check] # svc-gameapi's static game data (also part of `fixtures`)
+//! cargo xtask fuzz --replay      # every fuzz target over its stored corpus and crashes
+//! cargo xtask fuzz TARGET --time SECS   # fuzz one target with AFL++ (see fuzz/README.md)
 //! ```
 #![forbid(unsafe_code)]
 
 mod fixtures;
+mod fuzz;
 mod gamedata;
 
 use std::path::PathBuf;
@@ -21,8 +24,9 @@ fn main() -> ExitCode {
         ["fixtures", "--check"] => fixtures::check(&workspace_root()),
         ["gamedata"] => gamedata::write(&workspace_root()),
         ["gamedata", "--check"] => gamedata::check(&workspace_root()),
+        ["fuzz", rest @ ..] => fuzz::run(&workspace_root(), rest),
         _ => {
-            eprintln!("usage: cargo xtask fixtures [--check]");
+            eprintln!("usage: cargo xtask fixtures [--check] | {}", fuzz::USAGE);
             return ExitCode::from(2);
         }
     };

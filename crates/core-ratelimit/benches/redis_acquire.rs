@@ -17,8 +17,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use redis_test_server::RedisServer;
 
 /// A local `redis-server`, a current-thread runtime and a connection to the server.
-fn loopback() -> Option<(RedisServer, tokio::runtime::Runtime, ConnectionManager)> {
-    let server = RedisServer::start()?;
+fn loopback() -> (RedisServer, tokio::runtime::Runtime, ConnectionManager) {
+    let server = RedisServer::start();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -26,13 +26,11 @@ fn loopback() -> Option<(RedisServer, tokio::runtime::Runtime, ConnectionManager
     let conn = runtime
         .block_on(connect_redis(&server.url()))
         .expect("redis reachable");
-    Some((server, runtime, conn))
+    (server, runtime, conn)
 }
 
 fn shared_window(c: &mut Criterion) {
-    let Some((server, runtime, conn)) = loopback() else {
-        return;
-    };
+    let (server, runtime, conn) = loopback();
     let limiter = |key: &str, limit: u32, window: Duration| {
         RedisWindowLimiter::builder(
             conn.clone(),
@@ -62,9 +60,7 @@ fn shared_window(c: &mut Criterion) {
 }
 
 fn shared_buckets(c: &mut Criterion) {
-    let Some((server, runtime, conn)) = loopback() else {
-        return;
-    };
+    let (server, runtime, conn) = loopback();
     // Discord's shape with limits that never bind: a learned bucket of a billion per hour,
     // and a global limit whose 1 ms window holds a few dozen grants (so it is checked and
     // trimmed on every acquire, as in production).

@@ -164,9 +164,7 @@ async fn drive(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_oversubscribing_the_server_get_zero_429s() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let upstream = Arc::new(Upstream::start().await);
     let a = Caller::Direct(shared(process(&server).await, ColdStart::Trust));
     let b = Caller::Wrapped(BucketLimiter::from(shared(
@@ -201,9 +199,7 @@ async fn two_processes_oversubscribing_the_server_get_zero_429s() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn routes_learn_their_bucket_hash_across_processes() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let upstream = Upstream::start().await;
     let a = shared(process(&server).await, ColdStart::Trust);
     let b = shared(process(&server).await, ColdStart::Trust);
@@ -228,9 +224,7 @@ async fn routes_learn_their_bucket_hash_across_processes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_restarting_mid_run_makes_callers_wait_and_recover() {
-    let Some(mut server) = RedisServer::start() else {
-        return;
-    };
+    let mut server = RedisServer::start();
     let upstream = Arc::new(Upstream::start().await);
     // The default cold start: after the restart the global limit waits one window.
     let a = Caller::Direct(shared(process(&server).await, ColdStart::Wait));
@@ -280,9 +274,7 @@ async fn redis_restarting_mid_run_makes_callers_wait_and_recover() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn script_flush_reloads_the_scripts_and_keeps_the_state() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let mut admin = process(&server).await;
     let limiter = shared(process(&server).await, ColdStart::Trust);
     let route = RouteKey::new("POST /channels/{channel_id}/messages", Some("9"));
@@ -317,9 +309,7 @@ async fn script_flush_reloads_the_scripts_and_keeps_the_state() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_process_dying_mid_request_frees_its_slot_when_the_lease_expires() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     // Discord's numbers: per-route buckets and 50 per second globally.
     let config = BucketConfig {
         global: Some((50, Duration::from_secs(1))),
@@ -348,9 +338,7 @@ async fn a_process_dying_mid_request_frees_its_slot_when_the_lease_expires() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_identify_queue_from_redis_paces_two_processes() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let period = Duration::from_millis(300);
     let queue = |conn: ConnectionManager| {
         IdentifyQueue::from(RedisIdentifyQueue::with_cold_start(

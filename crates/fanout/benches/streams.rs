@@ -20,9 +20,7 @@ fn message(id: usize) -> Vec<u8> {
 }
 
 fn end_to_end(c: &mut Criterion) {
-    let Some(server) = redis_test_server::RedisServer::start() else {
-        return;
-    };
+    let server = redis_test_server::RedisServer::start();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let handled = Arc::new(AtomicUsize::new(0));
     let (publisher, worker) = runtime.block_on(async {

@@ -24,6 +24,20 @@ pub(crate) fn decode(entry: &StreamId) -> Result<ShardEvent, String> {
     Ok(ShardEvent { shard_id, event })
 }
 
+/// Decodes an entry given as its fields (a later repeat of a field wins, as in the reply
+/// map). Public only for the fuzz targets (`crates/fuzz-targets`), not API.
+#[doc(hidden)]
+pub fn decode_fields(fields: &[(&str, &[u8])]) -> Result<ShardEvent, String> {
+    let entry = StreamId {
+        id: "0-1".to_owned(),
+        map: fields
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), Value::BulkString(value.to_vec())))
+            .collect(),
+    };
+    decode(&entry)
+}
+
 /// A field's bytes, if it is there.
 pub(crate) fn bytes<'a>(entry: &'a StreamId, field: &str) -> Option<&'a [u8]> {
     match entry.map.get(field)? {

@@ -1,9 +1,15 @@
-//! The gateway side: raw dispatch bytes into one capped stream per event group.
+//! The gateway side: raw dispatch bytes into one stream per event group, trimmed by what
+//! the consumer groups have processed.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
+use redis::Script;
 use redis::aio::ConnectionManager;
 use svc_gateway::event::Envelope;
+use tokio::time::Instant;
 
 use crate::error::store_error;
 use crate::{Error, ErrorKind, EventGroup};
@@ -11,26 +17,46 @@ use crate::{Error, ErrorKind, EventGroup};
 /// The default key prefix (`switchboard:events:{group}`).
 pub const DEFAULT_PREFIX: &str = "switchboard";
 
-/// The default approximate length cap of each stream (`XADD MAXLEN ~`).
+/// The default length cap of each stream: the safety valve that bounds Redis memory when a
+/// consumer group stops consuming (see [`Publisher::max_len`]).
 pub const DEFAULT_MAX_LEN: usize = 100_000;
+
+/// How often, by default, the publisher trims a stream it publishes to.
+pub const DEFAULT_TRIM_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Stream entry field holding the shard id (decimal).
 pub(crate) const FIELD_SHARD: &str = "shard";
 /// Stream entry field holding the payload bytes, exactly as received.
 pub(crate) const FIELD_DATA: &str = "data";
 
+/// Trims one stream to what its groups still need, then to the cap (`lua/trim.lua`).
+static TRIM: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/trim.lua")));
+
 /// Publishes gateway dispatches to Redis Streams.
 ///
 /// Each payload is routed by its [`Envelope`] (`t` → [`EventGroup`] → stream) and stored as
-/// the bytes the gateway received, never re-encoded, next to the shard id. Streams are capped
-/// with `XADD MAXLEN ~`. Non-dispatch payloads (hello, heartbeat ACKs…) are not published.
+/// the bytes the gateway received, never re-encoded, next to the shard id. Non-dispatch
+/// payloads (hello, heartbeat ACKs…) are not published.
 ///
-/// Cloning is cheap: clones share the connection.
+/// Streams are trimmed by what the consumer groups have processed, never by length alone:
+/// at most once per [`trim_interval`](Self::trim_interval) per stream, an atomic script
+/// removes the entries older than the oldest one any group still needs (its oldest pending
+/// entry, or the first it has not read). A slow group therefore loses nothing while a fast
+/// one runs far ahead. Only past [`max_len`](Self::max_len), the safety valve for a group
+/// that stopped consuming, are entries dropped that a group may not have processed; each
+/// such drop is logged as a warning and counted ([`dropped_unprocessed`](Self::dropped_unprocessed)).
+/// While a stream has no consumer group, only the cap applies.
+///
+/// Cloning is cheap: clones share the connection, the trim schedule and the counter.
 #[derive(Clone)]
 pub struct Publisher {
     conn: ConnectionManager,
     prefix: String,
     max_len: usize,
+    trim_interval: Duration,
+    /// When each stream was last trimmed.
+    trimmed: Arc<Mutex<HashMap<EventGroup, Instant>>>,
+    dropped: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Publisher {
@@ -38,6 +64,7 @@ impl std::fmt::Debug for Publisher {
         f.debug_struct("Publisher")
             .field("prefix", &self.prefix)
             .field("max_len", &self.max_len)
+            .field("trim_interval", &self.trim_interval)
             .finish_non_exhaustive()
     }
 }
@@ -55,6 +82,9 @@ impl Publisher {
             conn,
             prefix: DEFAULT_PREFIX.to_owned(),
             max_len: DEFAULT_MAX_LEN,
+            trim_interval: DEFAULT_TRIM_INTERVAL,
+            trimmed: Arc::default(),
+            dropped: Arc::default(),
         }
     }
 
@@ -65,11 +95,89 @@ impl Publisher {
         self
     }
 
-    /// Sets the approximate length cap of each stream.
+    /// Sets the length cap of each stream (default [`DEFAULT_MAX_LEN`]; 0 for none): the
+    /// safety valve for a consumer group that stopped consuming. Past it the oldest entries
+    /// are dropped even if a group has not processed them, with a warning, and counted in
+    /// [`dropped_unprocessed`](Self::dropped_unprocessed). Size it for the longest backlog
+    /// a group may build up (an outage of its workers), within Redis's memory.
     #[must_use]
     pub fn max_len(mut self, max_len: usize) -> Self {
         self.max_len = max_len;
         self
+    }
+
+    /// Sets how often a stream is trimmed after a publish to it (default
+    /// [`DEFAULT_TRIM_INTERVAL`]; zero trims after every publish).
+    #[must_use]
+    pub fn trim_interval(mut self, interval: Duration) -> Self {
+        self.trim_interval = interval;
+        self
+    }
+
+    /// Entries dropped by the length cap ([`max_len`](Self::max_len)) that a consumer
+    /// group may not have processed, since this publisher (or a clone) was created.
+    pub fn dropped_unprocessed(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Trims every group's stream now: entries all consumer groups have processed go, then
+    /// whatever exceeds the length cap. Publishing does this on its own every
+    /// [`trim_interval`](Self::trim_interval).
+    pub async fn trim(&self) -> Result<(), Error> {
+        for group in EventGroup::ALL {
+            self.trim_stream(group).await?;
+        }
+        Ok(())
+    }
+
+    /// Trims the streams among `groups` whose trim is due. A failed trim is logged and
+    /// left for the next publish: the entries are already stored.
+    async fn trim_due(&self, groups: impl IntoIterator<Item = EventGroup>) {
+        for group in groups {
+            if !self.trim_is_due(group) {
+                continue;
+            }
+            if let Err(error) = self.trim_stream(group).await {
+                tracing::warn!(%error, stream = %group, "trimming the stream failed; retried later");
+            }
+        }
+    }
+
+    fn trim_is_due(&self, group: EventGroup) -> bool {
+        let now = Instant::now();
+        let mut trimmed = self
+            .trimmed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match trimmed.get(&group) {
+            Some(last) if now.duration_since(*last) < self.trim_interval => false,
+            _ => {
+                trimmed.insert(group, now);
+                true
+            }
+        }
+    }
+
+    async fn trim_stream(&self, group: EventGroup) -> Result<(), Error> {
+        let key = group.stream_key(&self.prefix);
+        let mut conn = self.conn.clone();
+        let (processed, over_cap): (u64, u64) = TRIM
+            .key(&key)
+            .arg(self.max_len)
+            .invoke_async(&mut conn)
+            .await
+            .map_err(store_error)?;
+        tracing::trace!(stream = %key, processed, "trimmed entries every group processed");
+        if over_cap > 0 {
+            self.dropped.fetch_add(over_cap, Ordering::Relaxed);
+            tracing::warn!(
+                stream = %key,
+                dropped = over_cap,
+                max_len = self.max_len,
+                "stream over its length cap: dropped entries a consumer group may not have processed"
+            );
+        }
+        Ok(())
     }
 
     /// Publishes one payload received by shard `shard_id`.
@@ -80,9 +188,10 @@ impl Publisher {
     pub async fn publish(&self, shard_id: u32, raw: &[u8]) -> Result<Option<EventGroup>, Error> {
         let mut pipe = redis::pipe();
         let group = self.add(&mut pipe, shard_id, raw)?;
-        if group.is_some() {
+        if let Some(group) = group {
             let mut conn = self.conn.clone();
             pipe.exec_async(&mut conn).await.map_err(store_error)?;
+            self.trim_due([group]).await;
         }
         Ok(group)
     }
@@ -96,14 +205,19 @@ impl Publisher {
     {
         let mut pipe = redis::pipe();
         let mut published = 0;
+        let mut groups = Vec::new();
         for (shard_id, raw) in payloads {
-            if matches!(self.add(&mut pipe, shard_id, raw), Ok(Some(_))) {
+            if let Ok(Some(group)) = self.add(&mut pipe, shard_id, raw) {
                 published += 1;
+                if !groups.contains(&group) {
+                    groups.push(group);
+                }
             }
         }
         if published > 0 {
             let mut conn = self.conn.clone();
             pipe.exec_async(&mut conn).await.map_err(store_error)?;
+            self.trim_due(groups).await;
         }
         Ok(published)
     }
@@ -131,11 +245,10 @@ impl Publisher {
             return Ok(None);
         };
         let group = EventGroup::of(name);
+        // No MAXLEN here: trimming by length alone would drop entries a slow group has
+        // not read. `trim_due` trims by the groups' positions instead.
         pipe.cmd("XADD")
             .arg(group.stream_key(&self.prefix))
-            .arg("MAXLEN")
-            .arg("~")
-            .arg(self.max_len)
             .arg("*")
             .arg(FIELD_SHARD)
             .arg(shard_id)

@@ -6,6 +6,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
+use core_ratelimit::Backoff;
 use futures_util::FutureExt;
 use redis::aio::ConnectionManager;
 use redis::streams::{StreamAutoClaimReply, StreamId, StreamPendingCountReply, StreamReadReply};
@@ -15,13 +16,18 @@ use tokio::time::Instant;
 use crate::entry;
 use crate::error::store_error;
 use crate::group::dead_letter_key;
-use crate::handler::Handler;
+use crate::handler::{Handler, HandlerError};
+use crate::progress::{self, Finished};
 use crate::{Error, ErrorKind, EventGroup, WorkerBuilder};
 
-/// First wait after a failed Redis call; doubles up to [`MAX_BACKOFF`].
-const MIN_BACKOFF: Duration = Duration::from_millis(100);
-/// Longest wait between retries.
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// How a worker waits between attempts while Redis is unavailable: from 100 ms, doubling
+/// up to 5 s, jittered so workers that lost Redis together do not return together.
+fn redis_backoff() -> Backoff {
+    Backoff::new()
+        .initial_delay(Duration::from_millis(100))
+        .max_delay(Duration::from_secs(5))
+        .jitter(0.5)
+}
 
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
@@ -46,11 +52,13 @@ pub(crate) struct Config {
 /// (`{prefix}:events:dead`, with the reason) and acknowledged. Delivery is at least once: a
 /// worker killed between a handler's end and its `XACK` has that entry handled again.
 ///
-/// A handler that panics does not take the worker down: the panic is caught and logged, and
-/// the entry stays unacknowledged, so it is claimed and handled again after
-/// [`WorkerBuilder::min_idle`]. An entry delivered more than
-/// [`WorkerBuilder::max_deliveries`] times (a poison message that keeps crashing handlers
-/// or workers) is dead-lettered and acknowledged instead of being retried forever.
+/// A handler that returns `Err` or panics does not take the worker down: the failure is
+/// logged, the other handlers still run, and the entry stays unacknowledged, so it is
+/// claimed and delivered again after [`WorkerBuilder::min_idle`]. The handlers that did
+/// finish are recorded with the entry (see the crate docs), so on redelivery only the
+/// failed ones run again. An entry delivered more than [`WorkerBuilder::max_deliveries`]
+/// times (a poison message that keeps failing handlers or crashing workers) is
+/// dead-lettered and acknowledged instead of being retried forever.
 pub struct Worker {
     conn: ConnectionManager,
     config: Config,
@@ -133,7 +141,7 @@ impl Worker {
     /// at that moment stay pending and are claimed later by another worker.
     pub async fn run_until(mut self, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
         let mut shutdown = std::pin::pin!(shutdown);
-        let mut backoff = MIN_BACKOFF;
+        let mut backoff = redis_backoff();
         loop {
             let step = tokio::select! {
                 biased;
@@ -141,15 +149,16 @@ impl Worker {
                 step = self.step() => step,
             };
             match step {
-                Ok(_) => backoff = MIN_BACKOFF,
+                Ok(_) => backoff.reset(),
                 Err(error) if *error.kind() == ErrorKind::StoreUnavailable => {
-                    tracing::warn!(?backoff, %error, "Redis unavailable; retrying");
+                    // Unlimited attempts: `next_delay` always has one.
+                    let delay = backoff.next_delay().unwrap_or(Duration::from_secs(5));
+                    tracing::warn!(?delay, %error, "Redis unavailable; retrying");
                     tokio::select! {
                         biased;
                         () = &mut shutdown => return Ok(()),
-                        () = tokio::time::sleep(backoff) => {}
+                        () = tokio::time::sleep(delay) => {}
                     }
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
                 }
                 Err(error) => return Err(error),
             }
@@ -200,20 +209,23 @@ impl Worker {
                         count = reply.deleted_ids.len(),
                         "pending entries were trimmed from the stream before anyone handled them"
                     );
+                    self.forget(&key, &reply.deleted_ids).await?;
                 }
                 if !reply.claimed.is_empty() {
                     tracing::info!(stream = %key, count = reply.claimed.len(), "claimed idle entries");
                 }
                 let deliveries = self.deliveries(&key, &reply.claimed).await?;
+                let mut finished = self.finished(&key, &reply.claimed).await?;
                 for entry in reply.claimed {
                     let delivered = deliveries.get(&entry.id).copied().unwrap_or(0);
+                    let finished = finished.remove(&entry.id).unwrap_or_default();
                     if delivered > self.config.max_deliveries {
                         let reason = format!(
                             "poison: delivered {delivered} times without being acknowledged"
                         );
                         self.dead_letter(&key, &entry, &reason).await?;
                     } else {
-                        self.handle(&key, entry).await?;
+                        self.handle(&key, entry, finished).await?;
                     }
                     done += 1;
                 }
@@ -257,6 +269,43 @@ impl Worker {
             .collect())
     }
 
+    /// Which handlers already finished each of `claimed` (one `HMGET`).
+    async fn finished(
+        &mut self,
+        key: &str,
+        claimed: &[StreamId],
+    ) -> Result<HashMap<String, Finished>, Error> {
+        if claimed.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let ids: Vec<&str> = claimed.iter().map(|entry| entry.id.as_str()).collect();
+        let records: Vec<Option<String>> = match redis::cmd("HMGET")
+            .arg(progress::key(key, &self.config.group))
+            .arg(&ids)
+            .query_async(&mut self.conn)
+            .await
+        {
+            Ok(records) => records,
+            Err(error) => return Err(self.recover(error).await),
+        };
+        Ok(ids
+            .into_iter()
+            .zip(records)
+            .filter(|(_, record)| record.is_some())
+            .map(|(id, record)| (id.to_owned(), Finished::parse(record.as_deref())))
+            .collect())
+    }
+
+    /// Drops the handler records of entries that no longer exist.
+    async fn forget(&mut self, key: &str, ids: &[String]) -> Result<(), Error> {
+        redis::cmd("HDEL")
+            .arg(progress::key(key, &self.config.group))
+            .arg(ids)
+            .exec_async(&mut self.conn)
+            .await
+            .map_err(store_error)
+    }
+
     /// Reads one batch of new entries (`XREADGROUP … >`) and handles them.
     async fn read(&mut self) -> Result<usize, Error> {
         let mut cmd = redis::cmd("XREADGROUP");
@@ -279,7 +328,8 @@ impl Worker {
         let mut done = 0;
         for stream in reply.map(|reply| reply.keys).unwrap_or_default() {
             for entry in stream.ids {
-                self.handle(&stream.key, entry).await?;
+                // New entries: no handler has seen them yet.
+                self.handle(&stream.key, entry, Finished::default()).await?;
                 done += 1;
             }
         }
@@ -300,44 +350,72 @@ impl Worker {
         store_error(error)
     }
 
-    /// Runs the handlers for one entry and acknowledges it, or dead-letters it.
-    async fn handle(&mut self, key: &str, entry: StreamId) -> Result<(), Error> {
-        match entry::decode(&entry) {
-            Ok(event) => {
-                let mut panicked = false;
-                for handler in self.handlers.iter() {
-                    // A panicking handler (building its future or running it) must not end
-                    // the worker: catch it, run the other handlers, leave the entry pending.
-                    let future = std::panic::catch_unwind(AssertUnwindSafe(|| handler(&event)));
-                    let finished = match future {
-                        Ok(Some(future)) => AssertUnwindSafe(future).catch_unwind().await,
-                        Ok(None) => Ok(()),
-                        Err(payload) => Err(payload),
-                    };
-                    if let Err(payload) = finished {
-                        panicked = true;
-                        tracing::error!(
-                            stream = %key,
-                            id = %entry.id,
-                            panic = panic_message(&*payload),
-                            "event handler panicked; the entry will be retried"
-                        );
-                    }
-                }
-                if panicked {
-                    return Ok(());
-                }
-                // Sent now, confirmed at the end of the batch: the multiplexed connection
-                // pipelines the acknowledgements instead of waiting for each.
-                let mut conn = self.conn.clone();
-                let mut ack = redis::cmd("XACK");
-                ack.arg(key).arg(&self.config.group).arg(&entry.id);
-                self.acks
-                    .push(tokio::spawn(async move { ack.exec_async(&mut conn).await }));
-                Ok(())
+    /// Runs the handlers that have not finished this entry yet, then acknowledges it; if
+    /// one failed or panicked, records which finished and leaves the entry pending.
+    /// Undecodable entries are dead-lettered.
+    async fn handle(
+        &mut self,
+        key: &str,
+        entry: StreamId,
+        mut finished: Finished,
+    ) -> Result<(), Error> {
+        let event = match entry::decode(&entry) {
+            Ok(event) => event,
+            Err(reason) => return self.dead_letter(key, &entry, &reason).await,
+        };
+        let recorded = !finished.is_empty();
+        let mut failed = false;
+        for (index, handler) in self.handlers.iter().enumerate() {
+            if finished.contains(index) {
+                continue;
             }
-            Err(reason) => self.dead_letter(key, &entry, &reason).await,
+            match run(handler, &event).await {
+                Ok(()) => finished.insert(index),
+                Err(failure) => {
+                    failed = true;
+                    tracing::error!(
+                        stream = %key,
+                        id = %entry.id,
+                        handler = index,
+                        %failure,
+                        "event handler failed; the entry will be delivered again"
+                    );
+                }
+            }
         }
+        let records = progress::key(key, &self.config.group);
+        if failed {
+            if !finished.is_empty() {
+                // Without the record a redelivery runs every handler again; that is still
+                // at least once, so a failed write is logged, not fatal.
+                let written: redis::RedisResult<()> = redis::cmd("HSET")
+                    .arg(&records)
+                    .arg(&entry.id)
+                    .arg(finished.to_record())
+                    .exec_async(&mut self.conn)
+                    .await;
+                if let Err(error) = written {
+                    tracing::warn!(%error, id = %entry.id, "could not record finished handlers");
+                }
+            }
+            return Ok(());
+        }
+        // Sent now, confirmed at the end of the batch: the multiplexed connection
+        // pipelines the acknowledgements instead of waiting for each.
+        let mut conn = self.conn.clone();
+        let mut ack = redis::pipe();
+        ack.atomic()
+            .cmd("XACK")
+            .arg(key)
+            .arg(&self.config.group)
+            .arg(&entry.id)
+            .ignore();
+        if recorded {
+            ack.cmd("HDEL").arg(&records).arg(&entry.id).ignore();
+        }
+        self.acks
+            .push(tokio::spawn(async move { ack.exec_async(&mut conn).await }));
+        Ok(())
     }
 
     /// Waits for the acknowledgements sent so far. A failed one leaves its entry pending: it
@@ -392,10 +470,36 @@ impl Worker {
             .arg(&self.config.group)
             .arg(&entry.id)
             .ignore()
+            .cmd("HDEL")
+            .arg(progress::key(key, &self.config.group))
+            .arg(&entry.id)
+            .ignore()
             .exec_async(&mut self.conn)
             .await
             .map_err(store_error)
     }
+}
+
+/// Runs one handler on `event`: its outcome, with a panic (building its future or
+/// running it) caught and turned into an error so the worker and the other handlers go on.
+/// A handler for another event type counts as finished.
+async fn run(
+    handler: &Handler,
+    event: &svc_gateway::event::ShardEvent,
+) -> Result<(), HandlerError> {
+    let future = match std::panic::catch_unwind(AssertUnwindSafe(|| handler(event))) {
+        Ok(Some(future)) => future,
+        Ok(None) => return Ok(()),
+        Err(payload) => return Err(panicked(&*payload)),
+    };
+    match AssertUnwindSafe(future).catch_unwind().await {
+        Ok(outcome) => outcome,
+        Err(payload) => Err(panicked(&*payload)),
+    }
+}
+
+fn panicked(payload: &(dyn std::any::Any + Send)) -> HandlerError {
+    format!("panicked: {}", panic_message(payload)).into()
 }
 
 /// The text of a panic payload (`panic!` with a message), or a placeholder.

@@ -81,8 +81,11 @@ impl WorkerBuilder {
 
     /// Runs `handler` for every event carrying a `T` (any payload type of
     /// [`svc_gateway`], [`svc_gateway::event::Event`] for all, or [`ShardEvent`] with the shard
-    /// id). Handlers of one entry run in registration order; the entry is acknowledged
-    /// after the last one finished.
+    /// id). Its future returns `()` or `Result<(), E>` ([`crate::HandlerOutput`]).
+    /// Handlers of one entry run in registration order; the entry is acknowledged after
+    /// the last one finished. If one returns `Err` or panics, the entry is delivered again
+    /// later and only the handlers that did not finish run again, so every worker of a
+    /// group must register the same handlers in the same order.
     pub fn on<T>(mut self, handler: impl EventHandler<T>) -> Self
     where
         T: Extract<ShardEvent> + Send + 'static,
@@ -114,7 +117,7 @@ impl WorkerBuilder {
     }
 
     /// How many times an entry may be delivered (read, then claimed again after a handler
-    /// panicked or its worker died) before it counts as poison: it is then copied to the
+    /// failed or panicked or its worker died) before it counts as poison: it is then copied to the
     /// dead-letter stream and acknowledged instead of handled again (default 5, at least 1).
     pub fn max_deliveries(mut self, max: u64) -> Self {
         self.config.max_deliveries = max.max(1);
@@ -133,8 +136,9 @@ impl WorkerBuilder {
         self
     }
 
-    /// How long an entry must sit unacknowledged with another consumer before this worker
-    /// claims it (default 30 s: longer than any handler should take).
+    /// How long an entry must sit unacknowledged before a worker claims it (default 30 s:
+    /// longer than any handler should take). This is also the delay before an entry whose
+    /// handler failed is delivered again.
     pub fn min_idle(mut self, min_idle: Duration) -> Self {
         self.config.min_idle = min_idle;
         self

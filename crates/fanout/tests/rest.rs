@@ -24,9 +24,7 @@ fn message(id: u64, channel: u64) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rest_calls_from_two_workers_share_the_global_limit_with_zero_429s() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let discord = Discord::new(DiscordConfig::default());
     let control = discord.control();
     let sandbox = sandbox::Server::builder()

@@ -1,6 +1,6 @@
 //! Fan-out on a real Redis server: routing, exactly-once between workers, a killed worker's
-//! entries claimed by another, dead letters, panicking handlers and poison entries,
-//! unreachable and restarting servers.
+//! entries claimed by another, dead letters, failing and panicking handlers and poison
+//! entries, trimming by the consumer groups' positions, a restarting server.
 //!
 //! Redis keeps its own clock (idle times for XAUTOCLAIM), so these run in real time, each
 //! bounded to a few seconds.
@@ -48,11 +48,16 @@ async fn xlen(conn: &mut ConnectionManager, key: &str) -> usize {
         .expect("xlen")
 }
 
-/// Entries read by the group but not acknowledged.
+/// Entries read by group `bot` but not acknowledged.
 async fn pending(conn: &mut ConnectionManager, key: &str) -> usize {
+    pending_in(conn, key, "bot").await
+}
+
+/// Entries read by `group` but not acknowledged.
+async fn pending_in(conn: &mut ConnectionManager, key: &str, group: &str) -> usize {
     let reply: redis::Value = redis::cmd("XPENDING")
         .arg(key)
-        .arg("bot")
+        .arg(group)
         .query_async(conn)
         .await
         .expect("xpending");
@@ -82,10 +87,20 @@ fn recording_worker(
     name: &str,
     seen: &Arc<Mutex<Vec<u64>>>,
 ) -> fanout::WorkerBuilder {
+    group_worker(server, "bot", name, seen)
+}
+
+/// A worker of `group` on the messages stream recording message ids into `seen`.
+fn group_worker(
+    server: &RedisServer,
+    group: &str,
+    name: &str,
+    seen: &Arc<Mutex<Vec<u64>>>,
+) -> fanout::WorkerBuilder {
     let seen = Arc::clone(seen);
     Worker::builder(server.url())
         .prefix(PREFIX)
-        .group("bot")
+        .group(group)
         .consumer(name)
         .streams([EventGroup::Messages])
         .batch(16)
@@ -98,9 +113,7 @@ fn recording_worker(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn envelope_routing_puts_events_in_their_group_streams() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let publisher = publisher(&server).await;
     let cases = [
         ("MESSAGE_CREATE", EventGroup::Messages),
@@ -167,9 +180,7 @@ async fn envelope_routing_puts_events_in_their_group_streams() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_handle_500_events_exactly_once_between_them() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let seen_a = Arc::new(Mutex::new(Vec::new()));
     let seen_b = Arc::new(Mutex::new(Vec::new()));
     let a = recording_worker(&server, "a", &seen_a)
@@ -216,9 +227,7 @@ async fn two_workers_handle_500_events_exactly_once_between_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_worker_loses_no_events_another_claims_them() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let publisher = publisher(&server).await;
     let payloads: Vec<Vec<u8>> = (1..=100).map(message).collect();
     publisher
@@ -307,9 +316,7 @@ async fn a_killed_worker_loses_no_events_another_claims_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_entries_go_to_the_dead_letter_stream() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let key = EventGroup::Messages.stream_key(PREFIX);
     let mut conn = raw_conn(&server).await;
     let bad: [&[(&str, &[u8])]; 4] = [
@@ -385,26 +392,8 @@ async fn malformed_entries_go_to_the_dead_letter_stream() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unreachable_redis_is_a_typed_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("port")
-        .port();
-    let url = format!("redis://127.0.0.1:{port}/");
-    let error = Publisher::connect(&url).await.expect_err("nothing listens");
-    assert_eq!(error.kind(), &ErrorKind::StoreUnavailable);
-    let error = Worker::builder(url)
-        .connect()
-        .await
-        .expect_err("nothing listens");
-    assert_eq!(error.kind(), &ErrorKind::StoreUnavailable);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_recovers_after_redis_restarts() {
-    let Some(mut server) = RedisServer::start() else {
-        return;
-    };
+    let mut server = RedisServer::start();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let worker = recording_worker(&server, "a", &seen)
         .connect()
@@ -432,11 +421,233 @@ async fn a_worker_recovers_after_redis_restarts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_panicking_handler_is_retried_then_poison_is_dead_lettered() {
-    let Some(server) = RedisServer::start() else {
-        return;
+async fn an_on_rest_handler_without_a_client_is_a_config_error() {
+    let server = RedisServer::start();
+    let error = Worker::builder(server.url())
+        .on_rest::<MessageCreate>(|_, _| async {})
+        .connect()
+        .await
+        .expect_err("no REST client");
+    assert_eq!(error.kind(), &ErrorKind::Config);
+}
+
+/// Publishes messages 1..=`count` in one batch, from shard 0.
+async fn publish_messages(server: &RedisServer, count: u64) {
+    let payloads: Vec<Vec<u8>> = (1..=count).map(message).collect();
+    publisher(server)
+        .await
+        .publish_batch(payloads.iter().map(|raw| (0, raw.as_slice())))
+        .await
+        .expect("publish");
+}
+
+/// Waits (real time, bounded) until `group` has nothing pending on `key`.
+async fn drained(conn: &ConnectionManager, key: &str, group: &str) {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while pending_in(&mut conn.clone(), key, group).await > 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{group} acknowledged everything"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_group_loses_nothing_while_a_fast_one_runs_far_ahead() {
+    let server = RedisServer::start();
+    let key = EventGroup::Messages.stream_key(PREFIX);
+    let mut conn = raw_conn(&server).await;
+    // Both groups exist from the start; only the fast one consumes.
+    let seen_fast = Arc::new(Mutex::new(Vec::new()));
+    let seen_slow = Arc::new(Mutex::new(Vec::new()));
+    let fast = group_worker(&server, "fast", "f", &seen_fast)
+        .connect()
+        .await
+        .expect("fast");
+    let slow = group_worker(&server, "slow", "s", &seen_slow)
+        .connect()
+        .await
+        .expect("slow");
+    let fast = tokio::spawn(fast.run());
+
+    // Trimming after every publish, with the length cap far away: the old `MAXLEN ~`
+    // rule would have had to choose between memory and the slow group's entries.
+    let publisher = publisher(&server).await.trim_interval(Duration::ZERO);
+    let payloads: Vec<Vec<u8>> = (1..=1_000).map(message).collect();
+    for chunk in payloads.chunks(50) {
+        publisher
+            .publish_batch(chunk.iter().map(|raw| (0, raw.as_slice())))
+            .await
+            .expect("publish");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    until("the fast group handled 1000", || {
+        seen_fast.lock().unwrap().len() >= 1_000
+    })
+    .await;
+    drained(&conn, &key, "fast").await;
+    publisher.trim().await.expect("trim");
+    assert_eq!(
+        xlen(&mut conn, &key).await,
+        1_000,
+        "nothing the slow group has not read is trimmed"
+    );
+
+    let slow = tokio::spawn(slow.run());
+    until("the slow group handled 1000", || {
+        seen_slow.lock().unwrap().len() >= 1_000
+    })
+    .await;
+    drained(&conn, &key, "slow").await;
+    fast.abort();
+    slow.abort();
+    let handled: BTreeSet<u64> = seen_slow.lock().unwrap().iter().copied().collect();
+    assert_eq!(handled, (1..=1_000).collect::<BTreeSet<u64>>(), "0 lost");
+    assert_eq!(seen_slow.lock().unwrap().len(), 1_000);
+
+    // Now every group has processed everything: trimming frees it (the last delivered
+    // entry stays as the groups' position).
+    publisher.trim().await.expect("trim");
+    assert!(
+        xlen(&mut conn, &key).await <= 1,
+        "processed entries are trimmed"
+    );
+    assert_eq!(publisher.dropped_unprocessed(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_length_cap_is_a_reported_safety_valve() {
+    let server = RedisServer::start();
+    let key = EventGroup::Messages.stream_key(PREFIX);
+    let mut conn = raw_conn(&server).await;
+    // A group that never consumes (its workers are down).
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let _stalled = group_worker(&server, "stalled", "s", &seen)
+        .connect()
+        .await
+        .expect("group");
+    let publisher = publisher(&server)
+        .await
+        .max_len(200)
+        .trim_interval(Duration::ZERO);
+    let payloads: Vec<Vec<u8>> = (1..=500).map(message).collect();
+    for chunk in payloads.chunks(100) {
+        publisher
+            .publish_batch(chunk.iter().map(|raw| (0, raw.as_slice())))
+            .await
+            .expect("publish");
+    }
+    assert_eq!(xlen(&mut conn, &key).await, 200, "memory stays bounded");
+    assert_eq!(
+        publisher.dropped_unprocessed(),
+        300,
+        "every entry the stalled group lost is counted"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_handler_does_not_make_the_others_see_the_event_twice() {
+    let server = RedisServer::start();
+    let first = Arc::new(Mutex::new(Vec::new()));
+    let last = Arc::new(Mutex::new(Vec::new()));
+    let flaky_done = Arc::new(Mutex::new(Vec::new()));
+    let flaky_attempts = Arc::new(Mutex::new(std::collections::HashMap::<u64, usize>::new()));
+    let record = |into: &Arc<Mutex<Vec<u64>>>| {
+        let into = Arc::clone(into);
+        move |message: MessageCreate| {
+            into.lock().unwrap().push(message.id.get());
+            async {}
+        }
     };
-    // Message 13 panics every time; message 7 panics on its first attempt only.
+    let (done, attempts) = (Arc::clone(&flaky_done), Arc::clone(&flaky_attempts));
+    let worker = Worker::builder(server.url())
+        .prefix(PREFIX)
+        .group("bot")
+        .consumer("a")
+        .streams([EventGroup::Messages])
+        .block(Duration::from_millis(50))
+        .min_idle(Duration::from_millis(100))
+        .claim_interval(Duration::from_millis(50))
+        .on::<MessageCreate>(record(&first))
+        // Between the two: panics on message 5's first attempt, fails on message 6's.
+        .on::<MessageCreate>(move |message| {
+            let id = message.id.get();
+            let attempt = {
+                let mut attempts = attempts.lock().unwrap();
+                let n = attempts.entry(id).or_default();
+                *n += 1;
+                *n
+            };
+            let done = Arc::clone(&done);
+            async move {
+                assert!(!(id == 5 && attempt == 1), "handler bug on message 5");
+                if id == 6 && attempt == 1 {
+                    return Err("transient failure on message 6");
+                }
+                done.lock().unwrap().push(id);
+                Ok(())
+            }
+        })
+        .on::<MessageCreate>(record(&last))
+        .connect()
+        .await
+        .expect("worker");
+    let worker = tokio::spawn(worker.run());
+    publish_messages(&server, 10).await;
+
+    let key = EventGroup::Messages.stream_key(PREFIX);
+    let mut conn = raw_conn(&server).await;
+    until("the flaky handler finished all 10", || {
+        flaky_done.lock().unwrap().len() >= 10
+    })
+    .await;
+    drained(&conn, &key, "bot").await;
+    worker.abort();
+
+    let everything: Vec<u64> = (1..=10).collect();
+    for (name, seen) in [("first", &first), ("last", &last)] {
+        let mut seen = seen.lock().unwrap().clone();
+        seen.sort_unstable();
+        assert_eq!(
+            seen, everything,
+            "the {name} handler saw each event exactly once"
+        );
+    }
+    let attempts = flaky_attempts.lock().unwrap().clone();
+    assert_eq!((attempts[&5], attempts[&6], attempts[&1]), (2, 2, 1));
+    let records: usize = redis::cmd("EXISTS")
+        .arg(format!("{key}:done:bot"))
+        .query_async(&mut conn)
+        .await
+        .expect("exists");
+    assert_eq!(
+        records, 0,
+        "finished-handler records go with the acknowledgement"
+    );
+}
+
+/// How the handler of [`retried_then_dead_lettered`] fails.
+#[derive(Clone, Copy)]
+enum Failing {
+    Panics,
+    ReturnsErr,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_handler_is_retried_then_poison_is_dead_lettered() {
+    retried_then_dead_lettered(Failing::Panics).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_error_leaves_the_entry_pending_for_retry_then_dead_letters_it() {
+    retried_then_dead_lettered(Failing::ReturnsErr).await;
+}
+
+/// Message 13 fails every time; message 7 fails on its first attempt only. Neither is
+/// acknowledged while failing; 7 succeeds on redelivery, 13 is dead-lettered after
+/// `max_deliveries` attempts, and the worker survives it all.
+async fn retried_then_dead_lettered(how: Failing) {
+    let server = RedisServer::start();
     let attempts_13 = Arc::new(AtomicUsize::new(0));
     let attempts_7 = Arc::new(AtomicUsize::new(0));
     let handled = Arc::new(Mutex::new(Vec::new()));
@@ -451,38 +662,53 @@ async fn a_panicking_handler_is_retried_then_poison_is_dead_lettered() {
         .consumer("a")
         .streams([EventGroup::Messages])
         .block(Duration::from_millis(50))
-        .min_idle(Duration::from_millis(100))
+        .min_idle(Duration::from_millis(500))
         .claim_interval(Duration::from_millis(50))
         .max_deliveries(3)
         .on::<MessageCreate>(move |message| {
             let id = message.id.get();
             let (a13, a7, seen) = (Arc::clone(&a13), Arc::clone(&a7), Arc::clone(&seen));
             async move {
-                if id == 13 {
-                    a13.fetch_add(1, Ordering::SeqCst);
-                    panic!("handler bug on message 13");
+                let fails = match id {
+                    13 => {
+                        a13.fetch_add(1, Ordering::SeqCst);
+                        true
+                    }
+                    7 => a7.fetch_add(1, Ordering::SeqCst) == 0,
+                    _ => false,
+                };
+                if fails {
+                    match how {
+                        Failing::Panics => panic!("handler bug on message {id}"),
+                        Failing::ReturnsErr => {
+                            return Err(std::io::Error::other(format!("failure on {id}")));
+                        }
+                    }
                 }
-                let first_try_of_7 = id == 7 && a7.fetch_add(1, Ordering::SeqCst) == 0;
-                assert!(!first_try_of_7, "transient failure on message 7");
                 seen.lock().unwrap().push(id);
+                Ok(())
             }
         })
         .connect()
         .await
         .expect("worker");
     let worker = tokio::spawn(worker.run());
+    publish_messages(&server, 20).await;
 
-    let publisher = Publisher::connect(&server.url())
-        .await
-        .expect("redis")
-        .prefix(PREFIX);
-    let payloads: Vec<Vec<u8>> = (1..=20).map(message).collect();
-    publisher
-        .publish_batch(payloads.iter().map(|raw| (0, raw.as_slice())))
-        .await
-        .expect("publish");
-
+    let key = EventGroup::Messages.stream_key(PREFIX);
     let mut conn = raw_conn(&server).await;
+    until("18 handled", || handled.lock().unwrap().len() >= 18).await;
+    // Once the batch's acknowledgements landed, well before min_idle: the two failed
+    // entries were not acknowledged.
+    tokio::time::timeout(Duration::from_millis(400), async {
+        while pending(&mut conn.clone(), &key).await > 2 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("acknowledgements land");
+    assert_eq!(pending(&mut conn, &key).await, 2, "7 and 13 stay pending");
+
     let dead = dead_letter_key(PREFIX);
     tokio::time::timeout(Duration::from_secs(10), async {
         while xlen(&mut conn.clone(), &dead).await < 1 {
@@ -492,8 +718,11 @@ async fn a_panicking_handler_is_retried_then_poison_is_dead_lettered() {
     .await
     .expect("the poison entry is dead-lettered");
     until("19 handled", || handled.lock().unwrap().len() >= 19).await;
+    // Nothing is left pending: the poison entry was acknowledged with its dead letter.
+    drained(&conn, &key, "bot").await;
+    assert!(!worker.is_finished(), "the worker survived the failures");
+    worker.abort();
 
-    assert!(!worker.is_finished(), "the worker survived the panics");
     let mut seen = handled.lock().unwrap().clone();
     seen.sort_unstable();
     assert_eq!(seen, (1..=20).filter(|&id| id != 13).collect::<Vec<u64>>());
@@ -518,24 +747,4 @@ async fn a_panicking_handler_is_retried_then_poison_is_dead_lettered() {
     assert!(reason.contains("poison"), "{reason}");
     let data: Vec<u8> = range.ids[0].get("field:data").expect("original kept");
     assert_eq!(data, message(13));
-
-    // Nothing is left pending: the poison entry was acknowledged with its dead letter.
-    assert_eq!(
-        pending(&mut conn, &EventGroup::Messages.stream_key(PREFIX)).await,
-        0
-    );
-    worker.abort();
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_on_rest_handler_without_a_client_is_a_config_error() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
-    let error = Worker::builder(server.url())
-        .on_rest::<MessageCreate>(|_, _| async {})
-        .connect()
-        .await
-        .expect_err("no REST client");
-    assert_eq!(error.kind(), &ErrorKind::Config);
 }

@@ -1,10 +1,12 @@
 //! Test support for the Redis backends: a real `redis-server` child process on a free
 //! loopback port, without persistence, killed on drop; and [`max_in_any_window`] to check a
-//! shared limit held. Tests and benches of `core-ratelimit`,
-//! `core-cache` and `fanout` share it (a dev-dependency only).
+//! shared limit held. Tests and benches of `core-ratelimit`, `core-cache` and `fanout`
+//! share it (a dev-dependency only), behind each crate's `redis` feature: `cargo test
+//! --workspace` runs none of them, `--features redis` runs them all and fails loudly when
+//! `redis-server` is missing, so no test passes by not running.
 //!
 //! ```no_run
-//! let Some(server) = redis_test_server::RedisServer::start() else { return };
+//! let server = redis_test_server::RedisServer::start(); // panics if redis-server is missing
 //! println!("redis at {}", server.url());
 //! ```
 #![forbid(unsafe_code)]
@@ -44,6 +46,10 @@ pub fn max_in_any_window(times: &[SystemTime], window: Duration) -> usize {
     best
 }
 
+/// What a Redis test says when there is no server to run against.
+const MISSING: &str = "`redis-server` is not installed, and this test needs a real one: install it \
+(`apt-get install redis-server`, `brew install redis`), or run the tests without `--features redis`";
+
 /// One `redis-server` on a free loopback port, without persistence.
 pub struct RedisServer {
     port: u16,
@@ -51,32 +57,32 @@ pub struct RedisServer {
 }
 
 impl RedisServer {
-    /// Starts a server, or returns `None` (after a loud message) when `redis-server` is not
-    /// installed and `CI` is unset. Under CI a missing binary fails the test.
-    pub fn start() -> Option<Self> {
-        let installed = Command::new("redis-server")
+    /// Starts a server.
+    ///
+    /// # Panics
+    ///
+    /// When `redis-server` is not installed (with a message saying how to install it) or
+    /// does not start: a Redis test that cannot reach a server fails, it never passes by
+    /// skipping.
+    pub fn start() -> Self {
+        Self::start_program("redis-server")
+    }
+
+    fn start_program(program: &str) -> Self {
+        let installed = Command::new(program)
             .arg("--version")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|status| status.success());
-        if !installed {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "redis-server is not installed, and CI is set: install it (apt-get install redis-server)"
-            );
-            eprintln!(
-                "\n*** SKIPPING Redis test: `redis-server` is not installed (install it to run these tests) ***\n"
-            );
-            return None;
-        }
+        assert!(installed, "{MISSING}");
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free loopback port")
             .port();
         let mut server = Self { port, child: None };
         server.spawn();
-        Some(server)
+        server
     }
 
     /// `redis://127.0.0.1:<port>/`.
@@ -119,5 +125,16 @@ impl RedisServer {
 impl Drop for RedisServer {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RedisServer;
+
+    #[test]
+    #[should_panic(expected = "not installed")]
+    fn a_missing_server_fails_the_test_instead_of_skipping_it() {
+        let _ = RedisServer::start_program("redis-server-that-is-not-installed");
     }
 }

@@ -291,8 +291,9 @@ impl KeyManager {
 }
 
 /// The caller's IP from the `temporaryAPIToken` claims: `limits[1].cidrs[0]`, without a
-/// `/32` suffix.
-fn ip_from_token(token: &str) -> Result<String, Error> {
+/// `/32` suffix. Public only for the fuzz targets (`crates/fuzz-targets`), not API.
+#[doc(hidden)]
+pub fn ip_from_token(token: &str) -> Result<String, Error> {
     let bad = |what: &str| {
         Error::new(ErrorKind::KeyManager {
             message: format!("temporaryAPIToken: {what}"),

@@ -33,6 +33,9 @@ pub use tag::Tag;
 pub use timestamp::Timestamp;
 pub use transport_http::Secret;
 
+#[doc(hidden)]
+pub use key_manager::ip_from_token;
+
 #[cfg(test)]
 mod tests {
     /// Clients are shared across tasks; errors cross task boundaries.

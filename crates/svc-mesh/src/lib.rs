@@ -25,6 +25,8 @@ pub use event::{Delivery, MeshEvent, Message, QueuedMessage};
 pub use http_api::{ClientInfo, ProxyRequest, ProxyResponse};
 pub use metadata::{Metadata, MetadataValue, RESERVED_KEYS};
 pub use packet::OpCode;
+#[doc(hidden)]
+pub use packet::decode_inbound;
 pub use query::{Query, QueryBuilder};
 pub use query_op::{Comparison, Logical, QueryOp, Target};
 pub use selector::Selector;

@@ -88,6 +88,17 @@ impl Inbound {
     }
 }
 
+/// Decodes one inbound text frame as the driver does, and the reply address a dispatch's
+/// nonce may carry. Public only for the fuzz targets (`crates/fuzz-targets`), not API.
+#[doc(hidden)]
+pub fn decode_inbound(text: &str) -> Result<Option<OpCode>, Error> {
+    let packet = Inbound::decode(text.to_owned())?;
+    if let Some(nonce) = packet.d.get("nonce").and_then(Value::as_str) {
+        let _ = crate::nonce::ReplyAddress::parse(nonce);
+    }
+    Ok(OpCode::from_code(packet.op))
+}
+
 #[derive(Serialize)]
 struct Outbound<'a> {
     op: u8,
