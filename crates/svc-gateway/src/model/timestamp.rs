@@ -53,6 +53,12 @@ impl Timestamp {
             return None;
         }
         let parsed = OffsetDateTime::parse(text, &Rfc3339).ok()?;
+        // An offset can carry a valid local time out of the years 0..=9999 in UTC
+        // (`0000-01-01T00:00:00+00:01`); such an instant could not be written back as a
+        // date (see `Display`), so it is not a timestamp Discord could have sent.
+        if !(0..=9999).contains(&parsed.to_offset(time::UtcOffset::UTC).year()) {
+            return None;
+        }
         Some(Self::from_micros(
             parsed.unix_timestamp() * MICROS_PER_SECOND + i64::from(parsed.microsecond()),
         ))
