@@ -18,6 +18,24 @@ pub enum ErrorKind {
         /// The address asked for.
         addr: String,
     },
+    /// A world (`--config`) or state (`--state`) file is not valid TOML / JSON of the
+    /// expected shape; the source says where.
+    Config,
+    /// A world refers to something that does not exist, or has an id of the wrong shape.
+    InvalidWorld {
+        /// What is wrong.
+        reason: String,
+    },
+    /// Reading a file failed.
+    Read {
+        /// The file.
+        path: String,
+    },
+    /// Writing a file failed.
+    Write {
+        /// The file.
+        path: String,
+    },
 }
 
 impl Error {
@@ -29,6 +47,11 @@ impl Error {
             kind,
             source: Some(source.into()),
         }
+    }
+
+    /// An error with no underlying cause.
+    pub(crate) fn invalid(kind: ErrorKind) -> Self {
+        Self { kind, source: None }
     }
 
     /// What went wrong.
@@ -51,6 +74,10 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ErrorKind::Bind { addr } => write!(f, "failed to bind sandbox listener on {addr}"),
+            ErrorKind::Config => f.write_str("the file does not describe a sandbox world"),
+            ErrorKind::InvalidWorld { reason } => write!(f, "invalid world: {reason}"),
+            ErrorKind::Read { path } => write!(f, "cannot read {path}"),
+            ErrorKind::Write { path } => write!(f, "cannot write {path}"),
         }
     }
 }

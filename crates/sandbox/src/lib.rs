@@ -27,7 +27,8 @@
 //! - [`response`]: response helpers that copy platform conventions (exact content types);
 //! - [`ws`]: WebSocket upgrades on the same listener;
 //! - [`echo`]: a diagnostic platform (HTTP echo, status codes, a WebSocket echo with control);
-//! - [`discord`], [`twitch`], [`clash`], [`singyeong`]: one module per platform.
+//! - [`discord`], [`twitch`], [`clash`], [`singyeong`]: one module per platform;
+//! - [`world`]: the seeded world the binary serves (TOML), with its credentials.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -42,6 +43,7 @@ pub mod server;
 pub mod singyeong;
 mod timestamp;
 pub mod twitch;
+pub mod world;
 pub mod ws;
 
 pub use error::{Error, ErrorKind};
