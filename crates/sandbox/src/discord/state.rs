@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use parking_lot::{Mutex, MutexGuard};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
@@ -15,8 +15,8 @@ use super::intents::Subscription;
 use super::ratelimit::RateLimits;
 use super::session_starts::SessionStarts;
 
-/// The sandbox's guilds, bot user and application.
-const STATE_FIXTURE: &str = include_str!(concat!(
+/// The guilds, bot user and application [`Discord::new`](super::Discord::new) serves.
+pub(crate) const STATE_FIXTURE: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../fixtures/discord/sandbox-state.json"
 ));
@@ -226,8 +226,8 @@ impl std::fmt::Debug for State {
 }
 
 impl State {
-    pub(crate) fn new(config: DiscordConfig) -> Self {
-        let fixture: Value = serde_json::from_str(STATE_FIXTURE).unwrap_or_else(|_| json!({}));
+    /// State over `seed`: `{user, application, guilds}` (the fixture's shape).
+    pub(crate) fn new(config: DiscordConfig, fixture: &Value) -> Self {
         let mut guilds = BTreeMap::new();
         let mut channels = BTreeMap::new();
         for guild in fixture["guilds"].as_array().cloned().unwrap_or_default() {
