@@ -72,9 +72,9 @@ pub(crate) fn application(
 /// A stable 64-hex-digit Ed25519-looking public key for an application id (Discord's
 /// `verify_key` checks interaction signatures; the sandbox signs nothing, but clients read it).
 fn verify_key(id: &str) -> String {
-    let mut x: u64 = id
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let mut x: u64 = id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     (0..4)
         .map(|_| {
             // splitmix64: well spread digits from one seed.
@@ -124,12 +124,7 @@ fn guild(world: &DiscordWorld, guild: &DiscordGuild) -> Value {
         }))
         .collect();
     let presences: Vec<Value> = std::iter::once(&world.bot)
-        .chain(
-            guild
-                .members
-                .iter()
-                .filter_map(|m| world.user(&m.user)),
-        )
+        .chain(guild.members.iter().filter_map(|m| world.user(&m.user)))
         .filter_map(|u| {
             let status = u.status.as_deref()?;
             Some(json!({
@@ -247,7 +242,13 @@ mod tests {
         let state = super::state(&world.discord);
         assert_eq!(state["user"]["id"], world.discord.bot.id.as_str());
         let application = &state["application"];
-        for field in ["icon", "bot_require_code_grant", "verify_key", "team", "flags"] {
+        for field in [
+            "icon",
+            "bot_require_code_grant",
+            "verify_key",
+            "team",
+            "flags",
+        ] {
             assert!(application.get(field).is_some(), "application.{field}");
         }
         assert_eq!(application["verify_key"].as_str().map(str::len), Some(64));
@@ -266,6 +267,9 @@ mod tests {
         assert_eq!(members.len(), 1 + world.discord.guilds[0].members.len());
         assert_eq!(members[0]["user"]["bot"], true);
         assert_eq!(guild["voice_states"].as_array().unwrap().len(), 1);
-        assert_eq!(guild["roles"][0]["id"], guild["id"], "@everyone has the guild's id");
+        assert_eq!(
+            guild["roles"][0]["id"], guild["id"],
+            "@everyone has the guild's id"
+        );
     }
 }

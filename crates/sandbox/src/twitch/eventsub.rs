@@ -158,11 +158,24 @@ impl EventSub {
                     }
                 }))
             }
-            (_, ["eventsub", ..]) => {
-                Some(Box::pin(async move { rest::handle(&self.state, &request) }))
-            }
+            (_, ["eventsub", ..]) => Some(Box::pin(async move {
+                let segments = request.segments();
+                rest::handle(&self.state, &request, &segments)
+            })),
             _ => None,
         }
+    }
+}
+
+impl EventSub {
+    /// Answers a REST request whose path, split, is `segments` (`["eventsub", …]`), for a
+    /// server that mounts the endpoints under another prefix (Helix's `/helix`).
+    pub(crate) fn handle_rest(
+        &self,
+        request: &SandboxRequest,
+        segments: &[&str],
+    ) -> crate::response::HttpResponse {
+        rest::handle(&self.state, request, segments)
     }
 }
 

@@ -11,8 +11,9 @@
 //! channels, games, search), `channels` (followers, followed), `chat` (chatters, settings,
 //! badges, emotes, colors), `community` (cheermotes, teams), `media` (clips, videos),
 //! `moderation` (bans and timeouts, moderators, VIPs, blocked terms), `polls` (polls and
-//! predictions). [`HelixControl`] seeds the state (users, follows, videos, chatters, teams,
-//! scopes, going live) and reads counters.
+//! predictions), `subscriptions` (subscribers). [`HelixControl`] seeds the state (users,
+//! follows, videos, chatters, teams, scopes, going live; `seed` does it from a world) and
+//! reads counters.
 
 mod catalog;
 mod channels;
@@ -21,6 +22,8 @@ mod community;
 mod media;
 mod moderation;
 mod polls;
+mod seed;
+mod subscriptions;
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -68,6 +71,7 @@ pub(crate) struct HelixInner {
     media: media::Media,
     moderation: moderation::Moderation,
     polls: polls::Polls,
+    subscriptions: subscriptions::Subscriptions,
     teams: community::Teams,
     next_id: u64,
     budgets: HashMap<String, Budget>,
@@ -86,6 +90,11 @@ impl HelixInner {
     /// A user by id.
     fn user(&self, id: &str) -> Option<&Value> {
         self.users.iter().find(|u| u["id"] == id)
+    }
+
+    /// A user by login.
+    pub(crate) fn user_by_login(&self, login: &str) -> Option<&Value> {
+        self.users.iter().find(|u| u["login"] == login)
     }
 
     /// `{prefix}_id`, `{prefix}_login`, `{prefix}_name` for user `id` (empty names if unknown).
@@ -331,6 +340,11 @@ impl Call<'_> {
     /// One page of `items` (`first`, default 20, at most `max_first`; `after` is the
     /// offset cursor), with `total` when asked.
     fn page(&self, items: &[Value], max_first: usize, total: bool) -> HttpResponse {
+        response::json(StatusCode::OK, &self.page_body(items, max_first, total))
+    }
+
+    /// [`page`](Self::page)'s body, for routes that add to it.
+    fn page_body(&self, items: &[Value], max_first: usize, total: bool) -> Value {
         let first = self
             .param("first")
             .and_then(|f| f.parse::<usize>().ok())
@@ -351,7 +365,7 @@ impl Call<'_> {
         if total {
             body["total"] = json!(items.len());
         }
-        response::json(StatusCode::OK, &body)
+        body
     }
 }
 
@@ -418,6 +432,7 @@ fn route(inner: &mut HelixInner, call: &Call<'_>, path: &[&str]) -> Answer {
         .or_else(|| media::route(inner, call, method, path))
         .or_else(|| moderation::route(inner, call, method, path))
         .or_else(|| polls::route(inner, call, method, path))
+        .or_else(|| subscriptions::route(inner, call, method, path))
         .unwrap_or_else(|| Err(refuse(StatusCode::NOT_FOUND, "route not in the sandbox")))
 }
 

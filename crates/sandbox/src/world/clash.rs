@@ -237,7 +237,10 @@ impl ClashWorld {
         }
         for clan in &self.clans {
             for member in &clan.members {
-                if !matches!(member.role.as_str(), "leader" | "coLeader" | "admin" | "member") {
+                if !matches!(
+                    member.role.as_str(),
+                    "leader" | "coLeader" | "admin" | "member"
+                ) {
                     return Err(format!(
                         "clash: {} has role {:?} (leader, coLeader, admin or member)",
                         member.name, member.role
@@ -245,7 +248,10 @@ impl ClashWorld {
                 }
             }
             if clan.war.is_some() && clan.members.is_empty() {
-                return Err(format!("clash: clan {} is at war with no members", clan.name));
+                return Err(format!(
+                    "clash: clan {} is at war with no members",
+                    clan.name
+                ));
             }
             if clan.league.as_ref().is_some_and(|l| l.rivals.len() != 7) {
                 return Err(format!(

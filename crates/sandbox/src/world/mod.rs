@@ -25,10 +25,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use clash::{BATTLE_DAY, PREPARATION_DAY, normalise_tag};
 pub use clash::{
     ClashClan, ClashLeague, ClashOpponent, ClashPlayer, ClashWar, ClashWorld, WarState,
 };
-pub(crate) use clash::{BATTLE_DAY, PREPARATION_DAY, normalise_tag};
 pub use discord::{
     ChannelKind, DiscordApplication, DiscordChannel, DiscordGuild, DiscordMember, DiscordRole,
     DiscordUser, DiscordWorld,
@@ -62,7 +62,10 @@ impl Default for World {
     /// The built-in world ([`DEFAULT_TOML`]); a unit test proves it parses and checks.
     fn default() -> Self {
         Self::from_toml(DEFAULT_TOML).unwrap_or_else(|error| {
-            unreachable!("the built-in world is valid (tested): {error}: {:?}", std::error::Error::source(&error))
+            unreachable!(
+                "the built-in world is valid (tested): {error}: {:?}",
+                std::error::Error::source(&error)
+            )
         })
     }
 }
@@ -133,9 +136,15 @@ mod tests {
             "{error}"
         );
         let typo = DEFAULT_TOML.replacen("topic = \"Say hello", "topik = \"Say hello", 1);
-        assert_eq!(World::from_toml(&typo).unwrap_err().kind(), &ErrorKind::Config);
+        assert_eq!(
+            World::from_toml(&typo).unwrap_err().kind(),
+            &ErrorKind::Config
+        );
         let bad_time = DEFAULT_TOML.replacen("joined = \"-30d\"", "joined = \"yesterday\"", 1);
-        assert_eq!(World::from_toml(&bad_time).unwrap_err().kind(), &ErrorKind::Config);
+        assert_eq!(
+            World::from_toml(&bad_time).unwrap_err().kind(),
+            &ErrorKind::Config
+        );
     }
 
     #[test]

@@ -128,7 +128,10 @@ mod tests {
         assert_eq!(Offset::parse("+12h"), Ok(Offset::hours(12)));
         assert_eq!(Offset::parse("12h"), Ok(Offset::hours(12)));
         assert_eq!(Offset::parse("now"), Ok(Offset::seconds(0)));
-        assert_eq!(Offset::parse("-3y").map(|o| o.to_string()).as_deref(), Ok("-3y"));
+        assert_eq!(
+            Offset::parse("-3y").map(|o| o.to_string()).as_deref(),
+            Ok("-3y")
+        );
         assert_eq!(Offset::seconds(5_400).to_string(), "+90m");
         assert_eq!(Offset::seconds(-61).to_string(), "-61s");
         for bad in ["", "12", "-d", "1.5h", "3x", "999999y"] {
@@ -139,7 +142,10 @@ mod tests {
     #[test]
     fn names_a_time_from_now() {
         let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
-        assert_eq!(Offset::hours(-1).from(now), now - Duration::from_secs(3_600));
+        assert_eq!(
+            Offset::hours(-1).from(now),
+            now - Duration::from_secs(3_600)
+        );
         assert_eq!(Offset::hours(2).from(now), now + Duration::from_secs(7_200));
         // Before the epoch clamps instead of panicking.
         assert_eq!(Offset::hours(-1_000_000).from(now), UNIX_EPOCH);

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::SentMessage;
-use super::lines::{PrivmsgLine, privmsg_line, room_id};
+use super::lines::{PrivmsgLine, privmsg_line};
 use super::state::ChatState;
 
 /// Steers the chat server from tests and demos.
@@ -51,28 +51,70 @@ impl ChatControl {
 
     /// Sends a raw line to every session in `channel`.
     pub fn inject_channel(&self, channel: &str, line: &str) {
+        self.inject_channel_counted(channel, line);
+    }
+
+    /// [`inject_channel`](Self::inject_channel), returning how many sessions got it.
+    pub fn inject_channel_counted(&self, channel: &str, line: &str) -> usize {
         let inner = self.state.lock();
+        let mut sent = 0;
         for id in inner.channels.get(channel).into_iter().flatten() {
             if let Some(conn) = inner.conns.get(id) {
                 conn.send(line.to_owned());
+                sent += 1;
             }
         }
+        sent
+    }
+
+    /// Every session: its login (`None` before login), whether anonymous, and its channels.
+    pub fn sessions(&self) -> Vec<(Option<String>, bool, Vec<String>)> {
+        let inner = self.state.lock();
+        let mut sessions: Vec<(Option<String>, bool, Vec<String>)> = inner
+            .conns
+            .values()
+            .map(|c| {
+                (
+                    c.login.clone(),
+                    c.anonymous,
+                    c.channels.iter().cloned().collect(),
+                )
+            })
+            .collect();
+        sessions.sort();
+        sessions
     }
 
     /// Delivers a chat message from `login` to every session in `channel`, with the full tag
     /// set (as if another user had typed it).
     pub fn say(&self, channel: &str, login: &str, text: &str) {
+        self.say_counted(channel, login, text);
+    }
+
+    /// [`say`](Self::say), returning how many sessions in `channel` got the line. The
+    /// sender's badges in the channel (moderator, VIP…) are on it.
+    pub fn say_counted(&self, channel: &str, login: &str, text: &str) -> usize {
+        let channel = channel.trim_start_matches('#').to_lowercase();
+        let login = login.to_lowercase();
         let id = self.state.message_id();
+        let badges = self
+            .state
+            .lock()
+            .badges
+            .get(&(login.clone(), channel.clone()))
+            .cloned()
+            .unwrap_or_default();
         let line = privmsg_line(&PrivmsgLine {
-            login,
-            user_id: &room_id(login).to_string(),
-            channel,
+            login: &login,
+            user_id: &self.state.id_of(&login),
+            channel: &channel,
+            room_id: &self.state.id_of(&channel),
             text,
-            badges: "",
+            badges: &badges,
             id: &id,
             client_tags: "",
         });
-        self.inject_channel(channel, &line);
+        self.inject_channel_counted(&channel, &line)
     }
 
     /// Sends `:tmi.twitch.tv RECONNECT` to every session (they should reconnect and rejoin).

@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// A stable room id for a channel login (Twitch's are numeric user ids).
+/// A stable room id for a channel login nobody registered (Twitch's are numeric user ids;
+/// [`ChatState::id_of`](super::state::ChatState::id_of) uses the real one when it knows the user).
 pub(super) fn room_id(channel: &str) -> u64 {
     channel.bytes().fold(1_469_598_103_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(1_099_511)
@@ -43,6 +44,8 @@ pub(super) struct PrivmsgLine<'s> {
     pub(super) login: &'s str,
     pub(super) user_id: &'s str,
     pub(super) channel: &'s str,
+    /// The channel owner's user id.
+    pub(super) room_id: &'s str,
     pub(super) text: &'s str,
     pub(super) badges: &'s str,
     pub(super) id: &'s str,
@@ -55,6 +58,7 @@ pub(super) fn privmsg_line(m: &PrivmsgLine<'_>) -> String {
         login,
         user_id,
         channel,
+        room_id,
         text,
         badges,
         id,
@@ -80,8 +84,7 @@ pub(super) fn privmsg_line(m: &PrivmsgLine<'_>) -> String {
     }
     let _ = write!(
         tags,
-        "returning-chatter=0;room-id={};subscriber=0;tmi-sent-ts={};turbo=0;user-id={user_id};user-type=",
-        room_id(channel),
+        "returning-chatter=0;room-id={room_id};subscriber=0;tmi-sent-ts={};turbo=0;user-id={user_id};user-type=",
         now_ms()
     );
     if badges.contains("vip/") {
