@@ -40,6 +40,7 @@ mod control;
 mod rest;
 mod socket;
 mod state;
+mod trigger;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,6 +48,7 @@ use std::time::Duration;
 use http::Method;
 
 pub use control::{ConduitView, EventSubControl, ShardView};
+pub use trigger::{Trigger, TriggerError};
 
 use crate::platform::{Platform, ResponseFuture, SandboxRequest};
 use crate::{response, ws};
