@@ -167,11 +167,6 @@ fn two() -> u32 {
     2
 }
 
-/// Battle day's length.
-pub(crate) const BATTLE_DAY: Offset = Offset::hours(24);
-/// Preparation day's length.
-pub(crate) const PREPARATION_DAY: Offset = Offset::hours(23);
-
 impl ClashWar {
     /// Battle day's start.
     pub fn start(&self) -> Offset {

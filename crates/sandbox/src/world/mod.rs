@@ -25,7 +25,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-pub(crate) use clash::{BATTLE_DAY, PREPARATION_DAY, normalise_tag};
 pub use clash::{
     ClashClan, ClashLeague, ClashOpponent, ClashPlayer, ClashWar, ClashWorld, WarState,
 };
