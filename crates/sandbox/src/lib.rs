@@ -24,6 +24,7 @@
 //! - [`server`]: the HTTP/WebSocket listener and its handle;
 //! - [`platform`]: the trait a platform module implements, and the request it receives;
 //! - [`request_log`]: what clients sent, with secrets redacted;
+//! - [`feed`]: the live traffic feed (every answered request, with rate-limit headers);
 //! - [`response`]: response helpers that copy platform conventions (exact content types);
 //! - [`ws`]: WebSocket upgrades on the same listener;
 //! - [`echo`]: a diagnostic platform (HTTP echo, status codes, a WebSocket echo with control);
@@ -36,6 +37,7 @@ pub mod clash;
 pub mod discord;
 pub mod echo;
 mod error;
+pub mod feed;
 pub mod platform;
 pub mod request_log;
 pub mod response;

@@ -3,7 +3,6 @@
 //! opponent, and the Clan War League group. Leagues, locations, labels and the gold pass
 //! come from the fixtures; the fixtures' pool of clans stays searchable.
 
-use std::collections::HashMap;
 use std::time::SystemTime;
 
 use serde_json::{Value, json};
@@ -253,7 +252,7 @@ fn league_group(clan: &ClashClan, rivals: &[ClashOpponent], now: SystemTime) -> 
 
 /// Tag → owning clan for every clan member, for tests.
 #[cfg(test)]
-fn members(world: &World) -> HashMap<String, String> {
+fn members(world: &World) -> std::collections::HashMap<String, String> {
     world
         .clans
         .iter()

@@ -45,6 +45,7 @@
 mod compress;
 mod etf;
 mod gateway;
+mod inject;
 mod intents;
 mod ratelimit;
 mod rest;
@@ -61,6 +62,7 @@ use crate::platform::{Platform, ResponseFuture, SandboxRequest};
 use crate::world::DiscordWorld;
 use crate::ws;
 
+pub use inject::{InjectError, SlashCommand};
 pub use state::DiscordConfig;
 use state::{Command, State};
 

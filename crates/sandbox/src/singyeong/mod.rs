@@ -272,6 +272,18 @@ impl SingyeongControl {
         self.shared.ack_heartbeats.store(ack, Ordering::SeqCst);
     }
 
+    /// Sends `payload` to the clients `target` selects, as a SEND (one of them) or a
+    /// BROADCAST (all) dispatch from the server; `target` is a singyeong query
+    /// (`{"application": "app", "ops": []}`). Returns how many clients got it.
+    pub fn send(&self, target: &Value, payload: &Value, broadcast: bool) -> Result<usize, String> {
+        let query = query::Query::parse(target).map_err(|e| e.to_string())?;
+        let kind = if broadcast { "BROADCAST" } else { "SEND" };
+        self.shared
+            .lock()
+            .route(&query, &Value::Null, payload, broadcast, kind)
+            .map_err(|reason| format!("{reason}: no client matches the query"))
+    }
+
     /// Messages delivered by SEND/BROADCAST so far (one per receiving client).
     pub fn routed(&self) -> u64 {
         self.shared.lock().routed
