@@ -29,11 +29,16 @@
 //! - [`ws`]: WebSocket upgrades on the same listener;
 //! - [`echo`]: a diagnostic platform (HTTP echo, status codes, a WebSocket echo with control);
 //! - [`discord`], [`twitch`], [`clash`], [`singyeong`]: one module per platform;
-//! - [`world`]: the seeded world the binary serves (TOML), with its credentials.
+//! - [`world`]: the seeded world the binary serves (TOML), with its credentials;
+//! - [`standalone`]: every platform built from a world on consecutive ports, the
+//!   credentials a bot needs, `--state` persistence (what the binary runs);
+//! - [`control`]: the control API (JSON over HTTP under `/_sandbox`) and its traffic feed;
+//! - [`cli`]: the `sandbox` command line: serving, and the calls to the control API.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod clash;
+pub mod control;
 pub mod discord;
 pub mod echo;
 mod error;
@@ -43,6 +48,7 @@ pub mod request_log;
 pub mod response;
 pub mod server;
 pub mod singyeong;
+pub mod standalone;
 mod timestamp;
 pub mod twitch;
 pub mod world;

@@ -32,6 +32,7 @@ mod actions;
 mod api;
 mod clock;
 mod devsite;
+mod saved;
 mod seed;
 mod state;
 
@@ -219,6 +220,11 @@ impl ClashControl {
     /// Switches maintenance mode (503 `inMaintenance` on every API route) on or off.
     pub fn set_maintenance(&self, on: bool) {
         self.state.maintenance.store(on, Ordering::SeqCst);
+    }
+
+    /// Whether maintenance mode is on.
+    pub fn maintenance(&self) -> bool {
+        self.state.maintenance.load(Ordering::SeqCst)
     }
 
     /// The IP the sandbox believes the caller has (default `127.0.0.1`).

@@ -417,6 +417,18 @@ impl DiscordControl {
             .collect()
     }
 
+    /// REST rate-limit buckets with an open window, as `{bucket, used, limit, reset_after}`.
+    pub fn rate_limit_buckets(&self) -> Vec<Value> {
+        self.state
+            .limits
+            .buckets()
+            .into_iter()
+            .map(|(bucket, used, limit, left)| {
+                json!({ "bucket": bucket, "used": used, "limit": limit, "reset_after": left.as_secs_f64() })
+            })
+            .collect()
+    }
+
     /// Application commands the bot registered, global ones under `None`.
     pub fn commands(&self) -> Vec<Value> {
         let data = self.state.data();

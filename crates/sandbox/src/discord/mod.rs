@@ -49,6 +49,7 @@ mod inject;
 mod intents;
 mod ratelimit;
 mod rest;
+mod saved;
 mod seed;
 mod session_starts;
 mod state;

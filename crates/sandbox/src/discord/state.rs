@@ -181,6 +181,11 @@ impl Data {
         self.next_id = (self.next_id + 1).max(now_ms << 22);
         self.next_id
     }
+
+    /// New snowflakes come after `id` (restored objects keep their ids unique).
+    pub(crate) fn raise_next_id(&mut self, id: u64) {
+        self.next_id = self.next_id.max(id);
+    }
 }
 
 /// Milliseconds from the Unix epoch to Discord's (2015-01-01T00:00:00Z).

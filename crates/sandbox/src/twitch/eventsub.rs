@@ -38,6 +38,7 @@
 
 mod control;
 mod rest;
+mod saved;
 mod socket;
 mod state;
 mod trigger;

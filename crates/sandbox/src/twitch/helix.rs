@@ -22,6 +22,7 @@ mod community;
 mod media;
 mod moderation;
 mod polls;
+mod saved;
 mod seed;
 mod subscriptions;
 
@@ -513,10 +514,23 @@ impl HelixControl {
                 "id": id, "user_id": user_id, "user_login": user["login"],
                 "user_name": user["display_name"], "game_id": channel["game_id"],
                 "game_name": channel["game_name"], "type": "live", "title": channel["title"],
-                "viewer_count": 1, "started_at": "2024-01-01T00:00:00Z", "language": "en",
-                "tags": [], "is_mature": false,
+                "viewer_count": 1, "started_at": crate::timestamp::rfc3339(SystemTime::now(), false),
+                "language": "en", "thumbnail_url": "", "tag_ids": [], "tags": [], "is_mature": false,
             }),
         );
+    }
+
+    /// `user_id`'s stream ends: `GET /streams` no longer lists it. `false` if it was not live.
+    pub fn go_offline(&self, user_id: &str) -> bool {
+        let mut inner = self.state.lock();
+        let before = inner.streams.len();
+        inner.streams.retain(|s| s["user_id"] != user_id);
+        inner.streams.len() < before
+    }
+
+    /// Whether `user_id` is live.
+    pub fn is_live(&self, user_id: &str) -> bool {
+        self.state.lock().is_live(user_id)
     }
 
     /// Adds a user with a channel (and `GET /users`, `/channels`, `/search/channels` find it).

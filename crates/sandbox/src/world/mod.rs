@@ -36,6 +36,7 @@ pub use offset::Offset;
 pub use secret::Secret;
 pub use singyeong::SingyeongWorld;
 pub use twitch::{TwitchChannel, TwitchStream, TwitchUser, TwitchWorld};
+pub(crate) use clash::normalise_tag;
 
 use crate::{Error, ErrorKind};
 

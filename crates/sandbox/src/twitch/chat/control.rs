@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::SentMessage;
-use super::lines::{PrivmsgLine, privmsg_line};
+use super::lines::{PrivmsgLine, UsernoticeLine, privmsg_line, usernotice_line};
 use super::state::ChatState;
 
 /// Steers the chat server from tests and demos.
@@ -114,6 +114,51 @@ impl ChatControl {
             id: &id,
             client_tags: "",
         });
+        self.inject_channel_counted(&channel, &line)
+    }
+
+    /// A USERNOTICE from `login` in `channel` (`msg_id` `sub`, `resub`, `raid`…, with its
+    /// `msg-param-*` tags and system message). Returns how many sessions got it.
+    pub fn usernotice(
+        &self,
+        channel: &str,
+        login: &str,
+        msg_id: &str,
+        params: &[(&str, String)],
+        system_msg: &str,
+    ) -> usize {
+        let channel = channel.trim_start_matches('#').to_lowercase();
+        let login = login.to_lowercase();
+        let line = usernotice_line(&UsernoticeLine {
+            login: &login,
+            user_id: &self.state.id_of(&login),
+            channel: &channel,
+            room_id: &self.state.id_of(&channel),
+            msg_id,
+            params,
+            system_msg,
+            id: &self.state.message_id(),
+        });
+        self.inject_channel_counted(&channel, &line)
+    }
+
+    /// A cheer: `login` sends `text` with `bits` bits (a PRIVMSG carrying the `bits` tag).
+    /// Returns how many sessions got it.
+    pub fn cheer(&self, channel: &str, login: &str, bits: u32, text: &str) -> usize {
+        let channel = channel.trim_start_matches('#').to_lowercase();
+        let login = login.to_lowercase();
+        let line = privmsg_line(&PrivmsgLine {
+            login: &login,
+            user_id: &self.state.id_of(&login),
+            channel: &channel,
+            room_id: &self.state.id_of(&channel),
+            text,
+            badges: "",
+            id: &self.state.message_id(),
+            client_tags: "",
+        });
+        // Twitch puts `bits` right after `badges` (tags are alphabetical).
+        let line = line.replacen(";color=", &format!(";bits={bits};color="), 1);
         self.inject_channel_counted(&channel, &line)
     }
 
