@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 
 pub mod clash;
+pub mod cli;
 pub mod control;
 pub mod discord;
 pub mod echo;
