@@ -214,3 +214,23 @@ async fn clash_and_singyeong_accept_the_printed_accounts() {
     assert_eq!(ready["op"], 2, "{ready}");
     assert_eq!(ready["d"]["restricted"], false);
 }
+
+#[tokio::test]
+async fn config_defines_the_world_and_a_broken_one_says_why() {
+    let dir = std::env::temp_dir();
+    let stamp = format!("{}-{:?}", std::process::id(), std::time::SystemTime::now());
+    let good = dir.join(format!("sandbox-world-{}.toml", stamp.replace([' ', ':', '{', '}', ','], "")));
+    let world = sandbox::world::DEFAULT_TOML
+        .replace("name = \"Sandbox\"", "name = \"My Guild\"")
+        .replace("sandbox_viewer", "my_viewer");
+    std::fs::write(&good, world).unwrap();
+    let sandbox = Sandbox::start(&["--config", good.to_str().unwrap()]);
+    assert_eq!(sandbox.credentials["discord"]["guilds"][0]["name"], "My Guild");
+    assert_eq!(sandbox.credentials["twitch"]["users"][1]["login"], "my_viewer");
+    drop(sandbox);
+    std::fs::write(&good, "[discord]\ntoken = 5\n").unwrap();
+    let (code, _, stderr) = common::cli(vec!["--port".into(), "0".into(), "--config".into(), good.display().to_string()]).await;
+    assert_eq!(code, 1);
+    assert!(stderr.contains("does not describe a sandbox world"), "{stderr}");
+    let _ = std::fs::remove_file(&good);
+}
