@@ -158,11 +158,20 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("x-ratelimit-remaining", HeaderValue::from_static("4"));
         headers.insert("authorization", HeaderValue::from_static("Bot secret"));
-        feed.http("discord", &Method::GET, "/api/v10/users/@me", StatusCode::OK, &headers);
+        feed.http(
+            "discord",
+            &Method::GET,
+            "/api/v10/users/@me",
+            StatusCode::OK,
+            &headers,
+        );
         let record = reader.try_recv().unwrap();
         assert_eq!(record.seq, 1);
         assert_eq!(record.status, 200);
-        assert_eq!(record.headers, vec![("x-ratelimit-remaining".to_owned(), "4".to_owned())]);
+        assert_eq!(
+            record.headers,
+            vec![("x-ratelimit-remaining".to_owned(), "4".to_owned())]
+        );
         assert_eq!(feed.recent(), vec![record]);
     }
 

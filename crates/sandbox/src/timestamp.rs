@@ -38,7 +38,12 @@ pub(crate) fn parse_clash(text: &str) -> Option<SystemTime> {
         return None;
     }
     let month = time::Month::try_from(u8::try_from(digits(4..6)?).ok()?).ok()?;
-    let date = time::Date::from_calendar_date(i32::try_from(digits(0..4)?).ok()?, month, u8::try_from(digits(6..8)?).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(
+        i32::try_from(digits(0..4)?).ok()?,
+        month,
+        u8::try_from(digits(6..8)?).ok()?,
+    )
+    .ok()?;
     let clock = time::Time::from_hms_milli(
         u8::try_from(digits(9..11)?).ok()?,
         u8::try_from(digits(11..13)?).ok()?,
@@ -46,7 +51,11 @@ pub(crate) fn parse_clash(text: &str) -> Option<SystemTime> {
         u16::try_from(digits(16..19)?).ok()?,
     )
     .ok()?;
-    Some(time::PrimitiveDateTime::new(date, clock).assume_utc().into())
+    Some(
+        time::PrimitiveDateTime::new(date, clock)
+            .assume_utc()
+            .into(),
+    )
 }
 
 fn format(at: SystemTime, micros: bool, offset: &str) -> String {
@@ -90,7 +99,12 @@ mod tests {
     fn reads_clash_timestamps_back() {
         let at = UNIX_EPOCH + Duration::from_millis(1_709_251_200_250);
         assert_eq!(parse_clash(&clash(at)), Some(at));
-        for bad in ["", "20240101T120000Z", "2024-01-01T12:00:00Z", "20241301T120000.000Z"] {
+        for bad in [
+            "",
+            "20240101T120000Z",
+            "2024-01-01T12:00:00Z",
+            "20241301T120000.000Z",
+        ] {
             assert_eq!(parse_clash(bad), None, "{bad}");
         }
     }

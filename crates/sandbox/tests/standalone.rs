@@ -33,7 +33,10 @@ async fn the_first_line_has_every_key_of_the_interface() {
         "/singyeong/url",
         "/singyeong/password",
     ] {
-        assert!(c.pointer(pointer).is_some_and(Value::is_string), "{pointer} in {c}");
+        assert!(
+            c.pointer(pointer).is_some_and(Value::is_string),
+            "{pointer} in {c}"
+        );
     }
     assert!(sandbox.at("/discord/rest").ends_with("/api/v10"));
     assert!(sandbox.at("/discord/gateway").starts_with("ws://"));
@@ -50,7 +53,11 @@ async fn the_first_line_has_every_key_of_the_interface() {
         assert!(user["scopes"].is_array());
     }
     // The control API hands out the same object.
-    let (status, again) = get(&format!("{}/_sandbox/credentials", sandbox.at("/control")), &[]).await;
+    let (status, again) = get(
+        &format!("{}/_sandbox/credentials", sandbox.at("/control")),
+        &[],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(again["discord"], c["discord"]);
 }
@@ -61,17 +68,34 @@ async fn discord_accepts_the_printed_bot_token() {
     let rest = sandbox.at("/discord/rest");
     let token = sandbox.at("/discord/token");
     let auth = format!("Bot {token}");
-    let (status, headers, me) = http(Method::GET, &format!("{rest}/users/@me"), &[("authorization", &auth)], None).await;
+    let (status, headers, me) = http(
+        Method::GET,
+        &format!("{rest}/users/@me"),
+        &[("authorization", &auth)],
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "application/json");
     assert_eq!(me["id"], sandbox.credentials["discord"]["bot_id"]);
-    let (status, application) = get(&format!("{rest}/oauth2/applications/@me"), &[("authorization", &auth)]).await;
+    let (status, application) = get(
+        &format!("{rest}/oauth2/applications/@me"),
+        &[("authorization", &auth)],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(application["id"], sandbox.credentials["discord"]["application_id"]);
+    assert_eq!(
+        application["id"],
+        sandbox.credentials["discord"]["application_id"]
+    );
     for field in ["icon", "bot_require_code_grant", "verify_key"] {
         assert!(application.get(field).is_some(), "application.{field}");
     }
-    let (status, _) = get(&format!("{rest}/users/@me"), &[("authorization", "Bot wrong")]).await;
+    let (status, _) = get(
+        &format!("{rest}/users/@me"),
+        &[("authorization", "Bot wrong")],
+    )
+    .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (mut socket, ready) = discord_session(&sandbox.at("/discord/gateway"), &token).await;
     assert_eq!(ready["d"]["user"]["id"], me["id"]);
@@ -83,7 +107,10 @@ async fn discord_accepts_the_printed_bot_token() {
         .find(|c| c["type"] == 2)
         .expect("a voice channel")
         .clone();
-    assert!(voice["bitrate"].is_u64() && voice["user_limit"].is_u64(), "{voice}");
+    assert!(
+        voice["bitrate"].is_u64() && voice["user_limit"].is_u64(),
+        "{voice}"
+    );
 }
 
 #[tokio::test]
@@ -94,8 +121,11 @@ async fn twitch_accepts_the_printed_users_and_app() {
     let client_id = sandbox.at("/twitch/client_id");
     let bot = sandbox.credentials["twitch"]["users"][0].clone();
     let token = bot["token"].as_str().unwrap();
-    let (status, validated) =
-        get(&format!("{oauth}/validate"), &[("authorization", &format!("OAuth {token}"))]).await;
+    let (status, validated) = get(
+        &format!("{oauth}/validate"),
+        &[("authorization", &format!("OAuth {token}"))],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(validated["login"], bot["login"]);
     assert_eq!(validated["user_id"], bot["id"]);
@@ -103,7 +133,11 @@ async fn twitch_accepts_the_printed_users_and_app() {
     assert_eq!(validated["scopes"], bot["scopes"]);
     assert!(validated["expires_in"].as_u64().is_some_and(|s| s > 3600));
     let bearer = format!("Bearer {token}");
-    let (status, users) = get(&format!("{helix}/users"), &[("client-id", &client_id), ("authorization", &bearer)]).await;
+    let (status, users) = get(
+        &format!("{helix}/users"),
+        &[("client-id", &client_id), ("authorization", &bearer)],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(users["data"][0]["login"], bot["login"]);
     // The app's client credentials grant issues a token Helix and validate accept.
@@ -122,7 +156,10 @@ async fn twitch_accepts_the_printed_users_and_app() {
     let app_token = granted["access_token"].as_str().unwrap();
     let (status, _) = get(
         &format!("{helix}/users?login=sandbox_viewer"),
-        &[("client-id", &client_id), ("authorization", &format!("Bearer {app_token}"))],
+        &[
+            ("client-id", &client_id),
+            ("authorization", &format!("Bearer {app_token}")),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -132,10 +169,21 @@ async fn twitch_accepts_the_printed_users_and_app() {
         sandbox.at("/twitch/client_secret"),
         bot["refresh_token"].as_str().unwrap()
     );
-    let (status, _, refreshed) = http(Method::POST, &format!("{oauth}/token"), &[], Some(("application/x-www-form-urlencoded", form))).await;
+    let (status, _, refreshed) = http(
+        Method::POST,
+        &format!("{oauth}/token"),
+        &[],
+        Some(("application/x-www-form-urlencoded", form)),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{refreshed}");
     // IRC over TCP: PASS oauth:<token>.
-    let mut irc = Irc::login(&sandbox.at("/twitch/irc_tcp"), bot["login"].as_str().unwrap(), token).await;
+    let mut irc = Irc::login(
+        &sandbox.at("/twitch/irc_tcp"),
+        bot["login"].as_str().unwrap(),
+        token,
+    )
+    .await;
     irc.send("JOIN #sandbox_streamer").await;
     let roomstate = irc.until(|line| line.contains("ROOMSTATE")).await;
     assert!(roomstate.contains("room-id=100000003"), "{roomstate}");
@@ -157,10 +205,23 @@ async fn eventsub_welcomes_and_takes_subscriptions_with_the_printed_tokens() {
     let client_id = sandbox.at("/twitch/client_id");
     let url = format!("{}/eventsub/subscriptions", sandbox.at("/twitch/helix"));
     let bearer = format!("Bearer {}", streamer["token"].as_str().unwrap());
-    let (status, _, created) = post_json(&url, &[("client-id", &client_id), ("authorization", &bearer)], &subscription).await;
+    let (status, _, created) = post_json(
+        &url,
+        &[("client-id", &client_id), ("authorization", &bearer)],
+        &subscription,
+    )
+    .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{created}");
     assert_eq!(created["data"][0]["status"], "enabled");
-    let (status, _, refused) = post_json(&url, &[("client-id", &client_id), ("authorization", "Bearer nobody")], &subscription).await;
+    let (status, _, refused) = post_json(
+        &url,
+        &[
+            ("client-id", &client_id),
+            ("authorization", "Bearer nobody"),
+        ],
+        &subscription,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
 }
 
@@ -168,10 +229,17 @@ async fn eventsub_welcomes_and_takes_subscriptions_with_the_printed_tokens() {
 async fn clash_and_singyeong_accept_the_printed_accounts() {
     let sandbox = Sandbox::start(&[]);
     let site = sandbox.at("/clash/developer_site");
-    let login = json!({ "email": sandbox.at("/clash/email"), "password": sandbox.at("/clash/password") });
+    let login =
+        json!({ "email": sandbox.at("/clash/email"), "password": sandbox.at("/clash/password") });
     let (status, headers, _) = post_json(&format!("{site}/api/login"), &[], &login).await;
     assert_eq!(status, StatusCode::OK);
-    let cookie = headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let cookie = headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let (status, _, created) = post_json(
         &format!("{site}/api/apikey/create"),
         &[("cookie", &cookie)],
@@ -185,7 +253,11 @@ async fn clash_and_singyeong_accept_the_printed_accounts() {
     let (status, body) = get(&format!("{api}/clans/{clan}"), &[("authorization", &key)]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["tag"], sandbox.at("/clash/clan").as_str());
-    let (_, war) = get(&format!("{api}/clans/{clan}/currentwar"), &[("authorization", &key)]).await;
+    let (_, war) = get(
+        &format!("{api}/clans/{clan}/currentwar"),
+        &[("authorization", &key)],
+    )
+    .await;
     assert_eq!(war["state"], "inWar");
     // Clash timestamps sort as text: the war ends after now and began before it.
     let now = time::OffsetDateTime::now_utc();
@@ -198,12 +270,29 @@ async fn clash_and_singyeong_accept_the_printed_accounts() {
         now.minute(),
         now.second()
     );
-    assert!(war["endTime"].as_str().unwrap() > now.as_str(), "{} ends after {now}", war["endTime"]);
-    assert!(war["startTime"].as_str().unwrap() < now.as_str(), "{}", war["startTime"]);
-    let (status, _, refused) = post_json(&format!("{site}/api/login"), &[], &json!({ "email": "dev@sandbox.invalid", "password": "wrong" })).await;
+    assert!(
+        war["endTime"].as_str().unwrap() > now.as_str(),
+        "{} ends after {now}",
+        war["endTime"]
+    );
+    assert!(
+        war["startTime"].as_str().unwrap() < now.as_str(),
+        "{}",
+        war["startTime"]
+    );
+    let (status, _, refused) = post_json(
+        &format!("{site}/api/login"),
+        &[],
+        &json!({ "email": "dev@sandbox.invalid", "password": "wrong" }),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
 
-    let mut mesh = connect(&format!("{}?encoding=json", sandbox.at("/singyeong/gateway"))).await;
+    let mut mesh = connect(&format!(
+        "{}?encoding=json",
+        sandbox.at("/singyeong/gateway")
+    ))
+    .await;
     assert_eq!(next_json(&mut mesh).await["op"], 0);
     send_json(
         &mut mesh,
@@ -219,18 +308,36 @@ async fn clash_and_singyeong_accept_the_printed_accounts() {
 async fn config_defines_the_world_and_a_broken_one_says_why() {
     let dir = std::env::temp_dir();
     let stamp = format!("{}-{:?}", std::process::id(), std::time::SystemTime::now());
-    let good = dir.join(format!("sandbox-world-{}.toml", stamp.replace([' ', ':', '{', '}', ','], "")));
+    let good = dir.join(format!(
+        "sandbox-world-{}.toml",
+        stamp.replace([' ', ':', '{', '}', ','], "")
+    ));
     let world = sandbox::world::DEFAULT_TOML
         .replace("name = \"Sandbox\"", "name = \"My Guild\"")
         .replace("sandbox_viewer", "my_viewer");
     std::fs::write(&good, world).unwrap();
     let sandbox = Sandbox::start(&["--config", good.to_str().unwrap()]);
-    assert_eq!(sandbox.credentials["discord"]["guilds"][0]["name"], "My Guild");
-    assert_eq!(sandbox.credentials["twitch"]["users"][1]["login"], "my_viewer");
+    assert_eq!(
+        sandbox.credentials["discord"]["guilds"][0]["name"],
+        "My Guild"
+    );
+    assert_eq!(
+        sandbox.credentials["twitch"]["users"][1]["login"],
+        "my_viewer"
+    );
     drop(sandbox);
     std::fs::write(&good, "[discord]\ntoken = 5\n").unwrap();
-    let (code, _, stderr) = common::cli(vec!["--port".into(), "0".into(), "--config".into(), good.display().to_string()]).await;
+    let (code, _, stderr) = common::cli(vec![
+        "--port".into(),
+        "0".into(),
+        "--config".into(),
+        good.display().to_string(),
+    ])
+    .await;
     assert_eq!(code, 1);
-    assert!(stderr.contains("does not describe a sandbox world"), "{stderr}");
+    assert!(
+        stderr.contains("does not describe a sandbox world"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_file(&good);
 }

@@ -41,8 +41,16 @@ async fn what_clients_set_up_survives_a_restart() {
     // Discord: a command.
     let rest = sandbox.at("/discord/rest");
     let auth = format!("Bot {}", sandbox.at("/discord/token"));
-    let commands = format!("{rest}/applications/{}/commands", sandbox.at("/discord/application_id"));
-    let (status, _, _) = post_json(&commands, &[("authorization", &auth)], &json!({ "name": "persisted", "description": "kept" })).await;
+    let commands = format!(
+        "{rest}/applications/{}/commands",
+        sandbox.at("/discord/application_id")
+    );
+    let (status, _, _) = post_json(
+        &commands,
+        &[("authorization", &auth)],
+        &json!({ "name": "persisted", "description": "kept" }),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED);
     // Clash: a key.
     let site = sandbox.at("/clash/developer_site");
@@ -52,17 +60,36 @@ async fn what_clients_set_up_survives_a_restart() {
         &json!({ "email": sandbox.at("/clash/email"), "password": sandbox.at("/clash/password") }),
     )
     .await;
-    let cookie = headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let (_, _, created) = post_json(&format!("{site}/api/apikey/create"), &[("cookie", &cookie)], &json!({ "name": "kept", "cidrRanges": ["127.0.0.1"] })).await;
+    let cookie = headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, _, created) = post_json(
+        &format!("{site}/api/apikey/create"),
+        &[("cookie", &cookie)],
+        &json!({ "name": "kept", "cidrRanges": ["127.0.0.1"] }),
+    )
+    .await;
     let key = created["key"]["key"].as_str().unwrap().to_owned();
     // Twitch: a refreshed token.
     let client_id = sandbox.at("/twitch/client_id");
     let form = format!(
         "client_id={client_id}&client_secret={}&grant_type=refresh_token&refresh_token={}",
         sandbox.at("/twitch/client_secret"),
-        sandbox.credentials["twitch"]["users"][0]["refresh_token"].as_str().unwrap()
+        sandbox.credentials["twitch"]["users"][0]["refresh_token"]
+            .as_str()
+            .unwrap()
     );
-    let (_, _, refreshed) = http(Method::POST, &format!("{}/token", sandbox.at("/twitch/oauth")), &[], Some(("application/x-www-form-urlencoded", form))).await;
+    let (_, _, refreshed) = http(
+        Method::POST,
+        &format!("{}/token", sandbox.at("/twitch/oauth")),
+        &[],
+        Some(("application/x-www-form-urlencoded", form)),
+    )
+    .await;
     let access = refreshed["access_token"].as_str().unwrap().to_owned();
     // EventSub: a conduit.
     let bearer = format!("Bearer {access}");
@@ -82,18 +109,33 @@ async fn what_clients_set_up_survives_a_restart() {
 
     let sandbox = Sandbox::start(&["--state", &state]);
     let rest = sandbox.at("/discord/rest");
-    let commands = format!("{rest}/applications/{}/commands", sandbox.at("/discord/application_id"));
+    let commands = format!(
+        "{rest}/applications/{}/commands",
+        sandbox.at("/discord/application_id")
+    );
     let (status, listed) = get(&commands, &[("authorization", &auth)]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(listed[0]["name"], "persisted", "{listed}");
     let clan = sandbox.at("/clash/clan").replace('#', "%23");
-    let (status, _) = get(&format!("{}/clans/{clan}", sandbox.at("/clash/api")), &[("authorization", &format!("Bearer {key}"))]).await;
+    let (status, _) = get(
+        &format!("{}/clans/{clan}", sandbox.at("/clash/api")),
+        &[("authorization", &format!("Bearer {key}"))],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "the saved key still works");
-    let (status, validated) = get(&format!("{}/validate", sandbox.at("/twitch/oauth")), &[("authorization", &format!("OAuth {access}"))]).await;
+    let (status, validated) = get(
+        &format!("{}/validate", sandbox.at("/twitch/oauth")),
+        &[("authorization", &format!("OAuth {access}"))],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "the refreshed token still works");
     assert_eq!(validated["login"], "sandbox_bot");
     let bearer = format!("Bearer {access}");
-    let (_, conduits) = get(&format!("{}/eventsub/conduits", sandbox.at("/twitch/helix")), &[("client-id", &client_id), ("authorization", &bearer)]).await;
+    let (_, conduits) = get(
+        &format!("{}/eventsub/conduits", sandbox.at("/twitch/helix")),
+        &[("client-id", &client_id), ("authorization", &bearer)],
+    )
+    .await;
     assert_eq!(conduits["data"][0]["id"], conduit_id.as_str());
     sandbox.terminate();
     let _ = std::fs::remove_file(&path);
@@ -103,7 +145,13 @@ async fn what_clients_set_up_survives_a_restart() {
 async fn a_broken_state_file_is_an_error_that_names_it() {
     let path = temporary_file();
     std::fs::write(&path, "{ not json").unwrap();
-    let (code, _, stderr) = common::cli(vec!["--port".into(), "0".into(), "--state".into(), path.display().to_string()]).await;
+    let (code, _, stderr) = common::cli(vec![
+        "--port".into(),
+        "0".into(),
+        "--state".into(),
+        path.display().to_string(),
+    ])
+    .await;
     assert_eq!(code, 1);
     assert!(stderr.contains("sandbox: "), "{stderr}");
     let _ = std::fs::remove_file(&path);

@@ -85,13 +85,18 @@ pub(super) fn handle(state: &State, request: &SandboxRequest, path: &[String]) -
             }
             Some(_) => list(world.warlogs.get(*tag).unwrap_or(&json!([])), 600),
         },
-        (&Method::GET, ["clans", tag, "currentwar"]) => match world.clans.get(*tag) {
-            None => not_found(),
-            Some(_) => {
-                let war = world.wars.get(*tag).unwrap_or(&json!({ "state": "notInWar" })).clone();
+        (&Method::GET, ["clans", tag, "currentwar"]) => {
+            if world.clans.contains_key(*tag) {
+                let war = world
+                    .wars
+                    .get(*tag)
+                    .unwrap_or(&json!({ "state": "notInWar" }))
+                    .clone();
                 ok(&state.on_clock(war), age(120))
+            } else {
+                not_found()
             }
-        },
+        }
         (&Method::GET, ["clans", tag, "currentwar", "leaguegroup"]) => {
             found(world.league_groups.get(*tag), 120)
         }

@@ -35,7 +35,10 @@ pub(super) fn war_now(war: &Value, now: SystemTime) -> Value {
 /// `start`.
 pub(super) fn war_times(start: SystemTime) -> [(&'static str, String); 3] {
     [
-        ("preparationStartTime", timestamp::clash(start - PREPARATION)),
+        (
+            "preparationStartTime",
+            timestamp::clash(start - PREPARATION),
+        ),
         ("startTime", timestamp::clash(start)),
         ("endTime", timestamp::clash(start + BATTLE)),
     ]
@@ -59,8 +62,8 @@ mod tests {
 
     #[test]
     fn a_war_moves_on_as_its_times_pass() {
-        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
-        let hour = Duration::from_secs(3_600);
+        let start = SystemTime::UNIX_EPOCH + Duration::from_hours(500_000);
+        let hour = Duration::from_hours(1);
         let preparing = war("preparation", start);
         assert_eq!(war_now(&preparing, start - hour)["state"], "preparation");
         assert_eq!(war_now(&preparing, start + hour)["state"], "inWar");
@@ -70,6 +73,9 @@ mod tests {
         assert_eq!(war_now(&fighting, start + 24 * hour)["state"], "warEnded");
         // Set by hand to ended early: the clock never moves a war back.
         assert_eq!(war_now(&war("warEnded", start), start)["state"], "warEnded");
-        assert_eq!(war_now(&json!({ "state": "notInWar" }), start)["state"], "notInWar");
+        assert_eq!(
+            war_now(&json!({ "state": "notInWar" }), start)["state"],
+            "notInWar"
+        );
     }
 }

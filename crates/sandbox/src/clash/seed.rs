@@ -30,7 +30,9 @@ const HEROES: [(&str, u32, u32); 2] = [("Barbarian King", 100, 7), ("Archer Quee
 pub(super) fn world(clash: &ClashWorld) -> World {
     let mut world = World::load();
     let now = SystemTime::now();
-    world.clans.retain(|_, clan| clan["memberList"] == json!([]));
+    world
+        .clans
+        .retain(|_, clan| clan["memberList"] == json!([]));
     world.players.clear();
     world.wars.clear();
     world.warlogs.clear();
@@ -208,12 +210,15 @@ fn war_json(clan: &ClashClan, war: &ClashWar, now: SystemTime) -> Value {
     let theirs: Vec<Value> = (0..ours.len())
         .map(|i| {
             let town_hall = clan.members[i].town_hall;
-            war_member(&derived_tag(&war.opponent.tag, i), &format!("Rival {}", i + 1), town_hall, i)
+            war_member(
+                &derived_tag(&war.opponent.tag, i),
+                &format!("Rival {}", i + 1),
+                town_hall,
+                i,
+            )
         })
         .collect();
-    let side = |tag: &str, name: &str, level: u32, members: Vec<Value>| {
-        json!({ "tag": tag, "name": name, "badgeUrls": badge(tag), "clanLevel": level, "attacks": 0, "stars": 0, "destructionPercentage": 0.0, "members": members })
-    };
+    let side = |tag: &str, name: &str, level: u32, members: Vec<Value>| json!({ "tag": tag, "name": name, "badgeUrls": badge(tag), "clanLevel": level, "attacks": 0, "stars": 0, "destructionPercentage": 0.0, "members": members });
     let mut value = json!({
         "state": war.state.as_str(), "teamSize": ours.len(),
         "attacksPerMember": war.attacks_per_member, "battleModifier": "none",
@@ -233,7 +238,9 @@ fn league_group(clan: &ClashClan, rivals: &[ClashOpponent], now: SystemTime) -> 
         .iter()
         .map(|m| json!({ "tag": m.tag, "name": m.name, "townHallLevel": m.town_hall }))
         .collect();
-    let mut clans = vec![json!({ "tag": clan.tag, "name": clan.name, "clanLevel": clan.level, "badgeUrls": badge(&clan.tag), "members": ours })];
+    let mut clans = vec![
+        json!({ "tag": clan.tag, "name": clan.name, "clanLevel": clan.level, "badgeUrls": badge(&clan.tag), "members": ours }),
+    ];
     for rival in rivals {
         let members: Vec<Value> = (0..size)
             .map(|i| json!({ "tag": derived_tag(&rival.tag, i), "name": format!("{} {}", rival.name, i + 1), "townHallLevel": 12 }))
@@ -284,14 +291,26 @@ mod tests {
         let served = &world.clans[&clan.tag];
         assert_eq!(served["members"], clan.members.len());
         assert_eq!(members(&world).len(), clan.members.len());
-        assert_eq!(served["memberList"][0]["name"], "Alice", "most trophies first");
+        assert_eq!(
+            served["memberList"][0]["name"], "Alice",
+            "most trophies first"
+        );
         let war = &world.wars[&clan.tag];
         assert_eq!(war["state"], "inWar");
-        let end = war["endTime"].as_str().and_then(timestamp::parse_clash).unwrap();
-        let start = war["startTime"].as_str().and_then(timestamp::parse_clash).unwrap();
+        let end = war["endTime"]
+            .as_str()
+            .and_then(timestamp::parse_clash)
+            .unwrap();
+        let start = war["startTime"]
+            .as_str()
+            .and_then(timestamp::parse_clash)
+            .unwrap();
         let now = SystemTime::now();
         assert!(start < now && now < end, "battle day is on now");
-        assert_eq!(war["opponent"]["members"].as_array().unwrap().len(), clan.members.len());
+        assert_eq!(
+            war["opponent"]["members"].as_array().unwrap().len(),
+            clan.members.len()
+        );
         let group = &world.league_groups[&clan.tag];
         assert_eq!(group["clans"].as_array().unwrap().len(), 8);
         assert_eq!(world.player_tokens.len(), 1);

@@ -82,14 +82,22 @@ mod tests {
 
     #[test]
     fn words_flags_and_switches() {
-        let args = parse("discord command roll --option sides=6 --option=count=2 --as bob --resumable").unwrap();
+        let args =
+            parse("discord command roll --option sides=6 --option=count=2 --as bob --resumable")
+                .unwrap();
         assert_eq!(args.words, ["discord", "command", "roll"]);
         assert_eq!(args.values("option"), ["sides=6", "count=2"]);
         assert_eq!(args.value("as"), Some("bob"));
         assert!(args.switch("resumable"));
         assert_eq!(args.unknown_flag(&["option", "as", "resumable"]), None);
         assert_eq!(args.unknown_flag(&["option"]), Some("as"));
-        assert_eq!(parse("state --control").unwrap_err(), "--control needs a value");
-        assert_eq!(parse("say -- --not-a-flag").unwrap().words, ["say", "--not-a-flag"]);
+        assert_eq!(
+            parse("state --control").unwrap_err(),
+            "--control needs a value"
+        );
+        assert_eq!(
+            parse("say -- --not-a-flag").unwrap().words,
+            ["say", "--not-a-flag"]
+        );
     }
 }

@@ -11,15 +11,17 @@ use serde_json::Value;
 
 /// The control URL when neither `--control` nor `SANDBOX_CONTROL` gives one.
 pub(super) fn default_control() -> String {
-    format!(
-        "http://127.0.0.1:{}",
-        crate::standalone::DEFAULT_PORT
-    )
+    format!("http://127.0.0.1:{}", crate::standalone::DEFAULT_PORT)
 }
 
 /// Sends `body` to `{control}/_sandbox/{path}`, prints the answer, and says how to exit: 0
 /// when the answer is `ok`, 1 with its `error` on stderr otherwise.
-pub(super) async fn call(control: &str, method: Method, path: &str, body: Option<Value>) -> ExitCode {
+pub(super) async fn call(
+    control: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> ExitCode {
     match request(control, method, path, body).await {
         Ok(answer) if answer["ok"] == true => {
             println!(
@@ -31,7 +33,9 @@ pub(super) async fn call(control: &str, method: Method, path: &str, body: Option
         Ok(answer) => {
             eprintln!(
                 "sandbox: {}",
-                answer["error"].as_str().unwrap_or("the control API refused the call")
+                answer["error"]
+                    .as_str()
+                    .unwrap_or("the control API refused the call")
             );
             ExitCode::FAILURE
         }
@@ -70,6 +74,7 @@ async fn request(
         .await
         .map_err(|e| format!("reading the answer failed: {e}"))?
         .to_bytes();
-    serde_json::from_slice(&body)
-        .map_err(|_| format!("{url} answered {status} without JSON: is it a sandbox's control URL?"))
+    serde_json::from_slice(&body).map_err(|_| {
+        format!("{url} answered {status} without JSON: is it a sandbox's control URL?")
+    })
 }

@@ -29,20 +29,28 @@ fn usage(text: &'static str, problem: impl Into<String>) -> Usage {
     }
 }
 
-fn post(path: impl Into<String>, body: Value) -> Result<Call, Usage> {
-    Ok(Call {
+fn post(path: impl Into<String>, body: Value) -> Call {
+    Call {
         method: Method::POST,
         path: path.into(),
         body: Some(body),
-    })
+    }
 }
 
-fn get(path: &str) -> Result<Call, Usage> {
-    Ok(Call {
+fn get(path: &str) -> Call {
+    Call {
         method: Method::GET,
         path: path.to_owned(),
         body: None,
-    })
+    }
+}
+
+/// A usage error for a flag the command does not take (`--control` is always fine).
+fn check(args: &Args, text: &'static str, known: &[&str]) -> Result<(), Usage> {
+    match args.unknown_flag(&[known, &["control"]].concat()) {
+        Some(flag) => Err(usage(text, format!("unknown flag --{flag}"))),
+        None => Ok(()),
+    }
 }
 
 /// `{"name": value}` for each `--flag` that was given, as text.
@@ -79,125 +87,182 @@ fn number(args: &Args, flag: &str, text: &'static str) -> Result<Option<u64>, Us
 /// The call a command line makes; `args.words[0]` is the command.
 pub(super) fn call(args: &Args) -> Result<Call, Usage> {
     let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
-    let check = |text: &'static str, known: &[&str]| match args.unknown_flag(&[known, &["control"]].concat()) {
-        Some(flag) => Err(usage(text, format!("unknown flag --{flag}"))),
-        None => Ok(()),
-    };
     match words.as_slice() {
-        ["trigger", "eventsub" | "twitch", kind] => {
-            check(usage::TRIGGER, &["version", "broadcaster", "user", "event"])?;
-            let mut body = flags(args, &[("version", "version"), ("broadcaster", "broadcaster"), ("user", "user")]);
-            body.insert("type".into(), Value::from(*kind));
-            if let Some(event) = args.value("event") {
-                let event: Value = serde_json::from_str(event)
-                    .map_err(|e| usage(usage::TRIGGER, format!("--event is not JSON: {e}")))?;
-                body.insert("event".into(), event);
-            }
-            post("twitch/eventsub/trigger", Value::Object(body))
-        }
-        ["trigger", ..] => Err(usage(usage::TRIGGER, "expected: trigger eventsub TYPE")),
+        ["trigger", rest @ ..] => trigger(args, rest),
         ["say", "twitch", channel, user, text @ ..] if !text.is_empty() => {
-            check(usage::SAY, &[])?;
-            post("twitch/chat/say", json!({ "channel": channel, "user": user, "text": text.join(" ") }))
+            check(args, usage::SAY, &[])?;
+            Ok(post(
+                "twitch/chat/say",
+                json!({ "channel": channel, "user": user, "text": text.join(" ") }),
+            ))
         }
         ["say", ..] => Err(usage(usage::SAY, "expected: say twitch CHANNEL USER TEXT")),
-        ["twitch", action @ ("follow" | "subscribe" | "cheer" | "raid")] => {
-            check(usage::TWITCH, &["broadcaster", "user", "tier", "bits", "text", "viewers"])?;
-            let mut body = flags(args, &[("broadcaster", "broadcaster"), ("user", "user"), ("tier", "tier"), ("text", "text")]);
-            for name in ["bits", "viewers"] {
-                if let Some(n) = number(args, name, usage::TWITCH)? {
-                    body.insert(name.into(), Value::from(n));
-                }
-            }
-            post(format!("twitch/{action}"), Value::Object(body))
-        }
-        ["twitch", state @ ("online" | "offline")] => {
-            check(usage::TWITCH, &["broadcaster"])?;
-            post(format!("twitch/stream/{state}"), Value::Object(flags(args, &[("broadcaster", "broadcaster")])))
-        }
-        ["twitch", "reconnect"] => post("twitch/chat/reconnect", json!({})),
-        ["twitch", ..] => Err(usage(usage::TWITCH, "expected a Twitch action")),
-        ["discord", "message", channel, text @ ..] if !text.is_empty() => {
-            check(usage::DISCORD, &["as"])?;
-            let mut body = flags(args, &[("as", "as")]);
-            body.insert("channel".into(), Value::from(*channel));
-            body.insert("text".into(), Value::from(text.join(" ")));
-            post("discord/message", Value::Object(body))
-        }
-        ["discord", "command", name @ ..] if !name.is_empty() => {
-            check(usage::DISCORD, &["option", "guild", "channel", "as"])?;
-            let mut body = flags(args, &[("guild", "guild"), ("channel", "channel"), ("as", "as")]);
-            body.insert("name".into(), Value::from(name.join(" ")));
-            body.insert("options".into(), pairs(args, "option", usage::DISCORD)?);
-            post("discord/command", Value::Object(body))
-        }
-        ["discord", "button", custom_id] => {
-            check(usage::DISCORD, &["channel", "as"])?;
-            let mut body = flags(args, &[("channel", "channel"), ("as", "as")]);
-            body.insert("custom_id".into(), Value::from(*custom_id));
-            post("discord/button", Value::Object(body))
-        }
-        ["discord", "modal", custom_id] => {
-            check(usage::DISCORD, &["field", "channel", "as"])?;
-            let mut body = flags(args, &[("channel", "channel"), ("as", "as")]);
-            body.insert("custom_id".into(), Value::from(*custom_id));
-            body.insert("fields".into(), pairs(args, "field", usage::DISCORD)?);
-            post("discord/modal", Value::Object(body))
-        }
-        ["discord", fault @ ("reconnect" | "invalidate")] => {
-            check(usage::DISCORD, &["shard", "resumable"])?;
-            let mut body = Map::new();
-            if let Some(shard) = number(args, "shard", usage::DISCORD)? {
-                body.insert("shard".into(), Value::from(shard));
-            }
-            body.insert("resumable".into(), Value::from(args.switch("resumable")));
-            post(format!("discord/{fault}"), Value::Object(body))
-        }
-        ["discord", ..] => Err(usage(usage::DISCORD, "expected a Discord action")),
-        ["clash", rest @ ..] => clash(args, rest, &check),
-        ["singyeong", "clients"] => get("singyeong/clients"),
-        ["singyeong", "send", application, payload] => {
-            check(usage::SINGYEONG, &["client", "broadcast"])?;
-            let payload: Value = serde_json::from_str(payload)
-                .map_err(|e| usage(usage::SINGYEONG, format!("PAYLOAD_JSON is not JSON: {e}")))?;
-            let mut body = flags(args, &[("client", "client")]);
-            body.insert("application".into(), Value::from(*application));
-            body.insert("payload".into(), payload);
-            body.insert("broadcast".into(), Value::from(args.switch("broadcast")));
-            post("singyeong/send", Value::Object(body))
-        }
-        ["singyeong", "goodbye", application @ ..] if application.len() <= 1 => {
-            check(usage::SINGYEONG, &["client"])?;
-            let mut body = flags(args, &[("client", "client")]);
-            if let Some(application) = application.first() {
-                body.insert("application".into(), Value::from(*application));
-            }
-            post("singyeong/goodbye", Value::Object(body))
-        }
-        ["singyeong", ..] => Err(usage(usage::SINGYEONG, "expected clients, send or goodbye")),
-        ["disconnect", platform @ ("discord" | "twitch" | "eventsub" | "singyeong")] => {
-            check(usage::DISCONNECT, &["shard", "resumable", "session"])?;
+        ["twitch", rest @ ..] => twitch(args, rest),
+        ["discord", rest @ ..] => discord(args, rest),
+        ["clash", rest @ ..] => clash(args, rest),
+        ["singyeong", rest @ ..] => singyeong(args, rest),
+        [
+            "disconnect",
+            platform @ ("discord" | "twitch" | "eventsub" | "singyeong"),
+        ] => {
+            check(args, usage::DISCONNECT, &["shard", "resumable", "session"])?;
             let mut body = flags(args, &[("session", "session")]);
             if let Some(shard) = number(args, "shard", usage::DISCONNECT)? {
                 body.insert("shard".into(), Value::from(shard));
             }
             body.insert("resumable".into(), Value::from(args.switch("resumable")));
-            post(format!("disconnect/{platform}"), Value::Object(body))
+            Ok(post(format!("disconnect/{platform}"), Value::Object(body)))
         }
-        ["disconnect", ..] => Err(usage(usage::DISCONNECT, "expected discord, twitch, eventsub or singyeong")),
-        ["state"] => get("state"),
-        ["credentials"] => get("credentials"),
-        _ => Err(usage(usage::MAIN, format!("unknown command {:?}", words.join(" ")))),
+        ["disconnect", ..] => Err(usage(
+            usage::DISCONNECT,
+            "expected discord, twitch, eventsub or singyeong",
+        )),
+        ["state"] => Ok(get("state")),
+        ["credentials"] => Ok(get("credentials")),
+        _ => Err(usage(
+            usage::MAIN,
+            format!("unknown command {:?}", words.join(" ")),
+        )),
     }
 }
 
-fn clash(
-    args: &Args,
-    words: &[&str],
-    check: &dyn Fn(&'static str, &[&str]) -> Result<(), Usage>,
-) -> Result<Call, Usage> {
+fn trigger(args: &Args, words: &[&str]) -> Result<Call, Usage> {
+    let ["eventsub" | "twitch", kind] = words else {
+        return Err(usage(usage::TRIGGER, "expected: trigger eventsub TYPE"));
+    };
+    check(
+        args,
+        usage::TRIGGER,
+        &["version", "broadcaster", "user", "event"],
+    )?;
+    let mut body = flags(
+        args,
+        &[
+            ("version", "version"),
+            ("broadcaster", "broadcaster"),
+            ("user", "user"),
+        ],
+    );
+    body.insert("type".into(), Value::from(*kind));
+    if let Some(event) = args.value("event") {
+        let event: Value = serde_json::from_str(event)
+            .map_err(|e| usage(usage::TRIGGER, format!("--event is not JSON: {e}")))?;
+        body.insert("event".into(), event);
+    }
+    Ok(post("twitch/eventsub/trigger", Value::Object(body)))
+}
+
+fn twitch(args: &Args, words: &[&str]) -> Result<Call, Usage> {
+    match words {
+        [action @ ("follow" | "subscribe" | "cheer" | "raid")] => {
+            check(
+                args,
+                usage::TWITCH,
+                &["broadcaster", "user", "tier", "bits", "text", "viewers"],
+            )?;
+            let mut body = flags(
+                args,
+                &[
+                    ("broadcaster", "broadcaster"),
+                    ("user", "user"),
+                    ("tier", "tier"),
+                    ("text", "text"),
+                ],
+            );
+            for name in ["bits", "viewers"] {
+                if let Some(n) = number(args, name, usage::TWITCH)? {
+                    body.insert(name.into(), Value::from(n));
+                }
+            }
+            Ok(post(format!("twitch/{action}"), Value::Object(body)))
+        }
+        [state @ ("online" | "offline")] => {
+            check(args, usage::TWITCH, &["broadcaster"])?;
+            Ok(post(
+                format!("twitch/stream/{state}"),
+                Value::Object(flags(args, &[("broadcaster", "broadcaster")])),
+            ))
+        }
+        ["reconnect"] => Ok(post("twitch/chat/reconnect", json!({}))),
+        _ => Err(usage(usage::TWITCH, "expected a Twitch action")),
+    }
+}
+
+fn discord(args: &Args, words: &[&str]) -> Result<Call, Usage> {
+    let text = usage::DISCORD;
+    match words {
+        ["message", channel, words @ ..] if !words.is_empty() => {
+            check(args, text, &["as"])?;
+            let mut body = flags(args, &[("as", "as")]);
+            body.insert("channel".into(), Value::from(*channel));
+            body.insert("text".into(), Value::from(words.join(" ")));
+            Ok(post("discord/message", Value::Object(body)))
+        }
+        ["command", name @ ..] if !name.is_empty() => {
+            check(args, text, &["option", "guild", "channel", "as"])?;
+            let mut body = flags(
+                args,
+                &[("guild", "guild"), ("channel", "channel"), ("as", "as")],
+            );
+            body.insert("name".into(), Value::from(name.join(" ")));
+            body.insert("options".into(), pairs(args, "option", text)?);
+            Ok(post("discord/command", Value::Object(body)))
+        }
+        ["button", custom_id] => {
+            check(args, text, &["channel", "as"])?;
+            let mut body = flags(args, &[("channel", "channel"), ("as", "as")]);
+            body.insert("custom_id".into(), Value::from(*custom_id));
+            Ok(post("discord/button", Value::Object(body)))
+        }
+        ["modal", custom_id] => {
+            check(args, text, &["field", "channel", "as"])?;
+            let mut body = flags(args, &[("channel", "channel"), ("as", "as")]);
+            body.insert("custom_id".into(), Value::from(*custom_id));
+            body.insert("fields".into(), pairs(args, "field", text)?);
+            Ok(post("discord/modal", Value::Object(body)))
+        }
+        [fault @ ("reconnect" | "invalidate")] => {
+            check(args, text, &["shard", "resumable"])?;
+            let mut body = Map::new();
+            if let Some(shard) = number(args, "shard", text)? {
+                body.insert("shard".into(), Value::from(shard));
+            }
+            body.insert("resumable".into(), Value::from(args.switch("resumable")));
+            Ok(post(format!("discord/{fault}"), Value::Object(body)))
+        }
+        _ => Err(usage(text, "expected a Discord action")),
+    }
+}
+
+fn singyeong(args: &Args, words: &[&str]) -> Result<Call, Usage> {
+    let text = usage::SINGYEONG;
+    match words {
+        ["clients"] => Ok(get("singyeong/clients")),
+        ["send", application, payload] => {
+            check(args, text, &["client", "broadcast"])?;
+            let payload: Value = serde_json::from_str(payload)
+                .map_err(|e| usage(text, format!("PAYLOAD_JSON is not JSON: {e}")))?;
+            let mut body = flags(args, &[("client", "client")]);
+            body.insert("application".into(), Value::from(*application));
+            body.insert("payload".into(), payload);
+            body.insert("broadcast".into(), Value::from(args.switch("broadcast")));
+            Ok(post("singyeong/send", Value::Object(body)))
+        }
+        ["goodbye", application @ ..] if application.len() <= 1 => {
+            check(args, text, &["client"])?;
+            let mut body = flags(args, &[("client", "client")]);
+            if let Some(application) = application.first() {
+                body.insert("application".into(), Value::from(*application));
+            }
+            Ok(post("singyeong/goodbye", Value::Object(body)))
+        }
+        _ => Err(usage(text, "expected clients, send or goodbye")),
+    }
+}
+
+fn clash(args: &Args, words: &[&str]) -> Result<Call, Usage> {
     let text = usage::CLASH;
-    check(text, &["clan", "stars", "troops"])?;
+    check(args, text, &["clan", "stars", "troops"])?;
     let mut body = flags(args, &[("clan", "clan")]);
     let mut with = |key: &str, value: Value| {
         body.insert(key.into(), value);
@@ -243,7 +308,7 @@ fn clash(
         }
         _ => return Err(usage(text, "expected a Clash action")),
     };
-    post(format!("clash/{path}"), Value::Object(body))
+    Ok(post(format!("clash/{path}"), Value::Object(body)))
 }
 
 #[cfg(test)]
@@ -273,28 +338,43 @@ mod tests {
 
     #[test]
     fn each_family_maps_to_its_route() {
-        let trigger = line("trigger eventsub channel.follow --version 2 --broadcaster 100000003").unwrap();
+        let trigger =
+            line("trigger eventsub channel.follow --version 2 --broadcaster 100000003").unwrap();
         assert_eq!(trigger.path, "twitch/eventsub/trigger");
         assert_eq!(
             trigger.body,
             Some(json!({ "type": "channel.follow", "version": "2", "broadcaster": "100000003" }))
         );
-        assert_eq!(line("trigger twitch channel.follow --broadcaster x").unwrap().path, "twitch/eventsub/trigger");
+        assert_eq!(
+            line("trigger twitch channel.follow --broadcaster x")
+                .unwrap()
+                .path,
+            "twitch/eventsub/trigger"
+        );
         let say = line("say twitch #chan viewer \"hi there\"").unwrap();
-        assert_eq!(say.body, Some(json!({ "channel": "#chan", "user": "viewer", "text": "hi there" })));
+        assert_eq!(
+            say.body,
+            Some(json!({ "channel": "#chan", "user": "viewer", "text": "hi there" }))
+        );
         let command = line("discord command roll --option sides=6 --as bob").unwrap();
         assert_eq!(
             command.body,
             Some(json!({ "name": "roll", "options": [["sides", "6"]], "as": "bob" }))
         );
-        assert_eq!(line("clash maintenance start").unwrap().path, "clash/maintenance/start");
+        assert_eq!(
+            line("clash maintenance start").unwrap().path,
+            "clash/maintenance/start"
+        );
         assert_eq!(
             line("clash war attack --stars 2").unwrap().body,
             Some(json!({ "stars": 2 }))
         );
         let disconnect = line("disconnect discord --shard 0 --resumable").unwrap();
         assert_eq!(disconnect.path, "disconnect/discord");
-        assert_eq!(disconnect.body, Some(json!({ "shard": 0, "resumable": true })));
+        assert_eq!(
+            disconnect.body,
+            Some(json!({ "shard": 0, "resumable": true }))
+        );
         assert_eq!(line("state").unwrap().method, Method::GET);
     }
 

@@ -66,7 +66,11 @@ pub async fn run(args: Vec<String>) -> ExitCode {
             let control = args
                 .value("control")
                 .map(str::to_owned)
-                .or_else(|| std::env::var("SANDBOX_CONTROL").ok().filter(|v| !v.is_empty()))
+                .or_else(|| {
+                    std::env::var("SANDBOX_CONTROL")
+                        .ok()
+                        .filter(|v| !v.is_empty())
+                })
                 .unwrap_or_else(client::default_control);
             client::call(&control, call.method, &call.path, call.body).await
         }

@@ -18,22 +18,18 @@ pub(super) async fn run(args: &Args) -> ExitCode {
     }
     let mut options = Options::default();
     if let Some(host) = args.value("host") {
-        match host.parse::<IpAddr>() {
-            Ok(host) => options.host = host,
-            Err(_) => {
-                eprintln!("sandbox: --host {host} is not an IP address");
-                return ExitCode::from(2);
-            }
-        }
+        let Ok(parsed) = host.parse::<IpAddr>() else {
+            eprintln!("sandbox: --host {host} is not an IP address");
+            return ExitCode::from(2);
+        };
+        options.host = parsed;
     }
     if let Some(port) = args.value("port") {
-        match port.parse() {
-            Ok(port) => options.first_port = port,
-            Err(_) => {
-                eprintln!("sandbox: --port {port} is not a port number");
-                return ExitCode::from(2);
-            }
-        }
+        let Ok(parsed) = port.parse() else {
+            eprintln!("sandbox: --port {port} is not a port number");
+            return ExitCode::from(2);
+        };
+        options.first_port = parsed;
     }
     options.state_file = args.value("state").map(PathBuf::from);
     let world = match args.value("config") {

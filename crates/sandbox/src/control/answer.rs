@@ -135,7 +135,9 @@ impl Body {
                     _ => Err(bad_request(format!("{name} must hold [name, value] pairs"))),
                 })
                 .collect(),
-            Some(_) => Err(bad_request(format!("{name} must be an object or a list of pairs"))),
+            Some(_) => Err(bad_request(format!(
+                "{name} must be an object or a list of pairs"
+            ))),
         }
     }
 }

@@ -10,9 +10,10 @@ use crate::world::normalise_tag;
 
 /// `clan` from the body (any case, `#` optional), else the world's first clan.
 fn clan(h: &Handles, body: &Body) -> String {
-    body.text("clan")
-        .map(|tag| normalise_tag(&tag))
-        .unwrap_or_else(|| h.world.clash.clans[0].tag.clone())
+    body.text("clan").map_or_else(
+        || h.world.clash.clans[0].tag.clone(),
+        |tag| normalise_tag(&tag),
+    )
 }
 
 fn stars(body: &Body) -> Result<u32, super::answer::Refusal> {
@@ -31,44 +32,17 @@ pub(super) fn route(h: &Handles, path: &[&str], body: &Body) -> Answer {
             clash.set_maintenance(*switch == "start");
             Ok(json!({ "maintenance": clash.maintenance() }))
         }
-        ["war", "start"] => {
-            let clan = clan(h, body);
-            if clash.start_war(&clan) {
-                Ok(json!({ "clan": clan, "state": "preparation" }))
-            } else {
-                Err(not_found(format!("no clan {clan}")))
-            }
-        }
-        ["war", "state"] => {
-            let clan = clan(h, body);
-            let state = body.required("state")?;
-            if !matches!(state.as_str(), "preparation" | "inWar" | "warEnded" | "notInWar") {
-                return Err(bad_request("state is preparation, inWar, warEnded or notInWar"));
-            }
-            if clash.set_war_state(&clan, &state) {
-                Ok(json!({ "clan": clan, "state": state }))
-            } else {
-                Err(not_found(format!("clan {clan} has no war")))
-            }
-        }
-        ["war", side @ ("attack" | "defense")] => {
-            let clan = clan(h, body);
-            let stars = stars(body)?;
-            let attack = if *side == "attack" {
-                clash.add_attack(&clan, stars)
-            } else {
-                clash.add_defense(&clan, stars)
-            };
-            attack
-                .map(|attack| json!({ "clan": clan, "attack": attack }))
-                .ok_or_else(|| not_found(format!("clan {clan} has no war, or nobody has an attack left")))
-        }
+        ["war", rest @ ..] => war(h, rest, body),
         ["league", "round"] => {
             let clan = clan(h, body);
             clash
                 .add_league_round(&clan)
                 .map(|war_tag| json!({ "clan": clan, "war_tag": war_tag }))
-                .ok_or_else(|| not_found(format!("clan {clan} has no league group, or every round is drawn")))
+                .ok_or_else(|| {
+                    not_found(format!(
+                        "clan {clan} has no league group, or every round is drawn"
+                    ))
+                })
         }
         ["member", "join"] => {
             let clan = clan(h, body);
@@ -96,7 +70,9 @@ pub(super) fn route(h: &Handles, path: &[&str], body: &Body) -> Answer {
             if clash.donate(&clan, &from, &to, troops) {
                 Ok(json!({ "clan": clan, "from": from, "to": to, "troops": troops }))
             } else if known(&clan) {
-                Err(not_found(format!("{from} and {to} must both be members of {clan}")))
+                Err(not_found(format!(
+                    "{from} and {to} must both be members of {clan}"
+                )))
             } else {
                 Err(not_found(format!("no clan {clan}")))
             }
@@ -119,6 +95,58 @@ pub(super) fn route(h: &Handles, path: &[&str], body: &Body) -> Answer {
                 .map(|level| json!({ "player": player, "unit": unit, "level": level }))
                 .ok_or_else(|| not_found(format!("{player} has no {unit} below its max level")))
         }
-        _ => Err(not_found(format!("no Clash control call {}", path.join("/")))),
+        _ => Err(not_found(format!(
+            "no Clash control call {}",
+            path.join("/")
+        ))),
+    }
+}
+
+/// `war start|state|attack|defense`.
+fn war(h: &Handles, path: &[&str], body: &Body) -> Answer {
+    let clash = &h.clash;
+    match path {
+        ["start"] => {
+            let clan = clan(h, body);
+            if clash.start_war(&clan) {
+                Ok(json!({ "clan": clan, "state": "preparation" }))
+            } else {
+                Err(not_found(format!("no clan {clan}")))
+            }
+        }
+        ["state"] => {
+            let clan = clan(h, body);
+            let state = body.required("state")?;
+            if !matches!(
+                state.as_str(),
+                "preparation" | "inWar" | "warEnded" | "notInWar"
+            ) {
+                return Err(bad_request(
+                    "state is preparation, inWar, warEnded or notInWar",
+                ));
+            }
+            if clash.set_war_state(&clan, &state) {
+                Ok(json!({ "clan": clan, "state": state }))
+            } else {
+                Err(not_found(format!("clan {clan} has no war")))
+            }
+        }
+        [side @ ("attack" | "defense")] => {
+            let clan = clan(h, body);
+            let stars = stars(body)?;
+            let attack = if *side == "attack" {
+                clash.add_attack(&clan, stars)
+            } else {
+                clash.add_defense(&clan, stars)
+            };
+            attack
+                .map(|attack| json!({ "clan": clan, "attack": attack }))
+                .ok_or_else(|| {
+                    not_found(format!(
+                        "clan {clan} has no war, or nobody has an attack left"
+                    ))
+                })
+        }
+        _ => Err(not_found(format!("no Clash war call {}", path.join("/")))),
     }
 }

@@ -8,7 +8,7 @@ use super::answer::{Answer, Body, Refusal, bad_request, delivered, not_found};
 use crate::discord::{InjectError, SlashCommand};
 use crate::standalone::Handles;
 
-fn refusal(error: InjectError) -> Refusal {
+fn refusal(error: &InjectError) -> Refusal {
     match error {
         InjectError::BadOption(_) => bad_request(error.to_string()),
         _ => not_found(error.to_string()),
@@ -21,15 +21,13 @@ fn nobody() -> String {
 
 /// `shard` from the body; `None` means every shard.
 fn shard(body: &Body) -> Result<Option<u32>, Refusal> {
-    match body.value("shard") {
-        None => Ok(None),
-        Some(_) => {
-            let shard = body.number("shard", 0)?;
-            u32::try_from(shard)
-                .map(Some)
-                .map_err(|_| bad_request("shard is too large"))
-        }
+    if body.value("shard").is_none() {
+        return Ok(None);
     }
+    let shard = body.number("shard", 0)?;
+    u32::try_from(shard)
+        .map(Some)
+        .map_err(|_| bad_request("shard is too large"))
 }
 
 pub(super) fn route(h: &Handles, path: &[&str], body: &Body) -> Answer {
@@ -44,7 +42,9 @@ pub(super) fn route(h: &Handles, path: &[&str], body: &Body) -> Answer {
             } else {
                 user
             };
-            let (message, sent) = discord.message_as(&channel, &user, &text).map_err(refusal)?;
+            let (message, sent) = discord
+                .message_as(&channel, &user, &text)
+                .map_err(|e| refusal(&e))?;
             delivered(sent, nobody, json!({ "message_id": message["id"] }))
         }
         ["command"] => {
@@ -53,14 +53,18 @@ pub(super) fn route(h: &Handles, path: &[&str], body: &Body) -> Answer {
             command.guild = body.text("guild");
             command.channel = body.text("channel");
             command.user = body.text("as");
-            let (interaction, sent) = discord.slash_command(&command).map_err(refusal)?;
+            let (interaction, sent) = discord.slash_command(&command).map_err(|e| refusal(&e))?;
             delivered(sent, nobody, json!({ "interaction_id": interaction["id"] }))
         }
         ["button"] => {
             let custom_id = body.required("custom_id")?;
             let (interaction, sent) = discord
-                .button_click(&custom_id, body.text("channel").as_deref(), body.text("as").as_deref())
-                .map_err(refusal)?;
+                .button_click(
+                    &custom_id,
+                    body.text("channel").as_deref(),
+                    body.text("as").as_deref(),
+                )
+                .map_err(|e| refusal(&e))?;
             delivered(sent, nobody, json!({ "interaction_id": interaction["id"] }))
         }
         ["modal"] => {
@@ -73,7 +77,7 @@ pub(super) fn route(h: &Handles, path: &[&str], body: &Body) -> Answer {
                     body.text("channel").as_deref(),
                     body.text("as").as_deref(),
                 )
-                .map_err(refusal)?;
+                .map_err(|e| refusal(&e))?;
             delivered(sent, nobody, json!({ "interaction_id": interaction["id"] }))
         }
         ["dispatch"] => {
@@ -88,16 +92,27 @@ pub(super) fn route(h: &Handles, path: &[&str], body: &Body) -> Answer {
             let shard = shard(body)?;
             let open = discord.live_sessions(shard);
             discord.request_reconnect(shard);
-            delivered(open, || "no gateway session is connected".to_owned(), json!({}))
+            delivered(
+                open,
+                || "no gateway session is connected".to_owned(),
+                json!({}),
+            )
         }
         ["invalidate"] => {
             let shard = shard(body)?;
             let open = discord.live_sessions(shard);
             discord.invalidate_session(shard, body.flag("resumable"));
-            delivered(open, || "no gateway session is connected".to_owned(), json!({}))
+            delivered(
+                open,
+                || "no gateway session is connected".to_owned(),
+                json!({}),
+            )
         }
         ["disconnect"] => disconnect(h, body),
-        _ => Err(not_found(format!("no Discord control call {}", path.join("/")))),
+        _ => Err(not_found(format!(
+            "no Discord control call {}",
+            path.join("/")
+        ))),
     }
 }
 

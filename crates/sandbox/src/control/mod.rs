@@ -29,26 +29,78 @@ use answer::{Answer, Body, not_found, respond};
 /// Every control route: method, path, and what its JSON body takes.
 pub const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/_sandbox", "this list"),
-    ("GET", "/_sandbox/credentials", "base URLs and credentials (what `sandbox --json` prints)"),
-    ("GET", "/_sandbox/state", "connected clients per platform, rate-limit buckets"),
-    ("GET", "/_sandbox/feed", "live traffic: a WebSocket of JSON records, or the recent ones"),
-    ("POST", "/_sandbox/twitch/eventsub/trigger", "{type, version?, broadcaster?, user?, event?}"),
+    (
+        "GET",
+        "/_sandbox/credentials",
+        "base URLs and credentials (what `sandbox --json` prints)",
+    ),
+    (
+        "GET",
+        "/_sandbox/state",
+        "connected clients per platform, rate-limit buckets",
+    ),
+    (
+        "GET",
+        "/_sandbox/feed",
+        "live traffic: a WebSocket of JSON records, or the recent ones",
+    ),
+    (
+        "POST",
+        "/_sandbox/twitch/eventsub/trigger",
+        "{type, version?, broadcaster?, user?, event?}",
+    ),
     ("POST", "/_sandbox/twitch/chat/say", "{channel, user, text}"),
     ("POST", "/_sandbox/twitch/chat/reconnect", "{}"),
     ("POST", "/_sandbox/twitch/follow", "{broadcaster?, user?}"),
-    ("POST", "/_sandbox/twitch/subscribe", "{broadcaster?, user?, tier?}"),
-    ("POST", "/_sandbox/twitch/cheer", "{broadcaster?, user?, bits?, text?}"),
-    ("POST", "/_sandbox/twitch/raid", "{broadcaster?, user?, viewers?}"),
+    (
+        "POST",
+        "/_sandbox/twitch/subscribe",
+        "{broadcaster?, user?, tier?}",
+    ),
+    (
+        "POST",
+        "/_sandbox/twitch/cheer",
+        "{broadcaster?, user?, bits?, text?}",
+    ),
+    (
+        "POST",
+        "/_sandbox/twitch/raid",
+        "{broadcaster?, user?, viewers?}",
+    ),
     ("POST", "/_sandbox/twitch/stream/online", "{broadcaster?}"),
     ("POST", "/_sandbox/twitch/stream/offline", "{broadcaster?}"),
     ("POST", "/_sandbox/discord/message", "{channel, text, as?}"),
-    ("POST", "/_sandbox/discord/command", "{name, options?: {k: v}, guild?, channel?, as?}"),
-    ("POST", "/_sandbox/discord/button", "{custom_id, channel?, as?}"),
-    ("POST", "/_sandbox/discord/modal", "{custom_id, fields?: {k: v}, channel?, as?}"),
-    ("POST", "/_sandbox/discord/dispatch", "{event, data, shard?}"),
+    (
+        "POST",
+        "/_sandbox/discord/command",
+        "{name, options?: {k: v}, guild?, channel?, as?}",
+    ),
+    (
+        "POST",
+        "/_sandbox/discord/button",
+        "{custom_id, channel?, as?}",
+    ),
+    (
+        "POST",
+        "/_sandbox/discord/modal",
+        "{custom_id, fields?: {k: v}, channel?, as?}",
+    ),
+    (
+        "POST",
+        "/_sandbox/discord/dispatch",
+        "{event, data, shard?}",
+    ),
     ("POST", "/_sandbox/discord/reconnect", "{shard?}"),
-    ("POST", "/_sandbox/discord/invalidate", "{shard?, resumable?}"),
-    ("POST", "/_sandbox/discord/disconnect", "{shard?, resumable?}"),
+    (
+        "POST",
+        "/_sandbox/discord/invalidate",
+        "{shard?, resumable?}",
+    ),
+    (
+        "POST",
+        "/_sandbox/discord/disconnect",
+        "{shard?, resumable?}",
+    ),
     ("POST", "/_sandbox/clash/maintenance/start", "{}"),
     ("POST", "/_sandbox/clash/maintenance/end", "{}"),
     ("POST", "/_sandbox/clash/war/start", "{clan?}"),
@@ -58,13 +110,33 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/_sandbox/clash/league/round", "{clan?}"),
     ("POST", "/_sandbox/clash/member/join", "{clan?, name}"),
     ("POST", "/_sandbox/clash/member/leave", "{clan?, member}"),
-    ("POST", "/_sandbox/clash/donate", "{clan?, from, to, troops?}"),
+    (
+        "POST",
+        "/_sandbox/clash/donate",
+        "{clan?, from, to, troops?}",
+    ),
     ("POST", "/_sandbox/clash/trophies", "{player, trophies}"),
     ("POST", "/_sandbox/clash/upgrade", "{player, unit}"),
-    ("GET", "/_sandbox/singyeong/clients", "identified clients and their metadata"),
-    ("POST", "/_sandbox/singyeong/send", "{application, client?, payload, broadcast?} or {target, payload}"),
-    ("POST", "/_sandbox/singyeong/goodbye", "{application?, client?, reason?}"),
-    ("POST", "/_sandbox/disconnect/{platform}", "discord {shard?, resumable?}; twitch, eventsub {session?}, singyeong {}"),
+    (
+        "GET",
+        "/_sandbox/singyeong/clients",
+        "identified clients and their metadata",
+    ),
+    (
+        "POST",
+        "/_sandbox/singyeong/send",
+        "{application, client?, payload, broadcast?} or {target, payload}",
+    ),
+    (
+        "POST",
+        "/_sandbox/singyeong/goodbye",
+        "{application?, client?, reason?}",
+    ),
+    (
+        "POST",
+        "/_sandbox/disconnect/{platform}",
+        "discord {shard?, resumable?}; twitch, eventsub {session?}, singyeong {}",
+    ),
 ];
 
 /// The control server. Serve it like any platform; it answers under `/_sandbox`.
@@ -129,12 +201,20 @@ fn disconnect(h: &Handles, platform: &str, body: &Body) -> Answer {
                 .iter()
                 .filter(|s| h.eventsub.drop_session(s))
                 .count();
-            answer::delivered(dropped, || "no EventSub session matched".to_owned(), json!({}))
+            answer::delivered(
+                dropped,
+                || "no EventSub session matched".to_owned(),
+                json!({}),
+            )
         }
         "singyeong" => {
             let clients = h.singyeong.clients().len();
             h.singyeong.drop_all();
-            answer::delivered(clients, || "no singyeong client is connected".to_owned(), json!({}))
+            answer::delivered(
+                clients,
+                || "no singyeong client is connected".to_owned(),
+                json!({}),
+            )
         }
         other => Err(not_found(format!(
             "no platform {other:?} (discord, twitch, eventsub, singyeong)"

@@ -46,11 +46,19 @@ pub(super) fn route(h: &Handles, method: &Method, path: &[&str], body: &Body) ->
             delivered(sent, || "no client matches".to_owned(), json!({}))
         }
         (Method::POST, ["goodbye"]) => {
-            let reason = body.text("reason").unwrap_or_else(|| "sandbox control".to_owned());
+            let reason = body
+                .text("reason")
+                .unwrap_or_else(|| "sandbox control".to_owned());
             let matching: Vec<Value> = clients(h)
                 .into_iter()
-                .filter(|c| body.text("application").is_none_or(|a| c["application"] == a.as_str()))
-                .filter(|c| body.text("client").is_none_or(|id| c["client_id"] == id.as_str()))
+                .filter(|c| {
+                    body.text("application")
+                        .is_none_or(|a| c["application"] == a.as_str())
+                })
+                .filter(|c| {
+                    body.text("client")
+                        .is_none_or(|id| c["client_id"] == id.as_str())
+                })
                 .collect();
             for client in &matching {
                 h.singyeong.goodbye(
@@ -61,6 +69,9 @@ pub(super) fn route(h: &Handles, method: &Method, path: &[&str], body: &Body) ->
             }
             delivered(matching.len(), || "no client matches".to_owned(), json!({}))
         }
-        _ => Err(not_found(format!("no singyeong control call {}", path.join("/")))),
+        _ => Err(not_found(format!(
+            "no singyeong control call {}",
+            path.join("/")
+        ))),
     }
 }

@@ -20,7 +20,11 @@ pub(super) async fn route(h: &Handles, path: &[&str], body: &Body) -> Answer {
             trigger.broadcaster = body.text("broadcaster").map(|b| user_id(h, &b));
             trigger.user = body.text("user").map(|u| user_id(h, &u));
             trigger.fields = body.value("event").cloned();
-            let count = h.eventsub.trigger(&trigger).await.map_err(refusal)?;
+            let count = h
+                .eventsub
+                .trigger(&trigger)
+                .await
+                .map_err(|e| refusal(&e))?;
             delivered(count, String::new, json!({}))
         }
         ["chat", "say"] => {
@@ -31,7 +35,12 @@ pub(super) async fn route(h: &Handles, path: &[&str], body: &Body) -> Answer {
             let count = h.twitch.chat().say_counted(&channel, &login, &text);
             delivered(
                 count,
-                || format!("no chat connection has joined #{}", channel.trim_start_matches('#')),
+                || {
+                    format!(
+                        "no chat connection has joined #{}",
+                        channel.trim_start_matches('#')
+                    )
+                },
                 json!({}),
             )
         }
@@ -47,11 +56,14 @@ pub(super) async fn route(h: &Handles, path: &[&str], body: &Body) -> Answer {
         ["raid"] => viewer_action(h, body, Action::Raid).await,
         ["stream", "online"] => stream(h, body, true).await,
         ["stream", "offline"] => stream(h, body, false).await,
-        _ => Err(not_found(format!("no Twitch control call {}", path.join("/")))),
+        _ => Err(not_found(format!(
+            "no Twitch control call {}",
+            path.join("/")
+        ))),
     }
 }
 
-fn refusal(error: TriggerError) -> super::answer::Refusal {
+fn refusal(error: &TriggerError) -> super::answer::Refusal {
     match error {
         TriggerError::UnknownType { .. } => bad_request(error.to_string()),
         _ => not_found(error.to_string()),
@@ -70,15 +82,23 @@ fn user_id(h: &Handles, key: &str) -> String {
 
 /// A login for an id (logins pass through, lowercased).
 fn user_login(h: &Handles, key: &str) -> String {
-    world_user(h, key).map_or_else(|| key.trim_start_matches('#').to_lowercase(), |u| u.login.clone())
+    world_user(h, key).map_or_else(
+        || key.trim_start_matches('#').to_lowercase(),
+        |u| u.login.clone(),
+    )
 }
 
 /// `broadcaster` (default: the world's first channel, else the bot) and `user` (default:
 /// the viewer).
-fn parties<'a>(h: &'a Handles, body: &Body) -> Result<(&'a TwitchUser, &'a TwitchUser), super::answer::Refusal> {
+fn parties<'a>(
+    h: &'a Handles,
+    body: &Body,
+) -> Result<(&'a TwitchUser, &'a TwitchUser), super::answer::Refusal> {
     let twitch = &h.world.twitch;
     let broadcaster = match body.text("broadcaster") {
-        Some(key) => world_user(h, &key).ok_or_else(|| not_found(format!("no Twitch user {key:?}")))?,
+        Some(key) => {
+            world_user(h, &key).ok_or_else(|| not_found(format!("no Twitch user {key:?}")))?
+        }
         None => twitch
             .channels
             .first()
@@ -87,8 +107,12 @@ fn parties<'a>(h: &'a Handles, body: &Body) -> Result<(&'a TwitchUser, &'a Twitc
             .ok_or_else(|| not_found("the world has no Twitch users"))?,
     };
     let user = match body.text("user") {
-        Some(key) => world_user(h, &key).ok_or_else(|| not_found(format!("no Twitch user {key:?}")))?,
-        None => twitch.viewer().ok_or_else(|| not_found("the world has no viewer"))?,
+        Some(key) => {
+            world_user(h, &key).ok_or_else(|| not_found(format!("no Twitch user {key:?}")))?
+        }
+        None => twitch
+            .viewer()
+            .ok_or_else(|| not_found("the world has no viewer"))?,
     };
     Ok((broadcaster, user))
 }
@@ -113,7 +137,9 @@ async fn viewer_action(h: &Handles, body: &Body, action: Action) -> Answer {
         }
         Action::Subscribe => {
             let tier = body.text("tier").unwrap_or_else(|| "1000".to_owned());
-            h.twitch.helix().add_subscription(&user.id, &broadcaster.id, &tier);
+            h.twitch
+                .helix()
+                .add_subscription(&user.id, &broadcaster.id, &tier);
             let level = tier.chars().next().unwrap_or('1');
             let sent = chat.usernotice(
                 &broadcaster.login,
@@ -129,14 +155,24 @@ async fn viewer_action(h: &Handles, body: &Body, action: Action) -> Answer {
                 ],
                 &format!("{display} subscribed at Tier {level}."),
             );
-            ("channel.subscribe", json!({ "tier": tier, "is_gift": false }), sent)
+            (
+                "channel.subscribe",
+                json!({ "tier": tier, "is_gift": false }),
+                sent,
+            )
         }
         Action::Cheer => {
             let bits = body.number("bits", 100)?;
             let bits = u32::try_from(bits).map_err(|_| bad_request("bits is too large"))?;
-            let text = body.text("text").unwrap_or_else(|| format!("Cheer{bits} great stream!"));
+            let text = body
+                .text("text")
+                .unwrap_or_else(|| format!("Cheer{bits} great stream!"));
             let sent = chat.cheer(&broadcaster.login, &user.login, bits, &text);
-            ("channel.cheer", json!({ "bits": bits, "message": text, "is_anonymous": false }), sent)
+            (
+                "channel.cheer",
+                json!({ "bits": bits, "message": text, "is_anonymous": false }),
+                sent,
+            )
         }
         Action::Raid => {
             let viewers = body.number("viewers", 10)?;
@@ -196,9 +232,14 @@ async fn stream(h: &Handles, body: &Body, online: bool) -> Answer {
     } else {
         helix.go_offline(&broadcaster.id);
     }
-    let kind = if online { "stream.online" } else { "stream.offline" };
+    let kind = if online {
+        "stream.online"
+    } else {
+        "stream.offline"
+    };
     let trigger = Trigger::new(kind).broadcaster(broadcaster.id.clone());
     let eventsub = h.eventsub.trigger(&trigger).await.unwrap_or(0);
-    Ok(json!({ "delivered": eventsub, "eventsub": eventsub, "live": online, "broadcaster": broadcaster.login }))
+    Ok(
+        json!({ "delivered": eventsub, "eventsub": eventsub, "live": online, "broadcaster": broadcaster.login }),
+    )
 }
-

@@ -129,28 +129,30 @@ fn place(
                 .as_str()
                 .is_some_and(|n| n.eq_ignore_ascii_case(key))
     };
-    let channel = match channel {
-        Some(key) => data
-            .channels
+    let channel = if let Some(key) = channel {
+        data.channels
             .values()
             .find(|c| matches(c, key))
             .cloned()
-            .ok_or_else(|| InjectError::UnknownChannel(key.to_owned()))?,
-        None => {
-            let guild = match guild {
-                Some(key) => data.guilds.values().find(|g| matches(g, key)),
-                None => data.guilds.values().next(),
-            };
-            guild
-                .and_then(|g| {
-                    g["channels"]
-                        .as_array()?
-                        .iter()
-                        .find(|c| c["type"] == 0)
-                        .cloned()
-                })
-                .ok_or_else(|| InjectError::UnknownChannel(guild.map_or_else(String::new, |g| g["name"].to_string())))?
-        }
+            .ok_or_else(|| InjectError::UnknownChannel(key.to_owned()))?
+    } else {
+        let guild = match guild {
+            Some(key) => data.guilds.values().find(|g| matches(g, key)),
+            None => data.guilds.values().next(),
+        };
+        guild
+            .and_then(|g| {
+                g["channels"]
+                    .as_array()?
+                    .iter()
+                    .find(|c| c["type"] == 0)
+                    .cloned()
+            })
+            .ok_or_else(|| {
+                InjectError::UnknownChannel(
+                    guild.map_or_else(String::new, |g| g["name"].to_string()),
+                )
+            })?
     };
     let guild = channel["guild_id"]
         .as_str()
@@ -211,7 +213,7 @@ impl DiscordControl {
             &mut data,
             id_of(&place.channel),
             &body,
-            place.member["user"].clone(),
+            &place.member["user"],
         );
         let mut member = place.member.clone();
         if let Some(member) = member.as_object_mut() {
@@ -310,7 +312,7 @@ impl DiscordControl {
         if !resolved.is_empty() {
             command_data["resolved"] = Value::Object(resolved);
         }
-        let interaction = interaction(&mut data, &place, 2, command_data, None);
+        let interaction = interaction(&mut data, &place, 2, &command_data, None);
         drop(data);
         let sent = self.dispatch_interaction(&place, &interaction);
         Ok((interaction, sent))
@@ -339,7 +341,10 @@ impl DiscordControl {
             .max_by_key(|m| id_of(m))
             .cloned()
             .ok_or_else(|| InjectError::NoComponent(custom_id.to_owned()))?;
-        let channel_id = message["channel_id"].as_str().unwrap_or_default().to_owned();
+        let channel_id = message["channel_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let place = place(&data, None, Some(&channel_id), user)?;
         let component_type = find_component(&message["components"], custom_id)
             .and_then(|c| c["type"].as_u64())
@@ -350,7 +355,7 @@ impl DiscordControl {
             &mut data,
             &place,
             3,
-            json!({ "custom_id": custom_id, "component_type": component_type }),
+            &json!({ "custom_id": custom_id, "component_type": component_type }),
             Some(message),
         );
         drop(data);
@@ -379,7 +384,7 @@ impl DiscordControl {
             &mut data,
             &place,
             5,
-            json!({ "custom_id": custom_id, "components": rows }),
+            &json!({ "custom_id": custom_id, "components": rows }),
             None,
         );
         drop(data);
@@ -449,7 +454,7 @@ fn interaction(
     data: &mut Data,
     place: &Place,
     kind: u64,
-    payload: Value,
+    payload: &Value,
     message: Option<Value>,
 ) -> Value {
     let id = data.next_id();
@@ -494,8 +499,12 @@ fn option_value(
     let by_key = |value: &Value, key: &str| {
         let key = key.trim_start_matches(['#', '@']);
         value["id"] == key
-            || value["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(key))
-            || value["username"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(key))
+            || value["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(key))
+            || value["username"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(key))
     };
     Ok(match kind {
         4 => Value::from(text.parse::<i64>().map_err(|_| bad("an integer"))?),

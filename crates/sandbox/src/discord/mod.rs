@@ -82,8 +82,7 @@ pub struct DiscordControl {
 impl Discord {
     /// A Discord sandbox with the guilds from `fixtures/discord/sandbox-state.json`.
     pub fn new(config: DiscordConfig) -> Self {
-        let fixture: Value =
-            serde_json::from_str(state::STATE_FIXTURE).unwrap_or_else(|_| Value::Null);
+        let fixture: Value = serde_json::from_str(state::STATE_FIXTURE).unwrap_or(Value::Null);
         Self {
             state: Arc::new(State::new(config, &fixture)),
         }

@@ -61,7 +61,9 @@ impl RateLimits {
             .lock()
             .iter()
             .filter_map(|(name, window)| {
-                let left = self.bucket_window.checked_sub(now.duration_since(window.started))?;
+                let left = self
+                    .bucket_window
+                    .checked_sub(now.duration_since(window.started))?;
                 Some((name.clone(), window.used, self.bucket_limit, left))
             })
             .collect();

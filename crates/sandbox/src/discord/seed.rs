@@ -3,6 +3,7 @@
 //! shape GUILD_CREATE and the REST API send them, with every field Discord documents as
 //! always present (nullable ones as `null`).
 
+use std::fmt::Write as _;
 use std::time::SystemTime;
 
 use serde_json::{Value, json};
@@ -24,7 +25,7 @@ pub(crate) fn state(world: &DiscordWorld) -> Value {
         &world.application.name,
         &world.application.description,
         world.application.icon.as_deref(),
-        owner,
+        &owner,
     );
     application["approximate_guild_count"] = Value::from(world.guilds.len());
     application["bot"] = bot.clone();
@@ -54,7 +55,7 @@ pub(crate) fn application(
     name: &str,
     description: &str,
     icon: Option<&str>,
-    owner: Value,
+    owner: &Value,
 ) -> Value {
     json!({
         "id": id, "name": name, "icon": icon, "description": description, "summary": "",
@@ -75,16 +76,16 @@ fn verify_key(id: &str) -> String {
     let mut x: u64 = id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     });
-    (0..4)
-        .map(|_| {
-            // splitmix64: well spread digits from one seed.
-            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            format!("{:016x}", z ^ (z >> 31))
-        })
-        .collect()
+    let mut key = String::with_capacity(64);
+    for _ in 0..4 {
+        // splitmix64: well spread digits from one seed.
+        x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        let _ = write!(key, "{:016x}", z ^ (z >> 31));
+    }
+    key
 }
 
 fn guild(world: &DiscordWorld, guild: &DiscordGuild) -> Value {
@@ -111,12 +112,12 @@ fn guild(world: &DiscordWorld, guild: &DiscordGuild) -> Value {
         .map(|(index, c)| channel(&guild.id, c, index))
         .collect();
     let now = SystemTime::now();
-    let bot_member = member(user(&world.bot, true), None, &[], guild.joined.from(now));
+    let bot_member = member(&user(&world.bot, true), None, &[], guild.joined.from(now));
     let members: Vec<Value> = std::iter::once(bot_member)
         .chain(guild.members.iter().filter_map(|m| {
             let u = world.user(&m.user)?;
             Some(member(
-                user(u, false),
+                &user(u, false),
                 m.nick.as_deref(),
                 &m.roles,
                 m.joined.from(now),
@@ -188,7 +189,7 @@ fn guild(world: &DiscordWorld, guild: &DiscordGuild) -> Value {
     value
 }
 
-fn member(user: Value, nick: Option<&str>, roles: &[String], joined: SystemTime) -> Value {
+fn member(user: &Value, nick: Option<&str>, roles: &[String], joined: SystemTime) -> Value {
     json!({
         "user": user, "nick": nick, "avatar": null, "banner": null, "roles": roles,
         "joined_at": timestamp::discord(joined), "premium_since": null, "deaf": false,

@@ -486,7 +486,12 @@ impl State {
             .values()
             .filter_map(|id| {
                 let session = sessions.by_id.get(id)?;
-                Some((session.shard, id.clone(), session.seq, session.live.is_some()))
+                Some((
+                    session.shard,
+                    id.clone(),
+                    session.seq,
+                    session.live.is_some(),
+                ))
             })
             .collect()
     }
@@ -504,7 +509,9 @@ impl State {
         let mut sessions = self.sessions.lock();
         let ids: Vec<String> = match shard {
             Some(shard) => sessions.current.remove(&shard).into_iter().collect(),
-            None => std::mem::take(&mut sessions.current).into_values().collect(),
+            None => std::mem::take(&mut sessions.current)
+                .into_values()
+                .collect(),
         };
         for id in ids {
             sessions.by_id.remove(&id);

@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use serde_json::{Value, json};
 
-use crate::world::World;
+use crate::world::{Secret, World};
 
 /// Where each server listens.
 #[derive(Debug, Clone, Copy)]
@@ -46,13 +46,13 @@ pub(super) fn json(world: &World, at: &Addresses) -> Value {
             json!({
                 "login": u.login, "id": u.id, "display_name": u.display_name(),
                 "token": u.token.expose(),
-                "refresh_token": u.refresh_token.as_ref().map(|t| t.expose()),
+                "refresh_token": u.refresh_token.as_ref().map(Secret::expose),
                 "scopes": u.scopes,
             })
         })
         .collect();
     let clash = &world.clash;
-    let mesh_password = world.singyeong.password.as_ref().map(|p| p.expose());
+    let mesh_password = world.singyeong.password.as_ref().map(Secret::expose);
     let mesh_host = reachable(at.host, at.singyeong);
     let dsn = match mesh_password {
         Some(password) => format!("singyeong://sandbox-app:{password}@{mesh_host}"),
@@ -101,22 +101,21 @@ pub(super) fn json(world: &World, at: &Addresses) -> Value {
 /// The credentials as text, one platform per block.
 pub(super) fn describe(credentials: &Value, world: &World) -> String {
     let text = |value: &Value| value.as_str().unwrap_or("-").to_owned();
-    let c = credentials;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "switchboard sandbox: every platform below, offline. Ctrl-C stops it.\n\n\
          control     {}   (sandbox trigger|say|discord|clash|disconnect|state; or set SANDBOX_CONTROL)\n",
-        text(&c["control"])
+        text(&credentials["control"])
     );
-    let d = &c["discord"];
+    let discord = &credentials["discord"];
     let _ = writeln!(
         out,
         "Discord\n  REST          {}\n  gateway       {}\n  bot token     {}\n  application   {}",
-        text(&d["rest"]),
-        text(&d["gateway"]),
-        text(&d["token"]),
-        text(&d["application_id"]),
+        text(&discord["rest"]),
+        text(&discord["gateway"]),
+        text(&discord["token"]),
+        text(&discord["application_id"]),
     );
     for guild in &world.discord.guilds {
         let channels: Vec<String> = guild
@@ -132,20 +131,20 @@ pub(super) fn describe(credentials: &Value, world: &World) -> String {
             channels.join(", ")
         );
     }
-    let t = &c["twitch"];
+    let twitch = &credentials["twitch"];
     let _ = writeln!(
         out,
         "\nTwitch\n  Helix         {}\n  OAuth         {}\n  chat (WS)     {}\n  chat (TCP)    {}\n  \
          EventSub      {} (subscribe through Helix, or the mock API at {}/eventsub/subscriptions)\n  \
          client id     {}\n  client secret {}",
-        text(&t["helix"]),
-        text(&t["oauth"]),
-        text(&t["irc_ws"]),
-        text(&t["irc_tcp"]),
-        text(&t["eventsub_ws"]),
-        text(&t["eventsub_mock_api"]),
-        text(&t["client_id"]),
-        text(&t["client_secret"]),
+        text(&twitch["helix"]),
+        text(&twitch["oauth"]),
+        text(&twitch["irc_ws"]),
+        text(&twitch["irc_tcp"]),
+        text(&twitch["eventsub_ws"]),
+        text(&twitch["eventsub_mock_api"]),
+        text(&twitch["client_id"]),
+        text(&twitch["client_secret"]),
     );
     for (index, user) in world.twitch.users.iter().enumerate() {
         let role = match index {
@@ -162,22 +161,22 @@ pub(super) fn describe(credentials: &Value, world: &World) -> String {
             user.scopes.join(" ")
         );
     }
-    let k = &c["clash"];
+    let clash = &credentials["clash"];
     let _ = writeln!(
         out,
         "\nClash of Clans\n  API           {}\n  developer     {} ({} / {})\n  clan          {}",
-        text(&k["api"]),
-        text(&k["developer_site"]),
-        text(&k["email"]),
-        text(&k["password"]),
-        text(&k["clan"]),
+        text(&clash["api"]),
+        text(&clash["developer_site"]),
+        text(&clash["email"]),
+        text(&clash["password"]),
+        text(&clash["clan"]),
     );
-    let s = &c["singyeong"];
+    let mesh = &credentials["singyeong"];
     let _ = writeln!(
         out,
         "\nsingyeong\n  DSN           {}\n  password      {}",
-        text(&s["dsn"]),
-        s["password"].as_str().unwrap_or("(none)"),
+        text(&mesh["dsn"]),
+        mesh["password"].as_str().unwrap_or("(none)"),
     );
     out
 }

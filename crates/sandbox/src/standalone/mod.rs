@@ -132,7 +132,8 @@ impl Standalone {
         let twitch = Twitch::from_world(&world.twitch);
         // EventSub accepts the tokens Twitch's OAuth knows (seeded and issued ones), and
         // Helix serves its REST side under `/helix/eventsub` as Twitch does.
-        let eventsub = EventSub::with_config(EventSubConfig::default().check_tokens(twitch.helix()));
+        let eventsub =
+            EventSub::with_config(EventSubConfig::default().check_tokens(twitch.helix()));
         let twitch = twitch.with_eventsub(eventsub.clone());
         let eventsub_control = eventsub.control();
         for user in &world.twitch.users {

@@ -123,7 +123,9 @@ impl Persister {
                 if text != *written {
                     match write_atomically(&path, &text) {
                         Ok(()) => *written = text,
-                        Err(error) => tracing::warn!(%error, source = ?std::error::Error::source(&error), "sandbox could not save its state"),
+                        Err(error) => {
+                            tracing::warn!(%error, source = ?std::error::Error::source(&error), "sandbox could not save its state");
+                        }
                     }
                 }
             };

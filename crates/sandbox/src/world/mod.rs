@@ -25,6 +25,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use clash::normalise_tag;
 pub use clash::{
     ClashClan, ClashLeague, ClashOpponent, ClashPlayer, ClashWar, ClashWorld, WarState,
 };
@@ -36,7 +37,6 @@ pub use offset::Offset;
 pub use secret::Secret;
 pub use singyeong::SingyeongWorld;
 pub use twitch::{TwitchChannel, TwitchStream, TwitchUser, TwitchWorld};
-pub(crate) use clash::normalise_tag;
 
 use crate::{Error, ErrorKind};
 

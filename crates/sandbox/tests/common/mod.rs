@@ -18,9 +18,8 @@ use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::Message;
 
-pub type Socket = tokio_tungstenite::WebSocketStream<
-    tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
->;
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// The running binary; killed on drop.
 pub struct Sandbox {
@@ -139,8 +138,18 @@ pub async fn get(url: &str, headers: &[(&str, &str)]) -> (StatusCode, Value) {
 }
 
 /// `POST url` with a JSON body.
-pub async fn post_json(url: &str, headers: &[(&str, &str)], body: &Value) -> (StatusCode, http::HeaderMap, Value) {
-    http(Method::POST, url, headers, Some(("application/json", body.to_string()))).await
+pub async fn post_json(
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &Value,
+) -> (StatusCode, http::HeaderMap, Value) {
+    http(
+        Method::POST,
+        url,
+        headers,
+        Some(("application/json", body.to_string())),
+    )
+    .await
 }
 
 /// A WebSocket client.

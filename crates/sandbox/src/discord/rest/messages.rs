@@ -253,10 +253,14 @@ pub(in crate::discord) fn new_message(
         }),
         None => data.user.clone(),
     };
-    let mut message = new_message_by(data, channel, body, author);
+    let mut message = new_message_by(data, channel, body, &author);
     if let Some(webhook) = webhook {
         message["webhook_id"] = Value::from(webhook);
-        if let Some(stored) = data.messages.get_mut(&channel).and_then(|m| m.get_mut(&id_of(&message))) {
+        if let Some(stored) = data
+            .messages
+            .get_mut(&channel)
+            .and_then(|m| m.get_mut(&id_of(&message)))
+        {
             stored["webhook_id"] = Value::from(webhook);
         }
     }
@@ -269,7 +273,7 @@ pub(in crate::discord) fn new_message_by(
     data: &mut Data,
     channel: u64,
     body: &Value,
-    author: Value,
+    author: &Value,
 ) -> Value {
     let id = data.next_id();
     let guild_id = data

@@ -145,62 +145,24 @@ impl EventSubControl {
     /// subscriptions got it; disconnected ones count only if the sandbox holds it for them.
     pub async fn trigger(&self, trigger: &Trigger) -> Result<usize, TriggerError> {
         let state = self.state();
-        let samples = &state.samples;
-        let entry = &samples[trigger.kind.as_str()];
-        let known_versions: Vec<String> = entry["version"]
-            .as_str()
-            .map(str::to_owned)
-            .into_iter()
-            .chain(
-                entry["other_versions"]
-                    .as_object()
-                    .into_iter()
-                    .flat_map(|versions| versions.keys().cloned()),
-            )
-            .collect();
-        let sample_for = |version: &str| -> Option<Value> {
-            if entry["version"] == version {
-                Some(entry["event"].clone())
-            } else {
-                entry["other_versions"]
-                    .get(version)
-                    .map(|other| other["event"].clone())
-            }
-        };
-        if known_versions.is_empty()
+        let samples = Samples::of(&state.samples[trigger.kind.as_str()]);
+        if samples.versions.is_empty()
             || trigger
                 .version
                 .as_ref()
-                .is_some_and(|v| !known_versions.contains(v))
+                .is_some_and(|v| !samples.versions.contains(v))
         {
             return Err(TriggerError::UnknownType {
                 kind: trigger.kind.clone(),
                 version: trigger.version.clone(),
-                known_versions,
+                known_versions: samples.versions,
             });
         }
         let mut flushes = Vec::new();
         let delivered = {
             let mut inner = state.lock();
             let total = inner.subscriptions.len();
-            let targets: Vec<Value> = inner
-                .subscriptions
-                .values()
-                .filter(|s| s["type"] == trigger.kind.as_str())
-                .filter(|s| {
-                    trigger
-                        .version
-                        .as_ref()
-                        .is_none_or(|v| s["version"] == v.as_str())
-                })
-                .filter(|s| {
-                    trigger
-                        .broadcaster
-                        .as_ref()
-                        .is_none_or(|id| names(&s["condition"], id))
-                })
-                .cloned()
-                .collect();
+            let targets = matching(&inner, trigger);
             if targets.is_empty() {
                 return Err(TriggerError::NoSubscription {
                     kind: trigger.kind.clone(),
@@ -214,9 +176,7 @@ impl EventSubControl {
             let mut delivered = 0;
             for subscription in &targets {
                 let version = subscription["version"].as_str().unwrap_or_default();
-                let sample = sample_for(version)
-                    .or_else(|| sample_for(&known_versions[0]))
-                    .unwrap_or(Value::Null);
+                let sample = samples.event(version);
                 let mut event = personalise(
                     &sample,
                     &subscription["condition"],
@@ -249,23 +209,83 @@ impl EventSubControl {
         };
         let all = futures_util::future::join_all(flushes);
         if tokio::time::timeout(FLUSH_TIMEOUT, all).await.is_err() {
-            tracing::warn!(kind = trigger.kind, "EventSub trigger: a socket did not write in time");
+            tracing::warn!(
+                kind = trigger.kind,
+                "EventSub trigger: a socket did not write in time"
+            );
         }
         Ok(delivered)
     }
 
     /// Tells triggered events who `id` is (their `*_login` and `*_name` fields).
     pub fn add_user(&self, id: &str, login: &str, display_name: &str) {
-        self.state().lock().directory.insert(
-            id.to_owned(),
-            (login.to_owned(), display_name.to_owned()),
-        );
+        self.state()
+            .lock()
+            .directory
+            .insert(id.to_owned(), (login.to_owned(), display_name.to_owned()));
     }
 
     /// The user who acts in triggered events that name nobody.
     pub fn set_default_actor(&self, user_id: &str) {
         self.state().lock().default_actor = Some(user_id.to_owned());
     }
+}
+
+/// The samples of one type: its versions (the default first) and their events.
+struct Samples<'a> {
+    entry: &'a Value,
+    versions: Vec<String>,
+}
+
+impl<'a> Samples<'a> {
+    fn of(entry: &'a Value) -> Self {
+        let versions = entry["version"]
+            .as_str()
+            .map(str::to_owned)
+            .into_iter()
+            .chain(
+                entry["other_versions"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|versions| versions.keys().cloned()),
+            )
+            .collect();
+        Self { entry, versions }
+    }
+
+    /// The sample event of `version`, else of the default version.
+    fn event(&self, version: &str) -> Value {
+        if self.entry["version"] == version {
+            self.entry["event"].clone()
+        } else {
+            self.entry["other_versions"].get(version).map_or_else(
+                || self.entry["event"].clone(),
+                |other| other["event"].clone(),
+            )
+        }
+    }
+}
+
+/// The subscriptions a trigger is for: its type, and its version and user when given.
+fn matching(inner: &super::state::Inner, trigger: &Trigger) -> Vec<Value> {
+    inner
+        .subscriptions
+        .values()
+        .filter(|s| s["type"] == trigger.kind.as_str())
+        .filter(|s| {
+            trigger
+                .version
+                .as_ref()
+                .is_none_or(|v| s["version"] == v.as_str())
+        })
+        .filter(|s| {
+            trigger
+                .broadcaster
+                .as_ref()
+                .is_none_or(|id| names(&s["condition"], id))
+        })
+        .cloned()
+        .collect()
 }
 
 /// The session a subscription's notification goes to: its own (WebSocket), or the next
@@ -374,7 +394,7 @@ fn refresh_times(value: &mut Value, now: SystemTime) {
                         || key.ends_with("expires_at")
                         || key == "locks_at";
                     let at = if ahead {
-                        now + Duration::from_secs(300)
+                        now + Duration::from_mins(5)
                     } else {
                         now
                     };
@@ -416,13 +436,16 @@ mod tests {
             "100000002" => Some(("viewer".to_owned(), "Viewer".to_owned())),
             _ => None,
         };
-        let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let now = UNIX_EPOCH + Duration::from_hours(500_000);
         let event = personalise(&sample, &condition, directory, Some("100000002"), now);
         assert_eq!(event["broadcaster_user_id"], "100000003");
         assert_eq!(event["broadcaster_user_login"], "streamer");
         assert_eq!(event["user_id"], "100000002");
         assert_eq!(event["user_name"], "Viewer");
-        assert!(event.get("moderator_user_id").is_none(), "no field is added");
+        assert!(
+            event.get("moderator_user_id").is_none(),
+            "no field is added"
+        );
         assert_eq!(event["followed_at"], "2027-01-15T08:00:00.000000Z");
         assert_eq!(event["nested"]["ends_at"], "2027-01-15T08:05:00.000000Z");
         assert_ne!(event["message_id"], "old");
@@ -430,7 +453,8 @@ mod tests {
 
     #[test]
     fn charity_events_name_the_broadcaster_without_user() {
-        let sample = json!({ "broadcaster_id": "1", "broadcaster_login": "a", "broadcaster_name": "A" });
+        let sample =
+            json!({ "broadcaster_id": "1", "broadcaster_login": "a", "broadcaster_name": "A" });
         let condition = json!({ "broadcaster_user_id": "7" });
         let event = personalise(
             &sample,
