@@ -25,8 +25,10 @@ type Weigher<K, V> = Arc<dyn Fn(&K, &V) -> u32 + Send + Sync>;
 /// instant, give or take the microseconds between the two `now()` calls.
 ///
 /// Capacity is in weight units: one per entry by default, or what the
-/// [`weigher`](TtlCacheBuilder::weigher) says. Beyond it moka evicts by its
-/// TinyLFU policy. Cloning is cheap and clones share the entries.
+/// [`weigher`](TtlCacheBuilder::weigher) says (bytes, typically); with
+/// [`max_entries`](TtlCacheBuilder::max_entries) the entry count is capped as
+/// well. Beyond it moka evicts by its TinyLFU policy. Cloning is cheap and
+/// clones share the entries.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
@@ -83,6 +85,7 @@ where
     pub fn builder(max_capacity: u64) -> TtlCacheBuilder<K, V> {
         TtlCacheBuilder {
             max_capacity,
+            max_entries: None,
             default_ttl: None,
             weigher: None,
         }
@@ -192,6 +195,7 @@ where
 #[must_use = "a builder does nothing until .build() is called"]
 pub struct TtlCacheBuilder<K, V> {
     max_capacity: u64,
+    max_entries: Option<u64>,
     default_ttl: Option<Duration>,
     weigher: Option<Weigher<K, V>>,
 }
@@ -200,6 +204,7 @@ impl<K, V> fmt::Debug for TtlCacheBuilder<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TtlCacheBuilder")
             .field("max_capacity", &self.max_capacity)
+            .field("max_entries", &self.max_entries)
             .field("default_ttl", &self.default_ttl)
             .field("weigher", &self.weigher.is_some())
             .finish()
@@ -225,14 +230,33 @@ where
         self
     }
 
+    /// Caps the number of entries too, not only their total weight: a cache
+    /// weighed in bytes then holds neither more bytes than its capacity nor more
+    /// entries than `max_entries`. moka has one capacity, so each entry weighs
+    /// at least `capacity / max_entries` (rounded up): the weight cap then
+    /// implies the entry cap. Small entries count for more than their size,
+    /// which keeps both caps conservative, never over. Without a weigher the
+    /// capacity is simply the smaller of the two.
+    pub fn max_entries(mut self, max_entries: u64) -> Self {
+        self.max_entries = Some(max_entries.max(1));
+        self
+    }
+
     /// Builds the cache.
     pub fn build(self) -> TtlCache<K, V> {
+        let capacity = match (self.max_entries, &self.weigher) {
+            (Some(entries), None) => self.max_capacity.min(entries),
+            _ => self.max_capacity,
+        };
         let mut builder = Cache::builder()
-            .max_capacity(self.max_capacity)
+            .max_capacity(capacity)
             .expire_after(PerEntryTtl);
         if let Some(weigher) = self.weigher {
-            builder =
-                builder.weigher(move |key: &K, stored: &Stored<V>| weigher(key, &stored.value));
+            let floor = self.max_entries.map_or(0, |entries| {
+                u32::try_from(self.max_capacity.div_ceil(entries)).unwrap_or(u32::MAX)
+            });
+            builder = builder
+                .weigher(move |key: &K, stored: &Stored<V>| weigher(key, &stored.value).max(floor));
         }
         TtlCache {
             inner: builder.build(),

@@ -178,6 +178,49 @@ async fn a_weigher_sets_weighted_size_and_bounds_it() {
     assert!(cache.weighted_size() <= 1_000, "{:?}", cache.stats());
 }
 
+/// Bytes and entries are capped at once: many large values stay within the
+/// byte capacity...
+#[tokio::test]
+async fn with_max_entries_large_values_stay_within_the_weight_cap() {
+    let cache = TtlCache::builder(10_000)
+        .weigher(|_key: &u32, body: &Vec<u8>| u32::try_from(body.len()).unwrap_or(u32::MAX))
+        .max_entries(100)
+        .build();
+    for key in 0..200 {
+        cache.insert(key, vec![0_u8; 1_500]).await;
+    }
+    cache.run_pending_tasks().await;
+    let stats = cache.stats();
+    assert!(stats.weighted_size <= 10_000, "{stats:?}");
+    assert!(stats.entries <= 6, "{stats:?}");
+    assert!(stats.entries > 0, "{stats:?}");
+}
+
+/// ...and many tiny values stay within the entry cap, though their bytes
+/// alone would fit many times over.
+#[tokio::test]
+async fn with_max_entries_tiny_values_stay_within_the_entry_cap() {
+    let cache = TtlCache::builder(1_000_000)
+        .weigher(|_key: &u32, body: &Vec<u8>| u32::try_from(body.len()).unwrap_or(u32::MAX))
+        .max_entries(50)
+        .build();
+    for key in 0..1_000 {
+        cache.insert(key, vec![0_u8; 10]).await;
+    }
+    cache.run_pending_tasks().await;
+    let stats = cache.stats();
+    assert!(stats.entries <= 50, "{stats:?}");
+    assert!(stats.entries > 0, "{stats:?}");
+    assert!(stats.weighted_size <= 1_000_000, "{stats:?}");
+
+    let unweighed = TtlCache::builder(1_000).max_entries(20).build();
+    for key in 0..100_u32 {
+        unweighed.insert(key, key).await;
+    }
+    unweighed.run_pending_tasks().await;
+    assert!(unweighed.entry_count() <= 20, "{:?}", unweighed.stats());
+}
+
 #[tokio::test]
 async fn without_a_weigher_every_entry_weighs_one() {
     let cache = TtlCache::new(100);

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use core_events::{EventHub, EventStream};
-use svc_helix::{AccessToken, Conduit, EventSubTransport, HelixClient, Subscription, TokenManager};
+use svc_helix::{
+    AccessToken, Conduit, CursorTrail, EventSubTransport, HelixClient, Subscription, TokenManager,
+};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
@@ -116,6 +118,7 @@ impl ConduitBuilder {
                 .await
                 .map_err(|e| Error::helix("create conduit", e))?,
         };
+        let conduit = sized_as_asked(conduit, self.shard_count)?;
         tracing::info!(
             conduit = conduit.id,
             shards = conduit.shard_count,
@@ -139,6 +142,23 @@ impl ConduitBuilder {
         }
         Ok(app)
     }
+}
+
+/// The conduit as Twitch answered a create or resize: its shard count must be the one
+/// asked for, since one task is started per shard (a count of billions would start
+/// billions).
+fn sized_as_asked(conduit: Conduit, asked: u32) -> Result<Conduit, Error> {
+    if conduit.shard_count == asked {
+        return Ok(conduit);
+    }
+    tracing::warn!(
+        asked,
+        answered = conduit.shard_count,
+        "conduit answered with another shard count"
+    );
+    Err(Error::new(ErrorKind::OutOfRange {
+        field: "conduit shard_count",
+    }))
 }
 
 #[derive(Debug)]
@@ -240,11 +260,12 @@ impl ConduitApp {
             )));
         }
         let old = self.conduit.shard_count;
-        self.conduit = self
+        let updated = self
             .helix
             .update_conduit(&self.conduit.id, count)
             .await
             .map_err(|e| Error::helix("update conduit", e))?;
+        self.conduit = sized_as_asked(updated, count)?;
         if count > old {
             self.start_shards(old..count).await?;
         } else {
@@ -278,10 +299,12 @@ impl ConduitApp {
         }
     }
 
-    /// The conduit's subscription matching `request`, read page by page.
+    /// The conduit's subscription matching `request`, read page by page (a cursor that
+    /// repeats ends the search with an error, see [`CursorTrail`]).
     async fn existing(&self, request: &SubscriptionRequest) -> Result<Option<Subscription>, Error> {
         let condition = serde_json::Value::Object(request.condition.clone());
         let mut cursor: Option<String> = None;
+        let mut trail = CursorTrail::default();
         loop {
             let page = self
                 .helix
@@ -294,9 +317,21 @@ impl ConduitApp {
                     && s.condition == condition
                     && s.transport.conduit_id.as_deref() == Some(self.conduit.id.as_str())
             });
-            cursor = page.pagination.cursor.filter(|c| !c.is_empty());
-            if found.is_some() || cursor.is_none() {
+            if found.is_some() {
                 return Ok(found);
+            }
+            cursor = trail
+                .follow(page.pagination.cursor.as_deref())
+                .map_err(|e| {
+                    Error::with_source(
+                        ErrorKind::OutOfRange {
+                            field: "pagination cursor",
+                        },
+                        e,
+                    )
+                })?;
+            if cursor.is_none() {
+                return Ok(None);
             }
         }
     }

@@ -14,12 +14,18 @@ pub(crate) struct RecentIds {
 impl RecentIds {
     pub(crate) fn new(capacity: usize) -> Self {
         let capacity = capacity.max(1);
+        // Grown as ids arrive: a huge configured capacity must not allocate (or abort) up
+        // front.
+        let initial = capacity.min(Self::PREALLOCATED);
         Self {
-            order: VecDeque::with_capacity(capacity),
-            seen: HashSet::with_capacity(capacity),
+            order: VecDeque::with_capacity(initial),
+            seen: HashSet::with_capacity(initial),
             capacity,
         }
     }
+
+    /// Ids room is made for up front.
+    const PREALLOCATED: usize = 4096;
 
     /// `true` the first time an id is seen (while it is still remembered), `false` after.
     pub(crate) fn first_time(&mut self, id: &str) -> bool {
@@ -40,6 +46,13 @@ impl RecentIds {
 #[cfg(test)]
 mod tests {
     use super::RecentIds;
+
+    #[test]
+    fn a_huge_capacity_allocates_nothing_up_front() {
+        let mut ids = RecentIds::new(usize::MAX);
+        assert!(ids.first_time("a"));
+        assert!(!ids.first_time("a"));
+    }
 
     #[test]
     fn repeats_are_filtered_and_old_ids_forgotten() {

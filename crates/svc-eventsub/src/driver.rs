@@ -1,38 +1,26 @@
-//! The task behind a session or a conduit shard: owns the sockets, the keepalive watchdog,
-//! make-before-break reconnects, fresh sessions after drops, dedupe and re-subscribing.
+//! The task behind a session or a conduit shard: a thin loop that feeds the
+//! [`SessionState`] machine socket events, timer expiries and commands, and performs what
+//! it asks (open and close sockets, deliver messages once, set sessions up). What a session
+//! is set up *for* lives here too: a user session's subscriptions, a shard's assignment.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use core_events::EventHub;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
-use transport_ws::{Backoff, CloseAction, WsClient, WsConfig, WsEvent, WsMessage};
+use transport_ws::{WsEvent, WsMessage};
 
 use crate::dedupe::RecentIds;
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorKind};
 use crate::event_out::{Counters, EventSubEvent};
-use crate::limits;
-use crate::message::{Envelope, Message};
+use crate::limits::{self, CostBudget};
+use crate::session_state::{Action, SessionState};
+use crate::sockets::Sockets;
 use crate::subscription::SubscriptionRequest;
 use svc_helix::{ConduitShard, EventSubTransport, HelixClient, Subscription};
 
-/// How often a shard whose assignment failed tries `PATCH /eventsub/conduits/shards` again.
-pub(crate) const ASSIGN_RETRY: Duration = Duration::from_secs(5);
-
-/// How long the old socket is still read after a reconnect's welcome before it is closed.
-const DRAIN_AFTER_RECONNECT: Duration = Duration::from_millis(250);
-
-/// Timing and behaviour shared by sessions and shards.
-#[derive(Debug, Clone)]
-pub(crate) struct Timing {
-    pub(crate) keepalive: Duration,
-    pub(crate) grace: Duration,
-    pub(crate) welcome_timeout: Duration,
-    pub(crate) reconnect: bool,
-    pub(crate) backoff: Backoff,
-}
+pub(crate) use crate::session_state::Timing;
 
 /// What the task does with a welcome.
 #[derive(Debug)]
@@ -40,8 +28,7 @@ pub(crate) enum Role {
     /// A user session: owns its subscriptions and re-creates them on fresh sessions.
     User {
         desired: Vec<Desired>,
-        total_cost: u64,
-        max_total_cost: u64,
+        budget: CostBudget,
     },
     /// A conduit shard: assigns itself to the shard on every new session id.
     Shard {
@@ -83,88 +70,153 @@ pub(crate) struct Driver {
     pub(crate) session: watch::Sender<Option<String>>,
 }
 
-/// One socket.
-struct Conn {
-    client: WsClient,
-    session_id: String,
-    keepalive: Duration,
-    last_seen: Instant,
-}
-
-enum Outcome {
-    Fresh,
-    Stop,
-}
-
-fn open(url: &str, timing: &Timing) -> Result<WsClient, Error> {
-    // One connection per client: this task decides where and when to reconnect.
-    let config = WsConfig::builder(url)
-        .backoff(Backoff::new().max_attempts(0))
-        .close_classifier(|_: Option<&transport_ws::CloseFrame>| CloseAction::Stop)
-        .connect_timeout(timing.welcome_timeout)
-        .build()
-        .map_err(|e| {
-            Error::with_source(
-                ErrorKind::Config {
-                    reason: format!("WebSocket URL {url:?}"),
-                },
-                e,
-            )
-        })?;
-    Ok(WsClient::start(config))
-}
-
-/// Reads until the welcome, or fails.
-async fn welcome(client: &mut WsClient, timing: &Timing) -> Result<(String, Option<u64>), Error> {
-    let wait = async {
-        loop {
-            match client.next_event().await {
-                Some(WsEvent::Message(WsMessage::Text(text))) => match Envelope::parse(&text) {
-                    Ok(Envelope {
-                        message: Message::Welcome(info),
-                        ..
-                    }) => {
-                        return Ok((info.id, info.keepalive_timeout_seconds));
-                    }
-                    Ok(other) => tracing::debug!(
-                        kind = other.metadata.message_type,
-                        "message before welcome ignored"
-                    ),
-                    Err(error) => tracing::warn!(%error, "malformed message before welcome"),
-                },
-                Some(WsEvent::Error(error)) => {
-                    return Err(Error::with_source(ErrorKind::WebSocket, error));
-                }
-                Some(WsEvent::Closed { code, reason, .. }) => {
-                    return Err(Error::with_source(
-                        ErrorKind::WebSocket,
-                        format!("closed before welcome: {code:?} {reason}"),
-                    ));
-                }
-                None => return Err(Error::new(ErrorKind::WebSocket)),
-                Some(_) => {}
-            }
-        }
-    };
-    tokio::time::timeout(timing.welcome_timeout, wait)
-        .await
-        .unwrap_or_else(|_| {
-            Err(Error::new(ErrorKind::WelcomeTimeout {
-                seconds: timing.welcome_timeout.as_secs(),
-            }))
-        })
+/// Sleeps until `deadline`, or forever without one.
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
 }
 
 impl Driver {
-    /// When a shard is not assigned to `session_id` (its last `PATCH` failed): the time of
-    /// the next attempt.
-    fn assign_retry(&self, session_id: &str, last_attempt: Instant) -> Option<Instant> {
-        match &self.role {
-            Role::Shard { assigned, .. } if assigned.as_deref() != Some(session_id) => {
-                Some(last_attempt + ASSIGN_RETRY)
+    /// Runs until stopped. `first` learns whether the first session came up.
+    pub(crate) async fn run(mut self, first: oneshot::Sender<Result<String, Error>>) {
+        let mut first = Some(first);
+        let mut sockets = Sockets::default();
+        let mut state = SessionState::new(
+            self.timing.clone(),
+            self.endpoints.session_url(self.timing.keepalive),
+            self.endpoints.ws_url.clone(),
+        );
+        let mut commands_open = true;
+        state.start(Instant::now());
+        loop {
+            while let Some(action) = state.poll_action() {
+                if self
+                    .perform(action, &mut state, &mut sockets, &mut first)
+                    .await
+                {
+                    return;
+                }
             }
-            _ => None,
+            tokio::select! {
+                (socket, event) = sockets.next() => {
+                    let now = Instant::now();
+                    match event {
+                        Some(WsEvent::Message(WsMessage::Text(text))) => state.on_text(socket, &text, now),
+                        Some(WsEvent::Error(error)) => {
+                            state.on_error(socket, Error::with_source(ErrorKind::WebSocket, error), now);
+                        }
+                        Some(WsEvent::Closed { code, reason, .. }) => state.on_ended(socket, code, reason, now),
+                        None => state.on_ended(socket, None, "connection ended".into(), now),
+                        Some(_) => {}
+                    }
+                }
+                () = sleep_until(state.deadline()) => state.on_deadline(Instant::now()),
+                command = self.commands.recv(), if commands_open => match command {
+                    None | Some(Command::Stop) => {
+                        commands_open = false;
+                        state.stop(Instant::now());
+                    }
+                    Some(command) => self.command(command).await,
+                },
+            }
         }
+    }
+
+    /// Does what the machine asked; `true` when the task is finished.
+    async fn perform(
+        &mut self,
+        action: Action,
+        state: &mut SessionState,
+        sockets: &mut Sockets,
+        first: &mut Option<oneshot::Sender<Result<String, Error>>>,
+    ) -> bool {
+        let shard = self.shard();
+        match action {
+            Action::Open { socket, url } => {
+                if let Err(error) = sockets.open(socket, &url, self.timing.welcome_timeout) {
+                    state.on_open_failed(socket, error, Instant::now());
+                }
+            }
+            Action::Close {
+                socket,
+                code,
+                reason,
+            } => sockets.close(socket, code, reason),
+            Action::Forget { socket } => sockets.forget(socket),
+            Action::Welcomed {
+                session_id,
+                first: is_first,
+            } => {
+                if !is_first {
+                    Counters::bump(&self.counters.fresh_sessions);
+                }
+                tracing::info!(shard = ?shard, "EventSub session welcomed");
+                let complete = self.on_welcome(&session_id, true).await;
+                state.on_setup(complete, Instant::now());
+                self.hub.publish(EventSubEvent::Connected {
+                    shard,
+                    session_id: session_id.clone(),
+                });
+                if let Some(first) = first.take() {
+                    let _ = first.send(Ok(session_id));
+                }
+            }
+            Action::Reconnected { session_id } => {
+                Counters::bump(&self.counters.reconnects);
+                let complete = self.on_welcome(&session_id, false).await;
+                state.on_setup(complete, Instant::now());
+                self.hub
+                    .publish(EventSubEvent::Reconnected { shard, session_id });
+            }
+            Action::RetrySetup { session_id } => {
+                let complete = self.on_welcome(&session_id, false).await;
+                state.on_setup(complete, Instant::now());
+            }
+            Action::Notification {
+                message_id,
+                notification,
+            } => {
+                if self.first_time(&message_id) {
+                    Counters::bump(&self.counters.notifications);
+                    self.hub.publish(EventSubEvent::Notification {
+                        shard,
+                        message_id,
+                        notification,
+                    });
+                }
+            }
+            Action::Revocation {
+                message_id,
+                subscription,
+            } => {
+                if self.first_time(&message_id) {
+                    self.revoked(subscription);
+                }
+            }
+            Action::Malformed(error) => self.malformed(&error),
+            Action::Disconnected { code, reason } => self.closed(code, reason),
+            Action::KeepaliveTimeout { keepalive } => {
+                Counters::bump(&self.counters.keepalive_timeouts);
+                tracing::warn!(shard = ?shard, ?keepalive, "no EventSub message within keepalive + grace");
+                self.hub.publish(EventSubEvent::Disconnected {
+                    shard,
+                    code: None,
+                    reason: "keepalive timeout".into(),
+                });
+            }
+            Action::ConnectFailed(error) => {
+                tracing::warn!(%error, shard = ?shard, "EventSub connect failed");
+            }
+            Action::Failed(error) => {
+                if let Some(first) = first.take() {
+                    let _ = first.send(Err(error));
+                }
+            }
+            Action::Finished => return true,
+        }
+        false
     }
 
     fn shard(&self) -> Option<u32> {
@@ -174,167 +226,102 @@ impl Driver {
         }
     }
 
-    async fn fresh(&mut self) -> Result<Conn, Error> {
-        let url = self.endpoints.session_url(self.timing.keepalive);
-        let mut client = open(&url, &self.timing)?;
-        let (session_id, keepalive) = welcome(&mut client, &self.timing).await?;
-        let keepalive = keepalive.map_or(self.timing.keepalive, Duration::from_secs);
-        tracing::info!(shard = ?self.shard(), "EventSub session welcomed");
-        Ok(Conn {
-            client,
-            session_id,
-            keepalive,
-            last_seen: Instant::now(),
-        })
-    }
-
-    /// Runs until stopped. `first` learns whether the first session came up.
-    pub(crate) async fn run(mut self, first: oneshot::Sender<Result<String, Error>>) {
-        let mut first = Some(first);
-        let mut backoff = self.timing.backoff.clone();
-        loop {
-            let conn = match self.fresh().await {
-                Ok(conn) => conn,
-                Err(error) => {
-                    if let Some(first) = first.take() {
-                        let _ = first.send(Err(error));
-                        return;
-                    }
-                    tracing::warn!(%error, shard = ?self.shard(), "EventSub connect failed");
-                    let Some(delay) = backoff.next_delay() else {
-                        return;
-                    };
-                    if self.idle(delay).await {
-                        return;
-                    }
-                    continue;
-                }
-            };
-            backoff.reset();
-            if first.is_none() {
-                Counters::bump(&self.counters.fresh_sessions);
-            }
-            self.on_welcome(&conn.session_id, true).await;
-            self.hub.publish(EventSubEvent::Connected {
-                shard: self.shard(),
-                session_id: conn.session_id.clone(),
-            });
-            if let Some(first) = first.take() {
-                let _ = first.send(Ok(conn.session_id.clone()));
-            }
-            match self.connected(conn).await {
-                Outcome::Stop => return,
-                Outcome::Fresh if !self.timing.reconnect => return,
-                Outcome::Fresh => {}
-            }
-        }
-    }
-
-    /// Waits out a backoff delay; `true` when told to stop meanwhile.
-    async fn idle(&mut self, delay: Duration) -> bool {
-        let sleep = tokio::time::sleep(delay);
-        tokio::pin!(sleep);
-        loop {
-            tokio::select! {
-                () = &mut sleep => return false,
-                command = self.commands.recv() => match command {
-                    None | Some(Command::Stop) => return true,
-                    Some(command) => self.command(command).await,
-                },
-            }
-        }
-    }
-
     /// After a welcome: a fresh user session re-creates every subscription; a shard assigns
-    /// itself when its session id changed.
-    async fn on_welcome(&mut self, session_id: &str, fresh: bool) {
+    /// itself when its session id changed. `false` when a shard's assignment failed (the
+    /// machine then retries it).
+    async fn on_welcome(&mut self, session_id: &str, fresh: bool) -> bool {
         let _ = self.session.send(Some(session_id.to_owned()));
-        let shard = self.shard();
-        match &mut self.role {
-            Role::User {
-                desired,
-                total_cost,
-                max_total_cost,
-            } => {
-                if !fresh {
-                    return;
+        match &self.role {
+            Role::User { .. } => {
+                if fresh {
+                    self.resubscribe(session_id).await;
                 }
-                let transport = EventSubTransport::websocket(session_id);
-                let mut kept = Vec::with_capacity(desired.len());
-                for mut wanted in desired.drain(..) {
-                    match wanted.request.create(&self.helix, &transport).await {
-                        Ok((subscription, totals)) => {
-                            *total_cost = totals.total_cost;
-                            *max_total_cost = totals.max_total_cost.max(1);
-                            wanted.active = Some(subscription);
-                            kept.push(wanted);
-                        }
-                        Err(error) => {
-                            tracing::warn!(%error, kind = wanted.request.kind, "re-subscribing failed");
-                            let retryable = !matches!(
-                                error.kind(),
-                                ErrorKind::Status {
-                                    status: 400..=499,
-                                    ..
-                                }
-                            );
-                            self.hub.publish(EventSubEvent::SubscribeFailed {
-                                shard,
-                                kind: wanted.request.kind.clone(),
-                                reason: error.to_string(),
-                            });
-                            if retryable {
-                                wanted.active = None;
-                                kept.push(wanted);
-                            }
-                        }
-                    }
-                }
-                *desired = kept;
+                true
             }
-            Role::Shard {
-                conduit_id,
-                shard_id,
-                assigned,
-            } => {
-                if assigned.as_deref() == Some(session_id) {
-                    return;
+            Role::Shard { .. } => self.assign(session_id).await,
+        }
+    }
+
+    /// Re-creates every wanted subscription on a fresh session. One Twitch refused for
+    /// good (4xx) is dropped; one that failed otherwise stays wanted for the next session.
+    async fn resubscribe(&mut self, session_id: &str) {
+        let shard = self.shard();
+        let Role::User { desired, budget } = &mut self.role else {
+            return;
+        };
+        let transport = EventSubTransport::websocket(session_id);
+        let mut kept = Vec::with_capacity(desired.len());
+        for mut wanted in desired.drain(..) {
+            match wanted.request.create(&self.helix, &transport).await {
+                Ok((subscription, totals)) => {
+                    budget.learn(&totals);
+                    wanted.active = Some(subscription);
+                    kept.push(wanted);
                 }
-                match self
-                    .helix
-                    .update_conduit_shards(
-                        conduit_id,
-                        &[ConduitShard::websocket(*shard_id, session_id)],
-                    )
-                    .await
-                {
-                    Ok(update) if update.errors.is_empty() => {
-                        *assigned = Some(session_id.to_owned());
-                    }
-                    Ok(update) => {
-                        let reason = update
-                            .errors
-                            .iter()
-                            .map(|e| e.message.as_str())
-                            .collect::<Vec<_>>()
-                            .join("; ");
-                        self.hub.publish(EventSubEvent::SubscribeFailed {
-                            shard,
-                            kind: "conduit shard".into(),
-                            reason,
-                        });
-                    }
-                    Err(error) => {
-                        let error = Error::helix("update conduit shards", error);
-                        self.hub.publish(EventSubEvent::SubscribeFailed {
-                            shard,
-                            kind: "conduit shard".into(),
-                            reason: error.to_string(),
-                        });
+                Err(error) => {
+                    tracing::warn!(%error, kind = wanted.request.kind, "re-subscribing failed");
+                    let retryable = !matches!(
+                        error.kind(),
+                        ErrorKind::Status {
+                            status: 400..=499,
+                            ..
+                        }
+                    );
+                    self.hub.publish(EventSubEvent::SubscribeFailed {
+                        shard,
+                        kind: wanted.request.kind.clone(),
+                        reason: error.to_string(),
+                    });
+                    if retryable {
+                        wanted.active = None;
+                        kept.push(wanted);
                     }
                 }
             }
         }
+        *desired = kept;
+    }
+
+    /// Assigns the shard to `session_id` unless it already is; `false` when that failed.
+    async fn assign(&mut self, session_id: &str) -> bool {
+        let shard = self.shard();
+        let Role::Shard {
+            conduit_id,
+            shard_id,
+            assigned,
+        } = &mut self.role
+        else {
+            return true;
+        };
+        if assigned.as_deref() == Some(session_id) {
+            return true;
+        }
+        let reason = match self
+            .helix
+            .update_conduit_shards(
+                conduit_id,
+                &[ConduitShard::websocket(*shard_id, session_id)],
+            )
+            .await
+        {
+            Ok(update) if update.errors.is_empty() => {
+                *assigned = Some(session_id.to_owned());
+                return true;
+            }
+            Ok(update) => update
+                .errors
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            Err(error) => Error::helix("update conduit shards", error).to_string(),
+        };
+        self.hub.publish(EventSubEvent::SubscribeFailed {
+            shard,
+            kind: "conduit shard".into(),
+            reason,
+        });
+        false
     }
 
     async fn command(&mut self, command: Command) {
@@ -372,20 +359,14 @@ impl Driver {
             .borrow()
             .clone()
             .ok_or_else(|| Error::new(ErrorKind::Stopped))?;
-        let Role::User {
-            desired,
-            total_cost,
-            max_total_cost,
-        } = &mut self.role
-        else {
+        let Role::User { desired, budget } = &mut self.role else {
             return Err(Error::config("subscribe through the conduit, not a shard"));
         };
-        limits::check_new_subscription(desired.len(), *total_cost, *max_total_cost)?;
+        limits::check_new_subscription(desired.len(), budget)?;
         let (subscription, totals) = request
             .create(&self.helix, &EventSubTransport::websocket(session_id))
             .await?;
-        *total_cost = totals.total_cost;
-        *max_total_cost = totals.max_total_cost.max(1);
+        budget.learn(&totals);
         desired.push(Desired {
             request,
             active: Some(subscription.clone()),
@@ -393,134 +374,20 @@ impl Driver {
         Ok(subscription)
     }
 
-    /// Serves one session until it must be replaced by a fresh one (or the task stops).
-    async fn connected(&mut self, mut current: Conn) -> Outcome {
-        let mut pending: Option<(WsClient, Instant)> = None;
-        let mut draining: Option<WsClient> = None;
-        let mut drain_deadline: Option<Instant> = None;
-        let mut assigned_at = Instant::now();
-        loop {
-            let watchdog = current.last_seen + current.keepalive + self.timing.grace;
-            let pending_deadline = pending.as_ref().map(|(_, deadline)| *deadline);
-            let assign_retry = self.assign_retry(&current.session_id, assigned_at);
-            tokio::select! {
-                event = current.client.next_event() => match event {
-                    Some(WsEvent::Message(WsMessage::Text(text))) => {
-                        current.last_seen = Instant::now();
-                        if let Some(url) = self.message(&text) {
-                            match open(&url, &self.timing) {
-                                Ok(client) => pending = Some((client, Instant::now() + self.timing.welcome_timeout)),
-                                Err(error) => tracing::warn!(%error, "could not open the reconnect URL"),
-                            }
-                        }
-                    }
-                    Some(WsEvent::Closed { code, reason, .. }) => {
-                        self.closed(code, reason);
-                        break;
-                    }
-                    None => {
-                        self.closed(None, "connection ended".into());
-                        break;
-                    }
-                    Some(_) => {}
-                },
-                event = async { pending.as_mut().map(|(c, _)| c).expect("guarded").next_event().await }, if pending.is_some() => {
-                    match event {
-                        Some(WsEvent::Message(WsMessage::Text(text))) => match Envelope::parse(&text) {
-                            Ok(Envelope { message: Message::Welcome(info), .. }) => {
-                                let (client, _) = pending.take().expect("guarded");
-                                let keepalive = info.keepalive_timeout_seconds.map_or(current.keepalive, Duration::from_secs);
-                                let old = std::mem::replace(&mut current, Conn { client, session_id: info.id, keepalive, last_seen: Instant::now() });
-                                // Make-before-break: the new socket is welcomed. The old one may still
-                                // carry messages sent before the switch, so read it a little longer
-                                // and close it after DRAIN_AFTER_RECONNECT (a close discards what
-                                // arrives after it).
-                                if let Some(previous) = draining.take() {
-                                    let _ = previous.sender().close(1000, "reconnected");
-                                }
-                                draining = Some(old.client);
-                                drain_deadline = Some(Instant::now() + DRAIN_AFTER_RECONNECT);
-                                Counters::bump(&self.counters.reconnects);
-                                self.on_welcome(&current.session_id, false).await;
-                                self.hub.publish(EventSubEvent::Reconnected { shard: self.shard(), session_id: current.session_id.clone() });
-                            }
-                            Ok(_) => { let _ = self.message(&text); }
-                            Err(error) => self.malformed(&error),
-                        },
-                        Some(WsEvent::Closed { .. }) | None => {
-                            tracing::warn!("reconnect socket ended before its welcome");
-                            pending = None;
-                        }
-                        Some(_) => {}
-                    }
-                }
-                event = async { draining.as_mut().expect("guarded").next_event().await }, if draining.is_some() => {
-                    match event {
-                        Some(WsEvent::Message(WsMessage::Text(text))) => { let _ = self.message(&text); }
-                        Some(WsEvent::Closed { .. }) | None => {
-                            draining = None;
-                            drain_deadline = None;
-                        }
-                        Some(_) => {}
-                    }
-                }
-                () = async { tokio::time::sleep_until(drain_deadline.expect("guarded")).await }, if drain_deadline.is_some() => {
-                    drain_deadline = None;
-                    if let Some(old) = &draining {
-                        let _ = old.sender().close(1000, "reconnected");
-                    }
-                }
-                () = async { tokio::time::sleep_until(assign_retry.expect("guarded")).await }, if assign_retry.is_some() => {
-                    assigned_at = Instant::now();
-                    tracing::debug!(shard = ?self.shard(), "assigning the shard again");
-                    self.on_welcome(&current.session_id, false).await;
-                }
-                () = tokio::time::sleep_until(watchdog) => {
-                    self.keepalive_timeout(&current);
-                    break;
-                }
-                () = async { tokio::time::sleep_until(pending_deadline.expect("guarded")).await }, if pending_deadline.is_some() => {
-                    tracing::warn!("no welcome on the reconnect URL in time");
-                    pending = None;
-                }
-                command = self.commands.recv() => match command {
-                    None | Some(Command::Stop) => {
-                        let _ = current.client.sender().close(1000, "client stopping");
-                        let _ = tokio::time::timeout(Duration::from_secs(2), async { while current.client.next_event().await.is_some() {} }).await;
-                        return Outcome::Stop;
-                    }
-                    Some(command) => self.command(command).await,
-                },
-            }
+    /// Twitch revoked a subscription: it is gone from the wanted set.
+    fn revoked(&mut self, subscription: Box<Subscription>) {
+        if let Role::User { desired, .. } = &mut self.role {
+            desired.retain(|d| d.active.as_ref().is_none_or(|s| s.id != subscription.id));
         }
-        // The socket is gone; a reconnect's old socket may still hold messages sent before
-        // the switch. Read them before the fresh session starts.
-        self.finish_draining(draining, drain_deadline).await;
-        Outcome::Fresh
-    }
-
-    /// No message within keepalive + grace: the socket counts as dead.
-    fn keepalive_timeout(&self, current: &Conn) {
-        Counters::bump(&self.counters.keepalive_timeouts);
-        tracing::warn!(shard = ?self.shard(), keepalive = ?current.keepalive, "no EventSub message within keepalive + grace");
-        let _ = current.client.sender().close(4000, "keepalive timeout");
-        self.hub.publish(EventSubEvent::Disconnected {
+        tracing::info!(
+            kind = subscription.kind,
+            status = subscription.status,
+            "subscription revoked"
+        );
+        self.hub.publish(EventSubEvent::Revoked {
             shard: self.shard(),
-            code: None,
-            reason: "keepalive timeout".into(),
+            subscription,
         });
-    }
-
-    /// Reads what a reconnect's old socket still holds, until `deadline`, then closes it.
-    async fn finish_draining(&mut self, draining: Option<WsClient>, deadline: Option<Instant>) {
-        let Some(mut old) = draining else { return };
-        let deadline = deadline.unwrap_or_else(Instant::now);
-        while let Ok(Some(event)) = tokio::time::timeout_at(deadline, old.next_event()).await {
-            if let WsEvent::Message(WsMessage::Text(text)) = event {
-                let _ = self.message(&text);
-            }
-        }
-        let _ = old.sender().close(1000, "reconnected");
     }
 
     fn closed(&self, code: Option<u16>, reason: String) {
@@ -563,60 +430,5 @@ impl Driver {
             tracing::debug!(message_id, "duplicate EventSub message dropped");
         }
         fresh
-    }
-
-    /// Handles one text message; returns a reconnect URL to open.
-    fn message(&mut self, text: &str) -> Option<String> {
-        let envelope = match Envelope::parse(text) {
-            Ok(envelope) => envelope,
-            Err(error) => {
-                self.malformed(&error);
-                return None;
-            }
-        };
-        let shard = self.shard();
-        match envelope.message {
-            Message::Notification(notification) => {
-                if self.first_time(&envelope.metadata.message_id) {
-                    Counters::bump(&self.counters.notifications);
-                    self.hub.publish(EventSubEvent::Notification {
-                        shard,
-                        message_id: envelope.metadata.message_id,
-                        notification,
-                    });
-                }
-            }
-            Message::Revocation(subscription) => {
-                if self.first_time(&envelope.metadata.message_id) {
-                    if let Role::User { desired, .. } = &mut self.role {
-                        desired
-                            .retain(|d| d.active.as_ref().is_none_or(|s| s.id != subscription.id));
-                    }
-                    tracing::info!(
-                        kind = subscription.kind,
-                        status = subscription.status,
-                        "subscription revoked"
-                    );
-                    self.hub.publish(EventSubEvent::Revoked {
-                        shard,
-                        subscription,
-                    });
-                }
-            }
-            Message::Reconnect(info) => {
-                return info.reconnect_url.or_else(|| {
-                    self.malformed(&Error::malformed("session_reconnect without reconnect_url"));
-                    None
-                });
-            }
-            Message::Keepalive | Message::Welcome(_) => {}
-            Message::Unknown { .. } => {
-                tracing::debug!(
-                    kind = envelope.metadata.message_type,
-                    "unknown EventSub message type"
-                );
-            }
-        }
-        None
     }
 }

@@ -59,6 +59,19 @@ pub enum ErrorKind {
     /// The client was stopped.
     #[error("EventSub client stopped")]
     Stopped,
+    /// The server offered a URL the client refuses to follow: not `wss://` (a `ws://` one
+    /// is accepted only between loopback addresses), or not a URL at all. The source says
+    /// which.
+    #[error("refused a server-offered URL")]
+    InsecureUrl,
+    /// The server sent a number outside the range its documentation allows (a conduit
+    /// sized differently from what was asked, an endless pagination); the client refuses
+    /// to act on it.
+    #[error("server sent {field} outside its documented range")]
+    OutOfRange {
+        /// Which field.
+        field: &'static str,
+    },
 }
 
 /// Which local limit was hit.

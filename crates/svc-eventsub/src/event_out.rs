@@ -54,7 +54,8 @@ pub enum EventSubEvent {
         /// The subscription with its new status.
         subscription: Box<Subscription>,
     },
-    /// A message could not be decoded; the session carries on.
+    /// A message could not be decoded, or asked for something refused (a `session_reconnect`
+    /// to an insecure URL); the session carries on.
     Malformed {
         /// Conduit shard id.
         shard: Option<u32>,

@@ -57,7 +57,16 @@
 //!   svc-helix's [`HelixClient`]; [`ConduitApp::helix`] and [`EventSubClient::helix`] hand
 //!   it out;
 //! - [`EventSubEvent`], [`SessionStats`]: what the client reports;
-//! - limits ([`MAX_SUBSCRIPTIONS_PER_SESSION`], …) and [`Error`].
+//! - limits ([`MAX_SUBSCRIPTIONS_PER_SESSION`], [`MIN_KEEPALIVE`]/[`MAX_KEEPALIVE`], …) and
+//!   [`Error`].
+//!
+//! Inside, each session (or shard) is one task: `driver` is a thin loop around
+//! `session_state`, an I/O-free state machine that owns the protocol's timing (welcome
+//! wait, keepalive watchdog, make-before-break reconnects, backoff, stopping) and is unit
+//! tested on plain instants; `sockets` holds its WebSockets. Every number and URL the
+//! server sends is checked before use: a welcome's keepalive is clamped to 10..=600 s, a
+//! `reconnect_url` must be `wss://` (`ws://` only between loopback addresses), cost totals
+//! only saturate.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -71,7 +80,10 @@ mod event_out;
 pub mod events;
 mod limits;
 mod message;
+mod offered_url;
 mod session;
+mod session_state;
+mod sockets;
 mod subscription;
 
 pub use conduit::{ConduitApp, ConduitBuilder, MAX_SHARDS_PER_CONDUIT};
@@ -82,6 +94,7 @@ pub use event_out::{EventSubEvent, SessionStats};
 pub use limits::{DEFAULT_MAX_TOTAL_COST, MAX_SESSIONS_PER_TOKEN, MAX_SUBSCRIPTIONS_PER_SESSION};
 pub use message::{Envelope, Message, Metadata, Notification, SessionInfo};
 pub use session::{DEFAULT_DEDUPE_CAPACITY, EventSubBuilder, EventSubClient};
+pub use session_state::{MAX_KEEPALIVE, MIN_KEEPALIVE};
 pub use subscription::{Condition, SubscriptionRequest};
 pub use svc_helix::{
     AccessToken, Conduit, ConduitShard, EventSubTransport, HelixClient, ShardError, ShardUpdate,

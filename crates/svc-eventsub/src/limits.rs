@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
+use svc_helix::SubscriptionTotals;
+
 use crate::error::{Error, LimitKind};
 
 /// Enabled subscriptions one WebSocket session may hold.
@@ -64,21 +66,44 @@ impl Drop for SessionSlot {
     }
 }
 
-/// Checks a new subscription against the per-session count and the cost budget.
-pub(crate) fn check_new_subscription(
-    current: usize,
+/// The account's subscription cost as Twitch last reported it (`total_cost`,
+/// `max_total_cost` of a create answer). The numbers come from the server, so they are only
+/// ever compared and saturated, never trusted to add up: a `max_total_cost` of 0 reads as
+/// 1 (there is always room to try one), and totals near `u64::MAX` cannot overflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CostBudget {
     total_cost: u64,
     max_total_cost: u64,
-) -> Result<(), Error> {
+}
+
+impl Default for CostBudget {
+    fn default() -> Self {
+        Self {
+            total_cost: 0,
+            max_total_cost: DEFAULT_MAX_TOTAL_COST,
+        }
+    }
+}
+
+impl CostBudget {
+    /// Takes the totals of a create answer.
+    pub(crate) fn learn(&mut self, totals: &SubscriptionTotals) {
+        self.total_cost = totals.total_cost;
+        self.max_total_cost = totals.max_total_cost.max(1);
+    }
+}
+
+/// Checks a new subscription against the per-session count and the cost budget.
+pub(crate) fn check_new_subscription(current: usize, budget: &CostBudget) -> Result<(), Error> {
     if current >= MAX_SUBSCRIPTIONS_PER_SESSION {
         return Err(Error::limit(LimitKind::SubscriptionsPerSession {
             max: MAX_SUBSCRIPTIONS_PER_SESSION,
         }));
     }
-    if total_cost >= max_total_cost {
+    if budget.total_cost >= budget.max_total_cost {
         return Err(Error::limit(LimitKind::TotalCost {
-            total: total_cost + 1,
-            max: max_total_cost,
+            total: budget.total_cost.saturating_add(1),
+            max: budget.max_total_cost,
         }));
     }
     Ok(())
@@ -102,10 +127,37 @@ mod tests {
         assert!(SessionSlot::claim("limits-test-token").is_ok());
     }
 
+    fn budget(total_cost: u64, max_total_cost: u64) -> CostBudget {
+        let mut budget = CostBudget::default();
+        budget.learn(
+            &serde_json::from_value(serde_json::json!({
+                "total": 0, "total_cost": total_cost, "max_total_cost": max_total_cost
+            }))
+            .unwrap(),
+        );
+        budget
+    }
+
     #[test]
     fn subscription_limits() {
-        assert!(check_new_subscription(299, 0, 10).is_ok());
-        assert!(check_new_subscription(300, 0, 10).is_err());
-        assert!(check_new_subscription(3, 10, 10).is_err());
+        assert!(check_new_subscription(299, &budget(0, 10)).is_ok());
+        assert!(check_new_subscription(300, &budget(0, 10)).is_err());
+        assert!(check_new_subscription(3, &budget(10, 10)).is_err());
+    }
+
+    /// Totals are the server's numbers: extreme ones give a limit error, never an overflow.
+    #[test]
+    fn hostile_totals_neither_overflow_nor_divide_the_budget_away() {
+        let error = check_new_subscription(0, &budget(u64::MAX, u64::MAX)).unwrap_err();
+        assert_eq!(
+            error.kind(),
+            &crate::ErrorKind::Limit(LimitKind::TotalCost {
+                total: u64::MAX,
+                max: u64::MAX
+            })
+        );
+        // A maximum of 0 reads as 1: one subscription may still be tried.
+        assert!(check_new_subscription(0, &budget(0, 0)).is_ok());
+        assert!(check_new_subscription(0, &budget(1, 0)).is_err());
     }
 }

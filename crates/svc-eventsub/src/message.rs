@@ -35,8 +35,11 @@ pub struct SessionInfo {
     /// When the session connected.
     #[serde(default)]
     pub connected_at: Option<String>,
-    /// Keepalive window chosen at connect (welcome only).
-    #[serde(default)]
+    /// Keepalive window chosen at connect (welcome only). Read forgivingly, because a
+    /// bad number must not cost the session: a negative number reads as 0, a fraction is
+    /// cut, one past `u64::MAX` reads as `u64::MAX`, and anything that is not a number as
+    /// absent. The session clamps it to Twitch's documented 10..=600 s.
+    #[serde(default, deserialize_with = "lenient_seconds")]
     pub keepalive_timeout_seconds: Option<u64>,
     /// Where to reconnect (reconnect only).
     #[serde(default)]
@@ -147,8 +150,66 @@ impl Envelope {
     }
 }
 
+/// Any JSON number as whole non-negative seconds (saturating); anything else as `None`.
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "saturating float-to-int conversion is the point"
+)]
+fn lenient_seconds<'de, D>(deserializer: D) -> Result<Option<u64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = Value::deserialize(deserializer)?;
+    let Value::Number(number) = value else {
+        return Ok(None);
+    };
+    let seconds = number.as_u64().or_else(|| {
+        number
+            .as_i64()
+            .map(|_negative| 0)
+            // `as` saturates: 1e300 → u64::MAX, -3.5 → 0.
+            .or_else(|| number.as_f64().map(|float| float as u64))
+    });
+    Ok(seconds)
+}
+
 fn session(payload: Value) -> Result<SessionInfo, Error> {
     serde_json::from_value::<SessionPayload>(payload)
         .map(|p| p.session)
         .map_err(|e| Error::malformed(format!("session payload: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn welcome(keepalive: &str) -> Result<Envelope, Error> {
+        Envelope::parse(&format!(
+            r#"{{"metadata":{{"message_id":"w","message_type":"session_welcome","message_timestamp":"t"}},
+            "payload":{{"session":{{"id":"s","status":"connected","keepalive_timeout_seconds":{keepalive}}}}}}}"#
+        ))
+    }
+
+    fn announced(keepalive: &str) -> Option<u64> {
+        match welcome(keepalive).expect("a welcome decodes").message {
+            Message::Welcome(info) => info.keepalive_timeout_seconds,
+            other => panic!("not a welcome: {other:?}"),
+        }
+    }
+
+    /// A welcome with a hostile keepalive still decodes: losing the welcome would cost the
+    /// whole session.
+    #[test]
+    fn keepalive_numbers_are_read_forgivingly() {
+        assert_eq!(announced("30"), Some(30));
+        assert_eq!(announced("-5"), Some(0));
+        assert_eq!(announced("12.9"), Some(12));
+        assert_eq!(announced("1e300"), Some(u64::MAX));
+        assert_eq!(announced("18446744073709551616"), Some(u64::MAX));
+        assert_eq!(announced("-1e300"), Some(0));
+        assert_eq!(announced("null"), None);
+        assert_eq!(announced(r#""ten""#), None);
+        assert_eq!(announced("[600]"), None);
+    }
 }

@@ -14,7 +14,8 @@ use crate::driver::{Command, Desired, Driver, Role, Timing};
 use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorKind};
 use crate::event_out::{Counters, EventSubEvent, SessionStats};
-use crate::limits::{DEFAULT_MAX_TOTAL_COST, SessionSlot};
+use crate::limits::{CostBudget, SessionSlot};
+use crate::session_state::{MAX_KEEPALIVE, MIN_KEEPALIVE};
 use crate::subscription::SubscriptionRequest;
 use svc_helix::Subscription;
 
@@ -109,7 +110,9 @@ impl EventSubBuilder {
         Ok(self)
     }
 
-    /// `keepalive_timeout_seconds` to ask for (10–600, default 10).
+    /// `keepalive_timeout_seconds` to ask for ([`MIN_KEEPALIVE`]..=[`MAX_KEEPALIVE`],
+    /// whole seconds, default 10 s). The window the welcome announces is used from then on,
+    /// clamped to the same range.
     pub fn keepalive(mut self, keepalive: Duration) -> Self {
         self.keepalive = keepalive;
         self
@@ -159,10 +162,12 @@ impl EventSubBuilder {
     }
 
     pub(crate) fn timing(&self) -> Result<Timing, Error> {
-        let seconds = self.keepalive.as_secs();
-        if !(10..=600).contains(&seconds) {
+        // Whole seconds are sent, so 600.5 s asks for 600.
+        let whole = Duration::from_secs(self.keepalive.as_secs());
+        if !(MIN_KEEPALIVE..=MAX_KEEPALIVE).contains(&whole) {
             return Err(Error::config(format!(
-                "keepalive must be 10..=600 s, got {seconds}"
+                "keepalive must be 10..=600 s, got {:?}",
+                self.keepalive
             )));
         }
         Ok(Timing {
@@ -209,8 +214,7 @@ impl EventSubBuilder {
             timing,
             role: Role::User {
                 desired,
-                total_cost: 0,
-                max_total_cost: DEFAULT_MAX_TOTAL_COST,
+                budget: CostBudget::default(),
             },
             hub: hub.clone(),
             dedupe: Arc::new(Mutex::new(RecentIds::new(self.dedupe_capacity))),

@@ -24,6 +24,9 @@ pub const DEFAULT_DEVELOPER_SITE: &str = "https://developer.clashofclans.com";
 pub const DEFAULT_THROTTLE_LIMIT: u32 = 10;
 /// Cached responses kept at most unless configured.
 pub const DEFAULT_CACHE_MAX_SIZE: u64 = 10_000;
+/// Bytes of cached responses (bodies and paths) kept at most unless configured: 64 MiB,
+/// room for thousands of clan and player answers.
+pub const DEFAULT_CACHE_MAX_BYTES: u64 = 64 * 1024 * 1024;
 /// Per-request timeout unless configured.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Key name the key manager uses unless configured.
@@ -38,6 +41,7 @@ pub const DEFAULT_KEY_NAME: &str = "Created with switchboard";
 ///     .key("my-api-key")
 ///     .throttle_limit(10)
 ///     .cache_max_size(Some(1_000))
+///     .cache_max_bytes(8 * 1024 * 1024)
 ///     .build()
 ///     .await?;
 /// assert!(!format!("{client:?}").contains("my-api-key"));
@@ -55,6 +59,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     cache_max_size: Option<u64>,
     raw_attribute: bool,
+    cache_max_bytes: u64,
     base_url: String,
     developer_site: String,
     retry: Retry,
@@ -72,6 +77,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("cache_max_size", &self.cache_max_size)
             .field("raw_attribute", &self.raw_attribute)
+            .field("cache_max_bytes", &self.cache_max_bytes)
             .field("base_url", &self.base_url)
             .field("developer_site", &self.developer_site)
             .finish_non_exhaustive()
@@ -90,6 +96,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             cache_max_size: Some(DEFAULT_CACHE_MAX_SIZE),
             raw_attribute: false,
+            cache_max_bytes: DEFAULT_CACHE_MAX_BYTES,
             base_url: DEFAULT_BASE_URL.to_owned(),
             developer_site: DEFAULT_DEVELOPER_SITE.to_owned(),
             retry: Retry {
@@ -164,6 +171,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Maximum bytes of cached responses, bodies and paths counted (default
+    /// [`DEFAULT_CACHE_MAX_BYTES`]). Both caps hold at once: a response weighs its bytes but
+    /// at least `cache_max_bytes / cache_max_size`, so many small answers stop at the
+    /// entry cap and a few large ones at the byte cap.
+    pub fn cache_max_bytes(mut self, bytes: u64) -> Self {
+        self.cache_max_bytes = bytes;
+        self
+    }
+
     /// The API base URL (default [`DEFAULT_BASE_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
@@ -217,7 +233,14 @@ impl ClientBuilder {
                 what: "no API key and no login given".to_owned(),
             }));
         }
-        let cache = self.cache_max_size.map(core_cache::TtlCache::new);
+        let cache = self.cache_max_size.map(|entries| {
+            core_cache::TtlCache::builder(self.cache_max_bytes)
+                .weigher(|path: &String, body: &bytes::Bytes| {
+                    u32::try_from(path.len().saturating_add(body.len())).unwrap_or(u32::MAX)
+                })
+                .max_entries(entries)
+                .build()
+        });
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

@@ -16,6 +16,11 @@ use crate::keys::KeyRing;
 use crate::raw::Body;
 use crate::{ClientBuilder, Error, ErrorKind, Reason, Tag};
 
+/// The longest a `Cache-Control: max-age` is believed. The API's answers live seconds to
+/// minutes; a larger max-age (a broken or hostile header, up to the 68 years core-cache
+/// allows) would keep a stale answer, and stop an event poller, for that long.
+pub const MAX_CACHE_TTL: std::time::Duration = std::time::Duration::from_hours(1);
+
 /// A Clash of Clans API client. Cheap to clone; clones share keys, throttles and cache.
 ///
 /// ```no_run
@@ -129,13 +134,25 @@ impl Client {
 
     /// Cached responses right now (0 without a cache).
     pub async fn cached_responses(&self) -> u64 {
+        self.cache_stats().await.entries
+    }
+
+    /// The cache's weight right now, at most
+    /// [`cache_max_bytes`](crate::ClientBuilder::cache_max_bytes): the bytes of cached
+    /// responses and their paths, each counted at least `cache_max_bytes / cache_max_size`
+    /// (0 without a cache).
+    pub async fn cached_bytes(&self) -> u64 {
+        self.cache_stats().await.weighted_size
+    }
+
+    async fn cache_stats(&self) -> core_cache::CacheStats {
         match &self.inner.cache {
             Some(cache) => {
                 // moka counts lazily; settle its bookkeeping first.
                 cache.run_pending_tasks().await;
-                cache.entry_count()
+                cache.stats()
             }
-            None => 0,
+            None => core_cache::CacheStats::default(),
         }
     }
 
@@ -221,7 +238,8 @@ impl Client {
             .headers()
             .get(http_header::CACHE_CONTROL)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| CacheControl::parse(value).ttl());
+            .and_then(|value| CacheControl::parse(value).ttl())
+            .map(|ttl| ttl.min(MAX_CACHE_TTL));
         let body = response.into_body();
         let expires = ttl.map(|ttl| Instant::now() + ttl);
         if let (Some(cache), Some(ttl)) = (&self.inner.cache, ttl) {

@@ -5,6 +5,10 @@
 //! a restart elsewhere) finds its keys refused with `accessDenied.invalidIp`; the manager
 //! then logs in again, learns the new IP from the session's `temporaryAPIToken` (a JWT whose
 //! claims list it in `limits[1].cidrs[0]`), and makes keys for it.
+//!
+//! The site's answers carry credentials (the session token, every key's value), so an
+//! answer that does not decode is reported without any of it: no body snippet, no decoder
+//! message (which could quote it).
 
 use std::fmt;
 use std::time::Duration;
@@ -15,7 +19,6 @@ use serde::Deserialize;
 use serde_json::json;
 use transport_http::{RetryPolicy, Secret};
 
-use crate::client::decode;
 use crate::{Error, ErrorKind};
 
 /// An account holds at most this many keys.
@@ -226,6 +229,7 @@ impl KeyManager {
             .redact(&self.email)
             .redact(&self.password)
             .json(&json!({ "email": self.email.expose(), "password": self.password.expose() }))
+            .secret_response()
             .accept_any_status()
             .send()
             .await?;
@@ -250,7 +254,7 @@ impl KeyManager {
                 })
             })?;
         let session = Secret::new(cookie.to_owned());
-        let body: LoginBody = decode(response.body())?;
+        let body: LoginBody = decode_withheld("login", response.body())?;
         let token = body.temporary_api_token.ok_or_else(|| {
             Error::new(ErrorKind::KeyManager {
                 message: "login answer carried no temporaryAPIToken".to_owned(),
@@ -271,6 +275,7 @@ impl KeyManager {
             .post(path)
             .secret_header("cookie", session)
             .json(body)
+            .secret_response()
             .accept_any_status()
             .send()
             .await?;
@@ -281,7 +286,7 @@ impl KeyManager {
                 response.body(),
             ));
         }
-        decode(response.body())
+        decode_withheld(path, response.body())
     }
 }
 
@@ -297,13 +302,29 @@ fn ip_from_token(token: &str) -> Result<String, Error> {
     let json = URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .map_err(|_| bad("claims are not base64url"))?;
-    let claims: Claims = decode(&json)?;
+    let claims: Claims = decode_withheld("temporaryAPIToken claims", &json)?;
     let cidr = claims
         .limits
         .get(1)
         .and_then(|limit| limit.cidrs.first())
         .ok_or_else(|| bad("no limits[1].cidrs[0] claim"))?;
     Ok(cidr.split('/').next().unwrap_or(cidr).to_owned())
+}
+
+/// Decodes a developer-site answer. It may hold credentials, so a failure tells only what
+/// did not decode and its size: no snippet, and not the decoder's message, which can quote
+/// the input.
+fn decode_withheld<T: serde::de::DeserializeOwned>(what: &str, body: &[u8]) -> Result<T, Error> {
+    let mut buffer = body.to_vec();
+    simd_json::serde::from_slice(&mut buffer).map_err(|_| {
+        tracing::warn!(what, bytes = body.len(), "undecodable developer-site answer");
+        Error::new(ErrorKind::KeyManager {
+            message: format!(
+                "the {what} answer ({} bytes) did not decode; its content is withheld because it may carry credentials",
+                body.len()
+            ),
+        })
+    })
 }
 
 /// Whether a key's CIDR entry covers `ip` (exact address or `ip/32`).

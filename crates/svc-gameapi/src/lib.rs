@@ -6,7 +6,8 @@
 //!
 //! - [`Client`]: every public endpoint, typed ([`model`]); tags normalised ([`Tag`]); lists
 //!   paged with `limit`/`after`/`before` and streamable ([`ListRequest`]); responses cached
-//!   for their max-age; each key throttled (10 req/s by default) and keys used
+//!   for their max-age (at most [`MAX_CACHE_TTL`]), the cache capped in entries and bytes;
+//!   each key throttled (10 req/s by default) and keys used
 //!   round-robin; 5xx retried with backoff; API errors typed ([`Reason`]);
 //! - [`KeyManager`]: logs in to the developer site and keeps keys for the caller's IP,
 //!   re-run automatically when the API answers `accessDenied.invalidIp`;
@@ -45,7 +46,7 @@
 //! | `throttle_limit` (10/s) | [`ClientBuilder::throttle_limit`] (10/s per key by default, spaced evenly) |
 //! | `correct_tags` | [`ClientBuilder::correct_tags`] (also `O`→`0` and `%23`) |
 //! | `timeout`, `base_url` | [`ClientBuilder::timeout`], [`ClientBuilder::base_url`] |
-//! | `cache_max_size` (`None` = off) | [`ClientBuilder::cache_max_size`] |
+//! | `cache_max_size` (`None` = off) | [`ClientBuilder::cache_max_size`], plus a byte cap: [`ClientBuilder::cache_max_bytes`] |
 //! | `raw_attribute` | [`ClientBuilder::raw_attribute`]: returned objects keep their JSON in `raw` ([`model::RawJson`]); [`Client::raw_get`] for a whole body |
 //! | `loop`, `connector`, `run_forever` | tokio's runtime; one pooled HTTP client per [`Client`] |
 //! | `load_game_data` | [`game_data()`]: shipped with the crate, parsed on first use, always on ([`Unit::game_data`](model::Unit::game_data)); upgrade events carry it |
@@ -73,15 +74,15 @@ mod throttle;
 mod timestamp;
 
 pub use builder::{
-    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CACHE_MAX_SIZE, DEFAULT_DEVELOPER_SITE,
-    DEFAULT_KEY_NAME, DEFAULT_THROTTLE_LIMIT, DEFAULT_TIMEOUT,
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CACHE_MAX_BYTES, DEFAULT_CACHE_MAX_SIZE,
+    DEFAULT_DEVELOPER_SITE, DEFAULT_KEY_NAME, DEFAULT_THROTTLE_LIMIT, DEFAULT_TIMEOUT,
 };
-pub use client::Client;
+pub use client::{Client, MAX_CACHE_TTL};
 pub use error::{BoxError, Error, ErrorKind, Reason};
 pub use events::{Event, EventsClient};
 pub use game_data::{GameData, GameUnit, TownHallCap, UnitKind, game_data};
 pub use key_manager::{KeyManager, KeySync, MAX_KEYS_PER_ACCOUNT};
-pub use list::ListRequest;
+pub use list::{ListRequest, MAX_CURSOR_LEN, MAX_PAGES};
 pub use search::ClanSearch;
 pub use tag::Tag;
 pub use timestamp::Timestamp;

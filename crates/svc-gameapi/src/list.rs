@@ -1,7 +1,7 @@
 //! [`ListRequest`]: a list endpoint with paging (`limit`, `after`, `before`), awaited for
 //! one page or streamed item by item across pages.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::fmt::Write as _;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
@@ -10,7 +10,7 @@ use std::pin::Pin;
 use futures_core::Stream;
 
 use crate::model::{ApiObject, Page};
-use crate::{Client, Error};
+use crate::{Client, Error, ErrorKind};
 
 /// A request for one of the API's lists. `.await` it for one [`Page`], or call
 /// [`stream`](Self::stream) for every item, following `paging.cursors.after`.
@@ -119,19 +119,29 @@ impl<T: ApiObject> ListRequest<T> {
     }
 
     /// Every item from this page on, fetching the next page when the current one runs out.
+    /// A cursor the API already gave (a listing that would never end), one longer than
+    /// [`MAX_CURSOR_LEN`], or a page past [`MAX_PAGES`] ends the stream with
+    /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) after the items already fetched.
     pub fn stream(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
         struct State<T> {
             request: Option<ListRequest<T>>,
             buffered: VecDeque<T>,
+            followed: HashSet<String>,
+            failed: Option<Error>,
         }
         let state = State {
             request: Some(self),
             buffered: VecDeque::new(),
+            followed: HashSet::new(),
+            failed: None,
         };
         futures_util::stream::unfold(state, |mut state| async move {
             loop {
                 if let Some(item) = state.buffered.pop_front() {
                     return Some((Ok(item), state));
+                }
+                if let Some(error) = state.failed.take() {
+                    return Some((Err(error), state));
                 }
                 let request = state.request.take()?;
                 let client = request.client.clone();
@@ -148,8 +158,18 @@ impl<T: ApiObject> ListRequest<T> {
                     Ok(page) => {
                         state.buffered.extend(page.items);
                         if let Some(after) = page.paging.cursors.after.filter(|c| !c.is_empty()) {
-                            next.after = Some(after);
-                            state.request = Some(next);
+                            match refused_cursor(&mut state.followed, &after) {
+                                None => {
+                                    next.after = Some(after);
+                                    state.request = Some(next);
+                                }
+                                Some(why) => {
+                                    tracing::warn!(why, "paging stopped");
+                                    state.failed = Some(Error::new(ErrorKind::Decode {
+                                        snippet: why.to_owned(),
+                                    }));
+                                }
+                            }
                         }
                     }
                     Err(error) => return Some((Err(error), state)),
@@ -166,6 +186,24 @@ impl<T: ApiObject> IntoFuture for ListRequest<T> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
+}
+
+/// The longest `after` cursor a stream follows; the API's are a few dozen characters.
+pub const MAX_CURSOR_LEN: usize = 1024;
+/// The most pages one stream follows.
+pub const MAX_PAGES: usize = 10_000;
+
+/// Why the stream must not follow `cursor` (it repeats, is too long, or is one page too
+/// many), or `None`, remembering it.
+fn refused_cursor(followed: &mut HashSet<String>, cursor: &str) -> Option<&'static str> {
+    if cursor.len() > MAX_CURSOR_LEN {
+        return Some("paging cursor longer than any real one");
+    }
+    if followed.len() + 1 >= MAX_PAGES {
+        return Some("more pages than any real listing has");
+    }
+    (!followed.insert(cursor.to_owned()))
+        .then_some("paging cursor repeated: the listing would never end")
 }
 
 /// Percent-encodes a query value (cursors are base64 with `=`; names have spaces).

@@ -75,6 +75,18 @@ pub enum ErrorKind {
         /// The rule it breaks.
         reason: String,
     },
+    /// A URL the server offered (`GET /gateway/bot`'s `url`) is not `wss://`, so the token
+    /// would travel in clear; `ws://` is accepted only between loopback hosts.
+    #[error("the server offered a gateway URL that is not wss://")]
+    InsecureUrl,
+    /// `GET /gateway/bot` answered a value no bot can run with (zero shards, more shards
+    /// than the configured maximum, zero concurrency, more session starts remaining than
+    /// in total, a URL that does not parse).
+    #[error("GET /gateway/bot answered an unusable {field}")]
+    InvalidGatewayBot {
+        /// The field (`shards`, `max_concurrency`, `session_start_limit.remaining`, `url`).
+        field: &'static str,
+    },
 }
 
 impl Error {

@@ -120,3 +120,26 @@ proptest! {
         let _ = Event::from_etf(&with_version);
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_dispatch_of_the_wrong_shape_arrives_as_unknown_over_etf() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let (shard, mut stream) = etf_shard(&sandbox, GatewayCompression::ZlibStream).await;
+    let mut wrong = common::message("unused", 1);
+    wrong["content"] = serde_json::json!(42);
+    sandbox.control.dispatch(Some(0), "MESSAGE_CREATE", &wrong);
+    sandbox
+        .control
+        .dispatch(Some(0), "MESSAGE_CREATE", &common::message("next", 2));
+    let raw = next_matching(&mut stream, MINUTE, |e| match &e.event {
+        Event::Unknown { name, raw } if name == "MESSAGE_CREATE" => Some(raw.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!(raw["content"], 42);
+    assert_eq!(
+        next_matching(&mut stream, MINUTE, common::content).await,
+        "next"
+    );
+    assert_eq!(shard.stats().decode_errors, 1);
+}

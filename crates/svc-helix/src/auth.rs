@@ -22,6 +22,13 @@ pub const VALIDATE_EVERY: Duration = Duration::from_hours(1);
 /// Refresh this long before the token expires.
 const REFRESH_MARGIN: Duration = Duration::from_mins(5);
 
+/// The longest lifetime believed from an `expires_in`. Twitch's tokens live hours (user) to
+/// about two months (app); a larger number is clamped to this, so the deadline math cannot
+/// overflow and the token is still renewed in time. `0` (what `/oauth2/validate` reports for
+/// a token without an expiry) and negative numbers mean *no known expiry*: the hourly
+/// validation watches such a token instead of renewing it on every request.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_hours(24 * 90);
+
 /// What `/oauth2/validate` says about a token.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
@@ -37,7 +44,10 @@ pub struct TokenInfo {
     /// Granted scopes.
     #[serde(default)]
     pub scopes: Vec<String>,
-    /// Seconds until it expires.
+    /// Seconds until it expires (`0`: no known expiry). Read forgivingly: a negative or
+    /// non-numeric value reads as 0, a huge one saturates, so an odd answer never costs
+    /// the validation.
+    #[serde(default, deserialize_with = "lenient_seconds")]
     pub expires_in: u64,
 }
 
@@ -46,8 +56,45 @@ struct TokenResponse {
     access_token: String,
     #[serde(default)]
     refresh_token: Option<String>,
-    #[serde(default)]
-    expires_in: Option<u64>,
+    #[serde(default, deserialize_with = "lenient_seconds")]
+    expires_in: u64,
+}
+
+/// Any JSON number as whole non-negative seconds (negative → 0, a fraction cut, huge →
+/// `u64::MAX`); anything else (`null`, text) as 0, *no known expiry*.
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "saturating float-to-int conversion is the point"
+)]
+fn lenient_seconds<'de, D>(deserializer: D) -> Result<u64, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    let serde_json::Value::Number(number) = value else {
+        return Ok(0);
+    };
+    Ok(number
+        .as_u64()
+        .or_else(|| number.as_f64().map(|float| float as u64))
+        .unwrap_or(0))
+}
+
+/// When a token said to expire in `seconds` from `now` does: `None` for 0 (no known
+/// expiry), at most [`MAX_TOKEN_LIFETIME`] away.
+fn expiry(now: Instant, seconds: u64) -> Option<Instant> {
+    if seconds == 0 {
+        return None;
+    }
+    let lifetime = Duration::from_secs(seconds).min(MAX_TOKEN_LIFETIME);
+    if lifetime < Duration::from_secs(seconds) {
+        tracing::warn!(
+            expires_in = seconds,
+            "token lifetime beyond what Twitch issues; clamped"
+        );
+    }
+    now.checked_add(lifetime)
 }
 
 /// How a [`TokenManager`] gets a new token when the current one runs out.
@@ -227,7 +274,7 @@ impl TokenManager {
             .json()
             .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
         let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
-        current.expires_at = Some(Instant::now() + Duration::from_secs(info.expires_in));
+        current.expires_at = expiry(Instant::now(), info.expires_in);
         current.info = Some(info.clone());
         Ok(info)
     }
@@ -270,7 +317,13 @@ impl TokenManager {
         if let Renewal::Refresh { refresh_token } = &renewal {
             request = request.redact(refresh_token);
         }
-        let response = request.body(form).accept_any_status().send().await?;
+        // The answer carries the fresh token (and refresh token): no error may quote it.
+        let response = request
+            .body(form)
+            .secret_response()
+            .accept_any_status()
+            .send()
+            .await?;
         if matches!(response.status().as_u16(), 400 | 401 | 403) {
             return Err(Error::new(ErrorKind::Unauthorized));
         }
@@ -282,9 +335,7 @@ impl TokenManager {
             .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
         let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
         current.token = AccessToken::new(answer.access_token);
-        current.expires_at = answer
-            .expires_in
-            .map(|s| Instant::now() + Duration::from_secs(s));
+        current.expires_at = expiry(Instant::now(), answer.expires_in);
         if let (Renewal::Refresh { .. }, Some(refresh)) = (&current.renewal, answer.refresh_token) {
             current.renewal = Renewal::Refresh {
                 refresh_token: Secret::new(refresh),

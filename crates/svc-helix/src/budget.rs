@@ -5,8 +5,8 @@ use core_ratelimit::{BucketConfig, Bucketing};
 
 /// Helix's limits for a [`BucketLimiter`](core_ratelimit::BucketLimiter): one budget
 /// (800 points a minute for a typical app) that every route draws from, learned from the
-/// `Ratelimit-*` headers; no global limit on top. [`HelixClient`](crate::HelixClient) uses
-/// it.
+/// `Ratelimit-*` headers; no global limit on top; a wait the headers ask for is capped at
+/// [`HELIX_MAX_WAIT`](crate::HELIX_MAX_WAIT). [`HelixClient`](crate::HelixClient) uses it.
 ///
 /// ```
 /// use core_ratelimit::Bucketing;
@@ -17,6 +17,7 @@ pub fn bucket_config() -> BucketConfig {
     BucketConfig {
         global: None,
         bucketing: Bucketing::Single,
+        max_wait: crate::HELIX_MAX_WAIT,
         ..BucketConfig::default()
     }
 }
@@ -30,5 +31,6 @@ mod tests {
         let config = bucket_config();
         assert_eq!(config.bucketing, Bucketing::Single);
         assert_eq!(config.global, None);
+        assert_eq!(config.max_wait, crate::HELIX_MAX_WAIT);
     }
 }

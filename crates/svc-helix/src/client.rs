@@ -1,6 +1,7 @@
 //! [`HelixClient`]: authenticated requests to Helix within its point budget.
 
 use std::collections::VecDeque;
+use std::time::Duration;
 
 use futures_core::Stream;
 use serde::Serialize;
@@ -8,10 +9,16 @@ use serde::de::DeserializeOwned;
 use transport_http::{Client, Method, RetryPolicy, Secret};
 
 use crate::auth::status_error;
-use crate::{Error, ErrorKind, Page, TokenManager};
+use crate::{CursorTrail, Error, ErrorKind, Page, TokenManager};
 
 /// Twitch's Helix base URL.
 pub const TWITCH_HELIX_URL: &str = "https://api.twitch.tv/helix";
+
+/// The longest a `Ratelimit-Reset` (or 429) may hold requests back. Helix's point budget
+/// refills every minute, so its reset is never further away than that; a later one (a
+/// broken or hostile header, a clock far off) is capped here instead of parking every
+/// request for core-ratelimit's generic hour.
+pub const HELIX_MAX_WAIT: Duration = Duration::from_secs(65);
 
 /// A Helix client: `Client-Id` and `Authorization: Bearer` on every request, the shared
 /// `Ratelimit-*` point budget (800 points a minute for a typical app) learned from responses
@@ -110,7 +117,8 @@ impl HelixClient {
     }
 
     /// Every item of a paginated `GET`, page after page (following `pagination.cursor`), as
-    /// a stream. Pages are fetched only as the stream is read.
+    /// a stream. Pages are fetched only as the stream is read. A cursor the server already
+    /// gave (or an absurd one, see [`CursorTrail`]) ends the stream with an error.
     pub fn paginate<T>(
         &self,
         path: &str,
@@ -124,16 +132,21 @@ impl HelixClient {
             path: String,
             query: Vec<(&'static str, String)>,
             cursor: Option<String>,
+            trail: CursorTrail,
             buffer: VecDeque<T>,
             done: bool,
+            /// Why the listing stopped early, told after the items already fetched.
+            failed: Option<Error>,
         }
         let state = State {
             client: self.clone(),
             path: path.to_owned(),
             query,
             cursor: None,
+            trail: CursorTrail::default(),
             buffer: VecDeque::new(),
             done: false,
+            failed: None,
         };
         futures_util::stream::unfold(state, |mut state| async move {
             loop {
@@ -141,7 +154,7 @@ impl HelixClient {
                     return Some((Ok(item), state));
                 }
                 if state.done {
-                    return None;
+                    return state.failed.take().map(|error| (Err(error), state));
                 }
                 let mut query = state.query.clone();
                 if let Some(cursor) = state.cursor.take() {
@@ -149,9 +162,23 @@ impl HelixClient {
                 }
                 match state.client.get_page::<T>(&state.path, &query).await {
                     Ok(page) => {
-                        state.cursor = page.cursor().map(str::to_owned);
-                        state.done = state.cursor.is_none() || page.data.is_empty();
+                        let next = if page.data.is_empty() {
+                            Ok(None)
+                        } else {
+                            state.trail.follow(page.cursor())
+                        };
                         state.buffer.extend(page.data);
+                        match next {
+                            Ok(cursor) => {
+                                state.done = cursor.is_none();
+                                state.cursor = cursor;
+                            }
+                            Err(error) => {
+                                // What this page brought is still handed out first.
+                                state.done = true;
+                                state.failed = Some(error);
+                            }
+                        }
                     }
                     Err(error) => {
                         state.done = true;

@@ -24,13 +24,20 @@
 //! assert_eq!(format!("{token:?}"), "AccessToken([redacted])");
 //! ```
 //!
+//! Every number Twitch sends is checked before it drives a clock or a loop: token lifetimes
+//! are clamped ([`MAX_TOKEN_LIFETIME`]; 0 or negative means no known expiry), a
+//! `Ratelimit-Reset` never parks requests longer than [`HELIX_MAX_WAIT`], and pagination
+//! refuses repeated or oversized cursors ([`CursorTrail`]). Errors from the token endpoint
+//! never quote its answer (it carries the fresh token).
+//!
 //! Errors are typed by what Twitch answered: [`ErrorKind::Unauthorized`] for a token that is
 //! invalid and could not be renewed, [`ErrorKind::Status`] with Twitch's status and message
 //! otherwise (400 bad request, 401 missing scope or wrong user, 403 not a moderator, 404, 409,
 //! 422); [`Error::status`] reads the status of either.
 //!
 //! Modules: `token` ([`AccessToken`]), `auth` ([`TokenManager`], [`TokenInfo`]), `budget`
-//! ([`bucket_config`]: the point budget's limiter settings), `client` ([`HelixClient`]), `page` ([`Page`]), `endpoints` (one file per API area: users, streams,
+//! ([`bucket_config`]: the point budget's limiter settings), `client` ([`HelixClient`]),
+//! `page` ([`Page`]), `cursor` ([`CursorTrail`]), `endpoints` (one file per API area: users, streams,
 //! games, channels and follows, chat, media (clips, videos), moderation, polls and
 //! predictions, community (cheermotes, teams), eventsub), `error`.
 #![forbid(unsafe_code)]
@@ -39,14 +46,16 @@
 mod auth;
 mod budget;
 mod client;
+mod cursor;
 mod endpoints;
 mod error;
 mod page;
 mod token;
 
-pub use auth::{TWITCH_AUTH_URL, TokenInfo, TokenManager, VALIDATE_EVERY};
+pub use auth::{MAX_TOKEN_LIFETIME, TWITCH_AUTH_URL, TokenInfo, TokenManager, VALIDATE_EVERY};
 pub use budget::bucket_config;
-pub use client::{HelixClient, TWITCH_HELIX_URL};
+pub use client::{HELIX_MAX_WAIT, HelixClient, TWITCH_HELIX_URL};
+pub use cursor::{CursorTrail, MAX_CURSOR_LEN, MAX_PAGES};
 pub use endpoints::channels::{
     ChannelInformation, FollowedChannel, Follower, ModifyChannel, SearchedChannel,
 };

@@ -86,9 +86,17 @@ pub enum ErrorKind {
     /// Waiting for something took too long.
     #[error("timed out")]
     Timeout,
-    /// A message would not fit in one IRC line (or holds a line break).
+    /// A message would not fit in one IRC line, or cannot be sent on this login.
     #[error("message rejected: {0}")]
     BadMessage(String),
+    /// A channel name is not a Twitch login (`[a-z0-9_]{1,25}` after stripping `#` and
+    /// lowercasing): anything else could smuggle a second IRC command onto the line.
+    #[error("invalid channel name")]
+    InvalidChannel,
+    /// Message text, a raw line or a reply id holds what would break the IRC line (`\r`,
+    /// `\n`; spaces or `;` in a reply id): it would inject another command.
+    #[error("message would break the IRC line")]
+    InvalidMessage,
 }
 
 impl Error {

@@ -1,6 +1,7 @@
 //! Twitch chat over IRC: a zero-copy parser for Twitch's IRC lines, typed server messages,
-//! and a chat client (WebSocket or TLS TCP) that keeps within Twitch's rate limits and
-//! rejoins its channels after every reconnect.
+//! and a chat client that keeps within Twitch's rate limits and rejoins its channels after
+//! every reconnect. The connection (WebSocket or TLS TCP, connect timeout, capped lines,
+//! reconnect backoff) is transport-ws's; this crate speaks IRC over it.
 //!
 //! The parser is two steps, both without copying: [`IrcMessage::parse`] splits a line into
 //! tags, prefix, command and parameters; [`ServerMessage::try_from`] types it by command.
@@ -48,7 +49,8 @@
 //! Modules:
 //! - `irc`: [`IrcMessage`], [`Tags`], [`TagValue`], [`Prefix`], [`Params`];
 //! - `message`: [`ServerMessage`] and one type per command ([`Privmsg`], [`UserNotice`], …);
-//! - `client`: [`ChatClient`], [`ChatPool`], [`ChatConfig`], [`ChatEvent`];
+//! - `client`: [`ChatClient`], [`ChatPool`], [`ChatConfig`], [`ChatEvent`] (and
+//!   transport-ws's [`Backoff`] and [`TlsConfig`] for the connection);
 //! - `error`: [`ParseError`] and the client's [`Error`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -70,3 +72,6 @@ pub use message::{
     Names, Notice, Numeric, Part, Ping, Pong, Privmsg, ReplyParent, RoomState, ServerMessage,
     UserNotice, UserNoticeEvent, UserState, Whisper, emote_text,
 };
+/// The connection settings [`ChatConfigBuilder`] takes, from transport-ws (so users need not
+/// depend on it): the reconnect backoff and the TLS roots.
+pub use transport_ws::{Backoff, TlsConfig};

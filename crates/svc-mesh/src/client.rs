@@ -249,8 +249,9 @@ impl MeshClient {
     }
 
     /// Sends `payload` to one client matching `target` and waits for its
-    /// [`reply`](Self::reply), matched by nonce. Fails with [`ErrorKind::Timeout`], or
-    /// [`ErrorKind::Invalid`] when the server cannot route the request.
+    /// [`reply`](Self::reply), matched by nonce. Fails with [`ErrorKind::Timeout`],
+    /// [`ErrorKind::Invalid`] when the server cannot route the request, or
+    /// [`ErrorKind::TooManyPending`] when 4096 requests already wait for replies.
     pub async fn request(
         &self,
         target: &Query,
@@ -264,21 +265,14 @@ impl MeshClient {
             seq: self.inner.seq.fetch_add(1, Ordering::Relaxed),
         }
         .encode();
-        let reply = self.inner.pending.wait_reply(nonce.clone());
-        if let Err(error) = self
-            .route("SEND", "request", target, &payload, Some(&nonce))
-            .await
-        {
-            self.inner.pending.forget_reply(&nonce);
-            return Err(error);
-        }
-        match tokio::time::timeout(timeout, reply).await {
+        // Forgotten when this returns, however it returns (the future may be dropped too).
+        let mut wait = self.inner.pending.wait_reply(nonce.clone())?;
+        self.route("SEND", "request", target, &payload, Some(&nonce))
+            .await?;
+        match tokio::time::timeout(timeout, &mut wait.reply).await {
             Ok(Ok(result)) => result,
             Ok(Err(_)) => Err(Error::new(ErrorKind::Closed)),
-            Err(_) => {
-                self.inner.pending.forget_reply(&nonce);
-                Err(Error::new(ErrorKind::Timeout { after: timeout }))
-            }
+            Err(_) => Err(Error::new(ErrorKind::Timeout { after: timeout })),
         }
     }
 
@@ -310,7 +304,10 @@ impl MeshClient {
     }
 
     /// Pushes `payload` into `queue` for one client matching `target`, and waits until the
-    /// server confirms it is queued (`QUEUE_CONFIRM`).
+    /// server confirms it is queued (`QUEUE_CONFIRM`). Fails with [`ErrorKind::Timeout`],
+    /// [`ErrorKind::NotConnected`] when the connection ends first (the push may or may not
+    /// be queued), or [`ErrorKind::TooManyPending`] when 4096 pushes already wait for
+    /// confirmations.
     pub async fn queue_push(
         &self,
         queue: &str,
@@ -319,11 +316,14 @@ impl MeshClient {
     ) -> Result<(), Error> {
         self.check_can_route("queue push")?;
         let d = json!({ "queue": queue, "target": target, "nonce": Value::Null, "payload": to_value(payload)? });
-        let confirmed = self.inner.pending.wait_confirm(queue);
+        // Given up when this returns, however it returns (the future may be dropped too).
+        let mut wait = self.inner.pending.wait_confirm(queue)?;
         self.write(OpCode::Dispatch, Some("QUEUE"), &d).await?;
         let timeout = self.inner.config.request_timeout;
-        match tokio::time::timeout(timeout, confirmed).await {
+        match tokio::time::timeout(timeout, &mut wait.confirmed).await {
             Ok(Ok(())) => Ok(()),
+            // The connection ended before the confirmation: the push may or may not be queued.
+            Ok(Err(_)) if !self.is_closed() => Err(Error::new(ErrorKind::NotConnected)),
             Ok(Err(_)) => Err(Error::new(ErrorKind::Closed)),
             Err(_) => Err(Error::new(ErrorKind::Timeout { after: timeout })),
         }

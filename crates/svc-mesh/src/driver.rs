@@ -8,12 +8,11 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
-use transport_ws::{Events, Priority, WsEvent, WsMessage};
+use transport_ws::{Beat, Events, Heartbeat, Priority, WsEvent, WsMessage};
 
 use crate::client::Inner;
 use crate::error::{Error, ErrorKind};
 use crate::event::{Delivery, MeshEvent, Message, QueuedMessage};
-use crate::heartbeat::{Beat, Heartbeat};
 use crate::packet::{self, Inbound, OpCode};
 
 /// Close code for a connection this client abandons (zombie, GOODBYE): not 1000, so the
@@ -118,6 +117,7 @@ impl Driver {
                 self.heartbeat.stop();
                 self.goodbye_deadline = None;
                 inner.session().ready = false;
+                inner.pending.connection_lost();
                 inner.hub.publish(MeshEvent::Disconnected { code });
             }
             WsEvent::Reconnecting { attempt, delay } => {
@@ -142,8 +142,9 @@ impl Driver {
                     .get("heartbeat_interval")
                     .and_then(Value::as_u64)
                     .unwrap_or(45_000);
+                // The first beat one whole interval after HELLO (no jitter), as before.
                 self.heartbeat
-                    .start(Duration::from_millis(interval), Instant::now());
+                    .start(Duration::from_millis(interval), 1.0, Instant::now());
                 let identify = identify_payload(inner);
                 let text = packet::encode(OpCode::Identify, None, &identify);
                 if let Err(error) = self.ws.send_text(text, Priority::High).await {

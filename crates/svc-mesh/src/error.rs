@@ -100,6 +100,12 @@ pub enum ErrorKind {
         /// What was wrong.
         reason: String,
     },
+    /// Too many requests (or queue pushes) already wait for an answer; nothing was sent.
+    #[error("{limit} requests or queue pushes already await an answer")]
+    TooManyPending {
+        /// The limit.
+        limit: usize,
+    },
 }
 
 impl Error {

@@ -44,7 +44,6 @@ mod driver;
 mod dsn;
 mod error;
 mod event;
-mod heartbeat;
 mod http_api;
 mod metadata;
 mod nonce;

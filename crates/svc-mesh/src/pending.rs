@@ -1,29 +1,61 @@
-//! Waiters for replies (by nonce) and queue confirmations (by queue, in order).
+//! Waiters for replies (by nonce) and queue confirmations (by queue, in order), bounded.
+//!
+//! Both maps are filled by callers and emptied by the server's answers, so a server that
+//! never answers must not make them grow: every waiter is a guard that removes its entry
+//! when the caller stops waiting (answered, timed out, or the future dropped), and each map
+//! holds at most [`MAX_PENDING`] entries; past that a new request or push fails with
+//! [`ErrorKind::TooManyPending`] instead of queueing more.
+//!
+//! Queue confirmations carry only the queue's name (`QUEUE_CONFIRM {queue}`), so they are
+//! matched to pushes by order: a confirmation goes to the oldest push of its queue still
+//! waiting. A push refused by the server (op 3 INVALID) is never confirmed and gives up at
+//! its timeout without holding up the others; the price is that a confirmation arriving
+//! after its push gave up goes to the next push of that queue (sent after it on the same
+//! connection, so queued right behind it). Pushes still waiting when the connection ends
+//! fail at once: no confirmation crosses connections.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
+
+/// The most requests awaiting a reply, and the most queue pushes awaiting a confirmation,
+/// per client.
+pub(crate) const MAX_PENDING: usize = 4096;
 
 /// Outstanding requests and queue pushes.
 #[derive(Debug, Default)]
 pub(crate) struct Pending {
     replies: Mutex<HashMap<String, oneshot::Sender<Result<Value, Error>>>>,
-    confirms: Mutex<HashMap<String, VecDeque<oneshot::Sender<()>>>>,
+    confirms: Mutex<Confirms>,
+}
+
+#[derive(Debug, Default)]
+struct Confirms {
+    /// Per queue, the waiting pushes in the order they were registered.
+    by_queue: HashMap<String, VecDeque<(u64, oneshot::Sender<()>)>>,
+    /// Waiting pushes over all queues.
+    len: usize,
+    next_ticket: u64,
 }
 
 impl Pending {
-    pub(crate) fn wait_reply(&self, nonce: String) -> oneshot::Receiver<Result<Value, Error>> {
+    /// Registers a request by its nonce. The entry lives as long as the returned guard.
+    pub(crate) fn wait_reply(&self, nonce: String) -> Result<ReplyWait<'_>, Error> {
         let (tx, rx) = oneshot::channel();
-        lock(&self.replies).insert(nonce, tx);
-        rx
-    }
-
-    pub(crate) fn forget_reply(&self, nonce: &str) {
-        lock(&self.replies).remove(nonce);
+        let mut replies = lock(&self.replies);
+        if replies.len() >= MAX_PENDING {
+            return Err(too_many());
+        }
+        replies.insert(nonce.clone(), tx);
+        Ok(ReplyWait {
+            pending: self,
+            nonce,
+            reply: rx,
+        })
     }
 
     /// Completes the request waiting on `nonce`; gives the payload back when nobody waits.
@@ -32,7 +64,8 @@ impl Pending {
         nonce: &str,
         result: Result<Value, Error>,
     ) -> Option<Result<Value, Error>> {
-        match lock(&self.replies).remove(nonce) {
+        let waiter = lock(&self.replies).remove(nonce);
+        match waiter {
             Some(waiter) => {
                 let _ = waiter.send(result);
                 None
@@ -41,33 +74,203 @@ impl Pending {
         }
     }
 
-    pub(crate) fn wait_confirm(&self, queue: &str) -> oneshot::Receiver<()> {
+    /// Registers a push into `queue`. The entry lives until it is confirmed, the connection
+    /// ends, or the returned guard is dropped.
+    pub(crate) fn wait_confirm(&self, queue: &str) -> Result<ConfirmWait<'_>, Error> {
         let (tx, rx) = oneshot::channel();
-        lock(&self.confirms)
+        let mut confirms = lock(&self.confirms);
+        if confirms.len >= MAX_PENDING {
+            return Err(too_many());
+        }
+        let ticket = confirms.next_ticket;
+        confirms.next_ticket += 1;
+        confirms
+            .by_queue
             .entry(queue.to_owned())
             .or_default()
-            .push_back(tx);
-        rx
+            .push_back((ticket, tx));
+        confirms.len += 1;
+        Ok(ConfirmWait {
+            pending: self,
+            queue: queue.to_owned(),
+            ticket,
+            confirmed: rx,
+        })
     }
 
+    /// `QUEUE_CONFIRM` for `queue`: confirms the oldest push of the queue still waiting.
     pub(crate) fn confirm(&self, queue: &str) {
-        let mut confirms = lock(&self.confirms);
-        if let Some(waiters) = confirms.get_mut(queue) {
-            // Skip waiters that gave up (timed out) so confirmations stay in order.
-            while let Some(waiter) = waiters.pop_front() {
-                if waiter.send(()).is_ok() {
-                    break;
-                }
-            }
-            if waiters.is_empty() {
-                confirms.remove(queue);
-            }
+        let waiter = lock(&self.confirms).remove(queue, |_| true);
+        if let Some(waiter) = waiter {
+            let _ = waiter.send(());
+        } else {
+            tracing::debug!(queue, "queue confirmation nobody waits for");
         }
+    }
+
+    /// The connection ended: no confirmation of what was pushed on it will come, so every
+    /// waiting push fails now.
+    pub(crate) fn connection_lost(&self) {
+        let mut confirms = lock(&self.confirms);
+        confirms.by_queue.clear();
+        confirms.len = 0;
+    }
+
+    #[cfg(test)]
+    fn sizes(&self) -> (usize, usize) {
+        (lock(&self.replies).len(), lock(&self.confirms).len)
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+impl Confirms {
+    /// Takes the first waiting push of `queue` that `pick` accepts.
+    fn remove(&mut self, queue: &str, pick: impl Fn(u64) -> bool) -> Option<oneshot::Sender<()>> {
+        let waiting = self.by_queue.get_mut(queue)?;
+        let index = waiting.iter().position(|(ticket, _)| pick(*ticket))?;
+        let (_, waiter) = waiting.remove(index)?;
+        if waiting.is_empty() {
+            self.by_queue.remove(queue);
+        }
+        self.len -= 1;
+        Some(waiter)
+    }
+}
+
+/// A request waiting for its reply; dropping it forgets the nonce.
+#[derive(Debug)]
+pub(crate) struct ReplyWait<'a> {
+    pending: &'a Pending,
+    nonce: String,
+    pub(crate) reply: oneshot::Receiver<Result<Value, Error>>,
+}
+
+impl Drop for ReplyWait<'_> {
+    fn drop(&mut self) {
+        lock(&self.pending.replies).remove(&self.nonce);
+    }
+}
+
+/// A queue push waiting for its confirmation; dropping it gives up its place.
+#[derive(Debug)]
+pub(crate) struct ConfirmWait<'a> {
+    pending: &'a Pending,
+    queue: String,
+    ticket: u64,
+    pub(crate) confirmed: oneshot::Receiver<()>,
+}
+
+impl Drop for ConfirmWait<'_> {
+    fn drop(&mut self) {
+        let ticket = self.ticket;
+        lock(&self.pending.confirms).remove(&self.queue, |t| t == ticket);
+    }
+}
+
+fn too_many() -> Error {
+    tracing::warn!(
+        limit = MAX_PENDING,
+        "too many requests or queue pushes await an answer"
+    );
+    Error::new(ErrorKind::TooManyPending { limit: MAX_PENDING })
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn timed_out_or_dropped_requests_leave_nothing_behind() {
+        let pending = Pending::default();
+        let mut wait = pending.wait_reply("n1".into()).unwrap();
+        let timed_out = tokio::time::timeout(Duration::from_secs(5), &mut wait.reply).await;
+        assert!(timed_out.is_err());
+        drop(wait);
+        assert_eq!(pending.sizes(), (0, 0));
+        // A late reply is handed back, not stored.
+        assert!(pending.complete_reply("n1", Ok(Value::Null)).is_some());
+        // A request whose future is dropped before its answer leaves nothing either.
+        let request = async {
+            let mut wait = pending.wait_reply("n2".into()).unwrap();
+            let _ = (&mut wait.reply).await;
+        };
+        assert!(
+            tokio::time::timeout(Duration::from_secs(1), request)
+                .await
+                .is_err()
+        );
+        assert_eq!(pending.sizes(), (0, 0));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn answered_requests_get_their_reply() {
+        let pending = Pending::default();
+        let mut wait = pending.wait_reply("n".into()).unwrap();
+        assert!(pending.complete_reply("n", Ok(Value::from(7))).is_none());
+        assert_eq!(pending.sizes(), (0, 0));
+        assert_eq!((&mut wait.reply).await.unwrap().unwrap(), Value::from(7));
+    }
+
+    #[test]
+    fn both_maps_are_capped() {
+        let pending = Pending::default();
+        let waits: Vec<_> = (0..MAX_PENDING)
+            .map(|i| pending.wait_reply(i.to_string()).unwrap())
+            .collect();
+        let error = pending.wait_reply("one more".into()).unwrap_err();
+        assert_eq!(
+            error.kind(),
+            &ErrorKind::TooManyPending { limit: MAX_PENDING }
+        );
+        drop(waits);
+        assert!(pending.wait_reply("room again".into()).is_ok());
+
+        let pushes: Vec<_> = (0..MAX_PENDING)
+            .map(|i| pending.wait_confirm(&format!("q{}", i % 3)).unwrap())
+            .collect();
+        let error = pending.wait_confirm("q0").unwrap_err();
+        assert_eq!(
+            error.kind(),
+            &ErrorKind::TooManyPending { limit: MAX_PENDING }
+        );
+        drop(pushes);
+        assert_eq!(pending.sizes(), (0, 0));
+        assert!(pending.wait_confirm("q0").is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn timed_out_confirmations_are_removed_and_skipped() {
+        let pending = Pending::default();
+        let mut refused = pending.wait_confirm("q").unwrap();
+        let mut next = pending.wait_confirm("q").unwrap();
+        // The first push is never confirmed (the server refused it): it times out...
+        let timed_out = tokio::time::timeout(Duration::from_secs(10), &mut refused.confirmed).await;
+        assert!(timed_out.is_err());
+        drop(refused);
+        assert_eq!(pending.sizes(), (0, 1), "removed when it gave up");
+        // ...and the second push's confirmation reaches the second push.
+        pending.confirm("q");
+        assert!(next.confirmed.try_recv().is_ok());
+        drop(next);
+        assert_eq!(pending.sizes(), (0, 0));
+        // A confirmation nobody waits for is dropped, not stored.
+        pending.confirm("q");
+        assert_eq!(pending.sizes(), (0, 0));
+    }
+
+    #[tokio::test]
+    async fn a_lost_connection_fails_waiting_pushes_at_once() {
+        let pending = Pending::default();
+        let mut first = pending.wait_confirm("a").unwrap();
+        let mut second = pending.wait_confirm("b").unwrap();
+        pending.connection_lost();
+        assert_eq!(pending.sizes(), (0, 0));
+        assert!((&mut first.confirmed).await.is_err());
+        assert!((&mut second.confirmed).await.is_err());
+    }
 }

@@ -717,3 +717,83 @@ async fn unacked_queue_messages_come_back_after_the_ack_timeout() {
     assert_eq!(again.id, first.id);
     assert_eq!(mesh.control.queue_stats("jobs").redelivered, 1);
 }
+
+/// Identifies a server that drops every connection right away can get from one client in a
+/// minute. The default backoff (0.5 s doubling to 30 s, each delay jittered down to half)
+/// waits at least 0.25 + 0.5 + 1 + 2 + 4 + 8 + 15 + 15 = 45.75 s over the first eight
+/// reconnects, and 60.75 s with the ninth: at most nine reconnects (ten identifies with the
+/// first) fit in a minute, however short each connection is. Reconnecting at once would be
+/// one per round trip.
+const MAX_IDENTIFIES_PER_MINUTE: u64 = 10;
+
+/// A client with the default backoff (the shared helper shortens it).
+async fn client_with_default_backoff(mesh: &Mesh, id: &str) -> MeshClient {
+    let config = MeshConfig::builder(&mesh.dsn("svc", Some(PASSWORD)))
+        .client_id(id)
+        .build()
+        .unwrap();
+    MeshClient::connect(config).await.unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_that_never_acks_a_short_heartbeat_sees_bounded_reconnects() {
+    // HELLO announces 1 s (the sandbox drops clients silent for 1.5 s) and no heartbeat is
+    // ever acknowledged: every connection zombies 2 s after it starts.
+    let platform = Singyeong::new(
+        SingyeongConfig::default()
+            .password(PASSWORD)
+            .heartbeat_interval(Duration::from_secs(1)),
+    );
+    let control = platform.control();
+    let server = sandbox::Server::builder().serve(platform).await.unwrap();
+    let mesh = Mesh { server, control };
+    mesh.control.ack_heartbeats(false);
+    let start = tokio::time::Instant::now();
+    let client = client_with_default_backoff(&mesh, "storm").await;
+    let zombies = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counter = std::sync::Arc::clone(&zombies);
+    client
+        .events()
+        .on(move |event: MeshEvent| {
+            if event == (MeshEvent::Disconnected { code: Some(4000) }) {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        })
+        .detach();
+    tokio::time::sleep_until(start + Duration::from_mins(1)).await;
+    let zombies = zombies.load(std::sync::atomic::Ordering::SeqCst);
+    let identifies = mesh.control.identifies();
+    assert!(
+        zombies >= 3,
+        "the watchdog closed the connections: {zombies}"
+    );
+    assert!(
+        (3..=MAX_IDENTIFIES_PER_MINUTE).contains(&identifies),
+        "{identifies} identifies in a minute"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn goodbye_after_every_identify_sees_bounded_reconnects() {
+    let mesh = mesh().await;
+    let start = tokio::time::Instant::now();
+    let client = client_with_default_backoff(&mesh, "sent-away").await;
+    let mut goodbyes = 0;
+    while start.elapsed() < Duration::from_mins(1) {
+        let left = Duration::from_mins(1).saturating_sub(start.elapsed());
+        let ready = client
+            .events()
+            .wait_for(|e: &MeshEvent| matches!(e, MeshEvent::Ready { .. }), left);
+        mesh.control.goodbye_all("go away");
+        goodbyes += 1;
+        if ready.await.is_err() {
+            break;
+        }
+    }
+    let identifies = mesh.control.identifies();
+    assert!(goodbyes >= 3, "{goodbyes} goodbyes");
+    assert!(
+        (3..=MAX_IDENTIFIES_PER_MINUTE).contains(&identifies),
+        "{identifies} identifies in a minute"
+    );
+}

@@ -14,8 +14,7 @@ use rustls::pki_types::CertificateDer;
 use crate::client::Config;
 use crate::redact::{HeadersDebug, Redactions};
 use crate::request::parse_header;
-use crate::tls::TlsOptions;
-use crate::{Client, Error, RateLimitBodyParser, RetryPolicy, Secret, base_url};
+use crate::{Client, Error, RateLimitBodyParser, RetryPolicy, Secret, TlsConfig, base_url, tls};
 
 /// The default bound on a response body: 16 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
@@ -47,7 +46,7 @@ pub struct ClientBuilder {
     user_agent: String,
     default_headers: HeaderMap,
     redactions: Redactions,
-    tls: TlsOptions,
+    tls: TlsConfig,
     max_response_bytes: usize,
     limiter: Option<BucketLimiter>,
     rate_limit_body: Option<RateLimitBodyParser>,
@@ -68,7 +67,7 @@ impl ClientBuilder {
                 .to_owned(),
             default_headers: HeaderMap::new(),
             redactions: Redactions::default(),
-            tls: TlsOptions::default(),
+            tls: TlsConfig::new(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             limiter: None,
             rate_limit_body: None,
@@ -145,13 +144,20 @@ impl ClientBuilder {
     /// Trusts `certificate` (DER) as a root in addition to the built-in ones; for a
     /// private CA, as in tests.
     pub fn add_root_certificate(mut self, certificate: CertificateDer<'static>) -> Self {
-        self.tls.extra_roots.push(certificate);
+        self.tls = self.tls.add_root_certificate(certificate);
         self
     }
 
     /// Whether to trust the bundled webpki (Mozilla) roots. Default `true`.
-    pub const fn built_in_roots(mut self, enabled: bool) -> Self {
-        self.tls.built_in_roots = enabled;
+    pub fn built_in_roots(mut self, enabled: bool) -> Self {
+        self.tls = self.tls.webpki_roots(enabled);
+        self
+    }
+
+    /// All TLS settings at once (the workspace's one [`TlsConfig`], shared with
+    /// transport-ws); replaces what the other TLS setters configured.
+    pub fn tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = tls;
         self
     }
 
@@ -160,15 +166,15 @@ impl ClientBuilder {
     /// `ClientConfig::builder_with_provider(rustls::crypto::ring::default_provider().into())`:
     /// the workspace links no other crypto provider.
     pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
-        self.tls.custom = Some(config);
+        self.tls = self.tls.client_config(std::sync::Arc::new(config));
         self
     }
 
     /// **Disables certificate verification**: any certificate for any name is accepted
     /// (the handshake signature is still checked). Off by default; for local
     /// experiments with self-signed servers only, never in production.
-    pub const fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.tls.accept_invalid_certs = accept;
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.tls = self.tls.danger_accept_invalid_certs(accept);
         self
     }
 
@@ -221,7 +227,7 @@ impl ClientBuilder {
             let (name, value) = parse_header(USER_AGENT.as_str(), &self.user_agent, false)?;
             default_headers.insert(name, value);
         }
-        let tls = self.tls.client_config()?;
+        let tls = tls::client_config(&self.tls)?;
         let mut http = HttpConnector::new();
         // hyper-rustls decides between http and https; HttpConnector must accept both.
         http.enforce_http(false);
@@ -271,9 +277,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("default_headers", &HeadersDebug(&self.default_headers))
-            .field("extra_roots", &self.tls.extra_roots.len())
-            .field("custom_tls", &self.tls.custom.is_some())
-            .field("accept_invalid_certs", &self.tls.accept_invalid_certs)
+            .field("tls", &self.tls)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("limiter", &self.limiter.is_some())
             .field("rate_limit_body", &self.rate_limit_body.is_some())

@@ -45,7 +45,8 @@
 //! - The timeout bounds each attempt (connect, TLS, headers and the whole body); bodies
 //!   larger than the bound (16 MiB by default) fail with [`ErrorKind::BodyTooLarge`].
 //!
-//! Modules: [`ClientBuilder`] (configuration, TLS), [`Client`] (pool and send loop),
+//! Modules: [`ClientBuilder`] (configuration, TLS through [`TlsConfig`], the workspace's one
+//! rustls setup from transport-core, re-exported here), [`Client`] (pool and send loop),
 //! [`RequestBuilder`], [`Response`], [`RetryPolicy`], [`Secret`], [`Error`].
 
 #![forbid(unsafe_code)]
@@ -56,12 +57,13 @@ mod builder;
 mod client;
 mod error;
 mod ratelimit;
-mod redact;
 mod request;
 mod response;
 mod retry;
-mod secret;
 mod tls;
+
+// Redaction is shared with transport-ws: one set of rules for every URL either one logs.
+use transport_core::redact;
 
 pub use builder::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 pub use client::Client;
@@ -71,4 +73,4 @@ pub use ratelimit::{RateLimitBodyParser, TooManyRequests};
 pub use request::RequestBuilder;
 pub use response::Response;
 pub use retry::RetryPolicy;
-pub use secret::Secret;
+pub use transport_core::{Secret, TlsConfig};

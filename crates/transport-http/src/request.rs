@@ -109,6 +109,15 @@ impl RequestBuilder {
         self
     }
 
+    /// The response body may carry secrets nobody knows in advance (an OAuth token
+    /// endpoint's fresh token, a key manager's API keys): errors about this request
+    /// ([`ErrorKind::Status`], [`ErrorKind::Decode`]) then show no snippet of it, and a
+    /// decoder's message that could quote it is left out.
+    pub fn secret_response(mut self) -> Self {
+        self.redactions.withhold_body();
+        self
+    }
+
     /// Serialises `body` as JSON and sets `Content-Type: application/json`.
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match simd_json::to_vec(body) {

@@ -79,6 +79,18 @@ impl Response {
             status: self.status,
             snippet: self.redactions.snippet(&self.body),
         };
+        if self.redactions.body_withheld() {
+            // The decoder's message may quote the body, which may hold a credential: only
+            // its size is told.
+            tracing::debug!(status = %self.status, bytes = self.body.len(), "withheld response body did not decode");
+            return Error::with_source(
+                kind,
+                ScrubbedSource(format!(
+                    "a {}-byte body did not decode (details withheld: it may carry credentials)",
+                    self.body.len()
+                )),
+            );
+        }
         tracing::debug!(status = %self.status, error = %source, "response body did not decode");
         // The source's message may quote the input, so it is scrubbed as well.
         Error::with_source(
@@ -113,6 +125,9 @@ impl std::error::Error for ScrubbedSource {}
 
 #[cfg(test)]
 mod tests {
+    use std::error::Error as StdError;
+    use std::fmt::Write as _;
+
     use super::*;
     use crate::Secret;
 
@@ -182,6 +197,28 @@ mod tests {
         .unwrap_err();
         let shown = format!("{error:?} {error}");
         assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    /// A body that may carry a credential nobody knew in advance (a fresh OAuth token)
+    /// never reaches the error: not as a snippet, not through the decoder's message.
+    #[test]
+    fn withheld_body_never_reaches_a_decode_error() {
+        let (mut parts, ()) = http::Response::new(()).into_parts();
+        parts.status = StatusCode::OK;
+        let mut redactions = Redactions::default();
+        redactions.withhold_body();
+        let body = br#"{"id":"fresh-token-123456","bot":"fresh-token-123456"}"#;
+        let error = Response::new(parts, Bytes::from_static(body), redactions)
+            .json::<User>()
+            .unwrap_err();
+        assert!(matches!(error.kind(), ErrorKind::Decode { .. }));
+        let mut shown = format!("{error:?} {error}");
+        let mut source = StdError::source(&error);
+        while let Some(cause) = source {
+            let _ = write!(shown, " {cause} {cause:?}");
+            source = cause.source();
+        }
+        assert!(!shown.contains("fresh-token"), "{shown}");
     }
 
     #[test]

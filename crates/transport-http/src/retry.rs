@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
+use core_ratelimit::Backoff;
 use http::Method;
-use rand::Rng;
 
 /// Retry behaviour: exponential backoff with jitter for connect errors and 5xx answers to
 /// idempotent requests, and a separate budget for 429 answers.
@@ -102,20 +102,20 @@ impl RetryPolicy {
         self.max_rate_limit_wait
     }
 
-    /// The delay before retry number `retry` (1 = the first retry).
+    /// The delay before retry number `retry` (1 = the first retry): the workspace's one
+    /// [`Backoff`], stateless, since each request counts its own retries.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
-        let shift = retry.saturating_sub(1).min(31);
-        let ceiling = self
-            .base_delay
-            .saturating_mul(1 << shift)
-            .min(self.max_delay);
-        if !self.jitter || ceiling.is_zero() {
-            return ceiling;
-        }
-        // "Equal jitter": at least half the exponential delay, so retries never bunch at zero.
-        let half = ceiling / 2;
-        let spread = ceiling.saturating_sub(half).as_nanos() as u64;
-        half + Duration::from_nanos(rand::rng().random_range(0..=spread))
+        self.as_backoff().delay(retry)
+    }
+
+    /// These delays as a [`Backoff`]: doubling from the base delay up to the cap, with
+    /// "equal jitter" (at least half of each delay, so retries never bunch at zero).
+    fn as_backoff(&self) -> Backoff {
+        Backoff::new()
+            .initial_delay(self.base_delay)
+            .max_delay(self.max_delay)
+            .multiplier(2.0)
+            .jitter(if self.jitter { 0.5 } else { 0.0 })
     }
 }
 

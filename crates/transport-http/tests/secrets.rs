@@ -3,6 +3,7 @@
 
 mod support;
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use support::{TestServer, reply};
@@ -119,4 +120,54 @@ async fn invalid_url_errors_are_scrubbed() {
         .unwrap_err();
     assert!(matches!(error.kind(), ErrorKind::InvalidUrl { .. }));
     assert_clean("InvalidUrl error", &format!("{error:?} {error}"));
+}
+
+/// A credential endpoint's answer carries a fresh token nobody could name in advance. With
+/// `secret_response`, neither a status error nor a decode error shows any of the body, in
+/// `Display`, `Debug` or the source chain.
+#[tokio::test]
+async fn secret_responses_keep_their_body_out_of_errors() {
+    const FRESH: &str = "fresh-access-token-from-the-server";
+    fn shown(error: &transport_http::Error) -> String {
+        let mut shown = format!("{error:?} {error}");
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            let _ = write!(shown, " {cause} {cause:?}");
+            source = cause.source();
+        }
+        shown
+    }
+    for status in [200, 400] {
+        let server = TestServer::start(move |_| async move {
+            reply(
+                status,
+                format!(r#"{{"access_token":"{FRESH}","expires_in":"soon"}}"#),
+            )
+        })
+        .await;
+        let outcome = client(&server)
+            .post("/oauth2/token")
+            .secret_response()
+            .send()
+            .await;
+        let error = match outcome {
+            Ok(response) => response
+                .json::<std::collections::HashMap<String, u64>>()
+                .unwrap_err(),
+            Err(error) => error,
+        };
+        let text = shown(&error);
+        assert!(!text.contains(FRESH), "status {status}: {text}");
+        assert!(text.contains("withheld"), "status {status}: {text}");
+
+        // Without the opt-out the same body is shown (so the test above can fail).
+        let outcome = client(&server).post("/oauth2/token").send().await;
+        let error = match outcome {
+            Ok(response) => response
+                .json::<std::collections::HashMap<String, u64>>()
+                .unwrap_err(),
+            Err(error) => error,
+        };
+        assert!(shown(&error).contains(FRESH), "status {status}");
+    }
 }

@@ -50,6 +50,10 @@ fn zlib_wire(messages: &[Vec<u8>]) -> Vec<Vec<u8>> {
 
 fn zstd_wire(messages: &[Vec<u8>]) -> Vec<Vec<u8>> {
     let mut encoder = Encoder::new(3).unwrap();
+    // The window must fit the inflater's maximum message size (1 MiB below).
+    encoder
+        .set_parameter(zstd::stream::raw::CParameter::WindowLog(20))
+        .unwrap();
     messages
         .iter()
         .map(|message| {

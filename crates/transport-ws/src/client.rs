@@ -9,15 +9,17 @@ use core_ratelimit::SendQueue;
 use futures_core::Stream;
 use tokio::sync::mpsc;
 use tracing::Instrument as _;
+use transport_core::redact;
 
 use crate::config::WsConfig;
 use crate::driver::Driver;
 use crate::event::WsEvent;
 use crate::sender::Sender;
 
-/// A WebSocket client that runs its connection on a task, reconnects per its
-/// [`Backoff`](crate::Backoff) and [`CloseClassifier`](crate::CloseClassifier),
-/// inflates inbound messages, and rate-limits outbound ones.
+/// A WebSocket (or line-protocol TCP) client that runs its connection on a task,
+/// reconnects per its [`Backoff`](crate::Backoff) and
+/// [`CloseClassifier`](crate::CloseClassifier), inflates inbound messages, and rate-limits
+/// outbound ones.
 ///
 /// Read [`WsEvent`]s from [`events`](Self::events) (or [`next_event`](Self::next_event));
 /// send and steer through [`sender`](Self::sender). Every connection gets a fresh inflater.
@@ -70,11 +72,14 @@ impl WsClient {
         let queue = config
             .send_limit
             .map(|limit| SendQueue::new(limit.limit, limit.window, limit.reserved));
-        let span = tracing::info_span!("ws", url = %config.url);
+        let configured = Arc::new(config.url.clone());
+        let framing = config.framing;
+        // Logged URLs go through the same redaction as HTTP ones (query tokens, userinfo).
+        let span = tracing::info_span!("ws", url = %redact::url(&config.url));
         let driver = Driver::new(config, events_tx, commands_rx, Arc::clone(&connection));
         tokio::spawn(driver.run().instrument(span));
         Self {
-            sender: Sender::new(commands_tx, queue, connection),
+            sender: Sender::new(commands_tx, queue, connection, configured, framing),
             events: Events {
                 receiver: events_rx,
             },

@@ -7,15 +7,19 @@ use std::time::Duration;
 
 use rustls::ClientConfig;
 use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
+use transport_core::redact;
 use url::Url;
 
 use crate::close::{AlwaysReconnect, CloseClassifier};
 use crate::compression::Compression;
+use crate::endpoint::{self, Carrier, carrier};
 use crate::error::{Error, ErrorKind};
-use crate::tls::TlsConfig;
+use crate::framing::{DEFAULT_MAX_LINE_LENGTH, Framing};
 use core_ratelimit::Backoff;
+use transport_core::TlsConfig;
 
-/// Default maximum inbound message size (after inflating): 16 MiB.
+/// Default maximum inbound message size (after inflating) of a WebSocket: 16 MiB. (Lines of
+/// `tcp://` / `tls://` connections default to [`DEFAULT_MAX_LINE_LENGTH`].)
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 16 << 20;
 
 /// Outbound rate limit: at most `limit` messages per `window`, of which `reserved` only
@@ -37,6 +41,7 @@ pub struct WsConfig {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) max_message_size: usize,
     pub(crate) max_frame_size: usize,
+    pub(crate) framing: Framing,
     pub(crate) compression: Compression,
     pub(crate) send_limit: Option<SendLimit>,
     pub(crate) tls: Arc<ClientConfig>,
@@ -53,10 +58,11 @@ impl fmt::Debug for WsConfig {
         // Header values may be credentials: only names are shown.
         let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
         f.debug_struct("WsConfig")
-            .field("url", &self.url.as_str())
+            .field("url", &redact::url(&self.url))
             .field("headers", &header_names)
             .field("max_message_size", &self.max_message_size)
             .field("max_frame_size", &self.max_frame_size)
+            .field("framing", &self.framing)
             .field("compression", &self.compression)
             .field("send_limit", &self.send_limit)
             .field("reconnect", &self.reconnect)
@@ -69,7 +75,8 @@ impl fmt::Debug for WsConfig {
 }
 
 impl WsConfig {
-    /// Starts a configuration for `url` (`ws://` or `wss://`).
+    /// Starts a configuration for `url`: `ws://` or `wss://` for a WebSocket, `tcp://host:port`
+    /// or `tls://host:port` for a line protocol (IRC) over plain or TLS TCP.
     pub fn builder(url: impl AsRef<str>) -> WsConfigBuilder {
         WsConfigBuilder::new(url.as_ref())
     }
@@ -79,9 +86,15 @@ impl WsConfig {
         &self.url
     }
 
-    /// The maximum inbound message size (after inflating).
+    /// The maximum inbound message size (after inflating), or line length in
+    /// [`Framing::Lines`] over TCP.
     pub fn max_message_size(&self) -> usize {
         self.max_message_size
+    }
+
+    /// How inbound data is cut into messages.
+    pub fn framing(&self) -> Framing {
+        self.framing
     }
 
     /// The transport compression.
@@ -101,7 +114,7 @@ impl WsConfig {
 /// ```
 /// use std::num::NonZeroU32;
 /// use std::time::Duration;
-/// use transport_ws::{Compression, Backoff, WsConfig};
+/// use transport_ws::{Compression, Backoff, Framing, WsConfig};
 ///
 /// let config = WsConfig::builder("wss://gateway.discord.gg/?v=10&encoding=json&compress=zlib-stream")
 ///     .compression(Compression::ZlibStream)
@@ -114,13 +127,19 @@ impl WsConfig {
 /// assert_eq!(config.compression(), Compression::ZlibStream);
 ///
 /// assert!(WsConfig::builder("https://example.com").build().is_err());
+///
+/// // IRC over TLS TCP: one event per line, lines capped at 64 KiB by default.
+/// let irc = WsConfig::builder("tls://irc.chat.twitch.tv:6697").build().unwrap();
+/// assert_eq!(irc.framing(), Framing::Lines);
+/// assert_eq!(irc.max_message_size(), transport_ws::DEFAULT_MAX_LINE_LENGTH);
 /// ```
 #[must_use]
 pub struct WsConfigBuilder {
     url: String,
     headers: Vec<(String, String)>,
-    max_message_size: usize,
+    max_message_size: Option<usize>,
     max_frame_size: Option<usize>,
+    framing: Framing,
     compression: Compression,
     send_limit: Option<SendLimit>,
     tls: TlsConfig,
@@ -135,8 +154,11 @@ pub struct WsConfigBuilder {
 impl fmt::Debug for WsConfigBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        // The URL as given may carry a token in its query: shown redacted (or not at all).
+        let url =
+            Url::parse(&self.url).map_or_else(|_| "<unparsed>".to_owned(), |u| redact::url(&u));
         f.debug_struct("WsConfigBuilder")
-            .field("url", &self.url)
+            .field("url", &url)
             .field("headers", &header_names)
             .finish_non_exhaustive()
     }
@@ -147,8 +169,9 @@ impl WsConfigBuilder {
         Self {
             url: url.to_owned(),
             headers: Vec::new(),
-            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            max_message_size: None,
             max_frame_size: None,
+            framing: Framing::Messages,
             compression: Compression::None,
             send_limit: None,
             tls: TlsConfig::new(),
@@ -168,10 +191,14 @@ impl WsConfigBuilder {
         self
     }
 
-    /// Largest inbound message, after inflating (default 16 MiB). Larger messages end the
-    /// connection with close code 1009 and an [`ErrorKind::MessageTooLarge`] error.
+    /// Largest inbound message, after inflating (default 16 MiB), or for `tcp://` /
+    /// `tls://` the longest line (default [`DEFAULT_MAX_LINE_LENGTH`], 64 KiB). Larger
+    /// messages end the connection (with close code 1009 on a WebSocket) and an
+    /// [`ErrorKind::MessageTooLarge`] error, then reconnect per the backoff. With
+    /// [`Compression::ZstdStream`] it also caps the server's compression window (a frame
+    /// asking for more is refused the same way, see [`ZstdStream`](crate::ZstdStream)).
     pub fn max_message_size(mut self, bytes: usize) -> Self {
-        self.max_message_size = bytes;
+        self.max_message_size = Some(bytes);
         self
     }
 
@@ -181,7 +208,14 @@ impl WsConfigBuilder {
         self
     }
 
-    /// Transport compression of inbound binary messages.
+    /// How inbound data is cut into messages (default [`Framing::Messages`]; `tcp://` and
+    /// `tls://` always use [`Framing::Lines`]).
+    pub fn framing(mut self, framing: Framing) -> Self {
+        self.framing = framing;
+        self
+    }
+
+    /// Transport compression of inbound binary WebSocket messages.
     pub fn compression(mut self, compression: Compression) -> Self {
         self.compression = compression;
         self
@@ -201,7 +235,7 @@ impl WsConfigBuilder {
         self
     }
 
-    /// TLS settings for `wss://` (default: webpki roots).
+    /// TLS settings for `wss://` and `tls://` (default: webpki roots).
     pub fn tls(mut self, tls: TlsConfig) -> Self {
         self.tls = tls;
         self
@@ -226,7 +260,8 @@ impl WsConfigBuilder {
         self
     }
 
-    /// Limit for TCP connect + TLS + WebSocket handshake (default 15 s).
+    /// Limit for TCP connect + TLS handshake + WebSocket handshake, on every path (default
+    /// 15 s). A server that accepts and then stalls costs one timeout and a reconnect.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -248,7 +283,12 @@ impl WsConfigBuilder {
 
     /// Validates everything and builds the configuration.
     pub fn build(self) -> Result<WsConfig, Error> {
-        let url = parse_ws_url(&self.url)?;
+        let url = endpoint::parse(&self.url)?;
+        let (framing, default_max) = match carrier(&url) {
+            Carrier::WebSocket => (self.framing, DEFAULT_MAX_MESSAGE_SIZE),
+            Carrier::Tcp => (Framing::Lines, DEFAULT_MAX_LINE_LENGTH),
+        };
+        let max_message_size = self.max_message_size.unwrap_or(default_max);
         let headers = self
             .headers
             .iter()
@@ -265,11 +305,15 @@ impl WsConfigBuilder {
         Ok(WsConfig {
             url,
             headers,
-            max_message_size: self.max_message_size,
-            max_frame_size: self.max_frame_size.unwrap_or(self.max_message_size),
+            max_message_size,
+            max_frame_size: self.max_frame_size.unwrap_or(max_message_size),
+            framing,
             compression: self.compression,
             send_limit: self.send_limit,
-            tls: self.tls.build()?,
+            tls: self.tls.build().map_err(|source| {
+                tracing::warn!(error = %source, "unusable TLS settings");
+                Error::with_source(ErrorKind::TlsConfig, source)
+            })?,
             reconnect: self.reconnect,
             classifier: self.classifier,
             event_buffer: self.event_buffer,
@@ -280,32 +324,24 @@ impl WsConfigBuilder {
     }
 }
 
-/// Parses a `ws://` or `wss://` URL.
-pub(crate) fn parse_ws_url(url: &str) -> Result<Url, Error> {
-    let parsed = Url::parse(url).map_err(|source| {
-        tracing::warn!(error = %source, "WebSocket URL does not parse");
-        Error::with_source(ErrorKind::InvalidUrl, source)
-    })?;
-    if !matches!(parsed.scheme(), "ws" | "wss") || parsed.host_str().is_none() {
-        tracing::warn!(scheme = parsed.scheme(), "not a WebSocket URL");
-        return Err(Error::with_source(
-            ErrorKind::InvalidUrl,
-            format!("scheme {:?} is not ws or wss", parsed.scheme()),
-        ));
-    }
-    Ok(parsed)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::WsConfig;
+    use super::{DEFAULT_MAX_MESSAGE_SIZE, WsConfig};
     use crate::error::ErrorKind;
+    use crate::framing::{DEFAULT_MAX_LINE_LENGTH, Framing};
 
     #[test]
     fn urls_are_validated() {
         assert!(WsConfig::builder("ws://127.0.0.1:1/x").build().is_ok());
         assert!(WsConfig::builder("wss://example.com").build().is_ok());
-        for bad in ["http://example.com", "not a url", "ws://", "file:///tmp"] {
+        assert!(WsConfig::builder("tcp://127.0.0.1:6667").build().is_ok());
+        for bad in [
+            "http://example.com",
+            "not a url",
+            "ws://",
+            "file:///tmp",
+            "tls://no.port.example",
+        ] {
             let error = WsConfig::builder(bad).build().unwrap_err();
             assert_eq!(error.kind(), &ErrorKind::InvalidUrl, "{bad}");
         }
@@ -338,6 +374,28 @@ mod tests {
         assert!(!error.to_string().contains("line"));
         let builder = WsConfig::builder("ws://127.0.0.1:1").header("Authorization", "hidden");
         assert!(!format!("{builder:?}").contains("hidden"));
+        let builder = WsConfig::builder("wss://a.example/ws?token=hidden&v=10");
+        assert!(!format!("{builder:?}").contains("hidden"));
+        let config = builder.build().unwrap();
+        assert!(!format!("{config:?}").contains("hidden"));
+    }
+
+    #[test]
+    fn tcp_means_lines_capped_at_64_kib() {
+        let config = WsConfig::builder("tcp://127.0.0.1:6667").build().unwrap();
+        assert_eq!(config.framing(), Framing::Lines);
+        assert_eq!(config.max_message_size(), DEFAULT_MAX_LINE_LENGTH);
+        let config = WsConfig::builder("tls://127.0.0.1:6697")
+            .max_message_size(512)
+            .build()
+            .unwrap();
+        assert_eq!(config.max_message_size(), 512);
+        let config = WsConfig::builder("wss://irc-ws.chat.twitch.tv")
+            .framing(Framing::Lines)
+            .build()
+            .unwrap();
+        assert_eq!(config.framing(), Framing::Lines);
+        assert_eq!(config.max_message_size(), DEFAULT_MAX_MESSAGE_SIZE);
     }
 
     #[test]

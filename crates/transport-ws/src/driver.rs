@@ -1,28 +1,32 @@
 //! The task behind a [`WsClient`](crate::WsClient): connect, serve, close, back off, repeat.
+//! The same loop serves WebSockets and TCP line connections, through the one
+//! [`Connection`] interface.
 //!
-//! Backpressure: an inbound message becomes a *pending* event; while it cannot be delivered
-//! (the event channel is full) the socket is not read, so the server is slowed down by TCP
-//! instead of this task buffering without bound. Commands (sends, closes) are still served
-//! meanwhile, so heartbeats go out even when the service lags behind on events.
+//! Backpressure: an inbound message becomes *pending* events (several, cut one at a time,
+//! when line framing splits a text message); while they cannot be delivered (the event channel is full) the
+//! socket is not read, so the server is slowed down by TCP instead of this task buffering
+//! without bound. Commands (sends, closes) are still served meanwhile, so heartbeats go out
+//! even when the service lags behind on events.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::error::CapacityError;
-use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use transport_core::redact;
 use url::Url;
 
 use crate::close::{CloseAction, CloseFrame, CloseInitiator};
 use crate::compression::Inflater;
 use crate::config::WsConfig;
-use crate::connection::{self, Socket, close_politely, connection_error, from_wire};
+use crate::connection::{Connection, Incoming};
+use crate::dial;
 use crate::error::{Error, ErrorKind};
 use crate::event::{WsEvent, WsMessage};
-use crate::sender::{AfterClose, Command};
+use crate::framing::{Framing, LineCursor};
+use crate::sender::{self, AfterClose, Command};
 use core_ratelimit::Backoff;
 
 /// Close code for a message too large to process (RFC 6455).
@@ -46,7 +50,7 @@ enum Next {
 
 /// How a connect attempt went.
 enum Attempt {
-    Connected(Box<Socket>, Inflater, Url),
+    Connected(Box<Connection>, Inflater, Url),
     Failed(Error),
     /// The service asked for an immediate reconnect while connecting.
     Restart,
@@ -65,8 +69,25 @@ struct Ending {
     initiator: CloseInitiator,
     error: Option<Error>,
     next: Next,
-    /// An event read (or `Connected`) that the service has not received yet.
-    undelivered: Option<WsEvent>,
+    /// Events read (or `Connected`) that the service has not received yet.
+    undelivered: Pending,
+}
+
+impl Ending {
+    fn new(close: Option<CloseFrame>, initiator: CloseInitiator, next: Next) -> Self {
+        Self {
+            close,
+            initiator,
+            error: None,
+            next,
+            undelivered: Pending::default(),
+        }
+    }
+
+    fn with_error(mut self, error: Error) -> Self {
+        self.error = Some(error);
+        self
+    }
 }
 
 /// The connection task's state.
@@ -79,6 +100,8 @@ pub(crate) struct Driver {
     commands_open: bool,
     connection: Arc<AtomicU64>,
     last_connection: u64,
+    /// A server-offered URL that was refused (reported before the next `Closed`).
+    refused_url: Option<Error>,
 }
 
 impl Driver {
@@ -97,6 +120,7 @@ impl Driver {
             commands_open: true,
             connection,
             last_connection: 0,
+            refused_url: None,
         }
     }
 
@@ -107,14 +131,14 @@ impl Driver {
                 Attempt::Stop => return,
                 Attempt::Restart => Next::Immediately,
                 Attempt::Failed(error) => {
-                    tracing::warn!(url = %self.url, %error, "connect attempt failed");
+                    tracing::warn!(url = %redact::url(&self.url), %error, "connect attempt failed");
                     if !self.emit(WsEvent::Error(error)).await {
                         return;
                     }
                     Next::Backoff
                 }
-                Attempt::Connected(mut socket, inflater, url) => {
-                    self.connected(&mut socket, inflater, url).await
+                Attempt::Connected(mut connection, inflater, url) => {
+                    self.connected(&mut connection, inflater, url).await
                 }
             };
             let (attempt, delay) = match next {
@@ -149,13 +173,15 @@ impl Driver {
         };
         let url = self.url.clone();
         let config = self.config.clone();
-        let connect = connection::connect(&config, &url);
+        let connect = dial::connect(&config, &url);
         tokio::pin!(connect);
         loop {
             tokio::select! {
                 result = &mut connect => {
                     return match result {
-                        Ok(socket) => Attempt::Connected(Box::new(socket), inflater, url.clone()),
+                        Ok(connection) => {
+                            Attempt::Connected(Box::new(connection), inflater, url.clone())
+                        }
                         Err(error) => Attempt::Failed(error),
                     };
                 }
@@ -220,14 +246,19 @@ impl Driver {
     }
 
     /// Lives through one connection: events out, commands in; then reports its end.
-    async fn connected(&mut self, socket: &mut Socket, inflater: Inflater, url: Url) -> Next {
+    async fn connected(
+        &mut self,
+        connection: &mut Connection,
+        inflater: Inflater,
+        url: Url,
+    ) -> Next {
         self.last_connection += 1;
         let id = self.last_connection;
         self.connection.store(id, Ordering::Release);
-        tracing::info!(%url, "connected");
+        tracing::info!(url = %redact::url(&url), "connected");
         let started = Instant::now();
 
-        let ending = self.serve(socket, id, inflater, url).await;
+        let ending = self.serve(connection, id, inflater, url).await;
 
         self.connection.store(0, Ordering::Release);
         // Only a healthy connection starts the backoff over, and only after one does a
@@ -243,15 +274,16 @@ impl Driver {
             (Some(frame.code), frame.reason)
         });
         tracing::info!(?code, %reason, initiator = ?ending.initiator, "connection closed");
-        if let Some(event) = ending.undelivered
-            && !self.emit(event).await
-        {
-            return Next::Stop;
+        let mut undelivered = ending.undelivered;
+        while let Some(event) = undelivered.pop() {
+            if !self.emit(event).await {
+                return Next::Stop;
+            }
         }
-        if let Some(error) = ending.error
-            && !self.emit(WsEvent::Error(error)).await
-        {
-            return Next::Stop;
+        for error in ending.error.into_iter().chain(self.refused_url.take()) {
+            if !self.emit(WsEvent::Error(error)).await {
+                return Next::Stop;
+            }
         }
         let closed = WsEvent::Closed {
             code,
@@ -268,12 +300,13 @@ impl Driver {
     /// serve commands, then read the next message (only when nothing is pending).
     async fn serve(
         &mut self,
-        socket: &mut Socket,
+        connection: &mut Connection,
         id: u64,
         mut inflater: Inflater,
         url: Url,
     ) -> Ending {
-        let mut pending = Some(WsEvent::Connected { url });
+        let mut pending = Pending::default();
+        pending.push(WsEvent::Connected { url });
         // A second handle, so that a reserved permit does not borrow `self`.
         let events = self.events.clone();
         let mut ending = loop {
@@ -281,36 +314,30 @@ impl Driver {
                 biased;
                 () = events.closed() => {
                     let frame = CloseFrame { code: CLOSE_NORMAL, reason: String::new() };
-                    close_politely(socket, &frame, self.config.close_timeout).await;
-                    break Ending {
-                        close: Some(frame),
-                        initiator: CloseInitiator::Client,
-                        error: None,
-                        next: Next::Stop,
-                        undelivered: None,
-                    };
+                    let sent = connection.close_politely(&frame, self.config.close_timeout).await;
+                    break Ending::new(sent, CloseInitiator::Client, Next::Stop);
                 }
-                permit = events.reserve(), if pending.is_some() => {
+                permit = events.reserve(), if !pending.is_empty() => {
                     // A closed channel is handled by the branch above on the next turn.
-                    if let (Ok(permit), Some(event)) = (permit, pending.take()) {
+                    if let (Ok(permit), Some(event)) = (permit, pending.pop()) {
                         permit.send(event);
                     }
                 }
                 command = self.commands.recv(), if self.commands_open => {
-                    if let Some(ending) = self.live_command(command, socket, id).await {
+                    if let Some(ending) = self.live_command(command, connection, id).await {
                         break ending;
                     }
                 }
-                message = socket.next(), if pending.is_none() => {
-                    match self.inbound(message, socket, &mut inflater).await {
-                        Inbound::Event(event) => pending = Some(event),
-                        Inbound::Nothing => {}
-                        Inbound::End(ending) => break ending,
+                incoming = connection.next(), if pending.is_empty() => {
+                    if let Some(ending) =
+                        self.inbound(incoming, connection, &mut inflater, &mut pending).await
+                    {
+                        break ending;
                     }
                 }
             }
         };
-        // An event read before the end is still delivered, ahead of `Closed`.
+        // Events read before the end are still delivered, ahead of `Closed`.
         ending.undelivered = pending;
         ending
     }
@@ -319,7 +346,7 @@ impl Driver {
     async fn live_command(
         &mut self,
         command: Option<Command>,
-        socket: &mut Socket,
+        connection: &mut Connection,
         id: u64,
     ) -> Option<Ending> {
         let Some(command) = command else {
@@ -328,22 +355,27 @@ impl Driver {
         };
         match command {
             Command::Send {
-                connection,
+                connection: wanted,
                 message,
                 done,
             } => {
-                if connection != id {
+                if wanted != id {
                     let _ = done.send(Err(Error::new(ErrorKind::NotConnected)));
                     return None;
                 }
-                match self.write(socket.send(message)).await {
+                match self.write(connection.send(message)).await {
                     Ok(()) => {
                         let _ = done.send(Ok(()));
                         None
                     }
+                    // Refused before anything was written: the connection is fine.
+                    Err(error) if error.kind() == &ErrorKind::InvalidMessage => {
+                        let _ = done.send(Err(error));
+                        None
+                    }
                     Err(error) => {
                         let _ = done.send(Err(Error::new(ErrorKind::ConnectionLost)));
-                        Some(self.lost(None, error))
+                        Some(self.lost(error))
                     }
                 }
             }
@@ -353,7 +385,9 @@ impl Driver {
             }
             Command::Close { frame, then } => {
                 tracing::info!(code = frame.code, "closing at the service's request");
-                close_politely(socket, &frame, self.config.close_timeout).await;
+                let sent = connection
+                    .close_politely(&frame, self.config.close_timeout)
+                    .await;
                 let next = match then {
                     AfterClose::Stop => Next::Stop,
                     AfterClose::Reconnect(url) => {
@@ -363,112 +397,81 @@ impl Driver {
                         Next::Immediately
                     }
                 };
-                Some(Ending {
-                    close: Some(frame),
-                    initiator: CloseInitiator::Client,
-                    error: None,
-                    next,
-                    undelivered: None,
-                })
+                Some(Ending::new(sent, CloseInitiator::Client, next))
             }
         }
     }
 
-    /// Handles what the socket produced.
+    /// Handles what the connection produced: events go to `pending`; `Some` ends the
+    /// connection.
     async fn inbound(
         &mut self,
-        message: Option<Result<Message, WsError>>,
-        socket: &mut Socket,
+        incoming: Incoming,
+        connection: &mut Connection,
         inflater: &mut Inflater,
-    ) -> Inbound {
-        match message {
-            Some(Ok(Message::Text(text))) => {
-                Inbound::Event(WsEvent::Message(WsMessage::Text(text.as_str().to_owned())))
-            }
-            Some(Ok(Message::Binary(data))) => match inflater.push(data) {
-                Ok(Some(message)) => Inbound::Event(WsEvent::Message(WsMessage::Binary(message))),
-                Ok(None) => Inbound::Nothing,
+        pending: &mut Pending,
+    ) -> Option<Ending> {
+        let message = |message| WsEvent::Message(message);
+        match incoming {
+            Incoming::Text(text) => match self.config.framing {
+                Framing::Messages => pending.push(message(WsMessage::Text(text))),
+                Framing::Lines => pending.lines = LineCursor::new(text),
+            },
+            Incoming::Binary(data) => match inflater.push(data) {
+                Ok(Some(data)) => pending.push(message(WsMessage::Binary(data))),
+                Ok(None) => {}
                 Err(error) => {
                     let code = if matches!(error.kind(), ErrorKind::MessageTooLarge { .. }) {
                         CLOSE_TOO_LARGE
                     } else {
                         CLOSE_INVALID_PAYLOAD
                     };
-                    Inbound::End(self.fail(socket, code, error).await)
+                    return Some(self.fail(connection, code, error).await);
                 }
             },
-            Some(Ok(Message::Ping(_))) => {
-                // tungstenite has queued the pong and would send it along with the next
-                // read or write; flush now so the answer never waits for another turn.
-                match self.write(socket.flush()).await {
-                    Ok(()) => Inbound::Nothing,
-                    Err(error) => Inbound::End(self.lost(None, error)),
+            Incoming::Ping => {
+                // The pong is queued; send it now so the answer never waits for another turn.
+                if let Err(error) = self.write(connection.flush()).await {
+                    return Some(self.lost(error));
                 }
             }
-            Some(Ok(Message::Pong(_) | Message::Frame(_))) => Inbound::Nothing,
-            Some(Ok(Message::Close(frame))) => {
-                let frame = frame.as_ref().map(from_wire);
-                // Keep reading (bounded): tungstenite sends our answer on the next read, and
-                // the server then ends the TCP connection.
-                let drain = async { while let Some(Ok(_)) = socket.next().await {} };
-                let _ = tokio::time::timeout(self.config.close_timeout, drain).await;
+            Incoming::Nothing => {}
+            Incoming::Close(frame) => {
+                connection
+                    .finish_server_close(self.config.close_timeout)
+                    .await;
                 let next = self.classify(frame.as_ref());
-                Inbound::End(Ending {
-                    close: frame,
-                    initiator: CloseInitiator::Server,
-                    error: None,
-                    next,
-                    undelivered: None,
-                })
+                return Some(Ending::new(frame, CloseInitiator::Server, next));
             }
-            Some(Err(WsError::Capacity(capacity))) => {
-                let max = if let CapacityError::MessageTooLong { max_size, .. } = capacity {
-                    max_size
-                } else {
-                    self.config.max_message_size
-                };
-                tracing::warn!(%capacity, "inbound message too large");
-                let error = Error::with_source(ErrorKind::MessageTooLarge { max }, capacity);
-                // tungstenite stops reading after this error (the rest of an oversize frame
-                // is never buffered); the close frame still goes out.
-                Inbound::End(self.fail(socket, CLOSE_TOO_LARGE, error).await)
-            }
-            Some(Err(error)) => {
-                let error = connection_error(error);
-                if error.kind() == &ErrorKind::Protocol {
-                    Inbound::End(self.fail(socket, CLOSE_PROTOCOL_ERROR, error).await)
-                } else {
-                    Inbound::End(self.lost(None, error))
-                }
-            }
-            None => {
+            Incoming::End => {
+                // A server closing a TCP connection (or dropping a WebSocket) without a frame.
                 let next = self.classify(None);
-                Inbound::End(Ending {
-                    close: None,
-                    initiator: CloseInitiator::Server,
-                    error: None,
-                    next,
-                    undelivered: None,
-                })
+                return Some(Ending::new(None, CloseInitiator::Server, next));
             }
+            Incoming::Failed(error) => match error.kind() {
+                // One bad line: reported, skipped; the connection goes on.
+                ErrorKind::InvalidUtf8 => pending.push(WsEvent::Error(error)),
+                ErrorKind::MessageTooLarge { .. } => {
+                    return Some(self.fail(connection, CLOSE_TOO_LARGE, error).await);
+                }
+                ErrorKind::Protocol => {
+                    return Some(self.fail(connection, CLOSE_PROTOCOL_ERROR, error).await);
+                }
+                _ => return Some(self.lost(error)),
+            },
         }
+        None
     }
 
     /// The connection broke under us.
-    fn lost(&mut self, close: Option<CloseFrame>, error: Error) -> Ending {
+    fn lost(&mut self, error: Error) -> Ending {
         tracing::warn!(%error, "connection lost");
-        let next = self.classify(close.as_ref());
-        Ending {
-            close,
-            initiator: CloseInitiator::Server,
-            error: Some(error),
-            next,
-            undelivered: None,
-        }
+        let next = self.classify(None);
+        Ending::new(None, CloseInitiator::Server, next).with_error(error)
     }
 
     /// Closes the connection because of bad inbound data; reconnects per the policy.
-    async fn fail(&mut self, socket: &mut Socket, code: u16, error: Error) -> Ending {
+    async fn fail(&mut self, connection: &mut Connection, code: u16, error: Error) -> Ending {
         tracing::warn!(%error, code, "closing the connection after bad inbound data");
         let reason = match code {
             CLOSE_TOO_LARGE => "message too large",
@@ -479,14 +482,10 @@ impl Driver {
             code,
             reason: reason.to_owned(),
         };
-        close_politely(socket, &frame, self.config.close_timeout).await;
-        Ending {
-            close: Some(frame),
-            initiator: CloseInitiator::Client,
-            error: Some(error),
-            next: Next::Backoff,
-            undelivered: None,
-        }
+        let sent = connection
+            .close_politely(&frame, self.config.close_timeout)
+            .await;
+        Ending::new(sent, CloseInitiator::Client, Next::Backoff).with_error(error)
     }
 
     /// Asks the service's hook what a server-side end means.
@@ -494,7 +493,12 @@ impl Driver {
         match self.config.classifier.classify(close) {
             CloseAction::Stop => Next::Stop,
             CloseAction::ReconnectTo(url) => {
-                self.url = url;
+                // The hook typically passes on a URL the server sent: same rule as any
+                // offered URL, and a refused one leaves the current URL in place.
+                match sender::offered(&self.config.url, url.as_str()) {
+                    Ok(url) => self.url = url,
+                    Err(error) => self.refused_url = Some(error),
+                }
                 Next::Backoff
             }
             CloseAction::Reconnect => Next::Backoff,
@@ -502,9 +506,9 @@ impl Driver {
     }
 
     /// Runs a write within the write timeout.
-    async fn write(&self, write: impl Future<Output = Result<(), WsError>>) -> Result<(), Error> {
+    async fn write(&self, write: impl Future<Output = Result<(), Error>>) -> Result<(), Error> {
         match tokio::time::timeout(self.config.write_timeout, write).await {
-            Ok(result) => result.map_err(connection_error),
+            Ok(result) => result,
             Err(elapsed) => {
                 tracing::warn!("write timed out: the server is not reading");
                 Err(Error::with_source(ErrorKind::ConnectionLost, elapsed))
@@ -518,9 +522,28 @@ impl Driver {
     }
 }
 
-/// What one inbound item leads to.
-enum Inbound {
-    Event(WsEvent),
-    Nothing,
-    End(Ending),
+/// Events read but not delivered yet: whole events first, then the lines still to cut from
+/// the last text message (the socket is read only once both are used up).
+#[derive(Default)]
+struct Pending {
+    events: VecDeque<WsEvent>,
+    lines: LineCursor,
+}
+
+impl Pending {
+    fn push(&mut self, event: WsEvent) {
+        self.events.push_back(event);
+    }
+
+    fn pop(&mut self) -> Option<WsEvent> {
+        self.events.pop_front().or_else(|| {
+            self.lines
+                .next_line()
+                .map(|line| WsEvent::Message(WsMessage::Text(line)))
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.lines.is_empty()
+    }
 }

@@ -17,9 +17,14 @@ pub struct Error {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The URL does not parse or its scheme is not `ws`/`wss`.
-    #[error("invalid WebSocket URL")]
+    /// The URL does not parse, its scheme is not `ws`/`wss`/`tcp`/`tls`, or a `tcp`/`tls`
+    /// URL has no port.
+    #[error("invalid URL")]
     InvalidUrl,
+    /// A URL the server offered is not encrypted (see
+    /// [`check_offered_url`](crate::check_offered_url)); it is not used.
+    #[error("the server offered an unencrypted URL")]
+    InsecureUrl,
     /// A configured header name or value is not valid HTTP.
     #[error("invalid header {name:?}")]
     InvalidHeader {
@@ -56,6 +61,15 @@ pub enum ErrorKind {
     /// Compressed data could not be inflated.
     #[error("decompression failed")]
     Decompress,
+    /// An inbound line of a `tcp://` / `tls://` connection is not UTF-8: it is skipped and
+    /// the connection goes on.
+    #[error("inbound line is not UTF-8")]
+    InvalidUtf8,
+    /// An outbound message cannot go out as is: in [`Framing::Lines`](crate::Framing::Lines)
+    /// it holds a line break (which would inject another line), or it is binary on a TCP
+    /// line connection.
+    #[error("message cannot be sent as one line")]
+    InvalidMessage,
     /// A send was attempted while no connection is established (or the connection changed
     /// while the send waited for the rate limit).
     #[error("not connected")]

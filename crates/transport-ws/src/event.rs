@@ -7,7 +7,8 @@ use url::Url;
 use crate::close::CloseInitiator;
 use crate::error::Error;
 
-/// One inbound message, after inflating.
+/// One inbound message, after inflating; with [`Framing::Lines`](crate::Framing::Lines) one
+/// line, without its line ending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WsMessage {
     /// A text message.
@@ -30,7 +31,8 @@ pub enum WsMessage {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WsEvent {
-    /// A connection is established (WebSocket handshake done) to `url`.
+    /// A connection is established (WebSocket handshake, or TCP and TLS for a line
+    /// connection, done) to `url`.
     Connected {
         /// The URL connected to.
         url: Url,
@@ -39,7 +41,8 @@ pub enum WsEvent {
     Message(WsMessage),
     /// The connection ended.
     Closed {
-        /// Close code sent or received; `None` when the connection dropped without one.
+        /// Close code sent or received; `None` when the connection dropped without one, and
+        /// always for `tcp://` / `tls://` (TCP has no close codes).
         code: Option<u16>,
         /// Close reason (empty when none).
         reason: String,

@@ -1,9 +1,16 @@
-//! A WebSocket client for long-lived service connections (Discord gateway, Twitch chat and
-//! EventSub, singyeong): tokio-tungstenite with rustls (ring provider, verification always
-//! on), reconnects with exponential backoff and jitter, a close-code hook through which the
-//! service decides whether to come back, inbound zlib-stream / zstd-stream inflating with one
-//! context per connection, bounded message sizes, and an outbound queue whose rate limit keeps
-//! slots for heartbeats.
+//! The client for long-lived service connections (Discord gateway, Twitch chat and
+//! EventSub, singyeong): WebSockets through tokio-tungstenite, and line protocols (Twitch
+//! IRC) over plain or TLS TCP, behind one driver. rustls with the ring provider and
+//! verification on (transport-core's [`TlsConfig`], the same as transport-http's), one
+//! connect timeout over TCP + TLS + upgrade, reconnects with exponential backoff and jitter,
+//! a close-code hook through which the service decides whether to come back, inbound
+//! zlib-stream / zstd-stream inflating with one context per connection, bounded message and
+//! line sizes, and an outbound queue whose rate limit keeps slots for heartbeats.
+//!
+//! The URL's scheme picks the carrier: `ws://` / `wss://` for a WebSocket, `tcp://host:port`
+//! / `tls://host:port` for lines framed by a capped codec (see [`Framing`]). A URL the server
+//! offers later (a resume URL, a reconnect URL) must pass [`check_offered_url`]: encrypted,
+//! unless client and URL are both on this machine.
 //!
 //! A service builds a [`WsConfig`], starts a [`WsClient`], reads [`WsEvent`]s and sends
 //! through a [`Sender`]:
@@ -41,8 +48,9 @@
 //! ```
 //!
 //! Contents:
-//! - [`WsConfig`], [`WsConfigBuilder`], [`SendLimit`]: URL, headers, sizes, compression, rate
-//!   limit, TLS, reconnect policy, close hook.
+//! - [`WsConfig`], [`WsConfigBuilder`], [`SendLimit`]: URL, headers, sizes, framing,
+//!   compression, rate limit, TLS, reconnect policy, close hook.
+//! - [`Framing`], [`DEFAULT_MAX_LINE_LENGTH`]: one event per WebSocket message, or per line.
 //! - [`WsClient`], [`Events`], [`Sender`]: the running connection.
 //! - [`WsEvent`], [`WsMessage`]: what the connection reports.
 //! - [`Backoff`] (core-ratelimit's, re-exported): reconnect delays with jitter and a cap, reset
@@ -50,7 +58,9 @@
 //! - [`Heartbeat`], [`Beat`]: heartbeat schedule, zombie detection and latency, I/O-free.
 //! - [`CloseClassifier`], [`CloseAction`], [`CloseFrame`], [`CloseInitiator`]: what a close means.
 //! - [`Compression`], [`ZlibStream`], [`ZstdStream`]: inbound inflating.
-//! - [`TlsConfig`]: trusted roots for `wss://`.
+//! - [`TlsConfig`] (transport-core's, re-exported; the same as transport-http's): trusted
+//!   roots for `wss://` and `tls://`.
+//! - [`check_offered_url`]: the rule for URLs a server hands over.
 //! - [`Error`], [`ErrorKind`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -60,12 +70,15 @@ mod close;
 mod compression;
 mod config;
 mod connection;
+mod dial;
 mod driver;
+mod endpoint;
 mod error;
 mod event;
+mod framing;
 mod heartbeat;
+mod offered_url;
 mod sender;
-mod tls;
 mod zlib_stream;
 mod zstd_stream;
 
@@ -76,9 +89,11 @@ pub use config::{DEFAULT_MAX_MESSAGE_SIZE, SendLimit, WsConfig, WsConfigBuilder}
 pub use core_ratelimit::{Backoff, Priority};
 pub use error::{Error, ErrorKind};
 pub use event::{WsEvent, WsMessage};
+pub use framing::{DEFAULT_MAX_LINE_LENGTH, Framing};
 pub use heartbeat::{Beat, Heartbeat, MAX_HEARTBEAT_INTERVAL, MIN_HEARTBEAT_INTERVAL};
+pub use offered_url::check_offered_url;
 pub use sender::Sender;
-pub use tls::TlsConfig;
+pub use transport_core::TlsConfig;
 pub use zlib_stream::ZlibStream;
 pub use zstd_stream::ZstdStream;
 

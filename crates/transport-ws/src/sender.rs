@@ -9,8 +9,10 @@ use tokio_tungstenite::tungstenite::Message;
 use url::Url;
 
 use crate::close::CloseFrame;
-use crate::config::parse_ws_url;
+use crate::endpoint::{Carrier, carrier};
 use crate::error::{Error, ErrorKind};
+use crate::framing::{Framing, is_one_line};
+use crate::offered_url::check_offered_url;
 
 /// Instructions from [`Sender`]s to the connection task.
 #[derive(Debug)]
@@ -49,6 +51,9 @@ pub struct Sender {
     commands: mpsc::UnboundedSender<Command>,
     queue: Option<SendQueue>,
     connection: Arc<AtomicU64>,
+    /// The URL the client was configured with: what offered URLs are checked against.
+    configured: Arc<Url>,
+    framing: Framing,
 }
 
 impl Sender {
@@ -56,11 +61,15 @@ impl Sender {
         commands: mpsc::UnboundedSender<Command>,
         queue: Option<SendQueue>,
         connection: Arc<AtomicU64>,
+        configured: Arc<Url>,
+        framing: Framing,
     ) -> Self {
         Self {
             commands,
             queue,
             connection,
+            configured,
+            framing,
         }
     }
 
@@ -69,25 +78,42 @@ impl Sender {
         self.connection.load(Ordering::Acquire) != 0
     }
 
-    /// Sends a text message; returns once it is written to the socket.
+    /// Sends a text message (in [`Framing::Lines`]: one line, without its line ending);
+    /// returns once it is written to the socket.
     ///
     /// Fails with [`ErrorKind::NotConnected`] when no connection is up (or it changed while
-    /// waiting for the rate limit), [`ErrorKind::Stopped`] when the client has stopped, or
-    /// [`ErrorKind::ConnectionLost`] when the write fails.
+    /// waiting for the rate limit), [`ErrorKind::Stopped`] when the client has stopped,
+    /// [`ErrorKind::ConnectionLost`] when the write fails, or (before using the rate limit)
+    /// [`ErrorKind::InvalidMessage`] when line framing is on and `text` holds a `\r` or `\n`.
     pub async fn send_text(
         &self,
         text: impl Into<String>,
         priority: Priority,
     ) -> Result<(), Error> {
-        self.send(Message::text(text.into()), priority).await
+        let text = text.into();
+        if self.framing == Framing::Lines && !is_one_line(&text) {
+            tracing::warn!("refusing to send a line holding a line break");
+            return Err(Error::with_source(
+                ErrorKind::InvalidMessage,
+                "a line holds no \\r or \\n",
+            ));
+        }
+        self.send(Message::text(text), priority).await
     }
 
-    /// Sends a binary message; see [`send_text`](Self::send_text).
+    /// Sends a binary message; see [`send_text`](Self::send_text). A `tcp://` or `tls://`
+    /// connection carries text lines only ([`ErrorKind::InvalidMessage`]).
     pub async fn send_binary(
         &self,
         data: impl Into<Vec<u8>>,
         priority: Priority,
     ) -> Result<(), Error> {
+        if carrier(&self.configured) == Carrier::Tcp {
+            return Err(Error::with_source(
+                ErrorKind::InvalidMessage,
+                "a line connection carries text only",
+            ));
+        }
         self.send(Message::binary(data.into()), priority).await
     }
 
@@ -140,11 +166,16 @@ impl Sender {
     /// Like [`reconnect`](Self::reconnect), to another URL that later reconnects keep using
     /// (e.g. Discord's `resume_gateway_url`).
     ///
+    /// The URL is checked by [`check_offered_url`](crate::check_offered_url) against the
+    /// configured one ([`ErrorKind::InsecureUrl`] for a clear-text URL the client must not
+    /// follow) and must use the same carrier (WebSocket or TCP lines); a refused URL changes
+    /// nothing.
+    ///
     /// For a make-before-break switch (Twitch EventSub `session_reconnect`: the old socket
     /// stays open until the new one is welcomed) start a second
     /// [`WsClient`](crate::WsClient) on the new URL instead, then close this one.
     pub fn reconnect_to(&self, url: &str, code: u16) -> Result<(), Error> {
-        let url = parse_ws_url(url)?;
+        let url = offered(&self.configured, url)?;
         self.command(Command::Close {
             frame: CloseFrame {
                 code,
@@ -154,9 +185,10 @@ impl Sender {
         })
     }
 
-    /// Uses `url` for every later connection, without touching the current one.
+    /// Uses `url` for every later connection, without touching the current one. Checked like
+    /// [`reconnect_to`](Self::reconnect_to)'s.
     pub fn set_url(&self, url: &str) -> Result<(), Error> {
-        let url = parse_ws_url(url)?;
+        let url = offered(&self.configured, url)?;
         self.command(Command::SetUrl(url))
     }
 
@@ -165,4 +197,23 @@ impl Sender {
             .send(command)
             .map_err(|_| Error::new(ErrorKind::Stopped))
     }
+}
+
+/// A URL offered for later connections: acceptable by
+/// [`check_offered_url`](crate::check_offered_url), and on the configured carrier (the
+/// framing of a connection cannot change between WebSocket and TCP).
+pub(crate) fn offered(configured: &Url, url: &str) -> Result<Url, Error> {
+    let url = check_offered_url(configured, url)?;
+    if carrier(&url) != carrier(configured) {
+        tracing::warn!(scheme = url.scheme(), "offered URL uses another carrier");
+        return Err(Error::with_source(
+            ErrorKind::InvalidUrl,
+            format!(
+                "a {}:// client cannot move to {}://",
+                configured.scheme(),
+                url.scheme()
+            ),
+        ));
+    }
+    Ok(url)
 }

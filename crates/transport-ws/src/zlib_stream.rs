@@ -207,6 +207,23 @@ mod tests {
         assert_eq!(inflater.push(&wire).unwrap(), Some(zeros));
     }
 
+    /// 64 MiB of zeros deflate to about 64 KiB: inflating stops at the cap instead of
+    /// producing everything and measuring afterwards.
+    #[test]
+    fn a_bomb_stops_at_the_cap() {
+        let zeros = vec![0u8; 64 << 20];
+        let mut deflate = Compress::new(Compression::best(), true);
+        let wire = compress(&mut deflate, &zeros);
+        assert!(wire.len() < 100 << 10, "{}", wire.len());
+        let max = 1 << 20;
+        let mut inflater = ZlibStream::new(max);
+        let error = inflater.push(&wire).unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::MessageTooLarge { max });
+        // Only the input needed to fill the cap (plus one buffer) was inflated.
+        let consumed = inflater.inflater.total_in() as usize;
+        assert!(consumed < wire.len() / 8, "{consumed} of {}", wire.len());
+    }
+
     #[test]
     fn buffered_partials_are_bounded() {
         let mut inflater = ZlibStream::new(100);

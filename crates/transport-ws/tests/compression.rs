@@ -8,7 +8,7 @@ use flate2::{Compress, FlushCompress};
 use futures_util::SinkExt as _;
 use tokio_tungstenite::tungstenite::Message;
 use transport_ws::{CloseInitiator, Compression, ErrorKind, WsClient, WsEvent, WsMessage};
-use zstd::stream::raw::{Encoder, InBuffer, Operation, OutBuffer};
+use zstd::stream::raw::{CParameter, Encoder, InBuffer, Operation, OutBuffer};
 
 /// A zlib-stream server context.
 struct ZlibServer(Compress);
@@ -42,6 +42,13 @@ struct ZstdServer(Encoder<'static>);
 impl ZstdServer {
     fn new() -> Self {
         Self(Encoder::new(3).unwrap())
+    }
+
+    /// A server whose window is `2^log` bytes (it must fit the client's maximum size).
+    fn with_window_log(log: u32) -> Self {
+        let mut encoder = Encoder::new(3).unwrap();
+        encoder.set_parameter(CParameter::WindowLog(log)).unwrap();
+        Self(encoder)
     }
 
     fn compress(&mut self, message: &[u8]) -> Vec<u8> {
@@ -159,6 +166,33 @@ async fn zstd_stream_round_trip_over_many_messages() {
     }
 }
 
+/// The client closes for bad data: `Error(kind)`, `Closed` with `code` from the client, the
+/// close frame reaches the server, then the first reconnect.
+async fn expect_client_close(
+    client: &mut WsClient,
+    ws: &mut tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>,
+    kind: ErrorKind,
+    code: u16,
+) {
+    match next(client).await {
+        WsEvent::Error(error) => assert_eq!(error.kind(), &kind),
+        other => panic!("{other:?}"),
+    }
+    match next(client).await {
+        WsEvent::Closed {
+            code: closed,
+            initiator,
+            ..
+        } => assert_eq!((closed, initiator), (Some(code), CloseInitiator::Client)),
+        other => panic!("{other:?}"),
+    }
+    server_expects_close(ws, code).await;
+    assert!(matches!(
+        next(client).await,
+        WsEvent::Reconnecting { attempt: 1, .. }
+    ));
+}
+
 /// Corrupt data: Error(Decompress), close 1007, reconnect, and the new connection gets a new
 /// inflater (its server starts a new stream, which the old context would reject).
 async fn corrupt_data_reconnects_with_a_fresh_context(compression: Compression) {
@@ -193,23 +227,7 @@ async fn corrupt_data_reconnects_with_a_fresh_context(compression: Compression) 
             _ => vec![0xff, 0xff, 0xff, 0x01, 0x02, 0x03],
         };
         ws.send(Message::binary(garbage)).await.unwrap();
-        match next(&mut client).await {
-            WsEvent::Error(error) => assert_eq!(error.kind(), &ErrorKind::Decompress),
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(
-            next(&mut client).await,
-            WsEvent::Closed {
-                code: Some(1007),
-                initiator: CloseInitiator::Client,
-                ..
-            }
-        ));
-        server_expects_close(&mut ws, 1007).await;
-        assert!(matches!(
-            next(&mut client).await,
-            WsEvent::Reconnecting { attempt: 1, .. }
-        ));
+        expect_client_close(&mut client, &mut ws, ErrorKind::Decompress, 1007).await;
     }
 }
 
@@ -240,7 +258,8 @@ async fn inflated_size_is_bounded() {
         let bomb = vec![b'a'; 1 << 20];
         let wire = match compression {
             Compression::ZlibStream => ZlibServer::new().compress(&bomb),
-            _ => ZstdServer::new().compress(&bomb),
+            // A window within the cap: the inflated size is what trips the limit.
+            _ => ZstdServer::with_window_log(16).compress(&bomb),
         };
         assert!(wire.len() < 64 * 1024);
         ws.send(Message::binary(wire)).await.unwrap();
@@ -262,4 +281,33 @@ async fn inflated_size_is_bounded() {
         // The server's side of the handshake is answered; the client then drops the socket.
         assert!(common::server_next(&mut ws).await.is_none());
     }
+}
+
+/// A zstd frame whose header asks for a 2^27-byte (128 MiB) window (a decompression bomb for
+/// a decoder that allocates what the server asks): refused before anything is allocated, as
+/// an oversize message (1009), then a reconnect.
+#[tokio::test(start_paused = true)]
+async fn a_zstd_window_past_the_cap_is_refused() {
+    let server = Server::bind().await;
+    let config = config(&server.url)
+        .compression(Compression::ZstdStream)
+        .build()
+        .unwrap();
+    let mut client = WsClient::start(config);
+    let mut ws = server.accept().await;
+    assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
+    let mut frame = vec![0x28, 0xb5, 0x2f, 0xfd, 0x00, (27 - 10) << 3];
+    frame.extend_from_slice(&[(5 << 3) | 1, 0, 0]);
+    frame.extend_from_slice(b"hello");
+    ws.send(Message::binary(frame)).await.unwrap();
+    let max = transport_ws::DEFAULT_MAX_MESSAGE_SIZE;
+    expect_client_close(
+        &mut client,
+        &mut ws,
+        ErrorKind::MessageTooLarge { max },
+        1009,
+    )
+    .await;
+    let _ws = server.accept().await;
+    assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
 }

@@ -124,6 +124,18 @@ async fn connect_failures_back_off_until_the_attempt_limit() {
     assert!(started.elapsed() >= Duration::from_secs(7));
 }
 
+/// `Closed` with the server's `code`, then `Reconnecting` as attempt `attempt`.
+async fn expect_server_close(client: &mut WsClient, code: u16, attempt: u32) {
+    match next(client).await {
+        WsEvent::Closed { code: closed, .. } => assert_eq!(closed, Some(code)),
+        other => panic!("{other:?}"),
+    }
+    match next(client).await {
+        WsEvent::Reconnecting { attempt: got, .. } => assert_eq!(got, attempt),
+        other => panic!("{other:?}"),
+    }
+}
+
 async fn server_closes_with(server: &Server, code: u16, reason: &str) {
     let mut ws = server.accept().await;
     ws.close(Some(WireCloseFrame {
@@ -210,30 +222,10 @@ async fn close_hook_reconnect_and_reconnect_to() {
         server
     });
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
-    assert!(matches!(
-        next(&mut client).await,
-        WsEvent::Closed {
-            code: Some(4000),
-            ..
-        }
-    ));
-    assert!(matches!(
-        next(&mut client).await,
-        WsEvent::Reconnecting { attempt: 1, .. }
-    ));
+    expect_server_close(&mut client, 4000, 1).await;
     assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
     // 4900: reconnect to the other URL.
-    assert!(matches!(
-        next(&mut client).await,
-        WsEvent::Closed {
-            code: Some(4900),
-            ..
-        }
-    ));
-    assert!(matches!(
-        next(&mut client).await,
-        WsEvent::Reconnecting { attempt: 2, .. }
-    ));
+    expect_server_close(&mut client, 4900, 2).await;
     let _resumed = resume_server.accept().await;
     match next(&mut client).await {
         WsEvent::Connected { url } => assert_eq!(url.as_str(), resume_server.url),
@@ -273,4 +265,62 @@ async fn close_hook_sees_drops_without_close_frame() {
         }
     ));
     assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+/// A hook passing on a clear-text URL from a server (a forged `resume_gateway_url`): the URL
+/// is refused with a typed error, and the client comes back to the URL it had.
+#[tokio::test(start_paused = true)]
+async fn close_hook_cannot_move_the_client_to_clear_text() {
+    let server = Server::bind().await;
+    let (classify, seen) = hook("ws://attacker.example/gateway");
+    let config = config(&server.url)
+        .close_classifier(classify)
+        .build()
+        .unwrap();
+    let mut client = WsClient::start(config);
+    let server_task = tokio::spawn(async move {
+        server_closes_with(&server, 4900, "go elsewhere").await;
+        let ws = server.accept().await;
+        (server, ws)
+    });
+    assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
+    match next(&mut client).await {
+        WsEvent::Error(error) => assert_eq!(error.kind(), &ErrorKind::InsecureUrl),
+        other => panic!("{other:?}"),
+    }
+    expect_server_close(&mut client, 4900, 1).await;
+    let (server, _ws) = server_task.await.unwrap();
+    match next(&mut client).await {
+        WsEvent::Connected { url } => assert_eq!(url.as_str(), server.url),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(*seen.lock().unwrap(), [Some(4900)]);
+}
+
+/// `set_url` and `reconnect_to` take only URLs `check_offered_url` accepts, on the same
+/// carrier; a refused URL changes nothing.
+#[tokio::test(start_paused = true)]
+async fn offered_urls_must_be_encrypted_unless_local() {
+    let server = Server::bind().await;
+    let mut client = WsClient::start(config(&server.url).build().unwrap());
+    let _ws = server.accept().await;
+    assert!(matches!(next(&mut client).await, WsEvent::Connected { .. }));
+    let sender = client.sender();
+    let kind = |result: Result<(), transport_ws::Error>| result.unwrap_err().kind().clone();
+    assert_eq!(
+        kind(sender.set_url("ws://attacker.example/gateway")),
+        ErrorKind::InsecureUrl
+    );
+    assert_eq!(
+        kind(sender.reconnect_to("ws://attacker.example/gateway", 4000)),
+        ErrorKind::InsecureUrl
+    );
+    assert_eq!(
+        kind(sender.set_url("tcp://127.0.0.1:6667")),
+        ErrorKind::InvalidUrl,
+        "a WebSocket client cannot turn into a line connection"
+    );
+    assert!(sender.set_url("wss://gateway.example/?v=10").is_ok());
+    assert!(sender.set_url("ws://127.0.0.1:1/local").is_ok());
+    assert!(sender.is_connected(), "refusals leave the connection alone");
 }

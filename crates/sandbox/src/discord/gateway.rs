@@ -249,7 +249,7 @@ impl Connection {
         match op {
             Some(1) => {
                 self.state.counters.heartbeat();
-                if self.zombie {
+                if self.zombie || self.state.faults().never_ack {
                     Flow::Continue
                 } else {
                     self.send_or_stop(r#"{"t":null,"s":null,"op":11,"d":null}"#)
@@ -336,12 +336,17 @@ impl Connection {
             .iter()
             .map(|g| json!({"id": g["id"], "unavailable": true}))
             .collect();
+        let faults = self.state.faults();
+        let resume_gateway_url = faults
+            .resume_gateway_url
+            .clone()
+            .unwrap_or_else(|| format!("ws://{}{RESUME_PATH}", self.host));
         let ready = json!({
             "v": 10,
             "user": user,
             "guilds": stubs,
             "session_id": session_id,
-            "resume_gateway_url": format!("ws://{}{RESUME_PATH}", self.host),
+            "resume_gateway_url": resume_gateway_url,
             "shard": shard,
             "application": {"id": application["id"], "flags": application["flags"]},
             "private_channels": [],
@@ -351,7 +356,18 @@ impl Connection {
         for guild in &guilds {
             self.state.dispatch_to(&session_id, "GUILD_CREATE", guild);
         }
+        self.reconnect_after_login(&faults);
         Flow::Continue
+    }
+
+    /// [`GatewayFaults::reconnect_after_login`](super::GatewayFaults::reconnect_after_login):
+    /// op 7 behind what the login queued.
+    fn reconnect_after_login(&self, faults: &super::GatewayFaults) {
+        if faults.reconnect_after_login {
+            let _ = self
+                .live_tx
+                .send(Arc::from(r#"{"t":null,"s":null,"op":7,"d":null}"#));
+        }
     }
 
     async fn resume(&mut self, data: &Value) -> Flow {
@@ -380,6 +396,7 @@ impl Connection {
             }
         }
         self.state.dispatch_to(&session_id, "RESUMED", &Value::Null);
+        self.reconnect_after_login(&self.state.faults());
         Flow::Continue
     }
 

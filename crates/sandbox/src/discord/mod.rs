@@ -26,7 +26,8 @@
 //!   agree with them.
 //!
 //! [`DiscordControl`] injects dispatches and forces disconnects, zombies (no more ACKs),
-//! op 7 reconnects and op 9 invalid sessions.
+//! op 7 reconnects and op 9 invalid sessions; [`GatewayFaults`] make the gateway hostile
+//! for good (never ACK, op 7 after every login, an insecure `resume_gateway_url`).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -64,8 +65,8 @@ use crate::world::DiscordWorld;
 use crate::ws;
 
 pub use inject::{InjectError, SlashCommand};
-pub use state::DiscordConfig;
 use state::{Command, State};
+pub use state::{DiscordConfig, GatewayFaults};
 
 /// The Discord platform. Keep a [`DiscordControl`] from [`Discord::control`] before serving.
 #[derive(Debug, Clone)]
@@ -210,7 +211,12 @@ impl DiscordControl {
         self.state.identified_shards()
     }
 
-    /// Sets the heartbeat interval announced in later HELLOs.
+    /// Makes the gateway misbehave (or behave again, with the default) from now on.
+    pub fn set_gateway_faults(&self, faults: GatewayFaults) {
+        self.state.set_faults(faults);
+    }
+
+    /// Sets the heartbeat interval announced in later HELLOs (a hostile 1 ms included).
     pub fn set_heartbeat_interval(&self, interval: Duration) {
         self.state.set_heartbeat_interval(interval);
     }

@@ -85,6 +85,26 @@ impl DiscordConfig {
     }
 }
 
+/// Ways the gateway misbehaves, for tests of clients against hostile servers (all off by
+/// default). They apply to every connection, those made later included.
+///
+/// ```
+/// let mut faults = sandbox::discord::GatewayFaults::default();
+/// faults.never_ack = true;
+/// assert!(!faults.reconnect_after_login);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GatewayFaults {
+    /// Never answer heartbeats: every connection zombies.
+    pub never_ack: bool,
+    /// Send op 7 Reconnect right after every accepted IDENTIFY (after READY) and RESUME
+    /// (after RESUMED).
+    pub reconnect_after_login: bool,
+    /// The `resume_gateway_url` READY offers instead of the sandbox's own.
+    pub resume_gateway_url: Option<String>,
+}
+
 /// A control command for gateway connections.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Command {
@@ -212,6 +232,7 @@ pub(crate) struct State {
     commands: broadcast::Sender<(Option<u32>, Command)>,
     pub(crate) counters: Counters,
     pub(crate) limits: RateLimits,
+    faults: Mutex<GatewayFaults>,
     log: Mutex<Vec<Value>>,
     identify_times: Mutex<HashMap<u32, Instant>>,
     /// `[shard, count]` of each accepted IDENTIFY, in order.
@@ -274,6 +295,7 @@ impl State {
             sessions: Mutex::new(Sessions::default()),
             commands,
             counters: Counters::default(),
+            faults: Mutex::new(GatewayFaults::default()),
             log: Mutex::new(Vec::new()),
             identify_times: Mutex::new(HashMap::new()),
             accepted_identifies: Mutex::new(Vec::new()),
@@ -318,6 +340,14 @@ impl State {
 
     pub(crate) fn data(&self) -> MutexGuard<'_, Data> {
         self.data.lock()
+    }
+
+    pub(crate) fn faults(&self) -> GatewayFaults {
+        self.faults.lock().clone()
+    }
+
+    pub(crate) fn set_faults(&self, faults: GatewayFaults) {
+        *self.faults.lock() = faults;
     }
 
     pub(crate) fn heartbeat_interval(&self) -> u64 {

@@ -72,6 +72,10 @@ pub struct EventSubConfig {
     /// revoked or unknown tokens get 401 `Invalid OAuth token`, like Helix). Without it any
     /// non-empty token is accepted, like the Twitch CLI mock.
     pub tokens: Option<crate::twitch::HelixControl>,
+    /// What welcomes announce as `keepalive_timeout_seconds` instead of the real window: a
+    /// broken or hostile server (a huge, negative or non-numeric value). `None` (default):
+    /// the window the client asked for. Keepalives still follow the real window.
+    pub welcome_keepalive: Option<serde_json::Value>,
 }
 
 impl Default for EventSubConfig {
@@ -82,6 +86,7 @@ impl Default for EventSubConfig {
             max_total_cost: 10_000,
             reconnect_grace: Duration::from_secs(30),
             tokens: None,
+            welcome_keepalive: None,
         }
     }
 }
@@ -103,6 +108,12 @@ impl EventSubConfig {
     /// Sets [`reconnect_grace`](Self::reconnect_grace).
     pub fn reconnect_grace(mut self, grace: Duration) -> Self {
         self.reconnect_grace = grace;
+        self
+    }
+
+    /// Sets [`welcome_keepalive`](Self::welcome_keepalive).
+    pub fn welcome_keepalive(mut self, announced: serde_json::Value) -> Self {
+        self.welcome_keepalive = Some(announced);
         self
     }
 

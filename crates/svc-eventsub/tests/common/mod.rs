@@ -47,6 +47,25 @@ pub fn builder(env: &Env, token: &str) -> EventSubBuilder {
         .expect("mock url")
 }
 
+/// A client subscribed to [`online`], connected.
+pub async fn subscribed(env: &Env, token: &str) -> EventSubClient {
+    builder(env, token)
+        .subscribe(online())
+        .connect()
+        .await
+        .expect("connects")
+}
+
+/// Matches a `Disconnected` with close code `code`.
+pub fn closed_with(code: u16) -> impl FnMut(&EventSubEvent) -> bool {
+    move |event| matches!(event, EventSubEvent::Disconnected { code: Some(c), .. } if *c == code)
+}
+
+/// Matches a `Connected`.
+pub fn is_connected(event: &EventSubEvent) -> bool {
+    matches!(event, EventSubEvent::Connected { .. })
+}
+
 /// The next event matching `pred`, failing the test after a generous safety timeout.
 pub async fn next_matching(
     events: &mut EventStream<EventSubEvent>,

@@ -448,6 +448,11 @@ where
     Ok(fetched.expires)
 }
 
+/// A Clan War League season has seven rounds...
+const LEAGUE_ROUNDS: usize = 7;
+/// ...of four wars each (eight clans).
+const LEAGUE_WARS_PER_ROUND: usize = 4;
+
 /// Follows the clan's CWL group: each round war of the clan is diffed like a current war.
 async fn poll_league(
     shared: &Shared,
@@ -469,8 +474,10 @@ async fn poll_league(
     };
     let baseline = !snapshots.league_seen;
     snapshots.league_seen = true;
-    for (round, war_tags) in group.value.rounds.iter().enumerate() {
-        for war_tag in war_tags.drawn() {
+    // Every war tag costs a request per poll, so a group listing more rounds or wars than
+    // a league has (a broken or hostile answer) is followed only that far.
+    for (round, war_tags) in group.value.rounds.iter().take(LEAGUE_ROUNDS).enumerate() {
+        for war_tag in war_tags.drawn().take(LEAGUE_WARS_PER_ROUND) {
             if snapshots.other_league_wars.contains(war_tag) {
                 continue;
             }

@@ -1,12 +1,18 @@
 //! The full decode: [`Event::from_slice`] reads the envelope with the scanner and picks the
 //! payload type from it, then simd-json (with per-thread reused buffers) parses `d` (alone
 //! when the scanner located it, else the whole payload) straight into that type.
+//!
+//! Shards decode through [`decode`], which never lets a dispatch go: one whose `d` does not
+//! fit its type is re-read from the same simd-json tape (no second parse) as
+//! [`Event::Unknown`], and the envelope is returned whenever it was readable, so the
+//! sequence number is recorded whatever `d` holds.
 
 use std::fmt;
 use std::ops::Range;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
 use super::envelope::Route;
 use super::{
@@ -41,18 +47,62 @@ impl Event {
         let route = Route::scan(bytes)?;
         let target = Target::of(&route)?;
         let data = route.data;
-        decode_as(&target, data, bytes)
+        match decode_as(&target, data, bytes, Strictness::Typed)? {
+            Decoded::Typed(event) => Ok(event),
+            // Only a lenient decode gives this.
+            Decoded::Untyped(_, error) => Err(error),
+        }
     }
 }
 
-/// Decodes and also returns the envelope (the shard needs `s`).
-pub(crate) fn decode(bytes: &mut [u8]) -> Result<(Envelope, Event), DecodeError> {
+/// A payload as a shard reads it: its envelope, and what `d` turned into.
+#[derive(Debug)]
+pub(crate) struct ShardPayload {
+    /// `op`, `s`, `t`: always readable here (else [`decode`] fails).
+    pub(crate) envelope: Envelope,
+    /// The event; for a dispatch whose `d` did not fit its type, [`Event::Unknown`] with
+    /// `d` as JSON; `None` when nothing usable was left (see `error`).
+    pub(crate) event: Option<Event>,
+    /// Why the payload did not decode as its type, if it did not.
+    pub(crate) error: Option<DecodeError>,
+}
+
+/// Decodes for a shard. Fails only when the envelope itself is unreadable (or names an
+/// opcode a server never sends); any other failure comes back in [`ShardPayload::error`],
+/// with a dispatch's `d` kept as [`Event::Unknown`] whenever it is JSON.
+pub(crate) fn decode(bytes: &mut [u8]) -> Result<ShardPayload, DecodeError> {
     let route = Route::scan(bytes)?;
     let target = Target::of(&route)?;
     let data = route.data.clone();
     let envelope = route.into_envelope();
-    let event = decode_as(&target, data, bytes)?;
-    Ok((envelope, event))
+    let (event, error) = match decode_as(&target, data, bytes, Strictness::KeepDispatches) {
+        Ok(Decoded::Typed(event)) => (Some(event), None),
+        Ok(Decoded::Untyped(raw, error)) => {
+            let name = envelope.t.clone().unwrap_or_default();
+            (Some(Event::Unknown { name, raw }), Some(error))
+        }
+        Err(error) => (None, Some(error)),
+    };
+    Ok(ShardPayload {
+        envelope,
+        event,
+        error,
+    })
+}
+
+/// Whether a dispatch whose `d` does not fit its type is an error or kept as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Strictness {
+    Typed,
+    KeepDispatches,
+}
+
+/// What `d` turned into.
+enum Decoded {
+    /// The typed event.
+    Typed(Event),
+    /// (Kept dispatches only) `d` is JSON but not of the dispatch's type.
+    Untyped(Value, DecodeError),
 }
 
 /// What `d` decodes to, decided from the envelope alone. Owns nothing but an unknown
@@ -99,28 +149,62 @@ const ALONE_LIMIT: usize = 64 << 10;
 
 /// Decodes `d` alone when the envelope located it (the common case: no second parse of
 /// the envelope, no top-level object to walk), else, or when that fails, the whole payload.
+///
+/// With [`Strictness::KeepDispatches`], a dispatch whose `d` fails its typed decode is read
+/// again from the tape already built, as JSON: the error path costs one more walk of the
+/// tape, the typed path nothing.
 fn decode_as(
     target: &Target,
     data: Option<Range<usize>>,
     bytes: &mut [u8],
-) -> Result<Event, DecodeError> {
+    strictness: Strictness,
+) -> Result<Decoded, DecodeError> {
+    let keep = strictness == Strictness::KeepDispatches && matches!(target, Target::Dispatch(_));
     if let Some(range) = data.filter(|range| range.len() <= ALONE_LIMIT) {
         let alone = scratch::with_deserializer_of_copy(&bytes[range], |deserializer| {
-            DataSeed { target }.deserialize(deserializer)
+            match (DataSeed { target }).deserialize(&mut *deserializer) {
+                Ok(event) => Some(Ok(event)),
+                // `d` alone is valid JSON here, so it is exactly the payload's `d`.
+                Err(error) if keep => {
+                    scratch::rewind(deserializer);
+                    Value::deserialize(deserializer)
+                        .ok()
+                        .map(|raw| Err((raw, error)))
+                }
+                Err(_) => None,
+            }
         });
-        if let Ok(Ok(event)) = alone {
-            return finish(target.op(), event);
+        match alone {
+            Ok(Some(Ok(event))) => return finish(target.op(), event).map(Decoded::Typed),
+            Ok(Some(Err((raw, error)))) => return Ok(Decoded::Untyped(raw, malformed(error))),
+            // Malformed, or more members after `d`: the whole payload decides.
+            Ok(None) | Err(_) => {}
         }
-        // Malformed, or more members after `d`: the whole payload decides.
     }
     let decoded = scratch::with_deserializer(bytes, |deserializer| {
-        PayloadSeed { target }.deserialize(deserializer)
-    })
-    .map_err(|e| DecodeError::with_source(DecodeErrorKind::Malformed, e))?;
+        let data = DataSeed { target };
+        match (PayloadSeed { data }).deserialize(&mut *deserializer) {
+            Ok(event) => Ok(event.flatten()),
+            Err(error) if keep => {
+                scratch::rewind(deserializer);
+                let raw = PayloadSeed { data: RawData }
+                    .deserialize(deserializer)
+                    .ok()
+                    .map(|raw| raw.unwrap_or(Value::Null));
+                Err((error, raw))
+            }
+            Err(error) => Err((error, None)),
+        }
+    });
     match decoded {
-        Ok(event) => finish(target.op(), event),
-        Err(error) => Err(DecodeError::with_source(DecodeErrorKind::Malformed, error)),
+        Ok(Ok(event)) => finish(target.op(), event).map(Decoded::Typed),
+        Ok(Err((error, Some(raw)))) => Ok(Decoded::Untyped(raw, malformed(error))),
+        Ok(Err((error, None))) | Err(error) => Err(malformed(error)),
     }
+}
+
+fn malformed(error: simd_json::Error) -> DecodeError {
+    DecodeError::with_source(DecodeErrorKind::Malformed, error)
 }
 
 /// `None`: `d` was null or absent.
@@ -137,9 +221,10 @@ fn finish(op: u8, event: Option<Event>) -> Result<Event, DecodeError> {
     }
 }
 
-/// The top-level object: everything but `d` is skipped (the envelope already has it).
-struct PayloadSeed<'a> {
-    target: &'a Target,
+/// The top-level object: everything but `d` is skipped (the envelope already has it), `d`
+/// goes to the `data` seed. `None` when there is no `d`.
+struct PayloadSeed<S> {
+    data: S,
 }
 
 #[derive(Deserialize)]
@@ -151,38 +236,47 @@ enum Field {
     Other,
 }
 
-impl<'de> DeserializeSeed<'de> for PayloadSeed<'_> {
-    type Value = Option<Event>;
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for PayloadSeed<S> {
+    type Value = Option<S::Value>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for PayloadSeed<'_> {
-    type Value = Option<Event>;
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for PayloadSeed<S> {
+    type Value = Option<S::Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a gateway payload object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut target = Some(self.target);
-        let mut event = None;
+        let mut seed = Some(self.data);
+        let mut data = None;
         while let Some(field) = map.next_key::<Field>()? {
             match field {
                 Field::D => {
-                    let target = target
-                        .take()
-                        .ok_or_else(|| de::Error::duplicate_field("d"))?;
-                    event = map.next_value_seed(DataSeed { target })?;
+                    let seed = seed.take().ok_or_else(|| de::Error::duplicate_field("d"))?;
+                    data = Some(map.next_value_seed(seed)?);
                 }
                 Field::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(event)
+        Ok(data)
+    }
+}
+
+/// `d` as JSON, whatever it holds.
+struct RawData;
+
+impl<'de> DeserializeSeed<'de> for RawData {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Value::deserialize(deserializer)
     }
 }
 
@@ -317,5 +411,75 @@ mod tests {
                 .kind(),
             &DecodeErrorKind::Malformed
         );
+    }
+
+    fn decode_for_shard(text: &str) -> ShardPayload {
+        decode(&mut text.as_bytes().to_vec()).expect("readable envelope")
+    }
+
+    #[test]
+    fn a_dispatch_of_the_wrong_shape_is_kept_as_json_with_its_sequence() {
+        // `content` should be a string; the escapes check that in-place unescaping by the
+        // failed typed read does not leak into the JSON kept. One in Discord's key order (the
+        // fast path parses `d` alone), one in another order (the whole payload is parsed),
+        // one too big to parse `d` alone.
+        let data = r#"{"id":"1","channel_id":"2","author":{"id":"3","username":"a\"b\\c\u00e9"},"content":42,"timestamp":"2024-01-01T00:00:00+00:00"}"#;
+        let padding = "x".repeat(ALONE_LIMIT);
+        let big = format!(
+            r#"{{"id":"1","channel_id":"2","author":{{"id":"3","username":"a\"b\\c\u00e9"}},"content":42,"timestamp":"2024-01-01T00:00:00+00:00","pad":"{padding}"}}"#
+        );
+        for payload in [
+            format!(r#"{{"t":"MESSAGE_CREATE","s":7,"op":0,"d":{data}}}"#),
+            format!(r#"{{"op":0,"d":{data},"s":7,"t":"MESSAGE_CREATE"}}"#),
+            format!(r#"{{"t":"MESSAGE_CREATE","s":7,"op":0,"d":{big}}}"#),
+        ] {
+            assert_eq!(
+                Event::from_slice(&mut payload.clone().into_bytes())
+                    .unwrap_err()
+                    .kind(),
+                &DecodeErrorKind::Malformed,
+                "the strict decode refuses it"
+            );
+            let decoded = decode_for_shard(&payload);
+            assert_eq!(decoded.envelope.s, Some(7));
+            assert_eq!(
+                decoded.error.as_ref().map(DecodeError::kind),
+                Some(&DecodeErrorKind::Malformed)
+            );
+            let Some(Event::Unknown { name, raw }) = decoded.event else {
+                panic!("kept as Unknown: {:?}", decoded.event);
+            };
+            assert_eq!(name, "MESSAGE_CREATE");
+            let expected: Value = serde_json::from_str::<Value>(&payload).unwrap()["d"].clone();
+            assert_eq!(raw, expected);
+            assert_eq!(raw["author"]["username"], "a\"b\\c\u{e9}");
+        }
+    }
+
+    #[test]
+    fn what_the_shard_decode_cannot_keep() {
+        // Valid JSON decodes as before.
+        let decoded = decode_for_shard(
+            r#"{"t":"MESSAGE_DELETE","s":1,"op":0,"d":{"id":"1","channel_id":"2"}}"#,
+        );
+        assert!(matches!(decoded.event, Some(Event::MessageDelete(_))) && decoded.error.is_none());
+        // A dispatch that is not JSON at all: the envelope (and so the sequence) survives.
+        let decoded = decode_for_shard(r#"{"t":"MESSAGE_DELETE","s":9,"op":0,"d":{"id":"1",}}"#);
+        assert_eq!(
+            (decoded.envelope.s, decoded.event.is_none()),
+            (Some(9), true)
+        );
+        assert!(decoded.error.is_some());
+        // A control opcode of the wrong shape stays an error.
+        let decoded =
+            decode_for_shard(r#"{"t":null,"s":null,"op":10,"d":{"heartbeat_interval":"x"}}"#);
+        assert!(decoded.event.is_none());
+        assert_eq!(
+            decoded.error.as_ref().map(DecodeError::kind),
+            Some(&DecodeErrorKind::Malformed)
+        );
+        // An unreadable envelope is an error of its own.
+        assert!(decode(&mut b"{\"d\":1}".to_vec()).is_err());
+        assert!(decode(&mut b"{\"t\":\"X\",\"s\":".to_vec()).is_err());
     }
 }

@@ -2,7 +2,7 @@
 //! points ([`Event::from_slice`], [`Envelope::from_slice`]).
 
 mod decode;
-pub(crate) use decode::decode;
+pub(crate) use decode::{ShardPayload, decode};
 mod envelope;
 mod payloads;
 mod scratch;
@@ -79,7 +79,9 @@ macro_rules! events {
                 #[doc = concat!("`", $name, "`.")]
                 $variant(Box<$variant>),
             )*
-            /// A dispatch this crate has no type for, kept as JSON.
+            /// A dispatch this crate has no type for, kept as JSON. A shard also delivers a
+            /// dispatch whose data does not fit its type this way (counting the decode
+            /// error in `ShardStats::decode_errors`).
             Unknown {
                 /// The event name (`t`).
                 name: String,

@@ -52,6 +52,13 @@ pub(crate) fn with_deserializer_of_copy<T>(
     })
 }
 
+/// Starts `deserializer` over at the beginning of its document: the tape built by the parse
+/// is kept, so a second reading (after a typed decode failed) parses nothing again.
+pub(crate) fn rewind(deserializer: &mut Deserializer<'_>) {
+    let tape = std::mem::replace(deserializer, Deserializer::from_tape(Tape(Vec::new())));
+    *deserializer = Deserializer::from_tape(tape.into_tape());
+}
+
 /// Lends this thread's scratch to `f`, or a fresh one for large inputs.
 fn with_scratch<T>(
     len: usize,
@@ -130,6 +137,21 @@ mod tests {
             with_deserializer_of_copy(escaped, |de| serde_json::Value::deserialize(de).unwrap())
                 .unwrap();
         assert_eq!(value["a"], "x\ny");
+    }
+
+    #[test]
+    fn a_rewound_deserializer_reads_the_document_again() {
+        let mut input = br#"{"a":"x\"y","b":[1,2]}"#.to_vec();
+        let (first, second) = with_deserializer(&mut input, |de| {
+            // A typed read that fails halfway through the document...
+            let first = <(u8, u8)>::deserialize(&mut *de).is_err();
+            rewind(de);
+            // ...and the whole document again, from the same tape.
+            (first, serde_json::Value::deserialize(de).unwrap())
+        })
+        .unwrap();
+        assert!(first);
+        assert_eq!(second, serde_json::json!({"a": "x\"y", "b": [1, 2]}));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use transport_ws::Priority;
 use super::commands::{MAX_PAYLOAD_BYTES, Outgoing};
 use crate::decode_error::DecodeError;
 use crate::error::{Error, ErrorKind};
-use crate::event::{Envelope, Event, decode};
+use crate::event::{ShardPayload, decode};
 
 /// How payloads are encoded on the wire (`encoding=` in the gateway URL).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -67,8 +67,8 @@ impl GatewayEncoding {
         Ok(frame)
     }
 
-    /// Decodes one received payload.
-    pub(crate) fn decode(self, bytes: &mut [u8]) -> Result<(Envelope, Event), DecodeError> {
+    /// Decodes one received payload (see [`decode`] for what fails and what is kept).
+    pub(crate) fn decode(self, bytes: &mut [u8]) -> Result<ShardPayload, DecodeError> {
         match self {
             Self::Json => decode(bytes),
             #[cfg(feature = "etf")]

@@ -10,6 +10,7 @@ use core_events::EventHub;
 use core_ratelimit::{IdentifyQueue, SessionBudget};
 
 use super::config::ShardConfigBuilder;
+use super::recommended::{DEFAULT_MAX_SHARDS, Recommended, SESSION_START_PERIOD};
 use super::shard::Shard;
 use crate::error::{Error, ErrorKind};
 use crate::event::ShardEvent;
@@ -18,15 +19,19 @@ use crate::rest::RestClient;
 /// Discord: one identify per concurrency bucket per 5 s.
 const IDENTIFY_PERIOD: Duration = Duration::from_secs(5);
 
-/// Discord: the session start budget is per 24 hours.
-const SESSION_START_PERIOD: Duration = Duration::from_hours(24);
-
 /// Which shards this process runs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum ShardScheme {
-    /// All shards, as many as `GET /gateway/bot` recommends.
+    /// All shards, as many as `GET /gateway/bot` recommends, up to
+    /// [`DEFAULT_MAX_SHARDS`].
     #[default]
     Auto,
+    /// All shards, as many as `GET /gateway/bot` recommends, up to `max_shards`: a larger
+    /// recommendation is refused ([`ErrorKind::InvalidGatewayBot`]) rather than started.
+    AutoAtMost {
+        /// The most shards to start.
+        max_shards: u32,
+    },
     /// Shards `ids` of `total` (for a bot split over processes).
     Range {
         /// The shard ids to run.
@@ -51,6 +56,13 @@ impl ShardManager {
     /// daily `session_start_limit` (once it is used up, identifies wait for its reset), unless
     /// `configure` sets its own [`identify_queue`](ShardConfigBuilder::identify_queue) (a
     /// queue shared by several processes, such as core-ratelimit's Redis one).
+    ///
+    /// The answer is checked first: zero shards, more than the scheme allows, a zero
+    /// `max_concurrency` or more starts remaining than in total fail with
+    /// [`ErrorKind::InvalidGatewayBot`], a gateway URL that is not `wss://` (unless the REST
+    /// base and it are both loopback) with [`ErrorKind::InsecureUrl`]; `max_concurrency` is
+    /// lowered to [`MAX_CONCURRENCY`](super::MAX_CONCURRENCY) and the shard count, and
+    /// `reset_after` to 24 hours.
     pub async fn start(
         rest: &RestClient,
         token: &str,
@@ -59,9 +71,18 @@ impl ShardManager {
         hub: EventHub<ShardEvent>,
         configure: impl Fn(ShardConfigBuilder) -> ShardConfigBuilder,
     ) -> Result<Self, Error> {
-        let gateway = rest.gateway_bot().await?;
+        let answer = rest.gateway_bot().await?;
+        let max_shards = match scheme {
+            ShardScheme::Auto => DEFAULT_MAX_SHARDS,
+            ShardScheme::AutoAtMost { max_shards } => max_shards,
+            // The caller chose the shards: the recommended count starts nothing.
+            ShardScheme::Range { .. } => u32::MAX,
+        };
+        let gateway = Recommended::check(&answer, rest.base_url(), max_shards)?;
         let (ids, total) = match scheme {
-            ShardScheme::Auto => (0..gateway.shards.max(1), gateway.shards.max(1)),
+            ShardScheme::Auto | ShardScheme::AutoAtMost { .. } => {
+                (0..gateway.shards, gateway.shards)
+            }
             ShardScheme::Range { ids, total } => (ids, total),
         };
         if ids.is_empty() || ids.end > total {
@@ -69,26 +90,26 @@ impl ShardManager {
                 "shards {ids:?} of {total} do not exist"
             ))));
         }
-        let needed = ids.len() as u32;
-        let limit = gateway.session_start_limit;
-        if limit.remaining < needed {
+        let needed = ids.end - ids.start;
+        if gateway.remaining < needed {
             return Err(Error::new(ErrorKind::Config(format!(
-                "session start limit: {needed} shards need to identify but {} starts remain (resets in {} ms)",
-                limit.remaining, limit.reset_after
+                "session start limit: {needed} shards need to identify but {} starts remain (resets in {:?})",
+                gateway.remaining, gateway.reset_after
             ))));
         }
+        // Buckets past the shard count would never be used.
+        let max_concurrency = gateway
+            .max_concurrency
+            .min(NonZeroU32::new(total).unwrap_or(NonZeroU32::MIN));
         // Every identify (re-identifies after invalid sessions too) spends the daily budget;
         // spent, they wait for its reset rather than get the token reset.
-        let queue = IdentifyQueue::new(
-            NonZeroU32::new(limit.max_concurrency).unwrap_or(NonZeroU32::MIN),
-            IDENTIFY_PERIOD,
-        )
-        .with_budget(SessionBudget::new(
-            limit.total,
-            limit.remaining,
-            Duration::from_millis(limit.reset_after),
-            SESSION_START_PERIOD,
-        ));
+        let queue =
+            IdentifyQueue::new(max_concurrency, IDENTIFY_PERIOD).with_budget(SessionBudget::new(
+                gateway.total,
+                gateway.remaining,
+                gateway.reset_after,
+                SESSION_START_PERIOD,
+            ));
         let mut shards = Vec::with_capacity(ids.len());
         for id in ids {
             let mut builder = configure(super::ShardConfig::builder(token, intents))
@@ -104,7 +125,7 @@ impl ShardManager {
         tracing::info!(
             shards = shards.len(),
             total,
-            max_concurrency = limit.max_concurrency,
+            max_concurrency = max_concurrency.get(),
             "shards started"
         );
         Ok(Self { shards, hub })

@@ -6,7 +6,9 @@ mod commands;
 mod config;
 mod encoding;
 mod manager;
+mod offered_url;
 mod raw;
+mod recommended;
 mod shard;
 
 pub use close_code::{CloseBehaviour, close_behaviour};
@@ -15,4 +17,5 @@ pub use config::{DEFAULT_GATEWAY_URL, GatewayCompression, ShardConfig, ShardConf
 pub use encoding::GatewayEncoding;
 pub use manager::{ShardManager, ShardScheme};
 pub use raw::RawDispatch;
+pub use recommended::{DEFAULT_MAX_SHARDS, MAX_CONCURRENCY};
 pub use shard::{SessionInfo, Shard, ShardStats};

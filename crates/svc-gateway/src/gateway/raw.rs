@@ -6,7 +6,8 @@ use core_events::EventHub;
 
 /// One dispatch as received: the payload's bytes after transport decompression and before
 /// decoding, in the shard's delivery order, after duplicate removal (a replayed sequence
-/// number is dropped here exactly as it is from the typed events).
+/// number is dropped here exactly as it is from the typed events). Dispatches whose data
+/// did not decode are published here too.
 ///
 /// With [`GatewayEncoding::Json`](super::GatewayEncoding::Json) (the default) `payload` is the
 /// JSON text of the whole payload (`op`, `d`, `s`, `t`), ready for

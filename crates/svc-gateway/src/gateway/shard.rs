@@ -1,6 +1,21 @@
 //! One gateway connection's session: HELLO → jittered heartbeats, IDENTIFY (through the
 //! identify queue) or RESUME, sequence tracking, zombie detection, op 7 / op 9 handling and
 //! close-code policy, on top of a [`transport_ws::WsClient`].
+//!
+//! Against a hostile or broken gateway:
+//! - Heartbeats run on [`transport_ws::Heartbeat`], which clamps HELLO's interval to
+//!   1 s..10 min; every reconnect (op 7, zombie, server close) goes through the transport,
+//!   whose backoff grows while connections stay short, so a gateway that never ACKs or
+//!   sends op 7 after every IDENTIFY gets a few logins a minute, not a loop.
+//! - A dispatch whose `d` does not fit its type still counts: its sequence number is
+//!   recorded (a resume neither replays nor skips it), it is published as
+//!   [`Event::Unknown`] (and raw, when raw dispatches are on), and the decode error is
+//!   counted in [`ShardStats::decode_errors`] and logged.
+//! - A message too large for the transport (it closes with 1009) would come back with the
+//!   resume's replay, forever: the shard forgets the session and identifies afresh instead
+//!   (what it missed is lost, but READY and the GUILD_CREATEs rebuild the state).
+//! - A READY's `resume_gateway_url` that is not `wss://` (unless it and the configured URL
+//!   are loopback) is ignored with a warning: the token would travel in clear.
 
 use std::future::Future;
 use std::num::NonZeroU32;
@@ -15,17 +30,19 @@ use serde::Serialize;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use transport_ws::{
-    CloseAction, CloseFrame, CloseInitiator, Compression, Priority, WsClient, WsConfig, WsEvent,
-    WsMessage,
+    Beat, CloseAction, CloseFrame, CloseInitiator, Compression, Heartbeat, Priority, WsClient,
+    WsConfig, WsEvent, WsMessage,
 };
+use url::Url;
 
 use super::close_code::{CloseBehaviour, close_behaviour};
 use super::commands::{Identify, Properties, RequestGuildMembers, Resume, UpdateVoiceState};
 use super::config::{GatewayCompression, ShardConfig};
 use super::encoding::{GatewayEncoding, send};
+use super::offered_url::check_offered_url;
 use super::raw::RawDispatch;
 use crate::error::{Error, ErrorKind};
-use crate::event::{Event, ShardEvent, opcode};
+use crate::event::{Event, ShardEvent, ShardPayload, opcode};
 use crate::model::UpdatePresence;
 
 /// Sends per connection per minute, heartbeats included, and the share kept for heartbeats.
@@ -34,6 +51,8 @@ const HEARTBEAT_RESERVE: u32 = 3;
 /// A close code that ends the connection but keeps the session resumable (1000 and 1001
 /// would invalidate it).
 const RESUME_CLOSE: u16 = 4000;
+/// [`Shared::latency`] before any ACK was measured.
+const NO_LATENCY: u64 = u64::MAX;
 
 /// The session a shard can resume.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +76,8 @@ pub struct ShardStats {
     pub dispatches: u64,
     /// Dispatches dropped as duplicates (sequence already seen).
     pub duplicates: u64,
-    /// Payloads that failed to decode.
+    /// Payloads that failed to decode. A dispatch whose data did not fit its type is counted
+    /// here and still delivered, as [`Event::Unknown`].
     pub decode_errors: u64,
 }
 
@@ -70,6 +90,8 @@ struct Shared {
     dispatches: AtomicU64,
     duplicates: AtomicU64,
     decode_errors: AtomicU64,
+    /// The last heartbeat round trip in nanoseconds, or [`NO_LATENCY`].
+    latency: AtomicU64,
 }
 
 /// A running shard. Its events go to the hub it was started with; [`Shard::join`] reports
@@ -110,19 +132,23 @@ impl Shard {
             .map_err(|e| Error::with_source(ErrorKind::Config("gateway connection".into()), e))?;
         let client = WsClient::start(ws_config);
         let (sender, events) = client.into_parts();
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared {
+            latency: AtomicU64::new(NO_LATENCY),
+            ..Shared::default()
+        });
         let [id, total] = config.shard;
         let encoding = config.encoding;
+        let base = Url::parse(&url)
+            .map_err(|e| Error::with_source(ErrorKind::Config("invalid gateway URL".into()), e))?;
         let runner = Runner {
             base_url: url,
+            base,
             config,
             hub,
             sender: sender.clone(),
             shared: Arc::clone(&shared),
             generation: 0,
-            interval: None,
-            next_beat: None,
-            awaiting_ack: false,
+            heartbeat: Heartbeat::default(),
             session: None,
             resume_url: None,
             seq: None,
@@ -168,6 +194,14 @@ impl Shard {
             dispatches: load(&self.shared.dispatches),
             duplicates: load(&self.shared.duplicates),
             decode_errors: load(&self.shared.decode_errors),
+        }
+    }
+
+    /// The last heartbeat round trip (a HEARTBEAT to its ACK), once one was measured.
+    pub fn latency(&self) -> Option<Duration> {
+        match self.shared.latency.load(Ordering::SeqCst) {
+            NO_LATENCY => None,
+            nanos => Some(Duration::from_nanos(nanos)),
         }
     }
 
@@ -262,16 +296,17 @@ enum Wake {
 }
 
 struct Runner {
+    /// The configured gateway URL (with the query), where new sessions connect.
     base_url: String,
+    /// `base_url` parsed: what offered URLs are checked against.
+    base: Url,
     config: ShardConfig,
     hub: EventHub<ShardEvent>,
     sender: transport_ws::Sender,
     shared: Arc<Shared>,
     /// Bumped on every new connection, so steps scheduled for an old one are dropped.
     generation: u64,
-    interval: Option<Duration>,
-    next_beat: Option<Instant>,
-    awaiting_ack: bool,
+    heartbeat: Heartbeat,
     session: Option<String>,
     resume_url: Option<String>,
     seq: Option<u64>,
@@ -282,7 +317,7 @@ impl Runner {
     async fn run(mut self, mut events: transport_ws::Events) -> Result<(), Error> {
         let mut pending: Option<Pending> = None;
         loop {
-            let beat_at = self.next_beat;
+            let beat_at = self.heartbeat.due();
             let wake = tokio::select! {
                 event = events.recv() => Wake::Ws(event),
                 () = sleep_until(beat_at), if beat_at.is_some() => Wake::Beat,
@@ -315,8 +350,7 @@ impl Runner {
         match event {
             WsEvent::Connected { url } => {
                 self.generation += 1;
-                self.next_beat = None;
-                self.awaiting_ack = false;
+                self.heartbeat.stop();
                 tracing::debug!(shard = self.config.shard[0], %url, "gateway connected");
                 Some(None)
             }
@@ -332,10 +366,7 @@ impl Runner {
                     .as_ref()
                     .map(|_| bytes::Bytes::copy_from_slice(&bytes));
                 match self.config.encoding.decode(&mut bytes) {
-                    Ok((envelope, event)) => {
-                        let raw = raw.zip(envelope.t).map(|(payload, name)| (name, payload));
-                        self.on_event(envelope.s, event, raw).await
-                    }
+                    Ok(payload) => self.on_payload(payload, raw).await,
                     Err(error) => {
                         self.shared.decode_errors.fetch_add(1, Ordering::SeqCst);
                         tracing::warn!(shard = self.config.shard[0], %error, "undecodable gateway payload");
@@ -348,7 +379,7 @@ impl Runner {
                 reason,
                 initiator,
             } => {
-                self.next_beat = None;
+                self.heartbeat.stop();
                 tracing::info!(shard = self.config.shard[0], ?code, %reason, ?initiator, "gateway connection closed");
                 if initiator == CloseInitiator::Server {
                     match close_behaviour(code) {
@@ -365,52 +396,106 @@ impl Runner {
                 Some(None)
             }
             WsEvent::Error(error) => {
-                tracing::debug!(shard = self.config.shard[0], %error, "gateway transport error");
+                if matches!(
+                    error.kind(),
+                    transport_ws::ErrorKind::MessageTooLarge { .. }
+                ) {
+                    // The transport closes with 1009. Resuming would have the gateway replay
+                    // the same message, and close again, forever: start a new session.
+                    tracing::warn!(
+                        shard = self.config.shard[0],
+                        %error,
+                        "gateway message too large: identifying afresh instead of resuming"
+                    );
+                    self.forget_session();
+                } else {
+                    tracing::debug!(shard = self.config.shard[0], %error, "gateway transport error");
+                }
                 None
             }
             _ => None,
         }
     }
 
-    /// Handles one decoded payload; `raw` is the dispatch's name and original bytes when
+    /// Handles a payload whose envelope was readable: counts and logs a decode error, then
+    /// hands on what is left.
+    async fn on_payload(
+        &mut self,
+        payload: ShardPayload,
+        raw: Option<bytes::Bytes>,
+    ) -> Option<Option<Pending>> {
+        let ShardPayload {
+            envelope,
+            event,
+            error,
+        } = payload;
+        if let Some(error) = &error {
+            self.shared.decode_errors.fetch_add(1, Ordering::SeqCst);
+            tracing::warn!(
+                shard = self.config.shard[0],
+                op = envelope.op,
+                seq = ?envelope.s,
+                name = ?envelope.t,
+                %error,
+                kept = event.is_some(),
+                "gateway payload did not decode as its type"
+            );
+        }
+        let raw = raw.zip(envelope.t).map(|(payload, name)| (name, payload));
+        if envelope.op != opcode::DISPATCH && event.is_none() {
+            return None;
+        }
+        self.on_event(envelope.s, event, raw).await
+    }
+
+    /// Handles one decoded payload (`None`: a dispatch whose data was not even JSON, which
+    /// still advances the sequence); `raw` is the dispatch's name and original bytes when
     /// raw dispatches were asked for.
     async fn on_event(
         &mut self,
         seq: Option<u64>,
-        event: Event,
+        event: Option<Event>,
         raw: Option<(String, bytes::Bytes)>,
     ) -> Option<Option<Pending>> {
-        match event {
-            Event::Hello(hello) => {
-                let interval = Duration::from_millis(hello.heartbeat_interval.max(1));
-                self.interval = Some(interval);
-                // The first beat at a random point of the interval, so a fleet reconnecting
-                // together does not heartbeat in lockstep.
-                let jitter: f64 = rand::rng().random();
-                self.next_beat = Some(Instant::now() + interval.mul_f64(jitter));
-                self.awaiting_ack = false;
+        // READY numbers a new session: its `s` is recorded as it is, never as a duplicate.
+        let mut starts_session = false;
+        match &event {
+            Some(Event::Hello(hello)) => {
+                // Clamped to 1 s..10 min whatever the gateway says; the first beat at a random
+                // point of the interval, so a fleet reconnecting together does not beat in
+                // lockstep.
+                self.heartbeat.start_jittered(
+                    Duration::from_millis(hello.heartbeat_interval),
+                    Instant::now(),
+                );
                 if self.session.is_some() && self.seq.is_some() {
                     self.resume().await;
                     return Some(None);
                 }
                 return Some(Some(self.identify_after(Duration::ZERO)));
             }
-            Event::HeartbeatAck(_) => {
-                self.awaiting_ack = false;
+            Some(Event::HeartbeatAck(_)) => {
+                if let Some(latency) = self.heartbeat.on_ack(Instant::now()) {
+                    let nanos = u64::try_from(latency.as_nanos()).unwrap_or(NO_LATENCY - 1);
+                    self.shared.latency.store(nanos, Ordering::SeqCst);
+                }
                 return None;
             }
-            Event::HeartbeatRequest(_) => {
+            Some(Event::HeartbeatRequest(_)) => {
                 self.send_heartbeat().await;
+                self.heartbeat.on_sent(Instant::now());
                 return None;
             }
-            Event::Reconnect(_) => {
+            Some(Event::Reconnect(_)) => {
                 tracing::info!(
                     shard = self.config.shard[0],
                     "gateway asked for a reconnect"
                 );
+                // Through the transport, which backs off when connections stay short.
                 let _ = self.sender.reconnect(RESUME_CLOSE);
             }
-            Event::InvalidSession(invalid) => {
+            Some(Event::InvalidSession(invalid)) => {
+                let invalid = *invalid;
                 let wait = Duration::from_millis(rand::rng().random_range(1_000..=5_000));
                 let generation = self.generation;
                 let pending: Pending = if invalid.resumable && self.session.is_some() {
@@ -425,24 +510,22 @@ impl Runner {
                 self.publish(Event::InvalidSession(invalid));
                 return Some(Some(pending));
             }
-            Event::Ready(ref ready) => {
-                self.session = Some(ready.session_id.clone());
-                self.resume_url = connect_url(
-                    &ready.resume_gateway_url,
-                    self.config.encoding,
-                    self.config.compression,
-                )
-                .ok();
-                if let Some(url) = &self.resume_url {
-                    let _ = self.sender.set_url(url);
+            Some(Event::Ready(ready)) => {
+                self.on_ready(seq, &ready.session_id, &ready.resume_gateway_url);
+                starts_session = true;
+            }
+            // A READY that did not fit its type still starts the session.
+            Some(Event::Unknown { name, raw }) if name == "READY" => {
+                if let Some(session_id) = raw["session_id"].as_str() {
+                    let resume_url = raw["resume_gateway_url"].as_str().unwrap_or_default();
+                    self.on_ready(seq, session_id, resume_url);
+                    starts_session = true;
                 }
-                self.seq = seq;
-                self.store_session();
             }
             _ => {}
         }
         if let Some(s) = seq {
-            if !matches!(event, Event::Ready(_)) {
+            if !starts_session {
                 if self.seq.is_some_and(|last| s <= last) {
                     self.shared.duplicates.fetch_add(1, Ordering::SeqCst);
                     return None;
@@ -460,8 +543,39 @@ impl Runner {
                 });
             }
         }
-        self.publish(event);
+        if let Some(event) = event {
+            self.publish(event);
+        }
         None
+    }
+
+    /// READY: the session to resume, where to resume it, and its first sequence number.
+    fn on_ready(&mut self, seq: Option<u64>, session_id: &str, resume_gateway_url: &str) {
+        self.session = Some(session_id.to_owned());
+        self.resume_url = self.accept_resume_url(resume_gateway_url);
+        let _ = self
+            .sender
+            .set_url(self.resume_url.as_deref().unwrap_or(&self.base_url));
+        self.seq = seq;
+        self.store_session();
+    }
+
+    /// The connect URL for a READY's `resume_gateway_url`, if it is safe to send the token
+    /// there (see [`check_offered_url`]); `None` keeps the configured URL.
+    fn accept_resume_url(&self, offered: &str) -> Option<String> {
+        let parsed = Url::parse(offered)
+            .map_err(|error| {
+                tracing::warn!(shard = self.config.shard[0], %error, "ignoring a resume_gateway_url that does not parse");
+            })
+            .ok()?;
+        if check_offered_url(Some(&self.base), &parsed).is_err() {
+            tracing::warn!(
+                shard = self.config.shard[0],
+                "ignoring an insecure resume_gateway_url; resuming on the configured gateway"
+            );
+            return None;
+        }
+        connect_url(offered, self.config.encoding, self.config.compression).ok()
     }
 
     fn publish(&self, event: Event) {
@@ -563,28 +677,23 @@ impl Runner {
     }
 
     async fn beat(&mut self) {
-        let Some(interval) = self.interval else {
-            self.next_beat = None;
-            return;
-        };
-        if self.awaiting_ack {
-            // No ACK since the last beat: the connection is a zombie. Close with a
-            // non-1000 code so the session stays resumable, and reconnect.
-            self.shared.zombies.fetch_add(1, Ordering::SeqCst);
-            tracing::warn!(
-                shard = self.config.shard[0],
-                "no heartbeat ACK: reconnecting"
-            );
-            self.next_beat = None;
-            let _ = self.sender.reconnect(RESUME_CLOSE);
-            return;
+        match self.heartbeat.on_due(Instant::now()) {
+            Beat::Send => self.send_heartbeat().await,
+            Beat::Zombie => {
+                // No ACK since the last beat: the connection is a zombie. Close with a
+                // non-1000 code so the session stays resumable, and reconnect (through the
+                // transport, which backs off when connections stay short).
+                self.shared.zombies.fetch_add(1, Ordering::SeqCst);
+                tracing::warn!(
+                    shard = self.config.shard[0],
+                    "no heartbeat ACK: reconnecting"
+                );
+                let _ = self.sender.reconnect(RESUME_CLOSE);
+            }
         }
-        self.next_beat = Some(Instant::now() + interval);
-        self.send_heartbeat().await;
     }
 
     async fn send_heartbeat(&mut self) {
-        self.awaiting_ack = true;
         if let Err(error) = send(
             &self.sender,
             self.config.encoding,

@@ -52,6 +52,11 @@ impl RestClient {
         }
     }
 
+    /// The API base URL (what the gateway URL of `GET /gateway/bot` is checked against).
+    pub(crate) fn base_url(&self) -> Option<&url::Url> {
+        self.http.base_url()
+    }
+
     /// The rate limiter (shared by clones).
     pub fn limiter(&self) -> Option<&BucketLimiter> {
         self.http.limiter()

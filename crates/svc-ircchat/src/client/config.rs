@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use svc_helix::{AccessToken, TokenManager};
+use transport_ws::{Backoff, Framing, TlsConfig, WsConfig};
 
+use crate::client::names::channel_name;
 use crate::{Error, ErrorKind};
 
 /// How to reach chat.
@@ -18,7 +20,8 @@ pub enum Transport {
         host: String,
         /// Port.
         port: u16,
-        /// Wrap the connection in TLS (rustls, webpki roots).
+        /// Wrap the connection in TLS (rustls; roots from
+        /// [`ChatConfigBuilder::tls`], webpki by default).
         tls: bool,
     },
 }
@@ -45,40 +48,55 @@ pub struct ChatConfig {
     pub(crate) credentials: Credentials,
     pub(crate) ping_interval: Duration,
     pub(crate) pong_timeout: Duration,
-    pub(crate) backoff_initial: Duration,
-    pub(crate) backoff_max: Duration,
     pub(crate) login_timeout: Duration,
     pub(crate) initial_channels: Vec<String>,
     /// Keeps the OAuth token valid, when set with [`ChatConfigBuilder::oauth_managed`].
     pub(crate) tokens: Option<TokenManager>,
+    /// The connection: URL, line framing, TLS, connect timeout, reconnect backoff.
+    pub(crate) connection: WsConfig,
 }
 
 /// Builder for [`ChatConfig`].
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ChatConfigBuilder {
-    config: ChatConfig,
+    transport: Transport,
+    credentials: Credentials,
+    ping_interval: Duration,
+    pong_timeout: Duration,
+    login_timeout: Duration,
+    channels: Vec<String>,
+    tokens: Option<TokenManager>,
+    backoff: Backoff,
+    tls: TlsConfig,
+    connect_timeout: Duration,
 }
 
 impl ChatConfig {
     /// Twitch's WebSocket endpoint.
     pub const TWITCH_WS: &'static str = "wss://irc-ws.chat.twitch.tv:443";
+    /// Twitch's TLS TCP endpoint (host, port).
+    pub const TWITCH_TLS: (&'static str, u16) = ("irc.chat.twitch.tv", 6697);
 
     /// A builder for Twitch's WebSocket endpoint, logged in anonymously.
     pub fn builder() -> ChatConfigBuilder {
         ChatConfigBuilder {
-            config: ChatConfig {
-                transport: Transport::WebSocket(Self::TWITCH_WS.to_owned()),
-                credentials: Credentials::Anonymous,
-                ping_interval: Duration::from_mins(1),
-                pong_timeout: Duration::from_secs(10),
-                backoff_initial: Duration::from_millis(500),
-                backoff_max: Duration::from_mins(1),
-                login_timeout: Duration::from_secs(15),
-                initial_channels: Vec::new(),
-                tokens: None,
-            },
+            transport: Transport::WebSocket(Self::TWITCH_WS.to_owned()),
+            credentials: Credentials::Anonymous,
+            ping_interval: Duration::from_mins(1),
+            pong_timeout: Duration::from_secs(10),
+            login_timeout: Duration::from_secs(15),
+            channels: Vec::new(),
+            tokens: None,
+            backoff: default_backoff(),
+            tls: TlsConfig::new(),
+            connect_timeout: Duration::from_secs(15),
         }
+    }
+
+    /// How chat is reached.
+    pub fn transport(&self) -> &Transport {
+        &self.transport
     }
 
     /// The login name (for anonymous logins, the generated `justinfan` name is chosen per
@@ -91,10 +109,20 @@ impl ChatConfig {
     }
 }
 
+/// 500 ms doubling up to 60 s, up to a quarter shaved off by jitter, starting over after a
+/// connection that lasted a minute (so a server that drops every login at once is met with
+/// growing delays, not a reconnect storm).
+fn default_backoff() -> Backoff {
+    Backoff::new()
+        .initial_delay(Duration::from_millis(500))
+        .max_delay(Duration::from_mins(1))
+        .jitter(0.25)
+}
+
 impl ChatConfigBuilder {
     /// Connect with this transport.
     pub fn transport(mut self, transport: Transport) -> Self {
-        self.config.transport = transport;
+        self.transport = transport;
         self
     }
 
@@ -114,11 +142,11 @@ impl ChatConfigBuilder {
 
     /// Log in as `login` with `token` (an `oauth:` prefix is accepted).
     pub fn oauth(mut self, login: impl Into<String>, token: impl AsRef<str>) -> Self {
-        self.config.credentials = Credentials::OAuth {
+        self.credentials = Credentials::OAuth {
             login: login.into().to_lowercase(),
             token: AccessToken::new(token),
         };
-        self.config.tokens = None;
+        self.tokens = None;
         self
     }
 
@@ -136,56 +164,85 @@ impl ChatConfigBuilder {
     /// - every (re)connect logs in with the current token, and a login refused with
     ///   `Login authentication failed` renews the token once and tries again.
     pub fn oauth_managed(mut self, login: impl Into<String>, tokens: TokenManager) -> Self {
-        self.config.credentials = Credentials::OAuth {
+        self.credentials = Credentials::OAuth {
             login: login.into().to_lowercase(),
             token: tokens.token(),
         };
-        self.config.tokens = Some(tokens);
+        self.tokens = Some(tokens);
         self
     }
 
     /// Log in anonymously (read-only).
     pub fn anonymous(mut self) -> Self {
-        self.config.credentials = Credentials::Anonymous;
-        self.config.tokens = None;
+        self.credentials = Credentials::Anonymous;
+        self.tokens = None;
         self
     }
 
     /// Send our own PING after this much time (default 60 s) to detect a dead connection.
     pub fn ping_interval(mut self, interval: Duration) -> Self {
-        self.config.ping_interval = interval;
+        self.ping_interval = interval;
         self
     }
 
     /// How long to wait for any answer to our PING before reconnecting (default 10 s).
     pub fn pong_timeout(mut self, timeout: Duration) -> Self {
-        self.config.pong_timeout = timeout;
+        self.pong_timeout = timeout;
         self
     }
 
-    /// Reconnect backoff: first delay and cap (defaults 500 ms and 60 s; doubled per failure).
+    /// Reconnect backoff: first delay and cap (defaults 500 ms and 60 s; doubled per failure,
+    /// up to a quarter shaved off by jitter). Shorthand for
+    /// [`reconnect_backoff`](Self::reconnect_backoff) with those two settings.
     pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.config.backoff_initial = initial;
-        self.config.backoff_max = max.max(initial);
+        self.backoff = self
+            .backoff
+            .initial_delay(initial)
+            .max_delay(max.max(initial));
+        self
+    }
+
+    /// The reconnect backoff in full (the workspace's one [`Backoff`]): delays, jitter, when
+    /// a connection counts as healthy (the sequence starts over after one), an attempt limit
+    /// (reaching it stops the client).
+    pub fn reconnect_backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// TLS settings for `wss://` and TLS TCP (default: webpki roots, verification on).
+    pub fn tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = tls;
+        self
+    }
+
+    /// Limit for opening a connection: TCP connect, TLS handshake and WebSocket upgrade
+    /// together (default 15 s); a server that accepts and then stalls is retried after the
+    /// backoff. The login itself has its own limit (15 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
         self
     }
 
     /// Channels to join on start (and rejoin after every reconnect, like any joined channel).
+    /// Names are checked by [`build`](Self::build).
     pub fn channels<I, S>(mut self, channels: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        self.config.initial_channels = channels
+        self.channels = channels
             .into_iter()
-            .map(|c| normalize(c.as_ref()))
+            .map(|c| c.as_ref().to_owned())
             .collect();
         self
     }
 
-    /// Finishes the configuration.
+    /// Finishes the configuration: [`ErrorKind::Config`] for a bad login or URL,
+    /// [`ErrorKind::InvalidChannel`] for a channel that is not `[a-z0-9_]{1,25}` (after
+    /// stripping `#` and lowercasing).
     pub fn build(self) -> Result<ChatConfig, Error> {
-        if let Credentials::OAuth { login, .. } = &self.config.credentials
+        if let Credentials::OAuth { login, .. } = &self.credentials
             && (login.is_empty()
                 || !login
                     .bytes()
@@ -195,18 +252,50 @@ impl ChatConfigBuilder {
                 "invalid login {login:?}"
             ))));
         }
-        if let Transport::WebSocket(url) = &self.config.transport
-            && !(url.starts_with("ws://") || url.starts_with("wss://"))
-        {
-            return Err(Error::new(ErrorKind::Config(format!(
-                "not a WebSocket URL: {url}"
-            ))));
-        }
-        Ok(self.config)
+        let initial_channels = self
+            .channels
+            .iter()
+            .map(|channel| channel_name(channel))
+            .collect::<Result<Vec<_>, _>>()?;
+        let url = match &self.transport {
+            Transport::WebSocket(url) => {
+                if !(url.starts_with("ws://") || url.starts_with("wss://")) {
+                    return Err(Error::new(ErrorKind::Config(format!(
+                        "not a WebSocket URL: {url}"
+                    ))));
+                }
+                url.clone()
+            }
+            Transport::Tcp { host, port, tls } => {
+                let scheme = if *tls { "tls" } else { "tcp" };
+                if host.contains(':') {
+                    format!("{scheme}://[{host}]:{port}")
+                } else {
+                    format!("{scheme}://{host}:{port}")
+                }
+            }
+        };
+        let connection = WsConfig::builder(&url)
+            .framing(Framing::Lines)
+            .backoff(self.backoff)
+            .tls(self.tls)
+            .connect_timeout(self.connect_timeout)
+            .build()
+            .map_err(|error| {
+                Error::with_source(
+                    ErrorKind::Config("unusable chat URL or TLS settings".into()),
+                    error,
+                )
+            })?;
+        Ok(ChatConfig {
+            transport: self.transport,
+            credentials: self.credentials,
+            ping_interval: self.ping_interval,
+            pong_timeout: self.pong_timeout,
+            login_timeout: self.login_timeout,
+            initial_channels,
+            tokens: self.tokens,
+            connection,
+        })
     }
-}
-
-/// `#Dallas` → `dallas`.
-pub(crate) fn normalize(channel: &str) -> String {
-    channel.trim().trim_start_matches('#').to_lowercase()
 }

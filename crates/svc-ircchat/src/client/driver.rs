@@ -1,21 +1,27 @@
-//! The background task: connect, log in, rejoin, pace sends, answer PINGs, detect dead
-//! connections, and reconnect with backoff.
+//! The background task: log in on every connection, rejoin, pace sends, answer PINGs, detect
+//! dead connections. The connection itself (dialling, TLS, WebSocket or TCP lines, connect
+//! timeout, reconnect backoff) is a `transport_ws::WsClient` in line framing; this task only
+//! speaks IRC over it.
 
 use std::collections::{HashSet, VecDeque};
-use std::sync::{PoisonError, Weak};
-use std::time::Duration;
+use std::sync::Weak;
 
 use core_events::EventHub;
 use rand::Rng;
 use tokio::sync::mpsc;
-use tokio::time::{Instant, sleep_until, timeout};
+use tokio::time::{Instant, sleep_until};
+use transport_ws::{Events, Priority, Sender, WsClient, WsEvent, WsMessage};
 
 use crate::client::config::{ChatConfig, Credentials};
 use crate::client::event::ChatEvent;
 use crate::client::handle::Shared;
 use crate::client::limits::ChatLimiters;
-use crate::client::transport::Connection;
+use crate::client::unacked::{Outgoing, Unacked};
 use crate::{IrcMessage, ServerMessage};
+
+/// Close code for the connections this task ends (zombie, login timeout, `RECONNECT`). Only
+/// WebSockets carry it; Twitch gives it no meaning.
+const CLOSE_NORMAL: u16 = 1000;
 
 #[derive(Debug)]
 pub(crate) enum Command {
@@ -30,19 +36,30 @@ pub(crate) enum Command {
     Close,
 }
 
-#[derive(Debug, Clone)]
-struct Outgoing {
-    channel: String,
-    text: String,
-    reply_to: Option<String>,
+/// Where the current connection stands.
+enum Phase {
+    /// No connection (connecting, or waiting out the backoff).
+    Disconnected,
+    /// Login lines sent; waiting for the welcome (`001`) until the deadline.
+    LoggingIn {
+        deadline: Option<Instant>,
+        login: String,
+    },
+    /// Logged in: joins, messages and our PINGs flow.
+    Ready,
+    /// This task asked the transport to end the connection; waiting for it to close.
+    Ending,
 }
 
-/// Why a connection ended.
-enum End {
-    /// Reconnect (after a backoff unless the server asked for it).
-    Reconnect { reason: String, immediately: bool },
-    /// Stop for good.
-    Stop { reason: String },
+/// What the main loop was woken by.
+enum Wake {
+    Transport(Option<WsEvent>),
+    Command(Option<Command>),
+    JoinPermit,
+    SendSlot,
+    Ping,
+    LoginDeadline,
+    AckDeadline,
 }
 
 struct Driver {
@@ -51,15 +68,25 @@ struct Driver {
     hub: EventHub<ChatEvent>,
     commands: mpsc::UnboundedReceiver<Command>,
     limits: ChatLimiters,
+    sender: Sender,
+    events: Events,
+    phase: Phase,
+    /// Why this task ended the current connection, reported when it has closed.
+    ending: Option<String>,
+    /// The last error the transport reported on the current connection.
+    error: Option<String>,
     /// Written-to-nobody-yet messages, oldest first.
     pending: VecDeque<Outgoing>,
-    /// Written but not yet confirmed by USERSTATE, oldest first.
-    unacked: VecDeque<Outgoing>,
+    /// Written but not yet confirmed by USERSTATE.
+    unacked: Unacked,
     join_queue: VecDeque<String>,
+    join_permit: bool,
     privileged: HashSet<String>,
     login: String,
     /// The managed token was renewed after a refused login (only once in a row).
     renewed_after_refusal: bool,
+    last_heard: Instant,
+    ping_sent: Option<Instant>,
 }
 
 pub(crate) async fn run(
@@ -69,110 +96,191 @@ pub(crate) async fn run(
     hub: EventHub<ChatEvent>,
     commands: mpsc::UnboundedReceiver<Command>,
 ) {
+    let (sender, events) = WsClient::start(config.connection.clone()).into_parts();
     let mut driver = Driver {
         config,
         shared,
         hub,
         commands,
         limits,
+        sender,
+        events,
+        phase: Phase::Disconnected,
+        ending: None,
+        error: None,
         pending: VecDeque::new(),
-        unacked: VecDeque::new(),
+        unacked: Unacked::default(),
         join_queue: VecDeque::new(),
+        join_permit: false,
         privileged: HashSet::new(),
         login: String::new(),
         renewed_after_refusal: false,
+        last_heard: Instant::now(),
+        ping_sent: None,
     };
     driver.run().await;
 }
 
 impl Driver {
     async fn run(&mut self) {
-        let mut failures: u32 = 0;
         loop {
-            let end = match self.connect_and_login().await {
-                Ok(mut connection) => {
-                    failures = 0;
-                    self.session(&mut connection).await
+            // Write whatever already holds a permit before waiting on anything.
+            if matches!(self.phase, Phase::Ready) {
+                self.write_ready().await;
+            }
+            let stop = match self.wait().await {
+                Wake::Transport(Some(event)) => self.on_transport(event).await,
+                Wake::Transport(None) => {
+                    // The transport stopped on its own: its backoff ran out of attempts.
+                    self.stopped("reconnect attempts exhausted".into());
+                    true
                 }
-                Err(end) => end,
+                Wake::Command(command) => self.on_command(command).await,
+                Wake::JoinPermit => {
+                    self.join_permit = true;
+                    false
+                }
+                Wake::SendSlot => false,
+                Wake::Ping => {
+                    self.on_ping_due().await;
+                    false
+                }
+                Wake::LoginDeadline => {
+                    self.end_connection("login timed out");
+                    false
+                }
+                Wake::AckDeadline => {
+                    let given_up = self.unacked.expire(Instant::now());
+                    self.give_up(given_up);
+                    false
+                }
             };
-            // Anything written but unconfirmed goes out again, in order, ahead of new messages.
-            while let Some(message) = self.unacked.pop_back() {
-                self.pending.push_front(message);
-            }
-            match end {
-                End::Stop { reason } => {
-                    tracing::info!(%reason, "chat client stopped");
-                    self.hub.publish(ChatEvent::Disconnected { reason });
-                    return;
-                }
-                End::Reconnect {
-                    reason,
-                    immediately,
-                } => {
-                    tracing::info!(%reason, "chat connection ended, reconnecting");
-                    self.hub.publish(ChatEvent::Disconnected { reason });
-                    if !immediately {
-                        let delay = self.backoff(failures);
-                        failures = failures.saturating_add(1);
-                        if let Some(end) = self.wait_commands(delay).await {
-                            if let End::Stop { reason } = end {
-                                self.hub.publish(ChatEvent::Disconnected { reason });
-                            }
-                            return;
-                        }
-                    }
-                }
+            if stop {
+                return;
             }
         }
     }
 
-    fn backoff(&self, failures: u32) -> Duration {
-        let base = self
-            .config
-            .backoff_initial
-            .saturating_mul(2u32.saturating_pow(failures.min(16)));
-        let capped = base.min(self.config.backoff_max);
-        // Up to 25 % jitter, so many clients dropped at once do not return in lockstep.
-        capped.mul_f64(1.0 + rand::rng().random_range(0.0..0.25))
-    }
-
-    /// Sleeps for `delay` while still taking commands; `Some` if the client closed meanwhile.
-    async fn wait_commands(&mut self, delay: Duration) -> Option<End> {
-        let deadline = Instant::now() + delay;
-        loop {
-            tokio::select! {
-                () = sleep_until(deadline) => return None,
-                command = self.commands.recv() => {
-                    if let Some(end) = self.take_command(command, None).await {
-                        return Some(end);
-                    }
-                }
+    /// Waits for the next thing to do.
+    async fn wait(&mut self) -> Wake {
+        let ready = matches!(self.phase, Phase::Ready);
+        let need_join = ready && !self.join_queue.is_empty() && !self.join_permit;
+        let send_at = match self.pending.front() {
+            Some(next) if ready => {
+                let privileged = self.is_privileged(&next.channel);
+                Instant::now().checked_add(self.limits.message_wait(privileged))
             }
-        }
-    }
-
-    fn wanted_channels(&self) -> Vec<String> {
-        self.shared.upgrade().map_or_else(Vec::new, |shared| {
-            shared
-                .channels
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .iter()
-                .cloned()
-                .collect()
-        })
-    }
-
-    async fn connect_and_login(&mut self) -> Result<Connection, End> {
-        self.limits.auth.acquire().await;
-        let reconnect = |reason: String| End::Reconnect {
-            reason,
-            immediately: false,
+            _ => None,
         };
-        let mut connection = Connection::open(&self.config.transport)
-            .await
-            .map_err(|e| reconnect(e.to_string()))?;
+        let ping_at = match self.ping_sent {
+            _ if !ready => None,
+            Some(at) => at.checked_add(self.config.pong_timeout),
+            None => self.last_heard.checked_add(self.config.ping_interval),
+        };
+        let login_deadline = match &self.phase {
+            Phase::LoggingIn { deadline, .. } => *deadline,
+            _ => None,
+        };
+        tokio::select! {
+            biased;
+            event = self.events.recv() => Wake::Transport(event),
+            command = self.commands.recv() => Wake::Command(command),
+            () = self.limits.join.acquire(), if need_join => Wake::JoinPermit,
+            () = until(send_at) => Wake::SendSlot,
+            () = until(ping_at) => Wake::Ping,
+            () = until(login_deadline) => Wake::LoginDeadline,
+            () = until(self.unacked.next_expiry()) => Wake::AckDeadline,
+        }
+    }
+
+    /// Sends the JOIN holding a permit and every message the limits let through now.
+    async fn write_ready(&mut self) {
+        if self.join_permit
+            && let Some(channel) = self.join_queue.pop_front()
+        {
+            self.join_permit = false;
+            if !self.send(format!("JOIN #{channel}")).await {
+                // The connection is going away; the channel is joined on the next one.
+                self.join_queue.push_front(channel);
+                return;
+            }
+        }
+        while let Some(next) = self.pending.front() {
+            let privileged = self.is_privileged(&next.channel);
+            let Some(text) = self
+                .limits
+                .take_message(&next.channel, &next.text, privileged)
+            else {
+                return;
+            };
+            let Some(message) = self.pending.pop_front() else {
+                return;
+            };
+            let line = match &message.reply_to {
+                Some(parent) => format!(
+                    "@reply-parent-msg-id={parent} PRIVMSG #{} :{text}",
+                    message.channel
+                ),
+                None => format!("PRIVMSG #{} :{text}", message.channel),
+            };
+            if !self.send(line).await {
+                // Not written: it goes out on the next connection.
+                self.pending.push_front(message);
+                return;
+            }
+            let given_up = self.unacked.push(message, Instant::now());
+            self.give_up(given_up);
+        }
+    }
+
+    /// Writes one line; `false` when it did not go out (the connection is gone or going).
+    async fn send(&mut self, line: String) -> bool {
+        self.send_with(line, Priority::Normal).await
+    }
+
+    async fn send_with(&mut self, line: String, priority: Priority) -> bool {
+        match self.sender.send_text(line, priority).await {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::debug!(%error, "a chat line was not written");
+                false
+            }
+        }
+    }
+
+    async fn on_transport(&mut self, event: WsEvent) -> bool {
+        match event {
+            WsEvent::Connected { .. } => self.log_in().await,
+            WsEvent::Message(WsMessage::Text(line)) => return self.on_line(&line).await,
+            WsEvent::Message(WsMessage::Binary(_)) => {
+                tracing::debug!("ignoring a binary message on the chat connection");
+            }
+            WsEvent::Error(error) => {
+                // transport-ws has logged it already (warn); here it becomes a reason.
+                tracing::debug!(%error, "chat connection error");
+                if matches!(self.phase, Phase::Disconnected) {
+                    // A connect attempt failed; it is retried after the backoff.
+                    self.hub.publish(ChatEvent::Disconnected {
+                        reason: error.to_string(),
+                    });
+                } else {
+                    self.error = Some(error.to_string());
+                }
+            }
+            WsEvent::Closed { .. } => self.on_closed(),
+            WsEvent::Reconnecting { attempt, delay } => {
+                tracing::debug!(attempt, ?delay, "chat reconnecting");
+            }
+            _ => {}
+        }
+        false
+    }
+
+    /// A connection is up: log in within the auth limit.
+    async fn log_in(&mut self) {
+        self.ending = None;
+        self.error = None;
+        self.limits.auth.acquire().await;
         let (login, pass) = match &self.config.credentials {
             Credentials::Anonymous => (
                 format!("justinfan{}", rand::rng().random_range(10_000..99_999_999)),
@@ -193,237 +301,180 @@ impl Driver {
                 )
             }
         };
+        self.phase = Phase::LoggingIn {
+            // `None`: a timeout too large to represent never fires.
+            deadline: Instant::now().checked_add(self.config.login_timeout),
+            login: login.clone(),
+        };
         let mut lines =
             vec!["CAP REQ :twitch.tv/tags twitch.tv/commands twitch.tv/membership".to_owned()];
         lines.extend(pass);
         lines.push(format!("NICK {login}"));
-        for line in &lines {
-            connection
-                .send(line)
-                .await
-                .map_err(|e| reconnect(e.to_string()))?;
-        }
-        let welcome = timeout(self.config.login_timeout, async {
-            while let Some(line) = connection.recv().await {
-                let Ok(message) = IrcMessage::parse(&line) else {
-                    continue;
-                };
-                match ServerMessage::try_from(message) {
-                    Ok(ServerMessage::Numeric(n)) if n.is_welcome() => return Ok(()),
-                    Ok(ServerMessage::Notice(n)) if n.is_login_failure() => {
-                        return Err(End::Stop {
-                            reason: format!("login refused: {}", n.text),
-                        });
-                    }
-                    Ok(ServerMessage::Ping(p)) => {
-                        let argument = p.argument.as_deref().unwrap_or("tmi.twitch.tv");
-                        let _ = connection.send(&format!("PONG :{argument}")).await;
-                    }
-                    Ok(message) => {
-                        self.hub.publish(ChatEvent::Message(message.into_owned()));
-                    }
-                    Err(_) => {}
-                }
+        for line in lines {
+            if !self.send(line).await {
+                return;
             }
-            Err(reconnect("connection closed during login".into()))
-        })
-        .await;
-        match welcome {
-            Ok(Ok(())) => {}
-            Ok(Err(End::Stop { reason })) if reason.starts_with("login refused") => {
-                // A managed token may have expired since it was last checked: renew it once
-                // and log in again; a second refusal in a row is final.
-                if let Some(tokens) = &self.config.tokens
-                    && !self.renewed_after_refusal
-                    && tokens.renew().await.is_ok()
-                {
-                    tracing::info!("login refused: token renewed, logging in again");
-                    self.renewed_after_refusal = true;
-                    return Err(End::Reconnect {
-                        reason,
-                        immediately: true,
-                    });
-                }
-                return Err(End::Stop { reason });
-            }
-            Ok(Err(end)) => return Err(end),
-            Err(_) => return Err(reconnect("login timed out".into())),
         }
+    }
+
+    /// The server welcomed us.
+    fn logged_in(&mut self, login: String) {
         self.renewed_after_refusal = false;
         self.login.clone_from(&login);
         self.privileged.clear();
         self.join_queue = self.wanted_channels().into();
+        self.join_permit = false;
+        self.last_heard = Instant::now();
+        self.ping_sent = None;
+        self.phase = Phase::Ready;
         self.hub.publish(ChatEvent::Ready { login });
-        Ok(connection)
+    }
+
+    /// The connection closed: report why, and queue what was not confirmed for the next one.
+    fn on_closed(&mut self) {
+        self.phase = Phase::Disconnected;
+        let reason = self
+            .ending
+            .take()
+            .or_else(|| self.error.take())
+            .unwrap_or_else(|| "connection closed".into());
+        self.error = None;
+        tracing::info!(%reason, "chat connection ended, reconnecting");
+        self.hub.publish(ChatEvent::Disconnected { reason });
+        // Recent unconfirmed messages go out again, once, in order, ahead of new ones.
+        let (resend, given_up) = self.unacked.take_for_resend(Instant::now());
+        for message in resend.into_iter().rev() {
+            self.pending.push_front(message);
+        }
+        self.give_up(given_up);
+    }
+
+    /// Ends the current connection for `reason`; the transport reconnects after its backoff
+    /// (at once after a healthy connection).
+    fn end_connection(&mut self, reason: &str) {
+        tracing::info!(reason, "ending the chat connection");
+        self.ending = Some(reason.to_owned());
+        // No more login deadline, PING or sends on a connection that is going away.
+        self.phase = Phase::Ending;
+        let _ = self.sender.reconnect(CLOSE_NORMAL);
+    }
+
+    /// Stops for good: the transport closes, the event stream ends.
+    fn stopped(&mut self, reason: String) {
+        tracing::info!(%reason, "chat client stopped");
+        self.hub.publish(ChatEvent::Disconnected { reason });
+    }
+
+    /// Closes the transport and waits for it to finish (bounded by its close timeout).
+    async fn shut_down(&mut self) {
+        let _ = self.sender.close(CLOSE_NORMAL, "");
+        while self.events.recv().await.is_some() {}
+    }
+
+    /// Messages that will not be sent again: reported, never silently lost.
+    fn give_up(&self, messages: Vec<Outgoing>) {
+        for message in messages {
+            tracing::warn!(
+                channel = %message.channel,
+                "a message was not confirmed in time; it is not sent again"
+            );
+            self.hub.publish(ChatEvent::Unconfirmed {
+                channel: message.channel,
+                text: message.text,
+            });
+        }
+    }
+
+    async fn on_ping_due(&mut self) {
+        if self.ping_sent.is_some() {
+            self.end_connection("no answer to PING");
+            return;
+        }
+        self.ping_sent = Some(Instant::now());
+        self.send_with("PING :switchboard".into(), Priority::High)
+            .await;
+    }
+
+    fn wanted_channels(&self) -> Vec<String> {
+        self.shared
+            .upgrade()
+            .map_or_else(Vec::new, |shared| shared.channel_list())
     }
 
     fn is_privileged(&self, channel: &str) -> bool {
         channel == self.login || self.privileged.contains(channel)
     }
 
-    /// Handles one command; `Some` ends the session.
-    async fn take_command(
-        &mut self,
-        command: Option<Command>,
-        connection: Option<&mut Connection>,
-    ) -> Option<End> {
+    /// Handles one command; `true` stops the task.
+    async fn on_command(&mut self, command: Option<Command>) -> bool {
+        let ready = matches!(self.phase, Phase::Ready);
         match command {
             None | Some(Command::Close) => {
-                if let Some(connection) = connection {
-                    let _ = connection.send("QUIT").await;
+                if !matches!(self.phase, Phase::Disconnected) {
+                    self.send("QUIT".into()).await;
                 }
-                Some(End::Stop {
-                    reason: "closed by the client".into(),
-                })
+                self.shut_down().await;
+                self.stopped("closed by the client".into());
+                return true;
             }
-            Some(Command::Join(channel)) => {
-                self.join_queue.push_back(channel);
-                None
-            }
+            Some(Command::Join(channel)) => self.join_queue.push_back(channel),
             Some(Command::Part(channel)) => {
                 self.join_queue.retain(|c| *c != channel);
-                if let Some(connection) = connection {
-                    let _ = connection.send(&format!("PART #{channel}")).await;
+                if ready {
+                    self.send(format!("PART #{channel}")).await;
                 }
-                None
             }
             Some(Command::Say {
                 channel,
                 text,
                 reply_to,
-            }) => {
-                self.pending.push_back(Outgoing {
-                    channel,
-                    text,
-                    reply_to,
-                });
-                None
-            }
+            }) => self.pending.push_back(Outgoing {
+                channel,
+                text,
+                reply_to,
+                resent: false,
+            }),
             Some(Command::Raw(line)) => {
-                if let Some(connection) = connection
-                    && let Err(e) = connection.send(&line).await
-                {
-                    return Some(End::Reconnect {
-                        reason: e.to_string(),
-                        immediately: false,
-                    });
-                }
-                None
-            }
-        }
-    }
-
-    async fn session(&mut self, connection: &mut Connection) -> End {
-        let mut last_heard = Instant::now();
-        let mut ping_sent: Option<Instant> = None;
-        let mut join_permit = false;
-        loop {
-            // Write whatever already holds a permit, before waiting on anything.
-            if join_permit && let Some(channel) = self.join_queue.pop_front() {
-                join_permit = false;
-                if let Err(e) = connection.send(&format!("JOIN #{channel}")).await {
-                    self.join_queue.push_front(channel);
-                    return End::Reconnect {
-                        reason: e.to_string(),
-                        immediately: false,
-                    };
-                }
-            }
-            if let Some(next) = self.pending.front() {
-                let privileged = self.is_privileged(&next.channel);
-                if let Some(text) = self
-                    .limits
-                    .take_message(&next.channel, &next.text, privileged)
-                {
-                    let Some(message) = self.pending.pop_front() else {
-                        continue;
-                    };
-                    let line = match &message.reply_to {
-                        Some(parent) => format!(
-                            "@reply-parent-msg-id={parent} PRIVMSG #{} :{text}",
-                            message.channel
-                        ),
-                        None => format!("PRIVMSG #{} :{text}", message.channel),
-                    };
-                    self.unacked.push_back(message);
-                    if let Err(e) = connection.send(&line).await {
-                        return End::Reconnect {
-                            reason: e.to_string(),
-                            immediately: false,
-                        };
-                    }
-                    continue;
-                }
-            }
-            let need_join = !self.join_queue.is_empty() && !join_permit;
-            let send_wait = match self.pending.front() {
-                Some(next) => {
-                    let privileged = self.is_privileged(&next.channel);
-                    Some(self.limits.message_wait(privileged))
-                }
-                None => None,
-            };
-            let ping_at = match ping_sent {
-                Some(at) => at + self.config.pong_timeout,
-                None => last_heard + self.config.ping_interval,
-            };
-            tokio::select! {
-                biased;
-                line = connection.recv() => {
-                    let Some(line) = line else {
-                        return End::Reconnect { reason: "connection closed".into(), immediately: false };
-                    };
-                    last_heard = Instant::now();
-                    ping_sent = None;
-                    if let Some(end) = self.on_line(&line, connection).await {
-                        return end;
-                    }
-                }
-                command = self.commands.recv() => {
-                    if let Some(end) = self.take_command(command, Some(connection)).await {
-                        return end;
-                    }
-                }
-                () = self.limits.join.acquire(), if need_join => join_permit = true,
-                () = tokio::time::sleep(send_wait.unwrap_or_default()), if send_wait.is_some() => {}
-                () = sleep_until(ping_at) => {
-                    if ping_sent.is_some() {
-                        return End::Reconnect { reason: "no answer to PING".into(), immediately: false };
-                    }
-                    ping_sent = Some(Instant::now());
-                    if let Err(e) = connection.send("PING :switchboard").await {
-                        return End::Reconnect { reason: e.to_string(), immediately: false };
-                    }
+                if ready {
+                    self.send(line).await;
                 }
             }
         }
+        false
     }
 
-    async fn on_line(&mut self, line: &str, connection: &mut Connection) -> Option<End> {
+    /// Handles one line from the server; `true` stops the task.
+    async fn on_line(&mut self, line: &str) -> bool {
         let message = match IrcMessage::parse(line).and_then(ServerMessage::try_from) {
             Ok(message) => message,
             Err(error) => {
                 tracing::debug!(%error, "ignoring an unparsable chat line");
-                return None;
+                return false;
             }
         };
-        let mut end = None;
+        if let Phase::LoggingIn { login, .. } = &self.phase {
+            match &message {
+                ServerMessage::Numeric(numeric) if numeric.is_welcome() => {
+                    let login = login.clone();
+                    self.logged_in(login);
+                    return false;
+                }
+                ServerMessage::Notice(notice) if notice.is_login_failure() => {
+                    let reason = format!("login refused: {}", notice.text);
+                    return self.login_refused(reason).await;
+                }
+                _ => {}
+            }
+        }
+        self.last_heard = Instant::now();
+        self.ping_sent = None;
         match &message {
             ServerMessage::Ping(ping) => {
                 let argument = ping.argument.as_deref().unwrap_or("tmi.twitch.tv");
-                if let Err(e) = connection.send(&format!("PONG :{argument}")).await {
-                    end = Some(End::Reconnect {
-                        reason: e.to_string(),
-                        immediately: false,
-                    });
-                }
+                self.send_with(format!("PONG :{argument}"), Priority::High)
+                    .await;
             }
-            ServerMessage::Reconnect => {
-                end = Some(End::Reconnect {
-                    reason: "server asked to reconnect".into(),
-                    immediately: true,
-                });
-            }
+            ServerMessage::Reconnect => self.end_connection("server asked to reconnect"),
             ServerMessage::UserState(state) => {
                 if state.is_privileged() {
                     self.privileged.insert(state.channel_login.to_string());
@@ -431,15 +482,21 @@ impl Driver {
                     self.privileged.remove(&*state.channel_login);
                 }
                 if state.message_id.is_some() {
-                    self.ack(&state.channel_login, false);
+                    self.unacked.confirm(&state.channel_login);
                 }
             }
             ServerMessage::Notice(notice) => {
                 if let (Some(channel), Some(id)) = (&notice.channel_login, &notice.msg_id) {
                     match &**id {
                         // Too fast for the server after all: keep the message and try again.
-                        "msg_ratelimit" => self.ack(channel, true),
-                        id if id.starts_with("msg_") => self.ack(channel, false),
+                        "msg_ratelimit" => {
+                            if let Some(message) = self.unacked.confirm(channel) {
+                                self.pending.push_front(message);
+                            }
+                        }
+                        id if id.starts_with("msg_") => {
+                            self.unacked.confirm(channel);
+                        }
                         _ => {}
                     }
                 }
@@ -450,16 +507,32 @@ impl Driver {
             _ => {}
         }
         self.hub.publish(ChatEvent::Message(message.into_owned()));
-        end
+        false
     }
 
-    /// The server answered our oldest unconfirmed message in `channel`.
-    fn ack(&mut self, channel: &str, retry: bool) {
-        if let Some(index) = self.unacked.iter().position(|m| m.channel == channel)
-            && let Some(message) = self.unacked.remove(index)
-            && retry
+    /// The server refused our login; `true` stops the task.
+    async fn login_refused(&mut self, reason: String) -> bool {
+        // A managed token may have expired since it was last checked: renew it once and log
+        // in again; a second refusal in a row is final.
+        if let Some(tokens) = &self.config.tokens
+            && !self.renewed_after_refusal
+            && tokens.renew().await.is_ok()
         {
-            self.pending.push_front(message);
+            tracing::info!("login refused: token renewed, logging in again");
+            self.renewed_after_refusal = true;
+            self.end_connection(&reason);
+            return false;
         }
+        self.shut_down().await;
+        self.stopped(reason);
+        true
+    }
+}
+
+/// Sleeps until `at`; never wakes for `None`.
+async fn until(at: Option<Instant>) {
+    match at {
+        Some(at) => sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }

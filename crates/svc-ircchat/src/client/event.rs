@@ -36,6 +36,16 @@ pub enum ChatEvent {
     },
     /// A message from the server.
     Message(ServerMessage<'static>),
+    /// A message we sent was not confirmed by Twitch (no USERSTATE) within 10 s, or the
+    /// connection dropped before it was and it had already been sent again once: it may or
+    /// may not have arrived, and it is not sent again (a server that never confirms would
+    /// otherwise get every message again after each reconnect).
+    Unconfirmed {
+        /// The channel it was sent to.
+        channel: String,
+        /// Its text.
+        text: String,
+    },
 }
 
 macro_rules! extract {

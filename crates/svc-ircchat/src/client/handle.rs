@@ -10,10 +10,11 @@ use svc_helix::{TokenManager, VALIDATE_EVERY};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::client::config::{ChatConfig, Credentials, normalize};
+use crate::client::config::{ChatConfig, Credentials};
 use crate::client::driver::{self, Command};
 use crate::client::event::ChatEvent;
 use crate::client::limits::ChatLimiters;
+use crate::client::names::{channel_name, one_line, reply_id};
 use crate::client::upkeep::TokenUpkeep;
 use crate::{Error, ErrorKind, Privmsg};
 
@@ -83,6 +84,18 @@ pub(crate) struct Shared {
     task: Mutex<Option<JoinHandle<()>>>,
     /// Validates and refreshes a managed token while the client lives.
     upkeep: Mutex<Option<TokenUpkeep>>,
+}
+
+impl Shared {
+    /// The channels joined (or being joined), sorted.
+    pub(crate) fn channel_list(&self) -> Vec<String> {
+        self.channels
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
+    }
 }
 
 impl Drop for Shared {
@@ -193,12 +206,10 @@ impl ChatClient {
     }
 
     /// Joins `channel` (with or without `#`), now and after every reconnect. JOINs are paced
-    /// to 20 per 10 s.
+    /// to 20 per 10 s. A name that is not `[a-z0-9_]{1,25}` (after stripping `#` and
+    /// lowercasing) is [`ErrorKind::InvalidChannel`].
     pub fn join(&self, channel: &str) -> Result<(), Error> {
-        let channel = normalize(channel);
-        if channel.is_empty() {
-            return Err(Error::new(ErrorKind::Config("empty channel name".into())));
-        }
+        let channel = channel_name(channel)?;
         if self
             .shared
             .channels
@@ -211,9 +222,9 @@ impl ChatClient {
         Ok(())
     }
 
-    /// Leaves `channel`.
+    /// Leaves `channel` ([`ErrorKind::InvalidChannel`] for a name no channel can have).
     pub fn part(&self, channel: &str) -> Result<(), Error> {
-        let channel = normalize(channel);
+        let channel = channel_name(channel)?;
         if self
             .shared
             .channels
@@ -246,28 +257,26 @@ impl ChatClient {
 
     /// The channels joined (or being joined).
     pub fn channels(&self) -> Vec<String> {
-        self.shared
-            .channels
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .cloned()
-            .collect()
+        self.shared.channel_list()
     }
 
     /// Queues a message for `channel`. It is sent within the limits and, if the connection
-    /// drops before Twitch confirms it (with USERSTATE), sent again after reconnecting.
+    /// drops before Twitch confirms it (with USERSTATE), sent again after reconnecting (once,
+    /// and only if it was written less than 10 s before; otherwise
+    /// [`ChatEvent::Unconfirmed`] reports it).
+    ///
+    /// [`ErrorKind::InvalidChannel`] for a bad channel name, [`ErrorKind::InvalidMessage`]
+    /// for text holding a line break, [`ErrorKind::BadMessage`] for empty or over-long text
+    /// or an anonymous login.
     pub fn say(&self, channel: &str, text: &str) -> Result<(), Error> {
         self.send(channel, text, None)
     }
 
-    /// Replies to `parent` in its channel (a threaded reply).
+    /// Replies to `parent` in its channel (a threaded reply). The parent's id came from the
+    /// server: one that could break the line is [`ErrorKind::InvalidMessage`].
     pub fn reply(&self, parent: &Privmsg<'_>, text: &str) -> Result<(), Error> {
-        self.send(
-            &parent.channel_login,
-            text,
-            Some(parent.message_id.to_string()),
-        )
+        let parent_id = reply_id(&parent.message_id)?;
+        self.send(&parent.channel_login, text, Some(parent_id.to_owned()))
     }
 
     fn send(&self, channel: &str, text: &str, reply_to: Option<String>) -> Result<(), Error> {
@@ -276,28 +285,24 @@ impl ChatClient {
                 "anonymous logins cannot send".into(),
             )));
         }
-        if text.contains(['\r', '\n'])
-            || text.is_empty()
-            || text.chars().count() > MAX_MESSAGE_CHARS
-        {
+        let channel = channel_name(channel)?;
+        let text = one_line(text)?;
+        if text.is_empty() || text.chars().count() > MAX_MESSAGE_CHARS {
             return Err(Error::new(ErrorKind::BadMessage(
                 "a message is 1 to 500 characters on one line".into(),
             )));
         }
         self.command(Command::Say {
-            channel: normalize(channel),
+            channel,
             text: text.to_owned(),
             reply_to,
         })
     }
 
-    /// Sends a raw IRC line (no pacing beyond the connection being up).
+    /// Sends a raw IRC line (no pacing beyond the connection being up); a line break in it
+    /// would start a second command: [`ErrorKind::InvalidMessage`].
     pub fn send_raw(&self, line: &str) -> Result<(), Error> {
-        if line.contains(['\r', '\n']) {
-            return Err(Error::new(ErrorKind::BadMessage(
-                "raw lines hold no line break".into(),
-            )));
-        }
+        let line = one_line(line)?;
         self.command(Command::Raw(line.to_owned()))
     }
 

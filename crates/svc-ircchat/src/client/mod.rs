@@ -5,8 +5,9 @@ mod driver;
 mod event;
 mod handle;
 mod limits;
+mod names;
 mod pool;
-mod transport;
+mod unacked;
 mod upkeep;
 
 pub use config::{ChatConfig, ChatConfigBuilder, Credentials, Transport};

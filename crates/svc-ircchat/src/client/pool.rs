@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use core_events::EventHub;
 
-use crate::client::config::{ChatConfig, normalize};
+use crate::client::config::ChatConfig;
 use crate::client::event::ChatEvent;
 use crate::client::limits::ChatLimiters;
+use crate::client::names::{channel_name, normalize};
 use crate::client::upkeep::TokenUpkeep;
 use crate::{ChatClient, Error, Privmsg};
 
@@ -72,7 +73,7 @@ impl ChatPool {
 
     /// Joins `channel` on the least loaded connection with room, opening one if needed.
     pub fn join(&self, channel: &str) -> Result<(), Error> {
-        let channel = normalize(channel);
+        let channel = channel_name(channel)?;
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
         if clients.iter().any(|c| c.has_channel(&channel)) {
             return Ok(());

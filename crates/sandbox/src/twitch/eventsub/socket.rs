@@ -65,12 +65,17 @@ async fn close(socket: &mut ServerSocket, code: u16, reason: &'static str) {
     let _ = socket.close(Some(frame)).await;
 }
 
-fn welcome(session_id: &str, keepalive: u64, connected_at: &str) -> String {
+fn welcome(state: &State, session_id: &str, keepalive: u64, connected_at: &str) -> String {
+    let announced = state
+        .config
+        .welcome_keepalive
+        .clone()
+        .unwrap_or_else(|| json!(keepalive));
     message(
         "session_welcome",
         None,
         &json!({ "session": { "id": session_id, "status": "connected", "connected_at": connected_at,
-            "keepalive_timeout_seconds": keepalive, "reconnect_url": Value::Null, "recovery_url": Value::Null } }),
+            "keepalive_timeout_seconds": announced, "reconnect_url": Value::Null, "recovery_url": Value::Null } }),
     )
     .1
 }
@@ -100,6 +105,7 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
             };
             if socket
                 .send(Message::text(welcome(
+                    &state,
                     &session_id,
                     keepalive,
                     &connected_at,
@@ -130,6 +136,7 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
             );
             if socket
                 .send(Message::text(welcome(
+                    &state,
                     &session_id,
                     opening.keepalive,
                     &connected_at,

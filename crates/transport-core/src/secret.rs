@@ -9,7 +9,7 @@ use std::sync::Arc;
 /// makes every use easy to find.
 ///
 /// ```
-/// use transport_http::Secret;
+/// use transport_core::Secret;
 ///
 /// let token = Secret::new("Bot abc.def");
 /// assert_eq!(format!("{token:?}"), "[redacted]");

@@ -1,8 +1,9 @@
-//! Keeping secrets out of logs, `Debug` output and errors.
+//! Keeping secrets out of logs, `Debug` output and errors, for every transport.
 //!
 //! Three mechanisms: header names that are always sensitive, query parameter names whose
 //! values are never shown, and scrubbing known secret values out of free text (URLs, body
-//! snippets) before it leaves the crate.
+//! snippets) before it leaves a crate. Every URL a transport logs goes through [`url`] (or
+//! [`url_for_display`] when secret values are known).
 
 use std::fmt;
 
@@ -12,13 +13,13 @@ use url::Url;
 use crate::Secret;
 
 /// The placeholder shown instead of a secret.
-pub(crate) const REDACTED: &str = "[redacted]";
+pub const REDACTED: &str = "[redacted]";
 
 /// How many bytes of a body an error shows.
-pub(crate) const SNIPPET_BYTES: usize = 1024;
+pub const SNIPPET_BYTES: usize = 1024;
 
 /// Header names whose values are credentials whoever set them.
-pub(crate) fn is_sensitive_header(name: &str) -> bool {
+pub fn is_sensitive_header(name: &str) -> bool {
     const NAMES: [&str; 6] = [
         "authorization",
         "proxy-authorization",
@@ -32,48 +33,73 @@ pub(crate) fn is_sensitive_header(name: &str) -> bool {
 
 /// Query parameter names whose values are credentials (`token`, `access_token`,
 /// `client_secret`, `api_key`, `password`…).
-pub(crate) fn is_sensitive_query(name: &str) -> bool {
+pub fn is_sensitive_query(name: &str) -> bool {
     const FRAGMENTS: [&str; 5] = ["token", "key", "password", "secret", "auth"];
     let name = name.to_ascii_lowercase();
     FRAGMENTS.iter().any(|fragment| name.contains(fragment))
 }
 
+/// What replaces the body snippet of a response whose body may carry secrets.
+pub const WITHHELD: &str = "[body withheld: it may carry credentials]";
+
 /// The values to scrub from text: each secret, and for `Scheme credential` values
-/// (`Bot x`, `Bearer x`) the credential alone, since a server may echo only that.
+/// (`Bot x`, `Bearer x`) the credential alone, since a server may echo only that. And
+/// whether a response body may carry secrets of its own (a fresh OAuth token, an API key)
+/// that no scrubbing could know in advance: then errors show none of it.
 #[derive(Clone, Default)]
-pub(crate) struct Redactions(Vec<Secret>);
+pub struct Redactions {
+    values: Vec<Secret>,
+    withhold_body: bool,
+}
+
+impl fmt::Debug for Redactions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The values are the secrets: only their number is shown.
+        f.debug_struct("Redactions")
+            .field("values", &self.values.len())
+            .field("withhold_body", &self.withhold_body)
+            .finish()
+    }
+}
 
 impl Redactions {
     /// Values shorter than this are not scrubbed: they would mangle ordinary text and are
     /// no real credential.
     const MIN_LEN: usize = 4;
 
-    pub(crate) fn push(&mut self, secret: &Secret) {
+    /// Scrubs `secret` (and the credential part of a `Scheme credential` value) from now on.
+    pub fn push(&mut self, secret: &Secret) {
         let value = secret.expose();
         if value.len() >= Self::MIN_LEN {
-            self.0.push(secret.clone());
+            self.values.push(secret.clone());
         }
         if let Some((_, credential)) = value.split_once(' ') {
             let credential = credential.trim();
             if credential.len() >= Self::MIN_LEN {
-                self.0.push(Secret::new(credential));
+                self.values.push(Secret::new(credential));
             }
         }
     }
 
-    pub(crate) fn extend(&mut self, other: &Self) {
-        self.0.extend(other.0.iter().cloned());
+    /// Scrubs every value `other` scrubs too (and withholds bodies if it does).
+    pub fn extend(&mut self, other: &Self) {
+        self.values.extend(other.values.iter().cloned());
+        self.withhold_body |= other.withhold_body;
     }
 
     fn longest(&self) -> usize {
-        self.0.iter().map(|s| s.expose().len()).max().unwrap_or(0)
+        self.values
+            .iter()
+            .map(|s| s.expose().len())
+            .max()
+            .unwrap_or(0)
     }
 
     /// `text` with every known secret value replaced by the placeholder.
-    pub(crate) fn scrub(&self, text: &str) -> String {
+    pub fn scrub(&self, text: &str) -> String {
         let mut text = text.to_owned();
         // Longest first, so a full `Bot x` is replaced before its bare `x`.
-        let mut values: Vec<&str> = self.0.iter().map(Secret::expose).collect();
+        let mut values: Vec<&str> = self.values.iter().map(Secret::expose).collect();
         values.sort_by_key(|value| std::cmp::Reverse(value.len()));
         for value in values {
             if text.contains(value) {
@@ -83,9 +109,23 @@ impl Redactions {
         text
     }
 
+    /// Response bodies may carry secrets nobody knows in advance: errors show none of
+    /// them.
+    pub fn withhold_body(&mut self) {
+        self.withhold_body = true;
+    }
+
+    /// Whether response bodies are kept out of errors.
+    pub fn body_withheld(&self) -> bool {
+        self.withhold_body
+    }
+
     /// The start of `body` as text, scrubbed, at most [`SNIPPET_BYTES`] long (plus an
-    /// ellipsis when cut).
-    pub(crate) fn snippet(&self, body: &[u8]) -> String {
+    /// ellipsis when cut); [`WITHHELD`] when bodies are withheld.
+    pub fn snippet(&self, body: &[u8]) -> String {
+        if self.withhold_body {
+            return WITHHELD.to_owned();
+        }
         // Scrub a window longer than the snippet, so a secret straddling the cut is still
         // recognised whole.
         let window = &body[..body.len().min(SNIPPET_BYTES + self.longest())];
@@ -101,9 +141,15 @@ impl Redactions {
     }
 }
 
+/// `url` for logs and errors, when no secret values are known: userinfo replaced,
+/// sensitive query values replaced, fragment dropped.
+pub fn url(url: &Url) -> String {
+    url_for_display(url, &Redactions::default())
+}
+
 /// `url` for logs and errors: credentials dropped, sensitive query values replaced, known
 /// secret values scrubbed.
-pub(crate) fn url_for_display(url: &Url, redactions: &Redactions) -> String {
+pub fn url_for_display(url: &Url, redactions: &Redactions) -> String {
     let mut shown = url.clone();
     if !shown.username().is_empty() {
         let _ = shown.set_username("redacted");
@@ -134,7 +180,7 @@ pub(crate) fn url_for_display(url: &Url, redactions: &Redactions) -> String {
 }
 
 /// `Debug` for a header map that shows sensitive values as the placeholder.
-pub(crate) struct HeadersDebug<'a>(pub(crate) &'a HeaderMap);
+pub struct HeadersDebug<'a>(pub &'a HeaderMap);
 
 impl fmt::Debug for HeadersDebug<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -210,6 +256,18 @@ mod tests {
         body.push_str(secret);
         let snippet = redactions(&[secret]).snippet(body.as_bytes());
         assert!(!snippet.contains("strad"), "{snippet}");
+    }
+
+    #[test]
+    fn withheld_bodies_show_nothing() {
+        let mut withheld = Redactions::default();
+        withheld.withhold_body();
+        let body = br#"{"access_token":"fresh-token-value"}"#;
+        assert_eq!(withheld.snippet(body), WITHHELD);
+        // Withholding survives merging into the client's redactions.
+        let mut merged = redactions(&["Bearer x-y-z-w"]);
+        merged.extend(&withheld);
+        assert_eq!(merged.snippet(body), WITHHELD);
     }
 
     #[test]
