@@ -4,7 +4,12 @@
 //! protocol, so a client written against the real service works against the sandbox
 //! unchanged. Tests and demos steer a server through its control handle (inject events, force
 //! disconnects, switch on maintenance) and read what clients sent from its [`RequestLog`].
-//! The `sandbox` binary serves all of them for developing offline.
+//! The `sandbox` binary serves all of them for developing offline: a seeded [`world`] (TOML,
+//! `--config`), every base URL and credential printed at start (`--json`: one JSON object
+//! on the first line), a control API with the same calls as a CLI (`sandbox trigger
+//! eventsub channel.follow`, `sandbox discord command roll --option sides=6`, …), and
+//! `--state` to keep what clients changed. `docs/sandbox/` describes each platform and what
+//! differs from the real service.
 //!
 //! The crate shares no code with the clients it tests (it depends on no `svc-*` crate), so a
 //! client bug is not mirrored in its server.
