@@ -381,27 +381,7 @@ async fn discord_disconnects_resumable_or_not() {
 #[tokio::test]
 async fn clash_maintenance_and_war_attacks_show_in_the_api() {
     let sandbox = Sandbox::start(&[]);
-    let site = sandbox.at("/clash/developer_site");
-    let (_, headers, _) = post_json(
-        &format!("{site}/api/login"),
-        &[],
-        &json!({ "email": sandbox.at("/clash/email"), "password": sandbox.at("/clash/password") }),
-    )
-    .await;
-    let cookie = headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let (_, _, created) = post_json(
-        &format!("{site}/api/apikey/create"),
-        &[("cookie", &cookie)],
-        &json!({ "name": "bot", "description": "", "cidrRanges": ["127.0.0.1"] }),
-    )
-    .await;
-    let key = format!("Bearer {}", created["key"]["key"].as_str().unwrap());
+    let key = common::clash_key(&sandbox).await;
     let war_url = format!(
         "{}/clans/{}/currentwar",
         sandbox.at("/clash/api"),
@@ -441,18 +421,7 @@ async fn state_singyeong_and_usage_errors() {
         &sandbox.at("/discord/token"),
     )
     .await;
-    let mut mesh = connect(&format!(
-        "{}?encoding=json",
-        sandbox.at("/singyeong/gateway")
-    ))
-    .await;
-    next_json(&mut mesh).await;
-    common::send_json(
-        &mut mesh,
-        &json!({ "op": 1, "d": { "client_id": "c1", "application_id": "bot", "auth": sandbox.at("/singyeong/password") }, "ts": 0 }),
-    )
-    .await;
-    assert_eq!(next_json(&mut mesh).await["op"], 2);
+    let mut mesh = common::mesh_client(&sandbox, "c1").await;
     let (code, state, stderr) = sandbox.cli(&["state"]).await;
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(state["discord"]["sessions"].as_array().unwrap().len(), 1);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Irc, Sandbox, connect, discord_session, get, http, next_json, post_json, send_json};
+use common::{Irc, Sandbox, connect, discord_session, get, http, next_json, post_json};
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -229,25 +229,7 @@ async fn eventsub_welcomes_and_takes_subscriptions_with_the_printed_tokens() {
 async fn clash_and_singyeong_accept_the_printed_accounts() {
     let sandbox = Sandbox::start(&[]);
     let site = sandbox.at("/clash/developer_site");
-    let login =
-        json!({ "email": sandbox.at("/clash/email"), "password": sandbox.at("/clash/password") });
-    let (status, headers, _) = post_json(&format!("{site}/api/login"), &[], &login).await;
-    assert_eq!(status, StatusCode::OK);
-    let cookie = headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let (status, _, created) = post_json(
-        &format!("{site}/api/apikey/create"),
-        &[("cookie", &cookie)],
-        &json!({ "name": "bot", "description": "", "cidrRanges": ["127.0.0.1"], "scopes": ["clash"] }),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{created}");
-    let key = format!("Bearer {}", created["key"]["key"].as_str().unwrap());
+    let key = common::clash_key(&sandbox).await;
     let clan = sandbox.at("/clash/clan").replace('#', "%23");
     let api = sandbox.at("/clash/api");
     let (status, body) = get(&format!("{api}/clans/{clan}"), &[("authorization", &key)]).await;
@@ -288,20 +270,7 @@ async fn clash_and_singyeong_accept_the_printed_accounts() {
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
 
-    let mut mesh = connect(&format!(
-        "{}?encoding=json",
-        sandbox.at("/singyeong/gateway")
-    ))
-    .await;
-    assert_eq!(next_json(&mut mesh).await["op"], 0);
-    send_json(
-        &mut mesh,
-        &json!({ "op": 1, "d": { "client_id": "c1", "application_id": "bot", "auth": sandbox.at("/singyeong/password") }, "ts": 0 }),
-    )
-    .await;
-    let ready = next_json(&mut mesh).await;
-    assert_eq!(ready["op"], 2, "{ready}");
-    assert_eq!(ready["d"]["restricted"], false);
+    common::mesh_client(&sandbox, "c1").await;
 }
 
 #[tokio::test]

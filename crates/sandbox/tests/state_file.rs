@@ -53,27 +53,10 @@ async fn what_clients_set_up_survives_a_restart() {
     .await;
     assert_eq!(status, StatusCode::CREATED);
     // Clash: a key.
-    let site = sandbox.at("/clash/developer_site");
-    let (_, headers, _) = post_json(
-        &format!("{site}/api/login"),
-        &[],
-        &json!({ "email": sandbox.at("/clash/email"), "password": sandbox.at("/clash/password") }),
-    )
-    .await;
-    let cookie = headers["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
+    let key = common::clash_key(&sandbox)
+        .await
+        .trim_start_matches("Bearer ")
         .to_owned();
-    let (_, _, created) = post_json(
-        &format!("{site}/api/apikey/create"),
-        &[("cookie", &cookie)],
-        &json!({ "name": "kept", "cidrRanges": ["127.0.0.1"] }),
-    )
-    .await;
-    let key = created["key"]["key"].as_str().unwrap().to_owned();
     // Twitch: a refreshed token.
     let client_id = sandbox.at("/twitch/client_id");
     let form = format!(

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use parking_lot::MutexGuard;
 use serde_json::{Map, Value, json};
 
 use super::DiscordControl;
@@ -229,7 +230,7 @@ impl DiscordControl {
     /// their declared types (integers, numbers, booleans; users, channels and roles by id
     /// or name, with `resolved`). Returns the interaction and how many sessions got it.
     pub fn slash_command(&self, command: &SlashCommand) -> Result<(Value, usize), InjectError> {
-        let mut data = self.state.data();
+        let data = self.state.data();
         let place = place(
             &data,
             command.guild.as_deref(),
@@ -312,10 +313,7 @@ impl DiscordControl {
         if !resolved.is_empty() {
             command_data["resolved"] = Value::Object(resolved);
         }
-        let interaction = interaction(&mut data, &place, 2, &command_data, None);
-        drop(data);
-        let sent = self.dispatch_interaction(&place, &interaction);
-        Ok((interaction, sent))
+        Ok(self.send_interaction(data, &place, 2, &command_data, None))
     }
 
     /// Sends INTERACTION_CREATE for a click on the button `custom_id` of the newest message
@@ -327,7 +325,7 @@ impl DiscordControl {
         channel: Option<&str>,
         user: Option<&str>,
     ) -> Result<(Value, usize), InjectError> {
-        let mut data = self.state.data();
+        let data = self.state.data();
         let wanted = match channel {
             Some(key) => Some(id_of(&place(&data, None, Some(key), user)?.channel)),
             None => None,
@@ -351,16 +349,13 @@ impl DiscordControl {
             .unwrap_or(2);
         let mut message = message;
         message["guild_id"] = place.guild["id"].clone();
-        let interaction = interaction(
-            &mut data,
+        Ok(self.send_interaction(
+            data,
             &place,
             3,
             &json!({ "custom_id": custom_id, "component_type": component_type }),
             Some(message),
-        );
-        drop(data);
-        let sent = self.dispatch_interaction(&place, &interaction);
-        Ok((interaction, sent))
+        ))
     }
 
     /// Sends INTERACTION_CREATE for a submitted modal `custom_id` with text inputs
@@ -372,7 +367,7 @@ impl DiscordControl {
         channel: Option<&str>,
         user: Option<&str>,
     ) -> Result<(Value, usize), InjectError> {
-        let mut data = self.state.data();
+        let data = self.state.data();
         let place = place(&data, None, channel, user)?;
         let rows: Vec<Value> = fields
             .iter()
@@ -380,16 +375,13 @@ impl DiscordControl {
                 json!({ "type": 1, "components": [{ "type": 4, "custom_id": id, "value": value }] })
             })
             .collect();
-        let interaction = interaction(
-            &mut data,
+        Ok(self.send_interaction(
+            data,
             &place,
             5,
             &json!({ "custom_id": custom_id, "components": rows }),
             None,
-        );
-        drop(data);
-        let sent = self.dispatch_interaction(&place, &interaction);
-        Ok((interaction, sent))
+        ))
     }
 
     /// Closes the connections of `shard` (all when `None`): resumable with 4000 (the client
@@ -442,10 +434,23 @@ impl DiscordControl {
         all
     }
 
-    fn dispatch_interaction(&self, place: &Place, interaction: &Value) -> usize {
+    /// Makes the interaction (remembering its token), lets go of the data, and sends
+    /// INTERACTION_CREATE to the guild's shard: the interaction and how many sessions got it.
+    fn send_interaction(
+        &self,
+        mut data: MutexGuard<'_, Data>,
+        place: &Place,
+        kind: u64,
+        payload: &Value,
+        message: Option<Value>,
+    ) -> (Value, usize) {
+        let interaction = interaction(&mut data, place, kind, payload, message);
+        drop(data);
         let shard = self.state.shard_of(place.guild_id());
-        self.state
-            .dispatch_counted(Some(shard), "INTERACTION_CREATE", interaction)
+        let sent = self
+            .state
+            .dispatch_counted(Some(shard), "INTERACTION_CREATE", &interaction);
+        (interaction, sent)
     }
 }
 

@@ -300,6 +300,19 @@ impl Call<'_> {
         }
     }
 
+    /// The token's user, who must be the `user_id` asked about and hold one of `scopes`.
+    fn same_user(&self, user_id: &str, scopes: &[&str]) -> Result<String, Refusal> {
+        let user = self.user_with(scopes)?;
+        if user == user_id {
+            Ok(user)
+        } else {
+            Err(refuse(
+                StatusCode::UNAUTHORIZED,
+                "The ID in user_id must match the user ID found in the request's OAuth token.",
+            ))
+        }
+    }
+
     /// `broadcaster_id` and `moderator_id` from the query: the token's user must be the
     /// moderator (401) and moderate the channel (403), with one of `scopes`.
     fn moderator(&self, inner: &HelixInner, scopes: &[&str]) -> Result<(String, String), Refusal> {

@@ -260,3 +260,48 @@ impl Irc {
         }
     }
 }
+
+/// Logs in on the Clash developer site with the printed account and creates a key for
+/// 127.0.0.1: `Bearer <key>`.
+pub async fn clash_key(sandbox: &Sandbox) -> String {
+    let site = sandbox.at("/clash/developer_site");
+    let account = serde_json::json!({ "email": sandbox.at("/clash/email"), "password": sandbox.at("/clash/password") });
+    let (status, headers, _) = post_json(&format!("{site}/api/login"), &[], &account).await;
+    assert_eq!(status, StatusCode::OK);
+    let cookie = headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, _, created) = post_json(
+        &format!("{site}/api/apikey/create"),
+        &[("cookie", &cookie)],
+        &serde_json::json!({ "name": "bot", "description": "", "cidrRanges": ["127.0.0.1"], "scopes": ["clash"] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    format!("Bearer {}", created["key"]["key"].as_str().unwrap())
+}
+
+/// A singyeong client of application `bot` identified as `client_id` with the printed
+/// password; panics without READY.
+pub async fn mesh_client(sandbox: &Sandbox, client_id: &str) -> Socket {
+    let mut mesh = connect(&format!(
+        "{}?encoding=json",
+        sandbox.at("/singyeong/gateway")
+    ))
+    .await;
+    assert_eq!(next_json(&mut mesh).await["op"], 0, "HELLO");
+    send_json(
+        &mut mesh,
+        &serde_json::json!({ "op": 1, "d": { "client_id": client_id, "application_id": "bot",
+            "auth": sandbox.at("/singyeong/password") }, "ts": 0 }),
+    )
+    .await;
+    let ready = next_json(&mut mesh).await;
+    assert_eq!(ready["op"], 2, "{ready}");
+    assert_eq!(ready["d"]["restricted"], false);
+    mesh
+}

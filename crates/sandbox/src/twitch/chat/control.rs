@@ -94,27 +94,16 @@ impl ChatControl {
     /// [`say`](Self::say), returning how many sessions in `channel` got the line. The
     /// sender's badges in the channel (moderator, VIP…) are on it.
     pub fn say_counted(&self, channel: &str, login: &str, text: &str) -> usize {
-        let channel = channel.trim_start_matches('#').to_lowercase();
-        let login = login.to_lowercase();
-        let id = self.state.message_id();
+        let who = Speaker::of(self, channel, login);
         let badges = self
             .state
             .lock()
             .badges
-            .get(&(login.clone(), channel.clone()))
+            .get(&(who.login.clone(), who.channel.clone()))
             .cloned()
             .unwrap_or_default();
-        let line = privmsg_line(&PrivmsgLine {
-            login: &login,
-            user_id: &self.state.id_of(&login),
-            channel: &channel,
-            room_id: &self.state.id_of(&channel),
-            text,
-            badges: &badges,
-            id: &id,
-            client_tags: "",
-        });
-        self.inject_channel_counted(&channel, &line)
+        let line = privmsg_line(&who.privmsg(text, &badges));
+        self.inject_channel_counted(&who.channel, &line)
     }
 
     /// A USERNOTICE from `login` in `channel` (`msg_id` `sub`, `resub`, `raid`…, with its
@@ -127,39 +116,28 @@ impl ChatControl {
         params: &[(&str, String)],
         system_msg: &str,
     ) -> usize {
-        let channel = channel.trim_start_matches('#').to_lowercase();
-        let login = login.to_lowercase();
+        let who = Speaker::of(self, channel, login);
         let line = usernotice_line(&UsernoticeLine {
-            login: &login,
-            user_id: &self.state.id_of(&login),
-            channel: &channel,
-            room_id: &self.state.id_of(&channel),
+            login: &who.login,
+            user_id: &who.user_id,
+            channel: &who.channel,
+            room_id: &who.room_id,
             msg_id,
             params,
             system_msg,
-            id: &self.state.message_id(),
+            id: &who.message_id,
         });
-        self.inject_channel_counted(&channel, &line)
+        self.inject_channel_counted(&who.channel, &line)
     }
 
     /// A cheer: `login` sends `text` with `bits` bits (a PRIVMSG carrying the `bits` tag).
     /// Returns how many sessions got it.
     pub fn cheer(&self, channel: &str, login: &str, bits: u32, text: &str) -> usize {
-        let channel = channel.trim_start_matches('#').to_lowercase();
-        let login = login.to_lowercase();
-        let line = privmsg_line(&PrivmsgLine {
-            login: &login,
-            user_id: &self.state.id_of(&login),
-            channel: &channel,
-            room_id: &self.state.id_of(&channel),
-            text,
-            badges: "",
-            id: &self.state.message_id(),
-            client_tags: "",
-        });
+        let who = Speaker::of(self, channel, login);
+        let line = privmsg_line(&who.privmsg(text, ""));
         // Twitch puts `bits` right after `badges` (tags are alphabetical).
         let line = line.replacen(";color=", &format!(";bits={bits};color="), 1);
-        self.inject_channel_counted(&channel, &line)
+        self.inject_channel_counted(&who.channel, &line)
     }
 
     /// Sends `:tmi.twitch.tv RECONNECT` to every session (they should reconnect and rejoin).
@@ -238,5 +216,42 @@ impl ChatControl {
     pub fn rate_limit_notices(&self) -> usize {
         let c = &self.state.lock().counters;
         c.joins_dropped + c.privmsgs_dropped + c.duplicates_dropped + c.auths_dropped
+    }
+}
+
+/// Someone speaking in a channel, as the lines the server writes name them.
+struct Speaker {
+    channel: String,
+    login: String,
+    user_id: String,
+    room_id: String,
+    message_id: String,
+}
+
+impl Speaker {
+    /// `login` in `channel` (`#` optional, any case), with their ids and a fresh message id.
+    fn of(control: &ChatControl, channel: &str, login: &str) -> Self {
+        let channel = channel.trim_start_matches('#').to_lowercase();
+        let login = login.to_lowercase();
+        Self {
+            user_id: control.state.id_of(&login),
+            room_id: control.state.id_of(&channel),
+            message_id: control.state.message_id(),
+            channel,
+            login,
+        }
+    }
+
+    fn privmsg<'s>(&'s self, text: &'s str, badges: &'s str) -> PrivmsgLine<'s> {
+        PrivmsgLine {
+            login: &self.login,
+            user_id: &self.user_id,
+            channel: &self.channel,
+            room_id: &self.room_id,
+            text,
+            badges,
+            id: &self.message_id,
+            client_tags: "",
+        }
     }
 }

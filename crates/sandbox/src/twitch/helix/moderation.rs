@@ -382,23 +382,18 @@ fn remove_blocked_term(inner: &mut HelixInner, call: &Call<'_>) -> Answer {
 impl super::HelixControl {
     /// `user_id` moderates `broadcaster_id`'s channel.
     pub fn add_moderator(&self, broadcaster_id: &str, user_id: &str) {
-        let mut inner = self.state.lock();
-        let list = inner
-            .moderation
-            .moderators
-            .entry(broadcaster_id.to_owned())
-            .or_default();
-        if !list.iter().any(|u| u == user_id) {
-            list.push(user_id.to_owned());
-        }
+        self.add_to_role(Role::Moderator, broadcaster_id, user_id);
     }
 
     /// `user_id` is a VIP in `broadcaster_id`'s channel.
     pub fn add_vip(&self, broadcaster_id: &str, user_id: &str) {
+        self.add_to_role(Role::Vip, broadcaster_id, user_id);
+    }
+
+    fn add_to_role(&self, role: Role, broadcaster_id: &str, user_id: &str) {
         let mut inner = self.state.lock();
-        let list = inner
-            .moderation
-            .vips
+        let list = role
+            .list(&mut inner.moderation)
             .entry(broadcaster_id.to_owned())
             .or_default();
         if !list.iter().any(|u| u == user_id) {

@@ -77,13 +77,7 @@ fn subscribers(inner: &HelixInner, call: &Call<'_>) -> Answer {
 fn check(inner: &HelixInner, call: &Call<'_>) -> Answer {
     let broadcaster_id = call.required("broadcaster_id")?;
     let user_id = call.required("user_id")?;
-    let user = call.user_with(&["user:read:subscriptions"])?;
-    if user != user_id {
-        return Err(refuse(
-            StatusCode::UNAUTHORIZED,
-            "The ID in user_id must match the user ID found in the request's OAuth token.",
-        ));
-    }
+    call.same_user(&user_id, &["user:read:subscriptions"])?;
     let tier = inner
         .subscriptions
         .by_broadcaster
