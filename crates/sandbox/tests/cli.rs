@@ -459,3 +459,45 @@ async fn state_singyeong_and_usage_errors() {
     assert_eq!(code, 1);
     assert!(stderr.contains("SANDBOX_CONTROL"), "{stderr}");
 }
+
+#[tokio::test]
+async fn streams_go_off_and_on_the_air_in_helix() {
+    let sandbox = Sandbox::start(&[]);
+    let streams = format!(
+        "{}/streams?user_login=sandbox_streamer",
+        sandbox.at("/twitch/helix")
+    );
+    let auth = [
+        ("client-id", sandbox.at("/twitch/client_id")),
+        (
+            "authorization",
+            format!(
+                "Bearer {}",
+                sandbox.credentials["twitch"]["users"][0]["token"]
+                    .as_str()
+                    .unwrap()
+            ),
+        ),
+    ];
+    let headers: Vec<(&str, &str)> = auth.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (_, live) = get(&streams, &headers).await;
+    assert_eq!(
+        live["data"].as_array().unwrap().len(),
+        1,
+        "the world's streamer is live"
+    );
+    let (code, answer, stderr) = sandbox.cli(&["twitch", "offline"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(answer["live"], false);
+    let (_, off) = get(&streams, &headers).await;
+    assert_eq!(off["data"], json!([]));
+    let (code, _, stderr) = sandbox.cli(&["twitch", "online"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    let (_, on) = get(&streams, &headers).await;
+    let started = on["data"][0]["started_at"].as_str().unwrap();
+    let year = time::OffsetDateTime::now_utc().year().to_string();
+    assert!(
+        started.starts_with(&year),
+        "a stream started now, not in 2024: {started}"
+    );
+}

@@ -273,4 +273,24 @@ mod tests {
             "@everyone has the guild's id"
         );
     }
+
+    #[test]
+    fn the_fixture_world_carries_them_too() {
+        let fixture: serde_json::Value =
+            serde_json::from_str(crate::discord::state::STATE_FIXTURE).unwrap();
+        for field in ["icon", "bot_require_code_grant", "verify_key", "team"] {
+            assert!(
+                fixture["application"].get(field).is_some(),
+                "application.{field}"
+            );
+        }
+        for channel in fixture["guilds"][0]["channels"].as_array().unwrap() {
+            if channel["type"] == 2 || channel["type"] == 13 {
+                assert!(
+                    channel["bitrate"].is_u64() && channel["user_limit"].is_u64(),
+                    "{channel}"
+                );
+            }
+        }
+    }
 }
