@@ -238,6 +238,11 @@ async fn dispatch(
         remote,
         log,
         upgrade,
+        tap: feed.clone().map(|feed| crate::feed::Tap {
+            feed,
+            platform: platform.name(),
+            path: path.clone(),
+        }),
         shutdown,
     };
     let response = platform.handle(request).await;

@@ -310,3 +310,51 @@ async fn config_defines_the_world_and_a_broken_one_says_why() {
     );
     let _ = std::fs::remove_file(&good);
 }
+
+#[tokio::test]
+async fn the_feed_streams_requests_and_frames_with_credentials_redacted() {
+    let sandbox = Sandbox::start(&[]);
+    let feed_url = format!("{}/_sandbox/feed", sandbox.at("/control")).replace("http://", "ws://");
+    let mut feed = connect(&feed_url).await;
+    let token = sandbox.at("/discord/token");
+    let (status, _) = get(
+        &format!("{}/users/@me", sandbox.at("/discord/rest")),
+        &[("authorization", &format!("Bot {token}"))],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let request = common::until(&mut feed, |r| {
+        r["kind"] == "http" && r["path"] == "/api/v10/users/@me"
+    })
+    .await;
+    assert_eq!(request["platform"], "discord");
+    assert_eq!(request["status"], 200);
+    assert!(
+        request["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h[0] == "x-ratelimit-remaining"),
+        "{request}"
+    );
+    let (_socket, _) = discord_session(&sandbox.at("/discord/gateway"), &token).await;
+    let identify = common::until(&mut feed, |r| {
+        r["kind"] == "frame"
+            && r["direction"] == "in"
+            && r["frame"].as_str().is_some_and(|f| f.contains("\"op\":2"))
+    })
+    .await;
+    let text = identify["frame"].as_str().unwrap();
+    assert!(
+        !text.contains(&token) && text.contains("[redacted]"),
+        "{text}"
+    );
+    common::until(&mut feed, |r| {
+        r["direction"] == "out" && r["frame"].as_str().is_some_and(|f| f.contains("READY"))
+    })
+    .await;
+    // Without an upgrade, the recent records.
+    let (status, recent) = get(&format!("{}/_sandbox/feed", sandbox.at("/control")), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(recent["records"].as_array().unwrap().len() >= 3);
+}

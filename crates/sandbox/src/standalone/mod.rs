@@ -171,7 +171,9 @@ impl Standalone {
         let builder = |index| Server::builder().addr(addr(index)).feed(feed.clone());
         // The control server learns the credentials once every port is bound.
         let published = Arc::new(OnceLock::new());
-        let control = builder(0)
+        // The control server is not on the feed: its own feed socket would record itself.
+        let control = Server::builder()
+            .addr(addr(0))
             .serve(Control::new(handles.clone(), Arc::clone(&published)))
             .await?;
         let servers = vec![
