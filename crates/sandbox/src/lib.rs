@@ -29,7 +29,8 @@
 //! - [`server`]: the HTTP/WebSocket listener and its handle;
 //! - [`platform`]: the trait a platform module implements, and the request it receives;
 //! - [`request_log`]: what clients sent, with secrets redacted;
-//! - [`feed`]: the live traffic feed (every answered request, with rate-limit headers);
+//! - [`feed`]: the live traffic feed (every answered request with its rate-limit headers,
+//!   every WebSocket frame);
 //! - [`response`]: response helpers that copy platform conventions (exact content types);
 //! - [`ws`]: WebSocket upgrades on the same listener;
 //! - [`echo`]: a diagnostic platform (HTTP echo, status codes, a WebSocket echo with control);

@@ -3,8 +3,8 @@
 //!
 //! Paths are stable: `GET /_sandbox` lists them, `GET /_sandbox/credentials` gives what
 //! `sandbox --json` prints, `GET /_sandbox/state` the connected clients per platform,
-//! `GET /_sandbox/feed` the live traffic (a WebSocket of JSON records when upgraded, the
-//! recent records otherwise), and `POST /_sandbox/{platform}/{action}` with a JSON body
+//! `GET /_sandbox/feed` the live traffic, requests and WebSocket frames (a WebSocket of JSON
+//! records when upgraded, the recent records otherwise), and `POST /_sandbox/{platform}/{action}` with a JSON body
 //! triggers things (see [`ROUTES`]). Triggers answer once delivered with how many
 //! connections got it (`{"ok": true, "delivered": n}`), or 404 with a message when nothing
 //! matched; a bad body is 400. Every answer is JSON with an `ok` field.
