@@ -427,6 +427,8 @@ async fn state_singyeong_and_usage_errors() {
     assert_eq!(state["discord"]["sessions"].as_array().unwrap().len(), 1);
     assert_eq!(state["discord"]["sessions"][0]["connected"], true);
     assert_eq!(state["singyeong"]["clients"][0]["client_id"], "c1");
+    assert!(state["discord"]["rate_limit_buckets"].is_array());
+    assert!(state["twitch"]["helix"]["rate_limit_budgets"].is_array());
     let (code, _, stderr) = sandbox
         .cli(&[
             "singyeong",

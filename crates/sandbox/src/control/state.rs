@@ -51,7 +51,13 @@ pub(super) fn snapshot(h: &Handles) -> Value {
         },
         "twitch": {
             "chat": chat,
-            "helix": { "served": helix.served(), "throttled": helix.throttled() },
+            "helix": {
+                "served": helix.served(),
+                "throttled": helix.throttled(),
+                "rate_limit_budgets": helix.budgets().into_iter().map(|(client_id, used, limit, reset_after)| {
+                    json!({ "client_id": client_id, "used": used, "limit": limit, "reset_after": reset_after })
+                }).collect::<Vec<_>>(),
+            },
         },
         "eventsub": {
             "sessions": eventsub.sessions(),

@@ -240,21 +240,21 @@ impl DiscordControl {
         let mut path = command.name.split_whitespace();
         let name = path.next().unwrap_or_default().to_owned();
         let guild_id = place.guild_id();
-        let registered = data
+        // The guild's commands first: a guild command shadows a global one of its name.
+        let registered: Vec<&Value> = data
             .commands
             .get(&Some(guild_id))
             .into_iter()
             .chain(data.commands.get(&None))
             .flatten()
+            .collect();
+        let Some(definition) = registered
+            .iter()
             .find(|c| c["name"] == name.as_str() && c["type"].as_u64().unwrap_or(1) == 1)
-            .cloned();
-        let Some(definition) = registered else {
-            let registered = data
-                .commands
-                .get(&Some(guild_id))
-                .into_iter()
-                .chain(data.commands.get(&None))
-                .flatten()
+            .map(|c| (*c).clone())
+        else {
+            let registered = registered
+                .iter()
                 .filter_map(|c| c["name"].as_str().map(str::to_owned))
                 .collect();
             return Err(InjectError::UnknownCommand { name, registered });

@@ -591,6 +591,28 @@ impl HelixControl {
         self.state.lock().points_per_minute = points.max(1);
     }
 
+    /// Each client id's point budget in its current window: `(client id, used, limit,
+    /// seconds until it refills)`.
+    pub fn budgets(&self) -> Vec<(String, u32, u32, u64)> {
+        let inner = self.state.lock();
+        let now = Instant::now();
+        let mut budgets: Vec<(String, u32, u32, u64)> = inner
+            .budgets
+            .iter()
+            .filter_map(|(client, budget)| {
+                let left = BUDGET_WINDOW.checked_sub(now.duration_since(budget.window_start))?;
+                Some((
+                    client.clone(),
+                    budget.used,
+                    inner.points_per_minute,
+                    left.as_secs(),
+                ))
+            })
+            .collect();
+        budgets.sort();
+        budgets
+    }
+
     /// Requests answered 429.
     pub fn throttled(&self) -> usize {
         self.state.lock().throttled
