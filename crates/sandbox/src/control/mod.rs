@@ -140,10 +140,17 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
 ];
 
 /// The control server. Serve it like any platform; it answers under `/_sandbox`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Control {
     handles: Handles,
     credentials: Arc<OnceLock<Value>>,
+}
+
+impl std::fmt::Debug for Control {
+    /// The credentials hold tokens: they stay out.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control").finish_non_exhaustive()
+    }
 }
 
 impl Control {

@@ -77,7 +77,7 @@ impl Options {
 }
 
 /// Every platform's control handle, and the world they serve.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Handles {
     /// The world.
     pub world: Arc<World>,
@@ -95,8 +95,16 @@ pub struct Handles {
     pub feed: Feed,
 }
 
+// `Debug` by hand: the handles and the credentials hold tokens, which never reach `Debug`.
+impl std::fmt::Debug for Handles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handles")
+            .field("world", &self.world)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A running sandbox: every server, the control server, the credentials.
-#[derive(Debug)]
 pub struct Standalone {
     servers: Vec<Server>,
     tcp: TcpServer,
@@ -104,6 +112,18 @@ pub struct Standalone {
     credentials: Value,
     handles: Handles,
     persister: Option<persist::Persister>,
+}
+
+impl std::fmt::Debug for Standalone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Standalone")
+            .field("control", &self.control.addr())
+            .field(
+                "servers",
+                &self.servers.iter().map(Server::addr).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 impl Standalone {
@@ -246,5 +266,33 @@ impl Standalone {
         for server in self.servers {
             server.shutdown().await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Options, Standalone};
+    use crate::world::World;
+
+    #[tokio::test]
+    async fn debug_shows_no_credential() {
+        let sandbox = Standalone::start(World::default(), Options::free_ports())
+            .await
+            .expect("starts");
+        let printed = format!("{sandbox:?} {:?}", sandbox.handles());
+        for secret in [
+            "sandbox.discord-bot-token",
+            "sandboxbottoken",
+            "sandbox-password",
+        ] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(
+            sandbox
+                .credentials()
+                .to_string()
+                .contains("sandboxbottoken")
+        );
+        sandbox.shutdown().await;
     }
 }

@@ -26,11 +26,20 @@ const VERSION: u64 = 1;
 const PERIOD: Duration = Duration::from_secs(1);
 
 /// A state file as loaded: the world, and each platform's saved changes.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SavedState {
     /// The world it was saved with.
     pub world: World,
     changes: Value,
+}
+
+impl std::fmt::Debug for SavedState {
+    /// The changes hold tokens and keys: they stay out.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SavedState")
+            .field("world", &self.world)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SavedState {
