@@ -503,3 +503,122 @@ async fn streams_go_off_and_on_the_air_in_helix() {
         "a stream started now, not in 2024: {started}"
     );
 }
+
+#[tokio::test]
+async fn discord_button_clicks_and_modal_submits() {
+    let sandbox = Sandbox::start(&[]);
+    let token = sandbox.at("/discord/token");
+    let (mut socket, _) = discord_session(&sandbox.at("/discord/gateway"), &token).await;
+    // No message has the button yet.
+    let (code, _, stderr) = sandbox.cli(&["discord", "button", "vote:yes"]).await;
+    assert_ne!(code, 0);
+    assert!(stderr.contains("vote:yes"), "{stderr}");
+    let (status, _, posted) = post_json(
+        &format!(
+            "{}/channels/1300000000000000011/messages",
+            sandbox.at("/discord/rest")
+        ),
+        &[("authorization", &format!("Bot {token}"))],
+        &json!({ "content": "Vote!", "components": [{ "type": 1, "components": [
+            { "type": 2, "style": 1, "label": "Yes", "custom_id": "vote:yes" }] }] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{posted}");
+    let (code, _, stderr) = sandbox
+        .cli(&["discord", "button", "vote:yes", "--as", "bob"])
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    let click = until(&mut socket, |p| p["t"] == "INTERACTION_CREATE").await["d"].clone();
+    assert_eq!(click["type"], 3);
+    assert_eq!(click["data"]["custom_id"], "vote:yes");
+    assert_eq!(click["data"]["component_type"], 2);
+    assert_eq!(click["message"]["id"], posted["id"]);
+    assert_eq!(click["channel_id"], "1300000000000000011");
+    assert_eq!(click["member"]["user"]["username"], "bob");
+    let (code, _, stderr) = sandbox
+        .cli(&[
+            "discord",
+            "modal",
+            "feedback",
+            "--field",
+            "text=great bot",
+            "--as",
+            "alice",
+        ])
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    let submit = until(&mut socket, |p| p["t"] == "INTERACTION_CREATE").await["d"].clone();
+    assert_eq!(submit["type"], 5);
+    assert_eq!(submit["data"]["custom_id"], "feedback");
+    let input = &submit["data"]["components"][0]["components"][0];
+    assert_eq!(input["custom_id"], "text");
+    assert_eq!(input["value"], "great bot");
+}
+
+#[tokio::test]
+async fn subscriptions_and_cheers_reach_chat_and_helix() {
+    let sandbox = Sandbox::start(&[]);
+    let bot = sandbox.credentials["twitch"]["users"][0].clone();
+    let mut irc = Irc::login(
+        &sandbox.at("/twitch/irc_tcp"),
+        bot["login"].as_str().unwrap(),
+        bot["token"].as_str().unwrap(),
+    )
+    .await;
+    irc.send("JOIN #sandbox_streamer").await;
+    irc.until(|line| line.contains(" 366 ")).await;
+    let (code, answer, stderr) = sandbox
+        .cli(&[
+            "twitch",
+            "subscribe",
+            "--user",
+            "sandbox_bot",
+            "--tier",
+            "2000",
+        ])
+        .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(answer["chat"], 1);
+    let sub = irc.until(|line| line.contains("USERNOTICE")).await;
+    assert!(
+        sub.contains("msg-id=sub") && sub.contains("msg-param-sub-plan=2000"),
+        "{sub}"
+    );
+    assert!(
+        sub.contains("system-msg=Sandbox_Bot\\ssubscribed\\sat\\sTier\\s2."),
+        "{sub}"
+    );
+    let streamer = format!(
+        "Bearer {}",
+        sandbox.credentials["twitch"]["users"][2]["token"]
+            .as_str()
+            .unwrap()
+    );
+    let (status, subscribers) = get(
+        &format!(
+            "{}/subscriptions?broadcaster_id=100000003",
+            sandbox.at("/twitch/helix")
+        ),
+        &[
+            ("client-id", &sandbox.at("/twitch/client_id")),
+            ("authorization", &streamer),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        subscribers["data"][0]["user_id"], "100000001",
+        "{subscribers}"
+    );
+    assert_eq!(
+        subscribers["points"], 3,
+        "the world's tier 1 viewer and a tier 2 bot"
+    );
+    let (code, _, stderr) = sandbox.cli(&["twitch", "cheer", "--bits", "250"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    let cheer = irc.until(|line| line.contains("PRIVMSG")).await;
+    assert!(
+        cheer.contains(";bits=250;") && cheer.contains("user-id=100000002"),
+        "{cheer}"
+    );
+}
