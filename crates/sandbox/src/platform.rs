@@ -43,6 +43,8 @@ pub struct SandboxRequest {
     /// The server's request log, for platforms that count or inspect past requests.
     pub log: RequestLog,
     pub(crate) upgrade: Option<OnUpgrade>,
+    /// Where an accepted WebSocket's frames are recorded, when the server has a feed.
+    pub(crate) tap: Option<crate::feed::Tap>,
     pub(crate) shutdown: tokio::sync::watch::Receiver<bool>,
 }
 

@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::feed::Feed;
 use crate::platform::{Platform, SandboxRequest};
 use crate::request_log::RequestLog;
 use crate::response::{self, HttpResponse};
@@ -29,12 +30,14 @@ const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 #[must_use]
 pub struct ServerBuilder {
     addr: SocketAddr,
+    feed: Option<Feed>,
 }
 
 impl Default for ServerBuilder {
     fn default() -> Self {
         Self {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            feed: None,
         }
     }
 }
@@ -43,6 +46,12 @@ impl ServerBuilder {
     /// Listen on `addr` instead of `127.0.0.1:0` (a free port).
     pub fn addr(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
+        self
+    }
+
+    /// Publishes every answered request on `feed`.
+    pub fn feed(mut self, feed: Feed) -> Self {
+        self.feed = Some(feed);
         self
     }
 
@@ -72,6 +81,7 @@ impl ServerBuilder {
             listener,
             Arc::new(platform),
             log.clone(),
+            self.feed,
             shutdown_rx,
         ));
         Ok(Server {
@@ -144,6 +154,7 @@ async fn accept_loop(
     listener: TcpListener,
     platform: Arc<dyn Platform>,
     log: RequestLog,
+    feed: Option<Feed>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut connections = tokio::task::JoinSet::new();
@@ -161,10 +172,12 @@ async fn accept_loop(
                 let _ = stream.set_nodelay(true);
                 let platform = Arc::clone(&platform);
                 let log = log.clone();
+                let feed = feed.clone();
                 let shutdown = shutdown.clone();
                 connections.spawn(async move {
                     let service = service_fn(move |request| {
-                        dispatch(Arc::clone(&platform), log.clone(), remote, shutdown.clone(), request)
+                        let context = Context { log: log.clone(), feed: feed.clone(), remote, shutdown: shutdown.clone() };
+                        dispatch(Arc::clone(&platform), context, request)
                     });
                     let connection = auto::Builder::new(TokioExecutor::new());
                     if let Err(error) = connection
@@ -182,13 +195,25 @@ async fn accept_loop(
     while connections.join_next().await.is_some() {}
 }
 
-async fn dispatch(
-    platform: Arc<dyn Platform>,
+/// What every request on a connection shares.
+struct Context {
     log: RequestLog,
+    feed: Option<Feed>,
     remote: SocketAddr,
     shutdown: watch::Receiver<bool>,
+}
+
+async fn dispatch(
+    platform: Arc<dyn Platform>,
+    context: Context,
     mut request: Request<Incoming>,
 ) -> Result<HttpResponse, Infallible> {
+    let Context {
+        log,
+        feed,
+        remote,
+        shutdown,
+    } = context;
     let upgrade =
         crate::ws::is_upgrade(request.headers()).then(|| hyper::upgrade::on(&mut request));
     let (parts, body) = request.into_parts();
@@ -204,6 +229,7 @@ async fn dispatch(
     };
     log.record(&parts.method, &parts.uri, &parts.headers, &body);
     tracing::debug!(platform = platform.name(), method = %parts.method, path = parts.uri.path(), "sandbox request");
+    let (method, path) = (parts.method.clone(), parts.uri.path().to_owned());
     let request = SandboxRequest {
         method: parts.method,
         uri: parts.uri,
@@ -212,7 +238,22 @@ async fn dispatch(
         remote,
         log,
         upgrade,
+        tap: feed.clone().map(|feed| crate::feed::Tap {
+            feed,
+            platform: platform.name(),
+            path: path.clone(),
+        }),
         shutdown,
     };
-    Ok(platform.handle(request).await)
+    let response = platform.handle(request).await;
+    if let Some(feed) = &feed {
+        feed.http(
+            platform.name(),
+            &method,
+            &path,
+            response.status(),
+            response.headers(),
+        );
+    }
+    Ok(response)
 }

@@ -1,7 +1,14 @@
 //! WebSocket upgrades on a platform's listener: the handshake answer, then a task running
-//! the platform's socket handler until it returns or the server shuts down.
+//! the platform's socket handler until it returns or the server shuts down. With a traffic
+//! feed, every frame in and out is recorded on it.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_util::{Sink, Stream};
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use http::header::{CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, UPGRADE};
 use http::{HeaderMap, HeaderValue, StatusCode};
@@ -14,8 +21,58 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use crate::platform::SandboxRequest;
 use crate::response::{self, HttpResponse};
 
-/// The server side of an accepted WebSocket.
-pub type ServerSocket = WebSocketStream<TokioIo<Upgraded>>;
+/// The server side of an accepted WebSocket: a `Stream` of messages and a `Sink` for them,
+/// like tokio-tungstenite's `WebSocketStream`, which also records frames on the traffic feed.
+#[derive(Debug)]
+pub struct ServerSocket {
+    inner: WebSocketStream<TokioIo<Upgraded>>,
+    tap: Option<crate::feed::Tap>,
+}
+
+impl ServerSocket {
+    /// Sends a close frame (`None`: no code) and flushes, as `WebSocketStream::close`.
+    pub async fn close(&mut self, frame: Option<CloseFrame>) -> Result<(), WsError> {
+        if let Some(tap) = &self.tap {
+            tap.frame("out", &Message::Close(frame.clone()));
+        }
+        self.inner.close(frame).await
+    }
+}
+
+impl Stream for ServerSocket {
+    type Item = Result<Message, WsError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let polled = Pin::new(&mut self.inner).poll_next(cx);
+        if let (Poll::Ready(Some(Ok(message))), Some(tap)) = (&polled, &self.tap) {
+            tap.frame("in", message);
+        }
+        polled
+    }
+}
+
+impl Sink<Message> for ServerSocket {
+    type Error = WsError;
+
+    fn poll_ready(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
+        Pin::new(&mut self.inner).poll_ready(cx)
+    }
+
+    fn start_send(mut self: Pin<&mut Self>, message: Message) -> Result<(), WsError> {
+        if let Some(tap) = &self.tap {
+            tap.frame("out", &message);
+        }
+        Pin::new(&mut self.inner).start_send(message)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
+        Pin::new(&mut self.inner).poll_close(cx)
+    }
+}
 
 /// Whether the headers ask for a WebSocket upgrade.
 pub fn is_upgrade(headers: &HeaderMap) -> bool {
@@ -53,6 +110,7 @@ where
     let accept_key = derive_accept_key(key.as_bytes());
     let mut shutdown = request.shutdown.clone();
     let remote = request.remote;
+    let tap = request.tap.clone();
     tokio::spawn(async move {
         let upgraded = match upgrade.await {
             Ok(upgraded) => upgraded,
@@ -61,8 +119,11 @@ where
                 return;
             }
         };
-        let socket =
-            WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, config).await;
+        let socket = ServerSocket {
+            inner: WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, config)
+                .await,
+            tap,
+        };
         tokio::select! {
             () = handler(socket) => {}
             _ = shutdown.wait_for(|stopped| *stopped) => {}

@@ -85,16 +85,18 @@ pub(super) fn handle(state: &State, request: &SandboxRequest, path: &[String]) -
             }
             Some(_) => list(world.warlogs.get(*tag).unwrap_or(&json!([])), 600),
         },
-        (&Method::GET, ["clans", tag, "currentwar"]) => match world.clans.get(*tag) {
-            None => not_found(),
-            Some(_) => ok(
-                world
+        (&Method::GET, ["clans", tag, "currentwar"]) => {
+            if world.clans.contains_key(*tag) {
+                let war = world
                     .wars
                     .get(*tag)
-                    .unwrap_or(&json!({ "state": "notInWar" })),
-                age(120),
-            ),
-        },
+                    .unwrap_or(&json!({ "state": "notInWar" }))
+                    .clone();
+                ok(&state.on_clock(war), age(120))
+            } else {
+                not_found()
+            }
+        }
         (&Method::GET, ["clans", tag, "currentwar", "leaguegroup"]) => {
             found(world.league_groups.get(*tag), 120)
         }
@@ -102,7 +104,10 @@ pub(super) fn handle(state: &State, request: &SandboxRequest, path: &[String]) -
             None => not_found(),
             Some(_) => list(world.raids.get(*tag).unwrap_or(&json!([])), 600),
         },
-        (&Method::GET, ["clanwarleagues", "wars", tag]) => found(world.league_wars.get(*tag), 120),
+        (&Method::GET, ["clanwarleagues", "wars", tag]) => match world.league_wars.get(*tag) {
+            Some(war) => ok(&state.on_clock(war.clone()), age(120)),
+            None => not_found(),
+        },
         (&Method::GET, ["players", tag]) => found(world.players.get(*tag), 60),
         (&Method::POST, ["players", tag, "verifytoken"]) => {
             if !world.players.contains_key(*tag) {

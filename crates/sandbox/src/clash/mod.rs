@@ -30,7 +30,10 @@
 
 mod actions;
 mod api;
+mod clock;
 mod devsite;
+mod saved;
+mod seed;
 mod state;
 
 use std::collections::{HashMap, VecDeque};
@@ -43,6 +46,7 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use crate::platform::{Platform, ResponseFuture, SandboxRequest};
+use crate::world::ClashWorld;
 use state::World;
 
 /// Requests per key per rolling second before 429s.
@@ -89,6 +93,9 @@ struct State {
     max_age: Mutex<Option<u64>>,
     throttled: AtomicU64,
     fail_next: AtomicU32,
+    /// Wars follow the clock (worlds from [`Clash::from_world`]): their state moves on as
+    /// their times pass, and new wars are dated from now.
+    clock: bool,
 }
 
 /// The Clash of Clans platform. Keep a [`ClashControl`] from [`Clash::control`].
@@ -112,12 +119,27 @@ impl Default for Clash {
 impl Clash {
     /// A sandbox with the fixture world and the [`DEFAULT_EMAIL`] account (no keys yet).
     pub fn new() -> Self {
+        Self::with(World::load(), DEFAULT_EMAIL, DEFAULT_PASSWORD, false)
+    }
+
+    /// A sandbox serving `world`: its developer account, clans, members (with their
+    /// player profiles and in-game API tokens), current wars dated from now (and moving on
+    /// as their times pass) and league groups.
+    pub fn from_world(world: &ClashWorld) -> Self {
+        Self::with(
+            seed::world(world),
+            &world.email,
+            world.password.expose(),
+            true,
+        )
+    }
+
+    fn with(world: World, email: &str, password: &str, clock: bool) -> Self {
         let mut site = DevSite::default();
-        site.accounts
-            .insert(DEFAULT_EMAIL.to_owned(), DEFAULT_PASSWORD.to_owned());
+        site.accounts.insert(email.to_owned(), password.to_owned());
         Self {
             state: Arc::new(State {
-                world: Mutex::new(World::load()),
+                world: Mutex::new(world),
                 site: Mutex::new(site),
                 caller_ip: Mutex::new("127.0.0.1".to_owned()),
                 maintenance: AtomicBool::new(false),
@@ -126,6 +148,7 @@ impl Clash {
                 max_age: Mutex::new(None),
                 throttled: AtomicU64::new(0),
                 fail_next: AtomicU32::new(0),
+                clock,
             }),
         }
     }
@@ -134,6 +157,17 @@ impl Clash {
     pub fn control(&self) -> ClashControl {
         ClashControl {
             state: Arc::clone(&self.state),
+        }
+    }
+}
+
+impl State {
+    /// A war as it stands now: moved on by the clock for worlds that follow it.
+    fn on_clock(&self, war: Value) -> Value {
+        if self.clock {
+            clock::war_now(&war, std::time::SystemTime::now())
+        } else {
+            war
         }
     }
 }
@@ -186,6 +220,11 @@ impl ClashControl {
     /// Switches maintenance mode (503 `inMaintenance` on every API route) on or off.
     pub fn set_maintenance(&self, on: bool) {
         self.state.maintenance.store(on, Ordering::SeqCst);
+    }
+
+    /// Whether maintenance mode is on.
+    pub fn maintenance(&self) -> bool {
+        self.state.maintenance.load(Ordering::SeqCst)
     }
 
     /// The IP the sandbox believes the caller has (default `127.0.0.1`).
@@ -369,6 +408,14 @@ impl ClashControl {
             "clan": { "tag": entry["tag"], "name": entry["name"], "badgeUrls": entry["badgeUrls"], "clanLevel": entry["clanLevel"], "attacks": 0, "stars": 0, "destructionPercentage": 0.0, "members": ours },
             "opponent": { "tag": opponent_tag, "name": "Rivals", "badgeUrls": {}, "clanLevel": 10, "attacks": 0, "stars": 0, "destructionPercentage": 0.0, "members": theirs },
         });
+        let mut war = war;
+        if self.state.clock {
+            // Preparation starts now.
+            let start = std::time::SystemTime::now() + clock::PREPARATION;
+            for (key, at) in clock::war_times(start) {
+                war[key] = json!(at);
+            }
+        }
         world.wars.insert(clan.to_owned(), war);
         true
     }
@@ -451,6 +498,15 @@ impl ClashControl {
                 "warStartTime": format!("202401{:02}T080000.000Z", round + 3),
                 "clan": side(home), "opponent": side(away),
             });
+            let mut war = war;
+            if self.state.clock {
+                // Battle day starts now.
+                let now = std::time::SystemTime::now();
+                for (key, at) in clock::war_times(now) {
+                    war[key] = json!(at);
+                }
+                war["warStartTime"] = war["startTime"].clone();
+            }
             if home["tag"] == clan {
                 ours = Some(war_tag.clone());
             }

@@ -46,9 +46,12 @@
 mod compress;
 mod etf;
 mod gateway;
+mod inject;
 mod intents;
 mod ratelimit;
 mod rest;
+mod saved;
+mod seed;
 mod session_starts;
 mod state;
 
@@ -58,8 +61,10 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::platform::{Platform, ResponseFuture, SandboxRequest};
+use crate::world::DiscordWorld;
 use crate::ws;
 
+pub use inject::{InjectError, SlashCommand};
 use state::{Command, State};
 pub use state::{DiscordConfig, GatewayFaults};
 
@@ -78,8 +83,19 @@ pub struct DiscordControl {
 impl Discord {
     /// A Discord sandbox with the guilds from `fixtures/discord/sandbox-state.json`.
     pub fn new(config: DiscordConfig) -> Self {
+        let fixture: Value = serde_json::from_str(state::STATE_FIXTURE).unwrap_or(Value::Null);
         Self {
-            state: Arc::new(State::new(config)),
+            state: Arc::new(State::new(config, &fixture)),
+        }
+    }
+
+    /// A Discord sandbox serving `world`: its bot token, application, users and guilds.
+    pub fn from_world(world: &DiscordWorld) -> Self {
+        let config = DiscordConfig::default()
+            .with_token(world.token.expose())
+            .with_shards(world.shards, 1);
+        Self {
+            state: Arc::new(State::new(config, &seed::state(world))),
         }
     }
 

@@ -53,6 +53,24 @@ impl RateLimits {
         }
     }
 
+    /// Every bucket whose window is still open: `(bucket, used, limit, resets in)`.
+    pub(crate) fn buckets(&self) -> Vec<(String, u32, u32, Duration)> {
+        let now = Instant::now();
+        let mut buckets: Vec<(String, u32, u32, Duration)> = self
+            .buckets
+            .lock()
+            .iter()
+            .filter_map(|(name, window)| {
+                let left = self
+                    .bucket_window
+                    .checked_sub(now.duration_since(window.started))?;
+                Some((name.clone(), window.used, self.bucket_limit, left))
+            })
+            .collect();
+        buckets.sort();
+        buckets
+    }
+
     /// Takes one request from `bucket` (route template + major parameter) and the global
     /// limit. `hash` names the bucket in `X-RateLimit-Bucket` (shared across majors).
     pub(crate) fn check(&self, bucket: &str, hash: &str) -> Verdict {

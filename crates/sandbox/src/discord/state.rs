@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use parking_lot::{Mutex, MutexGuard};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
@@ -15,8 +15,8 @@ use super::intents::Subscription;
 use super::ratelimit::RateLimits;
 use super::session_starts::SessionStarts;
 
-/// The sandbox's guilds, bot user and application.
-const STATE_FIXTURE: &str = include_str!(concat!(
+/// The guilds, bot user and application [`Discord::new`](super::Discord::new) serves.
+pub(crate) const STATE_FIXTURE: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../fixtures/discord/sandbox-state.json"
 ));
@@ -184,6 +184,9 @@ pub(crate) struct Data {
     pub(crate) interaction_messages: HashMap<String, (u64, u64)>,
     /// Interactions already answered (a second callback is refused).
     pub(crate) acknowledged: std::collections::HashSet<String>,
+    /// Interaction token → channel, for interactions the sandbox sent (their responses
+    /// are posted where the interaction happened).
+    pub(crate) issued: HashMap<String, u64>,
     next_id: u64,
 }
 
@@ -197,6 +200,11 @@ impl Data {
             .saturating_sub(DISCORD_EPOCH_MS);
         self.next_id = (self.next_id + 1).max(now_ms << 22);
         self.next_id
+    }
+
+    /// New snowflakes come after `id` (restored objects keep their ids unique).
+    pub(crate) fn raise_next_id(&mut self, id: u64) {
+        self.next_id = self.next_id.max(id);
     }
 }
 
@@ -247,8 +255,8 @@ impl std::fmt::Debug for State {
 }
 
 impl State {
-    pub(crate) fn new(config: DiscordConfig) -> Self {
-        let fixture: Value = serde_json::from_str(STATE_FIXTURE).unwrap_or_else(|_| json!({}));
+    /// State over `seed`: `{user, application, guilds}` (the fixture's shape).
+    pub(crate) fn new(config: DiscordConfig, fixture: &Value) -> Self {
         let mut guilds = BTreeMap::new();
         let mut channels = BTreeMap::new();
         for guild in fixture["guilds"].as_array().cloned().unwrap_or_default() {
@@ -273,6 +281,7 @@ impl State {
             reactions: HashMap::new(),
             interaction_messages: HashMap::new(),
             acknowledged: std::collections::HashSet::new(),
+            issued: HashMap::new(),
             next_id: 0,
         };
         let (commands, _) = broadcast::channel(1024);
@@ -477,15 +486,65 @@ impl State {
     /// Numbers and sends (or keeps for replay) a dispatch to the current session of
     /// `shard`, or of every shard.
     pub(crate) fn dispatch(&self, shard: Option<u32>, event: &str, data: &Value) {
+        self.dispatch_counted(shard, event, data);
+    }
+
+    /// [`dispatch`](Self::dispatch), returning how many connected sessions it was sent to
+    /// (sessions whose intents filter it out, or that are disconnected, do not count).
+    pub(crate) fn dispatch_counted(&self, shard: Option<u32>, event: &str, data: &Value) -> usize {
         let mut sessions = self.sessions.lock();
         let targets: Vec<String> = match shard {
             Some(shard) => sessions.current.get(&shard).cloned().into_iter().collect(),
             None => sessions.current.values().cloned().collect(),
         };
+        let mut sent = 0;
         for session_id in targets {
-            if let Some(session) = sessions.by_id.get_mut(&session_id) {
-                push(session, &self.bot_id, event, data);
+            if let Some(session) = sessions.by_id.get_mut(&session_id)
+                && push(session, &self.bot_id, event, data)
+            {
+                sent += 1;
             }
+        }
+        sent
+    }
+
+    /// Every current session: `(shard, session id, last sequence, connected)`.
+    pub(crate) fn session_views(&self) -> Vec<([u32; 2], String, u64, bool)> {
+        let sessions = self.sessions.lock();
+        sessions
+            .current
+            .values()
+            .filter_map(|id| {
+                let session = sessions.by_id.get(id)?;
+                Some((
+                    session.shard,
+                    id.clone(),
+                    session.seq,
+                    session.live.is_some(),
+                ))
+            })
+            .collect()
+    }
+
+    /// Connected sessions of `shard` (all shards when `None`).
+    pub(crate) fn live_sessions(&self, shard: Option<u32>) -> usize {
+        self.session_views()
+            .iter()
+            .filter(|(s, _, _, live)| *live && shard.is_none_or(|shard| s[0] == shard))
+            .count()
+    }
+
+    /// Forgets the current session of `shard` (all when `None`): a resume of it fails.
+    pub(crate) fn forget_shard(&self, shard: Option<u32>) {
+        let mut sessions = self.sessions.lock();
+        let ids: Vec<String> = match shard {
+            Some(shard) => sessions.current.remove(&shard).into_iter().collect(),
+            None => std::mem::take(&mut sessions.current)
+                .into_values()
+                .collect(),
+        };
+        for id in ids {
+            sessions.by_id.remove(&id);
         }
     }
 
@@ -498,9 +557,10 @@ impl State {
     }
 }
 
-fn push(session: &mut Session, bot: &str, event: &str, data: &Value) {
+/// Numbers and queues a dispatch for a session; `true` when it went to a live connection.
+fn push(session: &mut Session, bot: &str, event: &str, data: &Value) -> bool {
     let Some(data) = super::intents::filter(session.subscription, bot, event, data) else {
-        return;
+        return false;
     };
     session.seq += 1;
     // Discord's key order: t, s, op, d.
@@ -515,9 +575,12 @@ fn push(session: &mut Session, bot: &str, event: &str, data: &Value) {
     session
         .history
         .push_back((session.seq, Arc::clone(&payload)));
-    if let Some((_, live)) = &session.live
-        && live.send(payload).is_err()
-    {
-        session.live = None;
+    match &session.live {
+        Some((_, live)) if live.send(payload).is_ok() => true,
+        Some(_) => {
+            session.live = None;
+            false
+        }
+        None => false,
     }
 }

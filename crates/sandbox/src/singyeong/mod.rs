@@ -272,6 +272,36 @@ impl SingyeongControl {
         self.shared.ack_heartbeats.store(ack, Ordering::SeqCst);
     }
 
+    /// Sends `payload` to the clients `target` selects, as a SEND (one of them) or a
+    /// BROADCAST (all) dispatch from the server; `target` is a singyeong query
+    /// (`{"application": "app", "ops": []}`). Returns how many clients got it.
+    pub fn send(&self, target: &Value, payload: &Value, broadcast: bool) -> Result<usize, String> {
+        let query = query::Query::parse(target).map_err(|e| e.to_string())?;
+        let kind = if broadcast { "BROADCAST" } else { "SEND" };
+        self.shared
+            .lock()
+            .route(&query, &Value::Null, payload, broadcast, kind)
+            .map_err(|reason| format!("{reason}: no client matches the query"))
+    }
+
+    /// Sends `payload` to one client as a SEND dispatch; `false` if it is not connected.
+    pub fn send_to_client(&self, app_id: &str, client_id: &str, payload: &Value) -> bool {
+        let mut state = self.shared.lock();
+        let text = state::packet(
+            state::op::DISPATCH,
+            Some("SEND"),
+            &serde_json::json!({ "nonce": null, "payload": payload }),
+        );
+        let sent = state
+            .clients
+            .get(&(app_id.to_owned(), client_id.to_owned()))
+            .is_some_and(|c| c.outbox.send(state::Outgoing::Text(text)).is_ok());
+        if sent {
+            state.routed += 1;
+        }
+        sent
+    }
+
     /// Messages delivered by SEND/BROADCAST so far (one per receiving client).
     pub fn routed(&self) -> u64 {
         self.shared.lock().routed

@@ -38,8 +38,10 @@
 
 mod control;
 mod rest;
+mod saved;
 mod socket;
 mod state;
+mod trigger;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,6 +49,7 @@ use std::time::Duration;
 use http::Method;
 
 pub use control::{ConduitView, EventSubControl, ShardView};
+pub use trigger::{Trigger, TriggerError};
 
 use crate::platform::{Platform, ResponseFuture, SandboxRequest};
 use crate::{response, ws};
@@ -169,11 +172,24 @@ impl EventSub {
                     }
                 }))
             }
-            (_, ["eventsub", ..]) => {
-                Some(Box::pin(async move { rest::handle(&self.state, &request) }))
-            }
+            (_, ["eventsub", ..]) => Some(Box::pin(async move {
+                let segments = request.segments();
+                rest::handle(&self.state, &request, &segments)
+            })),
             _ => None,
         }
+    }
+}
+
+impl EventSub {
+    /// Answers a REST request whose path, split, is `segments` (`["eventsub", …]`), for a
+    /// server that mounts the endpoints under another prefix (Helix's `/helix`).
+    pub(crate) fn handle_rest(
+        &self,
+        request: &SandboxRequest,
+        segments: &[&str],
+    ) -> crate::response::HttpResponse {
+        rest::handle(&self.state, request, segments)
     }
 }
 

@@ -11,8 +11,9 @@
 //! channels, games, search), `channels` (followers, followed), `chat` (chatters, settings,
 //! badges, emotes, colors), `community` (cheermotes, teams), `media` (clips, videos),
 //! `moderation` (bans and timeouts, moderators, VIPs, blocked terms), `polls` (polls and
-//! predictions). [`HelixControl`] seeds the state (users, follows, videos, chatters, teams,
-//! scopes, going live) and reads counters.
+//! predictions), `subscriptions` (subscribers). [`HelixControl`] seeds the state (users,
+//! follows, videos, chatters, teams, scopes, going live; `seed` does it from a world) and
+//! reads counters.
 
 mod catalog;
 mod channels;
@@ -21,6 +22,9 @@ mod community;
 mod media;
 mod moderation;
 mod polls;
+mod saved;
+mod seed;
+mod subscriptions;
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -68,6 +72,7 @@ pub(crate) struct HelixInner {
     media: media::Media,
     moderation: moderation::Moderation,
     polls: polls::Polls,
+    subscriptions: subscriptions::Subscriptions,
     teams: community::Teams,
     next_id: u64,
     budgets: HashMap<String, Budget>,
@@ -86,6 +91,11 @@ impl HelixInner {
     /// A user by id.
     fn user(&self, id: &str) -> Option<&Value> {
         self.users.iter().find(|u| u["id"] == id)
+    }
+
+    /// A user by login.
+    pub(crate) fn user_by_login(&self, login: &str) -> Option<&Value> {
+        self.users.iter().find(|u| u["login"] == login)
     }
 
     /// `{prefix}_id`, `{prefix}_login`, `{prefix}_name` for user `id` (empty names if unknown).
@@ -290,6 +300,19 @@ impl Call<'_> {
         }
     }
 
+    /// The token's user, who must be the `user_id` asked about and hold one of `scopes`.
+    fn same_user(&self, user_id: &str, scopes: &[&str]) -> Result<String, Refusal> {
+        let user = self.user_with(scopes)?;
+        if user == user_id {
+            Ok(user)
+        } else {
+            Err(refuse(
+                StatusCode::UNAUTHORIZED,
+                "The ID in user_id must match the user ID found in the request's OAuth token.",
+            ))
+        }
+    }
+
     /// `broadcaster_id` and `moderator_id` from the query: the token's user must be the
     /// moderator (401) and moderate the channel (403), with one of `scopes`.
     fn moderator(&self, inner: &HelixInner, scopes: &[&str]) -> Result<(String, String), Refusal> {
@@ -331,6 +354,11 @@ impl Call<'_> {
     /// One page of `items` (`first`, default 20, at most `max_first`; `after` is the
     /// offset cursor), with `total` when asked.
     fn page(&self, items: &[Value], max_first: usize, total: bool) -> HttpResponse {
+        response::json(StatusCode::OK, &self.page_body(items, max_first, total))
+    }
+
+    /// [`page`](Self::page)'s body, for routes that add to it.
+    fn page_body(&self, items: &[Value], max_first: usize, total: bool) -> Value {
         let first = self
             .param("first")
             .and_then(|f| f.parse::<usize>().ok())
@@ -351,7 +379,7 @@ impl Call<'_> {
         if total {
             body["total"] = json!(items.len());
         }
-        response::json(StatusCode::OK, &body)
+        body
     }
 }
 
@@ -418,6 +446,7 @@ fn route(inner: &mut HelixInner, call: &Call<'_>, path: &[&str]) -> Answer {
         .or_else(|| media::route(inner, call, method, path))
         .or_else(|| moderation::route(inner, call, method, path))
         .or_else(|| polls::route(inner, call, method, path))
+        .or_else(|| subscriptions::route(inner, call, method, path))
         .unwrap_or_else(|| Err(refuse(StatusCode::NOT_FOUND, "route not in the sandbox")))
 }
 
@@ -498,10 +527,23 @@ impl HelixControl {
                 "id": id, "user_id": user_id, "user_login": user["login"],
                 "user_name": user["display_name"], "game_id": channel["game_id"],
                 "game_name": channel["game_name"], "type": "live", "title": channel["title"],
-                "viewer_count": 1, "started_at": "2024-01-01T00:00:00Z", "language": "en",
-                "tags": [], "is_mature": false,
+                "viewer_count": 1, "started_at": crate::timestamp::rfc3339(SystemTime::now(), false),
+                "language": "en", "thumbnail_url": "", "tag_ids": [], "tags": [], "is_mature": false,
             }),
         );
+    }
+
+    /// `user_id`'s stream ends: `GET /streams` no longer lists it. `false` if it was not live.
+    pub fn go_offline(&self, user_id: &str) -> bool {
+        let mut inner = self.state.lock();
+        let before = inner.streams.len();
+        inner.streams.retain(|s| s["user_id"] != user_id);
+        inner.streams.len() < before
+    }
+
+    /// Whether `user_id` is live.
+    pub fn is_live(&self, user_id: &str) -> bool {
+        self.state.lock().is_live(user_id)
     }
 
     /// Adds a user with a channel (and `GET /users`, `/channels`, `/search/channels` find it).
@@ -547,6 +589,28 @@ impl HelixControl {
     /// Sets the point budget per minute (default 800).
     pub fn set_points_per_minute(&self, points: u32) {
         self.state.lock().points_per_minute = points.max(1);
+    }
+
+    /// Each client id's point budget in its current window: `(client id, used, limit,
+    /// seconds until it refills)`.
+    pub fn budgets(&self) -> Vec<(String, u32, u32, u64)> {
+        let inner = self.state.lock();
+        let now = Instant::now();
+        let mut budgets: Vec<(String, u32, u32, u64)> = inner
+            .budgets
+            .iter()
+            .filter_map(|(client, budget)| {
+                let left = BUDGET_WINDOW.checked_sub(now.duration_since(budget.window_start))?;
+                Some((
+                    client.clone(),
+                    budget.used,
+                    inner.points_per_minute,
+                    left.as_secs(),
+                ))
+            })
+            .collect();
+        budgets.sort();
+        budgets
     }
 
     /// Requests answered 429.

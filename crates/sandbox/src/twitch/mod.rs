@@ -36,9 +36,10 @@ use http::Method;
 
 pub use chat::{ChatControl, ChatLimits, SentMessage};
 pub use helix::{DEFAULT_POINTS_PER_MINUTE, HelixControl};
-pub use tcp::{TcpServer, serve_tcp};
+pub use tcp::{TcpServer, serve_tcp, serve_tcp_on};
 
 use crate::platform::{Platform, ResponseFuture, SandboxRequest};
+use crate::world::TwitchWorld;
 use crate::{response, ws};
 
 /// The Twitch platform. Clone it freely: clones share state.
@@ -46,6 +47,8 @@ use crate::{response, ws};
 pub struct Twitch {
     pub(crate) chat: Arc<chat::ChatState>,
     pub(crate) helix: Arc<helix::HelixState>,
+    /// EventSub's REST side under `/helix/eventsub/…`, where Twitch has it.
+    eventsub: Option<eventsub::EventSub>,
 }
 
 impl Default for Twitch {
@@ -66,7 +69,54 @@ impl Twitch {
         Self {
             chat: Arc::new(chat::ChatState::new(limits, Arc::clone(&helix))),
             helix,
+            eventsub: None,
         }
+    }
+
+    /// A Twitch serving `world`: its app (client credentials and refresh grants), its users
+    /// with their tokens and scopes (OAuth validate, Helix, chat `PASS oauth:`), and their
+    /// channels (stream, followers, subscribers, moderators and VIPs, who also wear those
+    /// badges in chat).
+    pub fn from_world(world: &TwitchWorld) -> Self {
+        let twitch = Self::new();
+        twitch.helix().seed(world);
+        let chat = twitch.chat();
+        for channel in &world.channels {
+            let Some(owner) = world.user(&channel.broadcaster) else {
+                continue;
+            };
+            let badges_of = |login: &str| {
+                let mut badges = Vec::new();
+                if login == owner.login {
+                    badges.push("broadcaster/1");
+                }
+                if channel.moderators.iter().any(|m| m == login) {
+                    badges.push("moderator/1");
+                }
+                if channel.vips.iter().any(|v| v == login) {
+                    badges.push("vip/1");
+                }
+                if channel.subscribers.iter().any(|s| s == login) {
+                    badges.push("subscriber/0");
+                }
+                badges.join(",")
+            };
+            for user in &world.users {
+                let badges = badges_of(&user.login);
+                if !badges.is_empty() {
+                    chat.set_badges(&user.login, &owner.login, &badges);
+                }
+            }
+        }
+        twitch
+    }
+
+    /// Serves `eventsub`'s REST endpoints under `/helix/eventsub/…` too, where a client
+    /// pointed at this server's Helix expects them (subscriptions, conduits).
+    #[must_use]
+    pub fn with_eventsub(mut self, eventsub: eventsub::EventSub) -> Self {
+        self.eventsub = Some(eventsub);
+        self
     }
 
     /// The Helix / OAuth control handle.
@@ -95,6 +145,10 @@ impl Platform for Twitch {
                         chat::run_ws(state, socket)
                     })
                 }
+                (_, ["helix", "eventsub", ..]) if self.eventsub.is_some() => match &self.eventsub {
+                    Some(eventsub) => eventsub.handle_rest(&request, &segments[1..]),
+                    None => response::not_found(),
+                },
                 (_, ["helix", rest @ ..]) => helix::handle(&self.helix, &request, rest),
                 (_, ["oauth2", rest @ ..]) => oauth::handle(&self.helix, &request, rest),
                 _ => response::not_found(),

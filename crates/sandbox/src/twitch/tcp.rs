@@ -42,7 +42,11 @@ impl Drop for TcpServer {
 
 /// Serves `twitch`'s chat over plain TCP on `127.0.0.1:0`.
 pub async fn serve_tcp(twitch: &Twitch) -> Result<TcpServer, Error> {
-    let want = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+    serve_tcp_on(twitch, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
+}
+
+/// Serves `twitch`'s chat over plain TCP on `want`.
+pub async fn serve_tcp_on(twitch: &Twitch, want: SocketAddr) -> Result<TcpServer, Error> {
     let bind_error = |e| {
         Error::with_source(
             ErrorKind::Bind {

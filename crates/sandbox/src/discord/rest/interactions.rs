@@ -23,7 +23,12 @@ pub(super) fn callback(state: &State, id: &str, token: &str, body: &Value) -> An
         );
     }
     if matches!(kind, 4 | 5) {
-        let channel = data.channels.keys().next().copied().unwrap_or_default();
+        // Where the interaction happened, for those the sandbox sent.
+        let channel = data
+            .issued
+            .get(token)
+            .copied()
+            .unwrap_or_else(|| data.channels.keys().next().copied().unwrap_or_default());
         let message = new_message(&mut data, channel, &body["data"], None);
         data.interaction_messages
             .insert(token.to_owned(), (channel, id_of(&message)));

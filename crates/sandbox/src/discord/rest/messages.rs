@@ -14,7 +14,7 @@ use super::answer::{
     unknown,
 };
 use super::reactions;
-use crate::discord::state::{Data, State, snowflake_time};
+use crate::discord::state::{Data, State, id_of, snowflake_time};
 use crate::platform::SandboxRequest;
 use crate::timestamp;
 
@@ -228,24 +228,19 @@ fn rich_embeds(message: &mut Value) {
 
 /// Tells the gateway about a created or edited message (`event`), as Discord does for
 /// every message in a channel the bot can see. `message` carries `guild_id` when in a guild.
-pub(super) fn announce(state: &State, event: &str, message: &Value) {
+pub(in crate::discord) fn announce(state: &State, event: &str, message: &Value) -> usize {
     let guild = message["guild_id"].as_str().and_then(parse_id);
-    state.dispatch(Some(guild.map_or(0, |g| state.shard_of(g))), event, message);
+    state.dispatch_counted(Some(guild.map_or(0, |g| state.shard_of(g))), event, message)
 }
 
 /// Stores a new message in `channel`, authored by the bot or by `webhook`, and returns it
 /// (with `guild_id` when the channel is in a guild).
-pub(super) fn new_message(
+pub(in crate::discord) fn new_message(
     data: &mut Data,
     channel: u64,
     body: &Value,
     webhook: Option<&str>,
 ) -> Value {
-    let id = data.next_id();
-    let guild_id = data
-        .channels
-        .get(&channel)
-        .map_or(Value::Null, |c| c["guild_id"].clone());
     // A webhook posts as itself: its id, the name the post asks for, the `0000`
     // discriminator Discord gives webhook authors.
     let author = match webhook {
@@ -258,6 +253,33 @@ pub(super) fn new_message(
         }),
         None => data.user.clone(),
     };
+    let mut message = new_message_by(data, channel, body, &author);
+    if let Some(webhook) = webhook {
+        message["webhook_id"] = Value::from(webhook);
+        if let Some(stored) = data
+            .messages
+            .get_mut(&channel)
+            .and_then(|m| m.get_mut(&id_of(&message)))
+        {
+            stored["webhook_id"] = Value::from(webhook);
+        }
+    }
+    message
+}
+
+/// Stores a new message in `channel` written by `author` (a user object) and returns it
+/// (with `guild_id` when the channel is in a guild).
+pub(in crate::discord) fn new_message_by(
+    data: &mut Data,
+    channel: u64,
+    body: &Value,
+    author: &Value,
+) -> Value {
+    let id = data.next_id();
+    let guild_id = data
+        .channels
+        .get(&channel)
+        .map_or(Value::Null, |c| c["guild_id"].clone());
     let mut message = json!({
         "id": id.to_string(),
         "channel_id": channel.to_string(),
@@ -275,10 +297,8 @@ pub(super) fn new_message(
         "pinned": false,
         "type": if body.get("message_reference").is_some() { 19 } else { 0 },
         "flags": 0,
+        "components": body["components"].as_array().cloned().unwrap_or_default(),
     });
-    if let Some(webhook) = webhook {
-        message["webhook_id"] = Value::from(webhook);
-    }
     if let Some(reference) = body.get("message_reference") {
         message["message_reference"] = reference.clone();
     }

@@ -10,7 +10,7 @@ mod gateway;
 mod guilds;
 mod interactions;
 mod members;
-mod messages;
+pub(super) mod messages;
 mod reactions;
 mod roles;
 mod stage;
@@ -127,8 +127,8 @@ fn route(state: &State, request: &SandboxRequest, segments: &[&str], body: &Valu
         (Method::POST, ["interactions", id, token, "callback"]) => {
             interactions::callback(state, id, token, body)
         }
-        (Method::POST, ["webhooks", webhook, _token]) => {
-            webhooks::execute(state, request, webhook, body)
+        (Method::POST, ["webhooks", webhook, token]) => {
+            webhooks::execute(state, request, webhook, token, body)
         }
         (
             Method::GET | Method::PATCH | Method::DELETE,

@@ -1,5 +1,6 @@
 //! Webhooks: executing one (`POST /webhooks/{id}/{token}`) and its messages, which
-//! include an interaction's `@original` response and follow-ups.
+//! include an interaction's `@original` response and follow-ups (posted in the
+//! interaction's channel).
 
 use http::Method;
 use serde_json::Value;
@@ -15,10 +16,16 @@ pub(super) fn execute(
     state: &State,
     request: &SandboxRequest,
     webhook: &str,
+    token: &str,
     body: &Value,
 ) -> Answer {
     let mut data = state.data();
-    let channel = data.channels.keys().next().copied().unwrap_or_default();
+    // An interaction's follow-up goes where the interaction happened.
+    let channel = data
+        .issued
+        .get(token)
+        .copied()
+        .unwrap_or_else(|| data.channels.keys().next().copied().unwrap_or_default());
     let message = new_message(&mut data, channel, body, Some(webhook));
     drop(data);
     announce(state, "MESSAGE_CREATE", &message);

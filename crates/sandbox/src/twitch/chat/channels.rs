@@ -1,7 +1,7 @@
 //! Channels: JOIN (limited per login, echoed, then NAMES, USERSTATE and ROOMSTATE) and
 //! PART.
 
-use super::lines::{room_id, userstate};
+use super::lines::userstate;
 use super::state::{ChatState, Inner};
 use crate::twitch::window::Window;
 
@@ -34,7 +34,7 @@ impl ChatState {
             .get(&(login.to_owned(), channel.to_owned()))
             .cloned()
             .unwrap_or_default();
-        let room_id = room_id(channel);
+        let room_id = self.id_of(channel);
         let Some(conn) = inner.conns.get_mut(&id) else {
             return;
         };

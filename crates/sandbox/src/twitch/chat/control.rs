@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::SentMessage;
-use super::lines::{PrivmsgLine, privmsg_line, room_id};
+use super::lines::{PrivmsgLine, UsernoticeLine, privmsg_line, usernotice_line};
 use super::state::ChatState;
 
 /// Steers the chat server from tests and demos.
@@ -51,28 +51,93 @@ impl ChatControl {
 
     /// Sends a raw line to every session in `channel`.
     pub fn inject_channel(&self, channel: &str, line: &str) {
+        self.inject_channel_counted(channel, line);
+    }
+
+    /// [`inject_channel`](Self::inject_channel), returning how many sessions got it.
+    pub fn inject_channel_counted(&self, channel: &str, line: &str) -> usize {
         let inner = self.state.lock();
+        let mut sent = 0;
         for id in inner.channels.get(channel).into_iter().flatten() {
             if let Some(conn) = inner.conns.get(id) {
                 conn.send(line.to_owned());
+                sent += 1;
             }
         }
+        sent
+    }
+
+    /// Every session: its login (`None` before login), whether anonymous, and its channels.
+    pub fn sessions(&self) -> Vec<(Option<String>, bool, Vec<String>)> {
+        let inner = self.state.lock();
+        let mut sessions: Vec<(Option<String>, bool, Vec<String>)> = inner
+            .conns
+            .values()
+            .map(|c| {
+                (
+                    c.login.clone(),
+                    c.anonymous,
+                    c.channels.iter().cloned().collect(),
+                )
+            })
+            .collect();
+        sessions.sort();
+        sessions
     }
 
     /// Delivers a chat message from `login` to every session in `channel`, with the full tag
     /// set (as if another user had typed it).
     pub fn say(&self, channel: &str, login: &str, text: &str) {
-        let id = self.state.message_id();
-        let line = privmsg_line(&PrivmsgLine {
-            login,
-            user_id: &room_id(login).to_string(),
-            channel,
-            text,
-            badges: "",
-            id: &id,
-            client_tags: "",
+        self.say_counted(channel, login, text);
+    }
+
+    /// [`say`](Self::say), returning how many sessions in `channel` got the line. The
+    /// sender's badges in the channel (moderator, VIP…) are on it.
+    pub fn say_counted(&self, channel: &str, login: &str, text: &str) -> usize {
+        let who = Speaker::of(self, channel, login);
+        let badges = self
+            .state
+            .lock()
+            .badges
+            .get(&(who.login.clone(), who.channel.clone()))
+            .cloned()
+            .unwrap_or_default();
+        let line = privmsg_line(&who.privmsg(text, &badges));
+        self.inject_channel_counted(&who.channel, &line)
+    }
+
+    /// A USERNOTICE from `login` in `channel` (`msg_id` `sub`, `resub`, `raid`…, with its
+    /// `msg-param-*` tags and system message). Returns how many sessions got it.
+    pub fn usernotice(
+        &self,
+        channel: &str,
+        login: &str,
+        msg_id: &str,
+        params: &[(&str, String)],
+        system_msg: &str,
+    ) -> usize {
+        let who = Speaker::of(self, channel, login);
+        let line = usernotice_line(&UsernoticeLine {
+            login: &who.login,
+            user_id: &who.user_id,
+            channel: &who.channel,
+            room_id: &who.room_id,
+            msg_id,
+            params,
+            system_msg,
+            id: &who.message_id,
         });
-        self.inject_channel(channel, &line);
+        self.inject_channel_counted(&who.channel, &line)
+    }
+
+    /// A cheer: `login` sends `text` with `bits` bits (a PRIVMSG carrying the `bits` tag).
+    /// Returns how many sessions got it.
+    pub fn cheer(&self, channel: &str, login: &str, bits: u32, text: &str) -> usize {
+        let who = Speaker::of(self, channel, login);
+        let line = privmsg_line(&who.privmsg(text, ""));
+        // Twitch puts `bits` right after `badges` (tags are alphabetical).
+        let line = line.replacen(";color=", &format!(";bits={bits};color="), 1);
+        self.inject_channel_counted(&who.channel, &line)
     }
 
     /// Sends `:tmi.twitch.tv RECONNECT` to every session (they should reconnect and rejoin).
@@ -151,5 +216,42 @@ impl ChatControl {
     pub fn rate_limit_notices(&self) -> usize {
         let c = &self.state.lock().counters;
         c.joins_dropped + c.privmsgs_dropped + c.duplicates_dropped + c.auths_dropped
+    }
+}
+
+/// Someone speaking in a channel, as the lines the server writes name them.
+struct Speaker {
+    channel: String,
+    login: String,
+    user_id: String,
+    room_id: String,
+    message_id: String,
+}
+
+impl Speaker {
+    /// `login` in `channel` (`#` optional, any case), with their ids and a fresh message id.
+    fn of(control: &ChatControl, channel: &str, login: &str) -> Self {
+        let channel = channel.trim_start_matches('#').to_lowercase();
+        let login = login.to_lowercase();
+        Self {
+            user_id: control.state.id_of(&login),
+            room_id: control.state.id_of(&channel),
+            message_id: control.state.message_id(),
+            channel,
+            login,
+        }
+    }
+
+    fn privmsg<'s>(&'s self, text: &'s str, badges: &'s str) -> PrivmsgLine<'s> {
+        PrivmsgLine {
+            login: &self.login,
+            user_id: &self.user_id,
+            channel: &self.channel,
+            room_id: &self.room_id,
+            text,
+            badges,
+            id: &self.message_id,
+            client_tags: "",
+        }
     }
 }

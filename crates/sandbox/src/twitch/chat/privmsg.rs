@@ -84,6 +84,7 @@ impl ChatState {
             login: &login,
             user_id: &user_id,
             channel,
+            room_id: &self.id_of(channel),
             text,
             badges: &badges,
             id: &message_id,

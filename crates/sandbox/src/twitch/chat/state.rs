@@ -129,6 +129,16 @@ impl ChatState {
         }
     }
 
+    /// A login's user id: the one Helix knows (seeded users, channels), else a stable
+    /// made-up one. Chat lines carry it as `user-id` and `room-id`.
+    pub(crate) fn id_of(&self, login: &str) -> String {
+        self.helix
+            .lock()
+            .user_by_login(login)
+            .and_then(|u| u["id"].as_str().map(str::to_owned))
+            .unwrap_or_else(|| super::lines::room_id(login).to_string())
+    }
+
     pub(super) fn message_id(&self) -> String {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         format!(

@@ -36,6 +36,10 @@ impl EventSubControl {
         Self { state }
     }
 
+    pub(super) fn state(&self) -> &State {
+        &self.state
+    }
+
     /// Emits the fixture sample event of `kind` to every subscription of that type.
     /// Returns how many notifications were sent or held.
     pub fn notify(&self, kind: &str) -> usize {

@@ -43,7 +43,8 @@ fn unauthorized(state: &State, request: &SandboxRequest) -> Option<HttpResponse>
     }
 }
 
-pub(crate) fn handle(state: &State, request: &SandboxRequest) -> HttpResponse {
+/// Answers a REST request; `segments` is its path split, starting at `eventsub`.
+pub(crate) fn handle(state: &State, request: &SandboxRequest, segments: &[&str]) -> HttpResponse {
     if let Some(refused) = unauthorized(state, request) {
         return refused;
     }
@@ -55,8 +56,7 @@ pub(crate) fn handle(state: &State, request: &SandboxRequest) -> HttpResponse {
             Err(_) => return error(StatusCode::BAD_REQUEST, "malformed JSON body"),
         }
     };
-    let segments = request.segments();
-    match (request.method.clone(), segments.as_slice()) {
+    match (request.method.clone(), segments) {
         (Method::POST, ["eventsub", "subscriptions"]) => create_subscription(state, &body),
         (Method::GET, ["eventsub", "subscriptions"]) => list_subscriptions(state, request),
         (Method::DELETE, ["eventsub", "subscriptions"]) => {

@@ -216,6 +216,9 @@ async fn serve(
                 // Replaced by a reconnect socket: a bystander until the client closes it.
                 None => queue_open = false,
                 Some(Out::Wake) => {}
+                Some(Out::Flush(done)) => {
+                    let _ = done.send(());
+                }
             },
             () = tokio::time::sleep_until(last_sent + keepalive), if active && !silent => {
                 let (_, text) = message("session_keepalive", None, &json!({}));

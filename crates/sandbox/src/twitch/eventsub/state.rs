@@ -28,6 +28,8 @@ pub(crate) enum Out {
     Ping,
     /// Re-read the session state (silenced, replaced, reconnect asked).
     Wake,
+    /// Answer once everything queued before it was written to the socket.
+    Flush(tokio::sync::oneshot::Sender<()>),
 }
 
 #[derive(Debug)]
@@ -91,6 +93,10 @@ pub(crate) struct Inner {
     /// Held events per key.
     pub(crate) held: HashMap<Key, Vec<Value>>,
     pub(crate) duplicate_next: u32,
+    /// Users triggered events name: id → (login, display name).
+    pub(crate) directory: HashMap<String, (String, String)>,
+    /// Who acts in triggered events when the trigger names nobody (a follower, a chatter).
+    pub(crate) default_actor: Option<String>,
 }
 
 #[derive(Debug)]
@@ -170,7 +176,7 @@ impl State {
 
     /// Sends a notification for `subscription` to `session`, or holds it. Returns whether it
     /// went out.
-    fn deliver_to(
+    pub(crate) fn deliver_to(
         &self,
         inner: &mut Inner,
         session_id: &str,

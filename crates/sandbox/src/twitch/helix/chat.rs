@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::response;
 
-use super::{Answer, Call, HelixControl, HelixInner, bad_request, ok, refuse};
+use super::{Answer, Call, HelixControl, HelixInner, bad_request, ok};
 
 /// The named colors anyone may pick (Turbo and Prime users may also use `#RRGGBB`).
 const NAMED_COLORS: [&str; 15] = [
@@ -217,13 +217,7 @@ fn chatters(inner: &HelixInner, call: &Call<'_>) -> Answer {
 fn set_color(inner: &mut HelixInner, call: &Call<'_>) -> Answer {
     let user_id = call.required("user_id")?;
     let color = call.required("color")?;
-    let user = call.user_with(&["user:manage:chat_color"])?;
-    if user != user_id {
-        return Err(refuse(
-            StatusCode::UNAUTHORIZED,
-            "The ID in user_id must match the user ID found in the request's OAuth token.",
-        ));
-    }
+    call.same_user(&user_id, &["user:manage:chat_color"])?;
     let hex = color.len() == 7
         && color.starts_with('#')
         && color[1..].bytes().all(|b| b.is_ascii_hexdigit());

@@ -378,3 +378,26 @@ fn remove_blocked_term(inner: &mut HelixInner, call: &Call<'_>) -> Answer {
     // Twitch answers 204 whether or not the term existed.
     Ok(response::empty(StatusCode::NO_CONTENT))
 }
+
+impl super::HelixControl {
+    /// `user_id` moderates `broadcaster_id`'s channel.
+    pub fn add_moderator(&self, broadcaster_id: &str, user_id: &str) {
+        self.add_to_role(Role::Moderator, broadcaster_id, user_id);
+    }
+
+    /// `user_id` is a VIP in `broadcaster_id`'s channel.
+    pub fn add_vip(&self, broadcaster_id: &str, user_id: &str) {
+        self.add_to_role(Role::Vip, broadcaster_id, user_id);
+    }
+
+    fn add_to_role(&self, role: Role, broadcaster_id: &str, user_id: &str) {
+        let mut inner = self.state.lock();
+        let list = role
+            .list(&mut inner.moderation)
+            .entry(broadcaster_id.to_owned())
+            .or_default();
+        if !list.iter().any(|u| u == user_id) {
+            list.push(user_id.to_owned());
+        }
+    }
+}
