@@ -9,7 +9,8 @@ use dashmap::DashMap;
 /// says they do rather than for a TTL.
 ///
 /// Reads and writes lock one shard briefly; no method hands out a guard, so a
-/// caller cannot deadlock by holding one across another call.
+/// caller cannot deadlock by holding one across another call. Reads (`get`,
+/// `read`, `for_each`) take shared locks, so readers never wait for each other.
 ///
 /// ```
 /// use core_cache::Index;
@@ -80,6 +81,41 @@ impl<K: Hash + Eq, V> Index<K, V> {
         Q: Hash + Eq + ?Sized,
     {
         self.map.get(key).map(|entry| read(entry.value()))
+    }
+
+    /// Changes the value for `key` in place if there is one, returning what
+    /// `update` returns; `None` (and no entry created) when there is none.
+    ///
+    /// The key's shard is write-locked while `update` runs: keep it short and do
+    /// not touch this index from inside it.
+    pub fn modify<Q, R>(&self, key: &Q, update: impl FnOnce(&mut V) -> R) -> Option<R>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.map.get_mut(key).map(|mut entry| update(entry.value_mut()))
+    }
+
+    /// Runs `visit` on every entry, holding a shared (read) lock on one shard
+    /// at a time: other readers go on meanwhile, writers to that shard wait.
+    ///
+    /// Do not write to this index from inside `visit` (that shard is locked);
+    /// entries written meanwhile by other threads may or may not be seen.
+    ///
+    /// ```
+    /// use core_cache::Index;
+    ///
+    /// let members: Index<u64, Vec<u64>> = Index::new();
+    /// members.insert(1, vec![10, 11]);
+    /// members.insert(2, vec![12]);
+    /// let mut total = 0;
+    /// members.for_each(|_guild, users| total += users.len());
+    /// assert_eq!(total, 3);
+    /// ```
+    pub fn for_each(&self, mut visit: impl FnMut(&K, &V)) {
+        for entry in &self.map {
+            visit(entry.key(), entry.value());
+        }
     }
 
     /// Whether `key` has a value.
