@@ -93,7 +93,9 @@ impl<K: Hash + Eq, V> Index<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.map.get_mut(key).map(|mut entry| update(entry.value_mut()))
+        self.map
+            .get_mut(key)
+            .map(|mut entry| update(entry.value_mut()))
     }
 
     /// Runs `visit` on every entry, holding a shared (read) lock on one shard
