@@ -3,10 +3,14 @@
 use std::{borrow::Borrow, fmt, hash::Hash, mem};
 
 use dashmap::DashMap;
+use foldhash::fast::RandomState;
 
 /// A concurrent map (dashmap underneath) for lookups on the hot path, such as
 /// guild → channel ids or channel → guild, that live as long as the gateway
 /// says they do rather than for a TTL.
+///
+/// Keys are hashed with foldhash (seeded per index, several times faster than
+/// the standard library's SipHash on the small keys indexes hold, such as ids).
 ///
 /// Reads and writes lock one shard briefly; no method hands out a guard, so a
 /// caller cannot deadlock by holding one across another call. Reads (`get`,
@@ -23,7 +27,7 @@ use dashmap::DashMap;
 /// assert!(channels.approx_memory_bytes() > 0);
 /// ```
 pub struct Index<K, V> {
-    map: DashMap<K, V>,
+    map: DashMap<K, V, RandomState>,
 }
 
 impl<K: Hash + Eq, V> Default for Index<K, V> {
@@ -44,14 +48,14 @@ impl<K: Hash + Eq, V> Index<K, V> {
     /// An empty index.
     pub fn new() -> Self {
         Self {
-            map: DashMap::new(),
+            map: DashMap::with_hasher(RandomState::default()),
         }
     }
 
     /// An empty index with room for `capacity` entries before it reallocates.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            map: DashMap::with_capacity(capacity),
+            map: DashMap::with_capacity_and_hasher(capacity, RandomState::default()),
         }
     }
 

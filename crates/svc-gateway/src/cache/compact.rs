@@ -256,10 +256,10 @@ impl MemberChanges<'_> {
     }
 }
 
-/// A role without its id (the key), with the guild it belongs to.
+/// A role without its id (the key). Its guild is not kept: the guild's entry lists its
+/// roles, and every event about a role names the guild.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct CachedRole {
-    pub(super) guild: Id<GuildMarker>,
     name: CompactString,
     position: i64,
     permissions: Permissions,
@@ -270,9 +270,8 @@ pub(super) struct CachedRole {
 }
 
 impl CachedRole {
-    pub(super) fn new(guild: Id<GuildMarker>, role: &Role) -> Self {
+    pub(super) fn new(role: &Role) -> Self {
         Self {
-            guild,
             name: compact(&role.name),
             position: role.position,
             permissions: role.permissions,
@@ -409,7 +408,7 @@ mod tests {
             size_of::<CachedMember>()
         );
         assert!(size_of::<CachedUser>() <= 96, "{}", size_of::<CachedUser>());
-        assert!(size_of::<CachedRole>() <= 64, "{}", size_of::<CachedRole>());
+        assert!(size_of::<CachedRole>() <= 48, "{}", size_of::<CachedRole>());
         assert!(
             size_of::<CachedPresence>() <= 24,
             "{}",
@@ -467,7 +466,7 @@ mod tests {
             "permissions": "8", "managed": true, "mentionable": true,
         }))
         .unwrap();
-        assert_eq!(CachedRole::new(Id::new(1), &role).to_model(role.id), role);
+        assert_eq!(CachedRole::new(&role).to_model(role.id), role);
 
         let presence: Presence = serde_json::from_value(serde_json::json!({
             "user": {"id": "5"}, "guild_id": "1", "status": "dnd",

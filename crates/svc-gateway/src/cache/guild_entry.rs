@@ -5,19 +5,26 @@
 use std::collections::{HashMap, HashSet};
 use std::mem::size_of;
 
+use foldhash::fast::RandomState;
+
 use super::compact::{CachedMember, CachedPresence, CachedVoiceState};
 use crate::model::{ChannelMarker, Id, RoleMarker, UserMarker};
+
+/// Id-keyed tables hash with foldhash: these are hit on every member, presence and voice
+/// update, where SipHash would be most of the cost.
+type Map<K, V> = HashMap<K, V, RandomState>;
+type Set<K> = HashSet<K, RandomState>;
 
 /// One guild's share of the cache. Channels and roles live in the cache's id-keyed tables
 /// (they are looked up by id alone); members, presences and voice states only ever by
 /// guild and user, so they live here and go with the guild.
 #[derive(Debug, Default)]
 pub(super) struct GuildEntry {
-    pub(super) channels: HashSet<Id<ChannelMarker>>,
-    pub(super) roles: HashSet<Id<RoleMarker>>,
-    pub(super) members: HashMap<Id<UserMarker>, CachedMember>,
-    pub(super) presences: HashMap<Id<UserMarker>, CachedPresence>,
-    pub(super) voice_states: HashMap<Id<UserMarker>, CachedVoiceState>,
+    pub(super) channels: Set<Id<ChannelMarker>>,
+    pub(super) roles: Set<Id<RoleMarker>>,
+    pub(super) members: Map<Id<UserMarker>, CachedMember>,
+    pub(super) presences: Map<Id<UserMarker>, CachedPresence>,
+    pub(super) voice_states: Map<Id<UserMarker>, CachedVoiceState>,
 }
 
 impl GuildEntry {

@@ -150,7 +150,7 @@ impl Cache {
         }
         if config.wants(ResourceType::ROLE) {
             for role in &create.roles {
-                self.roles.insert(role.id, CachedRole::new(guild, role));
+                self.roles.insert(role.id, CachedRole::new(role));
             }
         }
         let members = config.wants(ResourceType::MEMBER);
@@ -212,7 +212,7 @@ impl Cache {
         let replace_roles = self.config.wants(ResourceType::ROLE) && !guild.roles.is_empty();
         if replace_roles {
             for role in &guild.roles {
-                self.roles.insert(role.id, CachedRole::new(guild.id, role));
+                self.roles.insert(role.id, CachedRole::new(role));
             }
         }
         if self.config.wants(ResourceType::GUILD) {
@@ -282,7 +282,7 @@ impl Cache {
         if !self.config.wants(ResourceType::ROLE) {
             return;
         }
-        self.roles.insert(role.id, CachedRole::new(guild, role));
+        self.roles.insert(role.id, CachedRole::new(role));
         self.per_guild.upsert(guild, |entry| {
             entry.roles.insert(role.id);
         });
