@@ -4,9 +4,11 @@
 //! cargo xtask fixtures          # regenerate fixtures/ from the seeded generators
 //! cargo xtask fixtures --check  # regenerate in memory and fail on any difference
 //! cargo xtask gamedata [--check] # svc-gameapi's static game data (also part of `fixtures`)
+//! cargo xtask bench-report [--reuse] # run the performance benches, write docs/PERFORMANCE.md
 //! ```
 #![forbid(unsafe_code)]
 
+mod bench_report;
 mod fixtures;
 mod gamedata;
 
@@ -21,8 +23,12 @@ fn main() -> ExitCode {
         ["fixtures", "--check"] => fixtures::check(&workspace_root()),
         ["gamedata"] => gamedata::write(&workspace_root()),
         ["gamedata", "--check"] => gamedata::check(&workspace_root()),
+        ["bench-report"] => bench_report::run(&workspace_root(), false),
+        ["bench-report", "--reuse"] => bench_report::run(&workspace_root(), true),
         _ => {
-            eprintln!("usage: cargo xtask fixtures [--check]");
+            eprintln!(
+                "usage: cargo xtask fixtures [--check] | gamedata [--check] | bench-report [--reuse]"
+            );
             return ExitCode::from(2);
         }
     };
