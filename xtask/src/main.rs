@@ -6,9 +6,11 @@
 //! cargo xtask gamedata [--check] # svc-gameapi's static game data (also part of `fixtures`)
 //! cargo xtask fuzz --replay      # every fuzz target over its stored corpus and crashes
 //! cargo xtask fuzz TARGET --time SECS   # fuzz one target with AFL++ (see fuzz/README.md)
+//! cargo xtask bench-report [--reuse] # run the performance benches, write docs/PERFORMANCE.md
 //! ```
 #![forbid(unsafe_code)]
 
+mod bench_report;
 mod fixtures;
 mod fuzz;
 mod gamedata;
@@ -25,8 +27,13 @@ fn main() -> ExitCode {
         ["gamedata"] => gamedata::write(&workspace_root()),
         ["gamedata", "--check"] => gamedata::check(&workspace_root()),
         ["fuzz", rest @ ..] => fuzz::run(&workspace_root(), rest),
+        ["bench-report"] => bench_report::run(&workspace_root(), false),
+        ["bench-report", "--reuse"] => bench_report::run(&workspace_root(), true),
         _ => {
-            eprintln!("usage: cargo xtask fixtures [--check] | {}", fuzz::USAGE);
+            eprintln!(
+                "usage: cargo xtask fixtures [--check] | gamedata [--check] | bench-report [--reuse] | {}",
+                fuzz::USAGE
+            );
             return ExitCode::from(2);
         }
     };

@@ -41,6 +41,54 @@ fn retain_keeps_only_matching_entries() {
 }
 
 #[test]
+fn modify_changes_only_present_entries() {
+    let index: Index<u64, Vec<u64>> = Index::new();
+    index.insert(1, vec![10]);
+    assert_eq!(
+        index.modify(&1, |ids| {
+            ids.push(11);
+            ids.len()
+        }),
+        Some(2)
+    );
+    assert_eq!(index.modify(&2, |ids| ids.push(20)), None);
+    assert!(!index.contains_key(&2), "modify never creates an entry");
+    assert_eq!(index.get(&1), Some(vec![10, 11]));
+}
+
+#[test]
+fn for_each_visits_every_entry_under_shared_locks() {
+    let index: Index<u64, u64> = Index::new();
+    for n in 0..1_000 {
+        index.insert(n, n * 2);
+    }
+    let mut seen = Vec::new();
+    index.for_each(|key, value| seen.push((*key, *value)));
+    seen.sort_unstable();
+    assert_eq!(seen, (0..1_000).map(|n| (n, n * 2)).collect::<Vec<_>>());
+
+    // Shared locks: walking the index while a read of one of its keys is in progress
+    // (here on the same thread) completes. A walk that write-locked its shards (as
+    // `retain` does) would wait forever on that read, so it runs on a thread and the
+    // test fails after a generous timeout instead of hanging.
+    let index = std::sync::Arc::new(index);
+    let (done, finished) = std::sync::mpsc::channel();
+    let walker = std::sync::Arc::clone(&index);
+    std::thread::spawn(move || {
+        let visited = walker.read(&500, |_| {
+            let mut n = 0;
+            walker.for_each(|_, _| n += 1);
+            n
+        });
+        let _ = done.send(visited);
+    });
+    let visited = finished
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("for_each completed inside a read of the same index");
+    assert_eq!(visited, Some(1_000));
+}
+
+#[test]
 fn concurrent_upserts_lose_no_writes() {
     const THREADS: u64 = 8;
     const PER_THREAD: u64 = 500;

@@ -13,32 +13,17 @@
 //! the parse twilight's side contains).
 #![allow(missing_docs)]
 
+mod common;
+
+use common::{fixture, twilight_result};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use serde::Deserialize;
-use serde::de::{DeserializeSeed, IgnoredAny};
+use serde::de::IgnoredAny;
 use svc_gateway::event::{Envelope, Event};
 use svc_gateway::model::Timestamp;
-use twilight_model::gateway::event::GatewayEventDeserializer;
-
-fn fixture(name: &str) -> String {
-    let path = format!(
-        "{}/../../fixtures/discord/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn twilight(line: &str) -> bool {
     twilight_result(line).is_ok()
-}
-
-fn twilight_result(line: &str) -> Result<(), String> {
-    let deserializer = GatewayEventDeserializer::from_json(line).ok_or("no envelope")?;
-    let mut json = serde_json::Deserializer::from_str(line);
-    deserializer
-        .deserialize(&mut json)
-        .map(drop)
-        .map_err(|e| e.to_string())
 }
 
 fn bench_set(c: &mut Criterion, group: &str, lines: &[String]) {

@@ -241,7 +241,7 @@ impl Client {
     }
 
     /// A channel from the cache.
-    pub fn get_channel(&self, id: Id<ChannelMarker>) -> Option<Channel> {
+    pub fn get_channel(&self, id: Id<ChannelMarker>) -> Option<Arc<Channel>> {
         self.inner.cache.channel(id)
     }
 
@@ -255,7 +255,7 @@ impl Client {
         &self,
         channel: Id<ChannelMarker>,
         id: Id<MessageMarker>,
-    ) -> Option<Message> {
+    ) -> Option<Arc<Message>> {
         self.inner.cache.message(channel, id)
     }
 
