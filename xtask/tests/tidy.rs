@@ -151,6 +151,8 @@ enum Layer {
     Integration,
     /// `switchboard`: the facade over everything.
     Facade,
+    /// `fuzz-targets`: drives every parser; a leaf no crate under crates/ depends on.
+    Tooling,
 }
 
 fn layer(name: &str) -> Option<Layer> {
@@ -161,6 +163,7 @@ fn layer(name: &str) -> Option<Layer> {
         "sandbox" => Layer::Sandbox,
         "fanout" => Layer::Integration,
         "switchboard" => Layer::Facade,
+        "fuzz-targets" => Layer::Tooling,
         _ => return None,
     })
 }
@@ -177,6 +180,7 @@ fn may_depend(from: &str, to: &str, section: &str) -> Result<(), &'static str> {
             Err("the sandbox is a dev-dependency only (end-to-end tests and examples)")
         }
         (_, Layer::TestSupport) if !dev => Err("test support is a dev-dependency only"),
+        (_, Layer::Tooling) => Err("tooling is a leaf: no workspace crate depends on it"),
         (Layer::TestSupport, _) => Err("test support depends on no workspace crate"),
         (Layer::Foundation, to) if !matches!(to, Layer::Foundation | Layer::TestSupport) => {
             Err("foundations know no platform: they depend on other foundations only")
@@ -281,6 +285,7 @@ fn the_layering_rules_catch_each_wrong_direction() {
         ("svc-gateway", "redis-test-server", "dependencies"),
         ("redis-test-server", "core-ratelimit", "dependencies"),
         ("fanout", "switchboard", "dependencies"),
+        ("svc-gateway", "fuzz-targets", "dev-dependencies"),
         ("core-new", "not-a-layer", "dependencies"),
     ];
     for (from, to, section) in wrong {
