@@ -394,7 +394,11 @@ async fn chaos_duplicate_sequence_numbers_are_delivered_once() {
         .control
         .dispatch(Some(0), "MESSAGE_CREATE", &message("m4", 4));
     got.push(next_matching(&mut stream, MINUTE, common::content).await);
-    assert_eq!(got, ["m1", "m2", "m3", "m4"], "each delivered once, in order");
+    assert_eq!(
+        got,
+        ["m1", "m2", "m3", "m4"],
+        "each delivered once, in order"
+    );
     assert_eq!(shard.stats().duplicates, 3);
     shard.close();
     shard.join().await.unwrap();
@@ -407,7 +411,11 @@ async fn chaos_foreign_resume_url_is_not_followed() {
     let (shard, mut stream) = common::ready_shard(&sandbox, intents()).await;
     sandbox.control.close(Some(0), 4000);
     next_matching(&mut stream, MINUTE, |e| is_name(e, "RESUMED").then_some(())).await;
-    assert_eq!(sandbox.control.resumes(), 1, "resumed on the configured URL");
+    assert_eq!(
+        sandbox.control.resumes(),
+        1,
+        "resumed on the configured URL"
+    );
     shard.close();
     shard.join().await.unwrap();
 }

@@ -124,7 +124,8 @@ pub(crate) async fn run(state: Arc<State>, params: Params, socket: ServerSocket)
 impl Connection {
     async fn serve(&mut self, mut live_rx: mpsc::UnboundedReceiver<Arc<str>>) {
         let mut commands = self.state.subscribe();
-        let interval = chaos::heartbeat_interval(&self.state.chaos, self.state.heartbeat_interval());
+        let interval =
+            chaos::heartbeat_interval(&self.state.chaos, self.state.heartbeat_interval());
         let hello = json!({"t": null, "s": null, "op": 10, "d": {"heartbeat_interval": interval}});
         if self.send(&hello.to_string()).await.is_err() {
             return;
