@@ -34,6 +34,7 @@
 //! - [`response`]: response helpers that copy platform conventions (exact content types);
 //! - [`ws`]: WebSocket upgrades on the same listener;
 //! - [`echo`]: a diagnostic platform (HTTP echo, status codes, a WebSocket echo with control);
+//! - [`chaos`]: hostile or broken servers on demand (per platform, see each control handle);
 //! - [`discord`], [`twitch`], [`clash`], [`singyeong`]: one module per platform;
 //! - [`world`]: the seeded world the binary serves (TOML), with its credentials;
 //! - [`standalone`]: every platform built from a world on consecutive ports, the
@@ -43,6 +44,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod chaos;
 pub mod clash;
 pub mod cli;
 pub mod control;

@@ -622,3 +622,33 @@ async fn subscriptions_and_cheers_reach_chat_and_helix() {
         "{cheer}"
     );
 }
+
+#[tokio::test]
+async fn chaos_switches_the_discord_gateway_hostile_and_back() {
+    let sandbox = Sandbox::start(&[]);
+    let (code, answer, stderr) = sandbox.cli(&["chaos", "discord", "tiny-heartbeat"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(answer["active"], json!(["tiny-heartbeat"]));
+    let gateway = sandbox.at("/discord/gateway");
+    let mut socket = connect(&format!("{gateway}/?v=10&encoding=json")).await;
+    let hello = next_json(&mut socket).await;
+    assert_eq!(hello["d"]["heartbeat_interval"], 1, "{hello}");
+
+    let (code, answer, stderr) = sandbox.cli(&["chaos", "discord", "clear"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(answer["active"], json!([]));
+    let mut socket = connect(&format!("{gateway}/?v=10&encoding=json")).await;
+    let hello = next_json(&mut socket).await;
+    assert!(
+        hello["d"]["heartbeat_interval"].as_u64() > Some(1),
+        "{hello}"
+    );
+
+    for args in [
+        &["chaos", "discord", "no-such-behaviour"][..],
+        &["chaos", "nowhere", "never-ack"][..],
+    ] {
+        let (code, _, _) = sandbox.cli(args).await;
+        assert_ne!(code, 0, "{args:?}");
+    }
+}

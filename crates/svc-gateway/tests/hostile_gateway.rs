@@ -9,6 +9,7 @@ use std::time::Duration;
 use common::{Sandbox, hub, is_name, message, next_matching};
 use core_events::{EventHub, EventStream};
 use futures_util::{FutureExt, StreamExt};
+use sandbox::chaos::Chaos;
 use sandbox::discord::{DiscordConfig, GatewayFaults};
 use serde_json::json;
 use svc_gateway::event::{Event, ShardEvent};
@@ -368,4 +369,101 @@ async fn hostile_gateway_bot_answers_are_refused_or_clamped() {
         .expect("a range of a big bot");
     assert_eq!(manager.shards()[0].total(), 10_000);
     manager.shutdown().await.expect("clean shutdown");
+}
+
+// Chaos mode (`sandbox::chaos`): the same gateway, switched hostile through its control
+// handle.
+
+#[tokio::test(start_paused = true)]
+async fn chaos_duplicate_sequence_numbers_are_delivered_once() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let (shard, mut stream) = common::ready_shard(&sandbox, intents()).await;
+    let chaos = sandbox.control.chaos();
+    chaos.on(Chaos::DuplicateSequence);
+    for n in 1..=3 {
+        sandbox
+            .control
+            .dispatch(Some(0), "MESSAGE_CREATE", &message(&format!("m{n}"), n));
+    }
+    let mut got = Vec::new();
+    while got.len() < 3 {
+        got.push(next_matching(&mut stream, MINUTE, common::content).await);
+    }
+    chaos.clear();
+    sandbox
+        .control
+        .dispatch(Some(0), "MESSAGE_CREATE", &message("m4", 4));
+    got.push(next_matching(&mut stream, MINUTE, common::content).await);
+    assert_eq!(
+        got,
+        ["m1", "m2", "m3", "m4"],
+        "each delivered once, in order"
+    );
+    assert_eq!(shard.stats().duplicates, 3);
+    shard.close();
+    shard.join().await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn chaos_foreign_resume_url_is_not_followed() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    sandbox.control.chaos().on(Chaos::ForeignReconnectUrl);
+    let (shard, mut stream) = common::ready_shard(&sandbox, intents()).await;
+    sandbox.control.close(Some(0), 4000);
+    next_matching(&mut stream, MINUTE, |e| is_name(e, "RESUMED").then_some(())).await;
+    assert_eq!(
+        sandbox.control.resumes(),
+        1,
+        "resumed on the configured URL"
+    );
+    shard.close();
+    shard.join().await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn chaos_dropping_mid_handshake_sees_bounded_identifies() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    sandbox.control.chaos().on(Chaos::DropMidHandshake);
+    let start = Instant::now();
+    let config = ShardConfig::builder(sandbox.control.token(), intents())
+        .gateway_url(sandbox.gateway_url())
+        .build()
+        .expect("valid config");
+    let shard = Shard::start(config, hub()).expect("shard starts");
+    tokio::time::sleep_until(start + MINUTE).await;
+    let identifies = sandbox
+        .control
+        .gateway_log()
+        .iter()
+        .filter(|payload| payload["op"] == 2)
+        .count();
+    assert!(
+        (3..=MAX_LOGINS_PER_MINUTE).contains(&identifies),
+        "{identifies} IDENTIFYs in a minute"
+    );
+    assert_eq!(sandbox.control.identifies(), 0, "none was answered");
+    shard.close();
+}
+
+#[tokio::test(start_paused = true)]
+async fn chaos_heartbeat_intervals_huge_or_tiny_keep_the_shard_up() {
+    for chaos in [Chaos::HugeNumbers, Chaos::TinyHeartbeat] {
+        let sandbox = Sandbox::start(DiscordConfig::default()).await;
+        sandbox.control.chaos().on(chaos);
+        let (shard, mut stream) = common::ready_shard(&sandbox, intents()).await;
+        tokio::time::sleep(Duration::from_mins(2)).await;
+        sandbox
+            .control
+            .dispatch(Some(0), "MESSAGE_CREATE", &message("still here", 1));
+        let got = next_matching(&mut stream, MINUTE, common::content).await;
+        assert_eq!(got, "still here", "{chaos}");
+        assert_eq!(sandbox.control.identifies(), 1, "{chaos}: one session");
+        assert!(
+            sandbox.control.heartbeats() <= 2 * 180 + 2,
+            "{chaos}: {} heartbeats in three minutes",
+            sandbox.control.heartbeats()
+        );
+        shard.close();
+        shard.join().await.unwrap();
+    }
 }

@@ -2,7 +2,7 @@
 //! `--name=value`, or a bare switch), by hand: the sandbox's needs are small.
 
 /// Flags that take no value.
-const SWITCHES: &[&str] = &["json", "resumable", "broadcast", "help"];
+const SWITCHES: &[&str] = &["json", "resumable", "broadcast", "help", "off"];
 
 /// Parsed words and flags, in order.
 #[derive(Debug, Default, PartialEq, Eq)]

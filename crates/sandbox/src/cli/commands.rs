@@ -117,6 +117,17 @@ pub(super) fn call(args: &Args) -> Result<Call, Usage> {
             usage::DISCONNECT,
             "expected discord, twitch, eventsub or singyeong",
         )),
+        ["chaos", platform, rest @ ..] => {
+            check(args, usage::CHAOS, &["off"])?;
+            let body = match rest {
+                [] => json!({}),
+                ["clear"] => json!({ "clear": true }),
+                [name] => json!({ "chaos": name, "off": args.switch("off") }),
+                _ => return Err(usage(usage::CHAOS, "expected one behaviour or `clear`")),
+            };
+            Ok(post(format!("chaos/{platform}"), body))
+        }
+        ["chaos"] => Err(usage(usage::CHAOS, "expected a platform")),
         ["state"] => Ok(get("state")),
         ["credentials"] => Ok(get("credentials")),
         _ => Err(usage(
@@ -368,6 +379,16 @@ mod tests {
         assert_eq!(
             line("clash war attack --stars 2").unwrap().body,
             Some(json!({ "stars": 2 }))
+        );
+        let chaos = line("chaos discord tiny-heartbeat").unwrap();
+        assert_eq!(chaos.path, "chaos/discord");
+        assert_eq!(
+            chaos.body,
+            Some(json!({ "chaos": "tiny-heartbeat", "off": false }))
+        );
+        assert_eq!(
+            line("chaos discord clear").unwrap().body,
+            Some(json!({ "clear": true }))
         );
         let disconnect = line("disconnect discord --shard 0 --resumable").unwrap();
         assert_eq!(disconnect.path, "disconnect/discord");

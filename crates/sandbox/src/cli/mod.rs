@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "disconnect",
     "state",
     "credentials",
+    "chaos",
     "world",
 ];
 

@@ -19,6 +19,7 @@ else http://127.0.0.1:7357.
   discord     messages, slash commands, buttons, modals, gateway faults
   clash       maintenance, wars, members, donations
   singyeong   clients, send, goodbye
+  chaos       make a platform's server hostile        (sandbox chaos --help)
   disconnect  drop a platform's connections
   state       who is connected, subscriptions, rate-limit buckets
   credentials the base URLs and credentials again
@@ -82,6 +83,16 @@ pub(super) const SINGYEONG: &str = "\
 usage: sandbox singyeong [--control URL] clients
        sandbox singyeong [--control URL] send APPLICATION PAYLOAD_JSON [--client ID] [--broadcast]
        sandbox singyeong [--control URL] goodbye [APPLICATION] [--client ID]";
+
+/// `sandbox chaos --help`.
+pub(super) const CHAOS: &str = "\
+usage: sandbox chaos [--control URL] discord BEHAVIOUR [--off]
+       sandbox chaos [--control URL] discord clear
+       sandbox chaos [--control URL] discord
+
+Switches a hostile behaviour of the platform's server on (or --off), every behaviour off
+(clear), or lists those on. Discord: huge-numbers, negative-numbers, tiny-heartbeat,
+never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence.";
 
 /// `sandbox disconnect --help`.
 pub(super) const DISCONNECT: &str = "\

@@ -10,6 +10,7 @@
 //! matched; a bad body is 400. Every answer is JSON with an `ok` field.
 
 mod answer;
+mod chaos;
 mod clash;
 mod discord;
 mod feed;
@@ -134,6 +135,11 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     ),
     (
         "POST",
+        "/_sandbox/chaos/{platform}",
+        "{chaos?, off?, clear?}: hostile behaviours (discord: huge-numbers, negative-numbers, tiny-heartbeat, never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence)",
+    ),
+    (
+        "POST",
         "/_sandbox/disconnect/{platform}",
         "discord {shard?, resumable?}; twitch, eventsub {session?}, singyeong {}",
     ),
@@ -179,6 +185,7 @@ impl Control {
             (Method::POST, ["discord", rest @ ..]) => discord::route(h, rest, &body),
             (Method::POST, ["clash", rest @ ..]) => clash::route(h, rest, &body),
             (_, ["singyeong", rest @ ..]) => singyeong::route(h, &request.method, rest, &body),
+            (Method::POST, ["chaos", platform]) => chaos::route(h, platform, &body),
             (Method::POST, ["disconnect", platform]) => disconnect(h, platform, &body),
             _ => Err(not_found(format!(
                 "no control route {} /_sandbox/{} (GET /_sandbox lists them)",

@@ -16,6 +16,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use super::compress::Encoder;
 use super::intents::Subscription;
 use super::state::{Command, State, id_of};
+use crate::chaos::{self, Chaos};
 use crate::platform::SandboxRequest;
 use crate::ws::ServerSocket;
 
@@ -123,7 +124,9 @@ pub(crate) async fn run(state: Arc<State>, params: Params, socket: ServerSocket)
 impl Connection {
     async fn serve(&mut self, mut live_rx: mpsc::UnboundedReceiver<Arc<str>>) {
         let mut commands = self.state.subscribe();
-        let hello = json!({"t": null, "s": null, "op": 10, "d": {"heartbeat_interval": self.state.heartbeat_interval()}});
+        let interval =
+            chaos::heartbeat_interval(&self.state.chaos, self.state.heartbeat_interval());
+        let hello = json!({"t": null, "s": null, "op": 10, "d": {"heartbeat_interval": interval}});
         if self.send(&hello.to_string()).await.is_err() {
             return;
         }
@@ -141,6 +144,12 @@ impl Connection {
                 Input::Frame(Some(Ok(Message::Close(_)) | Err(_)) | None)
                 | Input::Command(Err(broadcast::error::RecvError::Closed)) => Flow::Stop,
                 Input::Frame(Some(Ok(_))) => Flow::Continue,
+                Input::Live(payload) if self.state.chaos.is_on(Chaos::DuplicateSequence) => {
+                    match self.send_or_stop(&payload).await {
+                        Flow::Continue => self.send_or_stop(&payload).await,
+                        flow => flow,
+                    }
+                }
                 Input::Live(payload) => self.send_or_stop(&payload).await,
                 Input::Command(Ok((target, command)))
                     if target.is_none() || target == self.shard =>
@@ -249,13 +258,17 @@ impl Connection {
         match op {
             Some(1) => {
                 self.state.counters.heartbeat();
-                if self.zombie || self.state.faults().never_ack {
+                if self.zombie
+                    || self.state.faults().never_ack
+                    || self.state.chaos.is_on(Chaos::NeverAck)
+                {
                     Flow::Continue
                 } else {
                     self.send_or_stop(r#"{"t":null,"s":null,"op":11,"d":null}"#)
                         .await
                 }
             }
+            Some(2 | 6) if self.state.chaos.is_on(Chaos::DropMidHandshake) => Flow::Stop,
             Some(2) => self.identify(data).await,
             Some(6) => self.resume(data).await,
             Some(3 | 4 | 8) if self.session.is_none() => Flow::Close(4003, "Not authenticated."),
@@ -337,10 +350,14 @@ impl Connection {
             .map(|g| json!({"id": g["id"], "unavailable": true}))
             .collect();
         let faults = self.state.faults();
-        let resume_gateway_url = faults
-            .resume_gateway_url
-            .clone()
-            .unwrap_or_else(|| format!("ws://{}{RESUME_PATH}", self.host));
+        let resume_gateway_url = if self.state.chaos.is_on(Chaos::ForeignReconnectUrl) {
+            chaos::FOREIGN_URL.to_owned()
+        } else {
+            faults
+                .resume_gateway_url
+                .clone()
+                .unwrap_or_else(|| format!("ws://{}{RESUME_PATH}", self.host))
+        };
         let ready = json!({
             "v": 10,
             "user": user,

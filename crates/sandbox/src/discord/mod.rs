@@ -211,6 +211,12 @@ impl DiscordControl {
         self.state.identified_shards()
     }
 
+    /// The gateway's chaos switch: hostile behaviours (see [`crate::chaos::Chaos`]) for
+    /// every connection, open or later, until switched off.
+    pub fn chaos(&self) -> crate::chaos::ChaosSwitch {
+        self.state.chaos.clone()
+    }
+
     /// Makes the gateway misbehave (or behave again, with the default) from now on.
     pub fn set_gateway_faults(&self, faults: GatewayFaults) {
         self.state.set_faults(faults);

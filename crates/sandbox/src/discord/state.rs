@@ -233,6 +233,8 @@ pub(crate) struct State {
     pub(crate) counters: Counters,
     pub(crate) limits: RateLimits,
     faults: Mutex<GatewayFaults>,
+    /// Chaos mode: hostile behaviours switched on by control.
+    pub(crate) chaos: crate::chaos::ChaosSwitch,
     log: Mutex<Vec<Value>>,
     identify_times: Mutex<HashMap<u32, Instant>>,
     /// `[shard, count]` of each accepted IDENTIFY, in order.
@@ -296,6 +298,7 @@ impl State {
             commands,
             counters: Counters::default(),
             faults: Mutex::new(GatewayFaults::default()),
+            chaos: crate::chaos::ChaosSwitch::default(),
             log: Mutex::new(Vec::new()),
             identify_times: Mutex::new(HashMap::new()),
             accepted_identifies: Mutex::new(Vec::new()),

@@ -1,0 +1,143 @@
+//! Chaos mode: a platform server that turns hostile or broken on demand, for tests of
+//! clients against servers they cannot trust.
+//!
+//! Each platform keeps a [`ChaosSwitch`]; its servers consult it at the points where a
+//! behaviour applies (HELLO, heartbeat ACKs, READY, dispatches). Behaviours are switched
+//! on and off at any time and apply to connections made later as well as open ones.
+//!
+//! ```
+//! use sandbox::chaos::{Chaos, ChaosSwitch};
+//!
+//! let switch = ChaosSwitch::default();
+//! switch.on("tiny-heartbeat".parse::<Chaos>().unwrap());
+//! assert!(switch.is_on(Chaos::TinyHeartbeat));
+//! switch.clear();
+//! assert!(switch.active().is_empty());
+//! ```
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+/// One way a server misbehaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Chaos {
+    /// Numbers the clients read (heartbeat intervals) are as large as the wire allows.
+    HugeNumbers,
+    /// Numbers the clients read (heartbeat intervals) are negative.
+    NegativeNumbers,
+    /// Heartbeat intervals of 1 ms.
+    TinyHeartbeat,
+    /// Heartbeats are never acknowledged.
+    NeverAck,
+    /// The connection is dropped after the client logs in, before it is answered.
+    DropMidHandshake,
+    /// Offered reconnect URLs point elsewhere: plain `ws://` to a host that is not loopback.
+    ForeignReconnectUrl,
+    /// Every dispatch is sent twice with the same sequence number.
+    DuplicateSequence,
+}
+
+impl Chaos {
+    /// Every behaviour, in order.
+    pub const ALL: &'static [Self] = &[
+        Self::HugeNumbers,
+        Self::NegativeNumbers,
+        Self::TinyHeartbeat,
+        Self::NeverAck,
+        Self::DropMidHandshake,
+        Self::ForeignReconnectUrl,
+        Self::DuplicateSequence,
+    ];
+
+    /// The behaviour's name for the control API and the CLI (`tiny-heartbeat`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::HugeNumbers => "huge-numbers",
+            Self::NegativeNumbers => "negative-numbers",
+            Self::TinyHeartbeat => "tiny-heartbeat",
+            Self::NeverAck => "never-ack",
+            Self::DropMidHandshake => "drop-mid-handshake",
+            Self::ForeignReconnectUrl => "foreign-reconnect-url",
+            Self::DuplicateSequence => "duplicate-sequence",
+        }
+    }
+}
+
+impl fmt::Display for Chaos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A name that is no [`Chaos`] behaviour.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no chaos behaviour by that name")]
+pub struct UnknownChaos;
+
+impl FromStr for Chaos {
+    type Err = UnknownChaos;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|c| c.name() == name)
+            .ok_or(UnknownChaos)
+    }
+}
+
+/// The behaviours switched on for one platform (clones share them).
+#[derive(Debug, Clone, Default)]
+pub struct ChaosSwitch {
+    active: Arc<Mutex<BTreeSet<Chaos>>>,
+}
+
+impl ChaosSwitch {
+    /// Switches `chaos` on.
+    pub fn on(&self, chaos: Chaos) {
+        self.active.lock().insert(chaos);
+    }
+
+    /// Switches `chaos` off.
+    pub fn off(&self, chaos: Chaos) {
+        self.active.lock().remove(&chaos);
+    }
+
+    /// Switches every behaviour off: the server behaves again.
+    pub fn clear(&self) {
+        self.active.lock().clear();
+    }
+
+    /// Whether `chaos` is on.
+    pub fn is_on(&self, chaos: Chaos) -> bool {
+        self.active.lock().contains(&chaos)
+    }
+
+    /// The behaviours that are on, in order.
+    pub fn active(&self) -> Vec<Chaos> {
+        self.active.lock().iter().copied().collect()
+    }
+}
+
+/// A heartbeat interval in milliseconds as the switch wants it, `normal` when no number
+/// chaos is on.
+pub(crate) fn heartbeat_interval(switch: &ChaosSwitch, normal: u64) -> serde_json::Value {
+    if switch.is_on(Chaos::HugeNumbers) {
+        serde_json::Value::from(u64::MAX)
+    } else if switch.is_on(Chaos::NegativeNumbers) {
+        serde_json::Value::from(-1_i64)
+    } else if switch.is_on(Chaos::TinyHeartbeat) {
+        serde_json::Value::from(1_u64)
+    } else {
+        serde_json::Value::from(normal)
+    }
+}
+
+/// The reconnect URL [`Chaos::ForeignReconnectUrl`] offers: clear text to a host that is
+/// not loopback (nothing listens there; a client must refuse it rather than try).
+pub(crate) const FOREIGN_URL: &str = "ws://192.0.2.1:80/elsewhere";
