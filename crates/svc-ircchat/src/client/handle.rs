@@ -1,11 +1,11 @@
 //! [`ChatClient`]: the handle users hold.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex, PoisonError};
-
+use std::sync::Arc;
 use std::time::Duration;
 
 use core_events::EventHub;
+use parking_lot::Mutex;
 use svc_helix::{TokenManager, VALIDATE_EVERY};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -91,7 +91,6 @@ impl Shared {
     pub(crate) fn channel_list(&self) -> Vec<String> {
         self.channels
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .iter()
             .cloned()
             .collect()
@@ -129,8 +128,7 @@ impl ChatClient {
             *client
                 .shared
                 .upkeep
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(upkeep);
+                .lock() = Some(upkeep);
         }
         client
     }
@@ -158,7 +156,7 @@ impl ChatClient {
             hub,
             receiver,
         ));
-        *shared.task.lock().unwrap_or_else(PoisonError::into_inner) = Some(task);
+        *shared.task.lock() = Some(task);
         Self { shared }
     }
 
@@ -214,7 +212,6 @@ impl ChatClient {
             .shared
             .channels
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .insert(channel.clone())
         {
             self.command(Command::Join(channel))?;
@@ -229,7 +226,6 @@ impl ChatClient {
             .shared
             .channels
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .remove(&channel)
         {
             self.command(Command::Part(channel))?;
@@ -242,7 +238,6 @@ impl ChatClient {
         self.shared
             .channels
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .len()
     }
 
@@ -251,7 +246,6 @@ impl ChatClient {
         self.shared
             .channels
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .contains(channel)
     }
 
@@ -313,7 +307,6 @@ impl ChatClient {
             .shared
             .task
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
             .take();
         if let Some(task) = task {
             let _ = task.await;
