@@ -54,6 +54,8 @@ pub struct ChatConfig {
     pub(crate) tokens: Option<TokenManager>,
     /// The connection: URL, line framing, TLS, connect timeout, reconnect backoff.
     pub(crate) connection: WsConfig,
+    /// Publish [`ChatEvent::Raw`](crate::ChatEvent::Raw) for every line received.
+    pub(crate) raw_lines: bool,
 }
 
 /// Builder for [`ChatConfig`].
@@ -70,6 +72,7 @@ pub struct ChatConfigBuilder {
     backoff: Backoff,
     tls: TlsConfig,
     connect_timeout: Duration,
+    raw_lines: bool,
 }
 
 impl ChatConfig {
@@ -91,6 +94,7 @@ impl ChatConfig {
             backoff: default_backoff(),
             tls: TlsConfig::new(),
             connect_timeout: Duration::from_secs(15),
+            raw_lines: false,
         }
     }
 
@@ -224,6 +228,14 @@ impl ChatConfigBuilder {
         self
     }
 
+    /// Publish every line received as [`ChatEvent::Raw`](crate::ChatEvent::Raw) (default
+    /// off: each raw line is a copy and a slot in the event hub's buffer, which a busy client
+    /// with nobody listening for them should not pay).
+    pub fn raw_lines(mut self, on: bool) -> Self {
+        self.raw_lines = on;
+        self
+    }
+
     /// Channels to join on start (and rejoin after every reconnect, like any joined channel).
     /// Names are checked by [`build`](Self::build).
     pub fn channels<I, S>(mut self, channels: I) -> Self
@@ -296,6 +308,7 @@ impl ChatConfigBuilder {
             initial_channels,
             tokens: self.tokens,
             connection,
+            raw_lines: self.raw_lines,
         })
     }
 }

@@ -321,6 +321,9 @@ impl Driver {
     fn logged_in(&mut self, login: String) {
         self.renewed_after_refusal = false;
         self.login.clone_from(&login);
+        if let Some(shared) = self.shared.upgrade() {
+            shared.identity.lock().login = Some(login.clone());
+        }
         self.privileged.clear();
         self.join_queue = self.wanted_channels().into();
         self.join_permit = false;
@@ -445,10 +448,17 @@ impl Driver {
 
     /// Handles one line from the server; `true` stops the task.
     async fn on_line(&mut self, line: &str) -> bool {
+        if self.config.raw_lines {
+            self.hub.publish(ChatEvent::Raw(line.to_owned()));
+        }
         let message = match IrcMessage::parse(line).and_then(ServerMessage::try_from) {
             Ok(message) => message,
             Err(error) => {
-                tracing::debug!(%error, "ignoring an unparsable chat line");
+                tracing::debug!(%error, "skipping an unparsable chat line");
+                self.hub.publish(ChatEvent::ParseFailed {
+                    line: line.to_owned(),
+                    error,
+                });
                 return false;
             }
         };
@@ -474,7 +484,15 @@ impl Driver {
                 self.send_with(format!("PONG :{argument}"), Priority::High)
                     .await;
             }
-            ServerMessage::Reconnect => self.end_connection("server asked to reconnect"),
+            ServerMessage::Reconnect => {
+                self.hub.publish(ChatEvent::Reconnect);
+                self.end_connection("server asked to reconnect");
+            }
+            ServerMessage::GlobalUserState(state) => {
+                if let Some(shared) = self.shared.upgrade() {
+                    shared.identity.lock().user_id = Some(state.user_id.to_string());
+                }
+            }
             ServerMessage::UserState(state) => {
                 if state.is_privileged() {
                     self.privileged.insert(state.channel_login.to_string());

@@ -3,8 +3,8 @@
 use core_events::Extract;
 
 use crate::{
-    ClearChat, ClearMsg, GlobalUserState, Join, Notice, Part, Privmsg, RoomState, ServerMessage,
-    UserNotice, UserState, Whisper,
+    ClearChat, ClearMsg, GlobalUserState, Join, Notice, ParseError, Part, Privmsg, RoomState,
+    ServerMessage, UserNotice, UserState, Whisper,
 };
 
 /// An event from the chat client. Listen for one payload type with
@@ -26,6 +26,23 @@ pub enum ChatEvent {
         /// Why.
         reason: String,
     },
+    /// Twitch asked us to reconnect (`RECONNECT`, sent before its servers restart), as
+    /// twitchio's `event_reconnect`. The client reconnects and rejoins on its own:
+    /// [`Disconnected`](Self::Disconnected) and then [`Ready`](Self::Ready) follow. A dropped
+    /// connection is only `Disconnected`.
+    Reconnect,
+    /// A line from the server could not be parsed (twitchio's `event_error` with the data):
+    /// it is skipped and the connection goes on.
+    ParseFailed {
+        /// The line as received.
+        line: String,
+        /// Why it could not be parsed.
+        error: ParseError,
+    },
+    /// Every line received, before parsing (twitchio's `event_raw_data`); published only
+    /// when [`ChatConfigBuilder::raw_lines`](crate::ChatConfigBuilder::raw_lines) is on, so
+    /// that clients not listening pay no copy per line and no hub slot.
+    Raw(String),
     /// The managed OAuth token (see
     /// [`ChatConfigBuilder::oauth_managed`](crate::ChatConfigBuilder::oauth_managed)) failed
     /// its hourly validation and could not be renewed: it was revoked, or expired without a

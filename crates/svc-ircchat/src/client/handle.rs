@@ -84,16 +84,21 @@ pub(crate) struct Shared {
     task: Mutex<Option<JoinHandle<()>>>,
     /// Validates and refreshes a managed token while the client lives.
     upkeep: Mutex<Option<TokenUpkeep>>,
+    /// Who we are on the current connection, as the server told us.
+    pub(crate) identity: Mutex<Identity>,
+}
+
+/// Our login (from the welcome) and user id (from `GLOBALUSERSTATE`).
+#[derive(Debug, Default)]
+pub(crate) struct Identity {
+    pub(crate) login: Option<String>,
+    pub(crate) user_id: Option<String>,
 }
 
 impl Shared {
     /// The channels joined (or being joined), sorted.
     pub(crate) fn channel_list(&self) -> Vec<String> {
-        self.channels
-            .lock()
-            .iter()
-            .cloned()
-            .collect()
+        self.channels.lock().iter().cloned().collect()
     }
 }
 
@@ -125,10 +130,7 @@ impl ChatClient {
         let client = Self::start_with(config, hub, ChatLimiters::new());
         if let Some(tokens) = tokens {
             let upkeep = TokenUpkeep::spawn(&tokens, &client.shared.hub, first_validation);
-            *client
-                .shared
-                .upkeep
-                .lock() = Some(upkeep);
+            *client.shared.upkeep.lock() = Some(upkeep);
         }
         client
     }
@@ -148,6 +150,7 @@ impl ChatClient {
             anonymous: matches!(config.credentials, Credentials::Anonymous),
             task: Mutex::new(None),
             upkeep: Mutex::new(None),
+            identity: Mutex::new(Identity::default()),
         });
         let task = tokio::spawn(driver::run(
             config,
@@ -208,12 +211,7 @@ impl ChatClient {
     /// lowercasing) is [`ErrorKind::InvalidChannel`].
     pub fn join(&self, channel: &str) -> Result<(), Error> {
         let channel = channel_name(channel)?;
-        if self
-            .shared
-            .channels
-            .lock()
-            .insert(channel.clone())
-        {
+        if self.shared.channels.lock().insert(channel.clone()) {
             self.command(Command::Join(channel))?;
         }
         Ok(())
@@ -222,12 +220,7 @@ impl ChatClient {
     /// Leaves `channel` ([`ErrorKind::InvalidChannel`] for a name no channel can have).
     pub fn part(&self, channel: &str) -> Result<(), Error> {
         let channel = channel_name(channel)?;
-        if self
-            .shared
-            .channels
-            .lock()
-            .remove(&channel)
-        {
+        if self.shared.channels.lock().remove(&channel) {
             self.command(Command::Part(channel))?;
         }
         Ok(())
@@ -235,23 +228,29 @@ impl ChatClient {
 
     /// How many channels this connection is in (or joining).
     pub(crate) fn channel_count(&self) -> usize {
-        self.shared
-            .channels
-            .lock()
-            .len()
+        self.shared.channels.lock().len()
     }
 
     /// Whether this connection is in (or joining) `channel`.
     pub(crate) fn has_channel(&self, channel: &str) -> bool {
-        self.shared
-            .channels
-            .lock()
-            .contains(channel)
+        self.shared.channels.lock().contains(channel)
     }
 
-    /// The channels joined (or being joined).
+    /// The channels joined (or being joined), sorted: the ones rejoined after a reconnect.
     pub fn channels(&self) -> Vec<String> {
         self.shared.channel_list()
+    }
+
+    /// Our login on the current connection (twitchio's `nick`), once logged in: the
+    /// configured one, or the generated `justinfan…` name of an anonymous login.
+    pub fn login(&self) -> Option<String> {
+        self.shared.identity.lock().login.clone()
+    }
+
+    /// Our user id (twitchio's `user_id`), from the `GLOBALUSERSTATE` Twitch sends after
+    /// login; `None` before it and for anonymous logins, which get none.
+    pub fn user_id(&self) -> Option<String> {
+        self.shared.identity.lock().user_id.clone()
     }
 
     /// Queues a message for `channel`. It is sent within the limits and, if the connection
@@ -303,11 +302,7 @@ impl ChatClient {
     /// Closes the connection and waits for the background task to end.
     pub async fn close(self) {
         let _ = self.shared.commands.send(Command::Close);
-        let task = self
-            .shared
-            .task
-            .lock()
-            .take();
+        let task = self.shared.task.lock().take();
         if let Some(task) = task {
             let _ = task.await;
         }

@@ -65,9 +65,7 @@ impl ChatPool {
 
     /// Connections open (or opening).
     pub fn connections(&self) -> usize {
-        self.clients
-            .lock()
-            .len()
+        self.clients.lock().len()
     }
 
     /// Joins `channel` on the least loaded connection with room, opening one if needed.
@@ -134,8 +132,7 @@ impl ChatPool {
 
     /// Closes every connection.
     pub async fn close(self) {
-        let clients =
-            std::mem::take(&mut *self.clients.lock());
+        let clients = std::mem::take(&mut *self.clients.lock());
         for client in clients {
             client.close().await;
         }
