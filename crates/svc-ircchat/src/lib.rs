@@ -10,7 +10,8 @@ mod irc;
 mod message;
 
 pub use client::{
-    ChatClient, ChatConfig, ChatConfigBuilder, ChatEvent, ChatPool, Credentials, Transport,
+    ChatClient, ChatConfig, ChatConfigBuilder, ChatEvent, ChatPool, Credentials, JoinFailure,
+    Transport,
 };
 pub use error::{Error, ErrorKind, ParseError, ParseErrorKind};
 pub use irc::{IrcMessage, Params, Prefix, TagValue, Tags, TagsIter};

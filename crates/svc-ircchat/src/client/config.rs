@@ -56,6 +56,8 @@ pub struct ChatConfig {
     pub(crate) connection: WsConfig,
     /// Publish [`ChatEvent::Raw`](crate::ChatEvent::Raw) for every line received.
     pub(crate) raw_lines: bool,
+    /// How long a JOIN may go without its echo before it counts as failed.
+    pub(crate) join_timeout: Duration,
 }
 
 /// Builder for [`ChatConfig`].
@@ -73,6 +75,7 @@ pub struct ChatConfigBuilder {
     tls: TlsConfig,
     connect_timeout: Duration,
     raw_lines: bool,
+    join_timeout: Duration,
 }
 
 impl ChatConfig {
@@ -95,6 +98,7 @@ impl ChatConfig {
             tls: TlsConfig::new(),
             connect_timeout: Duration::from_secs(15),
             raw_lines: false,
+            join_timeout: Duration::from_secs(10),
         }
     }
 
@@ -236,6 +240,14 @@ impl ChatConfigBuilder {
         self
     }
 
+    /// How long a JOIN may go without Twitch echoing it before
+    /// [`ChatEvent::JoinFailed`](crate::ChatEvent::JoinFailed) reports it (default 10 s;
+    /// counted from when the JOIN is written, after the JOIN pacing).
+    pub fn join_timeout(mut self, timeout: Duration) -> Self {
+        self.join_timeout = timeout;
+        self
+    }
+
     /// Channels to join on start (and rejoin after every reconnect, like any joined channel).
     /// Names are checked by [`build`](Self::build).
     pub fn channels<I, S>(mut self, channels: I) -> Self
@@ -309,6 +321,7 @@ impl ChatConfigBuilder {
             tokens: self.tokens,
             connection,
             raw_lines: self.raw_lines,
+            join_timeout: self.join_timeout,
         })
     }
 }

@@ -15,6 +15,7 @@ use transport_ws::{Events, Priority, Sender, WsClient, WsEvent, WsMessage};
 use crate::client::config::{ChatConfig, Credentials};
 use crate::client::event::ChatEvent;
 use crate::client::handle::Shared;
+use crate::client::join_watch::{JoinFailure, JoinWatch};
 use crate::client::limits::ChatLimiters;
 use crate::client::unacked::{Outgoing, Unacked};
 use crate::{IrcMessage, ServerMessage};
@@ -60,6 +61,7 @@ enum Wake {
     Ping,
     LoginDeadline,
     AckDeadline,
+    JoinDeadline,
 }
 
 struct Driver {
@@ -81,6 +83,8 @@ struct Driver {
     unacked: Unacked,
     join_queue: VecDeque<String>,
     join_permit: bool,
+    /// JOINs written and not yet echoed.
+    joins: JoinWatch,
     privileged: HashSet<String>,
     login: String,
     /// The managed token was renewed after a refused login (only once in a row).
@@ -112,6 +116,7 @@ pub(crate) async fn run(
         unacked: Unacked::default(),
         join_queue: VecDeque::new(),
         join_permit: false,
+        joins: JoinWatch::default(),
         privileged: HashSet::new(),
         login: String::new(),
         renewed_after_refusal: false,
@@ -147,6 +152,13 @@ impl Driver {
                 }
                 Wake::LoginDeadline => {
                     self.end_connection("login timed out");
+                    false
+                }
+                Wake::JoinDeadline => {
+                    let timeout = self.config.join_timeout;
+                    for channel in self.joins.expired(Instant::now()) {
+                        self.join_failed(channel, JoinFailure::NoEcho(timeout));
+                    }
                     false
                 }
                 Wake::AckDeadline => {
@@ -190,6 +202,7 @@ impl Driver {
             () = until(ping_at) => Wake::Ping,
             () = until(login_deadline) => Wake::LoginDeadline,
             () = until(self.unacked.next_expiry()) => Wake::AckDeadline,
+            () = until(if ready { self.joins.next_deadline() } else { None }) => Wake::JoinDeadline,
         }
     }
 
@@ -204,6 +217,7 @@ impl Driver {
                 self.join_queue.push_front(channel);
                 return;
             }
+            self.joins.sent(&channel, self.config.join_timeout);
         }
         while let Some(next) = self.pending.front() {
             let privileged = self.is_privileged(&next.channel);
@@ -336,6 +350,7 @@ impl Driver {
     /// The connection closed: report why, and queue what was not confirmed for the next one.
     fn on_closed(&mut self) {
         self.phase = Phase::Disconnected;
+        self.joins.clear();
         let reason = self
             .ending
             .take()
@@ -503,8 +518,16 @@ impl Driver {
                     self.unacked.confirm(&state.channel_login);
                 }
             }
+            ServerMessage::Join(join) if join.user_login == self.login => {
+                self.joins.answered(&join.channel_login);
+            }
             ServerMessage::Notice(notice) => {
                 if let (Some(channel), Some(id)) = (&notice.channel_login, &notice.msg_id) {
+                    if let Some(failure) = JoinFailure::from_msg_id(id)
+                        && self.joins.answered(channel)
+                    {
+                        self.join_failed(channel.to_string(), failure);
+                    }
                     match &**id {
                         // Too fast for the server after all: keep the message and try again.
                         "msg_ratelimit" => {
@@ -526,6 +549,15 @@ impl Driver {
         }
         self.hub.publish(ChatEvent::Message(message.into_owned()));
         false
+    }
+
+    /// A JOIN failed: the channel leaves the wanted set (no rejoin after a reconnect).
+    fn join_failed(&mut self, channel: String, reason: JoinFailure) {
+        tracing::info!(%channel, ?reason, "joining a channel failed");
+        if let Some(shared) = self.shared.upgrade() {
+            shared.channels.lock().remove(&channel);
+        }
+        self.hub.publish(ChatEvent::JoinFailed { channel, reason });
     }
 
     /// The server refused our login; `true` stops the task.

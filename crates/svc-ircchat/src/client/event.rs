@@ -2,6 +2,8 @@
 
 use core_events::Extract;
 
+use crate::client::join_watch::JoinFailure;
+
 use crate::{
     ClearChat, ClearMsg, GlobalUserState, Join, Notice, ParseError, Part, Privmsg, RoomState,
     ServerMessage, UserNotice, UserState, Whisper,
@@ -38,6 +40,16 @@ pub enum ChatEvent {
         line: String,
         /// Why it could not be parsed.
         error: ParseError,
+    },
+    /// A JOIN failed (twitchio's `event_channel_join_failure`): Twitch refused it
+    /// (suspended channel, ban) or never echoed it. The channel is dropped from
+    /// [`ChatClient::channels`](crate::ChatClient::channels), so it is not rejoined after a
+    /// reconnect; join it again to retry.
+    JoinFailed {
+        /// The channel, without `#`.
+        channel: String,
+        /// Why.
+        reason: JoinFailure,
     },
     /// Every line received, before parsing (twitchio's `event_raw_data`); published only
     /// when [`ChatConfigBuilder::raw_lines`](crate::ChatConfigBuilder::raw_lines) is on, so
