@@ -9,7 +9,7 @@ mod common;
 use common::eventually;
 use sandbox::Server;
 use sandbox::twitch::{ChatControl, Twitch};
-use svc_ircchat::{ChatClient, ChatConfig, ChatEvent};
+use svc_ircchat::{ChatClient, ChatConfig, ChatEvent, JoinFailure};
 use tokio::sync::mpsc;
 
 const TOKEN: &str = "token-of-bot";
@@ -191,4 +191,52 @@ async fn raw_lines_and_parse_failures_are_events() {
         "{seen:?}"
     );
     quiet.close().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn refused_and_unanswered_joins_are_join_failures() {
+    let (server, control, _twitch) = sandbox().await;
+    control.suspend_channel("gone");
+    control.ban("bot", "strict");
+    control.ignore_joins("slow");
+    let client = ChatClient::connect(
+        ChatConfig::builder()
+            .websocket(server.ws_url("/"))
+            .oauth("bot", TOKEN)
+            .join_timeout(Duration::from_secs(5))
+            .build()
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let mut events = collect(&client);
+    for channel in ["gone", "strict", "slow", "fine"] {
+        client.join(channel).unwrap();
+    }
+    let mut failures = Vec::new();
+    while failures.len() < 3 {
+        let seen = until(&mut events, |e| matches!(e, ChatEvent::JoinFailed { .. })).await;
+        if let Some(ChatEvent::JoinFailed { channel, reason }) = seen.last() {
+            failures.push((channel.clone(), reason.clone()));
+        }
+    }
+    failures.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        failures,
+        [
+            ("gone".to_owned(), JoinFailure::Suspended),
+            (
+                "slow".to_owned(),
+                JoinFailure::NoEcho(Duration::from_secs(5))
+            ),
+            ("strict".to_owned(), JoinFailure::Banned),
+        ]
+    );
+    // Failed channels are not rejoined; the good one is joined.
+    assert_eq!(client.channels(), ["fine"]);
+    eventually(Duration::from_secs(10), || {
+        control.channels_of("bot").contains("fine")
+    })
+    .await;
+    client.close().await;
 }
