@@ -2,6 +2,8 @@
 //! bad lines) and the client's identity (`nick`, `user_id`), against the sandbox's Twitch
 //! chat over real sockets on 127.0.0.1, on a paused clock.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 mod common;
@@ -9,7 +11,7 @@ mod common;
 use common::eventually;
 use sandbox::Server;
 use sandbox::twitch::{ChatControl, Twitch};
-use svc_ircchat::{ChatClient, ChatConfig, ChatEvent, JoinFailure};
+use svc_ircchat::{AccessToken, ChatClient, ChatConfig, ChatEvent, ErrorKind, JoinFailure};
 use tokio::sync::mpsc;
 
 const TOKEN: &str = "token-of-bot";
@@ -239,4 +241,57 @@ async fn refused_and_unanswered_joins_are_join_failures() {
     })
     .await;
     client.close().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_token_hook_supplies_a_new_token_when_the_login_is_refused() {
+    let (server, control, _twitch) = sandbox().await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    let client = ChatClient::connect(
+        ChatConfig::builder()
+            .websocket(server.ws_url("/"))
+            .oauth("bot", "an-expired-token")
+            .on_token_expired(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                async { Some(AccessToken::new(TOKEN)) }
+            })
+            .build()
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(client.login().as_deref(), Some("bot"));
+    // Later logins use the new token at once.
+    let mut events = collect(&client);
+    control.disconnect_all();
+    until(&mut events, |e| matches!(e, ChatEvent::Ready { .. })).await;
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    client.close().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_hook_without_a_token_leaves_the_refusal_standing() {
+    let (server, _control, _twitch) = sandbox().await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    let error = ChatClient::connect(
+        ChatConfig::builder()
+            .websocket(server.ws_url("/"))
+            .oauth("bot", "an-expired-token")
+            .on_token_expired(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                async { None }
+            })
+            .build()
+            .unwrap(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::LoginRefused(_)),
+        "{error:?}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
 }

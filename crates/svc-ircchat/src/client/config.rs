@@ -6,6 +6,7 @@ use svc_helix::{AccessToken, TokenManager};
 use transport_ws::{Backoff, Framing, TlsConfig, WsConfig};
 
 use crate::client::names::channel_name;
+use crate::client::token_hook::TokenHook;
 use crate::{Error, ErrorKind};
 
 /// How to reach chat.
@@ -58,6 +59,8 @@ pub struct ChatConfig {
     pub(crate) raw_lines: bool,
     /// How long a JOIN may go without its echo before it counts as failed.
     pub(crate) join_timeout: Duration,
+    /// Asked for a new token when the login is refused.
+    pub(crate) token_hook: Option<TokenHook>,
 }
 
 /// Builder for [`ChatConfig`].
@@ -76,6 +79,7 @@ pub struct ChatConfigBuilder {
     connect_timeout: Duration,
     raw_lines: bool,
     join_timeout: Duration,
+    token_hook: Option<TokenHook>,
 }
 
 impl ChatConfig {
@@ -99,6 +103,7 @@ impl ChatConfig {
             connect_timeout: Duration::from_secs(15),
             raw_lines: false,
             join_timeout: Duration::from_secs(10),
+            token_hook: None,
         }
     }
 
@@ -177,6 +182,24 @@ impl ChatConfigBuilder {
             token: tokens.token(),
         };
         self.tokens = Some(tokens);
+        self
+    }
+
+    /// A hook that may supply a new token when Twitch refuses the login (an expired or
+    /// revoked token), as twitchio's `event_token_expired`: it is awaited, and `Some(token)`
+    /// is used for this and every later login. `None` falls back to renewing a managed token
+    /// ([`oauth_managed`](Self::oauth_managed)) if there is one; otherwise the refusal stands
+    /// ([`ErrorKind::LoginRefused`] from [`ChatClient::connect`](crate::ChatClient::connect),
+    /// a final [`ChatEvent::Disconnected`](crate::ChatEvent::Disconnected) later). One new
+    /// token per refusal: a second refusal in a row is final.
+    ///
+    /// [`ErrorKind::LoginRefused`]: crate::ErrorKind::LoginRefused
+    pub fn on_token_expired<F, Fut>(mut self, hook: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Option<AccessToken>> + Send + 'static,
+    {
+        self.token_hook = Some(TokenHook::new(hook));
         self
     }
 
@@ -322,6 +345,7 @@ impl ChatConfigBuilder {
             connection,
             raw_lines: self.raw_lines,
             join_timeout: self.join_timeout,
+            token_hook: self.token_hook,
         })
     }
 }

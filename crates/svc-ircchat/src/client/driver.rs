@@ -89,6 +89,8 @@ struct Driver {
     login: String,
     /// The managed token was renewed after a refused login (only once in a row).
     renewed_after_refusal: bool,
+    /// A token the token-expiry hook supplied: used for every login from then on.
+    token_override: Option<svc_helix::AccessToken>,
     last_heard: Instant,
     ping_sent: Option<Instant>,
 }
@@ -120,6 +122,7 @@ pub(crate) async fn run(
         privileged: HashSet::new(),
         login: String::new(),
         renewed_after_refusal: false,
+        token_override: None,
         last_heard: Instant::now(),
         ping_sent: None,
     };
@@ -301,13 +304,15 @@ impl Driver {
                 None,
             ),
             Credentials::OAuth { login, token } => {
-                // A managed token: the current one, renewed first if it is about to expire.
-                let token = match &self.config.tokens {
-                    Some(tokens) => tokens.fresh_token().await.unwrap_or_else(|error| {
+                // The token-expiry hook's, else a managed token (the current one, renewed
+                // first if it is about to expire), else the configured one.
+                let token = match (&self.token_override, &self.config.tokens) {
+                    (Some(token), _) => token.clone(),
+                    (None, Some(tokens)) => tokens.fresh_token().await.unwrap_or_else(|error| {
                         tracing::warn!(%error, "token refresh before login failed");
                         tokens.token()
                     }),
-                    None => token.clone(),
+                    (None, None) => token.clone(),
                 };
                 (
                     login.clone(),
@@ -562,16 +567,27 @@ impl Driver {
 
     /// The server refused our login; `true` stops the task.
     async fn login_refused(&mut self, reason: String) -> bool {
-        // A managed token may have expired since it was last checked: renew it once and log
-        // in again; a second refusal in a row is final.
-        if let Some(tokens) = &self.config.tokens
-            && !self.renewed_after_refusal
-            && tokens.renew().await.is_ok()
-        {
-            tracing::info!("login refused: token renewed, logging in again");
-            self.renewed_after_refusal = true;
-            self.end_connection(&reason);
-            return false;
+        // The token may have expired since it was last checked: ask the hook for a new one,
+        // else renew a managed token, and log in again; a second refusal in a row is final.
+        if !self.renewed_after_refusal {
+            if let Some(hook) = &self.config.token_hook
+                && let Some(token) = hook.call().await
+            {
+                tracing::info!("login refused: the token hook gave a new token, logging in again");
+                self.token_override = Some(token);
+                self.renewed_after_refusal = true;
+                self.end_connection("new token from the hook after a refused login");
+                return false;
+            }
+            if let Some(tokens) = &self.config.tokens
+                && tokens.renew().await.is_ok()
+            {
+                tracing::info!("login refused: token renewed, logging in again");
+                self.token_override = None;
+                self.renewed_after_refusal = true;
+                self.end_connection("token renewed after a refused login");
+                return false;
+            }
         }
         self.shut_down().await;
         self.stopped(reason);

@@ -8,6 +8,7 @@ mod join_watch;
 mod limits;
 mod names;
 mod pool;
+mod token_hook;
 mod unacked;
 mod upkeep;
 
