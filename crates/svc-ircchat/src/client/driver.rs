@@ -24,6 +24,10 @@ use crate::{IrcMessage, ServerMessage};
 /// WebSockets carry it; Twitch gives it no meaning.
 const CLOSE_NORMAL: u16 = 1000;
 
+/// The reason of the `Disconnected` that ends a refused login when a new token is tried:
+/// not the end of [`ChatClient::connect`](crate::ChatClient::connect)'s wait.
+pub(crate) const RENEWED_AFTER_REFUSAL: &str = "login refused; logging in again with a new token";
+
 #[derive(Debug)]
 pub(crate) enum Command {
     Join(String),
@@ -576,7 +580,7 @@ impl Driver {
                 tracing::info!("login refused: the token hook gave a new token, logging in again");
                 self.token_override = Some(token);
                 self.renewed_after_refusal = true;
-                self.end_connection("new token from the hook after a refused login");
+                self.end_connection(RENEWED_AFTER_REFUSAL);
                 return false;
             }
             if let Some(tokens) = &self.config.tokens
@@ -585,7 +589,7 @@ impl Driver {
                 tracing::info!("login refused: token renewed, logging in again");
                 self.token_override = None;
                 self.renewed_after_refusal = true;
-                self.end_connection("token renewed after a refused login");
+                self.end_connection(RENEWED_AFTER_REFUSAL);
                 return false;
             }
         }

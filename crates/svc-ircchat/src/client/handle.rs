@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::client::config::{ChatConfig, Credentials};
-use crate::client::driver::{self, Command};
+use crate::client::driver::{self, Command, RENEWED_AFTER_REFUSAL};
 use crate::client::event::ChatEvent;
 use crate::client::limits::ChatLimiters;
 use crate::client::names::{channel_name, one_line, reply_id};
@@ -181,7 +181,11 @@ impl ChatClient {
         // Listen before starting, or a quick login could be over before anyone listens.
         let hub = EventHub::new();
         let ready = hub.wait_for(
-            |e: &ChatEvent| matches!(e, ChatEvent::Ready { .. } | ChatEvent::Disconnected { .. }),
+            |e: &ChatEvent| match e {
+                ChatEvent::Ready { .. } => true,
+                ChatEvent::Disconnected { reason } => reason != RENEWED_AFTER_REFUSAL,
+                _ => false,
+            },
             timeout,
         );
         let client = Self::start_upkept(config, hub, first_validation);
