@@ -513,8 +513,10 @@ impl Driver {
                 self.end_connection("server asked to reconnect");
             }
             ServerMessage::GlobalUserState(state) => {
+                // Anonymous logins get an empty `user-id`: no id.
                 if let Some(shared) = self.shared.upgrade() {
-                    shared.identity.lock().user_id = Some(state.user_id.to_string());
+                    shared.identity.lock().user_id =
+                        Some(state.user_id.to_string()).filter(|id| !id.is_empty());
                 }
             }
             ServerMessage::UserState(state) => {
