@@ -8,6 +8,7 @@ mod client;
 mod error;
 mod irc;
 mod message;
+mod routine;
 
 pub use client::{
     ChatClient, ChatConfig, ChatConfigBuilder, ChatEvent, ChatPool, Credentials, JoinFailure,
@@ -20,6 +21,7 @@ pub use message::{
     Names, Notice, Numeric, Part, Ping, Pong, Privmsg, ReplyParent, RoomState, ServerMessage,
     UserNotice, UserNoticeEvent, UserState, Whisper, emote_text,
 };
+pub use routine::{Routine, RoutineBuilder, Schedule};
 /// The connection settings [`ChatConfigBuilder`] takes, from transport-ws (so users need not
 /// depend on it): the reconnect backoff and the TLS roots.
 pub use transport_ws::{Backoff, TlsConfig};

@@ -16,6 +16,7 @@ use crate::client::event::ChatEvent;
 use crate::client::limits::ChatLimiters;
 use crate::client::names::{channel_name, one_line, reply_id};
 use crate::client::upkeep::TokenUpkeep;
+use crate::routine::{RoutineBuilder, Schedule};
 use crate::{Error, ErrorKind, Privmsg};
 
 /// Validates a managed token for `login`.
@@ -301,6 +302,35 @@ impl ChatClient {
     pub fn send_raw(&self, line: &str) -> Result<(), Error> {
         let line = one_line(line)?;
         self.command(Command::Raw(line.to_owned()))
+    }
+
+    /// A routine: `task` run on `schedule` until it is stopped, has run its
+    /// [`iterations`](RoutineBuilder::iterations), or this client closes (twitchio's
+    /// `routines.routine`). Call [`start`](RoutineBuilder::start) to run it.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: svc_ircchat::ChatClient) {
+    /// use std::time::Duration;
+    /// use svc_ircchat::Schedule;
+    ///
+    /// let speaker = client.clone();
+    /// let routine = client
+    ///     .routine(Schedule::every(Duration::from_secs(600)), move || {
+    ///         let speaker = speaker.clone();
+    ///         async move { speaker.say("dallas", "Remember to hydrate!") }
+    ///     })
+    ///     .on_error(|error| eprintln!("routine failed: {error}"))
+    ///     .start();
+    /// routine.stop();
+    /// # }
+    /// ```
+    pub fn routine<F, Fut, E>(&self, schedule: Schedule, task: F) -> RoutineBuilder
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
+        E: Into<core_error::BoxError> + 'static,
+    {
+        RoutineBuilder::new(schedule, task, self.shared.commands.clone())
     }
 
     /// Closes the connection and waits for the background task to end.

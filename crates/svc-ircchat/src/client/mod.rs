@@ -13,6 +13,7 @@ mod unacked;
 mod upkeep;
 
 pub use config::{ChatConfig, ChatConfigBuilder, Credentials, Transport};
+pub(crate) use driver::Command;
 pub use event::ChatEvent;
 pub use handle::ChatClient;
 pub use join_watch::JoinFailure;
