@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use switchboard::helix::{AccessToken, HelixClient, LiveStream, TokenManager, UserId};
-use switchboard::twitch_chat::{ChatClient, ChatConfig, ChatEvent, Privmsg};
+use switchboard::twitch_chat::{ChatClient, ChatConfig, ChatEvent, Privmsg, Schedule};
 
 pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("== Twitch chat + Helix");
@@ -53,6 +53,24 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     client.reply(&message, "hello ronni!")?;
     wait(|| chat.sent().len() == 1).await;
     println!("replied: {}", chat.sent()[0].text);
+
+    // A routine: a task on a schedule that ends after its iterations (or with the client).
+    let speaker = client.clone();
+    let routine = client
+        .routine(Schedule::every(Duration::from_millis(100)), move || {
+            let speaker = speaker.clone();
+            let text = format!("routine tick at {} ms", chat_clock_ms());
+            async move { speaker.say("dallas", &text) }
+        })
+        .iterations(2)
+        .start();
+    wait(|| !routine.is_running() && chat.sent().len() == 3).await;
+    println!(
+        "routine ran {} times: {:?}, {:?}",
+        routine.runs(),
+        chat.sent()[1].text,
+        chat.sent()[2].text
+    );
 
     let ready = client.events().wait_for(
         |e: &ChatEvent| matches!(e, ChatEvent::Ready { .. }),
@@ -111,6 +129,14 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
         banned[0].user_login, banned[0].expires_at
     );
     Ok(())
+}
+
+/// Milliseconds on the wall clock, so each routine line differs (Twitch drops a repeat).
+fn chat_clock_ms() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis()
 }
 
 async fn wait(mut done: impl FnMut() -> bool) {
