@@ -5,6 +5,7 @@
 pub use svc_helix::AccessToken;
 
 mod client;
+pub mod commands;
 mod error;
 mod irc;
 mod message;
