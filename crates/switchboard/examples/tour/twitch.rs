@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use switchboard::helix::{AccessToken, HelixClient, LiveStream, TokenManager, UserId};
+use switchboard::twitch_chat::commands::{ChatCommand, Commands};
 use switchboard::twitch_chat::{ChatClient, ChatConfig, ChatEvent, Privmsg, Schedule};
 
 pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -54,6 +55,21 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     wait(|| chat.sent().len() == 1).await;
     println!("replied: {}", chat.sent()[0].text);
 
+    // A chat command: `!add 2 3` from a viewer, answered as a threaded reply.
+    let _commands = Commands::builder()
+        .command(
+            ChatCommand::new("add", |ctx| async move {
+                let (a, b): (i64, i64) = (ctx.args.get(0)?, ctx.args.get(1)?);
+                ctx.reply(&format!("{a} + {b} = {}", a + b))?;
+                Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+            })
+            .help("adds two numbers"),
+        )
+        .start(&client);
+    chat.say("dallas", "ronni", "!add 2 3");
+    wait(|| chat.sent().len() == 2).await;
+    println!("command !add 2 3 answered: {}", chat.sent()[1].text);
+
     // A routine: a task on a schedule that ends after its iterations (or with the client).
     let speaker = client.clone();
     let routine = client
@@ -64,12 +80,12 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
         })
         .iterations(2)
         .start();
-    wait(|| !routine.is_running() && chat.sent().len() == 3).await;
+    wait(|| !routine.is_running() && chat.sent().len() == 4).await;
     println!(
         "routine ran {} times: {:?}, {:?}",
         routine.runs(),
-        chat.sent()[1].text,
-        chat.sent()[2].text
+        chat.sent()[2].text,
+        chat.sent()[3].text
     );
 
     let ready = client.events().wait_for(
