@@ -21,7 +21,7 @@ impl TokenHook {
         F: Fn() -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Option<AccessToken>> + Send + 'static,
     {
-        Self(Arc::new(move || Box::pin(hook())))
+        Self(Arc::new(move || Box::pin(hook()) as HookFuture))
     }
 
     /// Asks for a new token.
