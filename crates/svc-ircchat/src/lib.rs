@@ -12,8 +12,8 @@ mod message;
 mod routine;
 
 pub use client::{
-    ChatClient, ChatConfig, ChatConfigBuilder, ChatEvent, ChatPool, Credentials, JoinFailure,
-    Transport,
+    ChatClient, ChatConfig, ChatConfigBuilder, ChatEvent, ChatPool, Credentials, EventError,
+    JoinFailure, Transport,
 };
 pub use error::{Error, ErrorKind, ParseError, ParseErrorKind};
 pub use irc::{IrcMessage, Params, Prefix, TagValue, Tags, TagsIter};

@@ -14,6 +14,7 @@ use transport_ws::{Events, Priority, Sender, WsClient, WsEvent, WsMessage};
 
 use crate::client::config::{ChatConfig, Credentials};
 use crate::client::event::ChatEvent;
+use crate::client::event_error::EventError;
 use crate::client::handle::Shared;
 use crate::client::join_watch::{JoinFailure, JoinWatch};
 use crate::client::limits::ChatLimiters;
@@ -80,7 +81,7 @@ struct Driver {
     /// Why this task ended the current connection, reported when it has closed.
     ending: Option<String>,
     /// The last error the transport reported on the current connection.
-    error: Option<String>,
+    error: Option<EventError>,
     /// Written-to-nobody-yet messages, oldest first.
     pending: VecDeque<Outgoing>,
     /// Written but not yet confirmed by USERSTATE.
@@ -279,13 +280,15 @@ impl Driver {
             WsEvent::Error(error) => {
                 // transport-ws has logged it already (warn); here it becomes a reason.
                 tracing::debug!(%error, "chat connection error");
+                let error = EventError::new(error);
                 if matches!(self.phase, Phase::Disconnected) {
                     // A connect attempt failed; it is retried after the backoff.
                     self.hub.publish(ChatEvent::Disconnected {
                         reason: error.to_string(),
+                        error: Some(error),
                     });
                 } else {
-                    self.error = Some(error.to_string());
+                    self.error = Some(error);
                 }
             }
             WsEvent::Closed { .. } => self.on_closed(),
@@ -360,14 +363,15 @@ impl Driver {
     fn on_closed(&mut self) {
         self.phase = Phase::Disconnected;
         self.joins.clear();
-        let reason = self
-            .ending
-            .take()
-            .or_else(|| self.error.take())
-            .unwrap_or_else(|| "connection closed".into());
-        self.error = None;
+        let error = self.error.take();
+        let (reason, error) = match (self.ending.take(), error) {
+            // This task ended it: its reason, not a transport error the closing caused.
+            (Some(reason), _) => (reason, None),
+            (None, Some(error)) => (error.to_string(), Some(error)),
+            (None, None) => ("connection closed".to_owned(), None),
+        };
         tracing::info!(%reason, "chat connection ended, reconnecting");
-        self.hub.publish(ChatEvent::Disconnected { reason });
+        self.hub.publish(ChatEvent::Disconnected { reason, error });
         // Recent unconfirmed messages go out again, once, in order, ahead of new ones.
         let (resend, given_up) = self.unacked.take_for_resend(Instant::now());
         for message in resend.into_iter().rev() {
@@ -389,7 +393,10 @@ impl Driver {
     /// Stops for good: the transport closes, the event stream ends.
     fn stopped(&mut self, reason: String) {
         tracing::info!(%reason, "chat client stopped");
-        self.hub.publish(ChatEvent::Disconnected { reason });
+        self.hub.publish(ChatEvent::Disconnected {
+            reason,
+            error: None,
+        });
     }
 
     /// Closes the transport and waits for it to finish (bounded by its close timeout).

@@ -2,6 +2,7 @@
 
 use core_events::Extract;
 
+use crate::client::event_error::EventError;
 use crate::client::join_watch::JoinFailure;
 
 use crate::{
@@ -27,6 +28,8 @@ pub enum ChatEvent {
     Disconnected {
         /// Why.
         reason: String,
+        /// The transport error behind it, when there was one (`transport_ws::Error`).
+        error: Option<EventError>,
     },
     /// Twitch asked us to reconnect (`RECONNECT`, sent before its servers restart), as
     /// twitchio's `event_reconnect`. The client reconnects and rejoins on its own:
@@ -62,6 +65,8 @@ pub enum ChatEvent {
     TokenExpired {
         /// Why (no token value).
         reason: String,
+        /// The Helix error behind it (`svc_helix::Error`).
+        error: EventError,
     },
     /// A message from the server.
     Message(ServerMessage<'static>),

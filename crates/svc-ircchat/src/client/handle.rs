@@ -184,14 +184,14 @@ impl ChatClient {
         let ready = hub.wait_for(
             |e: &ChatEvent| match e {
                 ChatEvent::Ready { .. } => true,
-                ChatEvent::Disconnected { reason } => reason != RENEWED_AFTER_REFUSAL,
+                ChatEvent::Disconnected { reason, .. } => reason != RENEWED_AFTER_REFUSAL,
                 _ => false,
             },
             timeout,
         );
         let client = Self::start_upkept(config, hub, first_validation);
         match ready.await {
-            Ok(ChatEvent::Disconnected { reason }) if reason.starts_with("login refused") => {
+            Ok(ChatEvent::Disconnected { reason, .. }) if reason.starts_with("login refused") => {
                 Err(Error::new(ErrorKind::LoginRefused(reason)))
             }
             Ok(_) => Ok(client),
