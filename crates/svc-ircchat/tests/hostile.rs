@@ -151,7 +151,7 @@ async fn a_stalled_websocket_handshake_times_out_and_is_retried() {
         .unwrap()
         .iter()
         .filter_map(|event| match event {
-            ChatEvent::Disconnected { reason } => Some(reason.clone()),
+            ChatEvent::Disconnected { reason, .. } => Some(reason.clone()),
             _ => None,
         })
         .collect();
@@ -170,7 +170,7 @@ async fn an_unanswered_login_times_out_and_reconnects() {
     assert_eq!(mute.line().await.as_deref().map(|l| &l[..3]), Some("CAP"));
     let mut second = server.accept_irc().await;
     assert!(seen.lock().unwrap().iter().any(
-        |event| matches!(event, ChatEvent::Disconnected { reason } if reason == "login timed out")
+        |event| matches!(event, ChatEvent::Disconnected { reason, .. } if reason == "login timed out")
     ));
     second.log_in().await;
     eventually(Duration::from_secs(10), || {

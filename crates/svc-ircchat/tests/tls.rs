@@ -105,7 +105,7 @@ async fn an_untrusted_certificate_is_refused() {
         .events()
         .wait_for(
             |event: &ChatEvent| {
-                matches!(event, ChatEvent::Disconnected { reason } if reason.contains("TLS"))
+                matches!(event, ChatEvent::Disconnected { reason, .. } if reason.contains("TLS"))
             },
             Duration::from_secs(30),
         )

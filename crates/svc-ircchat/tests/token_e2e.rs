@@ -194,7 +194,7 @@ async fn a_revoked_token_without_refresh_is_announced() {
         |e: &ChatEvent| matches!(e, ChatEvent::TokenExpired { .. }),
         VALIDATE_EVERY + Duration::from_mins(1),
     );
-    let ChatEvent::TokenExpired { reason } = expired.await.unwrap() else {
+    let ChatEvent::TokenExpired { reason, .. } = expired.await.unwrap() else {
         unreachable!("wait_for only yields TokenExpired");
     };
     assert!(!reason.contains("bot-token-3"));

@@ -11,7 +11,8 @@
 use std::time::Duration;
 
 use switchboard::helix::{AccessToken, TWITCH_AUTH_URL, TokenManager};
-use switchboard::twitch_chat::{ChatClient, ChatConfig, Privmsg};
+use switchboard::twitch_chat::commands::{Bucket, ChatCommand, Commands, Cooldown};
+use switchboard::twitch_chat::{ChatClient, ChatConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -78,8 +79,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     while chat.members("dallas") == 0 {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    for text in ["!echo hello from the sandbox", "!echo second line"] {
-        chat.say("dallas", "viewer", text);
+    for (viewer, text) in [
+        ("viewer", "!echo hello from the sandbox"),
+        ("other", "!say second line"),
+    ] {
+        chat.say("dallas", viewer, text);
     }
     while chat.sent().len() < 2 {
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -91,15 +95,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Replies to every `!echo …` with the rest of the line.
-fn echo(client: &ChatClient) -> switchboard::events::Listener {
-    let replier = client.clone();
-    client.events().on(move |message: Privmsg<'static>| {
-        if let Some(rest) = message.text.strip_prefix("!echo ") {
-            println!("{} asked: {rest}", message.display_name);
-            if let Err(error) = replier.reply(&message, rest) {
-                eprintln!("could not reply: {error}");
-            }
-        }
-    })
+/// The bot's commands: `!echo …` replies with the rest of the line (alias `!say`, one use
+/// per user every 5 s); failures (unknown command, cooldown) are printed.
+fn echo(client: &ChatClient) -> Commands {
+    Commands::builder()
+        .command(
+            ChatCommand::new("echo", |ctx| async move {
+                println!("{} asked: {}", ctx.message.display_name, ctx.args.raw());
+                ctx.reply(ctx.args.raw())
+            })
+            .alias("say")
+            .help("repeats what you say")
+            .cooldown(Cooldown::new(1, Duration::from_secs(5), Bucket::User)),
+        )
+        .help_command("help")
+        .on_error(|failure| eprintln!("{}: {}", failure.message.text, failure.error))
+        .start(client)
 }

@@ -6,6 +6,7 @@ use svc_helix::{AccessToken, TokenManager};
 use transport_ws::{Backoff, Framing, TlsConfig, WsConfig};
 
 use crate::client::names::channel_name;
+use crate::client::token_hook::TokenHook;
 use crate::{Error, ErrorKind};
 
 /// How to reach chat.
@@ -54,6 +55,12 @@ pub struct ChatConfig {
     pub(crate) tokens: Option<TokenManager>,
     /// The connection: URL, line framing, TLS, connect timeout, reconnect backoff.
     pub(crate) connection: WsConfig,
+    /// Publish [`ChatEvent::Raw`](crate::ChatEvent::Raw) for every line received.
+    pub(crate) raw_lines: bool,
+    /// How long a JOIN may go without its echo before it counts as failed.
+    pub(crate) join_timeout: Duration,
+    /// Asked for a new token when the login is refused.
+    pub(crate) token_hook: Option<TokenHook>,
 }
 
 /// Builder for [`ChatConfig`].
@@ -70,6 +77,9 @@ pub struct ChatConfigBuilder {
     backoff: Backoff,
     tls: TlsConfig,
     connect_timeout: Duration,
+    raw_lines: bool,
+    join_timeout: Duration,
+    token_hook: Option<TokenHook>,
 }
 
 impl ChatConfig {
@@ -91,6 +101,9 @@ impl ChatConfig {
             backoff: default_backoff(),
             tls: TlsConfig::new(),
             connect_timeout: Duration::from_secs(15),
+            raw_lines: false,
+            join_timeout: Duration::from_secs(10),
+            token_hook: None,
         }
     }
 
@@ -172,6 +185,24 @@ impl ChatConfigBuilder {
         self
     }
 
+    /// A hook that may supply a new token when Twitch refuses the login (an expired or
+    /// revoked token), as twitchio's `event_token_expired`: it is awaited, and `Some(token)`
+    /// is used for this and every later login. `None` falls back to renewing a managed token
+    /// ([`oauth_managed`](Self::oauth_managed)) if there is one; otherwise the refusal stands
+    /// ([`ErrorKind::LoginRefused`] from [`ChatClient::connect`](crate::ChatClient::connect),
+    /// a final [`ChatEvent::Disconnected`](crate::ChatEvent::Disconnected) later). One new
+    /// token per refusal: a second refusal in a row is final.
+    ///
+    /// [`ErrorKind::LoginRefused`]: crate::ErrorKind::LoginRefused
+    pub fn on_token_expired<F, Fut>(mut self, hook: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Option<AccessToken>> + Send + 'static,
+    {
+        self.token_hook = Some(TokenHook::new(hook));
+        self
+    }
+
     /// Log in anonymously (read-only).
     pub fn anonymous(mut self) -> Self {
         self.credentials = Credentials::Anonymous;
@@ -221,6 +252,22 @@ impl ChatConfigBuilder {
     /// backoff. The login itself has its own limit (15 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Publish every line received as [`ChatEvent::Raw`](crate::ChatEvent::Raw) (default
+    /// off: each raw line is a copy and a slot in the event hub's buffer, which a busy client
+    /// with nobody listening for them should not pay).
+    pub fn raw_lines(mut self, on: bool) -> Self {
+        self.raw_lines = on;
+        self
+    }
+
+    /// How long a JOIN may go without Twitch echoing it before
+    /// [`ChatEvent::JoinFailed`](crate::ChatEvent::JoinFailed) reports it (default 10 s;
+    /// counted from when the JOIN is written, after the JOIN pacing).
+    pub fn join_timeout(mut self, timeout: Duration) -> Self {
+        self.join_timeout = timeout;
         self
     }
 
@@ -296,6 +343,9 @@ impl ChatConfigBuilder {
             initial_channels,
             tokens: self.tokens,
             connection,
+            raw_lines: self.raw_lines,
+            join_timeout: self.join_timeout,
+            token_hook: self.token_hook,
         })
     }
 }

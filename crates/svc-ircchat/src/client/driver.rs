@@ -14,7 +14,9 @@ use transport_ws::{Events, Priority, Sender, WsClient, WsEvent, WsMessage};
 
 use crate::client::config::{ChatConfig, Credentials};
 use crate::client::event::ChatEvent;
+use crate::client::event_error::EventError;
 use crate::client::handle::Shared;
+use crate::client::join_watch::{JoinFailure, JoinWatch};
 use crate::client::limits::ChatLimiters;
 use crate::client::unacked::{Outgoing, Unacked};
 use crate::{IrcMessage, ServerMessage};
@@ -22,6 +24,10 @@ use crate::{IrcMessage, ServerMessage};
 /// Close code for the connections this task ends (zombie, login timeout, `RECONNECT`). Only
 /// WebSockets carry it; Twitch gives it no meaning.
 const CLOSE_NORMAL: u16 = 1000;
+
+/// The reason of the `Disconnected` that ends a refused login when a new token is tried:
+/// not the end of [`ChatClient::connect`](crate::ChatClient::connect)'s wait.
+pub(crate) const RENEWED_AFTER_REFUSAL: &str = "login refused; logging in again with a new token";
 
 #[derive(Debug)]
 pub(crate) enum Command {
@@ -60,6 +66,7 @@ enum Wake {
     Ping,
     LoginDeadline,
     AckDeadline,
+    JoinDeadline,
 }
 
 struct Driver {
@@ -74,17 +81,21 @@ struct Driver {
     /// Why this task ended the current connection, reported when it has closed.
     ending: Option<String>,
     /// The last error the transport reported on the current connection.
-    error: Option<String>,
+    error: Option<EventError>,
     /// Written-to-nobody-yet messages, oldest first.
     pending: VecDeque<Outgoing>,
     /// Written but not yet confirmed by USERSTATE.
     unacked: Unacked,
     join_queue: VecDeque<String>,
     join_permit: bool,
+    /// JOINs written and not yet echoed.
+    joins: JoinWatch,
     privileged: HashSet<String>,
     login: String,
     /// The managed token was renewed after a refused login (only once in a row).
     renewed_after_refusal: bool,
+    /// A token the token-expiry hook supplied: used for every login from then on.
+    token_override: Option<svc_helix::AccessToken>,
     last_heard: Instant,
     ping_sent: Option<Instant>,
 }
@@ -112,9 +123,11 @@ pub(crate) async fn run(
         unacked: Unacked::default(),
         join_queue: VecDeque::new(),
         join_permit: false,
+        joins: JoinWatch::default(),
         privileged: HashSet::new(),
         login: String::new(),
         renewed_after_refusal: false,
+        token_override: None,
         last_heard: Instant::now(),
         ping_sent: None,
     };
@@ -147,6 +160,13 @@ impl Driver {
                 }
                 Wake::LoginDeadline => {
                     self.end_connection("login timed out");
+                    false
+                }
+                Wake::JoinDeadline => {
+                    let timeout = self.config.join_timeout;
+                    for channel in self.joins.expired(Instant::now()) {
+                        self.join_failed(channel, JoinFailure::NoEcho(timeout));
+                    }
                     false
                 }
                 Wake::AckDeadline => {
@@ -190,6 +210,7 @@ impl Driver {
             () = until(ping_at) => Wake::Ping,
             () = until(login_deadline) => Wake::LoginDeadline,
             () = until(self.unacked.next_expiry()) => Wake::AckDeadline,
+            () = until(if ready { self.joins.next_deadline() } else { None }) => Wake::JoinDeadline,
         }
     }
 
@@ -204,6 +225,7 @@ impl Driver {
                 self.join_queue.push_front(channel);
                 return;
             }
+            self.joins.sent(&channel, self.config.join_timeout);
         }
         while let Some(next) = self.pending.front() {
             let privileged = self.is_privileged(&next.channel);
@@ -258,13 +280,15 @@ impl Driver {
             WsEvent::Error(error) => {
                 // transport-ws has logged it already (warn); here it becomes a reason.
                 tracing::debug!(%error, "chat connection error");
+                let error = EventError::new(error);
                 if matches!(self.phase, Phase::Disconnected) {
                     // A connect attempt failed; it is retried after the backoff.
                     self.hub.publish(ChatEvent::Disconnected {
                         reason: error.to_string(),
+                        error: Some(error),
                     });
                 } else {
-                    self.error = Some(error.to_string());
+                    self.error = Some(error);
                 }
             }
             WsEvent::Closed { .. } => self.on_closed(),
@@ -287,13 +311,15 @@ impl Driver {
                 None,
             ),
             Credentials::OAuth { login, token } => {
-                // A managed token: the current one, renewed first if it is about to expire.
-                let token = match &self.config.tokens {
-                    Some(tokens) => tokens.fresh_token().await.unwrap_or_else(|error| {
+                // The token-expiry hook's, else a managed token (the current one, renewed
+                // first if it is about to expire), else the configured one.
+                let token = match (&self.token_override, &self.config.tokens) {
+                    (Some(token), _) => token.clone(),
+                    (None, Some(tokens)) => tokens.fresh_token().await.unwrap_or_else(|error| {
                         tracing::warn!(%error, "token refresh before login failed");
                         tokens.token()
                     }),
-                    None => token.clone(),
+                    (None, None) => token.clone(),
                 };
                 (
                     login.clone(),
@@ -321,6 +347,9 @@ impl Driver {
     fn logged_in(&mut self, login: String) {
         self.renewed_after_refusal = false;
         self.login.clone_from(&login);
+        if let Some(shared) = self.shared.upgrade() {
+            shared.identity.lock().login = Some(login.clone());
+        }
         self.privileged.clear();
         self.join_queue = self.wanted_channels().into();
         self.join_permit = false;
@@ -333,14 +362,16 @@ impl Driver {
     /// The connection closed: report why, and queue what was not confirmed for the next one.
     fn on_closed(&mut self) {
         self.phase = Phase::Disconnected;
-        let reason = self
-            .ending
-            .take()
-            .or_else(|| self.error.take())
-            .unwrap_or_else(|| "connection closed".into());
-        self.error = None;
+        self.joins.clear();
+        let error = self.error.take();
+        let (reason, error) = match (self.ending.take(), error) {
+            // This task ended it: its reason, not a transport error the closing caused.
+            (Some(reason), _) => (reason, None),
+            (None, Some(error)) => (error.to_string(), Some(error)),
+            (None, None) => ("connection closed".to_owned(), None),
+        };
         tracing::info!(%reason, "chat connection ended, reconnecting");
-        self.hub.publish(ChatEvent::Disconnected { reason });
+        self.hub.publish(ChatEvent::Disconnected { reason, error });
         // Recent unconfirmed messages go out again, once, in order, ahead of new ones.
         let (resend, given_up) = self.unacked.take_for_resend(Instant::now());
         for message in resend.into_iter().rev() {
@@ -362,7 +393,10 @@ impl Driver {
     /// Stops for good: the transport closes, the event stream ends.
     fn stopped(&mut self, reason: String) {
         tracing::info!(%reason, "chat client stopped");
-        self.hub.publish(ChatEvent::Disconnected { reason });
+        self.hub.publish(ChatEvent::Disconnected {
+            reason,
+            error: None,
+        });
     }
 
     /// Closes the transport and waits for it to finish (bounded by its close timeout).
@@ -445,10 +479,17 @@ impl Driver {
 
     /// Handles one line from the server; `true` stops the task.
     async fn on_line(&mut self, line: &str) -> bool {
+        if self.config.raw_lines {
+            self.hub.publish(ChatEvent::Raw(line.to_owned()));
+        }
         let message = match IrcMessage::parse(line).and_then(ServerMessage::try_from) {
             Ok(message) => message,
             Err(error) => {
-                tracing::debug!(%error, "ignoring an unparsable chat line");
+                tracing::debug!(%error, "skipping an unparsable chat line");
+                self.hub.publish(ChatEvent::ParseFailed {
+                    line: line.to_owned(),
+                    error,
+                });
                 return false;
             }
         };
@@ -474,7 +515,17 @@ impl Driver {
                 self.send_with(format!("PONG :{argument}"), Priority::High)
                     .await;
             }
-            ServerMessage::Reconnect => self.end_connection("server asked to reconnect"),
+            ServerMessage::Reconnect => {
+                self.hub.publish(ChatEvent::Reconnect);
+                self.end_connection("server asked to reconnect");
+            }
+            ServerMessage::GlobalUserState(state) => {
+                // Anonymous logins get an empty `user-id`: no id.
+                if let Some(shared) = self.shared.upgrade() {
+                    shared.identity.lock().user_id =
+                        Some(state.user_id.to_string()).filter(|id| !id.is_empty());
+                }
+            }
             ServerMessage::UserState(state) => {
                 if state.is_privileged() {
                     self.privileged.insert(state.channel_login.to_string());
@@ -485,8 +536,16 @@ impl Driver {
                     self.unacked.confirm(&state.channel_login);
                 }
             }
+            ServerMessage::Join(join) if join.user_login == self.login => {
+                self.joins.answered(&join.channel_login);
+            }
             ServerMessage::Notice(notice) => {
                 if let (Some(channel), Some(id)) = (&notice.channel_login, &notice.msg_id) {
+                    if let Some(failure) = JoinFailure::from_msg_id(id)
+                        && self.joins.answered(channel)
+                    {
+                        self.join_failed(channel.to_string(), failure);
+                    }
                     match &**id {
                         // Too fast for the server after all: keep the message and try again.
                         "msg_ratelimit" => {
@@ -510,18 +569,38 @@ impl Driver {
         false
     }
 
+    /// A JOIN failed: the channel leaves the wanted set (no rejoin after a reconnect).
+    fn join_failed(&mut self, channel: String, reason: JoinFailure) {
+        tracing::info!(%channel, ?reason, "joining a channel failed");
+        if let Some(shared) = self.shared.upgrade() {
+            shared.channels.lock().remove(&channel);
+        }
+        self.hub.publish(ChatEvent::JoinFailed { channel, reason });
+    }
+
     /// The server refused our login; `true` stops the task.
     async fn login_refused(&mut self, reason: String) -> bool {
-        // A managed token may have expired since it was last checked: renew it once and log
-        // in again; a second refusal in a row is final.
-        if let Some(tokens) = &self.config.tokens
-            && !self.renewed_after_refusal
-            && tokens.renew().await.is_ok()
-        {
-            tracing::info!("login refused: token renewed, logging in again");
-            self.renewed_after_refusal = true;
-            self.end_connection(&reason);
-            return false;
+        // The token may have expired since it was last checked: ask the hook for a new one,
+        // else renew a managed token, and log in again; a second refusal in a row is final.
+        if !self.renewed_after_refusal {
+            if let Some(hook) = &self.config.token_hook
+                && let Some(token) = hook.call().await
+            {
+                tracing::info!("login refused: the token hook gave a new token, logging in again");
+                self.token_override = Some(token);
+                self.renewed_after_refusal = true;
+                self.end_connection(RENEWED_AFTER_REFUSAL);
+                return false;
+            }
+            if let Some(tokens) = &self.config.tokens
+                && tokens.renew().await.is_ok()
+            {
+                tracing::info!("login refused: token renewed, logging in again");
+                self.token_override = None;
+                self.renewed_after_refusal = true;
+                self.end_connection(RENEWED_AFTER_REFUSAL);
+                return false;
+            }
         }
         self.shut_down().await;
         self.stopped(reason);

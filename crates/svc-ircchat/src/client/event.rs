@@ -2,9 +2,12 @@
 
 use core_events::Extract;
 
+use crate::client::event_error::EventError;
+use crate::client::join_watch::JoinFailure;
+
 use crate::{
-    ClearChat, ClearMsg, GlobalUserState, Join, Notice, Part, Privmsg, RoomState, ServerMessage,
-    UserNotice, UserState, Whisper,
+    ClearChat, ClearMsg, GlobalUserState, Join, Notice, ParseError, Part, Privmsg, RoomState,
+    ServerMessage, UserNotice, UserState, Whisper,
 };
 
 /// An event from the chat client. Listen for one payload type with
@@ -25,7 +28,36 @@ pub enum ChatEvent {
     Disconnected {
         /// Why.
         reason: String,
+        /// The transport error behind it, when there was one (`transport_ws::Error`).
+        error: Option<EventError>,
     },
+    /// Twitch asked us to reconnect (`RECONNECT`, sent before its servers restart), as
+    /// twitchio's `event_reconnect`. The client reconnects and rejoins on its own:
+    /// [`Disconnected`](Self::Disconnected) and then [`Ready`](Self::Ready) follow. A dropped
+    /// connection is only `Disconnected`.
+    Reconnect,
+    /// A line from the server could not be parsed (twitchio's `event_error` with the data):
+    /// it is skipped and the connection goes on.
+    ParseFailed {
+        /// The line as received.
+        line: String,
+        /// Why it could not be parsed.
+        error: ParseError,
+    },
+    /// A JOIN failed (twitchio's `event_channel_join_failure`): Twitch refused it
+    /// (suspended channel, ban) or never echoed it. The channel is dropped from
+    /// [`ChatClient::channels`](crate::ChatClient::channels), so it is not rejoined after a
+    /// reconnect; join it again to retry.
+    JoinFailed {
+        /// The channel, without `#`.
+        channel: String,
+        /// Why.
+        reason: JoinFailure,
+    },
+    /// Every line received, before parsing (twitchio's `event_raw_data`); published only
+    /// when [`ChatConfigBuilder::raw_lines`](crate::ChatConfigBuilder::raw_lines) is on, so
+    /// that clients not listening pay no copy per line and no hub slot.
+    Raw(String),
     /// The managed OAuth token (see
     /// [`ChatConfigBuilder::oauth_managed`](crate::ChatConfigBuilder::oauth_managed)) failed
     /// its hourly validation and could not be renewed: it was revoked, or expired without a
@@ -33,6 +65,8 @@ pub enum ChatEvent {
     TokenExpired {
         /// Why (no token value).
         reason: String,
+        /// The Helix error behind it (`svc_helix::Error`).
+        error: EventError,
     },
     /// A message from the server.
     Message(ServerMessage<'static>),

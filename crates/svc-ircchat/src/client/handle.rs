@@ -1,21 +1,22 @@
 //! [`ChatClient`]: the handle users hold.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex, PoisonError};
-
+use std::sync::Arc;
 use std::time::Duration;
 
 use core_events::EventHub;
+use parking_lot::Mutex;
 use svc_helix::{TokenManager, VALIDATE_EVERY};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::client::config::{ChatConfig, Credentials};
-use crate::client::driver::{self, Command};
+use crate::client::driver::{self, Command, RENEWED_AFTER_REFUSAL};
 use crate::client::event::ChatEvent;
 use crate::client::limits::ChatLimiters;
 use crate::client::names::{channel_name, one_line, reply_id};
 use crate::client::upkeep::TokenUpkeep;
+use crate::routine::{RoutineBuilder, Schedule};
 use crate::{Error, ErrorKind, Privmsg};
 
 /// Validates a managed token for `login`.
@@ -84,17 +85,21 @@ pub(crate) struct Shared {
     task: Mutex<Option<JoinHandle<()>>>,
     /// Validates and refreshes a managed token while the client lives.
     upkeep: Mutex<Option<TokenUpkeep>>,
+    /// Who we are on the current connection, as the server told us.
+    pub(crate) identity: Mutex<Identity>,
+}
+
+/// Our login (from the welcome) and user id (from `GLOBALUSERSTATE`).
+#[derive(Debug, Default)]
+pub(crate) struct Identity {
+    pub(crate) login: Option<String>,
+    pub(crate) user_id: Option<String>,
 }
 
 impl Shared {
     /// The channels joined (or being joined), sorted.
     pub(crate) fn channel_list(&self) -> Vec<String> {
-        self.channels
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .cloned()
-            .collect()
+        self.channels.lock().iter().cloned().collect()
     }
 }
 
@@ -126,11 +131,7 @@ impl ChatClient {
         let client = Self::start_with(config, hub, ChatLimiters::new());
         if let Some(tokens) = tokens {
             let upkeep = TokenUpkeep::spawn(&tokens, &client.shared.hub, first_validation);
-            *client
-                .shared
-                .upkeep
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(upkeep);
+            *client.shared.upkeep.lock() = Some(upkeep);
         }
         client
     }
@@ -150,6 +151,7 @@ impl ChatClient {
             anonymous: matches!(config.credentials, Credentials::Anonymous),
             task: Mutex::new(None),
             upkeep: Mutex::new(None),
+            identity: Mutex::new(Identity::default()),
         });
         let task = tokio::spawn(driver::run(
             config,
@@ -158,7 +160,7 @@ impl ChatClient {
             hub,
             receiver,
         ));
-        *shared.task.lock().unwrap_or_else(PoisonError::into_inner) = Some(task);
+        *shared.task.lock() = Some(task);
         Self { shared }
     }
 
@@ -180,12 +182,16 @@ impl ChatClient {
         // Listen before starting, or a quick login could be over before anyone listens.
         let hub = EventHub::new();
         let ready = hub.wait_for(
-            |e: &ChatEvent| matches!(e, ChatEvent::Ready { .. } | ChatEvent::Disconnected { .. }),
+            |e: &ChatEvent| match e {
+                ChatEvent::Ready { .. } => true,
+                ChatEvent::Disconnected { reason, .. } => reason != RENEWED_AFTER_REFUSAL,
+                _ => false,
+            },
             timeout,
         );
         let client = Self::start_upkept(config, hub, first_validation);
         match ready.await {
-            Ok(ChatEvent::Disconnected { reason }) if reason.starts_with("login refused") => {
+            Ok(ChatEvent::Disconnected { reason, .. }) if reason.starts_with("login refused") => {
                 Err(Error::new(ErrorKind::LoginRefused(reason)))
             }
             Ok(_) => Ok(client),
@@ -210,13 +216,7 @@ impl ChatClient {
     /// lowercasing) is [`ErrorKind::InvalidChannel`].
     pub fn join(&self, channel: &str) -> Result<(), Error> {
         let channel = channel_name(channel)?;
-        if self
-            .shared
-            .channels
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(channel.clone())
-        {
+        if self.shared.channels.lock().insert(channel.clone()) {
             self.command(Command::Join(channel))?;
         }
         Ok(())
@@ -225,13 +225,7 @@ impl ChatClient {
     /// Leaves `channel` ([`ErrorKind::InvalidChannel`] for a name no channel can have).
     pub fn part(&self, channel: &str) -> Result<(), Error> {
         let channel = channel_name(channel)?;
-        if self
-            .shared
-            .channels
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&channel)
-        {
+        if self.shared.channels.lock().remove(&channel) {
             self.command(Command::Part(channel))?;
         }
         Ok(())
@@ -239,25 +233,29 @@ impl ChatClient {
 
     /// How many channels this connection is in (or joining).
     pub(crate) fn channel_count(&self) -> usize {
-        self.shared
-            .channels
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.shared.channels.lock().len()
     }
 
     /// Whether this connection is in (or joining) `channel`.
     pub(crate) fn has_channel(&self, channel: &str) -> bool {
-        self.shared
-            .channels
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(channel)
+        self.shared.channels.lock().contains(channel)
     }
 
-    /// The channels joined (or being joined).
+    /// The channels joined (or being joined), sorted: the ones rejoined after a reconnect.
     pub fn channels(&self) -> Vec<String> {
         self.shared.channel_list()
+    }
+
+    /// Our login on the current connection (twitchio's `nick`), once logged in: the
+    /// configured one, or the generated `justinfan…` name of an anonymous login.
+    pub fn login(&self) -> Option<String> {
+        self.shared.identity.lock().login.clone()
+    }
+
+    /// Our user id (twitchio's `user_id`), from the `GLOBALUSERSTATE` Twitch sends after
+    /// login; `None` before it and for anonymous logins, which get none.
+    pub fn user_id(&self) -> Option<String> {
+        self.shared.identity.lock().user_id.clone()
     }
 
     /// Queues a message for `channel`. It is sent within the limits and, if the connection
@@ -306,15 +304,39 @@ impl ChatClient {
         self.command(Command::Raw(line.to_owned()))
     }
 
+    /// A routine: `task` run on `schedule` until it is stopped, has run its
+    /// [`iterations`](RoutineBuilder::iterations), or this client closes (twitchio's
+    /// `routines.routine`). Call [`start`](RoutineBuilder::start) to run it.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: svc_ircchat::ChatClient) {
+    /// use std::time::Duration;
+    /// use svc_ircchat::Schedule;
+    ///
+    /// let speaker = client.clone();
+    /// let routine = client
+    ///     .routine(Schedule::every(Duration::from_secs(600)), move || {
+    ///         let speaker = speaker.clone();
+    ///         async move { speaker.say("dallas", "Remember to hydrate!") }
+    ///     })
+    ///     .on_error(|error| eprintln!("routine failed: {error}"))
+    ///     .start();
+    /// routine.stop();
+    /// # }
+    /// ```
+    pub fn routine<F, Fut, E>(&self, schedule: Schedule, task: F) -> RoutineBuilder
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
+        E: Into<core_error::BoxError> + 'static,
+    {
+        RoutineBuilder::new(schedule, task, self.shared.commands.clone())
+    }
+
     /// Closes the connection and waits for the background task to end.
     pub async fn close(self) {
         let _ = self.shared.commands.send(Command::Close);
-        let task = self
-            .shared
-            .task
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+        let task = self.shared.task.lock().take();
         if let Some(task) = task {
             let _ = task.await;
         }

@@ -4,10 +4,11 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use core_ratelimit::WindowLimiter;
+use parking_lot::{Mutex, MutexGuard};
 use tokio::time::Instant;
 
 /// Twitch drops a normal user's message identical to their previous one within this span.
@@ -54,7 +55,7 @@ impl ChatLimiters {
     }
 
     fn state(&self) -> MutexGuard<'_, MessageState> {
-        self.messages.lock().unwrap_or_else(PoisonError::into_inner)
+        self.messages.lock()
     }
 
     /// How long until a message may go (zero: now).

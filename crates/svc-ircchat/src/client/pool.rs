@@ -1,9 +1,9 @@
 //! [`ChatPool`]: many channels over several connections of one login.
 
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use core_events::EventHub;
+use parking_lot::Mutex;
 
 use crate::client::config::ChatConfig;
 use crate::client::event::ChatEvent;
@@ -65,16 +65,13 @@ impl ChatPool {
 
     /// Connections open (or opening).
     pub fn connections(&self) -> usize {
-        self.clients
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.clients.lock().len()
     }
 
     /// Joins `channel` on the least loaded connection with room, opening one if needed.
     pub fn join(&self, channel: &str) -> Result<(), Error> {
         let channel = channel_name(channel)?;
-        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut clients = self.clients.lock();
         if clients.iter().any(|c| c.has_channel(&channel)) {
             return Ok(());
         }
@@ -90,7 +87,6 @@ impl ChatPool {
         if let Some(tokens) = &self.config.tokens {
             self.upkeep
                 .lock()
-                .unwrap_or_else(PoisonError::into_inner)
                 .get_or_insert_with(|| TokenUpkeep::spawn(tokens, &self.hub, Duration::ZERO));
         }
         client.join(&channel)?;
@@ -101,7 +97,7 @@ impl ChatPool {
     /// Leaves `channel`.
     pub fn part(&self, channel: &str) -> Result<(), Error> {
         let channel = normalize(channel);
-        let clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        let clients = self.clients.lock();
         match clients.iter().find(|c| c.has_channel(&channel)) {
             Some(client) => client.part(&channel),
             None => Ok(()),
@@ -111,7 +107,7 @@ impl ChatPool {
     fn client_for(&self, channel: &str) -> Result<ChatClient, Error> {
         let channel = normalize(channel);
         {
-            let clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+            let clients = self.clients.lock();
             if let Some(client) = clients
                 .iter()
                 .find(|c| c.has_channel(&channel))
@@ -136,8 +132,7 @@ impl ChatPool {
 
     /// Closes every connection.
     pub async fn close(self) {
-        let clients =
-            std::mem::take(&mut *self.clients.lock().unwrap_or_else(PoisonError::into_inner));
+        let clients = std::mem::take(&mut *self.clients.lock());
         for client in clients {
             client.close().await;
         }

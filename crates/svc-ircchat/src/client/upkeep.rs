@@ -8,6 +8,7 @@ use svc_helix::TokenManager;
 use tokio::task::JoinHandle;
 
 use crate::client::event::ChatEvent;
+use crate::client::event_error::EventError;
 
 /// The running upkeep task; dropping it stops the task.
 #[derive(Debug)]
@@ -33,6 +34,7 @@ impl TokenUpkeep {
                 if error.kind() == &svc_helix::ErrorKind::Unauthorized {
                     hub.publish(ChatEvent::TokenExpired {
                         reason: error.to_string(),
+                        error: EventError::new(error),
                     });
                 }
             }),

@@ -5,8 +5,10 @@
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
+use sandbox::twitch::ChatControl;
 use switchboard::helix::{AccessToken, HelixClient, LiveStream, TokenManager, UserId};
-use switchboard::twitch_chat::{ChatClient, ChatConfig, ChatEvent, Privmsg};
+use switchboard::twitch_chat::commands::{ChatCommand, Commands};
+use switchboard::twitch_chat::{ChatClient, ChatConfig, ChatEvent, Privmsg, Schedule};
 
 pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("== Twitch chat + Helix");
@@ -31,7 +33,15 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
     helix_control.add_streams(150);
     let server = sandbox::Server::builder().serve(twitch).await?;
+    chat_tour(&server, &chat).await?;
+    helix_tour(&server).await
+}
 
+/// Chat: log in, a message and a reply, a command, a routine, a forced disconnect.
+async fn chat_tour(
+    server: &sandbox::Server,
+    chat: &ChatControl,
+) -> Result<(), Box<dyn std::error::Error>> {
     let config = ChatConfig::builder()
         .websocket(server.ws_url("/"))
         .oauth("tourbot", "tour-token")
@@ -54,6 +64,39 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     wait(|| chat.sent().len() == 1).await;
     println!("replied: {}", chat.sent()[0].text);
 
+    // A chat command: `!add 2 3` from a viewer, answered as a threaded reply.
+    let _commands = Commands::builder()
+        .command(
+            ChatCommand::new("add", |ctx| async move {
+                let (a, b): (i64, i64) = (ctx.args.get(0)?, ctx.args.get(1)?);
+                ctx.reply(&format!("{a} + {b} = {}", a + b))?;
+                Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+            })
+            .help("adds two numbers"),
+        )
+        .start(&client);
+    chat.say("dallas", "ronni", "!add 2 3");
+    wait(|| chat.sent().len() == 2).await;
+    println!("command !add 2 3 answered: {}", chat.sent()[1].text);
+
+    // A routine: a task on a schedule that ends after its iterations (or with the client).
+    let speaker = client.clone();
+    let routine = client
+        .routine(Schedule::every(Duration::from_millis(100)), move || {
+            let speaker = speaker.clone();
+            let text = format!("routine tick at {} ms", chat_clock_ms());
+            async move { speaker.say("dallas", &text) }
+        })
+        .iterations(2)
+        .start();
+    wait(|| !routine.is_running() && chat.sent().len() == 4).await;
+    println!(
+        "routine ran {} times: {:?}, {:?}",
+        routine.runs(),
+        chat.sent()[2].text,
+        chat.sent()[3].text
+    );
+
     let ready = client.events().wait_for(
         |e: &ChatEvent| matches!(e, ChatEvent::Ready { .. }),
         Duration::from_secs(10),
@@ -66,7 +109,11 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
         chat.accepted()
     );
     client.close().await;
+    Ok(())
+}
 
+/// Helix: app-token reads, then broadcaster calls (a poll, a timeout) with a user token.
+async fn helix_tour(server: &sandbox::Server) -> Result<(), Box<dyn std::error::Error>> {
     let tokens = TokenManager::app(&server.base_url(), "tour-client", "tour-secret").await?;
     let helix = HelixClient::new(&format!("{}/helix", server.base_url()), tokens)?;
     let users = helix.get_users(&[], &["tourbot"]).await?;
@@ -111,6 +158,14 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
         banned[0].user_login, banned[0].expires_at
     );
     Ok(())
+}
+
+/// Milliseconds on the wall clock, so each routine line differs (Twitch drops a repeat).
+fn chat_clock_ms() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis()
 }
 
 async fn wait(mut done: impl FnMut() -> bool) {

@@ -21,6 +21,24 @@ impl ChatState {
             ));
             return;
         }
+        if inner.silent.contains(channel) {
+            return;
+        }
+        if inner.suspended.contains(channel) {
+            conn.send(format!(
+                "@msg-id=msg_channel_suspended :tmi.twitch.tv NOTICE #{channel} :This channel does not exist or has been suspended."
+            ));
+            return;
+        }
+        if inner
+            .banned
+            .contains(&(login.to_owned(), channel.to_owned()))
+        {
+            conn.send(format!(
+                "@msg-id=msg_banned :tmi.twitch.tv NOTICE #{channel} :You are permanently banned from talking in {channel}."
+            ));
+            return;
+        }
         let echo = format!(":{login}!{login}@{login}.tmi.twitch.tv JOIN #{channel}");
         let members = inner.channels.entry(channel.to_owned()).or_default();
         members.insert(id);

@@ -36,6 +36,33 @@ impl ChatControl {
         );
     }
 
+    /// Suspends `channel`: a JOIN gets `NOTICE #channel` with `msg-id=msg_channel_suspended`
+    /// and no echo, as on Twitch.
+    pub fn suspend_channel(&self, channel: &str) {
+        self.state
+            .lock()
+            .suspended
+            .insert(channel.trim_start_matches('#').to_lowercase());
+    }
+
+    /// Bans `login` from `channel`: its JOIN gets `NOTICE #channel` with `msg-id=msg_banned`
+    /// and no echo.
+    pub fn ban(&self, login: &str, channel: &str) {
+        self.state.lock().banned.insert((
+            login.to_lowercase(),
+            channel.trim_start_matches('#').to_lowercase(),
+        ));
+    }
+
+    /// Leaves JOINs to `channel` unanswered (no echo, no NOTICE), so a client's join
+    /// timeout can be seen.
+    pub fn ignore_joins(&self, channel: &str) {
+        self.state
+            .lock()
+            .silent
+            .insert(channel.trim_start_matches('#').to_lowercase());
+    }
+
     /// Sends a raw line to every logged-in session.
     pub fn inject(&self, line: &str) {
         for conn in self

@@ -5,7 +5,10 @@
 //! `375`/`372`/`376` follow, then `GLOBALUSERSTATE` with the tags capability. `JOIN` is
 //! echoed, then `353`/`366`, `USERSTATE` and `ROOMSTATE`. A `PRIVMSG` goes to the *other*
 //! sessions in the channel with the full tag set; its sender gets `USERSTATE` instead.
-//! Over-limit JOINs, logins and PRIVMSGs are dropped with a NOTICE and counted. A login's
+//! Over-limit JOINs, logins and PRIVMSGs are dropped with a NOTICE and counted. A JOIN to
+//! a suspended channel gets `msg_channel_suspended`, one to a channel the login is banned
+//! from `msg_banned`, neither echoed ([`ChatControl::suspend_channel`],
+//! [`ChatControl::ban`]; [`ChatControl::ignore_joins`] leaves JOINs unanswered). A login's
 //! token is either one registered with [`ChatControl::add_user`] or a user token the Helix /
 //! OAuth side knows and that has not expired (so a refreshed token logs in, an expired one
 //! fails like on Twitch).

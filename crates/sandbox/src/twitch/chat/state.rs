@@ -72,6 +72,12 @@ pub(super) struct Inner {
     /// (login, channel) → last text and when, for the duplicate rule.
     pub(super) last_text: HashMap<(String, String), (String, Instant)>,
     pub(super) sent: Vec<SentMessage>,
+    /// Channels that are suspended: a JOIN gets `msg_channel_suspended` and no echo.
+    pub(super) suspended: BTreeSet<String>,
+    /// (login, channel) pairs banned: a JOIN gets `msg_banned` and no echo.
+    pub(super) banned: BTreeSet<(String, String)>,
+    /// Channels whose JOINs go unanswered (no echo, no NOTICE), as when Twitch is slow.
+    pub(super) silent: BTreeSet<String>,
     pub(super) counters: Counters,
 }
 
