@@ -1,9 +1,12 @@
 //! [`ConduitApp`]: an app-token conduit with N WebSocket shards in one process.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use core_events::{EventHub, EventStream};
+use futures_util::TryStreamExt;
 use svc_helix::{
     AccessToken, Conduit, ConduitId, CursorTrail, EventSubTransport, HelixClient, Subscription,
     TokenManager,
@@ -30,6 +33,7 @@ pub struct ConduitBuilder {
     shard_count: u32,
     conduit_id: Option<ConduitId>,
     only: Option<Vec<u32>>,
+    free_among: Option<Vec<u32>>,
 }
 
 impl ConduitBuilder {
@@ -61,6 +65,18 @@ impl ConduitBuilder {
         ids.sort_unstable();
         ids.dedup();
         self.only = Some(ids);
+        self.free_among = None;
+        self
+    }
+
+    /// Runs one shard here: the first of `candidates` that is not already enabled (by
+    /// another process) according to Get Conduit Shards, checked when
+    /// [`start`](Self::start) runs — twitch.py's `ClientApp.connect(shard_ids=…)`. When
+    /// every candidate is enabled, `start` fails with [`ErrorKind::ShardNotFound`].
+    /// Replaces [`shard_ids`](Self::shard_ids).
+    pub fn first_free_shard(mut self, candidates: impl IntoIterator<Item = u32>) -> Self {
+        self.only = None;
+        self.free_among = Some(candidates.into_iter().collect());
         self
     }
 
@@ -120,6 +136,10 @@ impl ConduitBuilder {
                 .map_err(|e| Error::helix("create conduit", e))?,
         };
         let conduit = sized_as_asked(conduit, self.shard_count)?;
+        let only = match self.free_among {
+            Some(candidates) => Some(vec![free_shard(&helix, &conduit, candidates).await?]),
+            None => self.only,
+        };
         tracing::info!(
             conduit = %conduit.id,
             shards = conduit.shard_count,
@@ -137,11 +157,42 @@ impl ConduitBuilder {
             maintenance,
         };
         let count = app.conduit.shard_count;
-        match self.only {
+        match only {
             Some(only) => app.start_shards(only).await?,
             None => app.start_shards(0..count).await?,
         }
         Ok(app)
+    }
+}
+
+/// The first of `candidates` (within the conduit) that Get Conduit Shards does not report
+/// `enabled`; [`ErrorKind::ShardNotFound`] when there is none.
+async fn free_shard(
+    helix: &HelixClient,
+    conduit: &Conduit,
+    candidates: Vec<u32>,
+) -> Result<u32, Error> {
+    if candidates.is_empty() || candidates.iter().any(|id| *id >= conduit.shard_count) {
+        return Err(Error::config(format!(
+            "candidate shard ids must be a non-empty subset of 0..{}",
+            conduit.shard_count
+        )));
+    }
+    let enabled: BTreeSet<u32> = helix
+        .conduit_shards(&conduit.id, Some("enabled"))
+        .try_collect::<Vec<_>>()
+        .await
+        .map_err(|e| Error::helix("get conduit shards", e))?
+        .into_iter()
+        .filter(|shard| shard.status == "enabled")
+        .filter_map(|shard| shard.id.parse().ok())
+        .collect();
+    match candidates.iter().find(|id| !enabled.contains(id)) {
+        Some(id) => {
+            tracing::info!(conduit = %conduit.id, shard = *id, "taking the first free shard");
+            Ok(*id)
+        }
+        None => Err(Error::new(ErrorKind::ShardNotFound { tried: candidates })),
     }
 }
 
@@ -194,6 +245,7 @@ impl ConduitApp {
             shard_count: 1,
             conduit_id: None,
             only: None,
+            free_among: None,
         }
     }
 
@@ -205,6 +257,7 @@ impl ConduitApp {
             shard_count: 1,
             conduit_id: None,
             only: None,
+            free_among: None,
         }
     }
 

@@ -1,7 +1,9 @@
 //! [`EventSubClient`]: one user-token WebSocket session with its subscriptions.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
+
+use parking_lot::Mutex;
 
 use core_events::{EventHub, EventStream};
 use svc_helix::{AccessToken, HelixClient, TWITCH_AUTH_URL, TokenManager};
@@ -315,6 +317,21 @@ impl EventSubClient {
     /// The current session id.
     pub fn session_id(&self) -> Option<String> {
         self.session.borrow().clone()
+    }
+
+    /// Whether the client is ready (twitch.py's `is_ready`): a session has been welcomed
+    /// and the task is still running. It stays `true` while the task reopens a dropped
+    /// session (watch [`EventSubEvent::Disconnected`] for the gap); `false` once the task
+    /// has ended.
+    pub fn is_ready(&self) -> bool {
+        !self.is_closed() && self.session.borrow().is_some()
+    }
+
+    /// Whether the client's task has ended (twitch.py's `is_closed`): stopped, or gave up
+    /// after a drop with reconnecting switched off. Commands then fail with
+    /// [`ErrorKind::Stopped`].
+    pub fn is_closed(&self) -> bool {
+        self.task.is_finished()
     }
 
     /// Counters so far.
