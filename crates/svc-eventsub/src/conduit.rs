@@ -8,8 +8,7 @@ use parking_lot::Mutex;
 use core_events::{EventHub, EventStream};
 use futures_util::TryStreamExt;
 use svc_helix::{
-    AccessToken, Conduit, ConduitId, CursorTrail, EventSubTransport, HelixClient, Subscription,
-    TokenManager,
+    AccessToken, Conduit, ConduitId, EventSubTransport, HelixClient, Subscription, TokenManager,
 };
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
@@ -338,56 +337,8 @@ impl ConduitApp {
     /// returned instead of an error — twitch.py's `ignore_conflict`, always on.
     pub async fn subscribe(&self, request: &SubscriptionRequest) -> Result<Subscription, Error> {
         let transport = EventSubTransport::conduit(self.conduit.id.clone());
-        match request.create(&self.helix, &transport).await {
-            Ok((subscription, _)) => Ok(subscription),
-            Err(error) if matches!(error.kind(), ErrorKind::Status { status: 409, .. }) => {
-                match self.existing(request).await? {
-                    Some(subscription) => {
-                        tracing::debug!(id = %subscription.id, "subscription already existed");
-                        Ok(subscription)
-                    }
-                    None => Err(error),
-                }
-            }
-            Err(error) => Err(error),
-        }
-    }
-
-    /// The conduit's subscription matching `request`, read page by page (a cursor that
-    /// repeats ends the search with an error, see [`CursorTrail`]).
-    async fn existing(&self, request: &SubscriptionRequest) -> Result<Option<Subscription>, Error> {
-        let condition = serde_json::Value::Object(request.condition.clone());
-        let mut cursor: Option<String> = None;
-        let mut trail = CursorTrail::default();
-        loop {
-            let page = self
-                .helix
-                .subscriptions_page(None, cursor.as_deref())
-                .await
-                .map_err(|e| Error::helix("list subscriptions", e))?;
-            let found = page.data.into_iter().find(|s| {
-                s.kind == request.kind
-                    && s.version == request.version
-                    && s.condition == condition
-                    && s.transport.conduit_id.as_ref() == Some(&self.conduit.id)
-            });
-            if found.is_some() {
-                return Ok(found);
-            }
-            cursor = trail
-                .follow(page.pagination.cursor.as_deref())
-                .map_err(|e| {
-                    Error::with_source(
-                        ErrorKind::OutOfRange {
-                            field: "pagination cursor",
-                        },
-                        e,
-                    )
-                })?;
-            if cursor.is_none() {
-                return Ok(None);
-            }
-        }
+        let (subscription, _) = request.create_or_existing(&self.helix, &transport).await?;
+        Ok(subscription)
     }
 
     /// svc-helix's REST client the conduit runs on (list or delete subscriptions, read the

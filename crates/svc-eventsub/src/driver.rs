@@ -368,9 +368,18 @@ impl Driver {
         };
         limits::check_new_subscription(desired.len(), budget)?;
         let (subscription, totals) = request
-            .create(&self.helix, &EventSubTransport::websocket(session_id))
+            .create_or_existing(&self.helix, &EventSubTransport::websocket(session_id))
             .await?;
-        budget.learn(&totals);
+        if let Some(totals) = totals {
+            budget.learn(&totals);
+        }
+        if desired
+            .iter()
+            .any(|d| d.active.as_ref().is_some_and(|s| s.id == subscription.id))
+        {
+            // A 409: already wanted and live, kept once.
+            return Ok(subscription);
+        }
         desired.push(Desired {
             request,
             active: Some(subscription.clone()),

@@ -398,3 +398,29 @@ async fn is_ready_and_is_closed_follow_the_session() {
     assert_eq!(error.kind(), &ErrorKind::Stopped);
     client.close().await;
 }
+
+/// Subscribing to what the session already has is Twitch's 409; the client answers with
+/// the existing subscription (as conduits do) and keeps it once.
+#[tokio::test(start_paused = true)]
+async fn a_conflicting_subscribe_returns_the_existing_subscription() {
+    let env = sandbox().await;
+    let client = builder(&env, "token-conflict")
+        .subscribe(online())
+        .connect()
+        .await
+        .expect("connects");
+    let first = client.subscriptions().await.unwrap();
+    assert_eq!(first.len(), 1);
+    let again = client.subscribe(online()).await.expect("409 is not an error");
+    assert_eq!(again.id, first[0].id);
+    assert_eq!(client.subscriptions().await.unwrap().len(), 1);
+    assert_eq!(env.control.subscriptions().len(), 1);
+    assert_eq!(
+        env.server
+            .log()
+            .count(|r| r.method == "POST" && r.path.ends_with("/eventsub/subscriptions")),
+        2,
+        "the second create was sent and answered 409"
+    );
+    client.close().await;
+}
