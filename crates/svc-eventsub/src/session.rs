@@ -6,7 +6,7 @@ use std::time::Duration;
 use parking_lot::Mutex;
 
 use core_events::{EventHub, EventStream};
-use svc_helix::{AccessToken, HelixClient, TWITCH_AUTH_URL, TokenManager};
+use svc_helix::{AccessToken, HelixClient, TWITCH_AUTH_URL, TokenManager, TokenStore, UserId};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use transport_ws::Backoff;
@@ -41,6 +41,8 @@ pub struct EventSubBuilder {
     pub(crate) initial: Vec<SubscriptionRequest>,
     pub(crate) backoff: Backoff,
     pub(crate) tokens: Option<TokenManager>,
+    /// The tokens come from a [`TokenStore`] that already validates and renews them.
+    pub(crate) store_maintained: bool,
 }
 
 impl EventSubBuilder {
@@ -58,6 +60,7 @@ impl EventSubBuilder {
             initial: Vec::new(),
             backoff: Backoff::new(),
             tokens: None,
+            store_maintained: false,
         }
     }
 
@@ -96,6 +99,9 @@ impl EventSubBuilder {
             .validate()
             .await
             .map_err(|e| Error::helix("token validation", e))?;
+        if self.store_maintained {
+            return Ok(None);
+        }
         Ok(Some(tokens.spawn_maintenance()))
     }
 
@@ -268,6 +274,20 @@ impl EventSubClient {
     /// hourly after, refreshed before it expires.
     pub fn with_tokens(tokens: TokenManager) -> EventSubBuilder {
         EventSubBuilder::with_tokens(tokens)
+    }
+
+    /// A builder for one user of a svc-helix [`TokenStore`]: the session and its
+    /// subscriptions use that user's token, which the store keeps valid (and whose rotated
+    /// refresh tokens reach the store's `on_renewed` hook). Fails with
+    /// [`ErrorKind::Http`] whose source is svc-helix's `UnknownUser` when the store holds
+    /// no token for `user_id`.
+    pub fn for_user(store: &TokenStore, user_id: &UserId) -> Result<EventSubBuilder, Error> {
+        let tokens = store
+            .require_user(user_id)
+            .map_err(|e| Error::helix("token store", e))?;
+        let mut builder = EventSubBuilder::with_tokens(tokens);
+        builder.store_maintained = true;
+        Ok(builder)
     }
 
     /// Creates a subscription on the current session and keeps it across fresh sessions.
