@@ -253,14 +253,28 @@ impl Event {
             ("automod.terms.update", "1") => typed(&event, Self::AutomodTermsUpdate),
             ("channel.ad_break.begin", "1") => typed(&event, Self::AdBreakBegin),
             ("channel.bits.use", "1") => typed(&event, Self::BitsUse),
-            ("channel.channel_points_automatic_reward_redemption.add", "2") => typed(&event, Self::PointsAutomaticRewardRedemptionAdd),
-            ("channel.channel_points_automatic_reward_redemption.add", "1") => typed(&event, Self::PointsAutomaticRewardRedemptionAddV1),
-            ("channel.channel_points_custom_reward.add", "1") => typed(&event, Self::PointsCustomRewardAdd),
-            ("channel.channel_points_custom_reward.remove", "1") => typed(&event, Self::PointsCustomRewardRemove),
-            ("channel.channel_points_custom_reward.update", "1") => typed(&event, Self::PointsCustomRewardUpdate),
-            ("channel.channel_points_custom_reward_redemption.update", "1") => typed(&event, Self::PointsCustomRewardRedemptionUpdate),
+            ("channel.channel_points_automatic_reward_redemption.add", "2") => {
+                typed(&event, Self::PointsAutomaticRewardRedemptionAdd)
+            }
+            ("channel.channel_points_automatic_reward_redemption.add", "1") => {
+                typed(&event, Self::PointsAutomaticRewardRedemptionAddV1)
+            }
+            ("channel.channel_points_custom_reward.add", "1") => {
+                typed(&event, Self::PointsCustomRewardAdd)
+            }
+            ("channel.channel_points_custom_reward.remove", "1") => {
+                typed(&event, Self::PointsCustomRewardRemove)
+            }
+            ("channel.channel_points_custom_reward.update", "1") => {
+                typed(&event, Self::PointsCustomRewardUpdate)
+            }
+            ("channel.channel_points_custom_reward_redemption.update", "1") => {
+                typed(&event, Self::PointsCustomRewardRedemptionUpdate)
+            }
             ("channel.charity_campaign.donate", "1") => typed(&event, Self::CharityCampaignDonate),
-            ("channel.charity_campaign.progress", "1") => typed(&event, Self::CharityCampaignProgress),
+            ("channel.charity_campaign.progress", "1") => {
+                typed(&event, Self::CharityCampaignProgress)
+            }
             ("channel.charity_campaign.start", "1") => typed(&event, Self::CharityCampaignStart),
             ("channel.charity_campaign.stop", "1") => typed(&event, Self::CharityCampaignStop),
             ("channel.chat.clear_user_messages", "1") => typed(&event, Self::ChatClearUserMessages),
@@ -270,10 +284,16 @@ impl Event {
             ("channel.goal.begin", "1") => typed(&event, Self::GoalBegin),
             ("channel.goal.end", "1") => typed(&event, Self::GoalEnd),
             ("channel.goal.progress", "1") => typed(&event, Self::GoalProgress),
-            ("channel.guest_star_guest.update", "beta") => typed(&event, Self::GuestStarGuestUpdate),
-            ("channel.guest_star_session.begin", "beta") => typed(&event, Self::GuestStarSessionBegin),
+            ("channel.guest_star_guest.update", "beta") => {
+                typed(&event, Self::GuestStarGuestUpdate)
+            }
+            ("channel.guest_star_session.begin", "beta") => {
+                typed(&event, Self::GuestStarSessionBegin)
+            }
             ("channel.guest_star_session.end", "beta") => typed(&event, Self::GuestStarSessionEnd),
-            ("channel.guest_star_settings.update", "beta") => typed(&event, Self::GuestStarSettingsUpdate),
+            ("channel.guest_star_settings.update", "beta") => {
+                typed(&event, Self::GuestStarSettingsUpdate)
+            }
             ("channel.moderate", "2") => typed(&event, Self::Moderate),
             ("channel.moderate", "1") => typed(&event, Self::ModerateV1),
             ("channel.shared_chat.begin", "1") => typed(&event, Self::SharedChatBegin),
@@ -291,7 +311,9 @@ impl Event {
             ("channel.warning.acknowledge", "1") => typed(&event, Self::WarningAcknowledge),
             ("channel.warning.send", "1") => typed(&event, Self::WarningSend),
             ("conduit.shard.disabled", "1") => typed(&event, Self::ConduitShardDisabled),
-            ("extension.bits_transaction.create", "1") => typed(&event, Self::ExtensionBitsTransactionCreate),
+            ("extension.bits_transaction.create", "1") => {
+                typed(&event, Self::ExtensionBitsTransactionCreate)
+            }
             ("user.authorization.grant", "1") => typed(&event, Self::UserAuthorizationGrant),
             ("user.authorization.revoke", "1") => typed(&event, Self::UserAuthorizationRevoke),
             _ => None,
@@ -357,12 +379,21 @@ pub const TYPED_SUBSCRIPTIONS: &[(&str, &str)] = &[
     ("automod.terms.update", "1"),
     ("channel.ad_break.begin", "1"),
     ("channel.bits.use", "1"),
-    ("channel.channel_points_automatic_reward_redemption.add", "2"),
-    ("channel.channel_points_automatic_reward_redemption.add", "1"),
+    (
+        "channel.channel_points_automatic_reward_redemption.add",
+        "2",
+    ),
+    (
+        "channel.channel_points_automatic_reward_redemption.add",
+        "1",
+    ),
     ("channel.channel_points_custom_reward.add", "1"),
     ("channel.channel_points_custom_reward.remove", "1"),
     ("channel.channel_points_custom_reward.update", "1"),
-    ("channel.channel_points_custom_reward_redemption.update", "1"),
+    (
+        "channel.channel_points_custom_reward_redemption.update",
+        "1",
+    ),
     ("channel.charity_campaign.donate", "1"),
     ("channel.charity_campaign.progress", "1"),
     ("channel.charity_campaign.start", "1"),

@@ -47,8 +47,10 @@ async fn every_typed_subscription_triggered_by_the_sandbox_decodes_typed() {
             .await
             .unwrap_or_else(|e| panic!("triggering {kind} v{version}: {e}"));
         assert_eq!(delivered, 1, "{kind} v{version}");
-        let EventSubEvent::Notification { notification, .. } =
-            next_matching(&mut events, |e| matches!(e, EventSubEvent::Notification { .. })).await
+        let EventSubEvent::Notification { notification, .. } = next_matching(&mut events, |e| {
+            matches!(e, EventSubEvent::Notification { .. })
+        })
+        .await
         else {
             unreachable!()
         };

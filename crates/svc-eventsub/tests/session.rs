@@ -411,7 +411,10 @@ async fn a_conflicting_subscribe_returns_the_existing_subscription() {
         .expect("connects");
     let first = client.subscriptions().await.unwrap();
     assert_eq!(first.len(), 1);
-    let again = client.subscribe(online()).await.expect("409 is not an error");
+    let again = client
+        .subscribe(online())
+        .await
+        .expect("409 is not an error");
     assert_eq!(again.id, first[0].id);
     assert_eq!(client.subscriptions().await.unwrap().len(), 1);
     assert_eq!(env.control.subscriptions().len(), 1);

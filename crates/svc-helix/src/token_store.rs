@@ -105,7 +105,10 @@ impl TokenStore {
     }
 
     fn secret(&self) -> Option<&str> {
-        self.inner.client_secret.as_ref().map(transport_http::Secret::expose)
+        self.inner
+            .client_secret
+            .as_ref()
+            .map(transport_http::Secret::expose)
     }
 
     /// Gets the app token (client credentials) and keeps it valid beside the user tokens.
@@ -119,7 +122,12 @@ impl TokenStore {
         let maintenance = tokens.spawn_maintenance_with(VALIDATE_EVERY, |error| {
             tracing::warn!(%error, "app token maintenance failed");
         });
-        if let Some((_, old)) = self.inner.app.write().replace((tokens.clone(), maintenance)) {
+        if let Some((_, old)) = self
+            .inner
+            .app
+            .write()
+            .replace((tokens.clone(), maintenance))
+        {
             old.abort();
         }
         Ok(tokens)
@@ -127,7 +135,11 @@ impl TokenStore {
 
     /// The app token, once [`fetch_app_token`](Self::fetch_app_token) got it.
     pub fn app(&self) -> Option<TokenManager> {
-        self.inner.app.read().as_ref().map(|(tokens, _)| tokens.clone())
+        self.inner
+            .app
+            .read()
+            .as_ref()
+            .map(|(tokens, _)| tokens.clone())
     }
 
     /// Adds a user's token (and its refresh token, so it can be renewed): validates it,

@@ -39,14 +39,34 @@ async fn eventually(mut done: impl FnMut() -> bool) -> bool {
 #[tokio::test(start_paused = true)]
 async fn many_users_beside_the_app_token_each_picked_by_id() {
     let (server, control) = sandbox().await;
-    control.add_user_token("tok-dallas", CLIENT_ID, "dallas", "1", Duration::from_hours(4), None);
-    control.add_user_token("tok-ronni", CLIENT_ID, "ronni", "2", Duration::from_hours(4), None);
+    control.add_user_token(
+        "tok-dallas",
+        CLIENT_ID,
+        "dallas",
+        "1",
+        Duration::from_hours(4),
+        None,
+    );
+    control.add_user_token(
+        "tok-ronni",
+        CLIENT_ID,
+        "ronni",
+        "2",
+        Duration::from_hours(4),
+        None,
+    );
     control.grant_scopes("tok-ronni", &["moderator:read:followers"]);
     let store = TokenStore::new(&server.base_url(), CLIENT_ID, Some(SECRET));
     store.fetch_app_token().await.expect("app token");
-    let dallas = store.add_user(AccessToken::new("tok-dallas"), None).await.unwrap();
+    let dallas = store
+        .add_user(AccessToken::new("tok-dallas"), None)
+        .await
+        .unwrap();
     assert_eq!(dallas.user_id, Some(UserId::from("1")));
-    store.add_user(AccessToken::new("tok-ronni"), None).await.unwrap();
+    store
+        .add_user(AccessToken::new("tok-ronni"), None)
+        .await
+        .unwrap();
     assert_eq!(store.user_ids(), vec![UserId::from("1"), UserId::from("2")]);
     assert!(
         store
@@ -56,14 +76,23 @@ async fn many_users_beside_the_app_token_each_picked_by_id() {
     );
     let statuses = store.statuses();
     assert_eq!(statuses.len(), 2);
-    assert!(statuses.iter().all(|s| s.last_validated.is_some() && s.expires_at.is_some()));
+    assert!(
+        statuses
+            .iter()
+            .all(|s| s.last_validated.is_some() && s.expires_at.is_some())
+    );
     assert_eq!(statuses[0].login.as_deref(), Some("dallas"));
 
     // The same Helix client, as each user: `GET /users` without filters names the token's user.
-    let helix = HelixClient::with_store(&format!("{}/helix", server.base_url()), store.clone())
-        .unwrap();
+    let helix =
+        HelixClient::with_store(&format!("{}/helix", server.base_url()), store.clone()).unwrap();
     for (id, login) in [("1", "dallas"), ("2", "ronni")] {
-        let me = helix.as_user(&UserId::from(id)).unwrap().get_users(&[], &[]).await.unwrap();
+        let me = helix
+            .as_user(&UserId::from(id))
+            .unwrap()
+            .get_users(&[], &[])
+            .await
+            .unwrap();
         assert_eq!(me.len(), 1);
         assert_eq!(me[0].login, login);
     }
@@ -97,7 +126,10 @@ async fn refresh_rotates_the_refresh_token_and_the_hook_gets_it() {
     let saved: Arc<Mutex<Vec<RenewedToken>>> = Arc::default();
     let sink = Arc::clone(&saved);
     store.on_renewed(move |renewed| sink.lock().push(renewed.clone()));
-    store.add_user(AccessToken::new("tok-old"), Some("refresh-old")).await.unwrap();
+    store
+        .add_user(AccessToken::new("tok-old"), Some("refresh-old"))
+        .await
+        .unwrap();
     let id = UserId::from("1");
 
     // Five minutes before expiry the background task refreshes (paused clock).
@@ -107,13 +139,19 @@ async fn refresh_rotates_the_refresh_token_and_the_hook_gets_it() {
     assert_eq!(saved.len(), 1, "one refresh, saved once");
     let renewed = &saved[0];
     assert_eq!(renewed.user_id, Some(id.clone()));
-    let refresh = renewed.refresh_token.clone().expect("a rotated refresh token");
+    let refresh = renewed
+        .refresh_token
+        .clone()
+        .expect("a rotated refresh token");
     assert_ne!(refresh.expose(), "refresh-old");
     let tokens = store.user(&id).unwrap();
     assert_eq!(tokens.refresh_token(), Some(refresh.clone()));
     assert_eq!(tokens.token(), renewed.access_token);
     assert!(control.is_valid(renewed.access_token.expose()));
-    assert!(!format!("{renewed:?}").contains(refresh.expose()), "no secret in Debug");
+    assert!(
+        !format!("{renewed:?}").contains(refresh.expose()),
+        "no secret in Debug"
+    );
 
     // What the app saved is what it needs after a restart: a new store starts from it.
     let restarted = TokenStore::new(&server.base_url(), CLIENT_ID, Some(SECRET));
@@ -126,9 +164,19 @@ async fn refresh_rotates_the_refresh_token_and_the_hook_gets_it() {
 #[tokio::test(start_paused = true)]
 async fn a_revoked_token_is_found_by_the_hourly_validation_and_dropped() {
     let (server, control) = sandbox().await;
-    control.add_user_token("tok-gone", CLIENT_ID, "dallas", "1", Duration::from_hours(24), None);
+    control.add_user_token(
+        "tok-gone",
+        CLIENT_ID,
+        "dallas",
+        "1",
+        Duration::from_hours(24),
+        None,
+    );
     let store = TokenStore::new(&server.base_url(), CLIENT_ID, Some(SECRET));
-    store.add_user(AccessToken::new("tok-gone"), None).await.unwrap();
+    store
+        .add_user(AccessToken::new("tok-gone"), None)
+        .await
+        .unwrap();
     let id = UserId::from("1");
     store.user(&id).unwrap().revoke().await.unwrap();
     assert_eq!(store.user_ids(), vec![id.clone()], "nobody noticed yet");
@@ -138,8 +186,18 @@ async fn a_revoked_token_is_found_by_the_hourly_validation_and_dropped() {
         "the hourly validation dropped the user"
     );
     // A second user validated hourly stays, with a newer validation time.
-    control.add_user_token("tok-live", CLIENT_ID, "ronni", "2", Duration::from_hours(24), None);
-    store.add_user(AccessToken::new("tok-live"), None).await.unwrap();
+    control.add_user_token(
+        "tok-live",
+        CLIENT_ID,
+        "ronni",
+        "2",
+        Duration::from_hours(24),
+        None,
+    );
+    store
+        .add_user(AccessToken::new("tok-live"), None)
+        .await
+        .unwrap();
     let added = store.statuses()[0].last_validated.unwrap();
     tokio::time::sleep(Duration::from_mins(61)).await;
     let revalidated = || {
@@ -147,5 +205,8 @@ async fn a_revoked_token_is_found_by_the_hourly_validation_and_dropped() {
             .last_validated
             .is_some_and(|at| at >= added + Duration::from_hours(1))
     };
-    assert!(eventually(revalidated).await, "validated again an hour later");
+    assert!(
+        eventually(revalidated).await,
+        "validated again an hour later"
+    );
 }

@@ -1,7 +1,7 @@
 //! AutoMod events: held and updated messages, settings and terms.
 
-use serde_json::Value;
 use super::ChatText;
+use serde_json::Value;
 
 event_struct! {
     /// `automod.message.hold` v2.

@@ -1,7 +1,7 @@
 //! The remaining types: ad breaks, Bits use, subscription end, conduit shards, extension Bits transactions and user authorizations.
 
-use serde_json::Value;
 use super::ChatText;
+use serde_json::Value;
 
 event_struct! {
     /// `channel.ad_break.begin` v1.

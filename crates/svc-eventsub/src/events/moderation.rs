@@ -1,7 +1,7 @@
 //! Moderation events: moderator actions, VIPs, warnings, suspicious users, unban requests, shield mode, held messages, cleared user messages and chat settings.
 
-use serde_json::Value;
 use super::ChatText;
+use serde_json::Value;
 
 event_struct! {
     /// `channel.chat.clear_user_messages` v1.

@@ -1,7 +1,7 @@
 //! Channel-points events: custom rewards, their redemptions and automatic rewards.
 
-use serde_json::Value;
 use super::ChatText;
+use serde_json::Value;
 
 event_struct! {
     /// `channel.channel_points_automatic_reward_redemption.add` v2.
