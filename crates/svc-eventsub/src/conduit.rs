@@ -186,10 +186,11 @@ async fn free_shard(
         .filter(|shard| shard.status == "enabled")
         .filter_map(|shard| shard.id.parse().ok())
         .collect();
-    match candidates.iter().find(|id| !enabled.contains(id)) {
+    let free = candidates.iter().copied().find(|id| !enabled.contains(id));
+    match free {
         Some(id) => {
-            tracing::info!(conduit = %conduit.id, shard = *id, "taking the first free shard");
-            Ok(*id)
+            tracing::info!(conduit = %conduit.id, shard = id, "taking the first free shard");
+            Ok(id)
         }
         None => Err(Error::new(ErrorKind::ShardNotFound { tried: candidates })),
     }
