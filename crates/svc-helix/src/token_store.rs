@@ -78,7 +78,7 @@ impl fmt::Debug for TokenStore {
             .field("client_id", &self.inner.client_id)
             .field("users", &self.user_ids())
             .field("app_token", &self.inner.app.read().is_some())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
