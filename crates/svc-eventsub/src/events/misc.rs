@@ -1,4 +1,5 @@
-//! The remaining types: ad breaks, Bits use, subscription end, conduit shards, extension Bits transactions and user authorizations.
+//! The remaining types: ad breaks, Bits use, subscription end, conduit shards, extension
+//! Bits transactions and user authorizations.
 
 use super::ChatText;
 use serde_json::Value;

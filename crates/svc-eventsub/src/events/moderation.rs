@@ -1,4 +1,5 @@
-//! Moderation events: moderator actions, VIPs, warnings, suspicious users, unban requests, shield mode, held messages, cleared user messages and chat settings.
+//! Moderation events: moderator actions, VIPs, warnings, suspicious users, unban requests,
+//! shield mode, held messages, cleared user messages and chat settings.
 
 use super::ChatText;
 use serde_json::Value;
