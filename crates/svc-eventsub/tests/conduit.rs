@@ -457,3 +457,28 @@ async fn the_first_shard_not_enabled_elsewhere_is_taken() {
     first.close().await;
     second.close().await;
 }
+
+/// The sandbox reports a shard whose session Twitch closed with the status Twitch gives the
+/// close code (here 4002, a failed ping-pong), not a generic `websocket_disconnected`.
+#[tokio::test(start_paused = true)]
+async fn a_closed_shard_is_reported_with_the_reason() {
+    let env = sandbox().await;
+    let app = ConduitApp::builder("client-id", AccessToken::new("app-token"))
+        .mock_url(&env.server.base_url())
+        .unwrap()
+        .session(|s| s.reconnect(false))
+        .start()
+        .await
+        .expect("conduit starts");
+    let mut events = app.events();
+    let session = app.shard_session(0).unwrap();
+    assert!(env.control.close_session(&session, 4002));
+    next_matching(&mut events, |e| {
+        matches!(e, EventSubEvent::Disconnected { shard: Some(0), .. })
+    })
+    .await;
+    let shards = reported(&app).await;
+    assert_eq!(shards.len(), 1);
+    assert_eq!(shards[0].1, "websocket_failed_ping_pong");
+    app.close().await;
+}

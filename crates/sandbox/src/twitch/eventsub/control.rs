@@ -161,7 +161,11 @@ impl EventSubControl {
     }
 
     /// Closes a session's socket with `code` (4000–4007 are EventSub's).
+    /// A conduit shard on it is then reported with the status Twitch gives that code
+    /// (`websocket_internal_error` for 4000, `websocket_failed_ping_pong` for 4002, …).
     pub fn close_session(&self, session_id: &str, code: u16) -> bool {
+        self.state
+            .mark_ending(session_id, super::state::shard_status_for_close(code));
         self.end_session(session_id, Out::Close(code, "closed by sandbox control"))
     }
 
