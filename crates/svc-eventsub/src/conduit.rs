@@ -1,12 +1,14 @@
 //! [`ConduitApp`]: an app-token conduit with N WebSocket shards in one process.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use core_events::{EventHub, EventStream};
+use futures_util::TryStreamExt;
 use svc_helix::{
-    AccessToken, Conduit, ConduitId, CursorTrail, EventSubTransport, HelixClient, Subscription,
-    TokenManager,
+    AccessToken, Conduit, ConduitId, EventSubTransport, HelixClient, Subscription, TokenManager,
 };
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
@@ -30,6 +32,7 @@ pub struct ConduitBuilder {
     shard_count: u32,
     conduit_id: Option<ConduitId>,
     only: Option<Vec<u32>>,
+    free_among: Option<Vec<u32>>,
 }
 
 impl ConduitBuilder {
@@ -61,6 +64,18 @@ impl ConduitBuilder {
         ids.sort_unstable();
         ids.dedup();
         self.only = Some(ids);
+        self.free_among = None;
+        self
+    }
+
+    /// Runs one shard here: the first of `candidates` that is not already enabled (by
+    /// another process) according to Get Conduit Shards, checked when
+    /// [`start`](Self::start) runs — twitch.py's `ClientApp.connect(shard_ids=…)`. When
+    /// every candidate is enabled, `start` fails with [`ErrorKind::ShardNotFound`].
+    /// Replaces [`shard_ids`](Self::shard_ids).
+    pub fn first_free_shard(mut self, candidates: impl IntoIterator<Item = u32>) -> Self {
+        self.only = None;
+        self.free_among = Some(candidates.into_iter().collect());
         self
     }
 
@@ -120,6 +135,10 @@ impl ConduitBuilder {
                 .map_err(|e| Error::helix("create conduit", e))?,
         };
         let conduit = sized_as_asked(conduit, self.shard_count)?;
+        let only = match self.free_among {
+            Some(candidates) => Some(vec![free_shard(&helix, &conduit, candidates).await?]),
+            None => self.only,
+        };
         tracing::info!(
             conduit = %conduit.id,
             shards = conduit.shard_count,
@@ -137,11 +156,43 @@ impl ConduitBuilder {
             maintenance,
         };
         let count = app.conduit.shard_count;
-        match self.only {
+        match only {
             Some(only) => app.start_shards(only).await?,
             None => app.start_shards(0..count).await?,
         }
         Ok(app)
+    }
+}
+
+/// The first of `candidates` (within the conduit) that Get Conduit Shards does not report
+/// `enabled`; [`ErrorKind::ShardNotFound`] when there is none.
+async fn free_shard(
+    helix: &HelixClient,
+    conduit: &Conduit,
+    candidates: Vec<u32>,
+) -> Result<u32, Error> {
+    if candidates.is_empty() || candidates.iter().any(|id| *id >= conduit.shard_count) {
+        return Err(Error::config(format!(
+            "candidate shard ids must be a non-empty subset of 0..{}",
+            conduit.shard_count
+        )));
+    }
+    let enabled: BTreeSet<u32> = helix
+        .conduit_shards(&conduit.id, Some("enabled"))
+        .try_collect::<Vec<_>>()
+        .await
+        .map_err(|e| Error::helix("get conduit shards", e))?
+        .into_iter()
+        .filter(|shard| shard.status == "enabled")
+        .filter_map(|shard| shard.id.parse().ok())
+        .collect();
+    let free = candidates.iter().copied().find(|id| !enabled.contains(id));
+    match free {
+        Some(id) => {
+            tracing::info!(conduit = %conduit.id, shard = id, "taking the first free shard");
+            Ok(id)
+        }
+        None => Err(Error::new(ErrorKind::ShardNotFound { tried: candidates })),
     }
 }
 
@@ -194,6 +245,7 @@ impl ConduitApp {
             shard_count: 1,
             conduit_id: None,
             only: None,
+            free_among: None,
         }
     }
 
@@ -205,6 +257,7 @@ impl ConduitApp {
             shard_count: 1,
             conduit_id: None,
             only: None,
+            free_among: None,
         }
     }
 
@@ -285,56 +338,8 @@ impl ConduitApp {
     /// returned instead of an error — twitch.py's `ignore_conflict`, always on.
     pub async fn subscribe(&self, request: &SubscriptionRequest) -> Result<Subscription, Error> {
         let transport = EventSubTransport::conduit(self.conduit.id.clone());
-        match request.create(&self.helix, &transport).await {
-            Ok((subscription, _)) => Ok(subscription),
-            Err(error) if matches!(error.kind(), ErrorKind::Status { status: 409, .. }) => {
-                match self.existing(request).await? {
-                    Some(subscription) => {
-                        tracing::debug!(id = %subscription.id, "subscription already existed");
-                        Ok(subscription)
-                    }
-                    None => Err(error),
-                }
-            }
-            Err(error) => Err(error),
-        }
-    }
-
-    /// The conduit's subscription matching `request`, read page by page (a cursor that
-    /// repeats ends the search with an error, see [`CursorTrail`]).
-    async fn existing(&self, request: &SubscriptionRequest) -> Result<Option<Subscription>, Error> {
-        let condition = serde_json::Value::Object(request.condition.clone());
-        let mut cursor: Option<String> = None;
-        let mut trail = CursorTrail::default();
-        loop {
-            let page = self
-                .helix
-                .subscriptions_page(None, cursor.as_deref())
-                .await
-                .map_err(|e| Error::helix("list subscriptions", e))?;
-            let found = page.data.into_iter().find(|s| {
-                s.kind == request.kind
-                    && s.version == request.version
-                    && s.condition == condition
-                    && s.transport.conduit_id.as_ref() == Some(&self.conduit.id)
-            });
-            if found.is_some() {
-                return Ok(found);
-            }
-            cursor = trail
-                .follow(page.pagination.cursor.as_deref())
-                .map_err(|e| {
-                    Error::with_source(
-                        ErrorKind::OutOfRange {
-                            field: "pagination cursor",
-                        },
-                        e,
-                    )
-                })?;
-            if cursor.is_none() {
-                return Ok(None);
-            }
-        }
+        let (subscription, _) = request.create_or_existing(&self.helix, &transport).await?;
+        Ok(subscription)
     }
 
     /// svc-helix's REST client the conduit runs on (list or delete subscriptions, read the

@@ -3,7 +3,9 @@
 //! it asks (open and close sockets, deliver messages once, set sessions up). What a session
 //! is set up *for* lives here too: a user session's subscriptions, a shard's assignment.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use core_events::EventHub;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -366,9 +368,18 @@ impl Driver {
         };
         limits::check_new_subscription(desired.len(), budget)?;
         let (subscription, totals) = request
-            .create(&self.helix, &EventSubTransport::websocket(session_id))
+            .create_or_existing(&self.helix, &EventSubTransport::websocket(session_id))
             .await?;
-        budget.learn(&totals);
+        if let Some(totals) = totals {
+            budget.learn(&totals);
+        }
+        if desired
+            .iter()
+            .any(|d| d.active.as_ref().is_some_and(|s| s.id == subscription.id))
+        {
+            // A 409: already wanted and live, kept once.
+            return Ok(subscription);
+        }
         desired.push(Desired {
             request,
             active: Some(subscription.clone()),
@@ -422,11 +433,7 @@ impl Driver {
     }
 
     fn first_time(&self, message_id: &str) -> bool {
-        let fresh = self
-            .dedupe
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .first_time(message_id);
+        let fresh = self.dedupe.lock().first_time(message_id);
         if !fresh {
             Counters::bump(&self.counters.duplicates);
             tracing::debug!(message_id, "duplicate EventSub message dropped");

@@ -60,6 +60,13 @@ pub enum ErrorKind {
     /// which.
     #[error("refused a server-offered URL")]
     InsecureUrl,
+    /// Every shard offered to [`ConduitBuilder::first_free_shard`](crate::ConduitBuilder::first_free_shard)
+    /// is already enabled, by another process (twitch.py's `ShardNotFound`).
+    #[error("every candidate conduit shard is already enabled")]
+    ShardNotFound {
+        /// The shard ids that were checked.
+        tried: Vec<u32>,
+    },
     /// The server sent a number outside the range its documentation allows (a conduit
     /// sized differently from what was asked, an endless pagination); the client refuses
     /// to act on it.
@@ -106,10 +113,12 @@ impl Error {
                 status,
                 message: message.clone(),
             },
+            // Twitch said nothing of its own (an invalid token that could not be renewed):
+            // svc-helix's error stays the source rather than being copied into the message.
             (Some(status), _) => ErrorKind::Status {
                 operation,
                 status,
-                message: error.to_string(),
+                message: String::new(),
             },
             (None, _) => ErrorKind::Http { operation },
         };

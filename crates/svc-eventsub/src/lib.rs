@@ -29,6 +29,7 @@ pub use session::{DEFAULT_DEDUPE_CAPACITY, EventSubBuilder, EventSubClient};
 pub use session_state::{MAX_KEEPALIVE, MIN_KEEPALIVE};
 pub use subscription::{Condition, SubscriptionRequest};
 pub use svc_helix::{
-    AccessToken, Conduit, ConduitId, ConduitShard, EventSubTransport, HelixClient, ShardError,
-    ShardUpdate, Subscription, SubscriptionId, SubscriptionPage, SubscriptionTotals, TokenManager,
+    AccessToken, Conduit, ConduitId, ConduitShard, EventSubTransport, HelixClient, RefreshToken,
+    RenewedToken, ShardError, ShardUpdate, Subscription, SubscriptionId, SubscriptionPage,
+    SubscriptionTotals, TokenManager, TokenStore, UserId,
 };

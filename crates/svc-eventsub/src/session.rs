@@ -1,10 +1,12 @@
 //! [`EventSubClient`]: one user-token WebSocket session with its subscriptions.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use parking_lot::Mutex;
+
 use core_events::{EventHub, EventStream};
-use svc_helix::{AccessToken, HelixClient, TWITCH_AUTH_URL, TokenManager};
+use svc_helix::{AccessToken, HelixClient, TWITCH_AUTH_URL, TokenManager, TokenStore, UserId};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 use transport_ws::Backoff;
@@ -39,6 +41,8 @@ pub struct EventSubBuilder {
     pub(crate) initial: Vec<SubscriptionRequest>,
     pub(crate) backoff: Backoff,
     pub(crate) tokens: Option<TokenManager>,
+    /// The tokens come from a [`TokenStore`] that already validates and renews them.
+    pub(crate) store_maintained: bool,
 }
 
 impl EventSubBuilder {
@@ -56,6 +60,7 @@ impl EventSubBuilder {
             initial: Vec::new(),
             backoff: Backoff::new(),
             tokens: None,
+            store_maintained: false,
         }
     }
 
@@ -94,6 +99,9 @@ impl EventSubBuilder {
             .validate()
             .await
             .map_err(|e| Error::helix("token validation", e))?;
+        if self.store_maintained {
+            return Ok(None);
+        }
         Ok(Some(tokens.spawn_maintenance()))
     }
 
@@ -268,6 +276,20 @@ impl EventSubClient {
         EventSubBuilder::with_tokens(tokens)
     }
 
+    /// A builder for one user of a svc-helix [`TokenStore`]: the session and its
+    /// subscriptions use that user's token, which the store keeps valid (and whose rotated
+    /// refresh tokens reach the store's `on_renewed` hook). Fails with
+    /// [`ErrorKind::Http`] whose source is svc-helix's `UnknownUser` when the store holds
+    /// no token for `user_id`.
+    pub fn for_user(store: &TokenStore, user_id: &UserId) -> Result<EventSubBuilder, Error> {
+        let tokens = store
+            .require_user(user_id)
+            .map_err(|e| Error::helix("token store", e))?;
+        let mut builder = EventSubBuilder::with_tokens(tokens);
+        builder.store_maintained = true;
+        Ok(builder)
+    }
+
     /// Creates a subscription on the current session and keeps it across fresh sessions.
     /// Fails with [`ErrorKind::Limit`] past 300 subscriptions or the cost budget.
     pub async fn subscribe(&self, request: SubscriptionRequest) -> Result<Subscription, Error> {
@@ -315,6 +337,21 @@ impl EventSubClient {
     /// The current session id.
     pub fn session_id(&self) -> Option<String> {
         self.session.borrow().clone()
+    }
+
+    /// Whether the client is ready (twitch.py's `is_ready`): a session has been welcomed
+    /// and the task is still running. It stays `true` while the task reopens a dropped
+    /// session (watch [`EventSubEvent::Disconnected`] for the gap); `false` once the task
+    /// has ended.
+    pub fn is_ready(&self) -> bool {
+        !self.is_closed() && self.session.borrow().is_some()
+    }
+
+    /// Whether the client's task has ended (twitch.py's `is_closed`): stopped, or gave up
+    /// after a drop with reconnecting switched off. Commands then fail with
+    /// [`ErrorKind::Stopped`].
+    pub fn is_closed(&self) -> bool {
+        self.task.is_finished()
     }
 
     /// Counters so far.

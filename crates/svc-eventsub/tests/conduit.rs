@@ -415,3 +415,70 @@ async fn a_refused_shard_assignment_is_retried() {
     );
     app.close().await;
 }
+
+/// twitch.py's `ClientApp.connect(shard_ids=…)`: a second process offered shards 0, 1 and
+/// 2 of a conduit whose shard 0 another app already runs takes shard 1 (the first the
+/// sandbox does not report `enabled`); once every candidate is enabled the start fails with
+/// the typed `ShardNotFound`.
+#[tokio::test(start_paused = true)]
+async fn the_first_shard_not_enabled_elsewhere_is_taken() {
+    let env = sandbox().await;
+    let builder = || {
+        ConduitApp::builder("client-id", AccessToken::new("app-token"))
+            .mock_url(&env.server.base_url())
+            .unwrap()
+            .shard_count(3)
+    };
+    let first = builder().shard_ids([0]).start().await.expect("first app");
+    let second = builder()
+        .conduit_id(first.conduit_id())
+        .first_free_shard([0, 1, 2])
+        .start()
+        .await
+        .expect("a free shard");
+    assert_eq!(second.running_shards(), vec![1]);
+    let third = builder()
+        .conduit_id(first.conduit_id())
+        .first_free_shard([1, 0])
+        .start()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        third.kind(),
+        &svc_eventsub::ErrorKind::ShardNotFound { tried: vec![1, 0] }
+    );
+    let shards = reported(&first).await;
+    let enabled: Vec<&str> = shards
+        .iter()
+        .filter(|(_, status, _)| status == "enabled")
+        .map(|(id, _, _)| id.as_str())
+        .collect();
+    assert_eq!(enabled, ["0", "1"]);
+    first.close().await;
+    second.close().await;
+}
+
+/// The sandbox reports a shard whose session Twitch closed with the status Twitch gives the
+/// close code (here 4002, a failed ping-pong), not a generic `websocket_disconnected`.
+#[tokio::test(start_paused = true)]
+async fn a_closed_shard_is_reported_with_the_reason() {
+    let env = sandbox().await;
+    let app = ConduitApp::builder("client-id", AccessToken::new("app-token"))
+        .mock_url(&env.server.base_url())
+        .unwrap()
+        .session(|s| s.reconnect(false))
+        .start()
+        .await
+        .expect("conduit starts");
+    let mut events = app.events();
+    let session = app.shard_session(0).unwrap();
+    assert!(env.control.close_session(&session, 4002));
+    next_matching(&mut events, |e| {
+        matches!(e, EventSubEvent::Disconnected { shard: Some(0), .. })
+    })
+    .await;
+    let shards = reported(&app).await;
+    assert_eq!(shards.len(), 1);
+    assert_eq!(shards[0].1, "websocket_failed_ping_pong");
+    app.close().await;
+}

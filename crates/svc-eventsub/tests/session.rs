@@ -364,3 +364,66 @@ async fn bad_keepalive_is_a_config_error() {
         .unwrap_err();
     assert!(matches!(error.kind(), ErrorKind::Config { .. }));
 }
+
+/// twitch.py's `is_ready` / `is_closed`: ready once welcomed; closed once the task ended
+/// (here: the server closed the socket and reconnecting is off).
+#[tokio::test(start_paused = true)]
+async fn is_ready_and_is_closed_follow_the_session() {
+    let env = sandbox().await;
+    let client = builder(&env, "token-ready")
+        .reconnect(false)
+        .subscribe(online())
+        .connect()
+        .await
+        .expect("connects");
+    assert!(client.is_ready());
+    assert!(!client.is_closed());
+    let mut events = client.events();
+    let session = client.session_id().expect("a session");
+    assert!(env.control.close_session(&session, 4000));
+    next_matching(&mut events, |e| {
+        matches!(e, EventSubEvent::Disconnected { .. })
+    })
+    .await;
+    // Paused clock: the task ends without real waiting; bounded so a bug fails, not hangs.
+    for _ in 0..1000 {
+        if client.is_closed() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(client.is_closed());
+    assert!(!client.is_ready());
+    let error = client.subscribe(online()).await.unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Stopped);
+    client.close().await;
+}
+
+/// Subscribing to what the session already has is Twitch's 409; the client answers with
+/// the existing subscription (as conduits do) and keeps it once.
+#[tokio::test(start_paused = true)]
+async fn a_conflicting_subscribe_returns_the_existing_subscription() {
+    let env = sandbox().await;
+    let client = builder(&env, "token-conflict")
+        .subscribe(online())
+        .connect()
+        .await
+        .expect("connects");
+    let first = client.subscriptions().await.unwrap();
+    assert_eq!(first.len(), 1);
+    let again = client
+        .subscribe(online())
+        .await
+        .expect("409 is not an error");
+    assert_eq!(again.id, first[0].id);
+    assert_eq!(client.subscriptions().await.unwrap().len(), 1);
+    assert_eq!(env.control.subscriptions().len(), 1);
+    assert_eq!(
+        env.server
+            .log()
+            .count(|r| r.method == "POST" && r.path.ends_with("/eventsub/subscriptions")),
+        2,
+        "the second create was sent and answered 409"
+    );
+    client.close().await;
+}

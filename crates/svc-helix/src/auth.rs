@@ -11,7 +11,7 @@ use serde::Deserialize;
 use tokio::time::Instant;
 use transport_http::{Client, RetryPolicy, Secret};
 
-use crate::{AccessToken, Error, ErrorKind, UserId};
+use crate::{AccessToken, Error, ErrorKind, RefreshToken, UserId};
 
 /// Twitch's OAuth base URL.
 pub const TWITCH_AUTH_URL: &str = "https://id.twitch.tv";
@@ -113,7 +113,23 @@ struct Current {
     renewal: Renewal,
     expires_at: Option<Instant>,
     info: Option<TokenInfo>,
+    last_validated: Option<Instant>,
 }
+
+/// What a refresh produced, handed to [`TokenManager::on_renewed`] so an app can save it
+/// (Twitch rotates the refresh token: the old one stops working). `Debug` shows no secret.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RenewedToken {
+    /// The user the token belongs to (from the last validation; `None` for app tokens).
+    pub user_id: Option<UserId>,
+    /// The new access token.
+    pub access_token: AccessToken,
+    /// The refresh token to save (`None` for app tokens).
+    pub refresh_token: Option<RefreshToken>,
+}
+
+pub(crate) type RenewedHook = Arc<dyn Fn(&RenewedToken) + Send + Sync>;
 
 /// Keeps one access token valid and hands it to requests.
 ///
@@ -125,6 +141,7 @@ pub struct TokenManager {
     client_secret: Option<Secret>,
     current: Arc<RwLock<Current>>,
     renewing: Arc<tokio::sync::Mutex<()>>,
+    on_renewed: Arc<RwLock<Option<RenewedHook>>>,
 }
 
 impl fmt::Debug for TokenManager {
@@ -168,8 +185,10 @@ impl TokenManager {
                 renewal,
                 expires_at: None,
                 info: None,
+                last_validated: None,
             })),
             renewing: Arc::new(tokio::sync::Mutex::new(())),
+            on_renewed: Arc::new(RwLock::new(None)),
         })
     }
 
@@ -188,8 +207,10 @@ impl TokenManager {
                 renewal: Renewal::ClientCredentials,
                 expires_at: None,
                 info: None,
+                last_validated: None,
             })),
             renewing: Arc::new(tokio::sync::Mutex::new(())),
+            on_renewed: Arc::new(RwLock::new(None)),
         };
         manager.renew().await?;
         Ok(manager)
@@ -208,6 +229,37 @@ impl TokenManager {
     /// What the last validation said.
     pub fn info(&self) -> Option<TokenInfo> {
         self.current.read().info.clone()
+    }
+
+    /// When the token was last validated successfully (tokio time), `None` before the
+    /// first validation (twitch.py's `tokens_validity`).
+    pub fn last_validated(&self) -> Option<Instant> {
+        self.current.read().last_validated
+    }
+
+    /// When the token expires, as far as known (tokio time; `None`: no known expiry).
+    pub fn expires_at(&self) -> Option<Instant> {
+        self.current.read().expires_at
+    }
+
+    /// The refresh token to use next (it changes on every refresh), `None` for app tokens
+    /// and user tokens without one.
+    pub fn refresh_token(&self) -> Option<RefreshToken> {
+        match &self.current.read().renewal {
+            Renewal::Refresh { refresh_token } => Some(RefreshToken::new(refresh_token.expose())),
+            Renewal::ClientCredentials | Renewal::None => None,
+        }
+    }
+
+    /// Calls `hook` after every renewal with the new access token and the rotated refresh
+    /// token, so an app can persist them (today's refresh token is useless tomorrow).
+    /// Replaces an earlier hook; shared by every clone of this manager.
+    pub fn on_renewed(&self, hook: impl Fn(&RenewedToken) + Send + Sync + 'static) {
+        *self.on_renewed.write() = Some(Arc::new(hook));
+    }
+
+    pub(crate) fn set_renewed_hook(&self, hook: Option<RenewedHook>) {
+        *self.on_renewed.write() = hook;
     }
 
     /// A token fit for a request now: renewed first if it expires within five minutes.
@@ -262,6 +314,7 @@ impl TokenManager {
         let mut current = self.current.write();
         current.expires_at = expiry(Instant::now(), info.expires_in);
         current.info = Some(info.clone());
+        current.last_validated = Some(Instant::now());
         Ok(info)
     }
 
@@ -314,15 +367,34 @@ impl TokenManager {
         let answer: TokenResponse = response
             .json()
             .map_err(|e| Error::with_source(ErrorKind::Decode, e))?;
-        let mut current = self.current.write();
-        current.token = AccessToken::new(answer.access_token);
-        current.expires_at = expiry(Instant::now(), answer.expires_in);
-        if let (Renewal::Refresh { .. }, Some(refresh)) = (&current.renewal, answer.refresh_token) {
-            current.renewal = Renewal::Refresh {
-                refresh_token: Secret::new(refresh),
-            };
-        }
+        let renewed = {
+            let mut current = self.current.write();
+            current.token = AccessToken::new(answer.access_token);
+            current.expires_at = expiry(Instant::now(), answer.expires_in);
+            if let (Renewal::Refresh { .. }, Some(refresh)) =
+                (&current.renewal, answer.refresh_token)
+            {
+                current.renewal = Renewal::Refresh {
+                    refresh_token: Secret::new(refresh),
+                };
+            }
+            RenewedToken {
+                user_id: current.info.as_ref().and_then(|info| info.user_id.clone()),
+                access_token: current.token.clone(),
+                refresh_token: match &current.renewal {
+                    Renewal::Refresh { refresh_token } => {
+                        Some(RefreshToken::new(refresh_token.expose()))
+                    }
+                    Renewal::ClientCredentials | Renewal::None => None,
+                },
+            }
+        };
         tracing::info!(client_id = %self.client_id, "access token renewed");
+        // Outside the lock: the hook may read this manager.
+        let hook = self.on_renewed.read().clone();
+        if let Some(hook) = hook {
+            hook(&renewed);
+        }
         Ok(())
     }
 

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use transport_http::{Client, Method, RetryPolicy, Secret};
 
 use crate::auth::status_error;
-use crate::{CursorTrail, Error, ErrorKind, Page, TokenManager};
+use crate::{CursorTrail, Error, ErrorKind, Page, TokenManager, TokenStore, UserId};
 
 /// Twitch's Helix base URL.
 pub const TWITCH_HELIX_URL: &str = "https://api.twitch.tv/helix";
@@ -29,6 +29,7 @@ pub const HELIX_MAX_WAIT: Duration = Duration::from_secs(65);
 pub struct HelixClient {
     http: Client,
     tokens: TokenManager,
+    store: Option<TokenStore>,
 }
 
 impl HelixClient {
@@ -40,7 +41,47 @@ impl HelixClient {
             .retry(RetryPolicy::new().max_attempts(4))
             .build()
             .map_err(|e| Error::with_source(ErrorKind::Config("bad Helix base URL".into()), e))?;
-        Ok(Self { http, tokens })
+        Ok(Self {
+            http,
+            tokens,
+            store: None,
+        })
+    }
+
+    /// A client on the store's app token that can act as any of its users
+    /// ([`as_user`](Self::as_user)); [`ErrorKind::Config`] before
+    /// [`TokenStore::fetch_app_token`].
+    pub fn with_store(base_url: &str, store: TokenStore) -> Result<Self, Error> {
+        let app = store.app().ok_or_else(|| {
+            Error::new(ErrorKind::Config(
+                "the token store has no app token yet (fetch_app_token)".into(),
+            ))
+        })?;
+        let mut client = Self::new(base_url, app)?;
+        client.store = Some(store);
+        Ok(client)
+    }
+
+    /// This client acting as `user_id` with that user's token from the store (sharing the
+    /// connection pool and point budget): for calls that need a user token, such as
+    /// creating a poll or reading a user's followed channels. [`ErrorKind::UnknownUser`]
+    /// when the store holds no token for them, [`ErrorKind::Config`] without a store.
+    pub fn as_user(&self, user_id: &UserId) -> Result<Self, Error> {
+        let store = self.store.as_ref().ok_or_else(|| {
+            Error::new(ErrorKind::Config(
+                "as_user needs a client made with HelixClient::with_store".into(),
+            ))
+        })?;
+        Ok(Self {
+            http: self.http.clone(),
+            tokens: store.require_user(user_id)?,
+            store: Some(store.clone()),
+        })
+    }
+
+    /// The token store, for a client made with [`with_store`](Self::with_store).
+    pub fn store(&self) -> Option<&TokenStore> {
+        self.store.as_ref()
     }
 
     /// The token manager.

@@ -31,6 +31,13 @@ pub enum ErrorKind {
     /// The answer was not the JSON expected.
     #[error("unexpected response body")]
     Decode,
+    /// No token is stored for this user in the [`TokenStore`](crate::TokenStore) (twitch.py's
+    /// `TokenError`): add it with [`TokenStore::add_user`](crate::TokenStore::add_user).
+    #[error("no token stored for user {user_id}")]
+    UnknownUser {
+        /// The user asked for.
+        user_id: String,
+    },
 }
 
 impl Error {

@@ -11,8 +11,11 @@ mod error;
 mod id;
 mod page;
 mod token;
+mod token_store;
 
-pub use auth::{MAX_TOKEN_LIFETIME, TWITCH_AUTH_URL, TokenInfo, TokenManager, VALIDATE_EVERY};
+pub use auth::{
+    MAX_TOKEN_LIFETIME, RenewedToken, TWITCH_AUTH_URL, TokenInfo, TokenManager, VALIDATE_EVERY,
+};
 pub use budget::bucket_config;
 pub use client::{HELIX_MAX_WAIT, HelixClient, TWITCH_HELIX_URL};
 pub use cursor::{CursorTrail, MAX_CURSOR_LEN, MAX_PAGES};
@@ -39,4 +42,5 @@ pub use id::{
     PredictionId, StreamId, SubscriptionId, TeamId, UserId, VideoId,
 };
 pub use page::{Page, Pagination};
-pub use token::AccessToken;
+pub use token::{AccessToken, RefreshToken};
+pub use token_store::{TokenStore, UserTokenStatus};

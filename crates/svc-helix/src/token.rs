@@ -40,3 +40,41 @@ impl fmt::Display for AccessToken {
         f.write_str("[redacted]")
     }
 }
+
+/// A Twitch OAuth refresh token. Twitch rotates it on every refresh, so an app that keeps
+/// users across restarts saves the newest one (see [`TokenManager::on_renewed`](crate::TokenManager::on_renewed)).
+/// `Debug` and `Display` print `[redacted]`; only [`expose`](Self::expose) gives the value.
+///
+/// ```
+/// use svc_helix::RefreshToken;
+///
+/// let token = RefreshToken::new("r3fr35h");
+/// assert_eq!(token.expose(), "r3fr35h");
+/// assert_eq!(format!("{token:?} {token}"), "RefreshToken([redacted]) [redacted]");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct RefreshToken(Arc<str>);
+
+impl RefreshToken {
+    /// Wraps a refresh token.
+    pub fn new(value: impl AsRef<str>) -> Self {
+        Self(Arc::from(value.as_ref()))
+    }
+
+    /// The token value. Keep it out of logs.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RefreshToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RefreshToken([redacted])")
+    }
+}
+
+impl fmt::Display for RefreshToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}

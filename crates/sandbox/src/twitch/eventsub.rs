@@ -11,7 +11,10 @@
 //! stays open until the client closes it; an unknown session gets 4007; a client that does
 //! not connect to the reconnect URL within 30 s is closed with 4004), pings answered late
 //! closed with 4002, `revocation` messages. Conduit shards whose session ended show
-//! `websocket_disconnected` until reassigned. All timing runs on tokio time, so tests can
+//! `websocket_disconnected` until reassigned, or the status Twitch gives the close that
+//! ended it (`websocket_failed_ping_pong` after 4002, `websocket_received_inbound_traffic`
+//! after 4001, `websocket_failed_to_reconnect` after 4004, `websocket_internal_error`,
+//! `websocket_network_timeout`, `websocket_network_error` after 4000/4005/4006). All timing runs on tokio time, so tests can
 //! pause and advance the clock.
 //!
 //! **Delivery after a drop.** Real Twitch disables a WebSocket's subscriptions when the

@@ -34,3 +34,37 @@ mod poll;
 pub use poll::{Poll, PollChoice, Prediction, PredictionOutcome};
 mod user;
 pub use user::{UserUpdate, WhisperMessage, WhisperText};
+mod automod;
+pub use automod::{
+    AutomodMessageHold, AutomodMessageHoldV1, AutomodMessageUpdate, AutomodMessageUpdateV1,
+    AutomodSettingsUpdate, AutomodTermsUpdate,
+};
+mod goals;
+pub use goals::{
+    CharityCampaignDonate, CharityCampaignProgress, CharityCampaignStart, CharityCampaignStop,
+    GoalBegin, GoalEnd, GoalProgress,
+};
+mod guest_star;
+pub use guest_star::{
+    GuestStarGuestUpdate, GuestStarSessionBegin, GuestStarSessionEnd, GuestStarSettingsUpdate,
+};
+mod misc;
+pub use misc::{
+    AdBreakBegin, BitsUse, ConduitShardDisabled, ExtensionBitsTransactionCreate, SubscriptionEnd,
+    UserAuthorizationGrant, UserAuthorizationRevoke,
+};
+mod moderation;
+pub use moderation::{
+    ChatClearUserMessages, ChatSettingsUpdate, ChatUserMessageHold, ChatUserMessageUpdate,
+    Moderate, ModerateV1, ShieldModeBegin, ShieldModeEnd, SuspiciousUserMessage,
+    SuspiciousUserUpdate, UnbanRequestCreate, UnbanRequestResolve, VipAdd, VipRemove,
+    WarningAcknowledge, WarningSend,
+};
+mod points;
+pub use points::{
+    PointsAutomaticRewardRedemptionAdd, PointsAutomaticRewardRedemptionAddV1,
+    PointsCustomRewardAdd, PointsCustomRewardRedemptionUpdate, PointsCustomRewardRemove,
+    PointsCustomRewardUpdate,
+};
+mod shared_chat;
+pub use shared_chat::{SharedChatBegin, SharedChatEnd, SharedChatUpdate};

@@ -13,14 +13,16 @@ use super::state::{Out, State, message};
 pub type ConduitView = (String, u32, Vec<(u32, String)>);
 
 /// A conduit shard as the sandbox sees it: the session it was assigned and its status
-/// (`enabled`, or `websocket_disconnected` once that session is gone).
+/// (`enabled`, or once that session is gone the status Twitch reports for how it ended:
+/// `websocket_disconnected`, `websocket_failed_ping_pong`, …).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShardView {
     /// Shard id.
     pub id: u32,
     /// The session it was last assigned.
     pub session_id: String,
-    /// `enabled` or `websocket_disconnected`.
+    /// `enabled`, `websocket_disconnected`, or the `websocket_*` status of the close that
+    /// ended its session.
     pub status: &'static str,
 }
 
@@ -161,7 +163,11 @@ impl EventSubControl {
     }
 
     /// Closes a session's socket with `code` (4000–4007 are EventSub's).
+    /// A conduit shard on it is then reported with the status Twitch gives that code
+    /// (`websocket_internal_error` for 4000, `websocket_failed_ping_pong` for 4002, …).
     pub fn close_session(&self, session_id: &str, code: u16) -> bool {
+        self.state
+            .mark_ending(session_id, super::state::shard_status_for_close(code));
         self.end_session(session_id, Out::Close(code, "closed by sandbox control"))
     }
 

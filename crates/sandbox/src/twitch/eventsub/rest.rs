@@ -295,6 +295,7 @@ fn assign_shards(state: &State, body: &Value) -> HttpResponse {
                             session_id: session_id.clone(),
                             connected_at,
                             disconnected_at: None,
+                            ended_as: super::state::DISCONNECTED,
                         },
                     );
                 }

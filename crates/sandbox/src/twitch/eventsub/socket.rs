@@ -13,7 +13,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-use super::state::{Out, Session, State, message, new_id, now};
+use super::state::{Out, Session, State, message, new_id, now, shard_status_for_close};
 
 /// How long a client has to answer a ping before the socket is closed with 4002.
 pub(crate) const PONG_TIMEOUT: Duration = Duration::from_secs(10);
@@ -132,6 +132,7 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
                     host: opening.host,
                     connected_at: connected_at.clone(),
                     reconnect_by: None,
+                    ending: None,
                 },
             );
             if socket
@@ -229,11 +230,13 @@ async fn serve(
             }
             () = async { tokio::time::sleep_until(reconnect_by.expect("guarded")).await }, if active && reconnect_by.is_some() => {
                 tracing::info!(session_id, "EventSub client did not reconnect in time");
+                state.mark_ending(session_id, shard_status_for_close(4004));
                 close(socket, 4004, "reconnect grace time expired").await;
                 return;
             }
             () = async { tokio::time::sleep_until(pong_by.expect("guarded")).await }, if pong_by.is_some() => {
                 tracing::info!(session_id, "EventSub client did not answer a ping");
+                state.mark_ending(session_id, shard_status_for_close(4002));
                 close(socket, 4002, "client failed ping-pong").await;
                 return;
             }
@@ -248,6 +251,7 @@ async fn serve(
             }
             incoming = socket.next() => match incoming {
                 Some(Ok(Message::Text(_) | Message::Binary(_))) => {
+                    state.mark_ending(session_id, shard_status_for_close(4001));
                     close(socket, 4001, "client sent inbound traffic").await;
                     return;
                 }

@@ -46,6 +46,25 @@ pub(crate) struct Session {
     /// After `session_reconnect`: the time by which a socket must have taken over on the
     /// reconnect URL, else the old one is closed with 4004.
     pub(crate) reconnect_by: Option<tokio::time::Instant>,
+    /// Why the session is ending, as the conduit shard status Twitch then reports
+    /// (`websocket_failed_ping_pong`, …); `None`: `websocket_disconnected`.
+    pub(crate) ending: Option<&'static str>,
+}
+
+/// The shard status of a session that ended without a reason of Twitch's own.
+pub(crate) const DISCONNECTED: &str = "websocket_disconnected";
+
+/// The conduit shard status Twitch reports after it closed a session with `code`.
+pub(crate) fn shard_status_for_close(code: u16) -> &'static str {
+    match code {
+        4000 => "websocket_internal_error",
+        4001 => "websocket_received_inbound_traffic",
+        4002 => "websocket_failed_ping_pong",
+        4004 => "websocket_failed_to_reconnect",
+        4005 => "websocket_network_timeout",
+        4006 => "websocket_network_error",
+        _ => DISCONNECTED,
+    }
 }
 
 /// One shard of a conduit: the session it was assigned, and whether that session is gone
@@ -55,6 +74,9 @@ pub(crate) struct ShardEntry {
     pub(crate) session_id: String,
     pub(crate) connected_at: String,
     pub(crate) disconnected_at: Option<String>,
+    /// The status reported once the session is gone (`websocket_disconnected`,
+    /// `websocket_failed_ping_pong`, …).
+    pub(crate) ended_as: &'static str,
 }
 
 impl ShardEntry {
@@ -66,7 +88,7 @@ impl ShardEntry {
         if self.live() {
             "enabled"
         } else {
-            "websocket_disconnected"
+            self.ended_as
         }
     }
 }
@@ -306,7 +328,11 @@ impl State {
     /// orphans for holding), conduit shards on it are `websocket_disconnected` until
     /// reassigned.
     pub(crate) fn session_gone(&self, inner: &mut Inner, session_id: &str) {
-        inner.sessions.remove(session_id);
+        let ended_as = inner
+            .sessions
+            .remove(session_id)
+            .and_then(|session| session.ending)
+            .unwrap_or(DISCONNECTED);
         let gone: Vec<String> = inner
             .subscriptions
             .iter()
@@ -328,6 +354,15 @@ impl State {
             .filter(|shard| shard.session_id == session_id && shard.live())
         {
             shard.disconnected_at = Some(disconnected_at.clone());
+            shard.ended_as = ended_as;
+        }
+    }
+
+    /// Records why a session is about to end (a conduit shard status), before its socket
+    /// is closed.
+    pub(crate) fn mark_ending(&self, session_id: &str, status: &'static str) {
+        if let Some(session) = self.lock().sessions.get_mut(session_id) {
+            session.ending = Some(status);
         }
     }
 
