@@ -10,7 +10,7 @@ use tokio::sync::Mutex;
 use crate::cache::{Cache, CacheConfig};
 use crate::error::{Error, ErrorKind};
 use crate::event::ShardEvent;
-use crate::gateway::{GatewayCompression, GatewayEncoding, ShardManager, ShardScheme};
+use crate::gateway::{GatewayCompression, GatewayEncoding, Readiness, ShardManager, ShardScheme};
 use crate::model::{
     ApplicationMarker, Channel, ChannelMarker, Command, CommandMarker, Guild, GuildMarker, Id,
     Intents, Member, Message, MessageMarker, Role, RoleMarker, StageInstance, UpdatePresence, User,
@@ -62,6 +62,8 @@ struct Inner {
     hub: EventHub<ShardEvent>,
     cache: Arc<Cache>,
     manager: Mutex<Option<ShardManager>>,
+    /// One per started shard, so readiness is answered without the manager's lock.
+    readiness: parking_lot::Mutex<Vec<Readiness>>,
     application: std::sync::OnceLock<Id<ApplicationMarker>>,
     cache_listener: parking_lot::Mutex<Option<Listener>>,
 }
@@ -96,7 +98,8 @@ impl Client {
     }
 
     /// Logs in (`GET /users/@me`), asks `GET /gateway/bot` and starts the shards. Returns once
-    /// they are started; events then flow to the listeners.
+    /// they are started, before they identify; events then flow to the listeners. Await
+    /// [`ready`](Self::ready) next to know when every shard has its session.
     pub async fn start(&self) -> Result<User, Error> {
         let mut manager = self.inner.manager.lock().await;
         if manager.is_some() {
@@ -125,12 +128,50 @@ impl Client {
             )
             .await?,
         );
+        *self.inner.readiness.lock() = manager
+            .iter()
+            .flat_map(|m| m.shards().iter().map(crate::gateway::Shard::readiness))
+            .collect();
         Ok(user)
+    }
+
+    /// Resolves once every shard [`start`](Self::start) started has received READY, or fails
+    /// with the first fatal close among them ([`ErrorKind::FatalClose`]: 4004 authentication
+    /// failed, 4014 disallowed intents…). [`ErrorKind::NotConnected`] before `start`.
+    ///
+    /// Why a future of its own rather than a `start` that waits: readiness is a state, not
+    /// an event. `ready()` answers from each shard's state, so it cannot be missed whenever
+    /// it is awaited (a `wait_for::<Ready>` registered after the READY came would wait
+    /// forever), and `start` stays quick for bots that register listeners between the two.
+    ///
+    /// ```no_run
+    /// # async fn run(client: svc_gateway::Client) -> Result<(), svc_gateway::Error> {
+    /// client.start().await?;
+    /// client.ready().await?;
+    /// assert!(client.is_ready());
+    /// # Ok(()) }
+    /// ```
+    pub async fn ready(&self) -> Result<(), Error> {
+        let shards = self.inner.readiness.lock().clone();
+        if shards.is_empty() {
+            return Err(Error::new(ErrorKind::NotConnected));
+        }
+        // All at once: the first fatal close fails the whole wait, whichever shard it hit.
+        futures_util::future::try_join_all(shards.into_iter().map(Readiness::wait)).await?;
+        Ok(())
+    }
+
+    /// Whether every started shard has received READY (false before [`start`](Self::start)
+    /// and after [`shutdown`](Self::shutdown)).
+    pub fn is_ready(&self) -> bool {
+        let shards = self.inner.readiness.lock();
+        !shards.is_empty() && shards.iter().all(Readiness::is_ready)
     }
 
     /// Closes every shard and waits for them.
     pub async fn shutdown(&self) -> Result<(), Error> {
         let manager = self.inner.manager.lock().await.take();
+        self.inner.readiness.lock().clear();
         match manager {
             Some(manager) => manager.shutdown().await,
             None => Ok(()),
@@ -485,6 +526,7 @@ impl ClientBuilder {
                 hub,
                 cache,
                 manager: Mutex::new(None),
+                readiness: parking_lot::Mutex::new(Vec::new()),
                 application: std::sync::OnceLock::new(),
                 cache_listener: parking_lot::Mutex::new(Some(listener)),
             }),

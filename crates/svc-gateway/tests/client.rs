@@ -369,3 +369,67 @@ async fn re_identifies_wait_for_the_session_budget_instead_of_overrunning_it() {
     assert!(ready_at[2] - ready_at[0] < MINUTE);
     client.shutdown().await.unwrap();
 }
+
+#[tokio::test(start_paused = true)]
+async fn ready_resolves_after_the_last_shards_ready_and_cannot_be_missed() {
+    let sandbox = Sandbox::start(DiscordConfig::default().with_shards(3, 1)).await;
+    let client = client(&sandbox);
+    assert!(!client.is_ready());
+    let not_started = client.ready().await.unwrap_err();
+    assert!(matches!(
+        not_started.kind(),
+        svc_gateway::ErrorKind::NotConnected
+    ));
+    let mut events = client.events();
+    let started = tokio::time::Instant::now();
+    client.start().await.unwrap();
+    assert!(!client.is_ready(), "start returns before any IDENTIFY");
+    client.ready().await.unwrap();
+    assert!(client.is_ready());
+    assert!(
+        started.elapsed() >= Duration::from_secs(10),
+        "max_concurrency 1: the third shard identifies 10 s in, and ready waited for it"
+    );
+    // Every shard's READY was already delivered when `ready` resolved.
+    let mut readies = Vec::new();
+    while readies.len() < 3 {
+        let event = tokio::time::timeout(MINUTE, events.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        if let Event::Ready(_) = event.event {
+            readies.push(event.shard_id);
+        }
+    }
+    readies.sort_unstable();
+    assert_eq!(readies, [0, 1, 2]);
+    // A state, not an event: asking again (long after) answers at once.
+    tokio::time::advance(MINUTE).await;
+    client.ready().await.unwrap();
+    client.shutdown().await.unwrap();
+    assert!(!client.is_ready());
+}
+
+#[tokio::test(start_paused = true)]
+async fn ready_fails_with_the_first_fatal_close() {
+    let mut config = DiscordConfig::default().with_shards(2, 2);
+    config.allowed_privileged_intents = 0;
+    let sandbox = Sandbox::start(config).await;
+    let client = Client::builder(sandbox.control.token())
+        .intents(Intents::GUILDS | Intents::GUILD_MEMBERS)
+        .api_url(sandbox.api_url())
+        .build()
+        .unwrap();
+    client.start().await.unwrap();
+    let error = client.ready().await.unwrap_err();
+    assert!(
+        matches!(
+            error.kind(),
+            svc_gateway::ErrorKind::FatalClose { code: 4014, .. }
+        ),
+        "{:?}",
+        error.kind()
+    );
+    assert!(!client.is_ready());
+}

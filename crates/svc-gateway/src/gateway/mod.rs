@@ -18,4 +18,5 @@ pub use encoding::GatewayEncoding;
 pub use manager::{ShardManager, ShardScheme};
 pub use raw::RawDispatch;
 pub use recommended::{DEFAULT_MAX_SHARDS, MAX_CONCURRENCY};
+pub(crate) use shard::Readiness;
 pub use shard::{SessionInfo, Shard, ShardStats};

@@ -21,7 +21,7 @@ use std::future::Future;
 use std::num::NonZeroU32;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use core_events::EventHub;
@@ -93,6 +93,56 @@ struct Shared {
     decode_errors: AtomicU64,
     /// The last heartbeat round trip in nanoseconds, or [`NO_LATENCY`].
     latency: AtomicU64,
+    /// Set at the first READY and kept (a resume continues the same readiness).
+    ready: AtomicBool,
+    /// The close code and reason the gateway refused the session with for good.
+    fatal: Mutex<Option<(u16, String)>>,
+    /// Set when the shard's task ends.
+    stopped: AtomicBool,
+    /// Woken whenever `ready`, `fatal` or `stopped` changes.
+    changed: tokio::sync::Notify,
+}
+
+impl Shared {
+    fn mark(&self, flag: &AtomicBool) {
+        flag.store(true, Ordering::SeqCst);
+        self.changed.notify_waiters();
+    }
+}
+
+/// A handle that waits for one shard's first READY; what [`Client::ready`] waits on.
+///
+/// [`Client::ready`]: crate::Client::ready
+#[derive(Debug, Clone)]
+pub(crate) struct Readiness(Arc<Shared>);
+
+impl Readiness {
+    /// Whether the shard has had its READY.
+    pub(crate) fn is_ready(&self) -> bool {
+        self.0.ready.load(Ordering::SeqCst)
+    }
+
+    /// Resolves at the shard's first READY (at once if it already came: nothing to miss),
+    /// or fails with its fatal close ([`ErrorKind::FatalClose`]), or with
+    /// [`ErrorKind::Stopped`] when it stopped before READY.
+    pub(crate) async fn wait(self) -> Result<(), Error> {
+        loop {
+            // Registered before the state is read, so a change in between still wakes us.
+            let notified = self.0.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some((code, reason)) = self.0.fatal.lock().clone() {
+                return Err(Error::new(ErrorKind::FatalClose { code, reason }));
+            }
+            if self.is_ready() {
+                return Ok(());
+            }
+            if self.0.stopped.load(Ordering::SeqCst) {
+                return Err(Error::new(ErrorKind::Stopped));
+            }
+            notified.await;
+        }
+    }
 }
 
 /// A running shard. Its events go to the hub it was started with; [`Shard::join`] reports
@@ -192,6 +242,17 @@ impl Shard {
             duplicates: load(&self.shared.duplicates),
             decode_errors: load(&self.shared.decode_errors),
         }
+    }
+
+    /// Whether the shard has received READY (it stays ready through resumes and
+    /// reconnects; see [`Client::ready`](crate::Client::ready) to wait for it).
+    pub fn is_ready(&self) -> bool {
+        self.shared.ready.load(Ordering::SeqCst)
+    }
+
+    /// What [`Client::ready`](crate::Client::ready) waits on.
+    pub(crate) fn readiness(&self) -> Readiness {
+        Readiness(Arc::clone(&self.shared))
     }
 
     /// The last heartbeat round trip (a HEARTBEAT to its ACK), once one was measured.
@@ -339,6 +400,7 @@ impl Runner {
                 }
             }
         }
+        self.shared.mark(&self.shared.stopped);
         self.fatal.take().map_or(Ok(()), Err)
     }
 
@@ -381,10 +443,10 @@ impl Runner {
                 if initiator == CloseInitiator::Server {
                     match close_behaviour(code) {
                         CloseBehaviour::Fatal => {
-                            self.fatal = Some(Error::new(ErrorKind::FatalClose {
-                                code: code.unwrap_or_default(),
-                                reason,
-                            }));
+                            let code = code.unwrap_or_default();
+                            *self.shared.fatal.lock() = Some((code, reason.clone()));
+                            self.shared.changed.notify_waiters();
+                            self.fatal = Some(Error::new(ErrorKind::FatalClose { code, reason }));
                         }
                         CloseBehaviour::NewSession => self.forget_session(),
                         CloseBehaviour::Resume => {}
@@ -555,6 +617,7 @@ impl Runner {
             .set_url(self.resume_url.as_deref().unwrap_or(&self.base_url));
         self.seq = seq;
         self.store_session();
+        self.shared.mark(&self.shared.ready);
     }
 
     /// The connect URL for a READY's `resume_gateway_url`, if it is safe to send the token
