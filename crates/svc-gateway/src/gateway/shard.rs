@@ -40,6 +40,7 @@ use super::close_code::{CloseBehaviour, close_behaviour};
 use super::commands::{Identify, Properties, RequestGuildMembers, Resume, UpdateVoiceState};
 use super::config::{GatewayCompression, ShardConfig};
 use super::encoding::{GatewayEncoding, send};
+use super::handle::ShardHandle;
 use super::offered_url::check_offered_url;
 use super::raw::RawDispatch;
 use crate::error::{Error, ErrorKind};
@@ -53,7 +54,7 @@ const HEARTBEAT_RESERVE: u32 = 3;
 /// would invalidate it).
 const RESUME_CLOSE: u16 = 4000;
 /// [`Shared::latency`] before any ACK was measured.
-const NO_LATENCY: u64 = u64::MAX;
+pub(super) const NO_LATENCY: u64 = u64::MAX;
 
 /// The session a shard can resume.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +63,9 @@ pub struct SessionInfo {
     pub session_id: String,
     /// The last sequence number received.
     pub seq: u64,
+    /// Where a resume connects (READY's `resume_gateway_url` with the query the shard
+    /// adds), or `None` for the configured gateway (an insecure offer is refused).
+    pub resume_url: Option<String>,
 }
 
 /// Counters of what a shard went through.
@@ -83,18 +87,18 @@ pub struct ShardStats {
 }
 
 #[derive(Debug, Default)]
-struct Shared {
-    session: Mutex<Option<SessionInfo>>,
-    identifies: AtomicU64,
-    resumes: AtomicU64,
-    zombies: AtomicU64,
-    dispatches: AtomicU64,
-    duplicates: AtomicU64,
-    decode_errors: AtomicU64,
+pub(super) struct Shared {
+    pub(super) session: Mutex<Option<SessionInfo>>,
+    pub(super) identifies: AtomicU64,
+    pub(super) resumes: AtomicU64,
+    pub(super) zombies: AtomicU64,
+    pub(super) dispatches: AtomicU64,
+    pub(super) duplicates: AtomicU64,
+    pub(super) decode_errors: AtomicU64,
     /// The last heartbeat round trip in nanoseconds, or [`NO_LATENCY`].
-    latency: AtomicU64,
+    pub(super) latency: AtomicU64,
     /// Set at the first READY and kept (a resume continues the same readiness).
-    ready: AtomicBool,
+    pub(super) ready: AtomicBool,
     /// The close code and reason the gateway refused the session with for good.
     fatal: Mutex<Option<(u16, String)>>,
     /// Set when the shard's task ends.
@@ -114,7 +118,7 @@ impl Shared {
 ///
 /// [`Client::ready`]: crate::Client::ready
 #[derive(Debug, Clone)]
-pub(crate) struct Readiness(Arc<Shared>);
+pub(crate) struct Readiness(pub(super) Arc<Shared>);
 
 impl Readiness {
     /// Whether the shard has had its READY.
@@ -149,11 +153,7 @@ impl Readiness {
 /// why it stopped (a fatal close code is an error).
 #[derive(Debug)]
 pub struct Shard {
-    id: u32,
-    total: u32,
-    encoding: GatewayEncoding,
-    sender: transport_ws::Sender,
-    shared: Arc<Shared>,
+    handle: ShardHandle,
     task: JoinHandle<Result<(), Error>>,
 }
 
@@ -207,107 +207,77 @@ impl Shard {
         };
         let task = tokio::spawn(runner.run(events));
         Ok(Self {
-            id,
-            total,
-            encoding,
-            sender,
-            shared,
+            handle: ShardHandle {
+                id,
+                total,
+                encoding,
+                sender,
+                shared,
+            },
             task,
         })
     }
 
+    /// A cloneable handle on this shard: its commands (presence, voice state, request guild
+    /// members), session, readiness and stats, usable while the shard runs elsewhere.
+    pub fn handle(&self) -> ShardHandle {
+        self.handle.clone()
+    }
+
     /// The shard id.
     pub fn id(&self) -> u32 {
-        self.id
+        self.handle.id()
     }
 
     /// How many shards the bot runs.
     pub fn total(&self) -> u32 {
-        self.total
+        self.handle.total()
     }
 
-    /// The resumable session, if any.
+    /// The resumable session, if any (see [`ShardHandle::session`]).
     pub fn session(&self) -> Option<SessionInfo> {
-        self.shared.session.lock().clone()
+        self.handle.session()
     }
 
     /// What the shard went through so far.
     pub fn stats(&self) -> ShardStats {
-        let load = |a: &AtomicU64| a.load(Ordering::SeqCst);
-        ShardStats {
-            identifies: load(&self.shared.identifies),
-            resumes: load(&self.shared.resumes),
-            zombies: load(&self.shared.zombies),
-            dispatches: load(&self.shared.dispatches),
-            duplicates: load(&self.shared.duplicates),
-            decode_errors: load(&self.shared.decode_errors),
-        }
+        self.handle.stats()
     }
 
-    /// Whether the shard has received READY (it stays ready through resumes and
-    /// reconnects; see [`Client::ready`](crate::Client::ready) to wait for it).
+    /// Whether the shard has received READY (see [`ShardHandle::is_ready`]).
     pub fn is_ready(&self) -> bool {
-        self.shared.ready.load(Ordering::SeqCst)
+        self.handle.is_ready()
     }
 
-    /// What [`Client::ready`](crate::Client::ready) waits on.
-    pub(crate) fn readiness(&self) -> Readiness {
-        Readiness(Arc::clone(&self.shared))
-    }
-
-    /// The last heartbeat round trip (a HEARTBEAT to its ACK), once one was measured.
+    /// The last heartbeat round trip, once one was measured.
     pub fn latency(&self) -> Option<Duration> {
-        match self.shared.latency.load(Ordering::SeqCst) {
-            NO_LATENCY => None,
-            nanos => Some(Duration::from_nanos(nanos)),
-        }
+        self.handle.latency()
     }
 
     /// Op 3: changes the bot's presence.
     pub async fn update_presence(&self, presence: &UpdatePresence) -> Result<(), Error> {
-        send(
-            &self.sender,
-            self.encoding,
-            opcode::PRESENCE_UPDATE,
-            presence,
-            Priority::Normal,
-        )
-        .await
+        self.handle.update_presence(presence).await
     }
 
     /// Op 4: joins, moves or leaves a voice channel.
     pub async fn update_voice_state(&self, state: &UpdateVoiceState) -> Result<(), Error> {
-        send(
-            &self.sender,
-            self.encoding,
-            opcode::VOICE_STATE_UPDATE,
-            state,
-            Priority::Normal,
-        )
-        .await
+        self.handle.update_voice_state(state).await
     }
 
     /// Op 8: asks for guild members (answers arrive as `GUILD_MEMBERS_CHUNK`).
     pub async fn request_guild_members(&self, request: &RequestGuildMembers) -> Result<(), Error> {
-        send(
-            &self.sender,
-            self.encoding,
-            opcode::REQUEST_GUILD_MEMBERS,
-            request,
-            Priority::Normal,
-        )
-        .await
+        self.handle.request_guild_members(request).await
     }
 
     /// Sends any payload (`{"op": op, "d": data}`); fails with
     /// [`ErrorKind::PayloadTooLarge`] past 4096 bytes.
     pub async fn send<T: Serialize>(&self, op: u8, data: &T) -> Result<(), Error> {
-        send(&self.sender, self.encoding, op, data, Priority::Normal).await
+        self.handle.send(op, data).await
     }
 
     /// Closes with 1000 (ending the session) and stops.
     pub fn close(&self) {
-        let _ = self.sender.close(1000, "");
+        let _ = self.handle.sender.close(1000, "");
     }
 
     /// Waits for the shard to stop: `Ok` after [`close`](Self::close), an
@@ -650,6 +620,7 @@ impl Runner {
             (Some(session_id), Some(seq)) => Some(SessionInfo {
                 session_id: session_id.clone(),
                 seq,
+                resume_url: self.resume_url.clone(),
             }),
             _ => None,
         };
