@@ -433,3 +433,118 @@ async fn ready_fails_with_the_first_fatal_close() {
     );
     assert!(!client.is_ready());
 }
+
+#[tokio::test(start_paused = true)]
+async fn shard_commands_change_the_sandbox_and_come_back_as_discord_documents() {
+    use svc_gateway::event::{PresenceUpdate, VoiceServerUpdate, VoiceStateUpdate};
+    use svc_gateway::gateway::UpdateVoiceState;
+    use svc_gateway::model::{Activity, Status, UpdatePresence};
+
+    let sandbox = Sandbox::start(DiscordConfig::default().with_shards(1, 1)).await;
+    let client = Client::builder(sandbox.control.token())
+        .intents(Intents::GUILDS | Intents::GUILD_PRESENCES | Intents::GUILD_VOICE_STATES)
+        .api_url(sandbox.api_url())
+        .raw_dispatches(true)
+        .build()
+        .unwrap();
+    assert!(client.shard(0).is_none(), "not started");
+    let mut raw = client.raw_dispatches().expect("asked for on the builder");
+    client.start().await.unwrap();
+    client.ready().await.unwrap();
+    let shard = client.shard(0).expect("shard 0 runs here");
+    assert!(client.shard(1).is_none());
+    let session = shard.session().expect("READY started a session");
+    assert!(!session.session_id.is_empty());
+    let resume_url = session.resume_url.expect("a loopback resume URL is accepted");
+    assert!(resume_url.starts_with("ws://127.0.0.1") && resume_url.contains("v=10"));
+    assert!(!resume_url.contains(sandbox.control.token()));
+    let first = tokio::time::timeout(MINUTE, raw.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!((first.shard_id, first.name.as_str()), (0, "READY"));
+
+    let me = client.rest().current_user().await.unwrap();
+    let guild = Id::new(1_000_000_000_000_000_000);
+    let presence = client.wait_for(
+        move |p: &PresenceUpdate| p.user.id == me.id && p.guild_id == Some(guild),
+        MINUTE,
+    );
+    shard
+        .update_presence(&UpdatePresence {
+            since: None,
+            activities: vec![Activity {
+                name: "the tests".into(),
+                kind: 3,
+                url: None,
+                state: None,
+            }],
+            status: Status::Dnd,
+            afk: false,
+        })
+        .await
+        .unwrap();
+    let presence = presence.await.unwrap();
+    assert_eq!(presence.status, Status::Dnd);
+    assert_eq!(presence.activities[0].name, "the tests");
+    assert_eq!(presence.activities[0].kind, 3);
+
+    let voice = client
+        .rest()
+        .guild_channels(guild)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == 2)
+        .expect("the sandbox guild has a voice channel");
+    let joined = client.wait_for(move |v: &VoiceStateUpdate| v.user_id == me.id, MINUTE);
+    let server = client.wait_for(|_: &VoiceServerUpdate| true, MINUTE);
+    shard
+        .update_voice_state(&UpdateVoiceState {
+            guild_id: guild,
+            channel_id: Some(voice.id),
+            self_mute: true,
+            self_deaf: false,
+        })
+        .await
+        .unwrap();
+    let joined = joined.await.unwrap();
+    assert_eq!(joined.guild_id, Some(guild));
+    assert_eq!(joined.channel_id, Some(voice.id));
+    assert!(joined.self_mute && !joined.self_deaf);
+    assert_eq!(joined.session_id, session.session_id);
+    assert_eq!(
+        joined.member.as_ref().and_then(|m| m.user.as_ref()).map(|u| u.id),
+        Some(me.id)
+    );
+    assert_eq!(server.await.unwrap().guild_id, guild);
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    assert_eq!(
+        client.cache().voice_state(guild, me.id).and_then(|v| v.channel_id),
+        Some(voice.id)
+    );
+
+    let left = client.wait_for(
+        move |v: &VoiceStateUpdate| v.user_id == me.id && v.channel_id.is_none(),
+        MINUTE,
+    );
+    shard
+        .update_voice_state(&UpdateVoiceState {
+            guild_id: guild,
+            channel_id: None,
+            self_mute: false,
+            self_deaf: false,
+        })
+        .await
+        .unwrap();
+    left.await.unwrap();
+    let sent: Vec<u64> = sandbox
+        .control
+        .gateway_log()
+        .iter()
+        .filter_map(|p| p["op"].as_u64())
+        .filter(|op| matches!(op, 3 | 4))
+        .collect();
+    assert_eq!(sent, [3, 4, 4]);
+}
