@@ -465,10 +465,10 @@ async fn shard_commands_change_the_sandbox_and_come_back_as_discord_documents() 
         .unwrap();
     assert_eq!((first.shard_id, first.name.as_str()), (0, "READY"));
 
-    let me = client.rest().current_user().await.unwrap();
+    let me = client.rest().current_user().await.unwrap().id;
     let guild = Id::new(1_000_000_000_000_000_000);
     let presence = client.wait_for(
-        move |p: &PresenceUpdate| p.user.id == me.id && p.guild_id == Some(guild),
+        move |p: &PresenceUpdate| p.user.id == me && p.guild_id == Some(guild),
         MINUTE,
     );
     shard
@@ -498,7 +498,7 @@ async fn shard_commands_change_the_sandbox_and_come_back_as_discord_documents() 
         .into_iter()
         .find(|c| c.kind == 2)
         .expect("the sandbox guild has a voice channel");
-    let joined = client.wait_for(move |v: &VoiceStateUpdate| v.user_id == me.id, MINUTE);
+    let joined = client.wait_for(move |v: &VoiceStateUpdate| v.user_id == me, MINUTE);
     let server = client.wait_for(|_: &VoiceServerUpdate| true, MINUTE);
     shard
         .update_voice_state(&UpdateVoiceState {
@@ -516,17 +516,17 @@ async fn shard_commands_change_the_sandbox_and_come_back_as_discord_documents() 
     assert_eq!(joined.session_id, session.session_id);
     assert_eq!(
         joined.member.as_ref().and_then(|m| m.user.as_ref()).map(|u| u.id),
-        Some(me.id)
+        Some(me)
     );
     assert_eq!(server.await.unwrap().guild_id, guild);
     tokio::time::sleep(Duration::from_millis(10)).await;
     assert_eq!(
-        client.cache().voice_state(guild, me.id).and_then(|v| v.channel_id),
+        client.cache().voice_state(guild, me).and_then(|v| v.channel_id),
         Some(voice.id)
     );
 
     let left = client.wait_for(
-        move |v: &VoiceStateUpdate| v.user_id == me.id && v.channel_id.is_none(),
+        move |v: &VoiceStateUpdate| v.user_id == me && v.channel_id.is_none(),
         MINUTE,
     );
     shard
