@@ -189,7 +189,12 @@ impl Client {
     /// and request guild members (op 8) commands, session, readiness and stats. `None`
     /// before [`start`](Self::start) or for a shard another process runs.
     pub fn shard(&self, id: u32) -> Option<ShardHandle> {
-        self.inner.shards.lock().iter().find(|s| s.id() == id).cloned()
+        self.inner
+            .shards
+            .lock()
+            .iter()
+            .find(|s| s.id() == id)
+            .cloned()
     }
 
     /// Every raw dispatch from now on, as a stream (see [`RawDispatch`]); `None` unless

@@ -381,7 +381,10 @@ fn stage_instances_are_cached_per_guild_and_go_with_it() {
     assert_eq!(live.privacy_level, 2);
 
     cache.update(&event("STAGE_INSTANCE_CREATE", stage(71, 904, "q&a")));
-    cache.update(&event("STAGE_INSTANCE_UPDATE", stage(70, 903, "office hours")));
+    cache.update(&event(
+        "STAGE_INSTANCE_UPDATE",
+        stage(70, 903, "office hours"),
+    ));
     let topics: Vec<String> = cache
         .guild_stage_instances(Id::new(9))
         .into_iter()
@@ -392,10 +395,15 @@ fn stage_instances_are_cached_per_guild_and_go_with_it() {
 
     cache.update(&event("STAGE_INSTANCE_DELETE", stage(71, 904, "q&a")));
     assert!(cache.stage_instance(Id::new(9), Id::new(904)).is_none());
-    cache.update(&event("GUILD_DELETE", json!({"id": "9", "unavailable": false})));
+    cache.update(&event(
+        "GUILD_DELETE",
+        json!({"id": "9", "unavailable": false}),
+    ));
     assert!(cache.guild_stage_instances(Id::new(9)).is_empty());
 
-    let off = Cache::new(CacheConfig::new(ResourceType::all() - ResourceType::STAGE_INSTANCE));
+    let off = Cache::new(CacheConfig::new(
+        ResourceType::all() - ResourceType::STAGE_INSTANCE,
+    ));
     off.update(&event("STAGE_INSTANCE_CREATE", stage(71, 904, "q&a")));
     assert_eq!(off.stats().stage_instances, 0);
 }

@@ -455,7 +455,9 @@ async fn shard_commands_change_the_sandbox_and_come_back_as_discord_documents() 
     assert!(client.shard(1).is_none());
     let session = shard.session().expect("READY started a session");
     assert!(!session.session_id.is_empty());
-    let resume_url = session.resume_url.expect("a loopback resume URL is accepted");
+    let resume_url = session
+        .resume_url
+        .expect("a loopback resume URL is accepted");
     assert!(resume_url.starts_with("ws://127.0.0.1") && resume_url.contains("v=10"));
     assert!(!resume_url.contains(sandbox.control.token()));
     let first = tokio::time::timeout(MINUTE, raw.next())
@@ -515,13 +517,20 @@ async fn shard_commands_change_the_sandbox_and_come_back_as_discord_documents() 
     assert!(joined.self_mute && !joined.self_deaf);
     assert_eq!(joined.session_id, session.session_id);
     assert_eq!(
-        joined.member.as_ref().and_then(|m| m.user.as_ref()).map(|u| u.id),
+        joined
+            .member
+            .as_ref()
+            .and_then(|m| m.user.as_ref())
+            .map(|u| u.id),
         Some(me)
     );
     assert_eq!(server.await.unwrap().guild_id, guild);
     tokio::time::sleep(Duration::from_millis(10)).await;
     assert_eq!(
-        client.cache().voice_state(guild, me).and_then(|v| v.channel_id),
+        client
+            .cache()
+            .voice_state(guild, me)
+            .and_then(|v| v.channel_id),
         Some(voice.id)
     );
 

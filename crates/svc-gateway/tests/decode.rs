@@ -151,7 +151,10 @@ fn stage_scheduled_event_and_auto_moderation_dispatches_are_typed() {
     let created: GuildScheduledEventCreate = *created;
     assert_eq!(created.name, "Office hours");
     assert_eq!(
-        created.entity_metadata.as_ref().and_then(|m| m.location.as_deref()),
+        created
+            .entity_metadata
+            .as_ref()
+            .and_then(|m| m.location.as_deref()),
         Some("the park")
     );
     decode("GUILD_SCHEDULED_EVENT_UPDATE", &scheduled);

@@ -474,7 +474,9 @@ impl Connection {
                 .as_array()
                 .and_then(|members| members.iter().find(|m| m["user"]["id"] == user["id"]))
                 .cloned()
-                .unwrap_or_else(|| json!({"user": user, "roles": [], "deaf": false, "mute": false}));
+                .unwrap_or_else(
+                    || json!({"user": user, "roles": [], "deaf": false, "mute": false}),
+                );
             let voice_state = json!({
                 "guild_id": guild_id.to_string(),
                 "channel_id": channel_id,

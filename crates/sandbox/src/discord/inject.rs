@@ -476,8 +476,10 @@ fn interaction(
         "authorizing_integration_owners": { "0": place.guild["id"] }, "context": 0,
         "attachment_size_limit": 10_485_760,
     });
-    data.issued_metadata
-        .insert(token, interaction_metadata(&interaction, kind, payload, message.as_ref()));
+    data.issued_metadata.insert(
+        token,
+        interaction_metadata(&interaction, kind, payload, message.as_ref()),
+    );
     if let Some(message) = message {
         interaction["message"] = message;
     }

@@ -12,7 +12,7 @@ use transport_ws::Priority;
 
 use super::commands::{RequestGuildMembers, UpdateVoiceState};
 use super::encoding::{GatewayEncoding, send};
-use super::shard::{NO_LATENCY, Readiness, SessionInfo, Shared, ShardStats};
+use super::shard::{NO_LATENCY, Readiness, SessionInfo, ShardStats, Shared};
 use crate::error::Error;
 use crate::event::opcode;
 use crate::model::UpdatePresence;
@@ -118,5 +118,4 @@ impl ShardHandle {
     pub async fn send<T: Serialize>(&self, op: u8, data: &T) -> Result<(), Error> {
         send(&self.sender, self.encoding, op, data, Priority::Normal).await
     }
-
 }

@@ -36,9 +36,9 @@ pub use component::{
 pub use flags::{Intents, Permissions};
 pub use guild::{Ban, Emoji, Guild, GuildCreate, Role, UnavailableGuild};
 pub use id::{
-    ApplicationMarker, AttachmentMarker, AutoModerationRuleMarker, ChannelMarker, CommandMarker, DISCORD_EPOCH_MS,
-    EmojiMarker, GuildMarker, Id, InteractionMarker, MessageMarker, RoleMarker, ScheduledEventMarker, StageMarker,
-    UserMarker, WebhookMarker,
+    ApplicationMarker, AttachmentMarker, AutoModerationRuleMarker, ChannelMarker, CommandMarker,
+    DISCORD_EPOCH_MS, EmojiMarker, GuildMarker, Id, InteractionMarker, MessageMarker, RoleMarker,
+    ScheduledEventMarker, StageMarker, UserMarker, WebhookMarker,
 };
 pub use image_hash::{CDN_URL, ImageHash};
 pub use interaction::{

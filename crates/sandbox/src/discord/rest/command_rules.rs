@@ -33,7 +33,10 @@ pub(super) fn check(command: &Value) -> Option<Value> {
     if !name_ok {
         errors.insert(
             "name".into(),
-            field_error("APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"),
+            field_error(
+                "APPLICATION_COMMAND_INVALID_NAME",
+                "Command name is invalid",
+            ),
         );
     }
     if chat_input {
@@ -52,9 +55,8 @@ pub(super) fn check_counts(commands: &[Value]) -> Option<Value> {
             .filter(|c| c["type"].as_u64().unwrap_or(1) == kind)
             .count()
     };
-    let too_many = count(1) > MAX_CHAT_INPUT
-        || count(2) > MAX_CONTEXT_MENU
-        || count(3) > MAX_CONTEXT_MENU;
+    let too_many =
+        count(1) > MAX_CHAT_INPUT || count(2) > MAX_CONTEXT_MENU || count(3) > MAX_CONTEXT_MENU;
     too_many.then(|| {
         json!({"_errors": [{
             "code": "APPLICATION_COMMANDS_TOO_MANY",
@@ -87,7 +89,10 @@ fn check_description(item: &Value, errors: &mut Map<String, Value>) {
     if !length.is_some_and(|l| (1..=100).contains(&l)) {
         errors.insert(
             "description".into(),
-            field_error("BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."),
+            field_error(
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 100 in length.",
+            ),
         );
     }
 }
@@ -100,10 +105,7 @@ fn check_options(item: &Value, errors: &mut Map<String, Value>) {
     if options.len() > MAX_OPTIONS {
         errors.insert(
             "options".into(),
-            field_error(
-                "BASE_TYPE_MAX_LENGTH",
-                "Must be 25 or fewer in length.",
-            ),
+            field_error("BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."),
         );
         return;
     }
@@ -114,7 +116,10 @@ fn check_options(item: &Value, errors: &mut Map<String, Value>) {
         if !valid_name(option["name"].as_str().unwrap_or_default()) {
             own.insert(
                 "name".into(),
-                field_error("APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"),
+                field_error(
+                    "APPLICATION_COMMAND_INVALID_NAME",
+                    "Command name is invalid",
+                ),
             );
         }
         check_description(option, &mut own);
@@ -167,12 +172,21 @@ mod tests {
             {"type": 4, "name": "times", "description": "How often"},
         ]});
         assert_eq!(check(&ok), None);
-        assert_eq!(check(&json!({"type": 2, "name": "Show Avatar", "description": ""})), None);
+        assert_eq!(
+            check(&json!({"type": 2, "name": "Show Avatar", "description": ""})),
+            None
+        );
         assert_eq!(check(&json!({"name": "नमस्ते", "description": "hi"})), None);
 
         let errors = check(&json!({"name": "Roll", "description": ""})).unwrap();
-        assert_eq!(errors["name"]["_errors"][0]["code"], "APPLICATION_COMMAND_INVALID_NAME");
-        assert_eq!(errors["description"]["_errors"][0]["code"], "BASE_TYPE_BAD_LENGTH");
+        assert_eq!(
+            errors["name"]["_errors"][0]["code"],
+            "APPLICATION_COMMAND_INVALID_NAME"
+        );
+        assert_eq!(
+            errors["description"]["_errors"][0]["code"],
+            "BASE_TYPE_BAD_LENGTH"
+        );
         let errors = check(&json!({"name": "has space", "description": "x"})).unwrap();
         assert!(errors.get("name").is_some());
 
@@ -193,17 +207,25 @@ mod tests {
         let choosy = json!({"name": "pick", "description": "d", "options": [
             {"type": 4, "name": "n", "description": "d", "choices": (0..26).map(choice).collect::<Vec<_>>()},
         ]});
-        assert!(check(&choosy).unwrap()["options"]["0"].get("choices").is_some());
+        assert!(
+            check(&choosy).unwrap()["options"]["0"]
+                .get("choices")
+                .is_some()
+        );
     }
 
     #[test]
     fn counts_per_type_are_capped() {
-        let chat: Vec<Value> = (0..100).map(|i| json!({"type": 1, "name": format!("c{i}")})).collect();
+        let chat: Vec<Value> = (0..100)
+            .map(|i| json!({"type": 1, "name": format!("c{i}")}))
+            .collect();
         assert_eq!(check_counts(&chat), None);
         let mut more = chat.clone();
         more.push(json!({"type": 1, "name": "one-more"}));
         assert!(check_counts(&more).is_some());
-        let users: Vec<Value> = (0..6).map(|i| json!({"type": 2, "name": format!("U{i}")})).collect();
+        let users: Vec<Value> = (0..6)
+            .map(|i| json!({"type": 2, "name": format!("U{i}")}))
+            .collect();
         assert!(check_counts(&users).is_some());
         assert_eq!(check_counts(&users[..5]), None);
     }

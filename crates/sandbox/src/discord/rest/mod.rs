@@ -5,8 +5,8 @@
 mod answer;
 mod applications;
 mod bucket;
-mod command_rules;
 mod channels;
+mod command_rules;
 mod gateway;
 mod guilds;
 mod interactions;
