@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::id::{ChannelMarker, GuildMarker, Id, ScheduledEventMarker, UserMarker};
+use super::id::{ChannelMarker, GuildMarker, Id, ScheduledEventMarker, StageMarker, UserMarker};
 use super::image_hash::ImageHash;
 use super::timestamp::Timestamp;
 use super::user::User;
@@ -43,9 +43,9 @@ pub struct GuildScheduledEvent {
     /// Entity type (1 stage instance, 2 voice, 3 external).
     #[serde(default)]
     pub entity_type: u8,
-    /// The id of the entity it is attached to.
+    /// The stage instance it is attached to (a snowflake string on the wire).
     #[serde(default)]
-    pub entity_id: Option<u64>,
+    pub entity_id: Option<Id<StageMarker>>,
     /// Where an external event takes place.
     #[serde(default)]
     pub entity_metadata: Option<ScheduledEventMetadata>,

@@ -220,7 +220,7 @@ mod tests {
             .map(|i| json!({"type": 1, "name": format!("c{i}")}))
             .collect();
         assert_eq!(check_counts(&chat), None);
-        let mut more = chat.clone();
+        let mut more = chat;
         more.push(json!({"type": 1, "name": "one-more"}));
         assert!(check_counts(&more).is_some());
         let users: Vec<Value> = (0..6)
