@@ -435,6 +435,7 @@ async fn ready_fails_with_the_first_fatal_close() {
 }
 
 #[tokio::test(start_paused = true)]
+#[allow(clippy::too_many_lines)] // one walk: presence, voice join, voice leave, the log
 async fn shard_commands_change_the_sandbox_and_come_back_as_discord_documents() {
     use svc_gateway::event::{PresenceUpdate, VoiceServerUpdate, VoiceStateUpdate};
     use svc_gateway::gateway::UpdateVoiceState;
