@@ -796,7 +796,10 @@ async fn the_sandbox_checks_commands_as_discord_does() {
             .unwrap_err(),
     );
     assert_eq!(code, 400);
-    assert!(body.contains("50035") && body.contains("Invalid Form Body"), "{body}");
+    assert!(
+        body.contains("50035") && body.contains("Invalid Form Body"),
+        "{body}"
+    );
     assert!(body.contains("APPLICATION_COMMAND_INVALID_NAME"), "{body}");
 
     // Five user commands per scope; the sixth is refused.
