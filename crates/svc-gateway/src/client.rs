@@ -10,7 +10,10 @@ use tokio::sync::Mutex;
 use crate::cache::{Cache, CacheConfig};
 use crate::error::{Error, ErrorKind};
 use crate::event::ShardEvent;
-use crate::gateway::{GatewayCompression, GatewayEncoding, ShardManager, ShardScheme};
+use crate::gateway::{
+    GatewayCompression, GatewayEncoding, RawDispatch, Readiness, ShardHandle, ShardManager,
+    ShardScheme,
+};
 use crate::model::{
     ApplicationMarker, Channel, ChannelMarker, Command, CommandMarker, Guild, GuildMarker, Id,
     Intents, Member, Message, MessageMarker, Role, RoleMarker, StageInstance, UpdatePresence, User,
@@ -62,6 +65,10 @@ struct Inner {
     hub: EventHub<ShardEvent>,
     cache: Arc<Cache>,
     manager: Mutex<Option<ShardManager>>,
+    /// One per started shard, so readiness and [`Client::shard`] need no manager lock.
+    shards: parking_lot::Mutex<Vec<ShardHandle>>,
+    /// Where shards publish raw dispatches, when the builder asked for them.
+    raw: Option<EventHub<RawDispatch>>,
     application: std::sync::OnceLock<Id<ApplicationMarker>>,
     cache_listener: parking_lot::Mutex<Option<Listener>>,
 }
@@ -78,6 +85,7 @@ pub struct ClientBuilder {
     encoding: GatewayEncoding,
     presence: Option<UpdatePresence>,
     cache: CacheConfig,
+    raw_dispatches: bool,
 }
 
 impl Client {
@@ -92,11 +100,13 @@ impl Client {
             encoding: GatewayEncoding::default(),
             presence: None,
             cache: CacheConfig::default(),
+            raw_dispatches: false,
         }
     }
 
     /// Logs in (`GET /users/@me`), asks `GET /gateway/bot` and starts the shards. Returns once
-    /// they are started; events then flow to the listeners.
+    /// they are started, before they identify; events then flow to the listeners. Await
+    /// [`ready`](Self::ready) next to know when every shard has its session.
     pub async fn start(&self) -> Result<User, Error> {
         let mut manager = self.inner.manager.lock().await;
         if manager.is_some() {
@@ -108,6 +118,7 @@ impl Client {
         let compression = self.inner.compression;
         let encoding = self.inner.encoding;
         let presence = self.inner.presence.clone();
+        let raw = self.inner.raw.clone();
         *manager = Some(
             ShardManager::start(
                 &self.inner.rest,
@@ -116,7 +127,10 @@ impl Client {
                 self.inner.scheme.clone(),
                 self.inner.hub.clone(),
                 move |builder| {
-                    let builder = builder.compression(compression).encoding(encoding);
+                    let mut builder = builder.compression(compression).encoding(encoding);
+                    if let Some(raw) = &raw {
+                        builder = builder.raw_dispatches(raw.clone());
+                    }
                     match &presence {
                         Some(presence) => builder.presence(presence.clone()),
                         None => builder,
@@ -125,12 +139,79 @@ impl Client {
             )
             .await?,
         );
+        *self.inner.shards.lock() = manager
+            .iter()
+            .flat_map(|m| m.shards().iter().map(crate::gateway::Shard::handle))
+            .collect();
         Ok(user)
+    }
+
+    /// Resolves once every shard [`start`](Self::start) started has received READY, or fails
+    /// with the first fatal close among them ([`ErrorKind::FatalClose`]: 4004 authentication
+    /// failed, 4014 disallowed intents…). [`ErrorKind::NotConnected`] before `start`.
+    ///
+    /// Why a future of its own rather than a `start` that waits: readiness is a state, not
+    /// an event. `ready()` answers from each shard's state, so it cannot be missed whenever
+    /// it is awaited (a `wait_for::<Ready>` registered after the READY came would wait
+    /// forever), and `start` stays quick for bots that register listeners between the two.
+    ///
+    /// ```no_run
+    /// # async fn run(client: svc_gateway::Client) -> Result<(), svc_gateway::Error> {
+    /// client.start().await?;
+    /// client.ready().await?;
+    /// assert!(client.is_ready());
+    /// # Ok(()) }
+    /// ```
+    pub async fn ready(&self) -> Result<(), Error> {
+        let shards: Vec<Readiness> = self
+            .inner
+            .shards
+            .lock()
+            .iter()
+            .map(ShardHandle::readiness)
+            .collect();
+        if shards.is_empty() {
+            return Err(Error::new(ErrorKind::NotConnected));
+        }
+        // All at once: the first fatal close fails the whole wait, whichever shard it hit.
+        futures_util::future::try_join_all(shards.into_iter().map(Readiness::wait)).await?;
+        Ok(())
+    }
+
+    /// Whether every started shard has received READY (false before [`start`](Self::start)
+    /// and after [`shutdown`](Self::shutdown)).
+    pub fn is_ready(&self) -> bool {
+        let shards = self.inner.shards.lock();
+        !shards.is_empty() && shards.iter().all(ShardHandle::is_ready)
+    }
+
+    /// One of the shards this process runs, by id: its presence (op 3), voice state (op 4)
+    /// and request guild members (op 8) commands, session, readiness and stats. `None`
+    /// before [`start`](Self::start) or for a shard another process runs.
+    pub fn shard(&self, id: u32) -> Option<ShardHandle> {
+        self.inner
+            .shards
+            .lock()
+            .iter()
+            .find(|s| s.id() == id)
+            .cloned()
+    }
+
+    /// Every raw dispatch from now on, as a stream (see [`RawDispatch`]); `None` unless
+    /// the builder asked for them with [`ClientBuilder::raw_dispatches`].
+    pub fn raw_dispatches(&self) -> Option<EventStream<RawDispatch>> {
+        self.inner.raw.as_ref().map(EventHub::stream)
+    }
+
+    /// Calls `handler` for every raw dispatch; `None` unless the builder asked for them.
+    pub fn on_raw(&self, handler: impl FnMut(RawDispatch) + Send + 'static) -> Option<Listener> {
+        self.inner.raw.as_ref().map(|hub| hub.on(handler))
     }
 
     /// Closes every shard and waits for them.
     pub async fn shutdown(&self) -> Result<(), Error> {
         let manager = self.inner.manager.lock().await.take();
+        self.inner.shards.lock().clear();
         match manager {
             Some(manager) => manager.shutdown().await,
             None => Ok(()),
@@ -463,6 +544,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Also publishes every dispatch's original bytes as a [`RawDispatch`] (read them with
+    /// [`Client::raw_dispatches`] or [`Client::on_raw`]), for forwarding without re-encoding.
+    /// Off by default: each dispatch then costs one copy of its bytes.
+    pub fn raw_dispatches(mut self, enabled: bool) -> Self {
+        self.raw_dispatches = enabled;
+        self
+    }
+
     /// Builds the client (no connection yet).
     pub fn build(self) -> Result<Client, Error> {
         let rest = RestClient::builder(self.token.clone())
@@ -470,6 +559,14 @@ impl ClientBuilder {
             .build()?;
         let hub = EventHub::with_capacity(HUB_CAPACITY)
             .map_err(|e| Error::with_source(ErrorKind::Config("event hub".into()), e))?;
+        let raw = if self.raw_dispatches {
+            Some(
+                EventHub::with_capacity(HUB_CAPACITY)
+                    .map_err(|e| Error::with_source(ErrorKind::Config("raw hub".into()), e))?,
+            )
+        } else {
+            None
+        };
         let cache = Arc::new(Cache::new(self.cache));
         let feeder = Arc::clone(&cache);
         let listener = hub.on(move |event: ShardEvent| feeder.update(&event.event));
@@ -485,6 +582,8 @@ impl ClientBuilder {
                 hub,
                 cache,
                 manager: Mutex::new(None),
+                shards: parking_lot::Mutex::new(Vec::new()),
+                raw,
                 application: std::sync::OnceLock::new(),
                 cache_listener: parking_lot::Mutex::new(Some(listener)),
             }),

@@ -364,3 +364,46 @@ fn readers_and_a_writer_run_together_without_waiting_on_each_other_forever() {
     writer.join().unwrap();
     assert!(cache.guild(Id::new(9)).is_none());
 }
+
+#[test]
+fn stage_instances_are_cached_per_guild_and_go_with_it() {
+    let stage = |id: u64, channel: u64, topic: &str| {
+        json!({"id": id.to_string(), "guild_id": "9", "channel_id": channel.to_string(),
+               "topic": topic, "privacy_level": 2, "discoverable_disabled": false,
+               "guild_scheduled_event_id": null})
+    };
+    let cache = Cache::new(CacheConfig::default());
+    let mut create = guild_create(9);
+    create["stage_instances"] = json!([stage(70, 903, "town hall")]);
+    cache.update(&event("GUILD_CREATE", create));
+    let live = cache.stage_instance(Id::new(9), Id::new(903)).unwrap();
+    assert_eq!((live.id, live.topic.as_str()), (Id::new(70), "town hall"));
+    assert_eq!(live.privacy_level, 2);
+
+    cache.update(&event("STAGE_INSTANCE_CREATE", stage(71, 904, "q&a")));
+    cache.update(&event(
+        "STAGE_INSTANCE_UPDATE",
+        stage(70, 903, "office hours"),
+    ));
+    let topics: Vec<String> = cache
+        .guild_stage_instances(Id::new(9))
+        .into_iter()
+        .map(|s| s.topic)
+        .collect();
+    assert_eq!(topics, ["office hours", "q&a"]);
+    assert_eq!(cache.stats().stage_instances, 2);
+
+    cache.update(&event("STAGE_INSTANCE_DELETE", stage(71, 904, "q&a")));
+    assert!(cache.stage_instance(Id::new(9), Id::new(904)).is_none());
+    cache.update(&event(
+        "GUILD_DELETE",
+        json!({"id": "9", "unavailable": false}),
+    ));
+    assert!(cache.guild_stage_instances(Id::new(9)).is_empty());
+
+    let off = Cache::new(CacheConfig::new(
+        ResourceType::all() - ResourceType::STAGE_INSTANCE,
+    ));
+    off.update(&event("STAGE_INSTANCE_CREATE", stage(71, 904, "q&a")));
+    assert_eq!(off.stats().stage_instances, 0);
+}

@@ -369,3 +369,192 @@ async fn re_identifies_wait_for_the_session_budget_instead_of_overrunning_it() {
     assert!(ready_at[2] - ready_at[0] < MINUTE);
     client.shutdown().await.unwrap();
 }
+
+#[tokio::test(start_paused = true)]
+async fn ready_resolves_after_the_last_shards_ready_and_cannot_be_missed() {
+    let sandbox = Sandbox::start(DiscordConfig::default().with_shards(3, 1)).await;
+    let client = client(&sandbox);
+    assert!(!client.is_ready());
+    let not_started = client.ready().await.unwrap_err();
+    assert!(matches!(
+        not_started.kind(),
+        svc_gateway::ErrorKind::NotConnected
+    ));
+    let mut events = client.events();
+    let started = tokio::time::Instant::now();
+    client.start().await.unwrap();
+    assert!(!client.is_ready(), "start returns before any IDENTIFY");
+    client.ready().await.unwrap();
+    assert!(client.is_ready());
+    assert!(
+        started.elapsed() >= Duration::from_secs(10),
+        "max_concurrency 1: the third shard identifies 10 s in, and ready waited for it"
+    );
+    // Every shard's READY was already delivered when `ready` resolved.
+    let mut readies = Vec::new();
+    while readies.len() < 3 {
+        let event = tokio::time::timeout(MINUTE, events.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        if let Event::Ready(_) = event.event {
+            readies.push(event.shard_id);
+        }
+    }
+    readies.sort_unstable();
+    assert_eq!(readies, [0, 1, 2]);
+    // A state, not an event: asking again (long after) answers at once.
+    tokio::time::advance(MINUTE).await;
+    client.ready().await.unwrap();
+    client.shutdown().await.unwrap();
+    assert!(!client.is_ready());
+}
+
+#[tokio::test(start_paused = true)]
+async fn ready_fails_with_the_first_fatal_close() {
+    let mut config = DiscordConfig::default().with_shards(2, 2);
+    config.allowed_privileged_intents = 0;
+    let sandbox = Sandbox::start(config).await;
+    let client = Client::builder(sandbox.control.token())
+        .intents(Intents::GUILDS | Intents::GUILD_MEMBERS)
+        .api_url(sandbox.api_url())
+        .build()
+        .unwrap();
+    client.start().await.unwrap();
+    let error = client.ready().await.unwrap_err();
+    assert!(
+        matches!(
+            error.kind(),
+            svc_gateway::ErrorKind::FatalClose { code: 4014, .. }
+        ),
+        "{:?}",
+        error.kind()
+    );
+    assert!(!client.is_ready());
+}
+
+#[tokio::test(start_paused = true)]
+#[allow(clippy::too_many_lines)] // one walk: presence, voice join, voice leave, the log
+async fn shard_commands_change_the_sandbox_and_come_back_as_discord_documents() {
+    use svc_gateway::event::{PresenceUpdate, VoiceServerUpdate, VoiceStateUpdate};
+    use svc_gateway::gateway::UpdateVoiceState;
+    use svc_gateway::model::{Activity, Status, UpdatePresence};
+
+    let sandbox = Sandbox::start(DiscordConfig::default().with_shards(1, 1)).await;
+    let client = Client::builder(sandbox.control.token())
+        .intents(Intents::GUILDS | Intents::GUILD_PRESENCES | Intents::GUILD_VOICE_STATES)
+        .api_url(sandbox.api_url())
+        .raw_dispatches(true)
+        .build()
+        .unwrap();
+    assert!(client.shard(0).is_none(), "not started");
+    let mut raw = client.raw_dispatches().expect("asked for on the builder");
+    client.start().await.unwrap();
+    client.ready().await.unwrap();
+    let shard = client.shard(0).expect("shard 0 runs here");
+    assert!(client.shard(1).is_none());
+    let session = shard.session().expect("READY started a session");
+    assert!(!session.session_id.is_empty());
+    let resume_url = session
+        .resume_url
+        .expect("a loopback resume URL is accepted");
+    assert!(resume_url.starts_with("ws://127.0.0.1") && resume_url.contains("v=10"));
+    assert!(!resume_url.contains(sandbox.control.token()));
+    let first = tokio::time::timeout(MINUTE, raw.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!((first.shard_id, first.name.as_str()), (0, "READY"));
+
+    let me = client.rest().current_user().await.unwrap().id;
+    let guild = Id::new(1_000_000_000_000_000_000);
+    let presence = client.wait_for(
+        move |p: &PresenceUpdate| p.user.id == me && p.guild_id == Some(guild),
+        MINUTE,
+    );
+    shard
+        .update_presence(&UpdatePresence {
+            since: None,
+            activities: vec![Activity {
+                name: "the tests".into(),
+                kind: 3,
+                url: None,
+                state: None,
+            }],
+            status: Status::Dnd,
+            afk: false,
+        })
+        .await
+        .unwrap();
+    let presence = presence.await.unwrap();
+    assert_eq!(presence.status, Status::Dnd);
+    assert_eq!(presence.activities[0].name, "the tests");
+    assert_eq!(presence.activities[0].kind, 3);
+
+    let voice = client
+        .rest()
+        .guild_channels(guild)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == 2)
+        .expect("the sandbox guild has a voice channel");
+    let joined = client.wait_for(move |v: &VoiceStateUpdate| v.user_id == me, MINUTE);
+    let server = client.wait_for(|_: &VoiceServerUpdate| true, MINUTE);
+    shard
+        .update_voice_state(&UpdateVoiceState {
+            guild_id: guild,
+            channel_id: Some(voice.id),
+            self_mute: true,
+            self_deaf: false,
+        })
+        .await
+        .unwrap();
+    let joined = joined.await.unwrap();
+    assert_eq!(joined.guild_id, Some(guild));
+    assert_eq!(joined.channel_id, Some(voice.id));
+    assert!(joined.self_mute && !joined.self_deaf);
+    assert_eq!(joined.session_id, session.session_id);
+    assert_eq!(
+        joined
+            .member
+            .as_ref()
+            .and_then(|m| m.user.as_ref())
+            .map(|u| u.id),
+        Some(me)
+    );
+    assert_eq!(server.await.unwrap().guild_id, guild);
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    assert_eq!(
+        client
+            .cache()
+            .voice_state(guild, me)
+            .and_then(|v| v.channel_id),
+        Some(voice.id)
+    );
+
+    let left = client.wait_for(
+        move |v: &VoiceStateUpdate| v.user_id == me && v.channel_id.is_none(),
+        MINUTE,
+    );
+    shard
+        .update_voice_state(&UpdateVoiceState {
+            guild_id: guild,
+            channel_id: None,
+            self_mute: false,
+            self_deaf: false,
+        })
+        .await
+        .unwrap();
+    left.await.unwrap();
+    let sent: Vec<u64> = sandbox
+        .control
+        .gateway_log()
+        .iter()
+        .filter_map(|p| p["op"].as_u64())
+        .filter(|op| matches!(op, 3 | 4))
+        .collect();
+    assert_eq!(sent, [3, 4, 4]);
+}

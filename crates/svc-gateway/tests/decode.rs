@@ -109,3 +109,100 @@ proptest! {
         let _ = Event::from_slice(&mut bytes);
     }
 }
+
+/// The payloads as Discord's gateway reference documents them.
+#[test]
+fn stage_scheduled_event_and_auto_moderation_dispatches_are_typed() {
+    use svc_gateway::event::{
+        AutoModerationActionExecution, AutoModerationRuleCreate, GuildScheduledEventCreate,
+        GuildScheduledEventUserAdd, StageInstanceDelete,
+    };
+    fn decode(t: &str, d: &serde_json::Value) -> Event {
+        let payload = serde_json::json!({"t": t, "s": 1, "op": 0, "d": d});
+        let event = Event::from_slice(&mut serde_json::to_vec(&payload).unwrap()).unwrap();
+        assert_eq!(event.name(), Some(t));
+        assert!(!matches!(event, Event::Unknown { .. }), "{t} is typed");
+        event
+    }
+    let stage = serde_json::json!({"id": "840647391636226060", "guild_id": "197038439483310086",
+        "channel_id": "733488538393510049", "topic": "Testing Testing, 123", "privacy_level": 2,
+        "discoverable_disabled": false, "guild_scheduled_event_id": "947656305244532806"});
+    for t in ["STAGE_INSTANCE_CREATE", "STAGE_INSTANCE_UPDATE"] {
+        decode(t, &stage);
+    }
+    let Event::StageInstanceDelete(deleted) = decode("STAGE_INSTANCE_DELETE", &stage) else {
+        panic!("not STAGE_INSTANCE_DELETE")
+    };
+    let deleted: StageInstanceDelete = *deleted;
+    assert_eq!(deleted.topic, "Testing Testing, 123");
+
+    let scheduled = serde_json::json!({"id": "947656305244532806", "guild_id": "197038439483310086",
+        "channel_id": null, "creator_id": "53908232506183680", "name": "Office hours",
+        "description": null, "scheduled_start_time": "2024-05-01T18:00:00+00:00",
+        "scheduled_end_time": "2024-05-01T19:00:00+00:00", "privacy_level": 2, "status": 1,
+        "entity_type": 3, "entity_id": null, "entity_metadata": {"location": "the park"},
+        "creator": {"id": "53908232506183680", "username": "mason", "discriminator": "0"},
+        "user_count": 3, "image": null});
+    let Event::GuildScheduledEventCreate(created) =
+        decode("GUILD_SCHEDULED_EVENT_CREATE", &scheduled)
+    else {
+        panic!("not GUILD_SCHEDULED_EVENT_CREATE")
+    };
+    let created: GuildScheduledEventCreate = *created;
+    assert_eq!(created.name, "Office hours");
+    assert_eq!(
+        created
+            .entity_metadata
+            .as_ref()
+            .and_then(|m| m.location.as_deref()),
+        Some("the park")
+    );
+    decode("GUILD_SCHEDULED_EVENT_UPDATE", &scheduled);
+    decode("GUILD_SCHEDULED_EVENT_DELETE", &scheduled);
+    let subscriber = serde_json::json!({"guild_scheduled_event_id": "947656305244532806",
+        "user_id": "53908232506183680", "guild_id": "197038439483310086"});
+    let Event::GuildScheduledEventUserAdd(add) =
+        decode("GUILD_SCHEDULED_EVENT_USER_ADD", &subscriber)
+    else {
+        panic!("not GUILD_SCHEDULED_EVENT_USER_ADD")
+    };
+    let add: GuildScheduledEventUserAdd = *add;
+    assert_eq!(add.user_id.get(), 53_908_232_506_183_680);
+    decode("GUILD_SCHEDULED_EVENT_USER_REMOVE", &subscriber);
+
+    let rule = serde_json::json!({"id": "969707018069872670", "guild_id": "613425648685547541",
+        "name": "Keyword Filter 1", "creator_id": "423457898095789043", "trigger_type": 1,
+        "event_type": 1, "actions": [
+            {"type": 1, "metadata": {"custom_message": "Please keep financial discussions limited to the #finance channel"}},
+            {"type": 2, "metadata": {"channel_id": "123456789123456789"}},
+            {"type": 3, "metadata": {"duration_seconds": 60}}],
+        "trigger_metadata": {"keyword_filter": ["cat*", "*dog", "*ana*", "i like c++"],
+            "regex_patterns": ["(b|c)at", "^(?:[0-9]{1,3}\\.){3}[0-9]{1,3}$"]},
+        "enabled": true, "exempt_roles": ["323456789123456789", "423456789123456789"],
+        "exempt_channels": ["523456789123456789"]});
+    let Event::AutoModerationRuleCreate(created) = decode("AUTO_MODERATION_RULE_CREATE", &rule)
+    else {
+        panic!("not AUTO_MODERATION_RULE_CREATE")
+    };
+    let created: AutoModerationRuleCreate = *created;
+    assert_eq!(created.actions.len(), 3);
+    assert_eq!(created.exempt_roles.len(), 2);
+    assert_eq!(created.trigger_metadata["keyword_filter"][0], "cat*");
+    decode("AUTO_MODERATION_RULE_UPDATE", &rule);
+    decode("AUTO_MODERATION_RULE_DELETE", &rule);
+
+    let execution = serde_json::json!({"guild_id": "613425648685547541",
+        "action": {"type": 1, "metadata": {"custom_message": "no"}},
+        "rule_id": "969707018069872670", "rule_trigger_type": 1,
+        "user_id": "423457898095789043", "channel_id": "523456789123456789",
+        "message_id": "1", "alert_system_message_id": null, "content": "i like c++",
+        "matched_keyword": "i like c++", "matched_content": "i like c++"});
+    let Event::AutoModerationActionExecution(run) =
+        decode("AUTO_MODERATION_ACTION_EXECUTION", &execution)
+    else {
+        panic!("not AUTO_MODERATION_ACTION_EXECUTION")
+    };
+    let run: AutoModerationActionExecution = *run;
+    assert_eq!(run.action.kind, 1);
+    assert_eq!(run.matched_keyword.as_deref(), Some("i like c++"));
+}

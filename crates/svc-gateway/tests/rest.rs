@@ -747,3 +747,72 @@ async fn a_429_body_says_how_long_to_wait_and_whether_it_is_global() {
         }
     );
 }
+
+/// The status and body of a REST error (the body as the transport quotes it).
+fn status_and_body(error: svc_gateway::Error) -> (u16, String) {
+    let source = error.into_source().expect("an HTTP error has a source");
+    let http = source
+        .downcast::<transport_http::Error>()
+        .expect("a transport error");
+    match http.kind() {
+        transport_http::ErrorKind::Status { status, body } => (status.as_u16(), body.clone()),
+        other => panic!("not a status error: {other:?}"),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_sandbox_checks_commands_as_discord_does() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let rest = rest(&sandbox);
+    let app = rest.current_application().await.unwrap().id;
+
+    // Another application's commands are not ours to see.
+    let (code, body) = status_and_body(
+        rest.commands(Id::new(app.get() + 1), None)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, 403);
+    assert!(body.contains("50001"), "{body}");
+
+    // A POST of a known name replaces that command, keeping its id.
+    let first = rest
+        .create_command(app, None, &Command::chat_input("ping", "Replies pong"))
+        .await
+        .unwrap();
+    let again = rest
+        .create_command(app, None, &Command::chat_input("ping", "Pong, again"))
+        .await
+        .unwrap();
+    assert_eq!(again.id, first.id);
+    let listed = rest.commands(app, None).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].description, "Pong, again");
+
+    // Chat input names are lowercase without spaces: Discord's error tree names the field.
+    let (code, body) = status_and_body(
+        rest.create_command(app, None, &Command::chat_input("Bad Name", "x"))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, 400);
+    assert!(
+        body.contains("50035") && body.contains("Invalid Form Body"),
+        "{body}"
+    );
+    assert!(body.contains("APPLICATION_COMMAND_INVALID_NAME"), "{body}");
+
+    // Five user commands per scope; the sixth is refused.
+    for i in 0..5 {
+        rest.create_command(app, None, &Command::user(format!("User {i}")))
+            .await
+            .unwrap();
+    }
+    let (code, _) = status_and_body(
+        rest.create_command(app, None, &Command::user("User 5"))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, 400);
+    assert_eq!(rest.commands(app, None).await.unwrap().len(), 6);
+}

@@ -272,7 +272,14 @@ impl Connection {
             Some(2) => self.identify(data).await,
             Some(6) => self.resume(data).await,
             Some(3 | 4 | 8) if self.session.is_none() => Flow::Close(4003, "Not authenticated."),
-            Some(3 | 4) => Flow::Continue,
+            Some(3) => {
+                self.update_presence(data);
+                Flow::Continue
+            }
+            Some(4) => {
+                self.update_voice_state(data);
+                Flow::Continue
+            }
             Some(8) => {
                 self.request_members(data);
                 Flow::Continue
@@ -417,6 +424,108 @@ impl Connection {
         Flow::Continue
     }
 
+    /// Op 3: the bot's presence changes in every guild of its shard; the guild hears it as
+    /// `PRESENCE_UPDATE` (`invisible` shows as `offline`, as to any other member).
+    fn update_presence(&self, data: &Value) {
+        let Some(shard) = self.shard else { return };
+        let status = match data["status"].as_str() {
+            Some("invisible") => "offline",
+            Some(status @ ("online" | "idle" | "dnd" | "offline")) => status,
+            _ => "online",
+        };
+        let activities = data["activities"].as_array().cloned().unwrap_or_default();
+        let client_status = if status == "offline" {
+            json!({})
+        } else {
+            json!({"web": status})
+        };
+        let mut changed = Vec::new();
+        {
+            let mut state = self.state.data();
+            let user_id = state.user["id"].clone();
+            for (guild_id, guild) in &mut state.guilds {
+                if self.state.shard_of(*guild_id) != shard {
+                    continue;
+                }
+                let presence = json!({
+                    "user": {"id": user_id},
+                    "guild_id": guild_id.to_string(),
+                    "status": status,
+                    "activities": activities,
+                    "client_status": client_status,
+                });
+                replace_by_user(guild, "presences", &user_id, Some(presence.clone()));
+                changed.push(presence);
+            }
+        }
+        for presence in changed {
+            self.state
+                .dispatch(Some(shard), "PRESENCE_UPDATE", &presence);
+        }
+    }
+
+    /// Op 4: the bot joins, moves in or leaves (`channel_id` null) a guild's voice channel.
+    /// The guild hears `VOICE_STATE_UPDATE` with the whole voice state; joining also sends
+    /// this session `VOICE_SERVER_UPDATE` (where a voice connection would go).
+    fn update_voice_state(&self, data: &Value) {
+        let (Some(shard), Some(session)) = (self.shard, self.session.clone()) else {
+            return;
+        };
+        let Some(guild_id) = data["guild_id"]
+            .as_str()
+            .and_then(|s| s.parse::<u64>().ok())
+        else {
+            return;
+        };
+        let channel_id = match &data["channel_id"] {
+            Value::String(id) => Value::String(id.clone()),
+            _ => Value::Null,
+        };
+        let voice_state = {
+            let mut state = self.state.data();
+            let user = state.user.clone();
+            let Some(guild) = state.guilds.get_mut(&guild_id) else {
+                return;
+            };
+            let member = guild["members"]
+                .as_array()
+                .and_then(|members| members.iter().find(|m| m["user"]["id"] == user["id"]))
+                .cloned()
+                .unwrap_or_else(
+                    || json!({"user": user, "roles": [], "deaf": false, "mute": false}),
+                );
+            let voice_state = json!({
+                "guild_id": guild_id.to_string(),
+                "channel_id": channel_id,
+                "user_id": user["id"],
+                "member": member,
+                "session_id": session,
+                "deaf": false,
+                "mute": false,
+                "self_deaf": data["self_deaf"].as_bool().unwrap_or(false),
+                "self_mute": data["self_mute"].as_bool().unwrap_or(false),
+                "self_stream": false,
+                "self_video": false,
+                "suppress": false,
+                "request_to_speak_timestamp": null,
+            });
+            let kept = (!channel_id.is_null()).then(|| voice_state.clone());
+            replace_by_user(guild, "voice_states", &user["id"], kept);
+            voice_state
+        };
+        self.state
+            .dispatch(Some(shard), "VOICE_STATE_UPDATE", &voice_state);
+        if !channel_id.is_null() {
+            let server = json!({
+                "token": format!("{:016x}", self.id),
+                "guild_id": guild_id.to_string(),
+                "endpoint": format!("{}/voice", self.host),
+            });
+            self.state
+                .dispatch_to(&session, "VOICE_SERVER_UPDATE", &server);
+        }
+    }
+
     fn request_members(&self, data: &Value) {
         let guild_id = data["guild_id"]
             .as_str()
@@ -468,5 +577,17 @@ impl Connection {
                     .dispatch_to(session, "GUILD_MEMBERS_CHUNK", &chunk_data);
             }
         }
+    }
+}
+
+/// Replaces the entry of `user_id` in `guild[list]` (presences, voice states) with `entry`,
+/// or removes it when `entry` is `None`.
+fn replace_by_user(guild: &mut Value, list: &str, user_id: &Value, entry: Option<Value>) {
+    if !guild[list].is_array() {
+        guild[list] = Value::Array(Vec::new());
+    }
+    if let Some(entries) = guild[list].as_array_mut() {
+        entries.retain(|e| e["user_id"] != *user_id && e["user"]["id"] != *user_id);
+        entries.extend(entry);
     }
 }

@@ -476,10 +476,46 @@ fn interaction(
         "authorizing_integration_owners": { "0": place.guild["id"] }, "context": 0,
         "attachment_size_limit": 10_485_760,
     });
+    data.issued_metadata.insert(
+        token,
+        interaction_metadata(&interaction, kind, payload, message.as_ref()),
+    );
     if let Some(message) = message {
         interaction["message"] = message;
     }
     interaction
+}
+
+/// What a message posted in response to `interaction` says about it, as Discord's
+/// message `interaction_metadata`: the interaction's id, type, user and owners, plus the
+/// target of a context-menu command or the message whose component was used.
+fn interaction_metadata(
+    interaction: &Value,
+    kind: u64,
+    payload: &Value,
+    message: Option<&Value>,
+) -> Value {
+    let mut metadata = json!({
+        "id": interaction["id"],
+        "type": kind,
+        "user": interaction["member"]["user"],
+        "authorizing_integration_owners": interaction["authorizing_integration_owners"],
+    });
+    match payload["type"].as_u64() {
+        // A user or message command: what it was used on.
+        Some(2) if kind == 2 => metadata["target_user"] = resolved_target(payload, "users"),
+        Some(3) if kind == 2 => metadata["target_message_id"] = payload["target_id"].clone(),
+        _ => {}
+    }
+    if let Some(message) = message {
+        metadata["interacted_message_id"] = message["id"].clone();
+    }
+    metadata
+}
+
+fn resolved_target(payload: &Value, table: &str) -> Value {
+    let target = payload["target_id"].as_str().unwrap_or_default();
+    payload["resolved"][table][target].clone()
 }
 
 /// The value of an option of type `kind`; users, channels and roles also go into

@@ -14,10 +14,16 @@
 //!   bot and voice-channel members without GUILD_PRESENCES, and no offline members in a
 //!   guild over the IDENTIFY's `large_threshold`), and
 //!   closes with 4008 past 120 sends per 60 s and 4002 for payloads over 4096 bytes.
+//!   Op 3 changes the bot's presence in its shard's guilds (dispatched as PRESENCE_UPDATE),
+//!   op 4 its voice state (VOICE_STATE_UPDATE, plus VOICE_SERVER_UPDATE on a join), op 8
+//!   answers with GUILD_MEMBERS_CHUNKs.
 //! - REST under `/api/v10` (or `/api`): `GET /gateway/bot` with `session_start_limit`,
 //!   users, applications, channels, messages, reactions (stored, with `MESSAGE_REACTION_*`
 //!   dispatches), guilds, members (paged by `after`/`limit`), roles, bans, DMs,
-//!   interaction responses and follow-ups, application commands, stage instances, webhooks.
+//!   interaction responses and follow-ups (messages with `interaction_metadata`),
+//!   application commands (only the bot's own application id; a POST creates or replaces
+//!   by name; bodies checked as Discord checks them, with its 50035 error tree), stage
+//!   instances, webhooks.
 //!   Answers carry `Content-Type: application/json` exactly and real `X-RateLimit-*`
 //!   headers; buckets are per route and major parameter, and a client that ignores them
 //!   gets 429s. A bot's own `POST /channels/{id}/messages` comes back as MESSAGE_CREATE

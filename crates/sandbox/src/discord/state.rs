@@ -187,6 +187,8 @@ pub(crate) struct Data {
     /// Interaction token → channel, for interactions the sandbox sent (their responses
     /// are posted where the interaction happened).
     pub(crate) issued: HashMap<String, u64>,
+    /// Interaction token → the `interaction_metadata` its response messages carry.
+    pub(crate) issued_metadata: HashMap<String, Value>,
     next_id: u64,
 }
 
@@ -284,6 +286,7 @@ impl State {
             interaction_messages: HashMap::new(),
             acknowledged: std::collections::HashSet::new(),
             issued: HashMap::new(),
+            issued_metadata: HashMap::new(),
             next_id: 0,
         };
         let (commands, _) = broadcast::channel(1024);

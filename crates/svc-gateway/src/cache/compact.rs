@@ -12,8 +12,8 @@ use compact_str::CompactString;
 
 use crate::model::{
     Activity, ChannelMarker, Emoji, Guild, GuildCreate, GuildMarker, Id, ImageHash, Member,
-    Permissions, Presence, PresenceUser, Role, RoleMarker, Status, Timestamp, User, UserMarker,
-    VoiceState,
+    Permissions, Presence, PresenceUser, Role, RoleMarker, StageInstance, StageMarker, Status,
+    Timestamp, User, UserMarker, VoiceState,
 };
 
 fn compact(text: &str) -> CompactString {
@@ -384,6 +384,38 @@ impl CachedVoiceState {
             self_stream: self.self_stream,
             self_video: self.self_video,
             suppress: self.suppress,
+        }
+    }
+}
+
+/// A live stage without its guild and channel (the keys it is stored under).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct CachedStage {
+    id: Id<StageMarker>,
+    topic: CompactString,
+    privacy_level: u8,
+}
+
+impl CachedStage {
+    pub(super) fn new(stage: &StageInstance) -> Self {
+        Self {
+            id: stage.id,
+            topic: compact(&stage.topic),
+            privacy_level: stage.privacy_level,
+        }
+    }
+
+    pub(super) fn to_model(
+        &self,
+        guild: Id<GuildMarker>,
+        channel: Id<ChannelMarker>,
+    ) -> StageInstance {
+        StageInstance {
+            id: self.id,
+            guild_id: guild,
+            channel_id: channel,
+            topic: self.topic.to_string(),
+            privacy_level: self.privacy_level,
         }
     }
 }

@@ -27,6 +27,8 @@ bitflags::bitflags! {
         const PRESENCE = 1 << 6;
         /// Voice states.
         const VOICE_STATE = 1 << 7;
+        /// Stage instances (live stages), per guild.
+        const STAGE_INSTANCE = 1 << 8;
     }
 }
 

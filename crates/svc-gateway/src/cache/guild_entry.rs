@@ -1,13 +1,13 @@
 //! What the cache keeps under one guild besides the guild itself: the ids of its channels
-//! and roles (so forgetting a guild touches only what it owns, no table scans), and its
-//! members, presences and voice states keyed by user.
+//! and roles (so forgetting a guild touches only what it owns, no table scans), its
+//! members, presences and voice states keyed by user, and its live stages by channel.
 
 use std::collections::{HashMap, HashSet};
 use std::mem::size_of;
 
 use foldhash::fast::RandomState;
 
-use super::compact::{CachedMember, CachedPresence, CachedVoiceState};
+use super::compact::{CachedMember, CachedPresence, CachedStage, CachedVoiceState};
 use crate::model::{ChannelMarker, Id, RoleMarker, UserMarker};
 
 /// Id-keyed tables hash with foldhash: these are hit on every member, presence and voice
@@ -25,6 +25,9 @@ pub(super) struct GuildEntry {
     pub(super) members: Map<Id<UserMarker>, CachedMember>,
     pub(super) presences: Map<Id<UserMarker>, CachedPresence>,
     pub(super) voice_states: Map<Id<UserMarker>, CachedVoiceState>,
+    /// Live stages by stage channel (a channel hosts at most one). A guild has a few at
+    /// most, so a short vector would do as well; a map keeps the entry's shape uniform.
+    pub(super) stage_instances: Map<Id<ChannelMarker>, CachedStage>,
 }
 
 impl GuildEntry {
@@ -40,5 +43,6 @@ impl GuildEntry {
             + table::<(Id<UserMarker>, CachedMember)>(self.members.capacity())
             + table::<(Id<UserMarker>, CachedPresence)>(self.presences.capacity())
             + table::<(Id<UserMarker>, CachedVoiceState)>(self.voice_states.capacity())
+            + table::<(Id<ChannelMarker>, CachedStage)>(self.stage_instances.capacity())
     }
 }

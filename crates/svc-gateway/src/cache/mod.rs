@@ -1,5 +1,5 @@
 //! An in-memory cache of what the gateway said: guilds, channels, roles, members, users,
-//! messages (bounded per channel), presences and voice states, each switchable.
+//! messages (bounded per channel), presences, voice states and live stages, each switchable.
 //!
 //! Built for memory first (a bot's largest cost is a cache of big guilds), then for update
 //! speed; `benches/cache_memory.rs` and `benches/cache_update.rs` hold it against
@@ -38,7 +38,7 @@ use guild_entry::GuildEntry;
 
 use crate::model::{
     Channel, ChannelMarker, Guild, GuildMarker, Id, Member, Message, MessageMarker, Presence, Role,
-    RoleMarker, User, UserMarker, VoiceState,
+    RoleMarker, StageInstance, User, UserMarker, VoiceState,
 };
 
 /// The cache. Feed it every event with [`update`](Self::update); the bot client does.
@@ -165,6 +165,35 @@ impl Cache {
         })??;
         state.member = self.member(guild, user);
         Some(state)
+    }
+
+    /// The live stage in a stage channel of `guild`.
+    pub fn stage_instance(
+        &self,
+        guild: Id<GuildMarker>,
+        channel: Id<ChannelMarker>,
+    ) -> Option<StageInstance> {
+        self.per_guild
+            .read(&guild, |entry| {
+                entry
+                    .stage_instances
+                    .get(&channel)
+                    .map(|s| s.to_model(guild, channel))
+            })
+            .flatten()
+    }
+
+    /// A guild's live stages, by channel id.
+    pub fn guild_stage_instances(&self, guild: Id<GuildMarker>) -> Vec<StageInstance> {
+        let mut stages = self.guild_ids_of(guild, |entry| {
+            entry
+                .stage_instances
+                .iter()
+                .map(|(channel, s)| s.to_model(guild, *channel))
+                .collect()
+        });
+        stages.sort_by_key(|s| s.channel_id);
+        stages
     }
 
     /// The ids of the cached guilds.

@@ -21,6 +21,8 @@ pub struct CacheStats {
     pub presences: usize,
     /// Voice states.
     pub voice_states: usize,
+    /// Live stages.
+    pub stage_instances: usize,
     /// Approximate bytes held by the tables (a lower bound: heap data inside entries such
     /// as long strings is not counted; `benches/cache_memory.rs` measures the real figure).
     pub approx_bytes: usize,
@@ -47,6 +49,7 @@ impl Cache {
             stats.members += entry.members.len();
             stats.presences += entry.presences.len();
             stats.voice_states += entry.voice_states.len();
+            stats.stage_instances += entry.stage_instances.len();
             stats.approx_bytes += entry.approx_bytes();
         });
         self.messages

@@ -8,14 +8,14 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::compact::{
-    CachedGuild, CachedMember, CachedPresence, CachedRole, CachedUser, CachedVoiceState,
-    MemberChanges,
+    CachedGuild, CachedMember, CachedPresence, CachedRole, CachedStage, CachedUser,
+    CachedVoiceState, MemberChanges,
 };
 use super::{Cache, ResourceType};
 use crate::event::{Event, GuildMemberUpdate, MessageUpdate};
 use crate::model::{
     Channel, Guild, GuildCreate, GuildMarker, Id, Member, Message, Presence, Role, RoleMarker,
-    User, VoiceState,
+    StageInstance, User, VoiceState,
 };
 
 impl Cache {
@@ -132,6 +132,13 @@ impl Cache {
                     self.put_voice_state(guild, state);
                 }
             }
+            Event::StageInstanceCreate(stage) => self.put_stage(stage),
+            Event::StageInstanceUpdate(stage) => self.put_stage(stage),
+            Event::StageInstanceDelete(stage) => {
+                self.per_guild.modify(&stage.guild_id, |entry| {
+                    entry.stage_instances.remove(&stage.channel_id);
+                });
+            }
             _ => {}
         }
     }
@@ -165,7 +172,8 @@ impl Cache {
             | ResourceType::ROLE
             | ResourceType::MEMBER
             | ResourceType::PRESENCE
-            | ResourceType::VOICE_STATE;
+            | ResourceType::VOICE_STATE
+            | ResourceType::STAGE_INSTANCE;
         if !config.resources.intersects(per_guild) {
             return;
         }
@@ -201,6 +209,15 @@ impl Cache {
                     entry
                         .voice_states
                         .insert(state.user_id, CachedVoiceState::new(state));
+                }
+            }
+            if config.wants(ResourceType::STAGE_INSTANCE) {
+                // GUILD_CREATE lists every live stage: it replaces what an outage left.
+                entry.stage_instances.clear();
+                for stage in &create.stage_instances {
+                    entry
+                        .stage_instances
+                        .insert(stage.channel_id, CachedStage::new(stage));
                 }
             }
         });
@@ -383,6 +400,16 @@ impl Cache {
             self.per_guild
                 .modify(&guild, |entry| entry.voice_states.remove(&state.user_id));
         }
+    }
+
+    fn put_stage(&self, stage: &StageInstance) {
+        if !self.config.wants(ResourceType::STAGE_INSTANCE) {
+            return;
+        }
+        let cached = CachedStage::new(stage);
+        self.per_guild.upsert(stage.guild_id, |entry| {
+            entry.stage_instances.insert(stage.channel_id, cached);
+        });
     }
 
     fn put_message(&self, message: &Message) {

@@ -195,6 +195,18 @@ events! {
     VoiceServerUpdate = "VOICE_SERVER_UPDATE",
     InteractionCreate = "INTERACTION_CREATE",
     UserUpdate = "USER_UPDATE",
+    StageInstanceCreate = "STAGE_INSTANCE_CREATE",
+    StageInstanceUpdate = "STAGE_INSTANCE_UPDATE",
+    StageInstanceDelete = "STAGE_INSTANCE_DELETE",
+    GuildScheduledEventCreate = "GUILD_SCHEDULED_EVENT_CREATE",
+    GuildScheduledEventUpdate = "GUILD_SCHEDULED_EVENT_UPDATE",
+    GuildScheduledEventDelete = "GUILD_SCHEDULED_EVENT_DELETE",
+    GuildScheduledEventUserAdd = "GUILD_SCHEDULED_EVENT_USER_ADD",
+    GuildScheduledEventUserRemove = "GUILD_SCHEDULED_EVENT_USER_REMOVE",
+    AutoModerationRuleCreate = "AUTO_MODERATION_RULE_CREATE",
+    AutoModerationRuleUpdate = "AUTO_MODERATION_RULE_UPDATE",
+    AutoModerationRuleDelete = "AUTO_MODERATION_RULE_DELETE",
+    AutoModerationActionExecution = "AUTO_MODERATION_ACTION_EXECUTION",
 }
 
 macro_rules! control_extract {

@@ -4,10 +4,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Application, Channel, Emoji, Guild, Id, ImageHash, Interaction, Member, Message, Presence,
-    Role, ThreadMember, Timestamp, UnavailableGuild, User, VoiceState,
+    Application, AutoModerationAction, AutoModerationRule, Channel, Emoji, Guild,
+    GuildScheduledEvent, Id, ImageHash, Interaction, Member, Message, Presence, Role,
+    StageInstance, ThreadMember, Timestamp, UnavailableGuild, User, VoiceState,
 };
-use crate::model::{ChannelMarker, GuildMarker, MessageMarker, RoleMarker, UserMarker};
+use crate::model::{
+    AutoModerationRuleMarker, ChannelMarker, GuildMarker, MessageMarker, RoleMarker,
+    ScheduledEventMarker, UserMarker,
+};
 
 pub use crate::model::GuildCreate;
 
@@ -111,6 +115,82 @@ newtype! {
     InteractionCreate(Interaction);
     /// `USER_UPDATE`: the bot user changed.
     UserUpdate(User);
+    /// `STAGE_INSTANCE_CREATE`: a stage went live.
+    StageInstanceCreate(StageInstance);
+    /// `STAGE_INSTANCE_UPDATE`: a stage's topic or privacy changed.
+    StageInstanceUpdate(StageInstance);
+    /// `STAGE_INSTANCE_DELETE`: a stage ended.
+    StageInstanceDelete(StageInstance);
+    /// `GUILD_SCHEDULED_EVENT_CREATE`.
+    GuildScheduledEventCreate(GuildScheduledEvent);
+    /// `GUILD_SCHEDULED_EVENT_UPDATE`.
+    GuildScheduledEventUpdate(GuildScheduledEvent);
+    /// `GUILD_SCHEDULED_EVENT_DELETE`.
+    GuildScheduledEventDelete(GuildScheduledEvent);
+    /// `AUTO_MODERATION_RULE_CREATE`.
+    AutoModerationRuleCreate(AutoModerationRule);
+    /// `AUTO_MODERATION_RULE_UPDATE`.
+    AutoModerationRuleUpdate(AutoModerationRule);
+    /// `AUTO_MODERATION_RULE_DELETE`.
+    AutoModerationRuleDelete(AutoModerationRule);
+}
+
+/// `GUILD_SCHEDULED_EVENT_USER_ADD`: a user subscribed to a scheduled event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuildScheduledEventUserAdd {
+    /// The event.
+    pub guild_scheduled_event_id: Id<ScheduledEventMarker>,
+    /// The user.
+    pub user_id: Id<UserMarker>,
+    /// Guild.
+    pub guild_id: Id<GuildMarker>,
+}
+
+/// `GUILD_SCHEDULED_EVENT_USER_REMOVE`: a user unsubscribed from a scheduled event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuildScheduledEventUserRemove {
+    /// The event.
+    pub guild_scheduled_event_id: Id<ScheduledEventMarker>,
+    /// The user.
+    pub user_id: Id<UserMarker>,
+    /// Guild.
+    pub guild_id: Id<GuildMarker>,
+}
+
+/// `AUTO_MODERATION_ACTION_EXECUTION`: a rule triggered and one of its actions ran (needs
+/// the `AUTO_MODERATION_EXECUTION` intent; `content` and the matches are empty without
+/// `MESSAGE_CONTENT`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AutoModerationActionExecution {
+    /// Guild.
+    pub guild_id: Id<GuildMarker>,
+    /// The action that ran.
+    pub action: AutoModerationAction,
+    /// The rule that triggered.
+    pub rule_id: Id<AutoModerationRuleMarker>,
+    /// The rule's trigger type.
+    #[serde(default)]
+    pub rule_trigger_type: u8,
+    /// Whose content triggered it.
+    pub user_id: Id<UserMarker>,
+    /// Where.
+    #[serde(default)]
+    pub channel_id: Option<Id<ChannelMarker>>,
+    /// The message (absent when it was blocked).
+    #[serde(default)]
+    pub message_id: Option<Id<MessageMarker>>,
+    /// The alert message the action posted.
+    #[serde(default)]
+    pub alert_system_message_id: Option<Id<MessageMarker>>,
+    /// The content that triggered.
+    #[serde(default)]
+    pub content: String,
+    /// The keyword or pattern that matched.
+    #[serde(default)]
+    pub matched_keyword: Option<String>,
+    /// The part of the content that matched.
+    #[serde(default)]
+    pub matched_content: Option<String>,
 }
 
 /// `CHANNEL_PINS_UPDATE`.

@@ -21,7 +21,7 @@ use std::future::Future;
 use std::num::NonZeroU32;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use core_events::EventHub;
@@ -40,6 +40,7 @@ use super::close_code::{CloseBehaviour, close_behaviour};
 use super::commands::{Identify, Properties, RequestGuildMembers, Resume, UpdateVoiceState};
 use super::config::{GatewayCompression, ShardConfig};
 use super::encoding::{GatewayEncoding, send};
+use super::handle::ShardHandle;
 use super::offered_url::check_offered_url;
 use super::raw::RawDispatch;
 use crate::error::{Error, ErrorKind};
@@ -53,7 +54,7 @@ const HEARTBEAT_RESERVE: u32 = 3;
 /// would invalidate it).
 const RESUME_CLOSE: u16 = 4000;
 /// [`Shared::latency`] before any ACK was measured.
-const NO_LATENCY: u64 = u64::MAX;
+pub(super) const NO_LATENCY: u64 = u64::MAX;
 
 /// The session a shard can resume.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +63,9 @@ pub struct SessionInfo {
     pub session_id: String,
     /// The last sequence number received.
     pub seq: u64,
+    /// Where a resume connects (READY's `resume_gateway_url` with the query the shard
+    /// adds), or `None` for the configured gateway (an insecure offer is refused).
+    pub resume_url: Option<String>,
 }
 
 /// Counters of what a shard went through.
@@ -83,27 +87,73 @@ pub struct ShardStats {
 }
 
 #[derive(Debug, Default)]
-struct Shared {
-    session: Mutex<Option<SessionInfo>>,
-    identifies: AtomicU64,
-    resumes: AtomicU64,
-    zombies: AtomicU64,
-    dispatches: AtomicU64,
-    duplicates: AtomicU64,
-    decode_errors: AtomicU64,
+pub(super) struct Shared {
+    pub(super) session: Mutex<Option<SessionInfo>>,
+    pub(super) identifies: AtomicU64,
+    pub(super) resumes: AtomicU64,
+    pub(super) zombies: AtomicU64,
+    pub(super) dispatches: AtomicU64,
+    pub(super) duplicates: AtomicU64,
+    pub(super) decode_errors: AtomicU64,
     /// The last heartbeat round trip in nanoseconds, or [`NO_LATENCY`].
-    latency: AtomicU64,
+    pub(super) latency: AtomicU64,
+    /// Set at the first READY and kept (a resume continues the same readiness).
+    pub(super) ready: AtomicBool,
+    /// The close code and reason the gateway refused the session with for good.
+    fatal: Mutex<Option<(u16, String)>>,
+    /// Set when the shard's task ends.
+    stopped: AtomicBool,
+    /// Woken whenever `ready`, `fatal` or `stopped` changes.
+    changed: tokio::sync::Notify,
+}
+
+impl Shared {
+    fn mark(&self, flag: &AtomicBool) {
+        flag.store(true, Ordering::SeqCst);
+        self.changed.notify_waiters();
+    }
+}
+
+/// A handle that waits for one shard's first READY; what [`Client::ready`] waits on.
+///
+/// [`Client::ready`]: crate::Client::ready
+#[derive(Debug, Clone)]
+pub(crate) struct Readiness(pub(super) Arc<Shared>);
+
+impl Readiness {
+    /// Whether the shard has had its READY.
+    pub(crate) fn is_ready(&self) -> bool {
+        self.0.ready.load(Ordering::SeqCst)
+    }
+
+    /// Resolves at the shard's first READY (at once if it already came: nothing to miss),
+    /// or fails with its fatal close ([`ErrorKind::FatalClose`]), or with
+    /// [`ErrorKind::Stopped`] when it stopped before READY.
+    pub(crate) async fn wait(self) -> Result<(), Error> {
+        loop {
+            // Registered before the state is read, so a change in between still wakes us.
+            let notified = self.0.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some((code, reason)) = self.0.fatal.lock().clone() {
+                return Err(Error::new(ErrorKind::FatalClose { code, reason }));
+            }
+            if self.is_ready() {
+                return Ok(());
+            }
+            if self.0.stopped.load(Ordering::SeqCst) {
+                return Err(Error::new(ErrorKind::Stopped));
+            }
+            notified.await;
+        }
+    }
 }
 
 /// A running shard. Its events go to the hub it was started with; [`Shard::join`] reports
 /// why it stopped (a fatal close code is an error).
 #[derive(Debug)]
 pub struct Shard {
-    id: u32,
-    total: u32,
-    encoding: GatewayEncoding,
-    sender: transport_ws::Sender,
-    shared: Arc<Shared>,
+    handle: ShardHandle,
     task: JoinHandle<Result<(), Error>>,
 }
 
@@ -157,96 +207,77 @@ impl Shard {
         };
         let task = tokio::spawn(runner.run(events));
         Ok(Self {
-            id,
-            total,
-            encoding,
-            sender,
-            shared,
+            handle: ShardHandle {
+                id,
+                total,
+                encoding,
+                sender,
+                shared,
+            },
             task,
         })
     }
 
+    /// A cloneable handle on this shard: its commands (presence, voice state, request guild
+    /// members), session, readiness and stats, usable while the shard runs elsewhere.
+    pub fn handle(&self) -> ShardHandle {
+        self.handle.clone()
+    }
+
     /// The shard id.
     pub fn id(&self) -> u32 {
-        self.id
+        self.handle.id()
     }
 
     /// How many shards the bot runs.
     pub fn total(&self) -> u32 {
-        self.total
+        self.handle.total()
     }
 
-    /// The resumable session, if any.
+    /// The resumable session, if any (see [`ShardHandle::session`]).
     pub fn session(&self) -> Option<SessionInfo> {
-        self.shared.session.lock().clone()
+        self.handle.session()
     }
 
     /// What the shard went through so far.
     pub fn stats(&self) -> ShardStats {
-        let load = |a: &AtomicU64| a.load(Ordering::SeqCst);
-        ShardStats {
-            identifies: load(&self.shared.identifies),
-            resumes: load(&self.shared.resumes),
-            zombies: load(&self.shared.zombies),
-            dispatches: load(&self.shared.dispatches),
-            duplicates: load(&self.shared.duplicates),
-            decode_errors: load(&self.shared.decode_errors),
-        }
+        self.handle.stats()
     }
 
-    /// The last heartbeat round trip (a HEARTBEAT to its ACK), once one was measured.
+    /// Whether the shard has received READY (see [`ShardHandle::is_ready`]).
+    pub fn is_ready(&self) -> bool {
+        self.handle.is_ready()
+    }
+
+    /// The last heartbeat round trip, once one was measured.
     pub fn latency(&self) -> Option<Duration> {
-        match self.shared.latency.load(Ordering::SeqCst) {
-            NO_LATENCY => None,
-            nanos => Some(Duration::from_nanos(nanos)),
-        }
+        self.handle.latency()
     }
 
     /// Op 3: changes the bot's presence.
     pub async fn update_presence(&self, presence: &UpdatePresence) -> Result<(), Error> {
-        send(
-            &self.sender,
-            self.encoding,
-            opcode::PRESENCE_UPDATE,
-            presence,
-            Priority::Normal,
-        )
-        .await
+        self.handle.update_presence(presence).await
     }
 
     /// Op 4: joins, moves or leaves a voice channel.
     pub async fn update_voice_state(&self, state: &UpdateVoiceState) -> Result<(), Error> {
-        send(
-            &self.sender,
-            self.encoding,
-            opcode::VOICE_STATE_UPDATE,
-            state,
-            Priority::Normal,
-        )
-        .await
+        self.handle.update_voice_state(state).await
     }
 
     /// Op 8: asks for guild members (answers arrive as `GUILD_MEMBERS_CHUNK`).
     pub async fn request_guild_members(&self, request: &RequestGuildMembers) -> Result<(), Error> {
-        send(
-            &self.sender,
-            self.encoding,
-            opcode::REQUEST_GUILD_MEMBERS,
-            request,
-            Priority::Normal,
-        )
-        .await
+        self.handle.request_guild_members(request).await
     }
 
     /// Sends any payload (`{"op": op, "d": data}`); fails with
     /// [`ErrorKind::PayloadTooLarge`] past 4096 bytes.
     pub async fn send<T: Serialize>(&self, op: u8, data: &T) -> Result<(), Error> {
-        send(&self.sender, self.encoding, op, data, Priority::Normal).await
+        self.handle.send(op, data).await
     }
 
     /// Closes with 1000 (ending the session) and stops.
     pub fn close(&self) {
-        let _ = self.sender.close(1000, "");
+        let _ = self.handle.sender.close(1000, "");
     }
 
     /// Waits for the shard to stop: `Ok` after [`close`](Self::close), an
@@ -339,6 +370,7 @@ impl Runner {
                 }
             }
         }
+        self.shared.mark(&self.shared.stopped);
         self.fatal.take().map_or(Ok(()), Err)
     }
 
@@ -381,10 +413,10 @@ impl Runner {
                 if initiator == CloseInitiator::Server {
                     match close_behaviour(code) {
                         CloseBehaviour::Fatal => {
-                            self.fatal = Some(Error::new(ErrorKind::FatalClose {
-                                code: code.unwrap_or_default(),
-                                reason,
-                            }));
+                            let code = code.unwrap_or_default();
+                            *self.shared.fatal.lock() = Some((code, reason.clone()));
+                            self.shared.changed.notify_waiters();
+                            self.fatal = Some(Error::new(ErrorKind::FatalClose { code, reason }));
                         }
                         CloseBehaviour::NewSession => self.forget_session(),
                         CloseBehaviour::Resume => {}
@@ -555,6 +587,7 @@ impl Runner {
             .set_url(self.resume_url.as_deref().unwrap_or(&self.base_url));
         self.seq = seq;
         self.store_session();
+        self.shared.mark(&self.shared.ready);
     }
 
     /// The connect URL for a READY's `resume_gateway_url`, if it is safe to send the token
@@ -587,6 +620,7 @@ impl Runner {
             (Some(session_id), Some(seq)) => Some(SessionInfo {
                 session_id: session_id.clone(),
                 seq,
+                resume_url: self.resume_url.clone(),
             }),
             _ => None,
         };

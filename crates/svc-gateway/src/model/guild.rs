@@ -112,6 +112,9 @@ pub struct GuildCreate {
     /// Presences.
     #[serde(default)]
     pub presences: Vec<Presence>,
+    /// Live stages.
+    #[serde(default)]
+    pub stage_instances: Vec<super::channel::StageInstance>,
 }
 
 impl Guild {

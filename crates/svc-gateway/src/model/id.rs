@@ -170,6 +170,8 @@ markers! {
     ApplicationMarker,
     /// Marks attachment ids.
     AttachmentMarker,
+    /// Marks auto moderation rule ids.
+    AutoModerationRuleMarker,
     /// Marks channel (and thread) ids.
     ChannelMarker,
     /// Marks application command ids.
@@ -184,6 +186,8 @@ markers! {
     MessageMarker,
     /// Marks role ids.
     RoleMarker,
+    /// Marks guild scheduled event ids.
+    ScheduledEventMarker,
     /// Marks stage instance ids.
     StageMarker,
     /// Marks user ids.

@@ -79,6 +79,18 @@ impl RestClient {
             .map_err(|e| Error::with_source(ErrorKind::Decode, e))
     }
 
+    /// `request` with `X-Audit-Log-Reason` (percent-encoded, as Discord expects) when a
+    /// reason is given.
+    pub(crate) fn audit_reason(request: RequestBuilder, reason: Option<&str>) -> RequestBuilder {
+        match reason {
+            Some(reason) => request.header(
+                "x-audit-log-reason",
+                url::form_urlencoded::byte_serialize(reason.as_bytes()).collect::<String>(),
+            ),
+            None => request,
+        }
+    }
+
     /// Sends and ignores the body (204 answers).
     pub(crate) async fn empty(&self, request: RequestBuilder) -> Result<(), Error> {
         request.send().await?;

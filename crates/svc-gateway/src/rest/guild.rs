@@ -105,16 +105,10 @@ impl RestClient {
         user: Id<UserMarker>,
         reason: Option<&str>,
     ) -> Result<(), Error> {
-        let mut request = self
+        let request = self
             .route(&Route::CreateBan { guild, user })
             .json(&json!({}));
-        if let Some(reason) = reason {
-            request = request.header(
-                "x-audit-log-reason",
-                url::form_urlencoded::byte_serialize(reason.as_bytes()).collect::<String>(),
-            );
-        }
-        self.empty(request).await
+        self.empty(Self::audit_reason(request, reason)).await
     }
 
     /// `DELETE /guilds/{id}/bans/{user}`.

@@ -23,3 +23,4 @@ pub use gateway::{GatewayBot, SessionStartLimit};
 pub use interaction::{EPHEMERAL, InteractionResponse, InteractionResponseData};
 pub use message::{CreateMessage, EditMessage, HistoryAnchor};
 pub use ratelimit::bucket_config;
+pub use stage::CreateStageInstance;

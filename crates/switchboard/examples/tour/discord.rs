@@ -42,6 +42,8 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .shards(ShardScheme::Auto)
         .build()?;
     let me = client.start().await?;
+    // Every shard has its session once this resolves (a state: it cannot be missed).
+    client.ready().await?;
     let guild = Id::new(1_000_000_000_000_000_000);
     for _ in 0..50 {
         if client.get_guild(guild).is_some() && client.cache().stats().guilds == 3 {

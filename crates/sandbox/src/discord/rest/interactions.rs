@@ -29,7 +29,17 @@ pub(super) fn callback(state: &State, id: &str, token: &str, body: &Value) -> An
             .get(token)
             .copied()
             .unwrap_or_else(|| data.channels.keys().next().copied().unwrap_or_default());
-        let message = new_message(&mut data, channel, &body["data"], None);
+        let mut message = new_message(&mut data, channel, &body["data"], None);
+        if let Some(metadata) = data.issued_metadata.get(token).cloned() {
+            message["interaction_metadata"] = metadata.clone();
+            if let Some(stored) = data
+                .messages
+                .get_mut(&channel)
+                .and_then(|m| m.get_mut(&id_of(&message)))
+            {
+                stored["interaction_metadata"] = metadata;
+            }
+        }
         data.interaction_messages
             .insert(token.to_owned(), (channel, id_of(&message)));
         drop(data);

@@ -6,6 +6,7 @@ mod answer;
 mod applications;
 mod bucket;
 mod channels;
+mod command_rules;
 mod gateway;
 mod guilds;
 mod interactions;
@@ -134,7 +135,9 @@ fn route(state: &State, request: &SandboxRequest, segments: &[&str], body: &Valu
             Method::GET | Method::PATCH | Method::DELETE,
             ["webhooks", _app, token, "messages", id],
         ) => webhooks::message(state, method, token, id, body),
-        (_, ["applications", _app, rest @ ..]) => applications::commands(state, method, rest, body),
+        (_, ["applications", app, rest @ ..]) => {
+            applications::commands(state, method, app, rest, body)
+        }
         (_, ["stage-instances", rest @ ..]) => stage::route(state, method, rest, body),
         _ => not_found(),
     }
