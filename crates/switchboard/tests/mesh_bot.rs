@@ -84,8 +84,8 @@ async fn the_shard_owning_a_guild_answers_until_the_guild_is_deleted() {
     until_owned(&mesh, "bot-shard-1", GUILD_ON_SHARD_1, true).await;
     until_owned(&mesh, "bot-shard-0", GUILD_ON_SHARD_0, true).await;
     assert!(!owns(&mesh, "bot-shard-0", GUILD_ON_SHARD_1));
-    assert!(bot.guilds(1).await.contains(&GUILD_ON_SHARD_1));
-    assert!(!bot.guilds(0).await.contains(&GUILD_ON_SHARD_1));
+    assert!(bot.guilds(1).contains(&GUILD_ON_SHARD_1));
+    assert!(!bot.guilds(0).contains(&GUILD_ON_SHARD_1));
     assert_eq!(
         mesh.metadata("discord-bot", "bot-shard-1")
             .and_then(|m| m.get("shard_id").cloned())
@@ -119,7 +119,7 @@ async fn the_shard_owning_a_guild_answers_until_the_guild_is_deleted() {
         &json!({ "id": GUILD_ON_SHARD_1.to_string() }),
     );
     until_owned(&mesh, "bot-shard-1", GUILD_ON_SHARD_1, false).await;
-    assert!(!bot.guilds(1).await.contains(&GUILD_ON_SHARD_1));
+    assert!(!bot.guilds(1).contains(&GUILD_ON_SHARD_1));
     let unroutable = caller
         .request(&to_shard_1, json!({ "op": "ping" }), Duration::from_secs(2))
         .await
@@ -162,7 +162,7 @@ async fn an_outage_keeps_the_guild_on_its_shard() {
         .await
         .unwrap();
     assert_eq!(answer["shard"], 1);
-    assert!(bot.guilds(1).await.contains(&GUILD_ON_SHARD_1));
+    assert!(bot.guilds(1).contains(&GUILD_ON_SHARD_1));
 
     caller.close();
     bot.shutdown().await.unwrap();
