@@ -225,9 +225,11 @@ impl Driver {
             let _ = self.ws.close(1000, "identify refused");
         } else if extra.get("t").and_then(Value::as_str) == Some("QUERY_NODES") {
             // A refused node query fails at once instead of timing out.
-            let _ = inner.pending.answer_nodes(Err(Error::new(ErrorKind::Invalid {
-                error: error.clone(),
-            })));
+            let _ = inner
+                .pending
+                .answer_nodes(Err(Error::new(ErrorKind::Invalid {
+                    error: error.clone(),
+                })));
         } else if let Some(nonce) = extra.pointer("/d/nonce").and_then(Value::as_str) {
             // An unroutable request fails at once instead of timing out.
             let _ = inner.pending.complete_reply(

@@ -217,7 +217,8 @@ impl MeshClient {
         })?;
         // Answers carry no nonce: they are matched by order, so register before sending.
         let mut wait = inner.pending.wait_nodes()?;
-        self.dispatch_checked("query nodes", "QUERY_NODES", &d).await?;
+        self.dispatch_checked("query nodes", "QUERY_NODES", &d)
+            .await?;
         let timeout = inner.config.request_timeout;
         let answer = match tokio::time::timeout(timeout, &mut wait.answer).await {
             Ok(Ok(answer)) => answer?,

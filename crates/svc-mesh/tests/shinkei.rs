@@ -39,7 +39,12 @@ async fn a_stream_keeps_matching_messages_and_stops_at_its_limit() {
         StreamOptions::new().limit(2).timeout(WAIT),
     );
     let target = Query::application("workers");
-    for payload in [json!({"noise": 1}), json!({"job": 1}), json!({"job": 2}), json!({"job": 3})] {
+    for payload in [
+        json!({"noise": 1}),
+        json!({"job": 1}),
+        json!({"job": 2}),
+        json!({"job": 3}),
+    ] {
         sender.send(&target, payload, None).await.unwrap();
     }
     let first = jobs.next().await.unwrap().unwrap();
@@ -57,15 +62,28 @@ async fn a_stream_times_out_once_and_ends_and_ends_when_the_client_closes() {
     let server = server().await;
     let worker = client(&server, "workers", "w1", Metadata::new()).await;
     tokio::time::pause();
-    let mut quiet = worker.stream(|_: &Message| true, StreamOptions::new().timeout(Duration::from_secs(5)));
+    let mut quiet = worker.stream(
+        |_: &Message| true,
+        StreamOptions::new().timeout(Duration::from_secs(5)),
+    );
     let error = quiet.next().await.unwrap().unwrap_err();
-    assert_eq!(error.kind(), &ErrorKind::Timeout { after: Duration::from_secs(5) });
+    assert_eq!(
+        error.kind(),
+        &ErrorKind::Timeout {
+            after: Duration::from_secs(5)
+        }
+    );
     assert!(quiet.next().await.is_none());
     tokio::time::resume();
 
     let mut endless = worker.stream(|_: &MeshEvent| false, StreamOptions::new());
     worker.close();
-    assert!(tokio::time::timeout(WAIT, endless.next()).await.unwrap().is_none());
+    assert!(
+        tokio::time::timeout(WAIT, endless.next())
+            .await
+            .unwrap()
+            .is_none()
+    );
     server.shutdown().await;
 }
 
@@ -85,7 +103,12 @@ async fn wait_for_returns_the_first_match_or_times_out() {
         .wait_for(|_: &Message| true, Duration::from_secs(3))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), &ErrorKind::Timeout { after: Duration::from_secs(3) });
+    assert_eq!(
+        error.kind(),
+        &ErrorKind::Timeout {
+            after: Duration::from_secs(3)
+        }
+    );
     tokio::time::resume();
     worker.close();
     sender.close();
@@ -100,9 +123,15 @@ async fn query_nodes_asks_over_the_gateway_and_reads_the_answer() {
     let a = client(&server, "workers", "a", eu).await;
     let b = client(&server, "workers", "b", us).await;
     let asker = client(&server, "caller", "c1", Metadata::new()).await;
-    let unasked = asker.wait_for(|e: &MeshEvent| matches!(e, MeshEvent::Nodes(_)), Duration::from_millis(300));
+    let unasked = asker.wait_for(
+        |e: &MeshEvent| matches!(e, MeshEvent::Nodes(_)),
+        Duration::from_millis(300),
+    );
 
-    let query = Query::builder("workers").eq("/region", "eu").build().unwrap();
+    let query = Query::builder("workers")
+        .eq("/region", "eu")
+        .build()
+        .unwrap();
     let (first, second) = tokio::join!(
         asker.query_nodes(&query),
         asker.query_nodes(&Query::application("workers")),
@@ -126,7 +155,9 @@ async fn query_nodes_asks_over_the_gateway_and_reads_the_answer() {
 #[tokio::test]
 async fn discover_finds_applications_by_tags_on_the_query_route() {
     let server = server().await;
-    let gpu = Metadata::new().with("tags", vec![json!("gpu"), json!("eu")]).unwrap();
+    let gpu = Metadata::new()
+        .with("tags", vec![json!("gpu"), json!("eu")])
+        .unwrap();
     let cpu = Metadata::new().with("tags", vec![json!("cpu")]).unwrap();
     let a = client(&server, "renderer", "r1", gpu).await;
     let b = client(&server, "indexer", "i1", cpu).await;

@@ -218,16 +218,19 @@ async fn a_shard_refused_by_the_mesh_joins_on_retry_without_another_guild_event(
     .await
     .unwrap();
 
-    let bot = MeshBot::builder(discord_client(&discord_control, &discord_server), dsn("discord-bot"))
-        .join_backoff(
-            Backoff::new()
-                .initial_delay(Duration::from_millis(20))
-                .max_delay(Duration::from_millis(200))
-                .jitter(0.0),
-        )
-        .on_request(|request| async move { json!({ "shard": request.shard_id }) })
-        .build()
-        .unwrap();
+    let bot = MeshBot::builder(
+        discord_client(&discord_control, &discord_server),
+        dsn("discord-bot"),
+    )
+    .join_backoff(
+        Backoff::new()
+            .initial_delay(Duration::from_millis(20))
+            .max_delay(Duration::from_millis(200))
+            .jitter(0.0),
+    )
+    .on_request(|request| async move { json!({ "shard": request.shard_id }) })
+    .build()
+    .unwrap();
     bot.start().await.unwrap();
     // Shard 0 is in; shard 1 has been refused at least once (squatter, shard 0, shard 1).
     until("shard 0 joined and shard 1 tried", || {
@@ -244,7 +247,11 @@ async fn a_shard_refused_by_the_mesh_joins_on_retry_without_another_guild_event(
         .await
         .unwrap();
     let answer = caller
-        .request(&guild_query("discord-bot", GUILD_ON_SHARD_1).unwrap(), "hi", WAIT)
+        .request(
+            &guild_query("discord-bot", GUILD_ON_SHARD_1).unwrap(),
+            "hi",
+            WAIT,
+        )
         .await
         .unwrap();
     assert_eq!(answer["shard"], 1);
@@ -305,7 +312,10 @@ async fn guild_events_are_handled_while_a_mesh_connect_hangs() {
 #[tokio::test]
 async fn the_bot_sends_broadcasts_and_discovers_through_its_shards() {
     let (bot, _discord, _mesh, dsn, servers) = start().await;
-    until("a shard joined", || bot.mesh(0).is_some() || bot.mesh(1).is_some()).await;
+    until("a shard joined", || {
+        bot.mesh(0).is_some() || bot.mesh(1).is_some()
+    })
+    .await;
     let tags = Metadata::new()
         .with("tags", MetadataValue::List(vec![json!("dashboard")]))
         .unwrap();
@@ -324,7 +334,9 @@ async fn the_bot_sends_broadcasts_and_discovers_through_its_shards() {
     bot.send(&target, "one", None).await.unwrap();
     sent.await.unwrap();
     let broadcast = dashboard.wait_for(|m: &Message| m.payload == json!({"all": true}), WAIT);
-    bot.broadcast(&target, json!({"all": true}), None).await.unwrap();
+    bot.broadcast(&target, json!({"all": true}), None)
+        .await
+        .unwrap();
     broadcast.await.unwrap();
 
     dashboard.close();
