@@ -1,6 +1,5 @@
 //! [`MeshClient`]: the handle applications use to talk through the mesh.
 
-use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

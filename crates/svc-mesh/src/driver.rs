@@ -332,9 +332,8 @@ fn dispatch(inner: &Inner, t: &str, d: Value) {
         "CLIENT_DISCONNECTED" => MeshEvent::ClientDisconnected { app: app_field(&d) },
         // Answers to `query_nodes` go to their caller; only unasked ones are published.
         "QUERY_NODES" => match inner.pending.answer_nodes(Ok(d)) {
-            None => return,
             Some(Ok(d)) => MeshEvent::Nodes(d.get("nodes").cloned().unwrap_or(d)),
-            Some(Err(_)) => return,
+            None | Some(Err(_)) => return,
         },
         other => {
             tracing::debug!(t = other, "ignoring unknown singyeong dispatch");
