@@ -215,10 +215,15 @@ impl MeshClient {
                 e,
             )
         })?;
-        // Answers carry no nonce: they are matched by order, so register before sending.
-        let mut wait = inner.pending.wait_nodes()?;
-        self.dispatch_checked("query nodes", "QUERY_NODES", &d)
-            .await?;
+        // Answers carry no nonce: they are matched by order, so register and send under one
+        // lock, keeping the frames in the order of the waiters.
+        let mut wait = {
+            let _order = inner.pending.node_send_order().await;
+            let wait = inner.pending.wait_nodes()?;
+            self.dispatch_checked("query nodes", "QUERY_NODES", &d)
+                .await?;
+            wait
+        };
         let timeout = inner.config.request_timeout;
         let answer = match tokio::time::timeout(timeout, &mut wait.answer).await {
             Ok(Ok(answer)) => answer?,

@@ -33,6 +33,9 @@ pub(crate) struct Pending {
     confirms: Mutex<Confirms>,
     /// `QUERY_NODES` answers carry no nonce: matched to queries in the order they were sent.
     nodes: Mutex<NodeQueries>,
+    /// Held from registering a node query to handing its frame to the socket, so frames go
+    /// out in the order the queries were registered.
+    nodes_order: tokio::sync::Mutex<()>,
 }
 
 #[derive(Debug, Default)]
@@ -132,6 +135,11 @@ impl Pending {
             ticket,
             answer: rx,
         })
+    }
+
+    /// Taken around registering a node query and sending it (see `nodes_order`).
+    pub(crate) async fn node_send_order(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.nodes_order.lock().await
     }
 
     /// A `QUERY_NODES` answer (or its refusal) for the oldest query still waiting; gives it
