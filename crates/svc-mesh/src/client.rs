@@ -1,10 +1,12 @@
 //! [`MeshClient`]: the handle applications use to talk through the mesh.
 
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use core_events::EventHub;
+use core_events::{EventHub, Extract};
+use futures_core::Stream;
 use parking_lot::Mutex;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -20,6 +22,7 @@ use crate::nonce::ReplyAddress;
 use crate::packet::{self, OpCode};
 use crate::pending::Pending;
 use crate::query::Query;
+use crate::stream::{MeshStream, StreamOptions};
 
 /// Connection state shared by the handle and the connection task.
 #[derive(Debug, Default)]
@@ -133,6 +136,71 @@ impl MeshClient {
     /// The event hub: `on`, `once`, `wait_for`, `stream`.
     pub fn events(&self) -> &EventHub<MeshEvent> {
         &self.inner.hub
+    }
+
+    /// Matching events of type `T` as a `Stream` (shinkei's `stream(event, timeout, check,
+    /// limit)`): the type picks the event (`Message`, `QueuedMessage`, or `MeshEvent` for all),
+    /// `check` filters, and `options` bound how many and how long. See [`MeshStream`].
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use svc_mesh::{MeshClient, Message, StreamOptions};
+    ///
+    /// # async fn run(mesh: MeshClient) {
+    /// use futures_util::StreamExt;
+    /// let mut jobs = mesh.stream(
+    ///     |m: &Message| m.payload.get("job").is_some(),
+    ///     StreamOptions::new().limit(3).timeout(Duration::from_secs(30)),
+    /// );
+    /// while let Some(job) = jobs.next().await {
+    ///     match job {
+    ///         Ok(message) => println!("job {}", message.payload["job"]),
+    ///         Err(error) => eprintln!("{error}"),
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn stream<T>(
+        &self,
+        check: impl FnMut(&T) -> bool + Send + 'static,
+        options: StreamOptions,
+    ) -> MeshStream<T>
+    where
+        T: Extract<MeshEvent>,
+    {
+        MeshStream::new(
+            self.inner.hub.stream(),
+            Arc::downgrade(&self.inner),
+            Box::new(check),
+            options,
+        )
+    }
+
+    /// The next event of type `T` that passes `check` (shinkei's `wait_for(event, timeout,
+    /// check)`). Fails with [`ErrorKind::Timeout`] after `timeout`, [`ErrorKind::Closed`]
+    /// when the client closes first. The wait starts at the call.
+    pub fn wait_for<T>(
+        &self,
+        check: impl FnMut(&T) -> bool + Send + 'static,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<T, Error>> + Send + 'static
+    where
+        T: Extract<MeshEvent> + Send + 'static,
+    {
+        let mut stream = self.stream(check, StreamOptions::new().limit(1).timeout(timeout));
+        async move {
+            loop {
+                match std::future::poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await {
+                    Some(Ok(event)) => return Ok(event),
+                    // Lag is not the end of a wait: the match may still come.
+                    Some(Err(error)) if matches!(error.kind(), ErrorKind::Lagged { .. }) => {
+                        tracing::warn!(%error, "a mesh wait_for fell behind the event hub");
+                    }
+                    Some(Err(error)) => return Err(error),
+                    None => return Err(Error::new(ErrorKind::Closed)),
+                }
+            }
+        }
     }
 
     /// This client's id.
@@ -369,6 +437,17 @@ impl MeshClient {
         self.check_can_route(action)?;
         let d = json!({ "target": target, "nonce": nonce, "payload": payload });
         self.write(OpCode::Dispatch, Some(t), &d).await
+    }
+
+    /// A dispatch that restricted clients may not send.
+    pub(crate) async fn dispatch_checked(
+        &self,
+        action: &'static str,
+        t: &str,
+        d: &Value,
+    ) -> Result<(), Error> {
+        self.check_can_route(action)?;
+        self.write(OpCode::Dispatch, Some(t), d).await
     }
 
     fn check_can_route(&self, action: &'static str) -> Result<(), Error> {

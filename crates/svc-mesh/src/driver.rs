@@ -223,6 +223,13 @@ impl Driver {
             })));
             inner.closed.store(true, Ordering::Release);
             let _ = self.ws.close(1000, "identify refused");
+        } else if extra.get("t").and_then(Value::as_str) == Some("QUERY_NODES") {
+            // A refused node query fails at once instead of timing out.
+            let _ = inner
+                .pending
+                .answer_nodes(Err(Error::new(ErrorKind::Invalid {
+                    error: error.clone(),
+                })));
         } else if let Some(nonce) = extra.pointer("/d/nonce").and_then(Value::as_str) {
             // An unroutable request fails at once instead of timing out.
             let _ = inner.pending.complete_reply(
@@ -323,7 +330,11 @@ fn dispatch(inner: &Inner, t: &str, d: Value) {
         // document shows a bare {app}. Accept both.
         "CLIENT_CONNECTED" => MeshEvent::ClientConnected { app: app_field(&d) },
         "CLIENT_DISCONNECTED" => MeshEvent::ClientDisconnected { app: app_field(&d) },
-        "QUERY_NODES" => MeshEvent::Nodes(d.get("nodes").cloned().unwrap_or(d)),
+        // Answers to `query_nodes` go to their caller; only unasked ones are published.
+        "QUERY_NODES" => match inner.pending.answer_nodes(Ok(d)) {
+            Some(Ok(d)) => MeshEvent::Nodes(d.get("nodes").cloned().unwrap_or(d)),
+            None | Some(Err(_)) => return,
+        },
         other => {
             tracing::debug!(t = other, "ignoring unknown singyeong dispatch");
             return;

@@ -98,6 +98,13 @@ pub enum ErrorKind {
         /// What was wrong.
         reason: String,
     },
+    /// A [`MeshStream`](crate::MeshStream) was read so slowly that the event hub dropped
+    /// `missed` events for it; the stream goes on with the next one.
+    #[error("the event stream fell behind and missed {missed} events")]
+    Lagged {
+        /// How many events this stream will never see.
+        missed: u64,
+    },
     /// Too many requests (or queue pushes) already wait for an answer; nothing was sent.
     #[error("{limit} requests or queue pushes already await an answer")]
     TooManyPending {

@@ -78,7 +78,8 @@ pub enum MeshEvent {
         /// Its application id.
         app: String,
     },
-    /// `QUERY_NODES` answer.
+    /// A `QUERY_NODES` answer no [`query_nodes`](crate::MeshClient::query_nodes) call waited
+    /// for (answers to that method go to its caller only).
     Nodes(Value),
     /// Op 3: the server refused something (an unroutable message, bad metadata…).
     Invalid {

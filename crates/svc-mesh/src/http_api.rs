@@ -197,9 +197,53 @@ impl MeshClient {
             .map_err(|e| Error::with_source(ErrorKind::Http, e))
     }
 
+    /// Every client matching `query`, asked over the gateway with the `QUERY_NODES` dispatch
+    /// and read from its answer (singyeong documents this dispatch as a debugging aid; the
+    /// HTTP [`query_clients`](Self::query_clients) is the route for everyday use). The
+    /// answer lists clients per cluster node (`{"nodes": {node: [client, …]}}`, or a bare
+    /// list); they are returned flattened. Fails with [`ErrorKind::Timeout`] after the
+    /// configured request timeout, [`ErrorKind::Invalid`] when the server refuses the query,
+    /// [`ErrorKind::NotConnected`] when the connection ends first, and
+    /// [`ErrorKind::Restricted`] for restricted clients.
+    pub async fn query_nodes(&self, query: &Query) -> Result<Vec<ClientInfo>, Error> {
+        let inner = self.inner();
+        let d = serde_json::to_value(query).map_err(|e| {
+            Error::with_source(
+                ErrorKind::InvalidQuery {
+                    reason: "the query does not serialise".into(),
+                },
+                e,
+            )
+        })?;
+        // Answers carry no nonce: they are matched by order, so register and send under one
+        // lock, keeping the frames in the order of the waiters.
+        let mut wait = {
+            let _order = inner.pending.node_send_order().await;
+            let wait = inner.pending.wait_nodes()?;
+            self.dispatch_checked("query nodes", "QUERY_NODES", &d)
+                .await?;
+            wait
+        };
+        let timeout = inner.config.request_timeout;
+        let answer = match tokio::time::timeout(timeout, &mut wait.answer).await {
+            Ok(Ok(answer)) => answer?,
+            Ok(Err(_)) if !self.is_closed() => return Err(Error::new(ErrorKind::NotConnected)),
+            Ok(Err(_)) => return Err(Error::new(ErrorKind::Closed)),
+            Err(_) => return Err(Error::new(ErrorKind::Timeout { after: timeout })),
+        };
+        nodes_from_answer(answer)
+    }
+
     /// Application ids with at least one client whose `tags` metadata list holds every tag
     /// (sorted, without duplicates). Clients publish tags as a `tags` list:
     /// `metadata.insert("tags", vec![json!("gpu")])`.
+    ///
+    /// singyeong once had a discovery route (`GET /api/v1/discovery/tags?q=[…]`, and
+    /// queries whose `application` was a list of tags) that shinkei's `discover` called; the
+    /// server removed both in October 2020 ("Tags are gone", "Discovery endpoint is gone",
+    /// queer/singyeong commit f08da68), and no opcode or dispatch replaced them. This is the
+    /// same answer built on what the server offers today: `POST /api/v1/query` for every
+    /// application (restricted clients included) with one `$contains` per tag.
     pub async fn discover<S: AsRef<str>>(&self, tags: &[S]) -> Result<Vec<String>, Error> {
         let mut query = Query::any_application().restricted(true);
         for tag in tags {
@@ -211,8 +255,56 @@ impl MeshClient {
     }
 }
 
+/// The clients of a `QUERY_NODES` answer: `{"nodes": {node: [client]}}` (singyeong, one
+/// list per cluster node) or `{"nodes": [client]}`.
+fn nodes_from_answer(answer: Value) -> Result<Vec<ClientInfo>, Error> {
+    let nodes = match answer {
+        Value::Object(mut d) => d.remove("nodes").unwrap_or(Value::Null),
+        other => other,
+    };
+    let clients: Vec<Value> = match nodes {
+        Value::Array(clients) => clients,
+        Value::Object(by_node) => by_node
+            .into_iter()
+            .flat_map(|(_, clients)| match clients {
+                Value::Array(clients) => clients,
+                _ => Vec::new(),
+            })
+            .collect(),
+        _ => {
+            return Err(Error::new(ErrorKind::Payload {
+                reason: "QUERY_NODES answer has no nodes".into(),
+            }));
+        }
+    };
+    clients
+        .into_iter()
+        .map(|client| {
+            serde_json::from_value(client).map_err(|e| {
+                Error::with_source(
+                    ErrorKind::Payload {
+                        reason: "QUERY_NODES answer holds a malformed client".into(),
+                    },
+                    e,
+                )
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn node_answers_are_flattened_from_either_shape() {
+        let client = serde_json::json!({"app_id": "a", "client_id": "c", "metadata": {}});
+        let by_node = serde_json::json!({"nodes": {"singyeong_local_node": [client.clone()]}});
+        assert_eq!(nodes_from_answer(by_node).unwrap()[0].client_id, "c");
+        let bare = serde_json::json!({"nodes": [client]});
+        assert_eq!(nodes_from_answer(bare).unwrap()[0].app_id, "a");
+        assert!(nodes_from_answer(serde_json::json!({"x": 1})).is_err());
+        assert!(nodes_from_answer(serde_json::json!({"nodes": [{"app_id": 5}]})).is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -16,6 +16,7 @@ mod pending;
 mod query;
 mod query_op;
 mod selector;
+mod stream;
 
 pub use client::MeshClient;
 pub use config::{MeshConfig, MeshConfigBuilder};
@@ -30,5 +31,6 @@ pub use packet::decode_inbound;
 pub use query::{Query, QueryBuilder};
 pub use query_op::{Comparison, Logical, QueryOp, Target};
 pub use selector::Selector;
+pub use stream::{MeshStream, StreamOptions};
 pub use transport_http::Method;
 pub use transport_ws::Backoff;

@@ -31,6 +31,17 @@ pub(crate) const MAX_PENDING: usize = 4096;
 pub(crate) struct Pending {
     replies: Mutex<HashMap<String, oneshot::Sender<Result<Value, Error>>>>,
     confirms: Mutex<Confirms>,
+    /// `QUERY_NODES` answers carry no nonce: matched to queries in the order they were sent.
+    nodes: Mutex<NodeQueries>,
+    /// Held from registering a node query to handing its frame to the socket, so frames go
+    /// out in the order the queries were registered.
+    nodes_order: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug, Default)]
+struct NodeQueries {
+    waiting: VecDeque<(u64, oneshot::Sender<Result<Value, Error>>)>,
+    next_ticket: u64,
 }
 
 #[derive(Debug, Default)]
@@ -108,12 +119,53 @@ impl Pending {
         }
     }
 
-    /// The connection ended: no confirmation of what was pushed on it will come, so every
-    /// waiting push fails now.
+    /// Registers a `QUERY_NODES` query. The entry lives until it is answered, the
+    /// connection ends, or the returned guard is dropped.
+    pub(crate) fn wait_nodes(&self) -> Result<NodesWait<'_>, Error> {
+        let (tx, rx) = oneshot::channel();
+        let mut nodes = self.nodes.lock();
+        if nodes.waiting.len() >= MAX_PENDING {
+            return Err(too_many());
+        }
+        let ticket = nodes.next_ticket;
+        nodes.next_ticket += 1;
+        nodes.waiting.push_back((ticket, tx));
+        Ok(NodesWait {
+            pending: self,
+            ticket,
+            answer: rx,
+        })
+    }
+
+    /// Taken around registering a node query and sending it (see `nodes_order`).
+    pub(crate) async fn node_send_order(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.nodes_order.lock().await
+    }
+
+    /// A `QUERY_NODES` answer (or its refusal) for the oldest query still waiting; gives it
+    /// back when nobody waits.
+    pub(crate) fn answer_nodes(
+        &self,
+        answer: Result<Value, Error>,
+    ) -> Option<Result<Value, Error>> {
+        let waiter = self.nodes.lock().waiting.pop_front();
+        match waiter {
+            Some((_, waiter)) => {
+                let _ = waiter.send(answer);
+                None
+            }
+            None => Some(answer),
+        }
+    }
+
+    /// The connection ended: no confirmation of what was pushed on it will come, nor an
+    /// answer to a node query sent on it, so every waiting push and query fails now.
     pub(crate) fn connection_lost(&self) {
         let mut confirms = self.confirms.lock();
         confirms.by_queue.clear();
         confirms.len = 0;
+        drop(confirms);
+        self.nodes.lock().waiting.clear();
     }
 
     #[cfg(test)]
@@ -166,6 +218,25 @@ impl Drop for ConfirmWait<'_> {
             .confirms
             .lock()
             .remove(&self.queue, |t| t == ticket);
+    }
+}
+
+/// A `QUERY_NODES` query waiting for its answer; dropping it gives up its place.
+#[derive(Debug)]
+pub(crate) struct NodesWait<'a> {
+    pending: &'a Pending,
+    ticket: u64,
+    pub(crate) answer: oneshot::Receiver<Result<Value, Error>>,
+}
+
+impl Drop for NodesWait<'_> {
+    fn drop(&mut self) {
+        let ticket = self.ticket;
+        self.pending
+            .nodes
+            .lock()
+            .waiting
+            .retain(|(t, _)| *t != ticket);
     }
 }
 
@@ -260,6 +331,24 @@ mod tests {
         // A confirmation nobody waits for is dropped, not stored.
         pending.confirm("q");
         assert_eq!(pending.sizes(), (0, 0));
+    }
+
+    #[tokio::test]
+    async fn node_answers_go_to_queries_in_order_and_given_up_ones_are_skipped() {
+        let pending = Pending::default();
+        let mut first = pending.wait_nodes().unwrap();
+        let given_up = pending.wait_nodes().unwrap();
+        let mut third = pending.wait_nodes().unwrap();
+        drop(given_up);
+        assert!(pending.answer_nodes(Ok(Value::from(1))).is_none());
+        assert!(pending.answer_nodes(Ok(Value::from(3))).is_none());
+        assert_eq!((&mut first.answer).await.unwrap().unwrap(), Value::from(1));
+        assert_eq!((&mut third.answer).await.unwrap().unwrap(), Value::from(3));
+        // Nobody waits: the answer is handed back.
+        assert!(pending.answer_nodes(Ok(Value::Null)).is_some());
+        let mut lost = pending.wait_nodes().unwrap();
+        pending.connection_lost();
+        assert!((&mut lost.answer).await.is_err());
     }
 
     #[tokio::test]

@@ -72,7 +72,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "guild {guild_id} is on shard {} and is called {}",
         answer["shard"], answer["name"]
     );
-    println!("shard 1 owns {:?}", bot.guilds(1).await);
+    println!("shard 1 owns {:?}", bot.guilds(1));
 
     dashboard.close();
     bot.shutdown().await?;

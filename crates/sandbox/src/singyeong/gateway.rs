@@ -19,6 +19,9 @@ use crate::ws::ServerSocket;
 
 type Who = (String, String);
 
+/// The name singyeong gives its own node in clustered answers (`Cluster.fake_local_node`).
+const LOCAL_NODE: &str = "singyeong_local_node";
+
 /// What handling a packet asks of the socket loop.
 enum Step {
     Continue,
@@ -352,10 +355,12 @@ fn dispatch(
                     .filter_map(|key| state.clients.get(key))
                     .map(super::rest::describe)
                     .collect();
+                // singyeong runs the query on every cluster node and answers a map of node
+                // name to its clients; the sandbox is the one local node.
                 send(packet(
                     op::DISPATCH,
                     Some("QUERY_NODES"),
-                    &json!({ "nodes": nodes }),
+                    &json!({ "nodes": { LOCAL_NODE: nodes } }),
                 ));
             }
             Err(error) => invalid(&error.to_string(), whole.clone()),

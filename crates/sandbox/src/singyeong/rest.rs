@@ -24,6 +24,7 @@ pub(crate) fn describe(client: &Connected) -> Value {
         "app_id": client.record.app_id,
         "client_id": client.record.client_id,
         "metadata": client.record.metadata,
+        "metadata_types": client.record.types,
         "socket_ip": client.proxy_ip,
         "queues": client.queues,
     })
