@@ -28,6 +28,12 @@ pub(crate) fn state(world: &DiscordWorld) -> Value {
         &owner,
     );
     application["approximate_guild_count"] = Value::from(world.guilds.len());
+    // Required by the published OpenAPI description (`PrivateApplicationResponse`).
+    application["flags_new"] = Value::from(application["flags"].to_string());
+    application["approximate_user_install_count"] = Value::from(0);
+    application["approximate_user_authorization_count"] = Value::from(0);
+    application["explicit_content_filter"] = Value::from(0);
+    application["eligible_oauth2_scopes"] = json!(["bot", "applications.commands"]);
     application["bot"] = bot.clone();
     let mut me = bot;
     me["mfa_enabled"] = Value::from(false);
@@ -40,12 +46,15 @@ pub(crate) fn state(world: &DiscordWorld) -> Value {
 
 /// A user object (`bot` marks the bot account).
 pub(crate) fn user(user: &DiscordUser, bot: bool) -> Value {
-    json!({
+    let mut value = json!({
         "id": user.id, "username": user.username, "discriminator": "0",
         "global_name": user.global_name, "avatar": user.avatar, "bot": bot,
         "public_flags": 0, "flags": 0, "banner": null, "accent_color": null,
         "avatar_decoration_data": null,
-    })
+    });
+    // Required (nullable) in the published OpenAPI description (`UserResponse`).
+    value["primary_guild"] = Value::Null;
+    value
 }
 
 /// `GET /oauth2/applications/@me`: an application with the fields clients read at login
@@ -161,7 +170,7 @@ fn guild(world: &DiscordWorld, guild: &DiscordGuild) -> Value {
     let mut value = json!({
         "id": guild.id, "name": guild.name, "icon": guild.icon, "icon_hash": guild.icon,
         "splash": null, "discovery_splash": null, "banner": null,
-        "description": guild.description, "owner_id": owner, "region": null,
+        "description": guild.description, "owner_id": owner, "region": "deprecated",
         "afk_channel_id": null, "afk_timeout": 300, "widget_enabled": false,
         "widget_channel_id": null, "verification_level": 1,
         "default_message_notifications": 1, "explicit_content_filter": 2,
@@ -175,6 +184,7 @@ fn guild(world: &DiscordWorld, guild: &DiscordGuild) -> Value {
     // GUILD_CREATE's extra fields, in a second object (one `json!` this big overflows
     // the macro's recursion limit).
     let extra = json!({
+        "home_header": null, "max_presences": null,
         "nsfw_level": 0, "nsfw": false, "stickers": [], "premium_progress_bar_enabled": false,
         "safety_alerts_channel_id": null, "incidents_data": null, "lazy": true,
         "joined_at": timestamp::discord(guild.joined.from(now)),

@@ -49,6 +49,15 @@ pub(super) fn commands(
         if command.get("type").is_none() {
             command["type"] = Value::from(1);
         }
+        // Always present in Discord's command object (OpenAPI `ApplicationCommandResponse`).
+        for (field, absent) in [
+            ("default_member_permissions", Value::Null),
+            ("description", Value::from("")),
+        ] {
+            if command.get(field).is_none() {
+                command[field] = absent;
+            }
+        }
         if let Some(guild) = guild {
             command["guild_id"] = Value::from(guild.to_string());
         }

@@ -33,11 +33,17 @@ pub(super) fn route(
 /// `POST …/roles`: GUILD_ROLE_CREATE.
 fn create(state: &State, mut data: MutexGuard<'_, Data>, guild: u64, body: &Value) -> Answer {
     let id = data.next_id();
-    let role = json!({
+    let mut role = json!({
         "id": id.to_string(), "name": body["name"].as_str().unwrap_or("new role"), "color": body["color"].as_u64().unwrap_or(0),
         "hoist": body["hoist"].as_bool().unwrap_or(false), "position": 1, "permissions": body["permissions"].as_str().unwrap_or("0"),
         "managed": false, "mentionable": body["mentionable"].as_bool().unwrap_or(false), "flags": 0,
     });
+    // Always present in Discord's role object (OpenAPI `GuildRoleResponse`).
+    role["icon"] = Value::Null;
+    role["unicode_emoji"] = Value::Null;
+    let color = role["color"].clone();
+    role["colors"] =
+        json!({"primary_color": color, "secondary_color": null, "tertiary_color": null});
     if let Some(roles) = data
         .guilds
         .get_mut(&guild)

@@ -27,8 +27,26 @@ pub(super) fn by_id(state: &State, id: &str) -> Answer {
 pub(super) fn create_dm(state: &State, body: &Value) -> Answer {
     let mut data = state.data();
     let id = data.next_id();
-    let recipient = body["recipient_id"].clone();
-    let channel = json!({"id": id.to_string(), "type": 1, "last_message_id": null, "recipients": [{"id": recipient, "username": "someone", "discriminator": "0"}]});
+    let recipient_id = body["recipient_id"]
+        .as_str()
+        .and_then(parse_id)
+        .unwrap_or_default();
+    // The recipient as the guilds know them, else a user with every always-present field.
+    let recipient = data
+        .guilds
+        .values()
+        .flat_map(|g| g["members"].as_array().into_iter().flatten())
+        .map(|m| &m["user"])
+        .find(|u| id_of(u) == recipient_id)
+        .cloned()
+        .unwrap_or_else(|| {
+            json!({
+                "id": recipient_id.to_string(), "username": "someone", "discriminator": "0",
+                "global_name": null, "avatar": null, "public_flags": 0, "flags": 0,
+                "primary_guild": null,
+            })
+        });
+    let channel = json!({"id": id.to_string(), "type": 1, "flags": 0, "last_message_id": null, "recipients": [recipient]});
     data.channels.insert(id, channel.clone());
     ok(channel)
 }
