@@ -106,7 +106,8 @@ pub(super) fn describe(credentials: &Value, world: &World) -> String {
     let _ = writeln!(
         out,
         "switchboard sandbox: every platform below, offline. Ctrl-C stops it.\n\n\
-         control     {}   (sandbox trigger|say|discord|clash|disconnect|state; or set SANDBOX_CONTROL)\n         console     {}   (open in a browser: clients, live traffic, rate limits, controls)\n",
+         control     {}   (sandbox trigger|say|discord|clash|disconnect|state; or set SANDBOX_CONTROL)\n\
+         console     {}   (open in a browser: clients, live traffic, rate limits, controls)\n",
         text(&credentials["control"]),
         text(&credentials["console"])
     );
