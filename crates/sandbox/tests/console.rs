@@ -12,11 +12,17 @@ use serde_json::json;
 async fn the_page_and_its_files_are_served_from_the_control_port() {
     let sandbox = Sandbox::start(&[]);
     let control = sandbox.at("/control");
-    assert_eq!(sandbox.at("/console"), format!("{control}/_sandbox/console"));
+    assert_eq!(
+        sandbox.at("/console"),
+        format!("{control}/_sandbox/console")
+    );
     for (path, content_type) in [
         ("/", "text/html; charset=utf-8"),
         ("/_sandbox/console", "text/html; charset=utf-8"),
-        ("/_sandbox/console/console.js", "text/javascript; charset=utf-8"),
+        (
+            "/_sandbox/console/console.js",
+            "text/javascript; charset=utf-8",
+        ),
         ("/_sandbox/console/console.css", "text/css; charset=utf-8"),
     ] {
         let (status, headers, _) = http(Method::GET, &format!("{control}{path}"), &[], None).await;
@@ -36,8 +42,14 @@ async fn the_world_summary_names_what_calls_take_and_no_secret() {
     assert_eq!(status, StatusCode::OK, "{world}");
     assert_eq!(world["ok"], true);
     let types = world["eventsub"]["types"].as_array().unwrap();
-    let follow = types.iter().find(|t| t["type"] == "channel.follow").expect("channel.follow");
-    assert!(follow["versions"].as_array().unwrap().contains(&json!("2")), "{follow}");
+    let follow = types
+        .iter()
+        .find(|t| t["type"] == "channel.follow")
+        .expect("channel.follow");
+    assert!(
+        follow["versions"].as_array().unwrap().contains(&json!("2")),
+        "{follow}"
+    );
     let logins: Vec<&str> = world["twitch"]["users"]
         .as_array()
         .unwrap()
@@ -45,8 +57,18 @@ async fn the_world_summary_names_what_calls_take_and_no_secret() {
         .filter_map(|u| u["login"].as_str())
         .collect();
     assert!(logins.contains(&"sandbox_viewer"), "{logins:?}");
-    assert!(!world["discord"]["guilds"][0]["channels"].as_array().unwrap().is_empty());
-    assert!(!world["clash"]["clans"][0]["members"].as_array().unwrap().is_empty());
+    assert!(
+        !world["discord"]["guilds"][0]["channels"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !world["clash"]["clans"][0]["members"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let text = world.to_string();
     for secret in [
         sandbox.at("/discord/token"),
@@ -54,7 +76,10 @@ async fn the_world_summary_names_what_calls_take_and_no_secret() {
         sandbox.at("/clash/password"),
         sandbox.at("/twitch/users/1/token"),
     ] {
-        assert!(!text.contains(&secret), "the world summary leaks a credential");
+        assert!(
+            !text.contains(&secret),
+            "the world summary leaks a credential"
+        );
     }
 }
 

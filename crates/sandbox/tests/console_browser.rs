@@ -27,7 +27,12 @@ const PAGE_WAIT: Duration = Duration::from_secs(20);
 /// The Chromium binary: the first of the usual names on PATH.
 fn chromium() -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+    for name in [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ] {
         for dir in std::env::split_paths(&path) {
             let candidate = dir.join(name);
             if candidate.is_file() {
@@ -165,8 +170,18 @@ async fn the_console_shows_connected_clients_and_its_forms_reach_them() {
     assert_eq!(title.as_deref(), Some("switchboard sandbox"));
 
     // The connected clients.
-    wait_for(&page, "the EventSub session", &shows("#clients-eventsub", &session)).await;
-    wait_for(&page, "the subscription", &shows("#clients-eventsub", "channel.follow")).await;
+    wait_for(
+        &page,
+        "the EventSub session",
+        &shows("#clients-eventsub", &session),
+    )
+    .await;
+    wait_for(
+        &page,
+        "the subscription",
+        &shows("#clients-eventsub", "channel.follow"),
+    )
+    .await;
     wait_for(
         &page,
         "the chat connection in its channel",
@@ -183,12 +198,18 @@ async fn the_console_shows_connected_clients_and_its_forms_reach_them() {
     wait_for(
         &page,
         "the trigger's answer",
-        &shows(&format!("form[data-path=\"{trigger}\"] output"), "delivered to 1"),
+        &shows(
+            &format!("form[data-path=\"{trigger}\"] output"),
+            "delivered to 1",
+        ),
     )
     .await;
     let notification = next_json(&mut eventsub).await;
     assert_eq!(notification["metadata"]["message_type"], "notification");
-    assert_eq!(notification["metadata"]["subscription_type"], "channel.follow");
+    assert_eq!(
+        notification["metadata"]["subscription_type"],
+        "channel.follow"
+    );
     assert_eq!(
         notification["payload"]["event"]["broadcaster_user_login"],
         streamer_login.as_str()
@@ -209,7 +230,10 @@ async fn the_console_shows_connected_clients_and_its_forms_reach_them() {
     wait_for(
         &page,
         "the notification in the traffic log",
-        &shows("#traffic-log tbody", "\"subscription_type\":\"channel.follow\""),
+        &shows(
+            "#traffic-log tbody",
+            "\"subscription_type\":\"channel.follow\"",
+        ),
     )
     .await;
 

@@ -32,7 +32,11 @@ pub(crate) fn asset(rest: &[&str]) -> Option<HttpResponse> {
         ["console.css"] => ("text/css; charset=utf-8", STYLE),
         _ => return None,
     };
-    let mut response = response::bytes(StatusCode::OK, content_type, Bytes::from_static(body.as_bytes()));
+    let mut response = response::bytes(
+        StatusCode::OK,
+        content_type,
+        Bytes::from_static(body.as_bytes()),
+    );
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(
@@ -94,7 +98,9 @@ mod tests {
     /// The page runs under its policy: no inline script, style or handler, nothing remote.
     #[test]
     fn the_page_loads_nothing_inline_or_remote() {
-        for needle in ["<script>", "style=", "onclick", "http://", "https://", "<style"] {
+        for needle in [
+            "<script>", "style=", "onclick", "http://", "https://", "<style",
+        ] {
             assert!(!HTML.contains(needle), "console.html has {needle}");
         }
         for needle in ["innerHTML", "eval(", "http://", "https://"] {

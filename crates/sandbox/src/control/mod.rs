@@ -30,9 +30,9 @@ use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::platform::{Platform, ResponseFuture, SandboxRequest};
+use crate::response::{self, HttpResponse};
 use crate::standalone::Handles;
 use answer::{Answer, Body, not_found, respond};
-use crate::response::{self, HttpResponse};
 
 /// Every control route: method, path, and what its JSON body takes.
 pub const ROUTES: &[(&str, &str, &str)] = &[
@@ -52,11 +52,7 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
         "/_sandbox/world",
         "names in the world: Discord guilds, channels, users; Twitch users; clans; EventSub types",
     ),
-    (
-        "GET",
-        "/_sandbox/console",
-        "the web console (also at /)",
-    ),
+    ("GET", "/_sandbox/console", "the web console (also at /)"),
     (
         "GET",
         "/_sandbox/feed",
@@ -284,9 +280,7 @@ impl Platform for Control {
                 ["_sandbox", "console", rest @ ..] if get => crate::console::asset(rest)
                     .unwrap_or_else(|| respond(Err(not_found("no such console file")))),
                 _ if !same_origin(&request) => cross_origin(),
-                ["_sandbox", "feed"] if get => {
-                    feed::serve(&self.handles.feed, &mut request)
-                }
+                ["_sandbox", "feed"] if get => feed::serve(&self.handles.feed, &mut request),
                 ["_sandbox", rest @ ..] => respond(self.answer(&request, rest).await),
                 _ => respond(Err(not_found("the control API lives under /_sandbox"))),
             }
