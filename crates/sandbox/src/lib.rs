@@ -40,6 +40,7 @@
 //! - [`standalone`]: every platform built from a world on consecutive ports, the
 //!   credentials a bot needs, `--state` persistence (what the binary runs);
 //! - [`control`]: the control API (JSON over HTTP under `/_sandbox`) and its traffic feed;
+//! - `console`: the web console, one page over the control API (at `/` on the control port);
 //! - [`cli`]: the `sandbox` command line: serving, and the calls to the control API.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -47,6 +48,7 @@
 pub mod chaos;
 pub mod clash;
 pub mod cli;
+mod console;
 pub mod control;
 pub mod discord;
 pub mod echo;

@@ -3,11 +3,17 @@
 //!
 //! Paths are stable: `GET /_sandbox` lists them, `GET /_sandbox/credentials` gives what
 //! `sandbox --json` prints, `GET /_sandbox/state` the connected clients per platform,
+//! `GET /_sandbox/world` the names in the world (no credentials),
 //! `GET /_sandbox/feed` the live traffic, requests and WebSocket frames (a WebSocket of JSON
 //! records when upgraded, the recent records otherwise), and `POST /_sandbox/{platform}/{action}` with a JSON body
 //! triggers things (see [`ROUTES`]). Triggers answer once delivered with how many
 //! connections got it (`{"ok": true, "delivered": n}`), or 404 with a message when nothing
 //! matched; a bad body is 400. Every answer is JSON with an `ok` field.
+//!
+//! The web console (`GET /` or `GET /_sandbox/console`, see [`crate::console`]) is a page
+//! over these routes. Since a browser may be pointed at it, a request a browser sends from
+//! another site (an `Origin` that is not this server) is refused with 403: a web page the
+//! developer visits cannot trigger events or read the feed.
 
 mod answer;
 mod chaos;
@@ -17,13 +23,15 @@ mod feed;
 mod singyeong;
 mod state;
 mod twitch;
+mod world;
 
 use std::sync::{Arc, OnceLock};
 
-use http::Method;
+use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::platform::{Platform, ResponseFuture, SandboxRequest};
+use crate::response::{self, HttpResponse};
 use crate::standalone::Handles;
 use answer::{Answer, Body, not_found, respond};
 
@@ -40,6 +48,12 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
         "/_sandbox/state",
         "connected clients per platform, rate-limit buckets",
     ),
+    (
+        "GET",
+        "/_sandbox/world",
+        "names in the world: Discord guilds, channels, users; Twitch users; clans; EventSub types",
+    ),
+    ("GET", "/_sandbox/console", "the web console (also at /)"),
     (
         "GET",
         "/_sandbox/feed",
@@ -181,6 +195,7 @@ impl Control {
                 .cloned()
                 .ok_or_else(|| not_found("the sandbox is still starting")),
             (Method::GET, ["state"]) => Ok(state::snapshot(h)),
+            (Method::GET, ["world"]) => Ok(world::summary(h)),
             (Method::POST, ["twitch", rest @ ..]) => twitch::route(h, rest, &body).await,
             (Method::POST, ["discord", rest @ ..]) => discord::route(h, rest, &body),
             (Method::POST, ["clash", rest @ ..]) => clash::route(h, rest, &body),
@@ -236,6 +251,27 @@ fn disconnect(h: &Handles, platform: &str, body: &Body) -> Answer {
     }
 }
 
+/// No `Origin` (the CLI, scripts, any non-browser client), or this server's own: the
+/// console. A browser sends its page's origin on a POST and a WebSocket upgrade.
+fn same_origin(request: &SandboxRequest) -> bool {
+    let Some(origin) = request.header("origin") else {
+        return true;
+    };
+    let host = request.header("host").unwrap_or_default();
+    !host.is_empty()
+        && origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            .is_some_and(|rest| rest.eq_ignore_ascii_case(host))
+}
+
+fn cross_origin() -> HttpResponse {
+    response::json(
+        StatusCode::FORBIDDEN,
+        &json!({ "ok": false, "error": "the control API refuses calls from other web pages (their Origin is not this server)" }),
+    )
+}
+
 impl Platform for Control {
     fn name(&self) -> &'static str {
         "control"
@@ -245,10 +281,13 @@ impl Platform for Control {
         Box::pin(async move {
             let segments: Vec<String> = request.segments().into_iter().map(str::to_owned).collect();
             let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+            let get = request.method == Method::GET;
             match segments.as_slice() {
-                ["_sandbox", "feed"] if request.method == Method::GET => {
-                    feed::serve(&self.handles.feed, &mut request)
-                }
+                [] if get => crate::console::asset(&[]).unwrap_or_else(response::not_found),
+                ["_sandbox", "console", rest @ ..] if get => crate::console::asset(rest)
+                    .unwrap_or_else(|| respond(Err(not_found("no such console file")))),
+                _ if !same_origin(&request) => cross_origin(),
+                ["_sandbox", "feed"] if get => feed::serve(&self.handles.feed, &mut request),
                 ["_sandbox", rest @ ..] => respond(self.answer(&request, rest).await),
                 _ => respond(Err(not_found("the control API lives under /_sandbox"))),
             }

@@ -60,6 +60,7 @@ pub(super) fn json(world: &World, at: &Addresses) -> Value {
     };
     json!({
         "control": url("http", at.control, ""),
+        "console": url("http", at.control, "/_sandbox/console"),
         "discord": {
             "rest": url("http", at.discord, "/api/v10"),
             "gateway": url("ws", at.discord, ""),
@@ -105,8 +106,10 @@ pub(super) fn describe(credentials: &Value, world: &World) -> String {
     let _ = writeln!(
         out,
         "switchboard sandbox: every platform below, offline. Ctrl-C stops it.\n\n\
-         control     {}   (sandbox trigger|say|discord|clash|disconnect|state; or set SANDBOX_CONTROL)\n",
-        text(&credentials["control"])
+         control     {}   (sandbox trigger|say|discord|clash|disconnect|state; or set SANDBOX_CONTROL)\n\
+         console     {}   (open in a browser: clients, live traffic, rate limits, controls)\n",
+        text(&credentials["control"]),
+        text(&credentials["console"])
     );
     let discord = &credentials["discord"];
     let _ = writeln!(

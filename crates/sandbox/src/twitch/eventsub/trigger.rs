@@ -229,6 +229,22 @@ impl EventSubControl {
     pub fn set_default_actor(&self, user_id: &str) {
         self.state().lock().default_actor = Some(user_id.to_owned());
     }
+
+    /// Every subscription type a trigger can deliver, with its versions (the default
+    /// first), sorted by type.
+    pub fn trigger_types(&self) -> Vec<(String, Vec<String>)> {
+        let mut types: Vec<(String, Vec<String>)> = self
+            .state()
+            .samples
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(kind, entry)| (kind.clone(), Samples::of(entry).versions))
+            .filter(|(_, versions)| !versions.is_empty())
+            .collect();
+        types.sort();
+        types
+    }
 }
 
 /// The samples of one type: its versions (the default first) and their events.
