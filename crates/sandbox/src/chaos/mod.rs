@@ -40,6 +40,22 @@ pub enum Chaos {
     ForeignReconnectUrl,
     /// Every dispatch is sent twice with the same sequence number.
     DuplicateSequence,
+    /// Before every message, a frame or line that is not UTF-8.
+    InvalidUtf8,
+    /// A frame or line past any sane cap: an IRC line that never ends (the connection is
+    /// then dropped), an EventSub text frame of 2 MiB before every message.
+    EndlessLine,
+    /// Before every message, one with fields of the wrong type (EventSub: a notification
+    /// whose ids are numbers and whose event is a string; IRC: a PRIVMSG with garbage tag
+    /// values).
+    WrongTypes,
+    /// The server writes one byte at a time (IRC over TCP).
+    SlowLoris,
+    /// The connection is closed right after the welcome: a reconnect storm.
+    QuickClose,
+    /// Every notification is followed by a late copy of the one before it, timestamped
+    /// an hour earlier (same `message_id`).
+    OutOfOrder,
 }
 
 impl Chaos {
@@ -52,6 +68,12 @@ impl Chaos {
         Self::DropMidHandshake,
         Self::ForeignReconnectUrl,
         Self::DuplicateSequence,
+        Self::InvalidUtf8,
+        Self::EndlessLine,
+        Self::WrongTypes,
+        Self::SlowLoris,
+        Self::QuickClose,
+        Self::OutOfOrder,
     ];
 
     /// The behaviour's name for the control API and the CLI (`tiny-heartbeat`).
@@ -64,6 +86,12 @@ impl Chaos {
             Self::DropMidHandshake => "drop-mid-handshake",
             Self::ForeignReconnectUrl => "foreign-reconnect-url",
             Self::DuplicateSequence => "duplicate-sequence",
+            Self::InvalidUtf8 => "invalid-utf8",
+            Self::EndlessLine => "endless-line",
+            Self::WrongTypes => "wrong-types",
+            Self::SlowLoris => "slow-loris",
+            Self::QuickClose => "quick-close",
+            Self::OutOfOrder => "out-of-order",
         }
     }
 }
@@ -137,6 +165,12 @@ pub(crate) fn heartbeat_interval(switch: &ChaosSwitch, normal: u64) -> serde_jso
         serde_json::Value::from(normal)
     }
 }
+
+/// The bytes [`Chaos::InvalidUtf8`] sends: not UTF-8 in any reading.
+pub(crate) const INVALID_UTF8: &[u8] = b"\xff\xfe\xc3\x28 PRIVMSG #\xe2\x82 :\xf0\x28\x8c\xbc";
+
+/// How long the frame or line [`Chaos::EndlessLine`] sends is (2 MiB).
+pub(crate) const ENDLESS_LEN: usize = 2 * 1024 * 1024;
 
 /// The reconnect URL [`Chaos::ForeignReconnectUrl`] offers: clear text to a host that is
 /// not loopback (nothing listens there; a client must refuse it rather than try).

@@ -11,6 +11,8 @@ use crate::standalone::Handles;
 fn switch(h: &Handles, platform: &str) -> Option<ChaosSwitch> {
     match platform {
         "discord" => Some(h.discord.chaos()),
+        "eventsub" => Some(h.eventsub.chaos()),
+        "twitch" => Some(h.twitch.chat().chaos()),
         _ => None,
     }
 }
@@ -20,7 +22,7 @@ fn switch(h: &Handles, platform: &str) -> Option<ChaosSwitch> {
 pub(super) fn route(h: &Handles, platform: &str, body: &Body) -> Answer {
     let switch = switch(h, platform).ok_or_else(|| {
         not_found(format!(
-            "no chaos mode for {platform:?} (only discord has one so far)"
+            "no chaos mode for {platform:?} (discord, eventsub and twitch have one)"
         ))
     })?;
     if body.flag("clear") {
