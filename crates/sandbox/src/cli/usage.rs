@@ -86,13 +86,17 @@ usage: sandbox singyeong [--control URL] clients
 
 /// `sandbox chaos --help`.
 pub(super) const CHAOS: &str = "\
-usage: sandbox chaos [--control URL] discord BEHAVIOUR [--off]
-       sandbox chaos [--control URL] discord clear
-       sandbox chaos [--control URL] discord
+usage: sandbox chaos [--control URL] discord|eventsub|twitch BEHAVIOUR [--off]
+       sandbox chaos [--control URL] discord|eventsub|twitch clear
+       sandbox chaos [--control URL] discord|eventsub|twitch
 
 Switches a hostile behaviour of the platform's server on (or --off), every behaviour off
 (clear), or lists those on. Discord: huge-numbers, negative-numbers, tiny-heartbeat,
-never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence.";
+never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence. EventSub:
+huge-numbers, negative-numbers, tiny-heartbeat (the welcome's keepalive), drop-mid-handshake
+(no welcome), foreign-reconnect-url, duplicate-sequence, invalid-utf8, endless-line,
+wrong-types, quick-close, out-of-order. Twitch chat: drop-mid-handshake (after PASS/NICK),
+invalid-utf8, endless-line, wrong-types, slow-loris (TCP).";
 
 /// `sandbox disconnect --help`.
 pub(super) const DISCONNECT: &str = "\

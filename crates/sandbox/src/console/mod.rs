@@ -84,8 +84,10 @@ mod tests {
                 continue;
             }
             if *path == "/_sandbox/chaos/{platform}" {
-                // Only Discord's gateway has chaos behaviours so far.
+                // Discord's gateway, EventSub's WebSocket and Twitch chat have behaviours.
                 assert!(SCRIPT.contains("\"/_sandbox/chaos/discord\""));
+                assert!(SCRIPT.contains("\"/_sandbox/chaos/eventsub\""));
+                assert!(SCRIPT.contains("\"/_sandbox/chaos/twitch\""));
                 continue;
             }
             if *method != "POST" {
