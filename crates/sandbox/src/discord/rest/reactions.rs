@@ -192,6 +192,13 @@ pub(super) fn handle(
     answer
 }
 
+/// The fields MESSAGE_REACTION_ADD and _REMOVE always carry for a normal (not super)
+/// reaction: `burst` and `type` (0, normal).
+fn normal_reaction(event: &mut Value) {
+    event["burst"] = Value::from(false);
+    event["type"] = Value::from(0);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,11 +217,4 @@ mod tests {
         assert_eq!(emoji("👍"), json!({"id": null, "name": "👍"}));
         assert_eq!(emoji("a:b"), json!({"id": null, "name": "a:b"}));
     }
-}
-
-/// The fields MESSAGE_REACTION_ADD and _REMOVE always carry for a normal (not super)
-/// reaction: `burst` and `type` (0, normal).
-fn normal_reaction(event: &mut Value) {
-    event["burst"] = Value::from(false);
-    event["type"] = Value::from(0);
 }
