@@ -1110,7 +1110,11 @@ mod tests {
         let reopened = opened(&actions(&mut state));
         state.on_ended(reopened, None, String::new(), lasted);
         let _ = actions(&mut state);
-        assert_eq!(state.deadline(), Some(lasted + SECOND), "the first delay again");
+        assert_eq!(
+            state.deadline(),
+            Some(lasted + SECOND),
+            "the first delay again"
+        );
     }
 
     /// A server closing every session right after its welcome: each fresh session waits

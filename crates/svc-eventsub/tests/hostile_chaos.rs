@@ -133,7 +133,10 @@ async fn reconnect_storms_are_bounded_per_minute() {
         let minute_start = env.control.accepted();
         tokio::time::sleep(Duration::from_mins(1)).await;
         let last_minute = env.control.accepted() - minute_start;
-        assert!(last_minute <= 6, "{chaos}: {last_minute} sockets in a minute");
+        assert!(
+            last_minute <= 6,
+            "{chaos}: {last_minute} sockets in a minute"
+        );
 
         // Cleared: the client is back within its longest backoff delay (a minute, plus
         // jitter) and delivers.

@@ -61,7 +61,10 @@ async fn joined(env: &Env, carrier: Carrier) -> (ChatClient, Listener, Arc<Mutex
     let listener = client.events().on(move |event: ChatEvent| {
         sink.lock().unwrap().push(event);
     });
-    eventually(Duration::from_secs(30), || env.control.members("dallas") == 1).await;
+    eventually(Duration::from_secs(30), || {
+        env.control.members("dallas") == 1
+    })
+    .await;
     (client, listener, seen)
 }
 
@@ -110,7 +113,12 @@ async fn lines_not_utf8_or_with_bad_tags_lose_nothing() {
         env.control.chaos().on(Chaos::InvalidUtf8);
         env.control.chaos().on(Chaos::WrongTypes);
         deliver_exactly(&env, &seen, "good", 5).await;
-        assert_eq!(disconnects(&seen), 0, "{carrier:?}: {:?}", seen.lock().unwrap());
+        assert_eq!(
+            disconnects(&seen),
+            0,
+            "{carrier:?}: {:?}",
+            seen.lock().unwrap()
+        );
         assert_eq!(env.control.accepted(), 1, "{carrier:?}: no reconnect");
         client.close().await;
     }
@@ -136,7 +144,8 @@ async fn an_endless_line_hits_the_cap_and_reconnects_are_bounded() {
         let env = sandbox().await;
         let (client, _listener, seen) = joined(&env, carrier).await;
         env.control.chaos().on(Chaos::EndlessLine);
-        env.control.say("dallas", "ronni", "lost to the endless line");
+        env.control
+            .say("dallas", "ronni", "lost to the endless line");
         eventually(Duration::from_mins(1), || disconnects(&seen) >= 1).await;
         let error = seen.lock().unwrap().iter().find_map(|event| match event {
             ChatEvent::Disconnected { error, .. } => Some(error.clone()),
@@ -174,12 +183,24 @@ async fn assert_storm_bounded(env: &Env, carrier: Carrier) {
     let before = env.control.accepted();
     tokio::time::sleep(Duration::from_mins(5)).await;
     let opened = env.control.accepted() - before;
-    assert!(opened >= 2, "{carrier:?}: the client stopped trying ({opened})");
-    assert!(opened <= 20, "{carrier:?}: {opened} connections in five minutes");
+    assert!(
+        opened >= 2,
+        "{carrier:?}: the client stopped trying ({opened})"
+    );
+    assert!(
+        opened <= 20,
+        "{carrier:?}: {opened} connections in five minutes"
+    );
     let minute = env.control.accepted();
     tokio::time::sleep(Duration::from_mins(1)).await;
     let last_minute = env.control.accepted() - minute;
-    assert!(last_minute <= 3, "{carrier:?}: {last_minute} connections in a minute");
+    assert!(
+        last_minute <= 3,
+        "{carrier:?}: {last_minute} connections in a minute"
+    );
     env.control.chaos().clear();
-    eventually(Duration::from_mins(3), || env.control.members("dallas") == 1).await;
+    eventually(Duration::from_mins(3), || {
+        env.control.members("dallas") == 1
+    })
+    .await;
 }

@@ -94,7 +94,11 @@ impl EventSubControl {
         let Some((_, tx)) = &session.sink else {
             return false;
         };
-        let url = if self.state.chaos.is_on(crate::chaos::Chaos::ForeignReconnectUrl) {
+        let url = if self
+            .state
+            .chaos
+            .is_on(crate::chaos::Chaos::ForeignReconnectUrl)
+        {
             crate::chaos::FOREIGN_URL.to_owned()
         } else {
             url.map_or_else(

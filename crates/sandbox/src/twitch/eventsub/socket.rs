@@ -67,7 +67,11 @@ async fn close(socket: &mut ServerSocket, code: u16, reason: &'static str) {
 }
 
 fn welcome(state: &State, session_id: &str, keepalive: u64, connected_at: &str) -> String {
-    let numbers = [Chaos::HugeNumbers, Chaos::NegativeNumbers, Chaos::TinyHeartbeat];
+    let numbers = [
+        Chaos::HugeNumbers,
+        Chaos::NegativeNumbers,
+        Chaos::TinyHeartbeat,
+    ];
     let announced = if numbers.iter().any(|c| state.chaos.is_on(*c)) {
         chaos::heartbeat_interval(&state.chaos, keepalive)
     } else {
