@@ -164,8 +164,11 @@ pub(crate) struct SessionState {
     /// When the latest session was welcomed: one that ends sooner than
     /// [`STABLE_SESSION`] after it does not reset the backoff.
     welcomed_at: Option<Instant>,
-    /// Whether the last session ended sooner than [`STABLE_SESSION`] after its welcome.
+    /// Whether the last session ended sooner than [`STABLE_SESSION`] after its welcome
+    /// without carrying a message.
     ended_quickly: bool,
+    /// Whether the current session carried a message after its welcome.
+    carried: bool,
     next_socket: u64,
     actions: VecDeque<Action>,
 }
@@ -181,6 +184,7 @@ impl SessionState {
             welcomed_once: false,
             welcomed_at: None,
             ended_quickly: false,
+            carried: false,
             next_socket: 0,
             actions: VecDeque::new(),
         }
@@ -238,6 +242,12 @@ impl SessionState {
     /// A text message arrived on `socket`.
     pub(crate) fn on_text(&mut self, socket: SocketId, text: &str, now: Instant) {
         let parsed = Envelope::parse(text);
+        if let Phase::Live(live) = &self.phase
+            && live.current.socket == socket
+            && parsed.is_ok()
+        {
+            self.carried = true;
+        }
         match &mut self.phase {
             Phase::Connecting {
                 socket: opening, ..
@@ -249,6 +259,7 @@ impl SessionState {
                     let keepalive =
                         announced_keepalive(info.keepalive_timeout_seconds, self.timing.keepalive);
                     self.welcomed_at = Some(now);
+                    self.carried = false;
                     let first = !self.welcomed_once;
                     self.welcomed_once = true;
                     self.phase = Phase::Live(Box::new(Live {
@@ -636,7 +647,7 @@ impl SessionState {
     }
 
     /// After a session ended: a fresh one, unless reconnecting is off. A session that lasted
-    /// [`STABLE_SESSION`] resets the backoff and is replaced at once, and so is the first
+    /// [`STABLE_SESSION`] or carried a message after its welcome resets the backoff and is replaced at once, and so is the first
     /// one that ended sooner; a second short one in a row (a server closing every session
     /// right after its welcome) waits the next backoff delay, so such a server sees a
     /// bounded number of sockets per minute.
@@ -645,9 +656,10 @@ impl SessionState {
             self.finish();
             return;
         }
-        let lasted = self
-            .welcomed_at
-            .is_some_and(|at| now.saturating_duration_since(at) >= STABLE_SESSION);
+        let lasted = self.carried
+            || self
+                .welcomed_at
+                .is_some_and(|at| now.saturating_duration_since(at) >= STABLE_SESSION);
         if lasted {
             self.backoff.reset();
         }
