@@ -203,6 +203,7 @@ impl Shard {
             session: None,
             resume_url: None,
             seq: None,
+            unread: None,
             fatal: None,
         };
         let task = tokio::spawn(runner.run(events));
@@ -338,6 +339,9 @@ struct Runner {
     session: Option<String>,
     resume_url: Option<String>,
     seq: Option<u64>,
+    /// The sequence number of the last dispatch that could not be read at all (a truncated
+    /// frame): its number counts, but a readable copy of it is still delivered.
+    unread: Option<u64>,
     fatal: Option<Error>,
 }
 
@@ -570,10 +574,11 @@ impl Runner {
         }
         if let Some(s) = seq {
             if !starts_session {
-                if self.seq.is_some_and(|last| s <= last) {
+                if self.seq.is_some_and(|last| s <= last) && self.unread != Some(s) {
                     self.shared.duplicates.fetch_add(1, Ordering::SeqCst);
                     return None;
                 }
+                self.unread = event.is_none().then_some(s);
                 self.seq = Some(s);
                 self.store_session();
             }
