@@ -18,7 +18,8 @@ const HUGE: usize = 17 << 20;
 const SLOW_PIECES: usize = 8;
 const SLOW_GAP: Duration = Duration::from_secs(1);
 /// [`Chaos::InvalidUtf8`]: a dispatch whose content holds bytes that are no UTF-8.
-const NOT_UTF8: &[u8] = b"{\"t\":\"MESSAGE_CREATE\",\"s\":null,\"op\":0,\"d\":{\"content\":\"\xff\xfe\"}}";
+const NOT_UTF8: &[u8] =
+    b"{\"t\":\"MESSAGE_CREATE\",\"s\":null,\"op\":0,\"d\":{\"content\":\"\xff\xfe\"}}";
 
 impl Connection {
     /// Sends one queued dispatch, with whatever the switched-on chaos adds to it.

@@ -602,9 +602,7 @@ impl Runner {
     /// (same session, a sequence number already seen).
     fn is_stale_ready(&self, seq: Option<u64>, session_id: &str) -> bool {
         self.session.as_deref() == Some(session_id)
-            && seq
-                .zip(self.seq)
-                .is_some_and(|(seq, last)| seq <= last)
+            && seq.zip(self.seq).is_some_and(|(seq, last)| seq <= last)
     }
 
     /// READY: the session to resume, where to resume it, and its first sequence number.
