@@ -176,3 +176,25 @@ pub(crate) fn heartbeat_interval(switch: &ChaosSwitch, normal: u64) -> serde_jso
 /// The reconnect URL [`Chaos::ForeignReconnectUrl`] offers: clear text to a host that is
 /// not loopback (nothing listens there; a client must refuse it rather than try).
 pub(crate) const FOREIGN_URL: &str = "ws://192.0.2.1:80/elsewhere";
+
+#[cfg(test)]
+mod tests {
+    use super::{Chaos, ChaosSwitch};
+
+    #[test]
+    fn every_behaviour_round_trips_its_name() {
+        for chaos in Chaos::ALL {
+            assert_eq!(chaos.name().parse::<Chaos>(), Ok(*chaos));
+        }
+        assert!("gateway-on-fire".parse::<Chaos>().is_err());
+    }
+
+    #[test]
+    fn take_fires_a_behaviour_once() {
+        let switch = ChaosSwitch::default();
+        switch.on(Chaos::DecompressionBomb);
+        assert!(switch.take(Chaos::DecompressionBomb));
+        assert!(!switch.take(Chaos::DecompressionBomb));
+        assert!(switch.active().is_empty());
+    }
+}
