@@ -40,6 +40,22 @@ pub enum Chaos {
     ForeignReconnectUrl,
     /// Every dispatch is sent twice with the same sequence number.
     DuplicateSequence,
+    /// After every dispatch the one before it is sent again: a sequence number lower than
+    /// the last one arrives.
+    OutOfOrderSequence,
+    /// Before every dispatch, a message whose JSON is not UTF-8.
+    InvalidUtf8,
+    /// Before every dispatch, the first half of it: JSON cut off mid-value.
+    TruncatedFrames,
+    /// Every dispatch's `d.id` is `true` instead of a snowflake string.
+    WrongTypes,
+    /// Once, then off again: before the next dispatch, a message that compresses to a few
+    /// KiB and inflates past 16 MiB (only on `zlib-stream` and `zstd-stream` connections).
+    DecompressionBomb,
+    /// Once, then off again: before the next dispatch, a 17 MiB frame.
+    OversizedFrames,
+    /// Every dispatch is written a few bytes at a time, a second between the pieces.
+    SlowLoris,
 }
 
 impl Chaos {
@@ -52,6 +68,13 @@ impl Chaos {
         Self::DropMidHandshake,
         Self::ForeignReconnectUrl,
         Self::DuplicateSequence,
+        Self::OutOfOrderSequence,
+        Self::InvalidUtf8,
+        Self::TruncatedFrames,
+        Self::WrongTypes,
+        Self::DecompressionBomb,
+        Self::OversizedFrames,
+        Self::SlowLoris,
     ];
 
     /// The behaviour's name for the control API and the CLI (`tiny-heartbeat`).
@@ -64,6 +87,13 @@ impl Chaos {
             Self::DropMidHandshake => "drop-mid-handshake",
             Self::ForeignReconnectUrl => "foreign-reconnect-url",
             Self::DuplicateSequence => "duplicate-sequence",
+            Self::OutOfOrderSequence => "out-of-order-sequence",
+            Self::InvalidUtf8 => "invalid-utf8",
+            Self::TruncatedFrames => "truncated-frames",
+            Self::WrongTypes => "wrong-types",
+            Self::DecompressionBomb => "decompression-bomb",
+            Self::OversizedFrames => "oversized-frames",
+            Self::SlowLoris => "slow-loris",
         }
     }
 }
@@ -113,6 +143,11 @@ impl ChaosSwitch {
         self.active.lock().clear();
     }
 
+    /// Whether `chaos` is on, switching it off if so: for behaviours that fire once.
+    pub fn take(&self, chaos: Chaos) -> bool {
+        self.active.lock().remove(&chaos)
+    }
+
     /// Whether `chaos` is on.
     pub fn is_on(&self, chaos: Chaos) -> bool {
         self.active.lock().contains(&chaos)
@@ -141,3 +176,25 @@ pub(crate) fn heartbeat_interval(switch: &ChaosSwitch, normal: u64) -> serde_jso
 /// The reconnect URL [`Chaos::ForeignReconnectUrl`] offers: clear text to a host that is
 /// not loopback (nothing listens there; a client must refuse it rather than try).
 pub(crate) const FOREIGN_URL: &str = "ws://192.0.2.1:80/elsewhere";
+
+#[cfg(test)]
+mod tests {
+    use super::{Chaos, ChaosSwitch};
+
+    #[test]
+    fn every_behaviour_round_trips_its_name() {
+        for chaos in Chaos::ALL {
+            assert_eq!(chaos.name().parse::<Chaos>(), Ok(*chaos));
+        }
+        assert!("gateway-on-fire".parse::<Chaos>().is_err());
+    }
+
+    #[test]
+    fn take_fires_a_behaviour_once() {
+        let switch = ChaosSwitch::default();
+        switch.on(Chaos::DecompressionBomb);
+        assert!(switch.take(Chaos::DecompressionBomb));
+        assert!(!switch.take(Chaos::DecompressionBomb));
+        assert!(switch.active().is_empty());
+    }
+}

@@ -92,7 +92,9 @@ usage: sandbox chaos [--control URL] discord BEHAVIOUR [--off]
 
 Switches a hostile behaviour of the platform's server on (or --off), every behaviour off
 (clear), or lists those on. Discord: huge-numbers, negative-numbers, tiny-heartbeat,
-never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence.";
+never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence,
+out-of-order-sequence, invalid-utf8, truncated-frames, wrong-types, decompression-bomb
+(once), oversized-frames (once), slow-loris.";
 
 /// `sandbox disconnect --help`.
 pub(super) const DISCONNECT: &str = "\
