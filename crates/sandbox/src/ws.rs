@@ -37,6 +37,48 @@ impl ServerSocket {
         }
         self.inner.close(frame).await
     }
+
+    /// Sends a text or binary message as one unmasked frame written straight to the socket
+    /// in `pieces` parts, `gap` apart (a slow-loris server); other messages are sent whole.
+    pub(crate) async fn send_trickled(
+        &mut self,
+        message: Message,
+        pieces: usize,
+        gap: std::time::Duration,
+    ) -> Result<(), WsError> {
+        use futures_util::SinkExt;
+        use tokio::io::AsyncWriteExt;
+        let opcode = match &message {
+            Message::Text(_) => 0x1,
+            Message::Binary(_) => 0x2,
+            _ => return self.send(message).await,
+        };
+        if let Some(tap) = &self.tap {
+            tap.frame("out", &message);
+        }
+        self.inner.flush().await?;
+        let payload = message.into_data();
+        let mut frame = vec![0x80 | opcode];
+        match u16::try_from(payload.len()) {
+            Ok(len) if len < 126 => frame.push(len as u8),
+            Ok(len) => {
+                frame.push(126);
+                frame.extend_from_slice(&len.to_be_bytes());
+            }
+            Err(_) => {
+                frame.push(127);
+                frame.extend_from_slice(&(payload.len() as u64).to_be_bytes());
+            }
+        }
+        frame.extend_from_slice(&payload);
+        let socket = self.inner.get_mut();
+        for piece in frame.chunks(frame.len().div_ceil(pieces.max(1))) {
+            socket.write_all(piece).await?;
+            socket.flush().await?;
+            tokio::time::sleep(gap).await;
+        }
+        Ok(())
+    }
 }
 
 impl Stream for ServerSocket {

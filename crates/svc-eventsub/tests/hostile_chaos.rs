@@ -55,7 +55,7 @@ async fn duplicated_and_late_notifications_arrive_exactly_once() {
     let (client, mut events) = connected(&env, "token-chaos-dup").await;
     let session = client.session_id();
     env.control.chaos().on(Chaos::DuplicateSequence);
-    env.control.chaos().on(Chaos::OutOfOrder);
+    env.control.chaos().on(Chaos::OutOfOrderSequence);
     deliver_exactly(&env, &mut events, 5).await;
     let stats = client.stats();
     assert_eq!(stats.notifications, 5);

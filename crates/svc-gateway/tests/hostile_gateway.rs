@@ -446,8 +446,12 @@ async fn chaos_dropping_mid_handshake_sees_bounded_identifies() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn chaos_heartbeat_intervals_huge_or_tiny_keep_the_shard_up() {
-    for chaos in [Chaos::HugeNumbers, Chaos::TinyHeartbeat] {
+async fn chaos_heartbeat_intervals_huge_negative_or_tiny_keep_the_shard_up() {
+    for chaos in [
+        Chaos::HugeNumbers,
+        Chaos::NegativeNumbers,
+        Chaos::TinyHeartbeat,
+    ] {
         let sandbox = Sandbox::start(DiscordConfig::default()).await;
         sandbox.control.chaos().on(chaos);
         let (shard, mut stream) = common::ready_shard(&sandbox, intents()).await;
@@ -462,6 +466,185 @@ async fn chaos_heartbeat_intervals_huge_or_tiny_keep_the_shard_up() {
             sandbox.control.heartbeats() <= 2 * 180 + 2,
             "{chaos}: {} heartbeats in three minutes",
             sandbox.control.heartbeats()
+        );
+        shard.close();
+        shard.join().await.unwrap();
+    }
+}
+
+/// Dispatches messages `m{n}` for `numbers` and returns what the handler saw of as many
+/// (see [`seen`]), in order.
+async fn send_and_collect(
+    sandbox: &Sandbox,
+    stream: &mut EventStream<ShardEvent>,
+    numbers: std::ops::RangeInclusive<u64>,
+) -> Vec<String> {
+    let count = numbers.clone().count();
+    for n in numbers {
+        sandbox
+            .control
+            .dispatch(Some(0), "MESSAGE_CREATE", &message(&format!("m{n}"), n));
+    }
+    let mut got = Vec::new();
+    while got.len() < count {
+        got.push(next_matching(stream, MINUTE, seen).await);
+    }
+    got
+}
+
+fn names(range: std::ops::RangeInclusive<u64>) -> Vec<String> {
+    range.map(|n| format!("m{n}")).collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn chaos_out_of_order_sequence_numbers_neither_restart_nor_rewind_the_session() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    // On from the start: the READY itself comes again, with its old number, after the next
+    // dispatch.
+    sandbox.control.chaos().on(Chaos::OutOfOrderSequence);
+    let (shard, mut stream) = common::ready_shard(&sandbox, intents()).await;
+    let mut readies = 0;
+    let mut got = Vec::new();
+    for n in 1..=3 {
+        sandbox
+            .control
+            .dispatch(Some(0), "MESSAGE_CREATE", &message(&format!("m{n}"), n));
+    }
+    while got.len() < 3 {
+        let text = next_matching(&mut stream, MINUTE, |e| {
+            readies += usize::from(is_name(e, "READY"));
+            seen(e)
+        })
+        .await;
+        got.push(text);
+    }
+    assert_eq!(got, names(1..=3));
+    assert_eq!(readies, 0, "the old READY started no second session");
+    assert!(shard.stats().duplicates >= 3, "{:?}", shard.stats());
+    sandbox.control.chaos().clear();
+    // The resume point is the highest number seen: nothing replayed twice.
+    sandbox.control.close(Some(0), 4000);
+    next_matching(&mut stream, MINUTE, |e| is_name(e, "RESUMED").then_some(())).await;
+    got.extend(send_and_collect(&sandbox, &mut stream, 4..=5).await);
+    assert_eq!(got, names(1..=5));
+    assert_eq!(
+        (sandbox.control.identifies(), sandbox.control.resumes()),
+        (1, 1)
+    );
+    shard.close();
+    shard.join().await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn chaos_invalid_utf8_and_truncated_frames_are_skipped() {
+    for chaos in [Chaos::InvalidUtf8, Chaos::TruncatedFrames] {
+        for compression in [GatewayCompression::None, GatewayCompression::ZlibStream] {
+            let sandbox = Sandbox::start(DiscordConfig::default()).await;
+            let (shard, mut stream) = common::ready_shard_with(&sandbox, intents(), |builder| {
+                builder.compression(compression)
+            })
+            .await;
+            sandbox.control.chaos().on(chaos);
+            let mut got = send_and_collect(&sandbox, &mut stream, 1..=3).await;
+            sandbox.control.chaos().clear();
+            got.extend(send_and_collect(&sandbox, &mut stream, 4..=4).await);
+            assert_eq!(got, names(1..=4), "{chaos} {compression:?}");
+            assert_eq!(shard.stats().decode_errors, 3, "{chaos} {compression:?}");
+            assert_eq!(
+                (sandbox.control.identifies(), sandbox.control.resumes()),
+                (1, 0),
+                "{chaos} {compression:?}: the connection stayed up"
+            );
+            shard.close();
+            shard.join().await.unwrap();
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn chaos_wrong_types_in_dispatches_arrive_as_unknown() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let (shard, mut stream) = common::ready_shard(&sandbox, intents()).await;
+    sandbox.control.chaos().on(Chaos::WrongTypes);
+    let mut got = send_and_collect(&sandbox, &mut stream, 1..=3).await;
+    sandbox.control.chaos().clear();
+    got.extend(send_and_collect(&sandbox, &mut stream, 4..=4).await);
+    assert_eq!(got, [r#"?"m1""#, r#"?"m2""#, r#"?"m3""#, "m4"]);
+    let stats = shard.stats();
+    assert_eq!((stats.decode_errors, stats.duplicates), (3, 0));
+    // The wrongly typed dispatches were numbered: a resume asks for none of them again.
+    sandbox.control.close(Some(0), 4000);
+    next_matching(&mut stream, MINUTE, |e| is_name(e, "RESUMED").then_some(())).await;
+    got.extend(send_and_collect(&sandbox, &mut stream, 5..=5).await);
+    assert_eq!(got.len(), 5);
+    assert_eq!(got[4], "m5");
+    shard.close();
+    shard.join().await.unwrap();
+}
+
+/// Switches `chaos` (one that fires once and ends the session with 1009) on, dispatches a
+/// message to carry it and checks the shard identifies afresh and then gets every message.
+async fn one_message_too_large(chaos: Chaos, compression: GatewayCompression) {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let (shard, mut stream) = common::ready_shard_with(&sandbox, intents(), |builder| {
+        builder.compression(compression)
+    })
+    .await;
+    // Past the sandbox's 5 s identify window, so the new session is not refused.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    sandbox.control.chaos().on(chaos);
+    sandbox
+        .control
+        .dispatch(Some(0), "MESSAGE_CREATE", &message("carrier", 1));
+    next_matching(&mut stream, MINUTE, |e| is_name(e, "READY").then_some(())).await;
+    assert!(!sandbox.control.chaos().is_on(chaos), "{chaos}: fired");
+    let got = send_and_collect(&sandbox, &mut stream, 2..=4).await;
+    assert_eq!(got, names(2..=4), "{chaos} {compression:?}");
+    tokio::time::sleep(Duration::from_mins(2)).await;
+    assert_eq!(
+        (sandbox.control.identifies(), sandbox.control.resumes()),
+        (2, 0),
+        "{chaos} {compression:?}: a new session, no resume into the big message"
+    );
+    assert_eq!(shard.stats().identifies, 2);
+    shard.close();
+    shard.join().await.unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn chaos_decompression_bombs_end_the_session_and_a_new_one_gets_everything() {
+    one_message_too_large(Chaos::DecompressionBomb, GatewayCompression::ZlibStream).await;
+    one_message_too_large(Chaos::DecompressionBomb, GatewayCompression::ZstdStream).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn chaos_oversized_frames_end_the_session_and_a_new_one_gets_everything() {
+    one_message_too_large(Chaos::OversizedFrames, GatewayCompression::None).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn chaos_slow_loris_frames_arrive_whole_and_the_shard_stays_up() {
+    for compression in [GatewayCompression::None, GatewayCompression::ZlibStream] {
+        let sandbox = Sandbox::start(DiscordConfig::default()).await;
+        let (shard, mut stream) = common::ready_shard_with(&sandbox, intents(), |builder| {
+            builder.compression(compression)
+        })
+        .await;
+        sandbox.control.chaos().on(Chaos::SlowLoris);
+        let mut got = send_and_collect(&sandbox, &mut stream, 1..=3).await;
+        sandbox.control.chaos().clear();
+        got.extend(send_and_collect(&sandbox, &mut stream, 4..=4).await);
+        assert_eq!(got, names(1..=4), "{compression:?}");
+        let stats = shard.stats();
+        assert_eq!(
+            (stats.decode_errors, stats.duplicates, stats.zombies),
+            (0, 0, 0),
+            "{compression:?}"
+        );
+        assert_eq!(
+            (sandbox.control.identifies(), sandbox.control.resumes()),
+            (1, 0),
+            "{compression:?}"
         );
         shard.close();
         shard.join().await.unwrap();

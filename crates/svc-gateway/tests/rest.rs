@@ -5,10 +5,10 @@ mod common;
 use std::time::Duration;
 
 use common::{Sandbox, content, hub, next_matching, ready_shard, status};
-use sandbox::discord::DiscordConfig;
+use sandbox::discord::{DiscordConfig, SlashCommand};
 use svc_gateway::event::Event;
 use svc_gateway::gateway::{Shard, ShardConfig};
-use svc_gateway::model::{Command, Id, Intents};
+use svc_gateway::model::{Command, Id, Intents, InteractionMarker};
 use svc_gateway::rest::{
     CreateMessage, EditMessage, HistoryAnchor, InteractionResponse, RestClient,
 };
@@ -815,4 +815,86 @@ async fn the_sandbox_checks_commands_as_discord_does() {
     );
     assert_eq!(code, 400);
     assert_eq!(rest.commands(app, None).await.unwrap().len(), 6);
+}
+
+/// A slash command `/ping` sent by the sandbox: `(interaction id, token)`.
+async fn issued_interaction(
+    sandbox: &Sandbox,
+    rest: &RestClient,
+) -> (Id<InteractionMarker>, String) {
+    let app = rest.current_application().await.unwrap().id;
+    rest.create_command(app, None, &Command::chat_input("ping", "Answers."))
+        .await
+        .unwrap();
+    let (interaction, _) = sandbox
+        .control
+        .slash_command(&SlashCommand::new("ping"))
+        .expect("a registered command");
+    let id = interaction["id"].as_str().unwrap().parse().unwrap();
+    (
+        Id::new(id),
+        interaction["token"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_initial_response_after_three_seconds_is_an_unknown_interaction() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let rest = rest(&sandbox);
+    let (id, token) = issued_interaction(&sandbox, &rest).await;
+    tokio::time::sleep(Duration::from_millis(3_001)).await;
+    let error = rest
+        .interaction_response(id, &token, &InteractionResponse::deferred())
+        .await
+        .expect_err("too late");
+    let (status, body) = status_and_body(error);
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("10062") && body.contains("Unknown interaction"),
+        "{body}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_interaction_is_answered_once_and_its_token_lasts_fifteen_minutes() {
+    let sandbox = Sandbox::start(DiscordConfig::default()).await;
+    let rest = rest(&sandbox);
+    let app = rest.current_application().await.unwrap().id;
+    let (id, token) = issued_interaction(&sandbox, &rest).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    rest.interaction_response(id, &token, &InteractionResponse::deferred())
+        .await
+        .expect("within 3 s");
+    let error = rest
+        .interaction_response(id, &token, &InteractionResponse::deferred())
+        .await
+        .expect_err("answered already");
+    let (status, body) = status_and_body(error);
+    assert_eq!(status, 400);
+    assert!(body.contains("40060"), "{body}");
+
+    tokio::time::sleep(Duration::from_mins(14)).await;
+    rest.edit_original_response(app, &token, &EditMessage::default())
+        .await
+        .expect("the original is editable within 15 minutes");
+    rest.followup(app, &token, &CreateMessage::text("done"))
+        .await
+        .expect("a follow-up within 15 minutes");
+
+    tokio::time::sleep(Duration::from_mins(1)).await;
+    let error = rest
+        .followup(app, &token, &CreateMessage::text("too late"))
+        .await
+        .expect_err("the token expired");
+    let (status, body) = status_and_body(error);
+    assert_eq!(status, 401);
+    assert!(
+        body.contains("50027") && body.contains("Invalid Webhook Token"),
+        "{body}"
+    );
+    let error = rest
+        .edit_original_response(app, &token, &EditMessage::default())
+        .await
+        .expect_err("the token expired");
+    assert_eq!(status_and_body(error).0, 401);
 }

@@ -40,22 +40,31 @@ pub enum Chaos {
     ForeignReconnectUrl,
     /// Every dispatch is sent twice with the same sequence number.
     DuplicateSequence,
-    /// Before every message, a frame or line that is not UTF-8.
+    /// After every dispatch the one before it is sent again: a sequence number lower than
+    /// the last one arrives.
+    OutOfOrderSequence,
+    /// Before every dispatch, a message whose JSON is not UTF-8 (EventSub: a binary frame
+    /// that is not UTF-8 before every message; chat: such a line before every line).
     InvalidUtf8,
-    /// A frame or line past any sane cap: an IRC line that never ends (the connection is
+    /// Before every dispatch, the first half of it: JSON cut off mid-value.
+    TruncatedFrames,
+    /// Every dispatch's `d.id` is `true` instead of a snowflake string (EventSub: before
+    /// every notification one whose ids are numbers and whose event is a string; chat: a
+    /// PRIVMSG with garbage tag values before every tagged one).
+    WrongTypes,
+    /// Once, then off again: before the next dispatch, a message that compresses to a few
+    /// KiB and inflates past 16 MiB (only on `zlib-stream` and `zstd-stream` connections).
+    DecompressionBomb,
+    /// Once, then off again: before the next dispatch, a 17 MiB frame.
+    OversizedFrames,
+    /// Every dispatch is written a few bytes at a time, a second between the pieces (chat
+    /// over TCP: every byte written and flushed on its own).
+    SlowLoris,
+    /// A frame or line past any sane cap: a chat line that never ends (the connection is
     /// then dropped), an EventSub text frame of 2 MiB before every message.
     EndlessLine,
-    /// Before every message, one with fields of the wrong type (EventSub: a notification
-    /// whose ids are numbers and whose event is a string; IRC: a PRIVMSG with garbage tag
-    /// values).
-    WrongTypes,
-    /// The server writes one byte at a time (IRC over TCP).
-    SlowLoris,
-    /// The connection is closed right after the welcome: a reconnect storm.
+    /// The connection is closed right after the welcome: a reconnect storm (EventSub).
     QuickClose,
-    /// Every notification is followed by a late copy of the one before it, timestamped
-    /// an hour earlier (same `message_id`).
-    OutOfOrder,
 }
 
 impl Chaos {
@@ -68,12 +77,15 @@ impl Chaos {
         Self::DropMidHandshake,
         Self::ForeignReconnectUrl,
         Self::DuplicateSequence,
+        Self::OutOfOrderSequence,
         Self::InvalidUtf8,
-        Self::EndlessLine,
+        Self::TruncatedFrames,
         Self::WrongTypes,
+        Self::DecompressionBomb,
+        Self::OversizedFrames,
         Self::SlowLoris,
+        Self::EndlessLine,
         Self::QuickClose,
-        Self::OutOfOrder,
     ];
 
     /// The behaviour's name for the control API and the CLI (`tiny-heartbeat`).
@@ -86,12 +98,15 @@ impl Chaos {
             Self::DropMidHandshake => "drop-mid-handshake",
             Self::ForeignReconnectUrl => "foreign-reconnect-url",
             Self::DuplicateSequence => "duplicate-sequence",
+            Self::OutOfOrderSequence => "out-of-order-sequence",
             Self::InvalidUtf8 => "invalid-utf8",
-            Self::EndlessLine => "endless-line",
+            Self::TruncatedFrames => "truncated-frames",
             Self::WrongTypes => "wrong-types",
+            Self::DecompressionBomb => "decompression-bomb",
+            Self::OversizedFrames => "oversized-frames",
             Self::SlowLoris => "slow-loris",
+            Self::EndlessLine => "endless-line",
             Self::QuickClose => "quick-close",
-            Self::OutOfOrder => "out-of-order",
         }
     }
 }
@@ -141,6 +156,11 @@ impl ChaosSwitch {
         self.active.lock().clear();
     }
 
+    /// Whether `chaos` is on, switching it off if so: for behaviours that fire once.
+    pub fn take(&self, chaos: Chaos) -> bool {
+        self.active.lock().remove(&chaos)
+    }
+
     /// Whether `chaos` is on.
     pub fn is_on(&self, chaos: Chaos) -> bool {
         self.active.lock().contains(&chaos)
@@ -175,3 +195,25 @@ pub(crate) const ENDLESS_LEN: usize = 2 * 1024 * 1024;
 /// The reconnect URL [`Chaos::ForeignReconnectUrl`] offers: clear text to a host that is
 /// not loopback (nothing listens there; a client must refuse it rather than try).
 pub(crate) const FOREIGN_URL: &str = "ws://192.0.2.1:80/elsewhere";
+
+#[cfg(test)]
+mod tests {
+    use super::{Chaos, ChaosSwitch};
+
+    #[test]
+    fn every_behaviour_round_trips_its_name() {
+        for chaos in Chaos::ALL {
+            assert_eq!(chaos.name().parse::<Chaos>(), Ok(*chaos));
+        }
+        assert!("gateway-on-fire".parse::<Chaos>().is_err());
+    }
+
+    #[test]
+    fn take_fires_a_behaviour_once() {
+        let switch = ChaosSwitch::default();
+        switch.on(Chaos::DecompressionBomb);
+        assert!(switch.take(Chaos::DecompressionBomb));
+        assert!(!switch.take(Chaos::DecompressionBomb));
+        assert!(switch.active().is_empty());
+    }
+}

@@ -92,10 +92,12 @@ usage: sandbox chaos [--control URL] discord|eventsub|twitch BEHAVIOUR [--off]
 
 Switches a hostile behaviour of the platform's server on (or --off), every behaviour off
 (clear), or lists those on. Discord: huge-numbers, negative-numbers, tiny-heartbeat,
-never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence. EventSub:
-huge-numbers, negative-numbers, tiny-heartbeat (the welcome's keepalive), drop-mid-handshake
-(no welcome), foreign-reconnect-url, duplicate-sequence, invalid-utf8, endless-line,
-wrong-types, quick-close, out-of-order. Twitch chat: drop-mid-handshake (after PASS/NICK),
+never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence,
+out-of-order-sequence, invalid-utf8, truncated-frames, wrong-types, decompression-bomb
+(once), oversized-frames (once), slow-loris. EventSub: huge-numbers, negative-numbers,
+tiny-heartbeat (the welcome's keepalive), drop-mid-handshake (no welcome),
+foreign-reconnect-url, duplicate-sequence, out-of-order-sequence, invalid-utf8,
+endless-line, wrong-types, quick-close. Twitch chat: drop-mid-handshake (after PASS/NICK),
 invalid-utf8, endless-line, wrong-types, slow-loris (TCP).";
 
 /// `sandbox disconnect --help`.

@@ -150,7 +150,7 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     (
         "POST",
         "/_sandbox/chaos/{platform}",
-        "{chaos?, off?, clear?}: hostile behaviours (discord: huge-numbers, negative-numbers, tiny-heartbeat, never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence; eventsub: those but never-ack, and invalid-utf8, endless-line, wrong-types, quick-close, out-of-order; twitch: drop-mid-handshake, invalid-utf8, endless-line, wrong-types, slow-loris)",
+        "{chaos?, off?, clear?}: hostile behaviours (discord: huge-numbers, negative-numbers, tiny-heartbeat, never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence; eventsub: those but never-ack, and invalid-utf8, endless-line, wrong-types, quick-close, out-of-order-sequence; twitch: drop-mid-handshake, invalid-utf8, endless-line, wrong-types, slow-loris)",
     ),
     (
         "POST",

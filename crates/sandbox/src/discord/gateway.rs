@@ -50,12 +50,16 @@ impl Params {
     }
 }
 
-struct Connection {
-    state: Arc<State>,
-    socket: ServerSocket,
-    encoder: Encoder,
+pub(super) struct Connection {
+    pub(super) state: Arc<State>,
+    pub(super) socket: ServerSocket,
+    pub(super) encoder: Encoder,
     /// `encoding=etf`: payloads both ways are ETF binary frames.
-    etf: bool,
+    pub(super) etf: bool,
+    /// Whether `compress` asked for a transport compression.
+    pub(super) compressed: bool,
+    /// The last dispatch sent ([`Chaos::OutOfOrderSequence`] sends it again).
+    pub(super) previous: Option<Arc<str>>,
     id: u64,
     host: String,
     session: Option<String>,
@@ -71,7 +75,7 @@ enum Input {
     Command(Result<(Option<u32>, Command), broadcast::error::RecvError>),
 }
 
-enum Flow {
+pub(super) enum Flow {
     Continue,
     Close(u16, &'static str),
     Stop,
@@ -97,6 +101,8 @@ pub(crate) async fn run(state: Arc<State>, params: Params, socket: ServerSocket)
         socket,
         encoder: encoder.unwrap_or(Encoder::None),
         etf,
+        compressed: !matches!(params.compress.as_deref(), None | Some("")),
+        previous: None,
         host: params.host,
         session: None,
         shard: None,
@@ -144,13 +150,7 @@ impl Connection {
                 Input::Frame(Some(Ok(Message::Close(_)) | Err(_)) | None)
                 | Input::Command(Err(broadcast::error::RecvError::Closed)) => Flow::Stop,
                 Input::Frame(Some(Ok(_))) => Flow::Continue,
-                Input::Live(payload) if self.state.chaos.is_on(Chaos::DuplicateSequence) => {
-                    match self.send_or_stop(&payload).await {
-                        Flow::Continue => self.send_or_stop(&payload).await,
-                        flow => flow,
-                    }
-                }
-                Input::Live(payload) => self.send_or_stop(&payload).await,
+                Input::Live(payload) => self.send_live(payload).await,
                 Input::Command(Ok((target, command)))
                     if target.is_none() || target == self.shard =>
                 {
@@ -171,15 +171,21 @@ impl Connection {
         }
     }
 
-    async fn send(&mut self, text: &str) -> Result<(), ()> {
-        let frame = if self.etf {
+    pub(super) async fn send(&mut self, text: &str) -> Result<(), ()> {
+        let frame = self.frame(text)?;
+        self.socket.send(frame).await.map_err(|_| ())
+    }
+
+    /// `text` (a JSON payload) as the frame this connection's encoding and compression
+    /// make of it.
+    pub(super) fn frame(&mut self, text: &str) -> Result<Message, ()> {
+        if self.etf {
             let value: Value = serde_json::from_str(text).map_err(|_| ())?;
             self.encoder.frame_binary(super::etf::encode(&value))
         } else {
             self.encoder.frame(text)
         }
-        .map_err(|_| ())?;
-        self.socket.send(frame).await.map_err(|_| ())
+        .map_err(|_| ())
     }
 
     async fn close(&mut self, code: u16, reason: &'static str) {
@@ -216,7 +222,7 @@ impl Connection {
         }
     }
 
-    async fn send_or_stop(&mut self, text: &str) -> Flow {
+    pub(super) async fn send_or_stop(&mut self, text: &str) -> Flow {
         if self.send(text).await.is_err() {
             Flow::Stop
         } else {

@@ -465,6 +465,8 @@ fn interaction(
     let id = data.next_id();
     let token = format!("aW50ZXJhY3Rpb246{id}:{:032x}", rand::random::<u128>());
     data.issued.insert(token.clone(), id_of(&place.channel));
+    data.issued_at
+        .insert(token.clone(), tokio::time::Instant::now());
     let mut member = place.member.clone();
     member["permissions"] = Value::from(permissions(&place.guild, &place.member));
     let mut interaction = json!({

@@ -52,6 +52,7 @@
 mod compress;
 mod etf;
 mod gateway;
+mod gateway_chaos;
 mod inject;
 mod intents;
 mod ratelimit;

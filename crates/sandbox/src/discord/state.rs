@@ -187,6 +187,9 @@ pub(crate) struct Data {
     /// Interaction token → channel, for interactions the sandbox sent (their responses
     /// are posted where the interaction happened).
     pub(crate) issued: HashMap<String, u64>,
+    /// Interaction token → when the sandbox sent the interaction (the 3 s answer window
+    /// and the 15 min token run from there).
+    pub(crate) issued_at: HashMap<String, tokio::time::Instant>,
     /// Interaction token → the `interaction_metadata` its response messages carry.
     pub(crate) issued_metadata: HashMap<String, Value>,
     next_id: u64,
@@ -288,6 +291,7 @@ impl State {
             interaction_messages: HashMap::new(),
             acknowledged: std::collections::HashSet::new(),
             issued: HashMap::new(),
+            issued_at: HashMap::new(),
             issued_metadata: HashMap::new(),
             next_id: 0,
         };

@@ -321,6 +321,25 @@ mod tests {
     }
 
     #[test]
+    fn hello_intervals_of_any_number_read_as_non_negative_milliseconds() {
+        for (interval, millis) in [
+            ("-1", 0),
+            ("-9e300", 0),
+            ("41250.9", 41_250),
+            ("1e300", u64::MAX),
+        ] {
+            let text = format!(r#"{{"op":10,"d":{{"heartbeat_interval":{interval}}}}}"#);
+            assert!(
+                matches!(
+                    decode_str(&text),
+                    Ok(Event::Hello(Hello { heartbeat_interval })) if heartbeat_interval == millis
+                ),
+                "{interval}"
+            );
+        }
+    }
+
+    #[test]
     fn control_opcodes() {
         assert!(matches!(
             decode_str(r#"{"op":10,"d":{"heartbeat_interval":41250}}"#),

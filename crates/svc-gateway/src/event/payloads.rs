@@ -18,8 +18,38 @@ pub use crate::model::GuildCreate;
 /// Op 10 Hello: how often to heartbeat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hello {
-    /// Heartbeat interval in milliseconds.
+    /// Heartbeat interval in milliseconds (a negative or fractional number from a broken
+    /// gateway reads as 0 or rounded down; the shard clamps it to at least one second).
+    #[serde(deserialize_with = "non_negative_millis")]
     pub heartbeat_interval: u64,
+}
+
+/// Any JSON number as milliseconds: negatives and NaN as 0, fractions rounded down, past
+/// `u64::MAX` as `u64::MAX`.
+fn non_negative_millis<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    struct Millis;
+    impl serde::de::Visitor<'_> for Millis {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a number of milliseconds")
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<u64, E> {
+            Ok(value)
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<u64, E> {
+            Ok(u64::try_from(value).unwrap_or(0))
+        }
+
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<u64, E> {
+            // `as` saturates: NaN and negatives to 0, past the range to `u64::MAX`.
+            Ok(value as u64)
+        }
+    }
+    deserializer.deserialize_any(Millis)
 }
 
 /// `READY`: the session is established.

@@ -203,6 +203,7 @@ impl Shard {
             session: None,
             resume_url: None,
             seq: None,
+            unread: None,
             fatal: None,
         };
         let task = tokio::spawn(runner.run(events));
@@ -338,6 +339,9 @@ struct Runner {
     session: Option<String>,
     resume_url: Option<String>,
     seq: Option<u64>,
+    /// The sequence number of the last dispatch that could not be read at all (a truncated
+    /// frame): its number counts, but a readable copy of it is still delivered.
+    unread: Option<u64>,
     fatal: Option<Error>,
 }
 
@@ -539,9 +543,24 @@ impl Runner {
                 self.publish(Event::InvalidSession(invalid));
                 return Some(Some(pending));
             }
+            // The READY of the session already running, sent again with an old sequence
+            // number: a duplicate like any other, not a new session.
+            Some(Event::Ready(ready)) if self.is_stale_ready(seq, &ready.session_id) => {
+                self.shared.duplicates.fetch_add(1, Ordering::SeqCst);
+                return None;
+            }
             Some(Event::Ready(ready)) => {
                 self.on_ready(seq, &ready.session_id, &ready.resume_gateway_url);
                 starts_session = true;
+            }
+            Some(Event::Unknown { name, raw })
+                if name == "READY"
+                    && raw["session_id"]
+                        .as_str()
+                        .is_some_and(|id| self.is_stale_ready(seq, id)) =>
+            {
+                self.shared.duplicates.fetch_add(1, Ordering::SeqCst);
+                return None;
             }
             // A READY that did not fit its type still starts the session.
             Some(Event::Unknown { name, raw }) if name == "READY" => {
@@ -555,10 +574,11 @@ impl Runner {
         }
         if let Some(s) = seq {
             if !starts_session {
-                if self.seq.is_some_and(|last| s <= last) {
+                if self.seq.is_some_and(|last| s <= last) && self.unread != Some(s) {
                     self.shared.duplicates.fetch_add(1, Ordering::SeqCst);
                     return None;
                 }
+                self.unread = event.is_none().then_some(s);
                 self.seq = Some(s);
                 self.store_session();
             }
@@ -576,6 +596,13 @@ impl Runner {
             self.publish(event);
         }
         None
+    }
+
+    /// Whether a READY numbered `seq` for `session_id` repeats the running session's READY
+    /// (same session, a sequence number already seen).
+    fn is_stale_ready(&self, seq: Option<u64>, session_id: &str) -> bool {
+        self.session.as_deref() == Some(session_id)
+            && seq.zip(self.seq).is_some_and(|(seq, last)| seq <= last)
     }
 
     /// READY: the session to resume, where to resume it, and its first sequence number.

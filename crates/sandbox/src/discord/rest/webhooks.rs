@@ -19,6 +19,9 @@ pub(super) fn execute(
     token: &str,
     body: &Value,
 ) -> Answer {
+    if let Some(expired) = super::interactions::expired_token(state, token) {
+        return expired;
+    }
     let mut data = state.data();
     // An interaction's follow-up goes where the interaction happened.
     let channel = data
@@ -44,6 +47,9 @@ pub(super) fn message(
     id: &str,
     body: &Value,
 ) -> Answer {
+    if let Some(expired) = super::interactions::expired_token(state, token) {
+        return expired;
+    }
     let mut data = state.data();
     let found = if id == "@original" {
         data.interaction_messages.get(token).copied()

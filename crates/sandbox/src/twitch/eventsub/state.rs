@@ -50,7 +50,7 @@ pub(crate) struct Session {
     /// Why the session is ending, as the conduit shard status Twitch then reports
     /// (`websocket_failed_ping_pong`, …); `None`: `websocket_disconnected`.
     pub(crate) ending: Option<&'static str>,
-    /// The last notification sent, for [`Chaos::OutOfOrder`](crate::chaos::Chaos) to
+    /// The last notification sent, for [`Chaos::OutOfOrderSequence`](crate::chaos::Chaos) to
     /// send again late.
     pub(crate) last_notification: Option<Value>,
 }
@@ -254,7 +254,7 @@ impl State {
         }
         let sent: Value = serde_json::from_str(&text).unwrap_or_default();
         let previous = session.last_notification.replace(sent);
-        if self.chaos.is_on(Chaos::OutOfOrder)
+        if self.chaos.is_on(Chaos::OutOfOrderSequence)
             && let Some(mut late) = previous
         {
             late["metadata"]["message_timestamp"] = Value::from(an_hour_ago());
