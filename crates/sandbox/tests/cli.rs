@@ -632,9 +632,7 @@ async fn chaos_switches_the_http_servers_hostile_and_back() {
         sandbox.at("/clash/api"),
         sandbox.at("/clash/clan").replace('#', "%23")
     );
-    let (code, answer, stderr) = sandbox
-        .cli(&["chaos", "clash", "wrong-type-fields"])
-        .await;
+    let (code, answer, stderr) = sandbox.cli(&["chaos", "clash", "wrong-type-fields"]).await;
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(answer["active"], json!(["wrong-type-fields"]));
     let (status, clan) = get(&clan_url, &[("authorization", &key)]).await;

@@ -40,7 +40,10 @@ async fn hostile_then_healed(chaos: Chaos) -> Option<svc_gameapi::Error> {
             "the key leaks into {error:?}"
         );
     }
-    let player = client.player(&member).await.expect("the next call succeeds");
+    let player = client
+        .player(&member)
+        .await
+        .expect("the next call succeeds");
     assert_eq!(player.tag.as_str(), member);
     client
         .clan(&clan)

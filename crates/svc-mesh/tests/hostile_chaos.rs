@@ -78,7 +78,10 @@ async fn exactly_once(sender: &MeshClient, inbox: &mut mpsc::UnboundedReceiver<M
     for n in 0..20 {
         sender.send(&to, json!({ "n": n }), None).await.unwrap();
     }
-    sender.send(&to, json!({ "marker": true }), None).await.unwrap();
+    sender
+        .send(&to, json!({ "marker": true }), None)
+        .await
+        .unwrap();
     let mut seen: Vec<Value> = Vec::new();
     loop {
         let message = tokio::time::timeout(Duration::from_secs(30), inbox.recv())
@@ -98,7 +101,11 @@ async fn exactly_once(sender: &MeshClient, inbox: &mut mpsc::UnboundedReceiver<M
 /// default), never a panic, and reconnects stay few.
 #[tokio::test(start_paused = true)]
 async fn hostile_heartbeat_intervals_are_clamped_and_reconnects_stay_few() {
-    for chaos in [Chaos::HugeNumbers, Chaos::NegativeNumbers, Chaos::TinyHeartbeat] {
+    for chaos in [
+        Chaos::HugeNumbers,
+        Chaos::NegativeNumbers,
+        Chaos::TinyHeartbeat,
+    ] {
         let mesh = mesh().await;
         mesh.control.chaos().on(chaos);
         let (receiver, mut inbox, sender) = mesh.pair().await;
@@ -106,7 +113,10 @@ async fn hostile_heartbeat_intervals_are_clamped_and_reconnects_stay_few() {
         // Two clients; an interval clamped to the ten-minute ceiling outlives the server's
         // 67.5 s deadline, so each reconnects about once a minute, never in a tight loop.
         let accepted = mesh.control.accepted();
-        assert!(accepted <= 2 + 2 * 6, "{chaos}: {accepted} connections in 5 min");
+        assert!(
+            accepted <= 2 + 2 * 6,
+            "{chaos}: {accepted} connections in 5 min"
+        );
         mesh.control.chaos().clear();
         mesh.control.drop_all();
         // The drop reaches the clients first; then they come back.
@@ -146,9 +156,15 @@ async fn drops_after_identify_back_off_instead_of_storming() {
     let before = mesh.control.accepted();
     run_for(60).await;
     let first_minute = mesh.control.accepted() - before;
-    assert!(first_minute >= 2, "the clients stopped trying: {first_minute}");
+    assert!(
+        first_minute >= 2,
+        "the clients stopped trying: {first_minute}"
+    );
     // Backoff from 0.5 s doubling (with jitter): a handful each in the first minute.
-    assert!(first_minute <= 2 * 8, "{first_minute} IDENTIFYs in a minute");
+    assert!(
+        first_minute <= 2 * 8,
+        "{first_minute} IDENTIFYs in a minute"
+    );
     let before = mesh.control.accepted();
     run_for(600).await;
     let later = mesh.control.accepted() - before;

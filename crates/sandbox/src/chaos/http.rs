@@ -51,16 +51,16 @@ pub(crate) fn apply(switch: Option<&ChaosSwitch>, response: HttpResponse) -> Res
     if let Some(number) = number {
         numbers_in_headers(&mut parts.headers, number);
     }
-    if number.is_some() || on(Chaos::WrongTypeFields) {
-        if let Ok(mut value) = serde_json::from_slice::<Value>(&bytes) {
-            if let Some(number) = number {
-                rewrite_numbers(&mut value, number);
-            }
-            if on(Chaos::WrongTypeFields) {
-                wrong_types(&mut value);
-            }
-            bytes = Bytes::from(value.to_string());
+    if (number.is_some() || on(Chaos::WrongTypeFields))
+        && let Ok(mut value) = serde_json::from_slice::<Value>(&bytes)
+    {
+        if let Some(number) = number {
+            rewrite_numbers(&mut value, number);
         }
+        if on(Chaos::WrongTypeFields) {
+            wrong_types(&mut value);
+        }
+        bytes = Bytes::from(value.to_string());
     }
     if on(Chaos::InvalidUtf8Body) {
         bytes = invalid_utf8(&bytes);
@@ -226,11 +226,17 @@ mod tests {
         let out = apply(Some(&switch), answer());
         assert_eq!(out.headers()["ratelimit-remaining"], "-1");
         let v: Value = serde_json::from_slice(&body(out)).unwrap();
-        assert_eq!(v, serde_json::json!({ "n": -1, "s": "x", "b": true, "a": [-1] }));
+        assert_eq!(
+            v,
+            serde_json::json!({ "n": -1, "s": "x", "b": true, "a": [-1] })
+        );
         switch.clear();
         switch.on(Chaos::WrongTypeFields);
         let v: Value = serde_json::from_slice(&body(apply(Some(&switch), answer()))).unwrap();
-        assert_eq!(v, serde_json::json!({ "n": "5", "s": 1, "b": "true", "a": ["1"] }));
+        assert_eq!(
+            v,
+            serde_json::json!({ "n": "5", "s": 1, "b": "true", "a": ["1"] })
+        );
         switch.clear();
         let out = apply(Some(&switch), answer());
         assert_eq!(out.headers()["ratelimit-remaining"], "7");

@@ -55,11 +55,7 @@ pub(crate) async fn run(
         &shared.chaos,
         u64::try_from(interval.as_millis()).unwrap_or(u64::MAX),
     );
-    let hello = packet(
-        op::HELLO,
-        None,
-        &json!({ "heartbeat_interval": announced }),
-    );
+    let hello = packet(op::HELLO, None, &json!({ "heartbeat_interval": announced }));
     if socket.send(Message::text(hello)).await.is_err() {
         return;
     }

@@ -426,7 +426,6 @@ impl Platform for Singyeong {
     }
 
     fn http_chaos(&self, path: &str) -> Option<crate::chaos::ChaosSwitch> {
-        path.starts_with("/api/")
-            .then(|| self.shared.chaos.clone())
+        path.starts_with("/api/").then(|| self.shared.chaos.clone())
     }
 }
