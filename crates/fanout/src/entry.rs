@@ -6,20 +6,51 @@ use svc_gateway::event::{Event, ShardEvent};
 
 use crate::publisher::{FIELD_DATA, FIELD_SHARD};
 
-/// Decodes an entry written by [`crate::Publisher`]; the error says why it cannot be used
-/// (it goes to the dead-letter stream with that reason).
-pub(crate) fn decode(entry: &StreamId) -> Result<ShardEvent, String> {
+/// Why a stream entry cannot be used (it goes to the dead-letter stream with the reason).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EntryError {
+    /// The `shard` field is missing or not a shard number.
+    #[error("missing or invalid shard field")]
+    Shard,
+    /// The `data` field is missing.
+    #[error("missing data field")]
+    MissingData,
+    /// The payload is not a gateway payload the decoder reads (the decode error is the
+    /// source).
+    #[error("undecodable payload")]
+    Undecodable(#[source] svc_gateway::DecodeError),
+    /// The payload decodes but is not a dispatch (no event name).
+    #[error("not a dispatch")]
+    NotADispatch,
+}
+
+impl EntryError {
+    /// The reason recorded with a dead-lettered entry: this error and its sources.
+    pub(crate) fn reason(&self) -> String {
+        let mut reason = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            reason.push_str(": ");
+            reason.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        reason
+    }
+}
+
+/// Decodes an entry written by [`crate::Publisher`].
+pub(crate) fn decode(entry: &StreamId) -> Result<ShardEvent, EntryError> {
     let shard_id = bytes(entry, FIELD_SHARD)
         .and_then(|raw| std::str::from_utf8(raw).ok())
         .and_then(|text| text.parse::<u32>().ok())
-        .ok_or_else(|| "missing or invalid shard field".to_owned())?;
+        .ok_or(EntryError::Shard)?;
     let mut data = bytes(entry, FIELD_DATA)
-        .ok_or_else(|| "missing data field".to_owned())?
+        .ok_or(EntryError::MissingData)?
         .to_vec();
-    let event =
-        Event::from_slice(&mut data).map_err(|error| format!("undecodable payload: {error}"))?;
+    let event = Event::from_slice(&mut data).map_err(EntryError::Undecodable)?;
     if event.name().is_none() {
-        return Err("not a dispatch".to_owned());
+        return Err(EntryError::NotADispatch);
     }
     Ok(ShardEvent { shard_id, event })
 }
@@ -27,7 +58,7 @@ pub(crate) fn decode(entry: &StreamId) -> Result<ShardEvent, String> {
 /// Decodes an entry given as its fields (a later repeat of a field wins, as in the reply
 /// map). Public only for the fuzz targets (`crates/fuzz-targets`), not API.
 #[doc(hidden)]
-pub fn decode_fields(fields: &[(&str, &[u8])]) -> Result<ShardEvent, String> {
+pub fn decode_fields(fields: &[(&str, &[u8])]) -> Result<ShardEvent, EntryError> {
     let entry = StreamId {
         id: "0-1".to_owned(),
         map: fields
@@ -76,21 +107,25 @@ mod tests {
         assert!(
             decode(&entry(&[("data", b"{}")]))
                 .unwrap_err()
+                .reason()
                 .contains("shard")
         );
         assert!(
             decode(&entry(&[("shard", b"x"), ("data", b"{}")]))
                 .unwrap_err()
+                .reason()
                 .contains("shard")
         );
         assert!(
             decode(&entry(&[("shard", b"1")]))
                 .unwrap_err()
+                .reason()
                 .contains("data")
         );
         assert!(
             decode(&entry(&[("shard", b"1"), ("data", b"{\"op\":0,")]))
                 .unwrap_err()
+                .reason()
                 .contains("undecodable")
         );
         assert!(
@@ -99,7 +134,21 @@ mod tests {
                 ("data", br#"{"op":11,"d":null}"#)
             ]))
             .unwrap_err()
+            .reason()
             .contains("dispatch")
+        );
+    }
+
+    #[test]
+    fn an_undecodable_payload_keeps_the_decode_error_as_its_source() {
+        let error = decode(&entry(&[("shard", b"1"), ("data", b"{\"op\":0,")])).unwrap_err();
+        assert!(matches!(error, EntryError::Undecodable(_)));
+        assert_eq!(error.to_string(), "undecodable payload");
+        let source = std::error::Error::source(&error).expect("the decode error");
+        assert!(
+            error
+                .reason()
+                .starts_with(&format!("undecodable payload: {source}"))
         );
     }
 }

@@ -70,7 +70,7 @@ mod worker;
 mod worker_builder;
 
 #[doc(hidden)]
-pub use entry::decode_fields;
+pub use entry::{EntryError, decode_fields};
 pub use error::{Error, ErrorKind};
 pub use group::{EventGroup, dead_letter_key};
 pub use handler::{EventHandler, HandlerError, HandlerOutput, RestHandler};

@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use redis::Script;
 use redis::aio::ConnectionManager;
 use svc_gateway::event::Envelope;
@@ -145,10 +146,7 @@ impl Publisher {
 
     fn trim_is_due(&self, group: EventGroup) -> bool {
         let now = Instant::now();
-        let mut trimmed = self
-            .trimmed
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut trimmed = self.trimmed.lock();
         match trimmed.get(&group) {
             Some(last) if now.duration_since(*last) < self.trim_interval => false,
             _ => {

@@ -361,7 +361,7 @@ impl Worker {
     ) -> Result<(), Error> {
         let event = match entry::decode(&entry) {
             Ok(event) => event,
-            Err(reason) => return self.dead_letter(key, &entry, &reason).await,
+            Err(error) => return self.dead_letter(key, &entry, &error.reason()).await,
         };
         let recorded = !finished.is_empty();
         let mut failed = false;

@@ -174,6 +174,14 @@ fn player(leagues: &Value, member: &ClashPlayer, clan: &Value) -> Value {
     if let (Some(value), Value::Object(rest)) = (value.as_object_mut(), rest) {
         value.extend(rest);
     }
+    // The town-hall weapon comes with town hall 12 (up to level 5); below, no field.
+    if town_hall >= 12 {
+        value["townHallWeaponLevel"] = Value::from((town_hall - 11).min(5));
+    }
+    // The town-hall weapon comes with town hall 12 (up to level 5); below, no field.
+    if town_hall >= 12 {
+        value["townHallWeaponLevel"] = Value::from((town_hall - 11).min(5));
+    }
     value
 }
 

@@ -36,12 +36,33 @@ pub(crate) fn state(world: &DiscordWorld) -> Value {
     application["eligible_oauth2_scopes"] = json!(["bot", "applications.commands"]);
     application["bot"] = bot.clone();
     let mut me = bot;
-    me["mfa_enabled"] = Value::from(false);
-    me["locale"] = Value::from("en-US");
-    me["verified"] = Value::from(true);
-    me["email"] = Value::Null;
+    complete_current_user(&mut me);
     let guilds: Vec<Value> = world.guilds.iter().map(|g| guild(world, g)).collect();
     json!({ "user": me, "application": application, "guilds": guilds })
+}
+
+/// Gives the bot's own user object (READY's `user`, `GET /users/@me`) every field Discord
+/// always sends for the current user, keeping any already there: the user fields
+/// ([`user`]'s) and `mfa_enabled`, `locale`, `verified`, `email` (clients such as
+/// twilight-model refuse a READY without `mfa_enabled`).
+pub(crate) fn complete_current_user(me: &mut Value) {
+    let Some(fields) = me.as_object_mut() else {
+        return;
+    };
+    for (key, value) in [
+        ("flags", Value::from(0)),
+        ("public_flags", Value::from(0)),
+        ("banner", Value::Null),
+        ("accent_color", Value::Null),
+        ("avatar_decoration_data", Value::Null),
+        ("primary_guild", Value::Null),
+        ("mfa_enabled", Value::from(false)),
+        ("locale", Value::from("en-US")),
+        ("verified", Value::from(true)),
+        ("email", Value::Null),
+    ] {
+        fields.entry(key).or_insert(value);
+    }
 }
 
 /// A user object (`bot` marks the bot account).

@@ -273,8 +273,10 @@ impl State {
             .as_str()
             .unwrap_or_default()
             .to_owned();
+        let mut user = fixture["user"].clone();
+        super::seed::complete_current_user(&mut user);
         let data = Data {
-            user: fixture["user"].clone(),
+            user,
             application: fixture["application"].clone(),
             guilds,
             channels,

@@ -8,7 +8,7 @@
 //! went out: a second one is [`ErrorKind::AlreadyAnswered`], a follow-up before it
 //! [`ErrorKind::NotAnswered`].
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -50,7 +50,7 @@ struct Inner {
     rest: RestClient,
     interaction: Interaction,
     received: Instant,
-    answer: Mutex<Answer>,
+    answer: parking_lot::Mutex<Answer>,
 }
 
 impl InteractionContext {
@@ -61,7 +61,7 @@ impl InteractionContext {
                 rest,
                 interaction,
                 received,
-                answer: Mutex::new(Answer::Pending),
+                answer: parking_lot::Mutex::new(Answer::Pending),
             }),
         }
     }
@@ -105,11 +105,8 @@ impl InteractionContext {
         *self.lock()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Answer> {
-        self.inner
-            .answer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> parking_lot::MutexGuard<'_, Answer> {
+        self.inner.answer.lock()
     }
 
     fn application(&self) -> Id<ApplicationMarker> {

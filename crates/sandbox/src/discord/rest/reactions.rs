@@ -132,6 +132,7 @@ pub(super) fn handle(
                 let mut event = base.clone();
                 event["user_id"] = Value::from(me.to_string());
                 event["emoji"] = emoji(&key);
+                normal_reaction(&mut event);
                 if let Some(member) = guild.and_then(|g| member_object(&data, g, me)) {
                     event["member"] = member;
                 }
@@ -158,6 +159,7 @@ pub(super) fn handle(
                 let mut event = base.clone();
                 event["user_id"] = Value::from(user.to_string());
                 event["emoji"] = emoji(&key);
+                normal_reaction(&mut event);
                 events.push(("MESSAGE_REACTION_REMOVE", event));
             }
             (StatusCode::NO_CONTENT, None)
@@ -188,6 +190,13 @@ pub(super) fn handle(
         state.dispatch(Some(shard), name, &event);
     }
     answer
+}
+
+/// The fields MESSAGE_REACTION_ADD and _REMOVE always carry for a normal (not super)
+/// reaction: `burst` and `type` (0, normal).
+fn normal_reaction(event: &mut Value) {
+    event["burst"] = Value::from(false);
+    event["type"] = Value::from(0);
 }
 
 #[cfg(test)]
