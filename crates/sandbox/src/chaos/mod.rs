@@ -2,7 +2,8 @@
 //! clients against servers they cannot trust.
 //!
 //! Each platform keeps a [`ChaosSwitch`]; its servers consult it at the points where a
-//! behaviour applies (HELLO, heartbeat ACKs, READY, dispatches). Behaviours are switched
+//! behaviour applies (HELLO, heartbeat ACKs, READY, dispatches; every HTTP response of the
+//! Clash, Helix/OAuth and singyeong servers). Behaviours are switched
 //! on and off at any time and apply to connections made later as well as open ones.
 //!
 //! ```
@@ -22,13 +23,16 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+pub(crate) mod http;
+
 /// One way a server misbehaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Chaos {
-    /// Numbers the clients read (heartbeat intervals) are as large as the wire allows.
+    /// Numbers the clients read (heartbeat intervals; on HTTP servers every JSON number,
+    /// `Ratelimit-*` header and `Cache-Control: max-age`) are as large as the wire allows.
     HugeNumbers,
-    /// Numbers the clients read (heartbeat intervals) are negative.
+    /// Numbers the clients read (as for [`Chaos::HugeNumbers`]) are negative.
     NegativeNumbers,
     /// Heartbeat intervals of 1 ms.
     TinyHeartbeat,
@@ -56,6 +60,17 @@ pub enum Chaos {
     OversizedFrames,
     /// Every dispatch is written a few bytes at a time, a second between the pieces.
     SlowLoris,
+    /// HTTP bodies end halfway while `Content-Length` announces them whole.
+    TruncatedBody,
+    /// HTTP bodies run past any client's cap (64 MiB, chunked, no `Content-Length`).
+    OversizedBody,
+    /// HTTP bodies carry bytes that are not UTF-8 inside a JSON string.
+    InvalidUtf8Body,
+    /// Every JSON field of an HTTP body has the wrong type: numbers become strings, strings
+    /// numbers, booleans strings.
+    WrongTypeFields,
+    /// Slow-loris: HTTP bodies trickle one byte a second.
+    SlowBody,
 }
 
 impl Chaos {
@@ -75,6 +90,11 @@ impl Chaos {
         Self::DecompressionBomb,
         Self::OversizedFrames,
         Self::SlowLoris,
+        Self::TruncatedBody,
+        Self::OversizedBody,
+        Self::InvalidUtf8Body,
+        Self::WrongTypeFields,
+        Self::SlowBody,
     ];
 
     /// The behaviour's name for the control API and the CLI (`tiny-heartbeat`).
@@ -94,6 +114,11 @@ impl Chaos {
             Self::DecompressionBomb => "decompression-bomb",
             Self::OversizedFrames => "oversized-frames",
             Self::SlowLoris => "slow-loris",
+            Self::TruncatedBody => "truncated-body",
+            Self::OversizedBody => "oversized-body",
+            Self::InvalidUtf8Body => "invalid-utf8-body",
+            Self::WrongTypeFields => "wrong-type-fields",
+            Self::SlowBody => "slow-body",
         }
     }
 }

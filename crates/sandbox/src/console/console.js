@@ -87,6 +87,28 @@ const ACTIONS = [
         path: "/_sandbox/disconnect/eventsub",
         fields: [{ name: "session", list: "eventsub-sessions", placeholder: "default: every session" }],
       },
+      {
+        title: "Make Helix and OAuth hostile (chaos)",
+        path: "/_sandbox/chaos/helix",
+        fields: [
+          {
+            name: "chaos",
+            kind: "select",
+            options: [
+              "",
+              "huge-numbers",
+              "negative-numbers",
+              "wrong-type-fields",
+              "truncated-body",
+              "oversized-body",
+              "invalid-utf8-body",
+              "slow-body",
+            ],
+          },
+          { name: "off", kind: "flag" },
+          { name: "clear", kind: "flag" },
+        ],
+      },
     ],
   },
   {
@@ -273,6 +295,28 @@ const ACTIONS = [
           { name: "unit", required: true, placeholder: "Barbarian" },
         ],
       },
+      {
+        title: "Make the API hostile (chaos)",
+        path: "/_sandbox/chaos/clash",
+        fields: [
+          {
+            name: "chaos",
+            kind: "select",
+            options: [
+              "",
+              "huge-numbers",
+              "negative-numbers",
+              "wrong-type-fields",
+              "truncated-body",
+              "oversized-body",
+              "invalid-utf8-body",
+              "slow-body",
+            ],
+          },
+          { name: "off", kind: "flag" },
+          { name: "clear", kind: "flag" },
+        ],
+      },
     ],
   },
   {
@@ -299,6 +343,31 @@ const ACTIONS = [
         ],
       },
       { title: "Drop every client", path: "/_sandbox/disconnect/singyeong", fields: [] },
+      {
+        title: "Make the mesh hostile (chaos)",
+        path: "/_sandbox/chaos/singyeong",
+        fields: [
+          {
+            name: "chaos",
+            kind: "select",
+            options: [
+              "",
+              "huge-numbers",
+              "negative-numbers",
+              "tiny-heartbeat",
+              "never-ack",
+              "drop-mid-handshake",
+              "wrong-type-fields",
+              "truncated-body",
+              "oversized-body",
+              "invalid-utf8-body",
+              "slow-body",
+            ],
+          },
+          { name: "off", kind: "flag" },
+          { name: "clear", kind: "flag" },
+        ],
+      },
     ],
   },
 ];

@@ -84,8 +84,12 @@ mod tests {
                 continue;
             }
             if *path == "/_sandbox/chaos/{platform}" {
-                // Only Discord's gateway has chaos behaviours so far.
-                assert!(SCRIPT.contains("\"/_sandbox/chaos/discord\""));
+                for platform in ["discord", "clash", "helix", "singyeong"] {
+                    assert!(
+                        SCRIPT.contains(&format!("\"/_sandbox/chaos/{platform}\"")),
+                        "console.js has no chaos form for {platform}"
+                    );
+                }
                 continue;
             }
             if *method != "POST" {

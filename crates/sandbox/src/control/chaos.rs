@@ -11,6 +11,9 @@ use crate::standalone::Handles;
 fn switch(h: &Handles, platform: &str) -> Option<ChaosSwitch> {
     match platform {
         "discord" => Some(h.discord.chaos()),
+        "clash" => Some(h.clash.chaos()),
+        "helix" => Some(h.twitch.helix().chaos()),
+        "singyeong" => Some(h.singyeong.chaos()),
         _ => None,
     }
 }
@@ -20,7 +23,7 @@ fn switch(h: &Handles, platform: &str) -> Option<ChaosSwitch> {
 pub(super) fn route(h: &Handles, platform: &str, body: &Body) -> Answer {
     let switch = switch(h, platform).ok_or_else(|| {
         not_found(format!(
-            "no chaos mode for {platform:?} (only discord has one so far)"
+            "no chaos mode for {platform:?} (one of discord, clash, helix, singyeong)"
         ))
     })?;
     if body.flag("clear") {

@@ -150,7 +150,7 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     (
         "POST",
         "/_sandbox/chaos/{platform}",
-        "{chaos?, off?, clear?}: hostile behaviours (discord: huge-numbers, negative-numbers, tiny-heartbeat, never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence)",
+        "{chaos?, off?, clear?}: hostile behaviours (discord: huge-numbers, negative-numbers, tiny-heartbeat, never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence; clash, helix: huge-numbers, negative-numbers, wrong-type-fields, truncated-body, oversized-body, invalid-utf8-body, slow-body; singyeong: those and tiny-heartbeat, never-ack, drop-mid-handshake)",
     ),
     (
         "POST",
