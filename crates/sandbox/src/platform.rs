@@ -24,6 +24,13 @@ pub trait Platform: Send + Sync + 'static {
     /// Answers one request. The body is already read; for a WebSocket upgrade use
     /// [`crate::ws::accept`].
     fn handle(&self, request: SandboxRequest) -> ResponseFuture<'_>;
+
+    /// The chaos switch ([`crate::chaos::ChaosSwitch`]) whose HTTP behaviours apply to the
+    /// answer to a request for `path`; `None` (the default) answers as the handler did.
+    fn http_chaos(&self, path: &str) -> Option<crate::chaos::ChaosSwitch> {
+        let _ = path;
+        None
+    }
 }
 
 /// A request as a platform sees it: head, fully read body, peer address, and the upgrade

@@ -15,10 +15,11 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::chaos::{self, http::ChaosBody};
 use crate::feed::Feed;
 use crate::platform::{Platform, SandboxRequest};
 use crate::request_log::RequestLog;
-use crate::response::{self, HttpResponse};
+use crate::response;
 use crate::{Error, ErrorKind};
 
 /// Request bodies above this are refused with 413: real platforms cap bodies too, and a
@@ -207,7 +208,7 @@ async fn dispatch(
     platform: Arc<dyn Platform>,
     context: Context,
     mut request: Request<Incoming>,
-) -> Result<HttpResponse, Infallible> {
+) -> Result<http::Response<ChaosBody>, Infallible> {
     let Context {
         log,
         feed,
@@ -221,9 +222,9 @@ async fn dispatch(
         Ok(collected) => collected.to_bytes(),
         Err(error) => {
             tracing::warn!(%remote, %error, "sandbox could not read a request body");
-            return Ok(response::text(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "request body rejected",
+            return Ok(chaos::http::apply(
+                None,
+                response::text(StatusCode::PAYLOAD_TOO_LARGE, "request body rejected"),
             ));
         }
     };
@@ -255,5 +256,6 @@ async fn dispatch(
             response.headers(),
         );
     }
-    Ok(response)
+    let chaos = platform.http_chaos(&path);
+    Ok(chaos::http::apply(chaos.as_ref(), response))
 }

@@ -624,6 +624,35 @@ async fn subscriptions_and_cheers_reach_chat_and_helix() {
 }
 
 #[tokio::test]
+async fn chaos_switches_the_http_servers_hostile_and_back() {
+    let sandbox = Sandbox::start(&[]);
+    let key = common::clash_key(&sandbox).await;
+    let clan_url = format!(
+        "{}/clans/{}",
+        sandbox.at("/clash/api"),
+        sandbox.at("/clash/clan").replace('#', "%23")
+    );
+    let (code, answer, stderr) = sandbox.cli(&["chaos", "clash", "wrong-type-fields"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(answer["active"], json!(["wrong-type-fields"]));
+    let (status, clan) = get(&clan_url, &[("authorization", &key)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(clan["clanLevel"].is_string(), "{clan}");
+    assert!(clan["tag"].is_number(), "{clan}");
+    let (code, _, stderr) = sandbox.cli(&["chaos", "clash", "clear"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    let (_, clan) = get(&clan_url, &[("authorization", &key)]).await;
+    assert!(clan["clanLevel"].is_number(), "{clan}");
+    for platform in ["helix", "singyeong"] {
+        let (code, answer, stderr) = sandbox.cli(&["chaos", platform, "slow-body"]).await;
+        assert_eq!(code, 0, "{platform}: {stderr}");
+        assert_eq!(answer["active"], json!(["slow-body"]), "{platform}");
+        let (code, _, _) = sandbox.cli(&["chaos", platform, "clear"]).await;
+        assert_eq!(code, 0, "{platform}");
+    }
+}
+
+#[tokio::test]
 async fn chaos_switches_the_discord_gateway_hostile_and_back() {
     let sandbox = Sandbox::start(&[]);
     let (code, answer, stderr) = sandbox.cli(&["chaos", "discord", "tiny-heartbeat"]).await;

@@ -202,20 +202,31 @@ impl Client {
 
     pub(crate) async fn get_fetched<T: Body>(&self, path: &str) -> Result<Fetched<T>, Error> {
         let raw = self.get_raw(path).await?;
-        Ok(Fetched {
-            value: T::decode(&raw.value, self.inner.raw_attribute)?,
-            expires: raw.expires,
-        })
+        self.decoded(path, raw).await
     }
 
     /// GET `path` from the API even if cached (the answer refreshes the cache): for pollers
     /// that already wait out each max-age themselves.
     pub(crate) async fn get_fresh<T: Body>(&self, path: &str) -> Result<Fetched<T>, Error> {
         let raw = self.fetch_raw(path).await?;
-        Ok(Fetched {
-            value: T::decode(&raw.value, self.inner.raw_attribute)?,
-            expires: raw.expires,
-        })
+        self.decoded(path, raw).await
+    }
+
+    /// Decodes a body fetched for `path`. One that does not decode leaves the cache: a
+    /// broken answer is not served again for its max-age once the server has recovered.
+    async fn decoded<T: Body>(&self, path: &str, raw: Fetched<Bytes>) -> Result<Fetched<T>, Error> {
+        match T::decode(&raw.value, self.inner.raw_attribute) {
+            Ok(value) => Ok(Fetched {
+                value,
+                expires: raw.expires,
+            }),
+            Err(error) => {
+                if let Some(cache) = &self.inner.cache {
+                    cache.invalidate(path).await;
+                }
+                Err(error)
+            }
+        }
     }
 
     /// GET `path`, served from the cache while its max-age lasts.

@@ -2,7 +2,8 @@
 //! clients against servers they cannot trust.
 //!
 //! Each platform keeps a [`ChaosSwitch`]; its servers consult it at the points where a
-//! behaviour applies (HELLO, heartbeat ACKs, READY, dispatches). Behaviours are switched
+//! behaviour applies (HELLO, heartbeat ACKs, READY, dispatches; every HTTP response of the
+//! Clash, Helix/OAuth and singyeong servers). Behaviours are switched
 //! on and off at any time and apply to connections made later as well as open ones.
 //!
 //! ```
@@ -22,13 +23,16 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+pub(crate) mod http;
+
 /// One way a server misbehaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Chaos {
-    /// Numbers the clients read (heartbeat intervals) are as large as the wire allows.
+    /// Numbers the clients read (heartbeat intervals; on HTTP servers every JSON number,
+    /// `Ratelimit-*` header and `Cache-Control: max-age`) are as large as the wire allows.
     HugeNumbers,
-    /// Numbers the clients read (heartbeat intervals) are negative.
+    /// Numbers the clients read (as for [`Chaos::HugeNumbers`]) are negative.
     NegativeNumbers,
     /// Heartbeat intervals of 1 ms.
     TinyHeartbeat,
@@ -65,6 +69,17 @@ pub enum Chaos {
     EndlessLine,
     /// The connection is closed right after the welcome: a reconnect storm (EventSub).
     QuickClose,
+    /// HTTP bodies end halfway while `Content-Length` announces them whole.
+    TruncatedBody,
+    /// HTTP bodies run past any client's cap (64 MiB, chunked, no `Content-Length`).
+    OversizedBody,
+    /// HTTP bodies carry bytes that are not UTF-8 inside a JSON string.
+    InvalidUtf8Body,
+    /// Every JSON field of an HTTP body has the wrong type: numbers become strings, strings
+    /// numbers, booleans strings.
+    WrongTypeFields,
+    /// Slow-loris: HTTP bodies trickle one byte a second.
+    SlowBody,
 }
 
 impl Chaos {
@@ -86,6 +101,11 @@ impl Chaos {
         Self::SlowLoris,
         Self::EndlessLine,
         Self::QuickClose,
+        Self::TruncatedBody,
+        Self::OversizedBody,
+        Self::InvalidUtf8Body,
+        Self::WrongTypeFields,
+        Self::SlowBody,
     ];
 
     /// The behaviour's name for the control API and the CLI (`tiny-heartbeat`).
@@ -107,6 +127,11 @@ impl Chaos {
             Self::SlowLoris => "slow-loris",
             Self::EndlessLine => "endless-line",
             Self::QuickClose => "quick-close",
+            Self::TruncatedBody => "truncated-body",
+            Self::OversizedBody => "oversized-body",
+            Self::InvalidUtf8Body => "invalid-utf8-body",
+            Self::WrongTypeFields => "wrong-type-fields",
+            Self::SlowBody => "slow-body",
         }
     }
 }

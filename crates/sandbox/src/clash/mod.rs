@@ -93,6 +93,7 @@ struct State {
     max_age: Mutex<Option<u64>>,
     throttled: AtomicU64,
     fail_next: AtomicU32,
+    chaos: crate::chaos::ChaosSwitch,
     /// Wars follow the clock (worlds from [`Clash::from_world`]): their state moves on as
     /// their times pass, and new wars are dated from now.
     clock: bool,
@@ -148,6 +149,7 @@ impl Clash {
                 max_age: Mutex::new(None),
                 throttled: AtomicU64::new(0),
                 fail_next: AtomicU32::new(0),
+                chaos: crate::chaos::ChaosSwitch::default(),
                 clock,
             }),
         }
@@ -191,9 +193,19 @@ impl Platform for Clash {
             }
         })
     }
+
+    fn http_chaos(&self, _path: &str) -> Option<crate::chaos::ChaosSwitch> {
+        Some(self.state.chaos.clone())
+    }
 }
 
 impl ClashControl {
+    /// The chaos switch (see [`crate::chaos::Chaos`]) of every HTTP answer of this server:
+    /// number, wrong-type and body behaviours.
+    pub fn chaos(&self) -> crate::chaos::ChaosSwitch {
+        self.state.chaos.clone()
+    }
+
     /// The tag of the fixture's main clan (50 members, a war, a CWL group, raids).
     pub fn main_clan(&self) -> String {
         self.state.world.lock().main_clan.clone()

@@ -390,6 +390,12 @@ mod tests {
             line("chaos discord clear").unwrap().body,
             Some(json!({ "clear": true }))
         );
+        let helix = line("chaos helix slow-body").unwrap();
+        assert_eq!(helix.path, "chaos/helix");
+        assert_eq!(
+            helix.body,
+            Some(json!({ "chaos": "slow-body", "off": false }))
+        );
         let disconnect = line("disconnect discord --shard 0 --resumable").unwrap();
         assert_eq!(disconnect.path, "disconnect/discord");
         assert_eq!(

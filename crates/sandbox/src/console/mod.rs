@@ -84,10 +84,19 @@ mod tests {
                 continue;
             }
             if *path == "/_sandbox/chaos/{platform}" {
-                // Discord's gateway, EventSub's WebSocket and Twitch chat have behaviours.
-                assert!(SCRIPT.contains("\"/_sandbox/chaos/discord\""));
-                assert!(SCRIPT.contains("\"/_sandbox/chaos/eventsub\""));
-                assert!(SCRIPT.contains("\"/_sandbox/chaos/twitch\""));
+                for platform in [
+                    "discord",
+                    "eventsub",
+                    "twitch",
+                    "clash",
+                    "helix",
+                    "singyeong",
+                ] {
+                    assert!(
+                        SCRIPT.contains(&format!("\"/_sandbox/chaos/{platform}\"")),
+                        "console.js has no chaos form for {platform}"
+                    );
+                }
                 continue;
             }
             if *method != "POST" {

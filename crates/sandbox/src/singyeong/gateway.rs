@@ -15,6 +15,7 @@ use super::metadata;
 use super::query::{ClientRecord, Query};
 use super::state::{Connected, Outgoing, now_ms, op, packet};
 use super::{BadAuth, SocketCommand};
+use crate::chaos::Chaos;
 use crate::ws::ServerSocket;
 
 type Who = (String, String);
@@ -26,6 +27,8 @@ const LOCAL_NODE: &str = "singyeong_local_node";
 enum Step {
     Continue,
     Close,
+    /// Gone without a word (no close frame), as a failing network leaves it.
+    Drop,
 }
 
 pub(crate) async fn run(
@@ -48,11 +51,11 @@ pub(crate) async fn run(
         return;
     }
     let interval = shared.config.heartbeat_interval;
-    let hello = packet(
-        op::HELLO,
-        None,
-        &json!({ "heartbeat_interval": interval.as_millis() as u64 }),
+    let announced = crate::chaos::heartbeat_interval(
+        &shared.chaos,
+        u64::try_from(interval.as_millis()).unwrap_or(u64::MAX),
     );
+    let hello = packet(op::HELLO, None, &json!({ "heartbeat_interval": announced }));
     if socket.send(Message::text(hello)).await.is_err() {
         return;
     }
@@ -93,6 +96,7 @@ pub(crate) async fn run(
         };
         match step {
             Ok(Step::Continue) => {}
+            Ok(Step::Drop) => break,
             Ok(Step::Close) => {
                 let _ = socket.close(None).await;
                 break;
@@ -135,6 +139,7 @@ fn handle(
         let _ = outbox.send(Outgoing::Text(text));
     };
     match (opcode, who.as_ref()) {
+        (Some(1), None) if shared.chaos.is_on(Chaos::DropMidHandshake) => Ok(Step::Drop),
         (Some(1), None) => identify(shared, who, outbox, remote, &d),
         (Some(1), Some(_)) => Err("already identified".into()),
         (_, None) => Err("sent payload with non-identify opcode without identifying first".into()),
@@ -149,6 +154,7 @@ fn handle(
             if !shared
                 .ack_heartbeats
                 .load(std::sync::atomic::Ordering::SeqCst)
+                || shared.chaos.is_on(Chaos::NeverAck)
             {
                 return Ok(Step::Continue);
             }

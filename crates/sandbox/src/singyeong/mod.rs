@@ -142,6 +142,7 @@ struct Shared {
     accepted: AtomicU64,
     gc_started: AtomicBool,
     ack_heartbeats: AtomicBool,
+    chaos: crate::chaos::ChaosSwitch,
 }
 
 impl Shared {
@@ -183,6 +184,7 @@ impl Singyeong {
                 accepted: AtomicU64::new(0),
                 gc_started: AtomicBool::new(false),
                 ack_heartbeats: AtomicBool::new(true),
+                chaos: crate::chaos::ChaosSwitch::default(),
             }),
         }
     }
@@ -265,6 +267,13 @@ impl SingyeongControl {
     /// Drops every socket without a close frame, like a network failure.
     pub fn drop_all(&self) {
         let _ = self.shared.commands.send(SocketCommand::Drop);
+    }
+
+    /// The chaos switch (see [`crate::chaos::Chaos`]): on the gateway, number chaos and
+    /// tiny intervals in HELLO's `heartbeat_interval`, never-ack, drop-mid-handshake (the
+    /// socket closes after IDENTIFY, unanswered); on the REST API, the HTTP behaviours.
+    pub fn chaos(&self) -> crate::chaos::ChaosSwitch {
+        self.shared.chaos.clone()
     }
 
     /// Stops (or resumes) answering heartbeats, so clients see a zombie connection.
@@ -414,5 +423,9 @@ impl Platform for Singyeong {
                 _ => rest::not_found(),
             }
         })
+    }
+
+    fn http_chaos(&self, path: &str) -> Option<crate::chaos::ChaosSwitch> {
+        path.starts_with("/api/").then(|| self.shared.chaos.clone())
     }
 }

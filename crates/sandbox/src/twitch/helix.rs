@@ -126,6 +126,7 @@ impl HelixInner {
 pub(crate) struct HelixState {
     inner: Mutex<HelixInner>,
     clock: Clock,
+    pub(crate) chaos: crate::chaos::ChaosSwitch,
 }
 
 impl HelixState {
@@ -133,6 +134,7 @@ impl HelixState {
         let state = Self {
             inner: Mutex::default(),
             clock: Clock::now(),
+            chaos: crate::chaos::ChaosSwitch::default(),
         };
         state.lock().points_per_minute = DEFAULT_POINTS_PER_MINUTE;
         state
@@ -459,6 +461,12 @@ pub struct HelixControl {
 impl HelixControl {
     pub(crate) fn new(state: std::sync::Arc<HelixState>) -> Self {
         Self { state }
+    }
+
+    /// The chaos switch (see [`crate::chaos::Chaos`]) of every Helix and OAuth answer
+    /// (`/helix/…`, `/oauth2/…`): number, wrong-type and body behaviours.
+    pub fn chaos(&self) -> crate::chaos::ChaosSwitch {
+        self.state.chaos.clone()
     }
 
     /// Registers an app (for the client-credentials and refresh grants).

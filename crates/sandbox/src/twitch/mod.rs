@@ -155,4 +155,9 @@ impl Platform for Twitch {
             }
         })
     }
+
+    fn http_chaos(&self, path: &str) -> Option<crate::chaos::ChaosSwitch> {
+        (path.starts_with("/helix") || path.starts_with("/oauth2"))
+            .then(|| self.helix.chaos.clone())
+    }
 }
