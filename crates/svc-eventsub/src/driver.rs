@@ -264,13 +264,14 @@ impl Driver {
                 }
                 Err(error) => {
                     tracing::warn!(%error, kind = wanted.request.kind, "re-subscribing failed");
-                    let retryable = !matches!(
-                        error.kind(),
-                        ErrorKind::Status {
-                            status: 400..=499,
-                            ..
-                        }
-                    );
+                    let retryable = session_gone(&error)
+                        || !matches!(
+                            error.kind(),
+                            ErrorKind::Status {
+                                status: 400..=499,
+                                ..
+                            }
+                        );
                     self.hub.publish(EventSubEvent::SubscribeFailed {
                         shard,
                         kind: wanted.request.kind.clone(),
@@ -440,4 +441,15 @@ impl Driver {
         }
         fresh
     }
+}
+
+/// Twitch refused a subscription because its WebSocket session had already ended (400
+/// "websocket transport session does not exist or has already disconnected"): not refused
+/// for good, the next session re-creates it.
+fn session_gone(error: &Error) -> bool {
+    matches!(
+        error.kind(),
+        ErrorKind::Status { status: 400, message, .. }
+            if message.contains("session") && message.contains("disconnected")
+    )
 }

@@ -33,6 +33,10 @@ pub const MIN_KEEPALIVE: Duration = Duration::from_secs(10);
 /// (or overflow the deadline), a tiny one would kill healthy sessions.
 pub const MAX_KEEPALIVE: Duration = Duration::from_mins(10);
 
+/// How long a session must have lasted after its welcome for its end to reset the
+/// reconnect backoff (one keepalive window at Twitch's minimum).
+pub(crate) const STABLE_SESSION: Duration = Duration::from_secs(10);
+
 /// How often a shard whose assignment failed tries `PATCH /eventsub/conduits/shards` again.
 pub(crate) const ASSIGN_RETRY: Duration = Duration::from_secs(5);
 
@@ -157,6 +161,14 @@ pub(crate) struct SessionState {
     backoff: Backoff,
     phase: Phase,
     welcomed_once: bool,
+    /// When the latest session was welcomed: one that ends sooner than
+    /// [`STABLE_SESSION`] after it does not reset the backoff.
+    welcomed_at: Option<Instant>,
+    /// Whether the last session ended sooner than [`STABLE_SESSION`] after its welcome
+    /// without carrying a message.
+    ended_quickly: bool,
+    /// Whether the current session carried a message after its welcome.
+    carried: bool,
     next_socket: u64,
     actions: VecDeque<Action>,
 }
@@ -170,6 +182,9 @@ impl SessionState {
             configured_url,
             phase: Phase::Idle,
             welcomed_once: false,
+            welcomed_at: None,
+            ended_quickly: false,
+            carried: false,
             next_socket: 0,
             actions: VecDeque::new(),
         }
@@ -227,6 +242,12 @@ impl SessionState {
     /// A text message arrived on `socket`.
     pub(crate) fn on_text(&mut self, socket: SocketId, text: &str, now: Instant) {
         let parsed = Envelope::parse(text);
+        if let Phase::Live(live) = &self.phase
+            && live.current.socket == socket
+            && parsed.is_ok()
+        {
+            self.carried = true;
+        }
         match &mut self.phase {
             Phase::Connecting {
                 socket: opening, ..
@@ -237,7 +258,8 @@ impl SessionState {
                 }) => {
                     let keepalive =
                         announced_keepalive(info.keepalive_timeout_seconds, self.timing.keepalive);
-                    self.backoff.reset();
+                    self.welcomed_at = Some(now);
+                    self.carried = false;
                     let first = !self.welcomed_once;
                     self.welcomed_once = true;
                     self.phase = Phase::Live(Box::new(Live {
@@ -624,12 +646,35 @@ impl SessionState {
         }
     }
 
-    /// After a session ended: a fresh one, unless reconnecting is off.
+    /// After a session ended: a fresh one, unless reconnecting is off. A session that lasted
+    /// [`STABLE_SESSION`] or carried a message after its welcome resets the backoff and is replaced at once, and so is the first
+    /// one that ended sooner; a second short one in a row (a server closing every session
+    /// right after its welcome) waits the next backoff delay, so such a server sees a
+    /// bounded number of sockets per minute.
     fn next_session(&mut self, now: Instant) {
-        if self.timing.reconnect {
-            self.open_fresh(now);
-        } else {
+        if !self.timing.reconnect {
             self.finish();
+            return;
+        }
+        let lasted = self.carried
+            || self
+                .welcomed_at
+                .is_some_and(|at| now.saturating_duration_since(at) >= STABLE_SESSION);
+        if lasted {
+            self.backoff.reset();
+        }
+        if lasted || !self.ended_quickly {
+            self.ended_quickly = !lasted;
+            self.open_fresh(now);
+            return;
+        }
+        match self.backoff.next_delay() {
+            Some(delay) => {
+                self.phase = Phase::Waiting {
+                    until: later(now, delay),
+                };
+            }
+            None => self.finish(),
         }
     }
 
@@ -1057,28 +1102,62 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_welcome_resets_the_backoff() {
+    async fn a_session_that_lasted_resets_the_backoff() {
         let start = Instant::now();
         let (mut state, socket) = live(start);
-        state.on_ended(socket, None, String::new(), start);
+        state.on_ended(socket, None, String::new(), start + STABLE_SESSION);
         let fresh = opened(&actions(&mut state));
-        state.on_ended(fresh, None, String::new(), start);
+        state.on_ended(fresh, None, String::new(), start + STABLE_SESSION);
         let _ = actions(&mut state);
-        state.on_deadline(start + SECOND);
+        let later_on = start + STABLE_SESSION + SECOND;
+        state.on_deadline(later_on);
         let again = opened(&actions(&mut state));
-        state.on_text(again, &welcome("b", &json!(10)), start + SECOND);
+        state.on_text(again, &welcome("b", &json!(10)), later_on);
         assert!(matches!(
             &actions(&mut state)[..],
             [Action::Welcomed { first: false, .. }]
         ));
-        state.on_ended(again, None, String::new(), start + SECOND);
+        let lasted = later_on + STABLE_SESSION;
+        state.on_ended(again, None, String::new(), lasted);
         let reopened = opened(&actions(&mut state));
-        state.on_ended(reopened, None, String::new(), start + SECOND);
+        state.on_ended(reopened, None, String::new(), lasted);
         let _ = actions(&mut state);
         assert_eq!(
             state.deadline(),
-            Some(start + 2 * SECOND),
+            Some(lasted + SECOND),
             "the first delay again"
+        );
+    }
+
+    /// A server closing every session right after its welcome: each fresh session waits
+    /// a growing backoff delay instead of opening at once (no reconnect storm).
+    #[tokio::test(start_paused = true)]
+    async fn sessions_closed_right_after_the_welcome_back_off() {
+        let start = Instant::now();
+        let (mut state, socket) = live(start);
+        state.on_ended(socket, None, String::new(), start + STABLE_SESSION);
+        let mut now = start + STABLE_SESSION;
+        let mut current = opened(&actions(&mut state));
+        // The first short session is replaced at once.
+        state.on_text(current, &welcome("s", &json!(10)), now);
+        let _ = actions(&mut state);
+        state.on_ended(current, Some(4000), String::new(), now);
+        current = opened(&actions(&mut state));
+        let mut delays = Vec::new();
+        for n in 0..2 {
+            state.on_text(current, &welcome(&format!("s{n}"), &json!(10)), now);
+            let _ = actions(&mut state);
+            state.on_ended(current, Some(4000), String::new(), now);
+            let _ = actions(&mut state);
+            let until = state.deadline().expect("a backoff delay");
+            delays.push(until - now);
+            now = until;
+            state.on_deadline(now);
+            current = opened(&actions(&mut state));
+        }
+        assert!(
+            delays[0] > Duration::ZERO && delays[1] > delays[0],
+            "{delays:?}"
         );
     }
 

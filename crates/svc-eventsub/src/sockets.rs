@@ -13,6 +13,11 @@ use transport_ws::{Backoff, CloseAction, CloseFrame, WsClient, WsConfig, WsEvent
 use crate::error::{Error, ErrorKind};
 use crate::session_state::SocketId;
 
+/// The largest message a socket reads (1 MiB; EventSub messages are a few KiB). A larger
+/// one fails the socket with `MessageTooLarge` (a fresh session follows) instead of
+/// buffering up to transport-ws's 16 MiB default.
+pub(crate) const MAX_MESSAGE: usize = 1 << 20;
+
 /// The open sockets.
 #[derive(Debug, Default)]
 pub(crate) struct Sockets {
@@ -35,6 +40,7 @@ impl Sockets {
             .backoff(Backoff::new().max_attempts(0))
             .close_classifier(|_: Option<&CloseFrame>| CloseAction::Stop)
             .connect_timeout(connect_timeout)
+            .max_message_size(MAX_MESSAGE)
             .build()
             .map_err(|e| {
                 Error::with_source(

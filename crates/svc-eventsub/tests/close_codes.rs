@@ -21,6 +21,9 @@ async fn every_close_code_leads_to_a_fresh_session_with_the_subscription_recreat
         .expect("connects");
     let mut events = client.events();
     for code in 4000..=4007 {
+        // Each session lives a while: sessions closed right after their welcome would be
+        // a storm, and the client would back off.
+        tokio::time::sleep(Duration::from_secs(10)).await;
         let old = client.session_id().expect("session");
         assert!(env.control.close_session(&old, code), "close {code}");
         next_matching(

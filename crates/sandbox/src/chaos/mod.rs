@@ -47,19 +47,28 @@ pub enum Chaos {
     /// After every dispatch the one before it is sent again: a sequence number lower than
     /// the last one arrives.
     OutOfOrderSequence,
-    /// Before every dispatch, a message whose JSON is not UTF-8.
+    /// Before every dispatch, a message whose JSON is not UTF-8 (EventSub: a binary frame
+    /// that is not UTF-8 before every message; chat: such a line before every line).
     InvalidUtf8,
     /// Before every dispatch, the first half of it: JSON cut off mid-value.
     TruncatedFrames,
-    /// Every dispatch's `d.id` is `true` instead of a snowflake string.
+    /// Every dispatch's `d.id` is `true` instead of a snowflake string (EventSub: before
+    /// every notification one whose ids are numbers and whose event is a string; chat: a
+    /// PRIVMSG with garbage tag values before every tagged one).
     WrongTypes,
     /// Once, then off again: before the next dispatch, a message that compresses to a few
     /// KiB and inflates past 16 MiB (only on `zlib-stream` and `zstd-stream` connections).
     DecompressionBomb,
     /// Once, then off again: before the next dispatch, a 17 MiB frame.
     OversizedFrames,
-    /// Every dispatch is written a few bytes at a time, a second between the pieces.
+    /// Every dispatch is written a few bytes at a time, a second between the pieces (chat
+    /// over TCP: every byte written and flushed on its own).
     SlowLoris,
+    /// A frame or line past any sane cap: a chat line that never ends (the connection is
+    /// then dropped), an EventSub text frame of 2 MiB before every message.
+    EndlessLine,
+    /// The connection is closed right after the welcome: a reconnect storm (EventSub).
+    QuickClose,
     /// HTTP bodies end halfway while `Content-Length` announces them whole.
     TruncatedBody,
     /// HTTP bodies run past any client's cap (64 MiB, chunked, no `Content-Length`).
@@ -90,6 +99,8 @@ impl Chaos {
         Self::DecompressionBomb,
         Self::OversizedFrames,
         Self::SlowLoris,
+        Self::EndlessLine,
+        Self::QuickClose,
         Self::TruncatedBody,
         Self::OversizedBody,
         Self::InvalidUtf8Body,
@@ -114,6 +125,8 @@ impl Chaos {
             Self::DecompressionBomb => "decompression-bomb",
             Self::OversizedFrames => "oversized-frames",
             Self::SlowLoris => "slow-loris",
+            Self::EndlessLine => "endless-line",
+            Self::QuickClose => "quick-close",
             Self::TruncatedBody => "truncated-body",
             Self::OversizedBody => "oversized-body",
             Self::InvalidUtf8Body => "invalid-utf8-body",
@@ -197,6 +210,12 @@ pub(crate) fn heartbeat_interval(switch: &ChaosSwitch, normal: u64) -> serde_jso
         serde_json::Value::from(normal)
     }
 }
+
+/// The bytes [`Chaos::InvalidUtf8`] sends: not UTF-8 in any reading.
+pub(crate) const INVALID_UTF8: &[u8] = b"\xff\xfe\xc3\x28 PRIVMSG #\xe2\x82 :\xf0\x28\x8c\xbc";
+
+/// How long the frame or line [`Chaos::EndlessLine`] sends is (2 MiB).
+pub(crate) const ENDLESS_LEN: usize = 2 * 1024 * 1024;
 
 /// The reconnect URL [`Chaos::ForeignReconnectUrl`] offers: clear text to a host that is
 /// not loopback (nothing listens there; a client must refuse it rather than try).

@@ -91,12 +91,17 @@ usage: sandbox chaos [--control URL] PLATFORM BEHAVIOUR [--off]
        sandbox chaos [--control URL] PLATFORM
 
 Switches a hostile behaviour of the platform's server on (or --off), every behaviour off
-(clear), or lists those on. PLATFORM is discord, clash, helix (Helix and OAuth) or
-singyeong.
+(clear), or lists those on. PLATFORM is discord, eventsub, twitch (chat), clash, helix
+(Helix and OAuth) or singyeong.
   discord: huge-numbers, negative-numbers, tiny-heartbeat, never-ack, drop-mid-handshake,
            foreign-reconnect-url, duplicate-sequence, out-of-order-sequence, invalid-utf8,
            truncated-frames, wrong-types, decompression-bomb (once), oversized-frames
            (once), slow-loris
+  eventsub: huge-numbers, negative-numbers, tiny-heartbeat (the welcome's keepalive),
+           drop-mid-handshake (no welcome), foreign-reconnect-url, duplicate-sequence,
+           out-of-order-sequence, invalid-utf8, endless-line, wrong-types, quick-close
+  twitch:  drop-mid-handshake (after PASS/NICK), invalid-utf8, endless-line, wrong-types,
+           slow-loris (TCP)
   clash, helix (every HTTP answer): huge-numbers, negative-numbers (JSON numbers,
            Ratelimit-* headers, Cache-Control max-age), wrong-type-fields, truncated-body,
            oversized-body, invalid-utf8-body, slow-body

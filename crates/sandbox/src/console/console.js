@@ -88,6 +88,45 @@ const ACTIONS = [
         fields: [{ name: "session", list: "eventsub-sessions", placeholder: "default: every session" }],
       },
       {
+        title: "Make chat hostile (chaos)",
+        path: "/_sandbox/chaos/twitch",
+        fields: [
+          {
+            name: "chaos",
+            kind: "select",
+            options: ["", "drop-mid-handshake", "invalid-utf8", "endless-line", "wrong-types", "slow-loris"],
+          },
+          { name: "off", kind: "flag" },
+          { name: "clear", kind: "flag" },
+        ],
+      },
+      {
+        title: "Make EventSub hostile (chaos)",
+        path: "/_sandbox/chaos/eventsub",
+        fields: [
+          {
+            name: "chaos",
+            kind: "select",
+            options: [
+              "",
+              "huge-numbers",
+              "negative-numbers",
+              "tiny-heartbeat",
+              "drop-mid-handshake",
+              "foreign-reconnect-url",
+              "duplicate-sequence",
+              "out-of-order-sequence",
+              "invalid-utf8",
+              "endless-line",
+              "wrong-types",
+              "quick-close",
+            ],
+          },
+          { name: "off", kind: "flag" },
+          { name: "clear", kind: "flag" },
+        ],
+      },
+      {
         title: "Make Helix and OAuth hostile (chaos)",
         path: "/_sandbox/chaos/helix",
         fields: [

@@ -84,7 +84,14 @@ mod tests {
                 continue;
             }
             if *path == "/_sandbox/chaos/{platform}" {
-                for platform in ["discord", "clash", "helix", "singyeong"] {
+                for platform in [
+                    "discord",
+                    "eventsub",
+                    "twitch",
+                    "clash",
+                    "helix",
+                    "singyeong",
+                ] {
                     assert!(
                         SCRIPT.contains(&format!("\"/_sandbox/chaos/{platform}\"")),
                         "console.js has no chaos form for {platform}"

@@ -11,6 +11,8 @@ use crate::standalone::Handles;
 fn switch(h: &Handles, platform: &str) -> Option<ChaosSwitch> {
     match platform {
         "discord" => Some(h.discord.chaos()),
+        "eventsub" => Some(h.eventsub.chaos()),
+        "twitch" => Some(h.twitch.chat().chaos()),
         "clash" => Some(h.clash.chaos()),
         "helix" => Some(h.twitch.helix().chaos()),
         "singyeong" => Some(h.singyeong.chaos()),
@@ -23,7 +25,7 @@ fn switch(h: &Handles, platform: &str) -> Option<ChaosSwitch> {
 pub(super) fn route(h: &Handles, platform: &str, body: &Body) -> Answer {
     let switch = switch(h, platform).ok_or_else(|| {
         not_found(format!(
-            "no chaos mode for {platform:?} (one of discord, clash, helix, singyeong)"
+            "no chaos mode for {platform:?} (one of discord, eventsub, twitch, clash, helix, singyeong)"
         ))
     })?;
     if body.flag("clear") {

@@ -150,7 +150,7 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     (
         "POST",
         "/_sandbox/chaos/{platform}",
-        "{chaos?, off?, clear?}: hostile behaviours (discord: huge-numbers, negative-numbers, tiny-heartbeat, never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence; clash, helix: huge-numbers, negative-numbers, wrong-type-fields, truncated-body, oversized-body, invalid-utf8-body, slow-body; singyeong: those and tiny-heartbeat, never-ack, drop-mid-handshake)",
+        "{chaos?, off?, clear?}: hostile behaviours (discord: huge-numbers, negative-numbers, tiny-heartbeat, never-ack, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence, out-of-order-sequence, invalid-utf8, truncated-frames, wrong-types, decompression-bomb, oversized-frames, slow-loris; eventsub: huge-numbers, negative-numbers, tiny-heartbeat, drop-mid-handshake, foreign-reconnect-url, duplicate-sequence, out-of-order-sequence, invalid-utf8, endless-line, wrong-types, quick-close; twitch: drop-mid-handshake, invalid-utf8, endless-line, wrong-types, slow-loris; clash, helix: huge-numbers, negative-numbers, wrong-type-fields, truncated-body, oversized-body, invalid-utf8-body, slow-body; singyeong: those and tiny-heartbeat, never-ack, drop-mid-handshake)",
     ),
     (
         "POST",

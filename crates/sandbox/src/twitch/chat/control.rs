@@ -19,6 +19,12 @@ impl ChatControl {
         Self { state }
     }
 
+    /// The chat server's chaos switch (TCP and WebSocket): hostile behaviours, see
+    /// [`crate::chaos::Chaos`].
+    pub fn chaos(&self) -> crate::chaos::ChaosSwitch {
+        self.state.chaos.clone()
+    }
+
     /// Registers a user: `PASS oauth:<token>` with `NICK <login>` then logs in as `user_id`.
     pub fn add_user(&self, token: &str, login: &str, user_id: &str) {
         self.state

@@ -20,6 +20,10 @@ impl ChatState {
         let Some(conn) = conns.get_mut(&id) else {
             return;
         };
+        if self.chaos.is_on(crate::chaos::Chaos::DropMidHandshake) {
+            conn.close();
+            return;
+        }
         let window = auth_windows
             .entry(nick.to_owned())
             .or_insert_with(|| Window::new(self.limits.auth.0, self.limits.auth.1));

@@ -14,6 +14,7 @@
 //! fails like on Twitch).
 
 mod channels;
+mod chaos;
 mod commands;
 mod control;
 mod lines;

@@ -90,6 +90,8 @@ pub(crate) struct ChatState {
     inner: Mutex<Inner>,
     next_id: AtomicU64,
     pub(super) accepted: AtomicUsize,
+    /// Chaos mode: hostile behaviours switched on by control.
+    pub(super) chaos: crate::chaos::ChaosSwitch,
 }
 
 impl ChatState {
@@ -100,6 +102,7 @@ impl ChatState {
             inner: Mutex::new(Inner::default()),
             next_id: AtomicU64::new(1),
             accepted: AtomicUsize::new(0),
+            chaos: crate::chaos::ChaosSwitch::default(),
         }
     }
 

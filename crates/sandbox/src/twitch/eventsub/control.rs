@@ -61,6 +61,12 @@ impl EventSubControl {
         (!sample.is_null()).then(|| sample.clone())
     }
 
+    /// The EventSub WebSocket's chaos switch: hostile behaviours, see
+    /// [`crate::chaos::Chaos`].
+    pub fn chaos(&self) -> crate::chaos::ChaosSwitch {
+        self.state.chaos.clone()
+    }
+
     /// The next `count` notifications are each sent twice with the same `message_id`.
     pub fn duplicate_next(&self, count: u32) {
         self.state.lock().duplicate_next += count;
@@ -88,10 +94,18 @@ impl EventSubControl {
         let Some((_, tx)) = &session.sink else {
             return false;
         };
-        let url = url.map_or_else(
-            || format!("ws://{}/ws?reconnect={session_id}", session.host),
-            str::to_owned,
-        );
+        let url = if self
+            .state
+            .chaos
+            .is_on(crate::chaos::Chaos::ForeignReconnectUrl)
+        {
+            crate::chaos::FOREIGN_URL.to_owned()
+        } else {
+            url.map_or_else(
+                || format!("ws://{}/ws?reconnect={session_id}", session.host),
+                str::to_owned,
+            )
+        };
         let (_, text) = message(
             "session_reconnect",
             None,

@@ -17,6 +17,7 @@ use super::state::{Out, Session, State, message, new_id, now, shard_status_for_c
 
 /// How long a client has to answer a ping before the socket is closed with 4002.
 pub(crate) const PONG_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::chaos::{self, Chaos};
 use crate::platform::SandboxRequest;
 use crate::ws::ServerSocket;
 
@@ -66,11 +67,20 @@ async fn close(socket: &mut ServerSocket, code: u16, reason: &'static str) {
 }
 
 fn welcome(state: &State, session_id: &str, keepalive: u64, connected_at: &str) -> String {
-    let announced = state
-        .config
-        .welcome_keepalive
-        .clone()
-        .unwrap_or_else(|| json!(keepalive));
+    let numbers = [
+        Chaos::HugeNumbers,
+        Chaos::NegativeNumbers,
+        Chaos::TinyHeartbeat,
+    ];
+    let announced = if numbers.iter().any(|c| state.chaos.is_on(*c)) {
+        chaos::heartbeat_interval(&state.chaos, keepalive)
+    } else {
+        state
+            .config
+            .welcome_keepalive
+            .clone()
+            .unwrap_or_else(|| json!(keepalive))
+    };
     message(
         "session_welcome",
         None,
@@ -120,6 +130,10 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
         }
     } else {
         {
+            if state.chaos.is_on(Chaos::DropMidHandshake) {
+                // Dropped before the welcome: the client never learns a session.
+                return;
+            }
             let session_id = format!("AQoQ{}", new_id().replace('-', ""));
             let connected_at = now();
             state.lock().sessions.insert(
@@ -133,6 +147,7 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
                     connected_at: connected_at.clone(),
                     reconnect_by: None,
                     ending: None,
+                    last_notification: None,
                 },
             );
             if socket
@@ -151,6 +166,11 @@ pub(crate) async fn run(state: Arc<State>, mut socket: ServerSocket, opening: Op
             (session_id, opening.keepalive, true)
         }
     };
+    if state.chaos.is_on(Chaos::QuickClose) {
+        close(&mut socket, 4000, "internal server error").await;
+        end(&state, &session_id, generation);
+        return;
+    }
     serve(
         &state,
         &mut socket,
@@ -198,7 +218,9 @@ async fn serve(
             biased;
             out = rx.recv(), if queue_open => match out {
                 Some(Out::Text(text)) => {
-                    if socket.send(Message::text(text)).await.is_err() {
+                    if !send_hostile(state, socket, &text).await
+                        || socket.send(Message::text(text)).await.is_err()
+                    {
                         return;
                     }
                     last_sent = Instant::now();
@@ -263,6 +285,30 @@ async fn serve(
             },
         }
     }
+}
+
+/// A notification whose every field has the wrong JSON type.
+const WRONG_TYPES: &str = r#"{"metadata":{"message_id":7,"message_type":"notification","message_timestamp":false,"subscription_type":["stream.online"],"subscription_version":1},"payload":{"subscription":"stream.online","event":"live"}}"#;
+
+/// What chaos sends before `text`: a frame that is not UTF-8, a frame past the client's
+/// cap, a notification of the wrong types. `false` when the socket failed.
+async fn send_hostile(state: &State, socket: &mut ServerSocket, text: &str) -> bool {
+    let mut frames = Vec::new();
+    if state.chaos.is_on(Chaos::InvalidUtf8) {
+        frames.push(Message::binary(chaos::INVALID_UTF8.to_vec()));
+    }
+    if state.chaos.is_on(Chaos::EndlessLine) {
+        frames.push(Message::text("a".repeat(chaos::ENDLESS_LEN)));
+    }
+    if state.chaos.is_on(Chaos::WrongTypes) && text.contains(r#""message_type":"notification""#) {
+        frames.push(Message::text(WRONG_TYPES));
+    }
+    for frame in frames {
+        if socket.send(frame).await.is_err() {
+            return false;
+        }
+    }
+    true
 }
 
 /// A socket ended: if it was the session's delivering socket, the session is gone.

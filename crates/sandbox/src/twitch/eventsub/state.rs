@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::EventSubConfig;
+use crate::chaos::Chaos;
 
 /// The sample events (one per type) from `fixtures/twitch/eventsub-events.json`.
 const SAMPLES: &str = include_str!(concat!(
@@ -49,6 +50,9 @@ pub(crate) struct Session {
     /// Why the session is ending, as the conduit shard status Twitch then reports
     /// (`websocket_failed_ping_pong`, …); `None`: `websocket_disconnected`.
     pub(crate) ending: Option<&'static str>,
+    /// The last notification sent, for [`Chaos::OutOfOrderSequence`](crate::chaos::Chaos) to
+    /// send again late.
+    pub(crate) last_notification: Option<Value>,
 }
 
 /// The shard status of a session that ended without a reason of Twitch's own.
@@ -129,6 +133,8 @@ pub(crate) struct State {
     pub(crate) generation: AtomicU64,
     pub(crate) delivered: AtomicU64,
     pub(crate) accepted: AtomicU64,
+    /// Chaos mode: hostile behaviours switched on by control.
+    pub(crate) chaos: crate::chaos::ChaosSwitch,
 }
 
 pub(crate) fn key_of(subscription: &Value) -> Key {
@@ -151,6 +157,14 @@ pub(crate) fn new_id() -> String {
     let d: u16 = rng.random::<u16>() & 0x3fff | 0x8000;
     let e: u64 = rng.random::<u64>() & 0xffff_ffff_ffff;
     format!("{a:08x}-{b:04x}-{c:04x}-{d:04x}-{e:012x}")
+}
+
+/// An hour ago as RFC 3339 (a late message's timestamp).
+fn an_hour_ago() -> String {
+    let then = SystemTime::now()
+        .checked_sub(std::time::Duration::from_hours(1))
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    crate::timestamp::rfc3339(then, true)
 }
 
 /// Now as RFC 3339 with microseconds, like Twitch's timestamps.
@@ -189,6 +203,7 @@ impl State {
             generation: AtomicU64::new(1),
             delivered: AtomicU64::new(0),
             accepted: AtomicU64::new(0),
+            chaos: crate::chaos::ChaosSwitch::default(),
         }
     }
 
@@ -207,10 +222,9 @@ impl State {
     ) -> bool {
         let live = inner
             .sessions
-            .get(session_id)
-            .filter(|s| !s.silent)
-            .and_then(|s| s.sink.as_ref().map(|(_, tx)| tx.clone()));
-        let Some(tx) = live else {
+            .get_mut(session_id)
+            .filter(|s| !s.silent && s.sink.is_some());
+        let Some(session) = live else {
             if self.config.hold_while_disconnected {
                 inner
                     .held
@@ -225,14 +239,26 @@ impl State {
             Some(subscription),
             &json!({ "subscription": subscription, "event": event }),
         );
-        let copies = if inner.duplicate_next > 0 {
-            inner.duplicate_next -= 1;
+        let Some(tx) = session.sink.as_ref().map(|(_, tx)| tx.clone()) else {
+            return false;
+        };
+        let asked = inner.duplicate_next > 0;
+        inner.duplicate_next = inner.duplicate_next.saturating_sub(1);
+        let copies = if asked || self.chaos.is_on(Chaos::DuplicateSequence) {
             2
         } else {
             1
         };
         for _ in 0..copies {
             let _ = tx.send(Out::Text(text.clone()));
+        }
+        let sent: Value = serde_json::from_str(&text).unwrap_or_default();
+        let previous = session.last_notification.replace(sent);
+        if self.chaos.is_on(Chaos::OutOfOrderSequence)
+            && let Some(mut late) = previous
+        {
+            late["metadata"]["message_timestamp"] = Value::from(an_hour_ago());
+            let _ = tx.send(Out::Text(late.to_string()));
         }
         self.delivered.fetch_add(1, Ordering::SeqCst);
         true
