@@ -31,6 +31,10 @@ pub struct Timestamp {
 }
 
 const MICROS_PER_SECOND: i64 = 1_000_000;
+/// `0000-01-01T00:00:00Z` in Unix seconds.
+const FIRST_SECOND: i64 = -62_167_219_200;
+/// `10000-01-01T00:00:00Z` in Unix seconds.
+const FIRST_SECOND_AFTER_9999: i64 = 253_402_300_800;
 
 impl Timestamp {
     /// From Unix microseconds.
@@ -56,11 +60,14 @@ impl Timestamp {
         // An offset can carry a valid local time out of the years 0..=9999 in UTC
         // (`0000-01-01T00:00:00+00:01`); such an instant could not be written back as a
         // date (see `Display`), so it is not a timestamp Discord could have sent.
-        if !(0..=9999).contains(&parsed.to_offset(time::UtcOffset::UTC).year()) {
+        // Checked on the Unix seconds, not with `to_offset(UTC)`: that panics when the UTC
+        // date leaves the calendar `time` supports (`9999-12-31T23:59:59-00:01`).
+        let seconds = parsed.unix_timestamp();
+        if !(FIRST_SECOND..FIRST_SECOND_AFTER_9999).contains(&seconds) {
             return None;
         }
         Some(Self::from_micros(
-            parsed.unix_timestamp() * MICROS_PER_SECOND + i64::from(parsed.microsecond()),
+            seconds * MICROS_PER_SECOND + i64::from(parsed.microsecond()),
         ))
     }
 }
@@ -153,6 +160,11 @@ mod tests {
             "2021-06-01X12:00:00+00:00",
             "2021-06-01T12:00:00.+00:00",
             "2021-06-01T12:00:00+00:00 ",
+            // Local times that name an instant after 9999 in UTC (found by fuzzing: these
+            // once panicked in `to_offset`).
+            "9999-12-31T23:59:51.94685-00:11",
+            "9999-12-31T23:11:01-23:54",
+            "0000-01-01T00:00:00+00:01",
         ] {
             assert_eq!(Timestamp::parse(text), None, "{text}");
         }
