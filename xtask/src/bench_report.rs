@@ -27,7 +27,8 @@ pub(crate) struct Bench {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Source {
     /// Criterion's mean for `group/ours` and `group/peer`: shown as elements per second
-    /// when the group sets an element throughput, else as nanoseconds per iteration.
+    /// when the group sets an element throughput, as MB/s (10^6 bytes) when it sets a
+    /// byte throughput, else as nanoseconds per iteration.
     Criterion {
         group: &'static str,
         ours: &'static str,
@@ -74,6 +75,10 @@ const PIPELINE: Bench = Bench {
     name: "pipeline",
 };
 const TWILIGHT_CACHE: &str = "twilight-cache-inmemory 0.18";
+const INFLATE: Bench = Bench {
+    package: "transport-ws",
+    name: "inflate",
+};
 
 const fn memory(what: &'static str, key: &'static str) -> Row {
     Row {
@@ -116,6 +121,27 @@ const fn pipeline(what: &'static str, group: &'static str) -> Row {
     }
 }
 
+/// Inflate throughput against `function`, the library used directly (`peer` names it).
+const fn inflate(
+    what: &'static str,
+    group: &'static str,
+    function: &'static str,
+    peer: &'static str,
+) -> Row {
+    Row {
+        what,
+        unit: "MB/s",
+        peer,
+        bench: INFLATE,
+        source: Source::Criterion {
+            group,
+            ours: "transport_ws",
+            peer: function,
+        },
+        target: Target::RatioAtLeast(0.95),
+    }
+}
+
 /// The table, in the order of the targets. Add a row here; nothing else changes.
 pub(crate) const ROWS: &[Row] = &[
     memory(
@@ -141,6 +167,18 @@ pub(crate) const ROWS: &[Row] = &[
     updates(
         "Discord cache: PRESENCE_UPDATE",
         "cache_update/presence_update",
+    ),
+    inflate(
+        "Inflate: zlib-stream, recorded gateway stream",
+        "inflate_zlib",
+        "flate2",
+        "flate2 1 (zlib-rs backend) used directly, raw deflate",
+    ),
+    inflate(
+        "Inflate: zstd-stream, recorded gateway stream",
+        "inflate_zstd",
+        "zstd",
+        "zstd 0.13 raw decoder used directly",
     ),
     pipeline(
         "End to end: one shard, 2,000 mixed dispatches",
@@ -256,6 +294,20 @@ struct Estimate {
     mean_ns: f64,
     /// Elements per iteration, when the group set an element throughput.
     elements: Option<f64>,
+    /// Bytes per iteration, when the group set a byte throughput.
+    bytes: Option<f64>,
+}
+
+impl Estimate {
+    /// The figure a row shows: elements/s, MB/s or ns per iteration.
+    fn figure(self) -> f64 {
+        let seconds = self.mean_ns * 1e-9;
+        match (self.elements, self.bytes) {
+            (Some(elements), _) => elements / seconds,
+            (None, Some(bytes)) => bytes / seconds / 1e6,
+            (None, None) => self.mean_ns,
+        }
+    }
 }
 
 /// Every `<id>/new/{benchmark,estimates}.json` under criterion's directory, by full id
@@ -287,7 +339,15 @@ fn read_criterion(dir: &Path) -> Result<BTreeMap<String, Estimate>, String> {
                     return Err(format!("{}: not criterion's format", path.display()));
                 };
                 let elements = benchmark["throughput"]["Elements"].as_f64();
-                found.insert(id.to_owned(), Estimate { mean_ns, elements });
+                let bytes = benchmark["throughput"]["Bytes"].as_f64();
+                found.insert(
+                    id.to_owned(),
+                    Estimate {
+                        mean_ns,
+                        elements,
+                        bytes,
+                    },
+                );
             }
         }
     }
@@ -322,10 +382,7 @@ fn figures(
                 let estimate = estimates
                     .get(&id)
                     .ok_or_else(|| format!("{}: no criterion result for {id}", row.what))?;
-                Ok::<f64, String>(match estimate.elements {
-                    Some(elements) => elements / (estimate.mean_ns * 1e-9),
-                    None => estimate.mean_ns,
-                })
+                Ok::<f64, String>(estimate.figure())
             };
             Ok(Figures {
                 ours: figure(ours)?,
@@ -378,7 +435,7 @@ fn render(rows: &[Row], figures: &[Figures], machine: &str) -> String {
     let _ = writeln!(out, "{machine}\n");
     let _ = writeln!(
         out,
-        "| Measure | Unit | svc-gateway | Peer | Peer figure | Ratio | Target | Met? |"
+        "| Measure | Unit | Ours | Peer | Peer figure | Ratio | Target | Met? |"
     );
     let _ = writeln!(out, "|---|---|---:|---|---:|---:|---|---|");
     for (row, figures) in rows.iter().zip(figures) {
@@ -491,6 +548,17 @@ mod tests {
         let printed = parse_printed(output);
         assert_eq!(printed.len(), 2);
         assert_eq!(printed["cache_memory/member"], (370.1, 1026.0));
+    }
+
+    #[test]
+    fn byte_throughput_becomes_megabytes_per_second() {
+        let estimate = Estimate {
+            mean_ns: 2_000_000.0,
+            elements: None,
+            bytes: Some(1_000_000.0),
+        };
+        // 1 MB in 2 ms: 500 MB/s.
+        assert!((estimate.figure() - 500.0).abs() < 1e-9);
     }
 
     #[test]
