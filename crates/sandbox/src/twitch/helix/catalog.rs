@@ -83,10 +83,19 @@ fn search_channels(inner: &HelixInner, call: &Call<'_>) -> Answer {
                 let live = inner.is_live(id);
                 let channel = inner.channels.get(id);
                 let field = |name: &str| channel.map_or(Value::from(""), |c| c[name].clone());
+                // Twitch writes an empty string, not null, when the channel is offline.
+                let started_at = inner
+                    .streams
+                    .iter()
+                    .find(|s| s["user_id"] == id)
+                    .map_or(Value::from(""), |s| s["started_at"].clone());
                 (live || !live_only).then(|| json!({
                 "id": id, "broadcaster_login": u["login"], "display_name": u["display_name"],
+                "broadcaster_language": channel.map_or(Value::from("en"), |c| c["broadcaster_language"].clone()),
                 "game_id": field("game_id"), "game_name": field("game_name"),
-                "is_live": live, "title": field("title"),
+                "is_live": live, "title": field("title"), "started_at": started_at,
+                "tags": channel.map_or(json!([]), |c| c["tags"].clone()), "tag_ids": [],
+                "thumbnail_url": u["profile_image_url"],
             }))
             })
             .collect();

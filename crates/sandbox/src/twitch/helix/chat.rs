@@ -121,7 +121,11 @@ fn emote(id: &str, name: &str, tier: &str, emote_type: &str, set: &str) -> Value
     json!({
         "id": id, "name": name, "tier": tier, "emote_type": emote_type, "emote_set_id": set,
         "format": ["static"], "scale": ["1.0", "2.0", "3.0"], "theme_mode": ["light", "dark"],
-        "images": { "url_1x": format!("https://static-cdn.jtvnw.net/emoticons/v2/{id}/static/light/1.0") },
+        "images": {
+            "url_1x": format!("https://static-cdn.jtvnw.net/emoticons/v2/{id}/static/light/1.0"),
+            "url_2x": format!("https://static-cdn.jtvnw.net/emoticons/v2/{id}/static/light/2.0"),
+            "url_4x": format!("https://static-cdn.jtvnw.net/emoticons/v2/{id}/static/light/3.0"),
+        },
     })
 }
 

@@ -57,7 +57,7 @@ fn cheermote(prefix: &str, kind: &str, order: u32) -> Value {
     .map(|(min, color)| {
         json!({
             "min_bits": min, "id": min.to_string(), "color": color, "can_cheer": true,
-            "show_in_bits_card": true, "images": {},
+            "show_in_bits_card": true, "images": cheermote_images(prefix, *min),
         })
     })
     .collect();
@@ -65,6 +65,25 @@ fn cheermote(prefix: &str, kind: &str, order: u32) -> Value {
         "prefix": prefix, "tiers": tiers, "type": kind, "order": order,
         "last_updated": "2024-01-01T00:00:00Z", "is_charitable": false,
     })
+}
+
+/// A tier's images as Twitch lists them: per theme, animated and static, per scale.
+fn cheermote_images(prefix: &str, min_bits: u32) -> Value {
+    let prefix = prefix.to_lowercase();
+    let scales = |theme: &str, format: &str, extension: &str| -> Value {
+        ["1", "1.5", "2", "3", "4"]
+            .iter()
+            .map(|scale| {
+                let url = format!(
+                    "https://d3aqoihi2n8ty8.cloudfront.net/actions/{prefix}/{theme}/{format}/{min_bits}/{scale}.{extension}"
+                );
+                ((*scale).to_owned(), Value::String(url))
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    };
+    let theme = |theme: &str| json!({ "animated": scales(theme, "animated", "gif"), "static": scales(theme, "static", "png") });
+    json!({ "dark": theme("dark"), "light": theme("light") })
 }
 
 fn team_json(

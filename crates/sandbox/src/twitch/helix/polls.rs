@@ -187,7 +187,6 @@ fn create(inner: &mut HelixInner, call: &Call<'_>, kind: Kind) -> Answer {
         "id": ids[0],
         "title": title,
         "status": "ACTIVE",
-        "created_at": call.timestamp(Duration::ZERO),
         window_key: window,
         options_key: options,
     });
@@ -196,11 +195,17 @@ fn create(inner: &mut HelixInner, call: &Call<'_>, kind: Kind) -> Answer {
     }
     match kind {
         Kind::Poll => {
+            // A poll starts when it is created; predictions call the same moment created_at.
+            created["started_at"] = json!(call.timestamp(Duration::ZERO));
+            // Documented as "not used" and always sent with these values.
+            created["bits_voting_enabled"] = json!(false);
+            created["bits_per_vote"] = json!(0);
             created["channel_points_voting_enabled"] = json!(false);
             created["channel_points_per_vote"] = json!(0);
             created["ended_at"] = Value::Null;
         }
         Kind::Prediction => {
+            created["created_at"] = json!(call.timestamp(Duration::ZERO));
             created["winning_outcome_id"] = Value::Null;
             created["ended_at"] = Value::Null;
             created["locked_at"] = Value::Null;
