@@ -543,15 +543,24 @@ impl Queue {
 
     /// Runs `f` with the queue's lock held, following merges to the live queue.
     fn with_live<R>(queue: &Arc<Self>, f: impl FnOnce(&Arc<Self>, &mut QueueInner) -> R) -> R {
-        let mut current = Arc::clone(queue);
-        loop {
-            let mut inner = current.inner.lock();
-            if let Some(next) = inner.moved_to.clone() {
-                drop(inner);
-                current = next;
-                continue;
+        // The common case, a queue that never moved, takes no reference count: atomic
+        // operations are most of what a completion costs.
+        let mut current = {
+            let mut inner = queue.inner.lock();
+            match inner.moved_to.clone() {
+                None => return f(queue, &mut inner),
+                Some(next) => next,
             }
-            return f(&current, &mut inner);
+        };
+        loop {
+            let next = {
+                let mut inner = current.inner.lock();
+                match inner.moved_to.clone() {
+                    None => return f(&current, &mut inner),
+                    Some(next) => next,
+                }
+            };
+            current = next;
         }
     }
 }

@@ -720,9 +720,9 @@ async fn eight_racing_tasks_get_exactly_each_window_s_permits() {
                         PERMITS + u32::from(window == 1) - served[window]
                     };
                     let (epoch, after) = if window == 0 {
-                        (10.0, reset - start.elapsed())
+                        (10.0, reset.saturating_sub(start.elapsed()))
                     } else {
-                        (20.0, 2 * reset - start.elapsed())
+                        (20.0, (2 * reset).saturating_sub(start.elapsed()))
                     };
                     ticket.complete(Outcome::new(
                         200,
