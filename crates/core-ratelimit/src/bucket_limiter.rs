@@ -2,9 +2,11 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 
 use dashmap::DashMap;
+use foldhash::fast::RandomState;
 use parking_lot::Mutex;
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
@@ -86,12 +88,24 @@ pub struct BucketLimiter {
 
 pub(crate) struct Shared {
     config: BucketConfig,
+    /// The route → bucket hash map, and the bucket states unless `inline_states`.
     store: Arc<dyn BucketStore>,
+    /// The limiter keeps its own memory ([`BucketLimiter::new`]): each bucket's state lives in
+    /// its queue, under the lock every change already takes, and the global 429 lockout in
+    /// `lockout`. That saves a map lookup (and its hashing) per admission and per completion,
+    /// and one per acquire for the lockout: the bulk of an uncontended acquire's cost.
+    inline_states: bool,
+    /// The end of a global 429 lockout when `inline_states` (else it is the store's `Global`).
+    lockout: Mutex<Option<Instant>>,
+    /// Whether `lockout` may hold one, so an acquire without one takes no lock for it.
+    locked_out: AtomicBool,
     global: Option<WindowLimiter>,
-    /// Local cache: route → the queue of its bucket.
-    routes: DashMap<RouteKey, Arc<Queue>>,
+    /// Local cache: route → the queue of its bucket. Hashed with foldhash: every acquire
+    /// hashes its route key, and SipHash was half the cost of an uncontended acquire. The
+    /// keys are this process's own route templates and ids, so HashDoS resistance is moot.
+    routes: DashMap<RouteKey, Arc<Queue>, RandomState>,
     /// Bucket → its queue of waiting callers.
-    queues: DashMap<BucketId, Arc<Queue>>,
+    queues: DashMap<BucketId, Arc<Queue>, RandomState>,
     /// Where reset timers run when a ticket completes outside the runtime.
     runtime: OnceLock<Handle>,
 }
@@ -106,6 +120,8 @@ pub(crate) struct Queue {
 
 #[derive(Default)]
 pub(crate) struct QueueInner {
+    /// The bucket's state when the limiter keeps it inline (unused with an outside store).
+    state: BucketState,
     waiters: VecDeque<oneshot::Sender<Grant>>,
     /// The earliest reset timer already scheduled for this queue.
     timer_at: Option<Instant>,
@@ -131,11 +147,15 @@ pub(crate) struct Permit {
 impl BucketLimiter {
     /// A limiter keeping its state in memory.
     pub fn new(config: BucketConfig) -> Self {
-        Self::with_store(config, Arc::new(MemoryBucketStore::new()))
+        Self::build(config, Arc::new(MemoryBucketStore::new()), true)
     }
 
     /// A limiter keeping its state in `store` (for example one shared between processes).
     pub fn with_store(config: BucketConfig, store: Arc<dyn BucketStore>) -> Self {
+        Self::build(config, store, false)
+    }
+
+    fn build(config: BucketConfig, store: Arc<dyn BucketStore>, inline_states: bool) -> Self {
         let global = config.global.and_then(|(count, window)| {
             let limiter = std::num::NonZeroU32::new(count).map(|n| WindowLimiter::new(n, window));
             if limiter.is_none() {
@@ -147,9 +167,12 @@ impl BucketLimiter {
             shared: Arc::new(Shared {
                 config,
                 store,
+                inline_states,
+                lockout: Mutex::new(None),
+                locked_out: AtomicBool::new(false),
                 global,
-                routes: DashMap::new(),
-                queues: DashMap::new(),
+                routes: DashMap::with_hasher(RandomState::default()),
+                queues: DashMap::with_hasher(RandomState::default()),
                 runtime: OnceLock::new(),
             }),
             #[cfg(feature = "redis")]
@@ -164,15 +187,24 @@ impl BucketLimiter {
     pub async fn acquire(&self, route: &RouteKey) -> Ticket {
         #[cfg(feature = "redis")]
         if let Some(redis) = &self.redis {
-            return Ticket::shared(crate::redis_bucket::acquire_patiently(redis, route).await);
+            let shared = Box::pin(crate::redis_bucket::acquire_patiently(redis, route)).await;
+            return Ticket::shared(shared);
         }
-        if self.shared.runtime.get().is_none()
+        let shared = &self.shared;
+        if shared.runtime.get().is_none()
             && let Ok(handle) = Handle::try_current()
         {
-            let _ = self.shared.runtime.set(handle);
+            let _ = shared.runtime.set(handle);
         }
-        let permit = self.shared.acquire_bucket(route).await;
-        self.shared.wait_global().await;
+        // The waiting paths are boxed: their futures (timers, channels) are large, and
+        // this future is moved on every call, while the common case never waits.
+        let permit = match shared.try_acquire_bucket(route) {
+            Some(permit) => permit,
+            None => Box::pin(shared.acquire_bucket(route)).await,
+        };
+        if !shared.try_pass_global() {
+            Box::pin(shared.wait_global()).await;
+        }
         Ticket::new(permit)
     }
 
@@ -235,11 +267,49 @@ impl Shared {
         Arc::clone(&queue)
     }
 
-    fn admit(&self, queue: &Queue, now: Instant) -> Admission {
+    /// Applies `f` to the state of `queue`'s bucket; `inner` is that queue's locked inside.
+    fn update(&self, queue: &Queue, inner: &mut QueueInner, mut f: impl FnMut(&mut BucketState)) {
+        if self.inline_states {
+            f(&mut inner.state);
+        } else {
+            self.store.update(&queue.id, &mut f);
+        }
+    }
+
+    fn admit(&self, queue: &Queue, inner: &mut QueueInner, now: Option<Instant>) -> Admission {
         let mut admission = Admission::Wait { until: None };
-        self.store
-            .update(&queue.id, &mut |state| admission = state.try_admit(now));
+        self.update(queue, inner, |state| {
+            admission = state.try_admit_with(|| now.unwrap_or_else(Instant::now));
+        });
         admission
+    }
+
+    /// The fast path of an acquire: the bucket admits the caller at once (nobody is queued
+    /// ahead, the bucket allows it). `None` when the caller has to take the queued path.
+    fn try_acquire_bucket(self: &Arc<Self>, route: &RouteKey) -> Option<Permit> {
+        let queue = self.queue_for(route);
+        let mut inner = queue.inner.lock();
+        if inner.moved_to.is_some() || !inner.waiters.is_empty() {
+            return None;
+        }
+        match self.admit(&queue, &mut inner, None) {
+            Admission::Granted { generation } => {
+                drop(inner);
+                Some(Permit::new(self, queue, generation))
+            }
+            // The queued path asks again and schedules the reset timer.
+            Admission::Wait { .. } => None,
+        }
+    }
+
+    /// The fast path of the global limit: no lockout, and the global window takes this
+    /// request without queueing. `false` (having taken nothing) otherwise.
+    fn try_pass_global(&self) -> bool {
+        self.global_lockout().is_none()
+            && self
+                .global
+                .as_ref()
+                .is_none_or(WindowLimiter::try_acquire_unqueued)
     }
 
     async fn acquire_bucket(self: &Arc<Self>, route: &RouteKey) -> Permit {
@@ -253,9 +323,10 @@ impl Shared {
                     continue;
                 }
                 if inner.waiters.is_empty() {
-                    match self.admit(&queue, Instant::now()) {
+                    match self.admit(&queue, &mut inner, None) {
                         Admission::Granted { generation } => {
-                            return Permit::new(self, &queue, generation);
+                            drop(inner);
+                            return Permit::new(self, queue, generation);
                         }
                         Admission::Wait { until: Some(at) } => {
                             self.schedule(&queue, &mut inner, at);
@@ -286,18 +357,17 @@ impl Shared {
                 inner.waiters.pop_front();
                 continue;
             }
-            match self.admit(queue, now) {
+            match self.admit(queue, inner, Some(now)) {
                 Admission::Granted { generation } => {
                     let Some(waiter) = inner.waiters.pop_front() else {
                         break;
                     };
-                    let permit = Permit::new(self, queue, generation);
+                    let permit = Permit::new(self, Arc::clone(queue), generation);
                     if let Err(Grant::Admitted(mut permit)) = waiter.send(Grant::Admitted(permit)) {
                         // The caller gave up between the check and the send: give the slot
                         // back here (dropping the permit armed would re-lock this queue).
                         permit.armed = false;
-                        self.store
-                            .update(&queue.id, &mut |state| state.release(generation));
+                        self.update(queue, inner, |state| state.release(generation));
                     }
                 }
                 Admission::Wait { until } => {
@@ -358,19 +428,30 @@ impl Shared {
     /// The end of a global 429 lockout, if one is in force.
     fn global_lockout(&self) -> Option<Instant> {
         let mut lockout = None;
-        self.store.update(&BucketId::Global, &mut |state| {
-            lockout = state.blocked_until;
-        });
+        if self.inline_states {
+            if !self.locked_out.load(Ordering::Acquire) {
+                return None;
+            }
+            let mut current = self.lockout.lock();
+            if current.is_some_and(|until| until <= Instant::now()) {
+                *current = None;
+                self.locked_out.store(false, Ordering::Release);
+            }
+            lockout = *current;
+        } else {
+            self.store.update(&BucketId::Global, &mut |state| {
+                lockout = state.blocked_until;
+            });
+        }
         // Reading the clock only when there is a lockout keeps the common path cheap.
         lockout.filter(|&until| until > Instant::now())
     }
 
-    pub(crate) fn complete(self: &Arc<Self>, permit: &mut Permit, outcome: &Outcome) {
-        permit.armed = false;
+    fn complete(self: &Arc<Self>, queue: &Arc<Queue>, outcome: &Outcome) {
         let now = Instant::now();
-        Queue::with_live(&permit.queue, |queue, inner| {
+        Queue::with_live(queue, |queue, inner| {
             let mut global_wait = None;
-            self.store.update(&queue.id, &mut |state| {
+            self.update(queue, inner, |state| {
                 global_wait = state.complete(
                     now,
                     outcome,
@@ -383,9 +464,18 @@ impl Shared {
             }
             if let Some(wait) = global_wait {
                 let until = later(now, wait);
-                self.store.update(&BucketId::Global, &mut |state| {
-                    state.blocked_until = Some(state.blocked_until.map_or(until, |b| b.max(until)));
-                });
+                let extend = |blocked: &mut Option<Instant>| {
+                    *blocked = Some(blocked.map_or(until, |b| b.max(until)));
+                };
+                if self.inline_states {
+                    let mut current = self.lockout.lock();
+                    extend(&mut current);
+                    self.locked_out.store(true, Ordering::Release);
+                } else {
+                    self.store.update(&BucketId::Global, &mut |state| {
+                        extend(&mut state.blocked_until);
+                    });
+                }
             }
             if self.config.bucketing == Bucketing::PerRoute
                 && let BucketId::Route(route) = &queue.id
@@ -415,15 +505,16 @@ impl Shared {
         // Lock order: provisional queue, then learned queue (learned queues never move).
         let mut target_inner = target.inner.lock();
         let mut moved = BucketState::default();
-        self.store
-            .update(&queue.id, &mut |state| moved = std::mem::take(state));
+        self.update(queue, inner, |state| moved = std::mem::take(state));
         let mut moved = Some(moved);
-        self.store.update(&target.id, &mut |state| {
+        self.update(&target, &mut target_inner, |state| {
             if let Some(moved) = moved.take() {
                 state.merge(moved);
             }
         });
-        self.store.remove(&queue.id);
+        if !self.inline_states {
+            self.store.remove(&queue.id);
+        }
         inner.moved_to = Some(Arc::clone(&target));
         for waiter in inner.waiters.drain(..) {
             let _ = waiter.send(Grant::Moved);
@@ -436,8 +527,7 @@ impl Shared {
 
     fn release(self: &Arc<Self>, queue: &Arc<Queue>, generation: u64) {
         Queue::with_live(queue, |queue, inner| {
-            self.store
-                .update(&queue.id, &mut |state| state.release(generation));
+            self.update(queue, inner, |state| state.release(generation));
             self.drain(queue, inner);
         });
     }
@@ -453,24 +543,33 @@ impl Queue {
 
     /// Runs `f` with the queue's lock held, following merges to the live queue.
     fn with_live<R>(queue: &Arc<Self>, f: impl FnOnce(&Arc<Self>, &mut QueueInner) -> R) -> R {
-        let mut current = Arc::clone(queue);
-        loop {
-            let mut inner = current.inner.lock();
-            if let Some(next) = inner.moved_to.clone() {
-                drop(inner);
-                current = next;
-                continue;
+        // The common case, a queue that never moved, takes no reference count: atomic
+        // operations are most of what a completion costs.
+        let mut current = {
+            let mut inner = queue.inner.lock();
+            match inner.moved_to.clone() {
+                None => return f(queue, &mut inner),
+                Some(next) => next,
             }
-            return f(&current, &mut inner);
+        };
+        loop {
+            let next = {
+                let mut inner = current.inner.lock();
+                match inner.moved_to.clone() {
+                    None => return f(&current, &mut inner),
+                    Some(next) => next,
+                }
+            };
+            current = next;
         }
     }
 }
 
 impl Permit {
-    fn new(shared: &Arc<Shared>, queue: &Arc<Queue>, generation: u64) -> Self {
+    fn new(shared: &Arc<Shared>, queue: Arc<Queue>, generation: u64) -> Self {
         Self {
             shared: Arc::clone(shared),
-            queue: Arc::clone(queue),
+            queue,
             generation,
             armed: true,
         }
@@ -481,8 +580,8 @@ impl Permit {
     }
 
     pub(crate) fn complete(mut self, outcome: &Outcome) {
-        let shared = Arc::clone(&self.shared);
-        shared.complete(&mut self, outcome);
+        self.armed = false;
+        self.shared.complete(&self.queue, outcome);
     }
 }
 
@@ -490,8 +589,7 @@ impl Drop for Permit {
     fn drop(&mut self) {
         if self.armed {
             self.armed = false;
-            let shared = Arc::clone(&self.shared);
-            shared.release(&self.queue, self.generation);
+            self.shared.release(&self.queue, self.generation);
         }
     }
 }
@@ -515,5 +613,143 @@ impl fmt::Debug for Permit {
             .field("bucket", &self.queue.id)
             .field("generation", &self.generation)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::task::{Context, Poll, Waker};
+    use std::time::Duration;
+
+    use super::*;
+    use crate::RateLimitHeaders;
+
+    /// Whether `future` is ready on its first poll.
+    fn ready_at_once<F: Future>(future: F) -> Option<F::Output> {
+        let mut context = Context::from_waker(Waker::noop());
+        match std::pin::pin!(future).poll(&mut context) {
+            Poll::Ready(output) => Some(output),
+            Poll::Pending => None,
+        }
+    }
+
+    /// Eight tasks on four worker threads race for one bucket's permits: exactly the bucket's
+    /// permits are granted, every racer ends up queued, and once their tickets are dropped
+    /// the bucket has all of them back (none lost, none granted twice).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn racing_tasks_get_exactly_the_bucket_s_permits() {
+        const PERMITS: u32 = 2_000;
+        const TASKS: usize = 8;
+        let limiter = BucketLimiter::new(BucketConfig::default());
+        let route = RouteKey::new("POST /channels/{channel_id}/messages", Some("1"));
+        // The probe learns a window of PERMITS more that resets in an hour: never during
+        // this test, so no permit comes from a refill.
+        limiter.acquire(&route).await.complete(Outcome::new(
+            200,
+            RateLimitHeaders {
+                limit: Some(PERMITS + 1),
+                remaining: Some(PERMITS),
+                reset_after: Some(Duration::from_hours(1)),
+                bucket: Some("race".to_owned()),
+                ..RateLimitHeaders::default()
+            },
+        ));
+        let granted = Arc::new(AtomicU32::new(0));
+        let (sender, mut tickets) = tokio::sync::mpsc::unbounded_channel();
+        let racers: Vec<_> = (0..TASKS)
+            .map(|_| {
+                let (limiter, route) = (limiter.clone(), route.clone());
+                let (granted, sender) = (Arc::clone(&granted), sender.clone());
+                tokio::spawn(async move {
+                    loop {
+                        let ticket = limiter.acquire(&route).await;
+                        // Counted before this racer can queue again.
+                        granted.fetch_add(1, Ordering::SeqCst);
+                        if sender.send(ticket).is_err() {
+                            return;
+                        }
+                    }
+                })
+            })
+            .collect();
+        let mut held = Vec::new();
+        for _ in 0..PERMITS {
+            held.push(tickets.recv().await.expect("racers hold the sender"));
+        }
+        let queue = limiter
+            .shared
+            .routes
+            .get(&route)
+            .map(|queue| Arc::clone(&queue))
+            .expect("the route is known");
+        // Each racer counts its grant before it queues again, so once all are queued every
+        // grant ever made is counted.
+        let mut polls = 0_u64;
+        while queue.inner.lock().waiters.len() < TASKS {
+            tokio::task::yield_now().await;
+            polls += 1;
+            assert!(polls < 100_000_000, "the racers never all queued");
+        }
+        assert_eq!(granted.load(Ordering::SeqCst), PERMITS);
+        {
+            let inner = queue.inner.lock();
+            assert_eq!(inner.state.remaining, 0);
+            assert_eq!(inner.state.in_flight, PERMITS);
+        }
+        for racer in &racers {
+            racer.abort();
+        }
+        for racer in racers {
+            assert!(racer.await.unwrap_err().is_cancelled());
+        }
+        assert!(
+            tickets.try_recv().is_err(),
+            "nothing granted past the permits"
+        );
+        // Requests that fail without a response give their slots back: all of them.
+        drop(held);
+        {
+            let inner = queue.inner.lock();
+            assert_eq!(inner.state.in_flight, 0);
+            assert_eq!(inner.state.remaining, PERMITS);
+        }
+        let mut again = Vec::new();
+        for _ in 0..PERMITS {
+            again.push(ready_at_once(limiter.acquire(&route)).expect("a slot that came back"));
+        }
+        assert!(ready_at_once(limiter.acquire(&route)).is_none());
+    }
+
+    /// `with_store` keeps states in the store, where they can be read; `new` keeps them in
+    /// the queues. Both admit the same way.
+    #[tokio::test(start_paused = true)]
+    async fn states_inline_and_in_a_store_agree() {
+        let store = Arc::new(MemoryBucketStore::new());
+        let stored = BucketLimiter::with_store(BucketConfig::default(), store.clone());
+        let inline = BucketLimiter::new(BucketConfig::default());
+        let route = RouteKey::new("GET /guilds/{guild_id}", Some("9"));
+        let headers = RateLimitHeaders {
+            limit: Some(3),
+            remaining: Some(2),
+            reset_after: Some(Duration::from_secs(5)),
+            bucket: Some("g".to_owned()),
+            ..RateLimitHeaders::default()
+        };
+        for limiter in [&stored, &inline] {
+            limiter
+                .acquire(&route)
+                .await
+                .complete(Outcome::new(200, headers.clone()));
+            let first = ready_at_once(limiter.acquire(&route)).expect("room for two");
+            let _second = ready_at_once(limiter.acquire(&route)).expect("room for two");
+            assert!(ready_at_once(limiter.acquire(&route)).is_none());
+            drop(first);
+            assert!(ready_at_once(limiter.acquire(&route)).is_some());
+        }
+        let bucket = stored.bucket_of(&route).expect("learned");
+        assert_eq!(store.get(&bucket).map(|state| state.limit), Some(Some(3)));
+        assert_eq!(inline.bucket_of(&route), Some(bucket));
     }
 }

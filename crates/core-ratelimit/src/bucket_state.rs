@@ -51,11 +51,47 @@ pub(crate) enum Admission {
     Wait { until: Option<Instant> },
 }
 
+/// The current instant, read from the clock the first time it is asked for (a clock read is
+/// a good share of an uncontended admission, and most admissions need none).
+struct LazyNow<F> {
+    clock: Option<F>,
+    now: Option<Instant>,
+}
+
+impl<F: FnOnce() -> Instant> LazyNow<F> {
+    fn get(&mut self) -> Instant {
+        if let Some(now) = self.now {
+            return now;
+        }
+        let now = self.clock.take().map_or_else(Instant::now, |clock| clock());
+        self.now = Some(now);
+        now
+    }
+}
+
 impl BucketState {
     /// Admits one request at `now` if the bucket allows it, recording it as in flight.
+    #[cfg(test)]
     pub(crate) fn try_admit(&mut self, now: Instant) -> Admission {
+        self.try_admit_with(|| now)
+    }
+
+    /// Admits one request if the bucket allows it, recording it as in flight; `clock` gives
+    /// the current instant, and is only called when the answer depends on it.
+    ///
+    /// While the current window has requests left, they are granted without reading the
+    /// clock, even if the window has in fact ended: the refill only happens once they are
+    /// spent. That is never more than the old rule allowed (what is left of a window is at
+    /// most `limit` minus the requests in flight, which is what a refill gives), only
+    /// slightly more conservative: such requests count against the old window, so dropping
+    /// their tickets after the refill gives nothing back.
+    pub(crate) fn try_admit_with(&mut self, clock: impl FnOnce() -> Instant) -> Admission {
+        let mut now = LazyNow {
+            clock: Some(clock),
+            now: None,
+        };
         if let Some(until) = self.blocked_until {
-            if now < until {
+            if now.get() < until {
                 return Admission::Wait { until: Some(until) };
             }
             self.blocked_until = None;
@@ -71,6 +107,11 @@ impl BucketState {
                 Admission::Wait { until: None }
             };
         };
+        if self.remaining > 0 {
+            self.remaining -= 1;
+            return self.grant();
+        }
+        let now = now.get();
         if !self.refilled && self.reset_at.is_some_and(|reset| reset <= now) {
             // The window is over. Requests still in flight may land in the new one.
             self.remaining = limit.saturating_sub(self.in_flight);

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use dashmap::DashMap;
+use foldhash::fast::RandomState;
 
 use crate::{BucketId, BucketState};
 
@@ -42,10 +43,17 @@ pub trait BucketStore: Send + Sync + fmt::Debug {
 ///
 /// Entries are never evicted: Discord has a few hundred route templates, and buckets grow
 /// with the number of distinct major parameters (channels, guilds) a process talks to.
+///
+/// [`BucketLimiter::new`](crate::BucketLimiter::new) keeps bucket states next to its queues
+/// instead (one map lookup less per request) and uses this store for the route map only;
+/// pass one to [`BucketLimiter::with_store`](crate::BucketLimiter::with_store) to keep the
+/// states here, where [`get`](Self::get) can read them.
 #[derive(Debug, Default)]
 pub struct MemoryBucketStore {
-    states: DashMap<BucketId, BucketState>,
-    routes: DashMap<Arc<str>, Arc<str>>,
+    // foldhash, not SipHash: these maps are looked up on every request, and their keys are
+    // this process's own routes and ids.
+    states: DashMap<BucketId, BucketState, RandomState>,
+    routes: DashMap<Arc<str>, Arc<str>, RandomState>,
 }
 
 impl MemoryBucketStore {

@@ -22,12 +22,18 @@ impl Drop for Waiting<'_> {
 }
 
 impl Lane {
+    /// Whether `attempt` succeeded at once, tried only when nobody waits (so a caller here
+    /// never overtakes a queued one).
+    pub(crate) fn try_acquire_unqueued(&self, attempt: impl Fn() -> Result<(), Duration>) -> bool {
+        self.waiting.load(Ordering::Acquire) == 0 && attempt().is_ok()
+    }
+
     /// Waits until `attempt` succeeds. `attempt` returns how long to sleep before retrying.
     /// Returns whether the caller had to queue.
     ///
     /// Cancel-safe: dropping the future before it completes consumes nothing.
     pub(crate) async fn acquire(&self, attempt: impl Fn() -> Result<(), Duration>) -> bool {
-        if self.waiting.load(Ordering::Acquire) == 0 && attempt().is_ok() {
+        if self.try_acquire_unqueued(&attempt) {
             return false;
         }
         self.waiting.fetch_add(1, Ordering::AcqRel);

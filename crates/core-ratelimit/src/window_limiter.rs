@@ -78,6 +78,16 @@ impl WindowLimiter {
         self.inner.lane.acquire(|| backend.try_acquire()).await
     }
 
+    /// Takes one acquisition now if nobody is queued and the window allows it; `false`
+    /// (having taken nothing) otherwise. The synchronous first step of
+    /// [`acquire`](Self::acquire).
+    pub(crate) fn try_acquire_unqueued(&self) -> bool {
+        let backend = &*self.inner.backend;
+        self.inner
+            .lane
+            .try_acquire_unqueued(|| backend.try_acquire())
+    }
+
     /// Takes one acquisition if the window allows it now, without waiting.
     ///
     /// This does not queue: it may succeed while [`acquire`](Self::acquire) callers are

@@ -684,3 +684,67 @@ fn random_quotas_latencies_and_failures_never_429() {
         });
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn eight_racing_tasks_get_exactly_each_window_s_permits() {
+    const PERMITS: u32 = 40;
+    const TASKS: u32 = 8;
+    let limiter = BucketLimiter::new(BucketConfig::default());
+    let route = RouteKey::new("POST /channels/{channel_id}/messages", Some("8"));
+    let reset = Duration::from_secs(10);
+    // The probe leaves PERMITS in a window that ends in 10 s.
+    limiter.acquire(&route).await.complete(Outcome::new(
+        200,
+        window_headers(PERMITS + 1, PERMITS, reset, 10.0, "race"),
+    ));
+    let start = Instant::now();
+    let grants = Arc::new(Mutex::new(Vec::new()));
+    // What the server has processed in each window (a request counts when it answers).
+    let served = Arc::new(Mutex::new([0_u32; 2]));
+    // Twice the window's permits, asked for by eight tasks that interleave at every step.
+    let tasks: Vec<_> = (0..TASKS)
+        .map(|_| {
+            let (limiter, route) = (limiter.clone(), route.clone());
+            let (grants, served) = (Arc::clone(&grants), Arc::clone(&served));
+            tokio::spawn(async move {
+                for _ in 0..2 * PERMITS / TASKS {
+                    let ticket = limiter.acquire(&route).await;
+                    grants.lock().unwrap().push(Instant::now());
+                    tokio::task::yield_now().await;
+                    // Answer like the server: its count in the window so far. The first
+                    // window also served the probe; each allows PERMITS + 1.
+                    let window = usize::from(start.elapsed() >= reset);
+                    let remaining = {
+                        let mut served = served.lock().unwrap();
+                        served[window] += 1;
+                        PERMITS + u32::from(window == 1) - served[window]
+                    };
+                    let (epoch, after) = if window == 0 {
+                        (10.0, reset.saturating_sub(start.elapsed()))
+                    } else {
+                        (20.0, (2 * reset).saturating_sub(start.elapsed()))
+                    };
+                    ticket.complete(Outcome::new(
+                        200,
+                        window_headers(PERMITS + 1, remaining, after, epoch, "race"),
+                    ));
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let grants = grants.lock().unwrap();
+    let first_window = grants.iter().filter(|&&at| at < start + reset).count();
+    assert_eq!(
+        first_window, PERMITS as usize,
+        "the window's permits, no more, no fewer"
+    );
+    assert_eq!(grants.len(), 2 * PERMITS as usize);
+    assert!(
+        grants[PERMITS as usize..]
+            .iter()
+            .all(|&at| at == start + reset)
+    );
+}
