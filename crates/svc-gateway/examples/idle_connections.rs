@@ -12,11 +12,17 @@
 //! - `--idle-secs S`: the window measured once all are READY (one heartbeat interval: each
 //!   connection then beats once in it, whatever its phase);
 //! - `--compression zlib|zstd|none`: our shards' transport compression (zlib-stream, the
-//!   default of `ShardConfig`; the tungstenite connections ask for none).
+//!   default of `ShardConfig`; the tungstenite connections ask for none);
+//! - `--fill-bytes B`: the size of the dispatch sent before the window (40000; 0 sends none).
 //!
 //! The sandbox runs in this process; each client side runs in a child process (this example
 //! again, with `--role ours` or `--role tungstenite`), so the memory a child reads is its
-//! own: the sandbox's 2 × N server sockets are not counted. A child reads its `VmRSS`
+//! own: the sandbox's N server sockets are not counted. Once all are READY, the sandbox
+//! sends every connection one dispatch that inflates to 40 KB (a run of one letter, a few
+//! hundred bytes compressed): a real shard's READY and GUILD_CREATEs pass far more than that
+//! through its inflater at start, filling the zlib context's 32 KiB window, which then stays
+//! resident; the sandbox's small READYs alone would leave most of it untouched and flatter
+//! the figure. A child reads its `VmRSS`
 //! (`/proc/self/status`) before its first connection and at the end of the idle window, and
 //! its CPU time (`utime + stime` of `/proc/self/stat`) over the window; per connection is
 //! the difference divided by N. Linux only. Each process needs about N + 100 open files
@@ -36,7 +42,7 @@ use svc_gateway::event::ShardEvent;
 use svc_gateway::gateway::{GatewayCompression, ShardManager, ShardScheme};
 use svc_gateway::model::Intents;
 use svc_gateway::rest::RestClient;
-use tokio::io::AsyncBufReadExt as _;
+use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -44,8 +50,12 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// How long every connection gets to reach READY.
 const READY_WITHIN: Duration = Duration::from_secs(120);
-/// After the last READY, before the window opens: the last GUILD_CREATEs are handled.
+/// After the fill dispatch, before the window opens: every connection has handled it.
 const SETTLE: Duration = Duration::from_secs(2);
+/// The dispatch sent to every connection before the window (see the module doc).
+const FILL_EVENT: &str = "IDLE_CONNECTIONS_FILL";
+/// Its default size once inflated: past the zlib window's 32 KiB.
+const FILL_BYTES: usize = 40_000;
 /// Linux's `USER_HZ`, the unit of `/proc/self/stat`'s times (100 on every architecture).
 const TICKS_PER_SECOND: u64 = 100;
 /// What a process needs besides its sockets (runtime, pipes, the REST pool).
@@ -69,6 +79,8 @@ struct Options {
     heartbeat: Duration,
     idle: Option<Duration>,
     compression: GatewayCompression,
+    /// The fill dispatch's size (0: none).
+    fill_bytes: usize,
     /// The sandbox's REST base and token (children only).
     api: String,
     token: String,
@@ -82,6 +94,7 @@ impl Options {
             heartbeat: Duration::from_millis(41_250),
             idle: None,
             compression: GatewayCompression::ZlibStream,
+            fill_bytes: FILL_BYTES,
             api: String::new(),
             token: String::new(),
         };
@@ -107,6 +120,7 @@ impl Options {
                         other => return Err(format!("unknown role {other:?}").into()),
                     }
                 }
+                "--fill-bytes" => options.fill_bytes = value()?.parse()?,
                 "--api" => options.api = value()?,
                 "--token" => options.token = value()?,
                 // `cargo bench`-style runners pass `--bench`; nothing to do with it.
@@ -208,13 +222,20 @@ async fn all_ready(n: usize, ready: impl Fn() -> usize) -> Result<(), BoxError> 
     Ok(())
 }
 
-/// The child's side of a measurement: settles, announces the window (the orchestrator counts
-/// the heartbeats the sandbox gets in it), idles through it and prints what it cost.
+/// The child's side of a measurement, once all its connections are READY: tells the
+/// orchestrator, waits for its `go` (the fill dispatch is sent), settles, announces the
+/// window (the orchestrator counts the heartbeats the sandbox gets in it), idles through it
+/// and prints what it cost.
 async fn measure_idle(
     options: &Options,
     rss_before: u64,
     open: impl Fn() -> usize,
 ) -> Result<(), BoxError> {
+    println!("ready");
+    let mut stdin = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    if stdin.next_line().await?.as_deref() != Some("go") {
+        return Err("the orchestrator did not say go".into());
+    }
     tokio::time::sleep(SETTLE).await;
     println!("idle-start");
     let cpu_start = cpu_time()?;
@@ -446,15 +467,23 @@ async fn run_child(
         .args(["--heartbeat-ms", &options.heartbeat.as_millis().to_string()])
         .args(["--idle-secs", &options.idle().as_secs_f64().to_string()])
         .args(["--compression", options.compression_name()])
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()?;
+    let mut stdin = child.stdin.take().ok_or("no stdin")?;
     let stdout = child.stdout.take().ok_or("no stdout")?;
     let mut lines = tokio::io::BufReader::new(stdout).lines();
     let mut heartbeats_at_start = None;
     let mut measured = None;
     while let Some(line) = lines.next_line().await? {
-        if line == "idle-start" {
+        if line == "ready" {
+            if options.fill_bytes > 0 {
+                let fill = serde_json::json!({ "fill": "a".repeat(options.fill_bytes) });
+                control.dispatch(None, FILL_EVENT, &fill);
+            }
+            stdin.write_all(b"go\n").await?;
+        } else if line == "idle-start" {
             heartbeats_at_start = Some(control.heartbeats());
         } else if line.starts_with("measured ") {
             let heartbeats = control.heartbeats() - heartbeats_at_start.unwrap_or_default();
@@ -480,9 +509,10 @@ async fn orchestrate(options: &Options) -> Result<(), BoxError> {
     let api = format!("{}/api/v10", server.base_url());
     println!(
         "{n} idle connections per side against the Discord sandbox, HELLO's heartbeat interval \
-         {:?}, measured over {:?} once all are READY",
+         {:?}, measured over {:?} once all are READY and had a {} B dispatch",
         options.heartbeat,
-        options.idle()
+        options.idle(),
+        options.fill_bytes
     );
 
     let ours = run_child(options, "ours", &api, &control).await?;
@@ -492,7 +522,7 @@ async fn orchestrate(options: &Options) -> Result<(), BoxError> {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "{:<44} {:>12} {:>16} {:>11} {:>8}",
+        "{:<48} {:>12} {:>16} {:>11} {:>8}",
         "side", "RSS/conn", "CPU/conn/minute", "heartbeats", "intact"
     );
     for (name, m) in [
@@ -510,7 +540,7 @@ async fn orchestrate(options: &Options) -> Result<(), BoxError> {
     ] {
         let _ = writeln!(
             table,
-            "{name:<44} {:>8.1} KiB {:>13.3} ms {:>11} {:>8}",
+            "{name:<48} {:>8.1} KiB {:>13.3} ms {:>11} {:>8}",
             m.rss_per_connection(n),
             m.cpu_per_connection_minute(n),
             m.heartbeats,
