@@ -53,6 +53,7 @@ impl Bench {
     }
 
     /// Its source file, relative to the workspace root.
+    #[cfg(test)]
     fn source(self) -> PathBuf {
         let dir = match self.kind {
             BenchKind::Bench => "benches",

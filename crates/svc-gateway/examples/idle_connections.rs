@@ -49,7 +49,7 @@ use tokio_tungstenite::tungstenite::Message;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// How long every connection gets to reach READY.
-const READY_WITHIN: Duration = Duration::from_secs(120);
+const READY_WITHIN: Duration = Duration::from_mins(2);
 /// After the fill dispatch, before the window opens: every connection has handled it.
 const SETTLE: Duration = Duration::from_secs(2);
 /// The dispatch sent to every connection before the window (see the module doc).
