@@ -1,7 +1,7 @@
 //! [`TlsConfig`]: the one rustls client configuration of the workspace.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
@@ -125,7 +125,20 @@ impl TlsConfig {
 
     /// Builds the rustls configuration: ring provider, safe default protocol versions, no
     /// client authentication, no ALPN (unless a given config has some).
+    ///
+    /// The default configuration ([`TlsConfig::new`] unchanged) is built once per process
+    /// and shared, as rustls advises: its session cache then lets any client's reconnect
+    /// resume, and a process with a thousand gateway shards holds one root store and one
+    /// cache instead of a thousand (about 22 KiB each).
     pub fn build(&self) -> Result<Arc<ClientConfig>, Error> {
+        static DEFAULT: OnceLock<Arc<ClientConfig>> = OnceLock::new();
+        if self.is_default() {
+            if let Some(config) = DEFAULT.get() {
+                return Ok(Arc::clone(config));
+            }
+            let config = Arc::new(self.config_from_roots()?);
+            return Ok(Arc::clone(DEFAULT.get_or_init(|| config)));
+        }
         let config = match &self.client_config {
             Some(config) if !self.accept_invalid_certs => return Ok(Arc::clone(config)),
             Some(config) => ClientConfig::clone(config),
@@ -137,6 +150,15 @@ impl TlsConfig {
         } else {
             config
         }))
+    }
+
+    /// Whether this is [`TlsConfig::new`] unchanged.
+    fn is_default(&self) -> bool {
+        self.webpki_roots
+            && self.der_roots.is_empty()
+            && self.pem_roots.is_empty()
+            && self.client_config.is_none()
+            && !self.accept_invalid_certs
     }
 
     fn config_from_roots(&self) -> Result<ClientConfig, Error> {
@@ -196,6 +218,26 @@ mod tests {
         let config = TlsConfig::new().build().unwrap();
         assert!(config.alpn_protocols.is_empty());
         assert!(TlsConfig::new().without_webpki_roots().build().is_ok());
+    }
+
+    #[test]
+    fn the_default_config_is_built_once_and_shared_and_no_other() {
+        let first = TlsConfig::new().build().unwrap();
+        assert!(Arc::ptr_eq(&first, &TlsConfig::default().build().unwrap()));
+        let without_roots = TlsConfig::new().without_webpki_roots().build().unwrap();
+        assert!(!Arc::ptr_eq(&first, &without_roots));
+        let dangerous = TlsConfig::new()
+            .danger_accept_invalid_certs(true)
+            .build()
+            .unwrap();
+        assert!(!Arc::ptr_eq(&first, &dangerous));
+        assert!(!Arc::ptr_eq(
+            &dangerous,
+            &TlsConfig::new()
+                .danger_accept_invalid_certs(true)
+                .build()
+                .unwrap()
+        ));
     }
 
     #[test]

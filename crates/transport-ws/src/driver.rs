@@ -173,8 +173,10 @@ impl Driver {
         };
         let url = self.url.clone();
         let config = self.config.clone();
-        let connect = dial::connect(&config, &url);
-        tokio::pin!(connect);
+        // Boxed: the connect future (TCP, TLS and upgrade handshakes) is the largest of the
+        // driver's, and inline it would make the task that lives as long as the connection
+        // reserve room for it even while the connection idles (~10 KiB per connection).
+        let mut connect = Box::pin(dial::connect(&config, &url));
         loop {
             tokio::select! {
                 result = &mut connect => {
