@@ -10,7 +10,6 @@ use core_ratelimit::Backoff;
 use futures_util::FutureExt;
 use redis::aio::ConnectionManager;
 use redis::streams::{StreamAutoClaimReply, StreamId, StreamPendingCountReply, StreamReadReply};
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use crate::entry;
@@ -66,8 +65,8 @@ pub struct Worker {
     keys: Vec<String>,
     dead_letter: String,
     last_claim: Option<Instant>,
-    /// `XACK`s sent (each right after its entry's handlers finished) and not yet confirmed.
-    acks: Vec<JoinHandle<redis::RedisResult<()>>>,
+    /// Entries whose handlers all finished, acknowledged together at the end of the batch.
+    acks: Acks,
 }
 
 impl std::fmt::Debug for Worker {
@@ -104,7 +103,7 @@ impl Worker {
             keys,
             dead_letter,
             last_claim: None,
-            acks: Vec::new(),
+            acks: Acks::default(),
         };
         worker.ensure_groups().await?;
         Ok(worker)
@@ -145,7 +144,7 @@ impl Worker {
         loop {
             let step = tokio::select! {
                 biased;
-                () = &mut shutdown => return Ok(()),
+                () = &mut shutdown => return self.stop().await,
                 step = self.step() => step,
             };
             match step {
@@ -163,6 +162,15 @@ impl Worker {
                 Err(error) => return Err(error),
             }
         }
+    }
+
+    /// Acknowledges what a step stopped midway had handled, so that none of it is handled
+    /// again by another worker.
+    async fn stop(mut self) -> Result<(), Error> {
+        if let Err(error) = self.confirm_acks().await {
+            tracing::warn!(%error, "acknowledging on shutdown failed; those entries will be claimed again");
+        }
+        Ok(())
     }
 
     /// One round: claims idle entries if a claim is due, then reads and handles one batch of
@@ -383,8 +391,8 @@ impl Worker {
                 }
             }
         }
-        let records = progress::key(key, &self.config.group);
         if failed {
+            let records = progress::key(key, &self.config.group);
             if !finished.is_empty() {
                 // Without the record a redelivery runs every handler again; that is still
                 // at least once, so a failed write is logged, not fatal.
@@ -400,38 +408,24 @@ impl Worker {
             }
             return Ok(());
         }
-        // Sent now, confirmed at the end of the batch: the multiplexed connection
-        // pipelines the acknowledgements instead of waiting for each.
-        let mut conn = self.conn.clone();
-        let mut ack = redis::pipe();
-        ack.atomic()
-            .cmd("XACK")
-            .arg(key)
-            .arg(&self.config.group)
-            .arg(&entry.id)
-            .ignore();
-        if recorded {
-            ack.cmd("HDEL").arg(&records).arg(&entry.id).ignore();
-        }
-        self.acks
-            .push(tokio::spawn(async move { ack.exec_async(&mut conn).await }));
+        self.acks.push(key, entry.id, recorded);
         Ok(())
     }
 
-    /// Waits for the acknowledgements sent so far. A failed one leaves its entry pending: it
-    /// is claimed and handled again later (at least once, never lost).
+    /// Acknowledges the entries of this batch whose handlers all finished: one `XACK` with
+    /// every id per stream and one `HDEL` of their handler records, in one atomic round
+    /// trip. A failure leaves them pending: they are claimed and handled again later (at
+    /// least once, never lost).
     async fn confirm_acks(&mut self) -> Result<(), Error> {
-        let mut result = Ok(());
-        for ack in self.acks.drain(..) {
-            match ack.await {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => result = Err(store_error(error)),
-                Err(join) => {
-                    result = Err(Error::with_source(ErrorKind::StoreUnavailable, join));
-                }
-            }
+        let Some(pipe) = self.acks.take(&self.config.group) else {
+            return Ok(());
+        };
+        // Spawned so that a worker stopped while waiting here still gets them through.
+        let mut conn = self.conn.clone();
+        match tokio::spawn(async move { pipe.exec_async(&mut conn).await }).await {
+            Ok(sent) => sent.map_err(store_error),
+            Err(join) => Err(Error::with_source(ErrorKind::StoreUnavailable, join)),
         }
-        result
     }
 
     /// Copies an unusable entry to the dead-letter stream and acknowledges it, atomically.
@@ -509,4 +503,64 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(non-text panic payload)")
+}
+
+/// The acknowledgements of one batch, per stream: entry ids, and whether each has a
+/// handler record to delete with it.
+#[derive(Debug, Default)]
+struct Acks {
+    streams: Vec<StreamAcks>,
+}
+
+#[derive(Debug)]
+struct StreamAcks {
+    key: String,
+    ids: Vec<String>,
+    recorded: Vec<String>,
+}
+
+impl Acks {
+    fn push(&mut self, key: &str, id: String, recorded: bool) {
+        let index = match self.streams.iter().position(|acks| acks.key == key) {
+            Some(index) => index,
+            None => {
+                self.streams.push(StreamAcks {
+                    key: key.to_owned(),
+                    ids: Vec::new(),
+                    recorded: Vec::new(),
+                });
+                self.streams.len() - 1
+            }
+        };
+        let acks = &mut self.streams[index];
+        if recorded {
+            acks.recorded.push(id.clone());
+        }
+        acks.ids.push(id);
+    }
+
+    /// The atomic pipeline acknowledging everything pushed (`None` if nothing was),
+    /// leaving this empty. Atomic because the record must not go without the `XACK`: a
+    /// redelivered entry without its record would run every handler again.
+    fn take(&mut self, group: &str) -> Option<redis::Pipeline> {
+        if self.streams.is_empty() {
+            return None;
+        }
+        let mut pipe = redis::pipe();
+        pipe.atomic();
+        for acks in self.streams.drain(..) {
+            pipe.cmd("XACK")
+                .arg(&acks.key)
+                .arg(group)
+                .arg(&acks.ids)
+                .ignore();
+            if !acks.recorded.is_empty() {
+                pipe.cmd("HDEL")
+                    .arg(progress::key(&acks.key, group))
+                    .arg(&acks.recorded)
+                    .ignore();
+            }
+        }
+        Some(pipe)
+    }
 }
