@@ -629,7 +629,10 @@ mod tests {
             peer: 400_000.0,
         }];
         let at_least = render(&[row(Target::AtLeast(150_000.0))], &figures, "m");
-        assert!(at_least.contains("| 0.40× | ≥ 150,000 | yes |"), "{at_least}");
+        assert!(
+            at_least.contains("| 0.40× | ≥ 150,000 | yes |"),
+            "{at_least}"
+        );
         let reported = render(&[row(Target::Reported)], &figures, "m");
         assert!(reported.contains("| reported | — |"), "{reported}");
     }

@@ -114,24 +114,37 @@ impl Ledger {
     }
 }
 
+/// How the publisher writes a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Publish {
+    /// `Publisher::publish_batch`: one entry per event.
+    Batch,
+    /// `Publisher::publish_packed`: one entry per batch.
+    Packed,
+}
+
 /// Publisher → stream → 4 fanout workers.
-async fn ours(url: &str, payloads: &[Vec<u8>]) -> (f64, f64) {
+async fn ours(url: &str, payloads: &[Vec<u8>], how: Publish) -> (f64, f64) {
     let ledger = Ledger::new();
     let publisher = Publisher::connect(url)
         .await
         .expect("redis")
-        .prefix("ours")
+        .prefix(format!("{how:?}"))
         .max_len(0);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut workers = Vec::new();
     for n in 0..WORKERS {
         let seen = Arc::clone(&ledger);
         let worker = Worker::builder(url)
-            .prefix("ours")
+            .prefix(format!("{how:?}"))
             .group("bench")
             .consumer(format!("w{n}"))
             .streams([EventGroup::Messages])
-            .batch(READ_BATCH)
+            .batch(match how {
+                Publish::Batch => READ_BATCH,
+                // Entries of PUBLISH_BATCH events each.
+                Publish::Packed => READ_BATCH.div_ceil(PUBLISH_BATCH).max(2),
+            })
             .block(Duration::from_millis(100))
             .on::<MessageCreate>(move |message| {
                 seen.handle(message.id.get() as usize);
@@ -150,10 +163,12 @@ async fn ours(url: &str, payloads: &[Vec<u8>]) -> (f64, f64) {
         let ids = first..(first + PUBLISH_BATCH).min(EVENTS + 1);
         ledger.window(first - 1, IN_FLIGHT - ids.len()).await;
         ledger.published(ids.clone());
-        let published = publisher
-            .publish_batch(ids.clone().map(|id| (0, payloads[id].as_slice())))
-            .await
-            .expect("publish");
+        let batch = ids.clone().map(|id| (0, payloads[id].as_slice()));
+        let published = match how {
+            Publish::Batch => publisher.publish_batch(batch).await,
+            Publish::Packed => publisher.publish_packed(batch).await,
+        }
+        .expect("publish");
         assert_eq!(published, ids.len());
     }
     ledger.window(EVENTS, 0).await;
@@ -254,10 +269,22 @@ fn main() {
     let server = redis_test_server::RedisServer::start();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let payloads: Vec<Vec<u8>> = (0..=EVENTS).map(message).collect();
+    // `FANOUT_BENCH_ONLY=packed` runs that side alone (for a profiler).
+    if std::env::var("FANOUT_BENCH_ONLY").as_deref() == Ok("packed") {
+        let (rate, p99) = runtime.block_on(ours(&server.url(), &payloads, Publish::Packed));
+        println!(
+            "fanout, an entry per batch (publish_packed): {rate:.0} events/s, p99 {p99:.0} µs"
+        );
+        return;
+    }
     let (peer_rate, peer_p99) = runtime.block_on(raw_redis(&server.url(), &payloads));
     println!("raw redis: {peer_rate:.0} events/s, p99 {peer_p99:.0} µs");
-    let (rate, p99) = runtime.block_on(ours(&server.url(), &payloads));
-    println!("fanout:    {rate:.0} events/s, p99 {p99:.0} µs");
+    let (batch_rate, batch_p99) = runtime.block_on(ours(&server.url(), &payloads, Publish::Batch));
+    println!(
+        "fanout, an entry per event (publish_batch): {batch_rate:.0} events/s, p99 {batch_p99:.0} µs"
+    );
+    let (rate, p99) = runtime.block_on(ours(&server.url(), &payloads, Publish::Packed));
+    println!("fanout, an entry per batch (publish_packed): {rate:.0} events/s, p99 {p99:.0} µs");
     println!("bench-report fanout/events_per_s ours={rate:.0} peer={peer_rate:.0}");
     println!("bench-report fanout/p99_latency_us ours={p99:.0} peer={peer_p99:.0}");
 }

@@ -4,7 +4,7 @@ use redis::Value;
 use redis::streams::StreamId;
 use svc_gateway::event::{Event, ShardEvent};
 
-use crate::publisher::{FIELD_DATA, FIELD_SHARD};
+use crate::publisher::{FIELD_DATA, FIELD_EVENTS, FIELD_LENGTHS, FIELD_SHARD, FIELD_SHARDS};
 
 /// Why a stream entry cannot be used (it goes to the dead-letter stream with the reason).
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +23,9 @@ pub enum EntryError {
     /// The payload decodes but is not a dispatch (no event name).
     #[error("not a dispatch")]
     NotADispatch,
+    /// A packed entry's `events`, `shards` or `lengths` do not describe its `data`.
+    #[error("invalid packing")]
+    Packing,
 }
 
 impl EntryError {
@@ -39,15 +42,64 @@ impl EntryError {
     }
 }
 
+/// The events of a packed entry ([`crate::Publisher::publish_packed`]): each one's shard
+/// id and payload bytes; `None` for a plain entry (no `events` field).
+pub(crate) fn packed(entry: &StreamId) -> Result<Option<Vec<(u32, &[u8])>>, EntryError> {
+    let Some(count) = bytes(entry, FIELD_EVENTS) else {
+        return Ok(None);
+    };
+    let count: usize = number(count).ok_or(EntryError::Packing)?;
+    let numbers = |field| -> Result<Vec<usize>, EntryError> {
+        let text = bytes(entry, field).ok_or(EntryError::Packing)?;
+        text.split(|&byte| byte == b',')
+            .map(|n| number(n).ok_or(EntryError::Packing))
+            .collect()
+    };
+    let shards = numbers(FIELD_SHARDS)?;
+    let lengths = numbers(FIELD_LENGTHS)?;
+    let data = bytes(entry, FIELD_DATA).ok_or(EntryError::MissingData)?;
+    if shards.len() != count
+        || lengths.len() != count
+        || lengths.iter().sum::<usize>() != data.len()
+    {
+        return Err(EntryError::Packing);
+    }
+    let mut events = Vec::with_capacity(count);
+    let mut rest = data;
+    for (shard, length) in shards.into_iter().zip(lengths) {
+        let (payload, tail) = rest.split_at(length);
+        rest = tail;
+        events.push((
+            u32::try_from(shard).map_err(|_| EntryError::Packing)?,
+            payload,
+        ));
+    }
+    Ok(Some(events))
+}
+
+fn number(text: &[u8]) -> Option<usize> {
+    std::str::from_utf8(text).ok()?.parse().ok()
+}
+
+/// Decodes one event of a packed entry.
+pub(crate) fn decode_packed(shard_id: u32, data: &[u8]) -> Result<ShardEvent, EntryError> {
+    decode_payload(shard_id, data.to_vec())
+}
+
 /// Decodes an entry written by [`crate::Publisher`].
 pub(crate) fn decode(entry: &StreamId) -> Result<ShardEvent, EntryError> {
     let shard_id = bytes(entry, FIELD_SHARD)
         .and_then(|raw| std::str::from_utf8(raw).ok())
         .and_then(|text| text.parse::<u32>().ok())
         .ok_or(EntryError::Shard)?;
-    let mut data = bytes(entry, FIELD_DATA)
+    let data = bytes(entry, FIELD_DATA)
         .ok_or(EntryError::MissingData)?
         .to_vec();
+    decode_payload(shard_id, data)
+}
+
+/// Decodes one payload (a copy: the decoder works in place).
+fn decode_payload(shard_id: u32, mut data: Vec<u8>) -> Result<ShardEvent, EntryError> {
     let event = Event::from_slice(&mut data).map_err(EntryError::Undecodable)?;
     if event.name().is_none() {
         return Err(EntryError::NotADispatch);
