@@ -60,7 +60,10 @@ pub(crate) fn packed(entry: &StreamId) -> Result<Option<Vec<(u32, &[u8])>>, Entr
     let data = bytes(entry, FIELD_DATA).ok_or(EntryError::MissingData)?;
     if shards.len() != count
         || lengths.len() != count
-        || lengths.iter().sum::<usize>() != data.len()
+        || lengths
+            .iter()
+            .try_fold(0_usize, |sum, &n| sum.checked_add(n))
+            != Some(data.len())
     {
         return Err(EntryError::Packing);
     }
@@ -189,6 +192,41 @@ mod tests {
             .reason()
             .contains("dispatch")
         );
+    }
+
+    #[test]
+    fn a_packed_entry_splits_into_its_events_and_bad_packing_is_refused() {
+        let pack = entry(&[
+            ("events", b"3"),
+            ("shards", b"0,5,1"),
+            ("lengths", b"2,0,3"),
+            ("data", b"abxyz"),
+        ]);
+        let events = packed(&pack).unwrap().unwrap();
+        assert_eq!(
+            events,
+            vec![(0, &b"ab"[..]), (5, &b""[..]), (1, &b"xyz"[..])]
+        );
+        assert!(
+            packed(&entry(&[("shard", b"0"), ("data", b"{}")]))
+                .unwrap()
+                .is_none()
+        );
+        for (events, shards, lengths) in [
+            (&b"2"[..], &b"0,5,1"[..], &b"2,0,3"[..]),
+            (b"3", b"0,5", b"2,0,3"),
+            (b"3", b"0,5,1", b"2,0,4"),
+            (b"x", b"0,5,1", b"2,0,3"),
+            (b"3", b"0,-5,1", b"2,0,3"),
+        ] {
+            let bad = entry(&[
+                ("events", events),
+                ("shards", shards),
+                ("lengths", lengths),
+                ("data", b"abxyz"),
+            ]);
+            assert!(matches!(packed(&bad), Err(EntryError::Packing)));
+        }
     }
 
     #[test]

@@ -49,8 +49,15 @@ pub(crate) struct Config {
 /// matching handlers finished, so a worker that dies leaves its entries pending; live workers
 /// claim entries idle longer than [`WorkerBuilder::min_idle`] with `XAUTOCLAIM` and handle
 /// them. Entries that cannot be decoded are logged, copied to the dead-letter stream
-/// (`{prefix}:events:dead`, with the reason) and acknowledged. Delivery is at least once: a
-/// worker killed between a handler's end and its `XACK` has that entry handled again.
+/// (`{prefix}:events:dead`, with the reason) and acknowledged. The entries of one read whose
+/// handlers all finished are acknowledged together at its end, one `XACK` per stream (also
+/// when [`Worker::run_until`] stops midway). Delivery is at least once: a worker killed
+/// between a handler's end and that `XACK` has the entry handled again.
+///
+/// A packed entry ([`crate::Publisher::publish_packed`]) is handled event by event: every
+/// handler runs once per event, a failure leaves the entry pending but only the failed
+/// (event, handler) pairs run on redelivery, and an event that cannot be decoded is copied
+/// alone to the dead-letter stream (with its `index` in the pack) while the others go on.
 ///
 /// A handler that returns `Err` or panics does not take the worker down: the failure is
 /// logged, the other handlers still run, and the entry stays unacknowledged, so it is

@@ -1,6 +1,8 @@
 //! Batches on a real Redis server: many events through a group of 4 workers reading and
-//! acknowledging in batches, exactly once; a failure inside a batch holds back only its own
-//! entry; concurrent single publishes each confirmed, none lost when the publisher goes.
+//! acknowledging in batches, exactly once, as an entry per event and packed; a failure
+//! inside a batch holds back only its own entry, inside a pack only its own event; an
+//! undecodable event of a pack is dead-lettered alone; concurrent single publishes are each
+//! confirmed, none lost when the publisher goes.
 //!
 //! No assertion depends on how long anything took: waits are bounded only so that a
 //! broken build fails instead of hanging.
@@ -242,4 +244,197 @@ async fn concurrent_publishes_are_each_confirmed_and_none_is_lost_on_drop() {
     .await;
     worker.abort();
     assert!(counts(&seen, EVENTS)[1..].iter().all(|&n| n == 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_workers_handle_20000_packed_events_exactly_once() {
+    const EVENTS: u64 = 20_000;
+    let server = RedisServer::start();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let mut workers = Vec::new();
+    for name in ["a", "b", "c", "d"] {
+        let worker = worker(&server, name, &seen)
+            .batch(4)
+            .connect()
+            .await
+            .expect(name);
+        workers.push(tokio::spawn(worker.run()));
+    }
+    let publisher = publisher(&server).await;
+    let payloads: Vec<Vec<u8>> = (1..=EVENTS).map(message).collect();
+    for chunk in payloads.chunks(500) {
+        let published = publisher
+            .publish_packed(chunk.iter().map(|raw| (0, raw.as_slice())))
+            .await
+            .expect("publish");
+        assert_eq!(published, chunk.len());
+    }
+    let mut conn = raw_conn(&server).await;
+    let len: usize = redis::cmd("XLEN")
+        .arg(EventGroup::Messages.stream_key(PREFIX))
+        .query_async(&mut conn)
+        .await
+        .expect("xlen");
+    assert_eq!(len, 40, "one entry per pack");
+    until("every event handled and acknowledged", async || {
+        seen.lock().unwrap().len() as u64 >= EVENTS && pending(&mut conn).await == 0
+    })
+    .await;
+    for worker in &workers {
+        assert!(!worker.is_finished(), "workers keep running");
+        worker.abort();
+    }
+    let counts = counts(&seen, EVENTS);
+    assert!(
+        counts[1..].iter().all(|&n| n == 1),
+        "every event handled exactly once"
+    );
+    assert_eq!(seen.lock().unwrap().len() as u64, EVENTS, "nothing else");
+}
+
+/// In one pack of 100, message 10 fails once and message 50 always: the redelivered pack
+/// runs 10 and 50 again and nothing else; 50 makes it poison, so it is dead-lettered whole
+/// after `max_deliveries`, and every other event was handled exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_inside_a_pack_reruns_only_its_own_event() {
+    const EVENTS: u64 = 100;
+    let server = RedisServer::start();
+    let handled = Arc::new(Mutex::new(Vec::new()));
+    let attempts_10 = Arc::new(AtomicUsize::new(0));
+    let attempts_50 = Arc::new(AtomicUsize::new(0));
+    let (seen, a10, a50) = (
+        Arc::clone(&handled),
+        Arc::clone(&attempts_10),
+        Arc::clone(&attempts_50),
+    );
+    let worker = Worker::builder(server.url())
+        .prefix(PREFIX)
+        .group("bot")
+        .consumer("a")
+        .streams([EventGroup::Messages])
+        .block(Duration::from_millis(50))
+        .min_idle(Duration::from_millis(500))
+        .claim_interval(Duration::from_millis(50))
+        .max_deliveries(2)
+        .on::<MessageCreate>(move |message| {
+            let id = message.id.get();
+            let (seen, a10, a50) = (Arc::clone(&seen), Arc::clone(&a10), Arc::clone(&a50));
+            async move {
+                let fails = match id {
+                    10 => a10.fetch_add(1, Ordering::SeqCst) == 0,
+                    50 => {
+                        a50.fetch_add(1, Ordering::SeqCst);
+                        true
+                    }
+                    _ => false,
+                };
+                if fails {
+                    return Err(std::io::Error::other(format!("failure on {id}")));
+                }
+                seen.lock().unwrap().push(id);
+                Ok(())
+            }
+        })
+        .connect()
+        .await
+        .expect("worker");
+    let payloads: Vec<Vec<u8>> = (1..=EVENTS).map(message).collect();
+    let published = publisher(&server)
+        .await
+        .publish_packed(payloads.iter().map(|raw| (0, raw.as_slice())))
+        .await
+        .expect("publish");
+    assert_eq!(published, 100);
+    let worker = tokio::spawn(worker.run());
+
+    let mut conn = raw_conn(&server).await;
+    let dead = dead_letter_key(PREFIX);
+    until(
+        "the poison pack dead-lettered, nothing pending",
+        async || {
+            let dead: usize = redis::cmd("XLEN")
+                .arg(&dead)
+                .query_async(&mut conn)
+                .await
+                .expect("xlen");
+            dead == 1 && pending(&mut conn).await == 0
+        },
+    )
+    .await;
+    assert!(!worker.is_finished(), "the worker survived the failures");
+    worker.abort();
+
+    let counts = counts(&handled, EVENTS);
+    for id in 1..=EVENTS as usize {
+        assert_eq!(counts[id], usize::from(id != 50), "message {id}");
+    }
+    assert_eq!(
+        attempts_10.load(Ordering::SeqCst),
+        2,
+        "failed once, then done"
+    );
+    assert_eq!(
+        attempts_50.load(Ordering::SeqCst),
+        2,
+        "one attempt per delivery"
+    );
+    let range: StreamRangeReply = redis::cmd("XRANGE")
+        .arg(&dead)
+        .arg("-")
+        .arg("+")
+        .query_async(&mut conn)
+        .await
+        .expect("xrange");
+    let reason: String = range.ids[0].get("reason").expect("reason");
+    assert!(reason.contains("poison"), "{reason}");
+    let events: String = range.ids[0].get("field:events").expect("the pack kept");
+    assert_eq!(events, "100");
+}
+
+/// A pack whose second event cannot be decoded: that event alone is dead-lettered (with
+/// its index and bytes), the others are handled, the pack is acknowledged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undecodable_event_in_a_pack_is_dead_lettered_alone() {
+    let server = RedisServer::start();
+    let mut conn = raw_conn(&server).await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let worker = worker(&server, "a", &seen).connect().await.expect("worker");
+    let garbage = b"{\"op\":0,".to_vec();
+    let events = [message(1), garbage.clone(), message(3)];
+    let lengths: Vec<String> = events.iter().map(|raw| raw.len().to_string()).collect();
+    let _: String = redis::cmd("XADD")
+        .arg(EventGroup::Messages.stream_key(PREFIX))
+        .arg("*")
+        .arg("events")
+        .arg(3)
+        .arg("shards")
+        .arg("0,7,0")
+        .arg("lengths")
+        .arg(lengths.join(","))
+        .arg("data")
+        .arg(events.concat())
+        .query_async(&mut conn)
+        .await
+        .expect("xadd");
+    let worker = tokio::spawn(worker.run());
+    until("both good events handled, nothing pending", async || {
+        seen.lock().unwrap().len() >= 2 && pending(&mut conn).await == 0
+    })
+    .await;
+    worker.abort();
+    assert_eq!(*seen.lock().unwrap(), vec![1, 3]);
+    let range: StreamRangeReply = redis::cmd("XRANGE")
+        .arg(dead_letter_key(PREFIX))
+        .arg("-")
+        .arg("+")
+        .query_async(&mut conn)
+        .await
+        .expect("xrange");
+    assert_eq!(range.ids.len(), 1);
+    let dead = &range.ids[0];
+    assert_eq!(dead.get::<String>("index").as_deref(), Some("1"));
+    assert_eq!(dead.get::<String>("field:shard").as_deref(), Some("7"));
+    assert_eq!(dead.get::<Vec<u8>>("field:data"), Some(garbage));
+    let reason: String = dead.get("reason").expect("reason");
+    assert!(reason.contains("undecodable"), "{reason}");
 }
