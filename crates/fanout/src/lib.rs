@@ -15,7 +15,7 @@
 //! group, and again by another only if the first died before acknowledging it.
 //!
 //! Throughput: a worker reads up to [`WorkerBuilder::batch`] entries per `XREADGROUP` and
-//! acknowledges those it finished with one `XACK` per stream. Past some 40,000 events per
+//! pipelines their acknowledgements. Past some 40,000 events per
 //! second on one machine, an entry per event costs more in Redis (its `XADD`, its pending
 //! entry, its acknowledgement) and in parsing its reply than in anything the worker does;
 //! [`Publisher::publish_packed`] then writes a whole batch as one entry per group (fields

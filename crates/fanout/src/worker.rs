@@ -10,6 +10,7 @@ use core_ratelimit::Backoff;
 use futures_util::FutureExt;
 use redis::aio::ConnectionManager;
 use redis::streams::{StreamAutoClaimReply, StreamId, StreamPendingCountReply, StreamReadReply};
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use crate::entry;
@@ -49,10 +50,8 @@ pub(crate) struct Config {
 /// matching handlers finished, so a worker that dies leaves its entries pending; live workers
 /// claim entries idle longer than [`WorkerBuilder::min_idle`] with `XAUTOCLAIM` and handle
 /// them. Entries that cannot be decoded are logged, copied to the dead-letter stream
-/// (`{prefix}:events:dead`, with the reason) and acknowledged. The entries of one read whose
-/// handlers all finished are acknowledged together at its end, one `XACK` per stream (also
-/// when [`Worker::run_until`] stops midway). Delivery is at least once: a worker killed
-/// between a handler's end and that `XACK` has the entry handled again.
+/// (`{prefix}:events:dead`, with the reason) and acknowledged. Delivery is at least once: a
+/// worker killed between a handler's end and its `XACK` has that entry handled again.
 ///
 /// A packed entry ([`crate::Publisher::publish_packed`]) is handled event by event: every
 /// handler runs once per event, a failure leaves the entry pending but only the failed
@@ -73,8 +72,8 @@ pub struct Worker {
     keys: Vec<String>,
     dead_letter: String,
     last_claim: Option<Instant>,
-    /// Entries whose handlers all finished, acknowledged together at the end of the batch.
-    acks: Acks,
+    /// `XACK`s sent (each right after its entry's handlers finished) and not yet confirmed.
+    acks: Vec<JoinHandle<redis::RedisResult<()>>>,
 }
 
 impl std::fmt::Debug for Worker {
@@ -111,7 +110,7 @@ impl Worker {
             keys,
             dead_letter,
             last_claim: None,
-            acks: Acks::default(),
+            acks: Vec::new(),
         };
         worker.ensure_groups().await?;
         Ok(worker)
@@ -152,7 +151,7 @@ impl Worker {
         loop {
             let step = tokio::select! {
                 biased;
-                () = &mut shutdown => return self.stop().await,
+                () = &mut shutdown => return Ok(()),
                 step = self.step() => step,
             };
             match step {
@@ -170,15 +169,6 @@ impl Worker {
                 Err(error) => return Err(error),
             }
         }
-    }
-
-    /// Acknowledges what a step stopped midway had handled, so that none of it is handled
-    /// again by another worker.
-    async fn stop(mut self) -> Result<(), Error> {
-        if let Err(error) = self.confirm_acks().await {
-            tracing::warn!(%error, "acknowledging on shutdown failed; those entries will be claimed again");
-        }
-        Ok(())
     }
 
     /// One round: claims idle entries if a claim is due, then reads and handles one batch of
@@ -437,7 +427,26 @@ impl Worker {
             }
             return Ok(());
         }
-        self.acks.push(key, entry.id, recorded);
+        // Sent now, confirmed at the end of the batch: the multiplexed connection
+        // pipelines the acknowledgements instead of waiting for each, and an entry whose
+        // handlers finished is acknowledged even if a later one of the batch never ends.
+        // A pack ([`crate::Publisher::publish_packed`]) needs one for all its events.
+        let mut conn = self.conn.clone();
+        let mut ack = redis::pipe();
+        ack.atomic()
+            .cmd("XACK")
+            .arg(key)
+            .arg(&self.config.group)
+            .arg(&entry.id)
+            .ignore();
+        if recorded {
+            ack.cmd("HDEL")
+                .arg(progress::key(key, &self.config.group))
+                .arg(&entry.id)
+                .ignore();
+        }
+        self.acks
+            .push(tokio::spawn(async move { ack.exec_async(&mut conn).await }));
         Ok(())
     }
 
@@ -506,20 +515,20 @@ impl Worker {
         add.exec_async(&mut conn).await.map_err(store_error)
     }
 
-    /// Acknowledges the entries of this batch whose handlers all finished: one `XACK` with
-    /// every id per stream and one `HDEL` of their handler records, in one atomic round
-    /// trip. A failure leaves them pending: they are claimed and handled again later (at
-    /// least once, never lost).
+    /// Waits for the acknowledgements sent so far. A failed one leaves its entry pending: it
+    /// is claimed and handled again later (at least once, never lost).
     async fn confirm_acks(&mut self) -> Result<(), Error> {
-        let Some(pipe) = self.acks.take(&self.config.group) else {
-            return Ok(());
-        };
-        // Spawned so that a worker stopped while waiting here still gets them through.
-        let mut conn = self.conn.clone();
-        match tokio::spawn(async move { pipe.exec_async(&mut conn).await }).await {
-            Ok(sent) => sent.map_err(store_error),
-            Err(join) => Err(Error::with_source(ErrorKind::StoreUnavailable, join)),
+        let mut result = Ok(());
+        for ack in self.acks.drain(..) {
+            match ack.await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => result = Err(store_error(error)),
+                Err(join) => {
+                    result = Err(Error::with_source(ErrorKind::StoreUnavailable, join));
+                }
+            }
         }
+        result
     }
 
     /// Copies an unusable entry to the dead-letter stream and acknowledges it, atomically.
@@ -597,64 +606,4 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(non-text panic payload)")
-}
-
-/// The acknowledgements of one batch, per stream: entry ids, and whether each has a
-/// handler record to delete with it.
-#[derive(Debug, Default)]
-struct Acks {
-    streams: Vec<StreamAcks>,
-}
-
-#[derive(Debug)]
-struct StreamAcks {
-    key: String,
-    ids: Vec<String>,
-    recorded: Vec<String>,
-}
-
-impl Acks {
-    fn push(&mut self, key: &str, id: String, recorded: bool) {
-        let index = match self.streams.iter().position(|acks| acks.key == key) {
-            Some(index) => index,
-            None => {
-                self.streams.push(StreamAcks {
-                    key: key.to_owned(),
-                    ids: Vec::new(),
-                    recorded: Vec::new(),
-                });
-                self.streams.len() - 1
-            }
-        };
-        let acks = &mut self.streams[index];
-        if recorded {
-            acks.recorded.push(id.clone());
-        }
-        acks.ids.push(id);
-    }
-
-    /// The atomic pipeline acknowledging everything pushed (`None` if nothing was),
-    /// leaving this empty. Atomic because the record must not go without the `XACK`: a
-    /// redelivered entry without its record would run every handler again.
-    fn take(&mut self, group: &str) -> Option<redis::Pipeline> {
-        if self.streams.is_empty() {
-            return None;
-        }
-        let mut pipe = redis::pipe();
-        pipe.atomic();
-        for acks in self.streams.drain(..) {
-            pipe.cmd("XACK")
-                .arg(&acks.key)
-                .arg(group)
-                .arg(&acks.ids)
-                .ignore();
-            if !acks.recorded.is_empty() {
-                pipe.cmd("HDEL")
-                    .arg(progress::key(&acks.key, group))
-                    .arg(&acks.recorded)
-                    .ignore();
-            }
-        }
-        Some(pipe)
-    }
 }
