@@ -81,7 +81,7 @@ impl Ledger {
         );
         self.handled[id].fetch_add(1, Ordering::Relaxed);
         let total = self.total.fetch_add(1, Ordering::Relaxed) + 1;
-        if total % 1024 == 0 || total == EVENTS {
+        if total.is_multiple_of(1024) || total == EVENTS {
             self.progress.notify_waiters();
         }
     }

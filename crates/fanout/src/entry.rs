@@ -42,9 +42,12 @@ impl EntryError {
     }
 }
 
+/// One event of a packed entry: its shard id and payload bytes.
+pub(crate) type Packed<'a> = (u32, &'a [u8]);
+
 /// The events of a packed entry ([`crate::Publisher::publish_packed`]): each one's shard
 /// id and payload bytes; `None` for a plain entry (no `events` field).
-pub(crate) fn packed(entry: &StreamId) -> Result<Option<Vec<(u32, &[u8])>>, EntryError> {
+pub(crate) fn packed(entry: &StreamId) -> Result<Option<Vec<Packed<'_>>>, EntryError> {
     let Some(count) = bytes(entry, FIELD_EVENTS) else {
         return Ok(None);
     };

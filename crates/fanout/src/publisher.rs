@@ -247,7 +247,9 @@ impl Publisher {
     where
         I: IntoIterator<Item = (u32, &'a [u8])>,
     {
-        let mut packs: Vec<(EventGroup, Vec<(u32, &'a [u8])>)> = Vec::new();
+        // Per group, its events in order.
+        type Pack<'a> = (EventGroup, Vec<(u32, &'a [u8])>);
+        let mut packs: Vec<Pack<'a>> = Vec::new();
         for (shard_id, raw) in payloads {
             let Ok(Some(group)) = route(shard_id, raw) else {
                 continue;

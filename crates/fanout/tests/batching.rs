@@ -184,9 +184,9 @@ async fn a_failure_inside_a_batch_holds_back_only_its_own_entry() {
     worker.abort();
 
     let counts = counts(&handled, EVENTS);
-    for id in 1..=EVENTS as usize {
+    for (id, &count) in counts.iter().enumerate().skip(1) {
         let expected = usize::from(id != 10 && id != 50);
-        assert_eq!(counts[id], expected, "message {id}");
+        assert_eq!(count, expected, "message {id}");
     }
     // Delivered by the read, then once by a claim; the next delivery is over the cap.
     assert_eq!(attempts.load(Ordering::SeqCst), 4);
@@ -365,8 +365,8 @@ async fn a_failure_inside_a_pack_reruns_only_its_own_event() {
     worker.abort();
 
     let counts = counts(&handled, EVENTS);
-    for id in 1..=EVENTS as usize {
-        assert_eq!(counts[id], usize::from(id != 50), "message {id}");
+    for (id, &count) in counts.iter().enumerate().skip(1) {
+        assert_eq!(count, usize::from(id != 50), "message {id}");
     }
     assert_eq!(
         attempts_10.load(Ordering::SeqCst),
