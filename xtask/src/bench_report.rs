@@ -24,6 +24,8 @@ pub(crate) struct Bench {
     package: &'static str,
     name: &'static str,
     kind: BenchKind,
+    /// Cargo features the bench needs (`--features`), comma-separated; empty for none.
+    features: &'static str,
 }
 
 /// How a bench is run.
@@ -39,7 +41,7 @@ pub(crate) enum BenchKind {
 impl Bench {
     /// The cargo command line that runs it.
     fn cargo_args(self) -> Vec<&'static str> {
-        match self.kind {
+        let mut args = match self.kind {
             BenchKind::Bench => vec!["bench", "-p", self.package, "--bench", self.name],
             BenchKind::Example => vec![
                 "run",
@@ -49,7 +51,11 @@ impl Bench {
                 "--example",
                 self.name,
             ],
+        };
+        if !self.features.is_empty() {
+            args.extend(["--features", self.features]);
         }
+        args
     }
 
     /// Its source file, relative to the workspace root.
@@ -88,6 +94,8 @@ pub(crate) enum Target {
     RatioAtLeast(f64),
     /// Ours ÷ peer at most this (time, bytes).
     RatioAtMost(f64),
+    /// Ours at least this figure, whatever the peer's (an absolute throughput target).
+    AtLeast(f64),
     /// Our figure at most this, in the row's unit, whatever the peer's (an absolute budget
     /// such as "≤ 100 ns").
     AtMost(f64),
@@ -114,21 +122,25 @@ const CACHE_MEMORY: Bench = Bench {
     package: SVC_GATEWAY,
     name: "cache_memory",
     kind: BenchKind::Bench,
+    features: "",
 };
 const CACHE_UPDATE: Bench = Bench {
     package: SVC_GATEWAY,
     name: "cache_update",
     kind: BenchKind::Bench,
+    features: "",
 };
 const PIPELINE: Bench = Bench {
     package: SVC_GATEWAY,
     name: "pipeline",
     kind: BenchKind::Bench,
+    features: "",
 };
 const IDLE_CONNECTIONS: Bench = Bench {
     package: SVC_GATEWAY,
     name: "idle_connections",
     kind: BenchKind::Example,
+    features: "",
 };
 const TUNGSTENITE: &str = "tokio-tungstenite 0.28, default buffers";
 const TWILIGHT_CACHE: &str = "twilight-cache-inmemory 0.18";
@@ -136,13 +148,24 @@ const INFLATE: Bench = Bench {
     package: "transport-ws",
     name: "inflate",
     kind: BenchKind::Bench,
+    features: "",
 };
 const LIMITER: Bench = Bench {
     package: "core-ratelimit",
     name: "limiter",
     kind: BenchKind::Bench,
+    features: "",
 };
 const TWILIGHT_RATELIMITING: &str = "twilight-http-ratelimiting 0.18";
+/// Needs a `redis-server` (started by the bench), hence the feature.
+const CONSUMER_GROUP: Bench = Bench {
+    package: "fanout",
+    name: "consumer_group",
+    kind: BenchKind::Bench,
+    features: "redis",
+};
+/// What fan-out is compared with: there is no Rust framework to beat, so the ceiling.
+const RAW_REDIS: &str = "raw `redis` 0.32, pipelined, no framework (ceiling)";
 
 const fn memory(what: &'static str, key: &'static str) -> Row {
     Row {
@@ -305,6 +328,26 @@ pub(crate) const ROWS: &[Row] = &[
         bench: IDLE_CONNECTIONS,
         source: Source::Printed {
             key: "idle/cpu_per_connection_minute",
+        },
+        target: Target::None,
+    },
+    Row {
+        what: "Fan-out: Publisher → Redis stream → 4 workers, exactly once",
+        unit: "events/s",
+        peer: RAW_REDIS,
+        bench: CONSUMER_GROUP,
+        source: Source::Printed {
+            key: "fanout/events_per_s",
+        },
+        target: Target::AtLeast(150_000.0),
+    },
+    Row {
+        what: "Fan-out: p99 latency, publish → handler (same run)",
+        unit: "µs",
+        peer: RAW_REDIS,
+        bench: CONSUMER_GROUP,
+        source: Source::Printed {
+            key: "fanout/p99_latency_us",
         },
         target: Target::None,
     },
@@ -517,6 +560,7 @@ impl Target {
         match self {
             Self::RatioAtLeast(at_least) => Some(ratio >= at_least),
             Self::RatioAtMost(at_most) => Some(ratio <= at_most),
+            Self::AtLeast(at_least) => Some(figures.ours >= at_least),
             Self::AtMost(at_most) => Some(figures.ours <= at_most),
             Self::None => None,
         }
@@ -527,6 +571,7 @@ impl Target {
         match self {
             Self::RatioAtLeast(x) => format!("≥ {x}×"),
             Self::RatioAtMost(x) => format!("≤ {x}×"),
+            Self::AtLeast(x) => format!("≥ {} {unit}", budget(x)),
             Self::AtMost(x) => format!("≤ {} {unit}", budget(x)),
             Self::None => "—".to_owned(),
         }
@@ -805,6 +850,22 @@ mod tests {
             "{}",
             lines[6]
         );
+    }
+
+    #[test]
+    fn absolute_and_reported_targets() {
+        let row = |target| Row { target, ..ROWS[0] };
+        let figures = [Figures {
+            ours: 160_000.0,
+            peer: 400_000.0,
+        }];
+        let at_least = render(&[row(Target::AtLeast(150_000.0))], &figures, "m");
+        assert!(
+            at_least.contains(&format!("| 0.40× | ≥ 150,000 {} | yes |", ROWS[0].unit)),
+            "{at_least}"
+        );
+        let reported = render(&[row(Target::None)], &figures, "m");
+        assert!(reported.contains("| 0.40× | — | — |"), "{reported}");
     }
 
     #[test]

@@ -14,6 +14,14 @@
 //! as `field:<name>`. Delivery is at least once: every entry is handled by one worker of the
 //! group, and again by another only if the first died before acknowledging it.
 //!
+//! Throughput: a worker reads up to [`WorkerBuilder::batch`] entries per `XREADGROUP` and
+//! pipelines their acknowledgements. Past some 40,000 events per
+//! second on one machine, an entry per event costs more in Redis (its `XADD`, its pending
+//! entry, its acknowledgement) and in parsing its reply than in anything the worker does;
+//! [`Publisher::publish_packed`] then writes a whole batch as one entry per group (fields
+//! `events`, `shards`, `lengths`, `data`), which workers unpack and handle event by event
+//! with the same guarantees, for several times the throughput.
+//!
 //! Streams are trimmed by what every consumer group has processed (its oldest pending or
 //! first unread entry), so a slow group never loses entries while a fast one runs ahead; a
 //! length cap ([`Publisher::max_len`]) remains as a safety valve for a group that stopped

@@ -2,6 +2,7 @@
 //! the consumer groups have processed.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
@@ -29,6 +30,15 @@ pub const DEFAULT_TRIM_INTERVAL: Duration = Duration::from_secs(1);
 pub(crate) const FIELD_SHARD: &str = "shard";
 /// Stream entry field holding the payload bytes, exactly as received.
 pub(crate) const FIELD_DATA: &str = "data";
+/// Field of a packed entry ([`Publisher::publish_packed`]): how many events it carries.
+/// Its other fields are `shards` and `lengths` (one decimal per event, comma-separated)
+/// and `data` (the payloads one after the other): four values for a whole batch, where
+/// an entry per field pair would make Redis and its client parse two per event.
+pub(crate) const FIELD_EVENTS: &str = "events";
+/// Packed entry field: each event's shard id.
+pub(crate) const FIELD_SHARDS: &str = "shards";
+/// Packed entry field: each event's payload length in bytes.
+pub(crate) const FIELD_LENGTHS: &str = "lengths";
 
 /// Trims one stream to what its groups still need, then to the cap (`lua/trim.lua`).
 static TRIM: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/trim.lua")));
@@ -220,6 +230,73 @@ impl Publisher {
         Ok(published)
     }
 
+    /// Publishes many payloads in one round trip, packed: one stream entry per event group
+    /// holding all of this batch's dispatches of that group, in order. Returns how many
+    /// were dispatches; malformed payloads are logged and skipped.
+    ///
+    /// Workers handle each event of a packed entry as if it had its own: every handler
+    /// runs once per event, a failed handler makes only its event run again (the entry
+    /// stays pending until all of them finished), an undecodable event is dead-lettered
+    /// alone. What is shared is Redis's bookkeeping, which is most of the cost of a small
+    /// event: one `XADD`, one pending entry and one acknowledgement per pack instead of
+    /// per event. The price: one consumer handles the whole pack (choose packs well
+    /// below the events per second a worker handles), [`max_len`](Self::max_len) counts
+    /// packs, and a pack that stays poison past [`WorkerBuilder::max_deliveries`](crate::WorkerBuilder::max_deliveries)
+    /// is dead-lettered whole.
+    pub async fn publish_packed<'a, I>(&self, payloads: I) -> Result<usize, Error>
+    where
+        I: IntoIterator<Item = (u32, &'a [u8])>,
+    {
+        // Per group, its events in order.
+        type Pack<'a> = (EventGroup, Vec<(u32, &'a [u8])>);
+        let mut packs: Vec<Pack<'a>> = Vec::new();
+        for (shard_id, raw) in payloads {
+            let Ok(Some(group)) = route(shard_id, raw) else {
+                continue;
+            };
+            match packs.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, events)) => events.push((shard_id, raw)),
+                None => packs.push((group, vec![(shard_id, raw)])),
+            }
+        }
+        if packs.is_empty() {
+            return Ok(0);
+        }
+        let mut pipe = redis::pipe();
+        let mut published = 0;
+        for (group, events) in &packs {
+            let mut shards = String::with_capacity(events.len() * 2);
+            let mut lengths = String::with_capacity(events.len() * 4);
+            let mut data = Vec::with_capacity(events.iter().map(|(_, raw)| raw.len()).sum());
+            for (index, (shard_id, raw)) in events.iter().enumerate() {
+                if index > 0 {
+                    shards.push(',');
+                    lengths.push(',');
+                }
+                let _ = write!(shards, "{shard_id}");
+                let _ = write!(lengths, "{}", raw.len());
+                data.extend_from_slice(raw);
+            }
+            pipe.cmd("XADD")
+                .arg(group.stream_key(&self.prefix))
+                .arg("*")
+                .arg(FIELD_EVENTS)
+                .arg(events.len())
+                .arg(FIELD_SHARDS)
+                .arg(shards)
+                .arg(FIELD_LENGTHS)
+                .arg(lengths)
+                .arg(FIELD_DATA)
+                .arg(data)
+                .ignore();
+            published += events.len();
+        }
+        let mut conn = self.conn.clone();
+        pipe.exec_async(&mut conn).await.map_err(store_error)?;
+        self.trim_due(packs.iter().map(|(group, _)| *group)).await;
+        Ok(published)
+    }
+
     /// Queues the `XADD` for one payload on `pipe`.
     fn add(
         &self,
@@ -227,22 +304,9 @@ impl Publisher {
         shard_id: u32,
         raw: &[u8],
     ) -> Result<Option<EventGroup>, Error> {
-        let envelope = Envelope::from_slice(raw).map_err(|source| {
-            tracing::warn!(
-                shard_id,
-                len = raw.len(),
-                "not publishing a malformed payload"
-            );
-            Error::with_source(ErrorKind::Malformed, source)
-        })?;
-        let Some(name) = envelope
-            .t
-            .as_deref()
-            .filter(|_| envelope.op == svc_gateway::event::opcode::DISPATCH)
-        else {
+        let Some(group) = route(shard_id, raw)? else {
             return Ok(None);
         };
-        let group = EventGroup::of(name);
         // No MAXLEN here: trimming by length alone would drop entries a slow group has
         // not read. `trim_due` trims by the groups' positions instead.
         pipe.cmd("XADD")
@@ -255,4 +319,24 @@ impl Publisher {
             .ignore();
         Ok(Some(group))
     }
+}
+
+/// The group a payload goes to, `None` if it is not a dispatch.
+fn route(shard_id: u32, raw: &[u8]) -> Result<Option<EventGroup>, Error> {
+    let envelope = Envelope::from_slice(raw).map_err(|source| {
+        tracing::warn!(
+            shard_id,
+            len = raw.len(),
+            "not publishing a malformed payload"
+        );
+        Error::with_source(ErrorKind::Malformed, source)
+    })?;
+    let Some(name) = envelope
+        .t
+        .as_deref()
+        .filter(|_| envelope.op == svc_gateway::event::opcode::DISPATCH)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(EventGroup::of(name)))
 }

@@ -18,6 +18,7 @@ use crate::error::store_error;
 use crate::group::dead_letter_key;
 use crate::handler::{Handler, HandlerError};
 use crate::progress::{self, Finished};
+use crate::publisher::{FIELD_DATA, FIELD_SHARD};
 use crate::{Error, ErrorKind, EventGroup, WorkerBuilder};
 
 /// How a worker waits between attempts while Redis is unavailable: from 100 ms, doubling
@@ -51,6 +52,11 @@ pub(crate) struct Config {
 /// them. Entries that cannot be decoded are logged, copied to the dead-letter stream
 /// (`{prefix}:events:dead`, with the reason) and acknowledged. Delivery is at least once: a
 /// worker killed between a handler's end and its `XACK` has that entry handled again.
+///
+/// A packed entry ([`crate::Publisher::publish_packed`]) is handled event by event: every
+/// handler runs once per event, a failure leaves the entry pending but only the failed
+/// (event, handler) pairs run on redelivery, and an event that cannot be decoded is copied
+/// alone to the dead-letter stream (with its `index` in the pack) while the others go on.
 ///
 /// A handler that returns `Err` or panics does not take the worker down: the failure is
 /// logged, the other handlers still run, and the entry stays unacknowledged, so it is
@@ -359,32 +365,53 @@ impl Worker {
         entry: StreamId,
         mut finished: Finished,
     ) -> Result<(), Error> {
-        let event = match entry::decode(&entry) {
-            Ok(event) => event,
-            Err(error) => return self.dead_letter(key, &entry, &error.reason()).await,
-        };
         let recorded = !finished.is_empty();
         let mut failed = false;
-        for (index, handler) in self.handlers.iter().enumerate() {
-            if finished.contains(index) {
-                continue;
+        match entry::packed(&entry) {
+            Err(error) => return self.dead_letter(key, &entry, &error.reason()).await,
+            Ok(None) => {
+                let event = match entry::decode(&entry) {
+                    Ok(event) => event,
+                    Err(error) => return self.dead_letter(key, &entry, &error.reason()).await,
+                };
+                failed = self
+                    .run_handlers(key, &entry.id, &event, 0, &mut finished)
+                    .await;
             }
-            match run(handler, &event).await {
-                Ok(()) => finished.insert(index),
-                Err(failure) => {
-                    failed = true;
-                    tracing::error!(
-                        stream = %key,
-                        id = %entry.id,
-                        handler = index,
-                        %failure,
-                        "event handler failed; the entry will be delivered again"
-                    );
+            // A packed entry: handler `h` of event `i` is recorded as `i × handlers + h`,
+            // so a plain entry's record is the same as its only event's.
+            Ok(Some(events)) => {
+                let handlers = self.handlers.len();
+                for (index, (shard_id, data)) in events.into_iter().enumerate() {
+                    let first = index * handlers;
+                    if (first..first + handlers).all(|done| finished.contains(done)) {
+                        continue;
+                    }
+                    match entry::decode_packed(shard_id, data) {
+                        Ok(event) => {
+                            failed |= self
+                                .run_handlers(key, &entry.id, &event, first, &mut finished)
+                                .await;
+                        }
+                        Err(error) => {
+                            self.dead_letter_event(
+                                key,
+                                &entry.id,
+                                index,
+                                (shard_id, data),
+                                &error.reason(),
+                            )
+                            .await?;
+                            for done in first..first + handlers {
+                                finished.insert(done);
+                            }
+                        }
+                    }
                 }
             }
         }
-        let records = progress::key(key, &self.config.group);
         if failed {
+            let records = progress::key(key, &self.config.group);
             if !finished.is_empty() {
                 // Without the record a redelivery runs every handler again; that is still
                 // at least once, so a failed write is logged, not fatal.
@@ -401,7 +428,9 @@ impl Worker {
             return Ok(());
         }
         // Sent now, confirmed at the end of the batch: the multiplexed connection
-        // pipelines the acknowledgements instead of waiting for each.
+        // pipelines the acknowledgements instead of waiting for each, and an entry whose
+        // handlers finished is acknowledged even if a later one of the batch never ends.
+        // A pack ([`crate::Publisher::publish_packed`]) needs one for all its events.
         let mut conn = self.conn.clone();
         let mut ack = redis::pipe();
         ack.atomic()
@@ -411,11 +440,79 @@ impl Worker {
             .arg(&entry.id)
             .ignore();
         if recorded {
-            ack.cmd("HDEL").arg(&records).arg(&entry.id).ignore();
+            ack.cmd("HDEL")
+                .arg(progress::key(key, &self.config.group))
+                .arg(&entry.id)
+                .ignore();
         }
         self.acks
             .push(tokio::spawn(async move { ack.exec_async(&mut conn).await }));
         Ok(())
+    }
+
+    /// Runs the handlers that have not finished `event` (recorded from index `first` on);
+    /// whether one failed.
+    async fn run_handlers(
+        &self,
+        key: &str,
+        id: &str,
+        event: &svc_gateway::event::ShardEvent,
+        first: usize,
+        finished: &mut Finished,
+    ) -> bool {
+        let mut failed = false;
+        for (index, handler) in self.handlers.iter().enumerate() {
+            if finished.contains(first + index) {
+                continue;
+            }
+            match run(handler, event).await {
+                Ok(()) => finished.insert(first + index),
+                Err(failure) => {
+                    failed = true;
+                    tracing::error!(
+                        stream = %key,
+                        id,
+                        handler = index,
+                        %failure,
+                        "event handler failed; the entry will be delivered again"
+                    );
+                }
+            }
+        }
+        failed
+    }
+
+    /// Copies event `index` of a packed entry, which cannot be decoded, to the dead-letter
+    /// stream; the entry's other events go on.
+    async fn dead_letter_event(
+        &self,
+        key: &str,
+        id: &str,
+        index: usize,
+        (shard_id, data): (u32, &[u8]),
+        reason: &str,
+    ) -> Result<(), Error> {
+        tracing::warn!(stream = %key, id, index, reason, "malformed event in a packed entry; dead-lettered");
+        let mut add = redis::cmd("XADD");
+        add.arg(&self.dead_letter)
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(self.config.dead_letter_max_len)
+            .arg("*")
+            .arg("stream")
+            .arg(key)
+            .arg("id")
+            .arg(id)
+            .arg("index")
+            .arg(index)
+            .arg("reason")
+            .arg(reason)
+            .arg(format!("field:{FIELD_SHARD}"))
+            .arg(shard_id)
+            .arg(format!("field:{FIELD_DATA}"))
+            .arg(data);
+        let mut conn = self.conn.clone();
+        add.exec_async(&mut conn).await.map_err(store_error)
     }
 
     /// Waits for the acknowledgements sent so far. A failed one leaves its entry pending: it
