@@ -14,30 +14,15 @@ use fanout::{ErrorKind, EventGroup, Publisher, Worker, dead_letter_key};
 use redis::aio::ConnectionManager;
 use redis::streams::StreamRangeReply;
 use redis_test_server::RedisServer;
+use support::{message, raw_conn};
 use svc_gateway::event::MessageCreate;
+
+mod support;
 
 const PREFIX: &str = "t";
 
-fn message(id: u64) -> Vec<u8> {
-    format!(
-        r#"{{"t":"MESSAGE_CREATE","s":{id},"op":0,"d":{{"id":"{id}","channel_id":"2","author":{{"id":"3","username":"ana"}},"content":"ping","timestamp":"2024-01-01T00:00:00+00:00"}}}}"#
-    )
-    .into_bytes()
-}
-
-async fn raw_conn(server: &RedisServer) -> ConnectionManager {
-    redis::Client::open(server.url())
-        .expect("url")
-        .get_connection_manager()
-        .await
-        .expect("redis")
-}
-
 async fn publisher(server: &RedisServer) -> Publisher {
-    Publisher::connect(&server.url())
-        .await
-        .expect("redis")
-        .prefix(PREFIX)
+    support::publisher(server, PREFIX).await
 }
 
 async fn xlen(conn: &mut ConnectionManager, key: &str) -> usize {

@@ -2,7 +2,7 @@
 
 use flate2::{Decompress, FlushDecompress, Status};
 
-use crate::compression::{grow_output, output_buffer};
+use crate::compression::{OutputEstimate, grow_output};
 use crate::error::{Error, ErrorKind};
 
 /// The zlib `Z_SYNC_FLUSH` marker that ends every message of a zlib stream.
@@ -48,6 +48,8 @@ pub struct ZlibStream {
     /// Compressed bytes of a message whose suffix has not arrived yet.
     pending: Vec<u8>,
     max_message_size: usize,
+    /// How large the next message's output buffer starts.
+    estimate: OutputEstimate,
 }
 
 impl ZlibStream {
@@ -59,6 +61,7 @@ impl ZlibStream {
             header_read: false,
             pending: Vec::new(),
             max_message_size,
+            estimate: OutputEstimate::new(),
         }
     }
 
@@ -115,7 +118,7 @@ impl ZlibStream {
     fn inflate(&mut self, input: &[u8]) -> Result<Vec<u8>, Error> {
         let input = self.strip_header(input)?;
         let max = self.max_message_size;
-        let mut out = output_buffer(input.len(), max);
+        let mut out = self.estimate.buffer(input.len(), max);
         let mut consumed = 0;
         loop {
             grow_output(&mut out, max)?;
@@ -138,15 +141,14 @@ impl ZlibStream {
             // nothing more buffered.
             let drained = consumed == input.len() && out.len() < out.capacity();
             let stuck = out.len() == before_out && self.inflater.total_in() == before_in;
-            match status {
-                Status::StreamEnd => return Ok(out),
-                _ if drained => return Ok(out),
-                Status::BufError if stuck && out.len() < out.capacity() => {
-                    // No progress with input left and room to write: the data is not a
-                    // continuation of this stream.
-                    return Err(Error::new(ErrorKind::Decompress));
-                }
-                _ => {}
+            if drained || status == Status::StreamEnd {
+                self.estimate.learn(input.len(), out.len());
+                return Ok(out);
+            }
+            if status == Status::BufError && stuck && out.len() < out.capacity() {
+                // No progress with input left and room to write: the data is not a
+                // continuation of this stream.
+                return Err(Error::new(ErrorKind::Decompress));
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use zstd::stream::raw::{DParameter, Decoder, InBuffer, Operation, OutBuffer};
 
-use crate::compression::{grow_output, output_buffer};
+use crate::compression::{OutputEstimate, grow_output};
 use crate::error::{Error, ErrorKind};
 
 /// Inflater for a zstd stream shared by all messages of one connection (Discord's
@@ -38,6 +38,8 @@ use crate::error::{Error, ErrorKind};
 pub struct ZstdStream {
     decoder: Decoder<'static>,
     max_message_size: usize,
+    /// How large the next message's output buffer starts.
+    estimate: OutputEstimate,
 }
 
 impl std::fmt::Debug for ZstdStream {
@@ -60,6 +62,7 @@ impl ZstdStream {
         Ok(Self {
             decoder,
             max_message_size,
+            estimate: OutputEstimate::new(),
         })
     }
 
@@ -70,7 +73,7 @@ impl ZstdStream {
     pub fn push(&mut self, message: &[u8]) -> Result<Option<Vec<u8>>, Error> {
         let max = self.max_message_size;
         let mut input = InBuffer::around(message);
-        let mut out = output_buffer(message.len(), max);
+        let mut out = self.estimate.buffer(message.len(), max);
         loop {
             grow_output(&mut out, max)?;
             let before = (input.pos(), out.len());
@@ -94,6 +97,7 @@ impl ZstdStream {
                 return Err(Error::new(ErrorKind::Decompress));
             }
         }
+        self.estimate.learn(message.len(), out.len());
         Ok((!out.is_empty()).then_some(out))
     }
 }
