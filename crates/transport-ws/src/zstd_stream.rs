@@ -38,8 +38,6 @@ use crate::error::{Error, ErrorKind};
 pub struct ZstdStream {
     decoder: Decoder<'static>,
     max_message_size: usize,
-    /// How large the next message's output buffer starts.
-    estimate: OutputEstimate,
 }
 
 impl std::fmt::Debug for ZstdStream {
@@ -62,7 +60,6 @@ impl ZstdStream {
         Ok(Self {
             decoder,
             max_message_size,
-            estimate: OutputEstimate::new(),
         })
     }
 
@@ -73,7 +70,9 @@ impl ZstdStream {
     pub fn push(&mut self, message: &[u8]) -> Result<Option<Vec<u8>>, Error> {
         let max = self.max_message_size;
         let mut input = InBuffer::around(message);
-        let mut out = self.estimate.buffer(message.len(), max);
+        // A fixed 4× guess: planning from the last message's ratio, as zlib-stream does,
+        // measured 1–2 % slower here (larger, colder allocations for zstd's fast decoder).
+        let mut out = OutputEstimate::new().buffer(message.len(), max);
         loop {
             grow_output(&mut out, max)?;
             let before = (input.pos(), out.len());
@@ -97,7 +96,6 @@ impl ZstdStream {
                 return Err(Error::new(ErrorKind::Decompress));
             }
         }
-        self.estimate.learn(message.len(), out.len());
         Ok((!out.is_empty()).then_some(out))
     }
 }

@@ -6,7 +6,7 @@ use redis::aio::ConnectionManager;
 use redis_test_server::RedisServer;
 
 /// A MESSAGE_CREATE dispatch whose sequence and message id are `id`.
-pub fn message(id: u64) -> Vec<u8> {
+pub(crate) fn message(id: u64) -> Vec<u8> {
     format!(
         r#"{{"t":"MESSAGE_CREATE","s":{id},"op":0,"d":{{"id":"{id}","channel_id":"2","author":{{"id":"3","username":"ana"}},"content":"ping","timestamp":"2024-01-01T00:00:00+00:00"}}}}"#
     )
@@ -14,7 +14,7 @@ pub fn message(id: u64) -> Vec<u8> {
 }
 
 /// A plain connection, for reading streams and groups behind fanout's back.
-pub async fn raw_conn(server: &RedisServer) -> ConnectionManager {
+pub(crate) async fn raw_conn(server: &RedisServer) -> ConnectionManager {
     redis::Client::open(server.url())
         .expect("url")
         .get_connection_manager()
@@ -23,7 +23,7 @@ pub async fn raw_conn(server: &RedisServer) -> ConnectionManager {
 }
 
 /// A publisher whose keys start with `prefix`.
-pub async fn publisher(server: &RedisServer, prefix: &str) -> Publisher {
+pub(crate) async fn publisher(server: &RedisServer, prefix: &str) -> Publisher {
     Publisher::connect(&server.url())
         .await
         .expect("redis")
