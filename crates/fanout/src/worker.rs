@@ -482,6 +482,24 @@ impl Worker {
         failed
     }
 
+    /// The start of an `XADD` to the dead-letter stream: where the entry came from and why;
+    /// the caller adds what it copies.
+    fn dead_letter_add(&self, key: &str, id: &str, reason: &str) -> redis::Cmd {
+        let mut add = redis::cmd("XADD");
+        add.arg(&self.dead_letter)
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(self.config.dead_letter_max_len)
+            .arg("*")
+            .arg("stream")
+            .arg(key)
+            .arg("id")
+            .arg(id)
+            .arg("reason")
+            .arg(reason);
+        add
+    }
+
     /// Copies event `index` of a packed entry, which cannot be decoded, to the dead-letter
     /// stream; the entry's other events go on.
     async fn dead_letter_event(
@@ -493,20 +511,9 @@ impl Worker {
         reason: &str,
     ) -> Result<(), Error> {
         tracing::warn!(stream = %key, id, index, reason, "malformed event in a packed entry; dead-lettered");
-        let mut add = redis::cmd("XADD");
-        add.arg(&self.dead_letter)
-            .arg("MAXLEN")
-            .arg("~")
-            .arg(self.config.dead_letter_max_len)
-            .arg("*")
-            .arg("stream")
-            .arg(key)
-            .arg("id")
-            .arg(id)
-            .arg("index")
+        let mut add = self.dead_letter_add(key, id, reason);
+        add.arg("index")
             .arg(index)
-            .arg("reason")
-            .arg(reason)
             .arg(format!("field:{FIELD_SHARD}"))
             .arg(shard_id)
             .arg(format!("field:{FIELD_DATA}"))
@@ -539,18 +546,7 @@ impl Worker {
         reason: &str,
     ) -> Result<(), Error> {
         tracing::warn!(stream = %key, id = %entry.id, reason, "malformed stream entry; dead-lettered");
-        let mut add = redis::cmd("XADD");
-        add.arg(&self.dead_letter)
-            .arg("MAXLEN")
-            .arg("~")
-            .arg(self.config.dead_letter_max_len)
-            .arg("*")
-            .arg("stream")
-            .arg(key)
-            .arg("id")
-            .arg(&entry.id)
-            .arg("reason")
-            .arg(reason);
+        let mut add = self.dead_letter_add(key, &entry.id, reason);
         let mut fields: Vec<&String> = entry.map.keys().collect();
         fields.sort_unstable();
         for field in fields {
